@@ -1,0 +1,1 @@
+"""Data layer: the only package that talks SQL to DuckDB."""

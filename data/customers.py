@@ -1,0 +1,264 @@
+"""Customer rows, their search index and consent history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+Cursor = duckdb.DuckDBPyConnection
+
+CARD_COLUMNS = (
+    "account_number",
+    "title",
+    "first_name",
+    "last_name",
+    "company",
+    "postcode",
+    "address1",
+    "address2",
+    "city",
+    "region",
+    "country_code",
+    "phone",
+    "mobile",
+    "fax",
+    "email",
+    "contact_preference",
+    "date_of_birth",
+    "gender",
+    "tax_exempt",
+    "tax_number",
+    "price_level",
+    "discount_percent",
+    "notes",
+    "marketing_opt_in",
+)
+META_COLUMNS = (
+    "id",
+    "version",
+    "marketing_opt_in_at",
+    "archived",
+    "archived_at",
+    "created_at",
+    "updated_at",
+)
+GRID_COLUMNS = (
+    "id",
+    "version",
+    "account_number",
+    "title",
+    "first_name",
+    "last_name",
+    "company",
+    "email",
+    "mobile",
+    "phone",
+    "postcode",
+    "city",
+    "country_code",
+    "archived",
+)
+SORTABLE = ("account_number", "last_name", "first_name", "company", "postcode", "city", "email")
+
+
+def _rows(cur: Cursor) -> list[dict[str, Any]]:
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def get(cur: Cursor, customer_id: int) -> dict[str, Any] | None:
+    """One customer with every card and meta column."""
+    columns = ", ".join(META_COLUMNS + CARD_COLUMNS)
+    cur.execute(f"SELECT {columns} FROM customers WHERE id = ?", [customer_id])
+    found = _rows(cur)
+    return found[0] if found else None
+
+
+def holder_of_key(cur: Cursor, key: str, exclude_id: int | None = None) -> dict[str, Any] | None:
+    """The customer holding an account key, if any (other than exclude_id)."""
+    cur.execute(
+        "SELECT id, account_number, first_name, last_name FROM customers"
+        " WHERE account_key = ? AND id IS DISTINCT FROM ?",
+        [key, exclude_id],
+    )
+    found = _rows(cur)
+    return found[0] if found else None
+
+
+def insert(cur: Cursor, fields: Mapping[str, Any], key: str, now: datetime) -> int:
+    """Insert a customer and return its id."""
+    names = list(CARD_COLUMNS) + ["account_key", "marketing_opt_in_at", "created_at", "updated_at"]
+    values = [fields[c] for c in CARD_COLUMNS]
+    values += [key, fields.get("marketing_opt_in_at"), now, now]
+    marks = ", ".join("?" for _ in names)
+    cur.execute(f"INSERT INTO customers ({', '.join(names)}) VALUES ({marks}) RETURNING id", values)
+    return int(cur.fetchone()[0])
+
+
+def update(
+    cur: Cursor,
+    customer_id: int,
+    version: int,
+    fields: Mapping[str, Any],
+    now: datetime,
+) -> int | None:
+    """Update the given columns if the row is still at version; new version or None."""
+    names = list(fields)
+    assignments = ", ".join(f"{name} = ?" for name in names)
+    cur.execute(
+        f"UPDATE customers SET {assignments}, updated_at = ?, version = version + 1"
+        " WHERE id = ? AND version = ? RETURNING version",
+        [fields[n] for n in names] + [now, customer_id, version],
+    )
+    row = cur.fetchone()
+    return int(row[0]) if row else None
+
+
+def current_version(cur: Cursor, customer_id: int) -> int | None:
+    """The stored version, None when the row does not exist."""
+    row = cur.execute("SELECT version FROM customers WHERE id = ?", [customer_id]).fetchone()
+    return int(row[0]) if row else None
+
+
+def replace_tokens(cur: Cursor, customer_id: int, rows: Sequence[tuple[str, int]]) -> None:
+    """Swap a customer's search tokens."""
+    cur.execute("DELETE FROM customer_search WHERE customer_id = ?", [customer_id])
+    if rows:
+        cur.executemany("INSERT INTO customer_search (token, customer_id) VALUES (?, ?)", rows)
+    cur.execute("UPDATE counters SET value = value + ? WHERE name = 'search_unsorted'", [len(rows)])
+
+
+def unsorted_tokens(cur: Cursor) -> int:
+    """How many index rows were appended since the last sorted rebuild."""
+    row = cur.execute("SELECT value FROM counters WHERE name = 'search_unsorted'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def rebuild_search_index_sorted(cur: Cursor) -> None:
+    """DuckDB-specific: rewrite the index sorted by token so zone maps prune it."""
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE _tokens AS"
+        " SELECT token, customer_id FROM customer_search ORDER BY token"
+    )
+    cur.execute("DELETE FROM customer_search")
+    cur.execute("INSERT INTO customer_search SELECT token, customer_id FROM _tokens ORDER BY token")
+    cur.execute("DROP TABLE _tokens")
+    cur.execute("UPDATE counters SET value = 0 WHERE name = 'search_unsorted'")
+
+
+def _match_subquery(words: Sequence[str]) -> tuple[str, list[str]]:
+    parts, params = [], []
+    for word in words:
+        low, high = word, word[:-1] + chr(ord(word[-1]) + 1)
+        parts.append("SELECT customer_id FROM customer_search WHERE token >= ? AND token < ?")
+        params += [low, high]
+    return " INTERSECT ".join(parts), params
+
+
+def search_page(
+    cur: Cursor,
+    words: Sequence[str],
+    *,
+    include_archived: bool,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of matching customers and the total number of matches."""
+    if sort not in SORTABLE:
+        raise ValueError(f"cannot sort by {sort!r}")
+    direction = "DESC" if descending else "ASC"
+    where, params = [], []
+    if words:
+        subquery, params = _match_subquery(words)
+        where.append(f"c.id IN ({subquery})")
+    if not include_archived:
+        where.append("NOT c.archived")
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    columns = ", ".join(f"c.{name}" for name in GRID_COLUMNS)
+    cur.execute(
+        f"SELECT {columns}, count(*) OVER () AS total_matches FROM customers c {clause}"
+        f" ORDER BY c.{sort} {direction} NULLS LAST, c.id LIMIT ? OFFSET ?",
+        params + [limit, offset],
+    )
+    rows = _rows(cur)
+    total = int(rows[0].pop("total_matches")) if rows else 0
+    for row in rows[1:]:
+        row.pop("total_matches")
+    if not rows and offset > 0:
+        count_sql = f"SELECT count(*) FROM customers c {clause}"
+        total = int(cur.execute(count_sql, params).fetchone()[0])
+    return rows, total
+
+
+def insert_consent(
+    cur: Cursor,
+    customer_id: int,
+    opted_in: bool,
+    at: datetime,
+    screen: str,
+    changed_by: str | None = None,
+) -> None:
+    """Append one consent change."""
+    cur.execute(
+        "INSERT INTO consent_history (customer_id, marketing_opt_in, changed_at, screen,"
+        " changed_by) VALUES (?, ?, ?, ?, ?)",
+        [customer_id, opted_in, at, screen, changed_by],
+    )
+
+
+def consent_history(cur: Cursor, customer_id: int) -> list[dict[str, Any]]:
+    """Every consent change of a customer, newest first."""
+    cur.execute(
+        "SELECT marketing_opt_in, changed_at, screen, changed_by FROM consent_history"
+        " WHERE customer_id = ? ORDER BY changed_at DESC, id DESC",
+        [customer_id],
+    )
+    return _rows(cur)
+
+
+def set_archived(cur: Cursor, customer_id: int, version: int, archived: bool, now: datetime):
+    """Archive or restore; new version or None if the row moved on."""
+    return update(
+        cur,
+        customer_id,
+        version,
+        {"archived": archived, "archived_at": now if archived else None},
+        now,
+    )
+
+
+def next_counter(cur: Cursor, name: str) -> int:
+    """Increment a counter and return the new value (conflicts serialise callers)."""
+    row = cur.execute(
+        "UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value", [name]
+    ).fetchone()
+    return int(row[0])
+
+
+def set_counter(cur: Cursor, name: str, value: int) -> None:
+    """Set a counter to value."""
+    cur.execute("UPDATE counters SET value = ? WHERE name = ?", [value, name])
+
+
+def peek_counter(cur: Cursor, name: str) -> int:
+    """A counter's value without changing it."""
+    return int(cur.execute("SELECT value FROM counters WHERE name = ?", [name]).fetchone()[0])
+
+
+def keys_taken(cur: Cursor, keys: Iterable[str]) -> set[str]:
+    """Which of keys are already used."""
+    wanted = list(keys)
+    if not wanted:
+        return set()
+    cur.execute("SELECT account_key FROM customers WHERE account_key IN ?", [wanted])
+    return {row[0] for row in cur.fetchall()}
+
+
+def count(cur: Cursor) -> int:
+    """Number of customers, archived included."""
+    return int(cur.execute("SELECT count(*) FROM customers").fetchone()[0])

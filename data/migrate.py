@@ -1,0 +1,58 @@
+"""Numbered, append-only migrations recorded in schema_migrations."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+
+from data import db
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def migration_files() -> list[tuple[int, Path]]:
+    """The migration files in order, as (version, path)."""
+    found = []
+    for path in MIGRATIONS_DIR.glob("*.sql"):
+        match = _NAME.match(path.name)
+        if not match:
+            raise ValueError(f"badly named migration: {path.name}")
+        found.append((int(match.group(1)), path))
+    return sorted(found)
+
+
+def _split(sql: str) -> list[str]:
+    # Our migrations hold no semicolons inside strings, so a plain split is safe.
+    return [part.strip() for part in sql.split(";") if part.strip()]
+
+
+def applied_versions(cur: duckdb.DuckDBPyConnection) -> set[int]:
+    """Versions already recorded."""
+    cur.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+    )
+    return {row[0] for row in cur.execute("SELECT version FROM schema_migrations").fetchall()}
+
+
+def migrate(path: Path | str | None = None) -> list[int]:
+    """Apply every migration not yet recorded, each in its own transaction."""
+    with db.cursor(path) as cur:
+        done = applied_versions(cur)
+    newly = []
+    for version, file in migration_files():
+        if version in done:
+            continue
+        with db.transaction(path) as cur:
+            for statement in _split(file.read_text(encoding="utf-8")):
+                cur.execute(statement)
+            cur.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                [version, file.stem],
+            )
+        newly.append(version)
+    return newly

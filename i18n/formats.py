@@ -1,0 +1,65 @@
+"""Money, dates and country names for the UI language (babel)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import format_currency
+
+from logic.addresses import country_codes
+
+
+@lru_cache(maxsize=32)
+def _locale(language: str, country: str | None = None) -> Locale:
+    if country:
+        try:
+            return Locale.parse(f"{language}_{country}")
+        except (UnknownLocaleError, ValueError):
+            pass
+    return Locale.parse(language)
+
+
+def format_money(amount: Decimal, currency: str, language: str, country: str | None = None) -> str:
+    """E.g. 1 234,50 € in French, €1,234.50 in English."""
+    return format_currency(amount, currency, locale=_locale(language, country))
+
+
+def format_date(value: date | None, language: str, country: str | None = None) -> str:
+    """Medium date in the UI language; empty for None."""
+    if value is None:
+        return ""
+    return _babel_date(value, format="medium", locale=_locale(language, country))
+
+
+def format_datetime(value: datetime | None, language: str, country: str | None = None) -> str:
+    """Medium date and short time in the UI language; empty for None."""
+    if value is None:
+        return ""
+    return _babel_datetime(value, format="medium", locale=_locale(language, country))
+
+
+def country_name(code: str | None, language: str) -> str:
+    """The country's name in the UI language (ISO 3166 code in, name out)."""
+    if not code:
+        return ""
+    return _locale(language).territories.get(code.upper(), code.upper())
+
+
+@lru_cache(maxsize=4)
+def country_options(language: str) -> tuple[tuple[str, str], ...]:
+    """(code, name) for every ISO 3166 country, sorted by name in the language."""
+    pairs = [(code, country_name(code, language)) for code in country_codes()]
+    return tuple(sorted(pairs, key=lambda pair: _sort_key(pair[1])))
+
+
+def _sort_key(text: str) -> str:
+    import unicodedata
+
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch)
+    )

@@ -1,0 +1,1 @@
+"""Pure rules: no Streamlit, no database, no network, no clock."""

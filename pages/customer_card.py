@@ -1,0 +1,199 @@
+"""Customer card: header, Account information, General and GDPR tabs."""
+
+from datetime import date
+
+import streamlit as st
+
+from i18n import format_date, format_datetime
+from logic.errors import NotFound, StaleRecord, ValidationFailed
+from services import customers, shop
+from ui.card_fields import field_widget
+from ui.customer_picker import customer_picker
+from ui.session import language, show_refusal, tr
+
+ACCOUNT_FIELDS = {
+    "card.section.basic": ("account_number", "title", "first_name", "last_name"),
+    "card.section.contact": (
+        "postcode",
+        "company",
+        "phone",
+        "mobile",
+        "fax",
+        "email",
+        "contact_preference",
+    ),
+    "card.section.address": ("address1", "address2", "city", "region", "country_code"),
+}
+GENERAL_FIELDS = (
+    "date_of_birth",
+    "gender",
+    "tax_exempt",
+    "tax_number",
+    "price_level",
+    "discount_percent",
+    "notes",
+)
+
+ss = st.session_state
+lang = language()
+settings = shop.get_settings()
+region = settings.get("default_country", "FR")
+
+if "id" in st.query_params and st.query_params["id"].isdigit():
+    ss["card_id"] = int(st.query_params["id"])
+customer_id = ss.get("card_id")
+
+if st.button(tr("card.back"), key="card.back"):
+    st.switch_page("pages/customers.py")
+
+if customer_id is None:
+    st.title(tr("card.title"))
+    picked = customer_picker()
+    if picked is not None:
+        ss["card_id"] = picked
+        st.query_params["id"] = str(picked)
+        st.rerun()
+    st.stop()
+
+try:
+    customer = customers.get_customer(customer_id)
+except NotFound:
+    st.error(tr("card.not_found"))
+    ss.pop("card_id", None)
+    st.stop()
+st.query_params["id"] = str(customer_id)
+
+lists = shop.get_lists()
+today = date.today()
+nonce = ss.setdefault(f"card.nonce.{customer_id}", 0)
+# The version the user's edits are based on; kept across reruns until saved.
+base_version = ss.setdefault(f"card.base.{customer_id}.{nonce}", customer["version"])
+
+
+def key(name: str) -> str:
+    return f"card.{customer_id}.{nonce}.{name}"
+
+
+full_name = " ".join(p for p in (customer["first_name"], customer["last_name"]) if p)
+st.title(full_name)
+st.caption(
+    f"{tr('field.account_number')}: **{customer['account_number']}**"
+    + (f" · {customer['company']}" if customer["company"] else "")
+)
+flash = ss.pop("card.flash", None)
+if flash:
+    getattr(st, flash[0])(flash[1])
+if customer["archived"]:
+    st.warning(tr("card.archived_banner", when=format_datetime(customer["archived_at"], lang)))
+
+raw: dict[str, object] = {}
+tab_account, tab_general, tab_gdpr = st.tabs(
+    [tr("card.tab.account"), tr("card.tab.general"), tr("card.tab.gdpr")]
+)
+with tab_account:
+    for section, names in ACCOUNT_FIELDS.items():
+        st.subheader(tr(section))
+        columns = st.columns(2)
+        for position, name in enumerate(names):
+            raw[name] = field_widget(
+                name,
+                customer[name],
+                key(name),
+                lists,
+                region,
+                today,
+                container=columns[position % 2],
+            )
+with tab_general:
+    columns = st.columns(2)
+    for position, name in enumerate(GENERAL_FIELDS):
+        target = st if name == "notes" else columns[position % 2]
+        raw[name] = field_widget(
+            name, customer[name], key(name), lists, region, today, container=target
+        )
+    if customers.discount_warning(customer["discount_percent"], raw["discount_percent"]):
+        st.warning(tr("card.discount_warning"))
+with tab_gdpr:
+    raw["marketing_opt_in"] = field_widget(
+        "marketing_opt_in",
+        customer["marketing_opt_in"],
+        key("marketing_opt_in"),
+        lists,
+        region,
+        today,
+    )
+    if customer["marketing_opt_in_at"]:
+        st.caption(
+            f"{tr('field.marketing_opt_in_at')}: "
+            f"{format_datetime(customer['marketing_opt_in_at'], lang)}"
+        )
+    st.subheader(tr("card.consent_history"))
+    history = customers.consent_history(customer_id)
+    if not history:
+        st.caption(tr("card.consent_none"))
+    else:
+        st.dataframe(
+            [
+                {
+                    tr("card.consent_change"): tr(
+                        "card.consent_on" if h["marketing_opt_in"] else "card.consent_off"
+                    ),
+                    tr("card.consent_when"): format_datetime(h["changed_at"], lang),
+                    tr("card.consent_screen"): tr(f"screen.{h['screen']}"),
+                }
+                for h in history
+            ],
+            hide_index=True,
+            use_container_width=True,
+        )
+
+
+def _save(version: int) -> None:
+    try:
+        new_version = customers.update_customer(customer_id, version, raw)
+    except ValidationFailed as exc:
+        st.error(tr("card.fix_errors"))
+        show_refusal(exc)
+        return
+    except StaleRecord:
+        ss[f"card.stale.{customer_id}"] = True
+        st.rerun()
+    ss.pop(f"card.stale.{customer_id}", None)
+    ss[f"card.nonce.{customer_id}"] = nonce + 1
+    ss["card.flash"] = (
+        "success",
+        tr("card.saved") if new_version != version else tr("card.nothing_changed"),
+    )
+    st.rerun()
+
+
+st.divider()
+if ss.get(f"card.stale.{customer_id}"):
+    st.warning(tr("card.stale", when=format_datetime(customer["updated_at"], lang)))
+    choice = st.columns([1.2, 1.2, 4])
+    if choice[0].button(tr("card.overwrite"), key="card.overwrite", type="primary"):
+        _save(customer["version"])
+    if choice[1].button(tr("card.reload"), key="card.reload"):
+        ss.pop(f"card.stale.{customer_id}", None)
+        ss[f"card.nonce.{customer_id}"] = nonce + 1
+        st.rerun()
+actions = st.columns([1, 1.4, 4])
+if actions[0].button(tr("card.save"), type="primary", key="card.save"):
+    _save(base_version)
+archive_label = tr("card.restore") if customer["archived"] else tr("card.archive")
+if actions[1].button(archive_label, key="card.archive"):
+    try:
+        customers.set_archived(customer_id, customer["version"], not customer["archived"])
+    except StaleRecord:
+        ss[f"card.stale.{customer_id}"] = True
+    else:
+        ss[f"card.nonce.{customer_id}"] = nonce + 1
+        ss["card.flash"] = (
+            "success",
+            tr("card.restored_done" if customer["archived"] else "card.archived_done"),
+        )
+    st.rerun()
+st.caption(
+    f"{tr('field.created_at')}: {format_date(customer['created_at'], lang)} · "
+    f"{tr('field.updated_at')}: {format_datetime(customer['updated_at'], lang)}"
+)

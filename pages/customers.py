@@ -1,0 +1,188 @@
+"""Customers: search-as-you-type grid with inline edits, paging, add and open."""
+
+import streamlit as st
+
+from i18n import t
+from i18n.errors import describe_all
+from services import customers, shop
+from ui.grid_state import collect_edits, fold_into_pending, page_frame
+from ui.new_customer import new_customer_dialog
+from ui.session import language, tr
+
+lang = language()
+ss = st.session_state
+ss.setdefault("grid.pending", {})
+ss.setdefault("grid.nonce", 0)
+ss.setdefault("grid.page", 0)
+ss.setdefault("grid.rows", [])
+settings = shop.get_settings()
+lists = shop.get_lists()
+region = settings.get("default_country", "FR")
+
+
+def _editor_key() -> str:
+    return f"grid.editor.{ss['grid.nonce']}"
+
+
+def _keep_edits_and(page: int | None = None) -> None:
+    """Callback: before the page or search changes, keep unsaved edits."""
+    state = ss.get(_editor_key()) or {}
+    if state.get("edited_rows"):
+        ss["grid.pending"] = fold_into_pending(
+            ss["grid.rows"], state["edited_rows"], ss["grid.pending"]
+        )
+        ss["grid.nonce"] += 1
+    ss["grid.page"] = 0 if page is None else max(0, page)
+
+
+st.title(tr("customers.title"))
+flash = ss.pop("grid.flash", None)
+if flash:
+    getattr(st, flash[0])(flash[1])
+
+top = st.columns([4, 1.3, 1.2, 1, 1])
+term = top[0].text_input(
+    tr("customers.search"),
+    key="grid.term",
+    placeholder=tr("customers.search_placeholder"),
+    help=tr("customers.search_help"),
+    on_change=_keep_edits_and,
+)
+sort = top[1].selectbox(
+    tr("customers.sort"),
+    customers.SORTABLE_COLUMNS,
+    format_func=lambda c: tr(f"field.{c}"),
+    key="grid.sort",
+    on_change=_keep_edits_and,
+)
+descending = top[2].toggle(tr("customers.descending"), key="grid.desc", on_change=_keep_edits_and)
+archived = top[3].toggle(
+    tr("customers.include_archived"), key="grid.archived", on_change=_keep_edits_and
+)
+page_size = top[4].selectbox(
+    tr("customers.page_size"),
+    customers.PAGE_SIZES,
+    index=1,
+    key="grid.size",
+    on_change=_keep_edits_and,
+)
+
+result = customers.search_customers(
+    term, ss["grid.page"], page_size, sort, descending, include_archived=archived
+)
+if not result.rows and ss["grid.page"] > 0:
+    ss["grid.page"] = result.pages - 1
+    result = customers.search_customers(
+        term, ss["grid.page"], page_size, sort, descending, include_archived=archived
+    )
+ss["grid.rows"] = result.rows
+
+bar = st.columns([3, 1, 1, 1.4])
+bar[0].caption(
+    tr(
+        "customers.count",
+        total=f"{result.total:,}".replace(",", " "),
+        page=result.page + 1,
+        pages=result.pages,
+    )
+)
+bar[1].button(
+    tr("customers.previous"),
+    disabled=result.page == 0,
+    on_click=_keep_edits_and,
+    args=(result.page - 1,),
+    use_container_width=True,
+)
+bar[2].button(
+    tr("customers.next"),
+    disabled=result.page + 1 >= result.pages,
+    on_click=_keep_edits_and,
+    args=(result.page + 1,),
+    use_container_width=True,
+)
+if bar[3].button(tr("customers.new"), type="primary", use_container_width=True):
+    new_customer_dialog()
+
+if not result.rows:
+    st.info(tr("customers.none"))
+else:
+    titles = {x["code"]: x[lang] for x in lists.titles}
+    frame = page_frame(result.rows, ss["grid.pending"], region)
+    column_config = {
+        "open": st.column_config.CheckboxColumn(tr("field.open"), width=60),
+        "account_number": st.column_config.TextColumn(tr("field.account_number"), width=110),
+        "title": st.column_config.SelectboxColumn(
+            tr("field.title"), options=list(titles), format_func=titles.get, width=70
+        ),
+        "first_name": st.column_config.TextColumn(tr("field.first_name"), width=120),
+        "last_name": st.column_config.TextColumn(tr("field.last_name"), width=130),
+        "company": st.column_config.TextColumn(tr("field.company"), width=140),
+        "email": st.column_config.TextColumn(tr("field.email"), width=220),
+        "mobile": st.column_config.TextColumn(tr("field.mobile"), width=130),
+        "phone": st.column_config.TextColumn(tr("field.phone"), width=130),
+        "postcode": st.column_config.TextColumn(tr("field.postcode"), width=90),
+        "city": st.column_config.TextColumn(tr("field.city"), width=110),
+        "country_code": st.column_config.SelectboxColumn(
+            tr("field.country_code"), options=customers.country_codes(), width=70
+        ),
+        "problem": st.column_config.TextColumn(tr("field.problem"), width=320),
+        "id": None,
+    }
+    st.caption(tr("customers.grid_help"))
+    st.data_editor(
+        frame,
+        key=_editor_key(),
+        column_config=column_config,
+        disabled=["problem", "id"],
+        hide_index=True,
+        use_container_width=True,
+    )
+    state = ss.get(_editor_key()) or {}
+    edits, opened = collect_edits(result.rows, state.get("edited_rows", {}), ss["grid.pending"])
+    if opened is not None:
+        ss["grid.pending"] = fold_into_pending(
+            result.rows, state.get("edited_rows", {}), ss["grid.pending"]
+        )
+        ss["grid.nonce"] += 1
+        ss["card_id"] = opened
+        st.switch_page("pages/customer_card.py", query_params={"id": str(opened)})
+
+    if edits:
+        st.warning(tr("customers.pending"))
+    actions = st.columns([1.3, 1.3, 4])
+    if actions[0].button(tr("customers.save"), type="primary", disabled=not edits, key="grid.save"):
+        outcome = customers.save_grid_edits(edits)
+        ss["grid.pending"] = {
+            cid: {
+                "version": edits[cid][0],
+                "changes": edits[cid][1],
+                "message": describe_all(exc, lang),
+            }
+            for cid, exc in outcome.rejected.items()
+        }
+        ss["grid.nonce"] += 1
+        level, parts = "success", [t("customers.saved", lang, count=len(outcome.saved))]
+        if outcome.rejected:
+            level = "error"
+            parts.append(t("customers.rejected", lang, count=len(outcome.rejected)))
+        if outcome.conflicts:
+            level = "warning" if level == "success" else level
+            parts.append(t("customers.conflict", lang, count=len(outcome.conflicts)))
+        ss["grid.flash"] = (level, " ".join(parts))
+        st.rerun()
+    if actions[1].button(tr("customers.discard"), disabled=not edits, key="grid.discard"):
+        ss["grid.pending"] = {}
+        ss["grid.nonce"] += 1
+        st.rerun()
+
+    with st.expander(tr("customers.open_card"), expanded=False):
+        labels = {
+            r["id"]: f"{r['account_number']} — {r['last_name']} {r['first_name'] or ''}".strip()
+            for r in result.rows
+        }
+        choice = st.selectbox(
+            tr("customers.open_card"), list(labels), format_func=labels.get, key="grid.open_choice"
+        )
+        if st.button(tr("customers.open"), key="grid.open_button"):
+            ss["card_id"] = choice
+            st.switch_page("pages/customer_card.py", query_params={"id": str(choice)})

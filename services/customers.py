@@ -1,0 +1,313 @@
+"""Customer use cases: find, create, edit, archive."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from data import customers as repo
+from data import db
+from data import settings as settings_repo
+from logic.account_numbers import account_key, format_account_number
+from logic.addresses import country_codes as country_codes  # re-export for pickers
+from logic.consent import consent_after
+from logic.customers import CustomerFields, validate_customer
+from logic.errors import FieldError, NotFound, StaleRecord, ValidationFailed
+from logic.phones import display_phone
+from logic.search import customer_tokens, query_words, tokens_rows
+from services.shop import card_rules
+
+SCREEN_GRID = "customers_grid"
+SCREEN_CARD = "customer_card"
+SCREEN_NEW = "customer_new"
+PAGE_SIZES = (25, 50, 100)
+SORTABLE_COLUMNS = repo.SORTABLE
+# Appended index rows tolerated before the next start rewrites it sorted.
+RESORT_THRESHOLD = 50_000
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One page of the customer grid."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        """Number of pages (at least one)."""
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass
+class GridSaveResult:
+    """What happened to each edited row of the grid."""
+
+    saved: list[int] = field(default_factory=list)
+    rejected: dict[int, ValidationFailed] = field(default_factory=dict)
+    conflicts: list[int] = field(default_factory=list)
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now().replace(microsecond=0)
+
+
+def search_customers(
+    term: str,
+    page: int = 0,
+    page_size: int = 50,
+    sort: str = "last_name",
+    descending: bool = False,
+    include_archived: bool = False,
+) -> SearchResult:
+    """A page of customers matching every word start of term."""
+    words = query_words(term)
+    with db.cursor() as cur:
+        rows, total = repo.search_page(
+            cur,
+            words,
+            include_archived=include_archived,
+            sort=sort,
+            descending=descending,
+            limit=page_size,
+            offset=page * page_size,
+        )
+    return SearchResult(rows=rows, total=total, page=page, page_size=page_size)
+
+
+def get_customer(customer_id: int) -> dict[str, Any]:
+    """Every field of one customer."""
+    with db.cursor() as cur:
+        found = repo.get(cur, customer_id)
+    if found is None:
+        raise NotFound(customer_id)
+    return found
+
+
+def consent_history(customer_id: int) -> list[dict[str, Any]]:
+    """Every consent change, newest first."""
+    with db.cursor() as cur:
+        return repo.consent_history(cur, customer_id)
+
+
+def preview_account_number() -> str:
+    """The number the next new customer would get (not reserved)."""
+    with db.cursor() as cur:
+        return _next_free_number(cur, reserve=False)
+
+
+def _next_free_number(cur, reserve: bool) -> str:
+    prefix = settings_repo.get_all(cur).get("account_prefix", "")
+    number = repo.peek_counter(cur, "account_number")
+    while True:
+        number += 1
+        candidate = format_account_number(prefix, number)
+        if not repo.keys_taken(cur, [account_key(candidate)]):
+            break
+    if reserve:
+        repo.set_counter(cur, "account_number", number)
+    return candidate
+
+
+def _taken_error(holder: Mapping[str, Any]) -> ValidationFailed:
+    name = " ".join(p for p in (holder.get("first_name"), holder.get("last_name")) if p)
+    return ValidationFailed(
+        [
+            FieldError(
+                "account_number",
+                "account_number_taken",
+                {"holder": name, "number": str(holder["account_number"])},
+            )
+        ]
+    )
+
+
+def _store_tokens(cur, customer_id: int, fields: Mapping[str, Any]) -> None:
+    repo.replace_tokens(cur, customer_id, tokens_rows(customer_id, customer_tokens(fields)))
+
+
+def create_customer(
+    raw: Mapping[str, object],
+    generated_number: str | None = None,
+    screen: str = SCREEN_NEW,
+    now: datetime | None = None,
+) -> int:
+    """Check and store a new customer; return its id.
+
+    When the account number is empty, or still the generated_number that was
+    offered, the next free number is taken inside the transaction.
+    """
+    moment = _now(now)
+
+    def work(cur) -> int:
+        values = dict(raw)
+        typed = str(values.get("account_number") or "").strip()
+        if not typed or (generated_number and typed == generated_number.strip()):
+            values["account_number"] = _next_free_number(cur, reserve=True)
+        clean = validate_customer(values, card_rules(cur, moment.date()))
+        key = account_key(clean.account_number)
+        holder = repo.holder_of_key(cur, key)
+        if holder:
+            raise _taken_error(holder)
+        stored = clean.as_dict()
+        stored["marketing_opt_in_at"] = moment if clean.marketing_opt_in else None
+        customer_id = repo.insert(cur, stored, key, moment)
+        _store_tokens(cur, customer_id, stored)
+        if clean.marketing_opt_in:
+            repo.insert_consent(cur, customer_id, True, moment, screen)
+        return customer_id
+
+    return db.run_in_transaction(work)
+
+
+def _apply_update(
+    cur, customer_id: int, version: int, changes: Mapping[str, object], screen: str, moment
+) -> tuple[int, CustomerFields]:
+    current = repo.get(cur, customer_id)
+    if current is None:
+        raise NotFound(customer_id)
+    if current["version"] != version:
+        raise StaleRecord(customer_id, current["version"])
+    merged = {name: current[name] for name in repo.CARD_COLUMNS}
+    merged.update(changes)
+    clean = validate_customer(merged, card_rules(cur, moment.date()))
+    new_values = clean.as_dict()
+    changed = {k: v for k, v in new_values.items() if current[k] != v}
+    if not changed:
+        return version, clean
+    key = account_key(clean.account_number)
+    if "account_number" in changed:
+        holder = repo.holder_of_key(cur, key, exclude_id=customer_id)
+        if holder:
+            raise _taken_error(holder)
+        if key != account_key(current["account_number"]):
+            changed["account_key"] = key
+    opt_in_at, consent = consent_after(
+        current["marketing_opt_in"], current["marketing_opt_in_at"], clean.marketing_opt_in, moment
+    )
+    if consent:
+        changed["marketing_opt_in_at"] = opt_in_at
+    new_version = repo.update(cur, customer_id, version, changed, moment)
+    if new_version is None:
+        raise StaleRecord(customer_id, repo.current_version(cur, customer_id))
+    _store_tokens(cur, customer_id, new_values)
+    if consent:
+        repo.insert_consent(cur, customer_id, consent.opted_in, consent.at, screen)
+    return new_version, clean
+
+
+def update_customer(
+    customer_id: int,
+    version: int,
+    changes: Mapping[str, object],
+    screen: str = SCREEN_CARD,
+    now: datetime | None = None,
+) -> int:
+    """Check and store changed fields if nobody saved first; return the new version."""
+    moment = _now(now)
+    new_version, _ = db.run_in_transaction(
+        lambda cur: _apply_update(cur, customer_id, version, changes, screen, moment)
+    )
+    return new_version
+
+
+def set_archived(
+    customer_id: int, version: int, archived: bool, now: datetime | None = None
+) -> int:
+    """Archive (hide from search, never delete) or restore a customer."""
+    moment = _now(now)
+
+    def work(cur) -> int:
+        new_version = repo.set_archived(cur, customer_id, version, archived, moment)
+        if new_version is None:
+            raise StaleRecord(customer_id, repo.current_version(cur, customer_id))
+        return new_version
+
+    return db.run_in_transaction(work)
+
+
+def save_grid_edits(
+    edits: Mapping[int, tuple[int, Mapping[str, object]]],
+    now: datetime | None = None,
+) -> GridSaveResult:
+    """Save edited grid rows {id: (version, changes)} in one transaction.
+
+    Rows breaking a rule or edited by someone else meanwhile are left out and
+    reported; every other row is saved.
+    """
+    moment = _now(now)
+    result = GridSaveResult()
+    pending = dict(edits)
+    # Two rows of one batch may not take the same account number.
+    claimed: dict[str, int] = {}
+    for customer_id, (_, changes) in sorted(pending.items()):
+        if "account_number" in changes and changes["account_number"]:
+            key = account_key(str(changes["account_number"]))
+            if key in claimed:
+                result.rejected[customer_id] = ValidationFailed(
+                    [FieldError("account_number", "account_number_duplicate_in_grid")]
+                )
+            claimed.setdefault(key, customer_id)
+    for customer_id in result.rejected:
+        pending.pop(customer_id)
+
+    while pending:
+        failed: dict[int, Exception] = {}
+
+        def work(cur, batch=pending, failed=failed) -> list[int]:
+            done = []
+            for customer_id, (version, changes) in batch.items():
+                try:
+                    _apply_update(cur, customer_id, version, changes, SCREEN_GRID, moment)
+                    done.append(customer_id)
+                except (ValidationFailed, StaleRecord, NotFound) as refusal:
+                    failed[customer_id] = refusal
+            if failed:
+                # Roll back and retry without the refused rows: nothing half-written.
+                raise _RetryWithout()
+            return done
+
+        try:
+            result.saved = db.run_in_transaction(work)
+            break
+        except _RetryWithout:
+            for customer_id, exc in failed.items():
+                pending.pop(customer_id)
+                if isinstance(exc, ValidationFailed):
+                    result.rejected[customer_id] = exc
+                else:
+                    result.conflicts.append(customer_id)
+    return result
+
+
+class _RetryWithout(Exception):
+    """Internal: abort the batch so the refused rows can be dropped."""
+
+
+def maintain_search_index(threshold: int = RESORT_THRESHOLD) -> bool:
+    """Rewrite the search index sorted when many rows were appended; True if done."""
+    with db.cursor() as cur:
+        if repo.unsorted_tokens(cur) < threshold:
+            return False
+    db.run_in_transaction(repo.rebuild_search_index_sorted)
+    return True
+
+
+def phone_for_display(e164: str | None, shop_region: str) -> str:
+    """National format for the shop's country, international for others."""
+    return display_phone(e164, shop_region)
+
+
+def discount_warning(current: object, typed: object) -> bool:
+    """True when the typed discount sets a new, non-zero discount."""
+    from logic.customers import discount_needs_warning, parse_discount
+    from logic.errors import FieldProblem
+
+    try:
+        return discount_needs_warning(parse_discount(current), parse_discount(typed))
+    except FieldProblem:
+        return False

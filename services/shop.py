@@ -1,0 +1,102 @@
+"""Shop settings and lists as the screens and rules need them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from data import db
+from data import settings as settings_repo
+from logic.account_numbers import clean_prefix
+from logic.addresses import parse_country
+from logic.customers import CardRules
+from logic.errors import FieldError, FieldProblem, ValidationFailed
+from logic.settings import clean_currency, clean_locale, clean_price_levels
+
+
+@dataclass(frozen=True)
+class ShopLists:
+    """Titles, genders and price levels for pickers."""
+
+    titles: list[dict]
+    genders: list[dict]
+    price_levels: list[dict]
+
+
+def get_settings() -> dict[str, str]:
+    """Every shop setting."""
+    with db.cursor() as cur:
+        return settings_repo.get_all(cur)
+
+
+def get_lists() -> ShopLists:
+    """The pick lists of the customer card."""
+    with db.cursor() as cur:
+        return ShopLists(
+            titles=settings_repo.titles(cur),
+            genders=settings_repo.genders(cur),
+            price_levels=settings_repo.price_levels(cur),
+        )
+
+
+def card_rules(cur, today: date) -> CardRules:
+    """Rules context from the stored settings and lists."""
+    values = settings_repo.get_all(cur)
+    return CardRules(
+        default_country=values.get("default_country", "FR"),
+        today=today,
+        titles=tuple(t["code"] for t in settings_repo.titles(cur)),
+        genders=tuple(g["code"] for g in settings_repo.genders(cur)),
+        price_levels=tuple(p["code"] for p in settings_repo.price_levels(cur)),
+    )
+
+
+def save_settings(values: Mapping[str, str], price_levels: list[tuple[str, str]]) -> None:
+    """Check and store shop details and price levels in one transaction."""
+    errors: list[FieldError] = []
+    clean: dict[str, str] = {}
+    checks = {
+        "default_country": lambda v: parse_country(v) or _required(),
+        "currency": clean_currency,
+        "locale": clean_locale,
+        "account_prefix": clean_prefix,
+    }
+    for key, value in values.items():
+        check = checks.get(key)
+        try:
+            clean[key] = check(value) if check else " ".join(str(value or "").split())
+        except FieldProblem as problem:
+            errors.append(FieldError(key, problem.code, problem.params))
+    if not clean.get("shop_name", "x"):
+        errors.append(FieldError("shop_name", "required"))
+    try:
+        levels = clean_price_levels(price_levels)
+    except FieldProblem as problem:
+        errors.append(FieldError("price_levels", problem.code, problem.params))
+        levels = []
+    if errors:
+        raise ValidationFailed(errors)
+
+    def work(cur) -> None:
+        kept = {code for code, _ in levels}
+        for old in settings_repo.price_levels(cur):
+            used = settings_repo.customers_using_price_level(cur, old["code"])
+            if old["code"] not in kept and used:
+                raise ValidationFailed(
+                    [
+                        FieldError(
+                            "price_levels",
+                            "price_level_in_use",
+                            {"code": old["code"], "count": str(used)},
+                        )
+                    ]
+                )
+        settings_repo.set_many(cur, clean)
+        settings_repo.replace_price_levels(cur, levels)
+
+    db.run_in_transaction(work)
+
+
+def _required() -> str:
+    raise FieldProblem("required")

@@ -1,0 +1,47 @@
+"""Find a customer by typing, then choose one: used where no card is open yet."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from services import customers
+from ui.session import tr
+
+
+def customer_picker(key: str = "picker") -> int | None:
+    """Search box and result list; returns the chosen customer id, if any."""
+    term = st.text_input(
+        tr("card.pick"),
+        key=f"{key}.term",
+        help=tr("card.pick_help"),
+        placeholder=tr("customers.search_placeholder"),
+    )
+    if not term.strip():
+        return None
+    found = customers.search_customers(term, page_size=25)
+    if not found.rows:
+        st.info(tr("customers.none"))
+        return None
+    labels = {
+        r["id"]: " — ".join(
+            p
+            for p in (
+                r["account_number"],
+                f"{r['last_name']} {r['first_name'] or ''}".strip(),
+                r["company"],
+                r["postcode"],
+            )
+            if p
+        )
+        for r in found.rows
+    }
+    choice = st.selectbox(
+        tr("card.pick"),
+        list(labels),
+        format_func=labels.get,
+        key=f"{key}.choice",
+        label_visibility="collapsed",
+    )
+    if st.button(tr("customers.open"), key=f"{key}.open", type="primary"):
+        return choice
+    return None

@@ -1,0 +1,88 @@
+"""The customer grid's frame and write-back, as pure functions (no Streamlit).
+
+AppTest cannot type into a data_editor, so the mapping from the editor's
+state (edited rows by position) to per-customer changes is tested here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from logic.phones import display_phone
+
+EDITABLE = (
+    "account_number",
+    "title",
+    "first_name",
+    "last_name",
+    "company",
+    "email",
+    "mobile",
+    "phone",
+    "postcode",
+    "city",
+    "country_code",
+)
+COLUMNS = ("open",) + EDITABLE + ("problem", "id")
+PHONES = ("mobile", "phone")
+
+Pending = dict[int, dict[str, Any]]
+
+
+def page_frame(
+    rows: Sequence[Mapping[str, Any]], pending: Pending, shop_region: str
+) -> pd.DataFrame:
+    """One page of customers for the editor, unsaved edits laid over them."""
+    records = []
+    for row in rows:
+        record: dict[str, Any] = {"open": False, "id": row["id"], "problem": ""}
+        for name in EDITABLE:
+            value = row.get(name)
+            record[name] = display_phone(value, shop_region) if name in PHONES else value
+        waiting = pending.get(row["id"])
+        if waiting:
+            record.update(waiting["changes"])
+            record["problem"] = waiting.get("message", "")
+        records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    frame["open"] = frame["open"].astype(bool)
+    return frame
+
+
+def collect_edits(
+    rows: Sequence[Mapping[str, Any]],
+    edited_rows: Mapping[int | str, Mapping[str, Any]],
+    pending: Pending,
+) -> tuple[dict[int, tuple[int, dict[str, Any]]], int | None]:
+    """Changes per customer id as (version, fields), and the row ticked Open."""
+    edits = {cid: (p["version"], dict(p["changes"])) for cid, p in pending.items()}
+    opened = None
+    for position, change in edited_rows.items():
+        index = int(position)
+        if index >= len(rows):
+            continue
+        row = rows[index]
+        fields = {k: v for k, v in change.items() if k in EDITABLE}
+        if change.get("open"):
+            opened = row["id"]
+        if fields:
+            version, known = edits.get(row["id"], (row["version"], {}))
+            known.update(fields)
+            edits[row["id"]] = (version, known)
+    return edits, opened
+
+
+def fold_into_pending(
+    rows: Sequence[Mapping[str, Any]],
+    edited_rows: Mapping[int | str, Mapping[str, Any]],
+    pending: Pending,
+) -> Pending:
+    """Keep the editor's unsaved edits when the page or search changes."""
+    edits, _ = collect_edits(rows, edited_rows, pending)
+    merged = dict(pending)
+    for cid, (version, changes) in edits.items():
+        merged[cid] = {**pending.get(cid, {}), "version": version, "changes": changes}
+    return merged

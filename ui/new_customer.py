@@ -1,0 +1,66 @@
+"""The "New customer" dialog: the generated account number and the main fields."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from logic.errors import ValidationFailed
+from services import customers, shop
+from ui.card_fields import field_widget
+from ui.session import show_refusal, tr
+
+DIALOG_FIELDS = (
+    "account_number",
+    "title",
+    "first_name",
+    "last_name",
+    "company",
+    "email",
+    "mobile",
+    "phone",
+    "address1",
+    "postcode",
+    "city",
+    "country_code",
+)
+
+
+@st.dialog(" ", width="large")
+def new_customer_dialog() -> None:
+    """Form for a new customer; opens the card once created."""
+    ss = st.session_state
+    st.subheader(tr("customers.new"))
+    settings = shop.get_settings()
+    lists = shop.get_lists()
+    region = settings.get("default_country", "FR")
+    if "new.generated" not in ss:
+        ss["new.generated"] = customers.preview_account_number()
+    raw = {}
+    columns = st.columns(2)
+    for position, name in enumerate(DIALOG_FIELDS):
+        default = ss["new.generated"] if name == "account_number" else None
+        if name == "country_code":
+            default = region
+        raw[name] = field_widget(
+            name,
+            default,
+            f"new.{name}",
+            lists,
+            region,
+            date.today(),
+            container=columns[position % 2],
+        )
+    if st.button(tr("customers.create"), type="primary", key="new.create"):
+        try:
+            customer_id = customers.create_customer(raw, generated_number=ss["new.generated"])
+        except ValidationFailed as exc:
+            show_refusal(exc)
+            return
+        created = customers.get_customer(customer_id)
+        for key in [k for k in ss if str(k).startswith("new.")]:
+            del ss[key]
+        ss["card_id"] = customer_id
+        ss["card.flash"] = ("success", tr("customers.created", number=created["account_number"]))
+        st.switch_page("pages/customer_card.py", query_params={"id": str(customer_id)})

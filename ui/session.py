@@ -1,0 +1,44 @@
+"""The session's language and how refusals are shown."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from i18n import LANGUAGES, t
+from i18n.errors import describe
+from logic.errors import ValidationFailed
+from services import shop
+
+LANGUAGE_KEY = "ui_language"
+
+
+def language() -> str:
+    """The UI language: the user's choice, else the shop locale's language."""
+    chosen = st.session_state.get(LANGUAGE_KEY)
+    if chosen in LANGUAGES:
+        return chosen
+    locale = shop.get_settings().get("locale", "en")
+    return "fr" if locale.startswith("fr") else "en"
+
+
+def tr(key: str, **params: object) -> str:
+    """Translate key into the session's language."""
+    return t(key, language(), **params)
+
+
+def language_picker() -> None:
+    """Sidebar switch between English and French."""
+    current = language()
+    codes = list(LANGUAGES)
+    st.sidebar.selectbox(
+        t("app.language", current),
+        codes,
+        index=codes.index(current),
+        format_func=LANGUAGES.get,
+        key=LANGUAGE_KEY,
+    )
+
+
+def show_refusal(exc: ValidationFailed) -> None:
+    """One error line per refused field, in the session's language."""
+    st.error("\n".join(f"- {describe(e, language())}" for e in exc.errors))
