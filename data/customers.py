@@ -61,7 +61,7 @@ GRID_COLUMNS = (
     "country_code",
     "archived",
 )
-SORTABLE = ("account_number", "last_name", "first_name", "company", "postcode", "city", "email")
+SORTABLE = ("last_name", "account_number", "first_name", "company", "postcode", "city", "email")
 
 
 def _rows(cur: Cursor) -> list[dict[str, Any]]:
@@ -128,13 +128,15 @@ def replace_tokens(cur: Cursor, customer_id: int, rows: Sequence[tuple[str, int]
     cur.execute("DELETE FROM customer_search WHERE customer_id = ?", [customer_id])
     if rows:
         cur.executemany("INSERT INTO customer_search (token, customer_id) VALUES (?, ?)", rows)
-    cur.execute("UPDATE counters SET value = value + ? WHERE name = 'search_unsorted'", [len(rows)])
 
 
 def unsorted_tokens(cur: Cursor) -> int:
-    """How many index rows were appended since the last sorted rebuild."""
-    row = cur.execute("SELECT value FROM counters WHERE name = 'search_unsorted'").fetchone()
-    return int(row[0]) if row else 0
+    """DuckDB-specific: index rows appended after the last sorted rebuild."""
+    cur.execute(
+        "SELECT count(*) FROM customer_search WHERE rowid >= ("
+        " SELECT CAST(value AS BIGINT) FROM settings WHERE key = '_search_sorted_rows')"
+    )
+    return int(cur.fetchall()[0][0])
 
 
 def rebuild_search_index_sorted(cur: Cursor) -> None:
@@ -146,7 +148,15 @@ def rebuild_search_index_sorted(cur: Cursor) -> None:
     cur.execute("DELETE FROM customer_search")
     cur.execute("INSERT INTO customer_search SELECT token, customer_id FROM _tokens ORDER BY token")
     cur.execute("DROP TABLE _tokens")
-    cur.execute("UPDATE counters SET value = 0 WHERE name = 'search_unsorted'")
+    mark_search_index_sorted(cur)
+
+
+def mark_search_index_sorted(cur: Cursor) -> None:
+    """Record that every index row present now is in token order."""
+    cur.execute(
+        "UPDATE settings SET value = CAST((SELECT coalesce(max(rowid) + 1, 0)"
+        " FROM customer_search) AS VARCHAR) WHERE key = '_search_sorted_rows'"
+    )
 
 
 def _match_subquery(words: Sequence[str]) -> tuple[str, list[str]]:
@@ -232,22 +242,23 @@ def set_archived(cur: Cursor, customer_id: int, version: int, archived: bool, no
     )
 
 
-def next_counter(cur: Cursor, name: str) -> int:
-    """Increment a counter and return the new value (conflicts serialise callers)."""
-    row = cur.execute(
-        "UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value", [name]
-    ).fetchone()
-    return int(row[0])
+def next_account_sequence(cur: Cursor) -> int:
+    """Take the next generated account number (never rolled back, never conflicts)."""
+    return int(cur.execute("SELECT nextval('account_number_seq')").fetchall()[0][0])
 
 
-def set_counter(cur: Cursor, name: str, value: int) -> None:
-    """Set a counter to value."""
-    cur.execute("UPDATE counters SET value = ? WHERE name = ?", [value, name])
+def peek_account_sequence(cur: Cursor) -> int:
+    """DuckDB-specific: the last generated number taken, 0 if none yet."""
+    cur.execute(
+        "SELECT coalesce(last_value, 0) FROM duckdb_sequences()"
+        " WHERE sequence_name = 'account_number_seq'"
+    )
+    return int(cur.fetchall()[0][0])
 
 
-def peek_counter(cur: Cursor, name: str) -> int:
-    """A counter's value without changing it."""
-    return int(cur.execute("SELECT value FROM counters WHERE name = ?", [name]).fetchone()[0])
+def advance_account_sequence(cur: Cursor, count: int) -> None:
+    """Consume count numbers at once (bulk imports)."""
+    cur.execute("SELECT max(nextval('account_number_seq')) FROM range(?)", [count]).fetchall()
 
 
 def keys_taken(cur: Cursor, keys: Iterable[str]) -> set[str]:

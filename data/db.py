@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import random
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -17,7 +19,9 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "comptoir.duckdb"
 ENV_VAR = "COMPTOIR_DB"
 # Bounded so the app's server stays small even with a million customers.
 MEMORY_LIMIT = os.environ.get("COMPTOIR_DB_MEMORY", "256MB")
-MAX_RETRIES = 5
+MAX_RETRIES = 30
+# Back-off between retries of a write conflict, seconds (grows with the attempt).
+RETRY_PAUSE = 0.002
 
 _lock = threading.Lock()
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
@@ -97,10 +101,12 @@ def run_in_transaction(
         except duckdb.TransactionException:
             if attempt == retries - 1:
                 raise
+            time.sleep(RETRY_PAUSE * (attempt + 1) * random.random())
         except duckdb.ConstraintException as exc:
             # A concurrent commit of the same key shows as a constraint error
             # when the other transaction won; callers check before inserting,
             # so a retry re-reads and reports properly.
             if attempt == retries - 1 or "Duplicate key" not in str(exc):
                 raise
+            time.sleep(RETRY_PAUSE * (attempt + 1) * random.random())
     raise AssertionError("unreachable")

@@ -13,36 +13,42 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from data import customers as customers_repo
 from data import db, migrate
 
-FR_FIRST = [
-    "Jean",
+FR_FIRST_F = [
     "Marie",
-    "Pierre",
     "Sophie",
     "Léa",
     "Hélène",
-    "François",
     "Camille",
     "Chloé",
-    "Louis",
-    "Gabriel",
     "Manon",
     "Emma",
-    "Jérôme",
     "Céline",
-    "Thierry",
     "Nathalie",
-    "Loïc",
     "Amélie",
-    "Benoît",
     "Élodie",
-    "Julien",
     "Margaux",
     "Noémie",
-    "Théo",
     "Inès",
+    "Françoise",
+]
+FR_FIRST_M = [
+    "Jean",
+    "Pierre",
+    "François",
+    "Louis",
+    "Gabriel",
+    "Jérôme",
+    "Thierry",
+    "Loïc",
+    "Benoît",
+    "Julien",
+    "Théo",
     "Hugo",
+    "Stéphane",
+    "Mathéo",
 ]
 FR_LAST = [
     "Martin",
@@ -99,34 +105,37 @@ FR_LAST = [
     "Gérard",
     "Nguyen",
 ]
-GB_FIRST = [
-    "Oliver",
-    "George",
-    "Harry",
-    "Jack",
+GB_FIRST_F = [
     "Amelia",
     "Olivia",
     "Isla",
     "Ava",
     "Emily",
-    "Thomas",
-    "James",
-    "William",
     "Charlotte",
     "Sophie",
     "Grace",
     "Lily",
-    "Daniel",
-    "Samuel",
     "Ella",
     "Freya",
-    "Alfie",
     "Ruby",
     "Evie",
-    "Joshua",
     "Poppy",
-    "Arthur",
     "Florence",
+]
+GB_FIRST_M = [
+    "Oliver",
+    "George",
+    "Harry",
+    "Jack",
+    "Thomas",
+    "James",
+    "William",
+    "Daniel",
+    "Samuel",
+    "Alfie",
+    "Joshua",
+    "Arthur",
+    "Noah",
 ]
 GB_LAST = [
     "Smith",
@@ -244,7 +253,12 @@ def build_frame(
     today = today or datetime(2026, 11, 1)
     british = rng.random(n) < 0.3
     gender = np.where(rng.random(n) < 0.5, "female", "male")
-    first = np.where(british, _pick(rng, GB_FIRST, n), _pick(rng, FR_FIRST, n))
+    female = gender == "female"
+    first = np.where(
+        british,
+        np.where(female, _pick(rng, GB_FIRST_F, n), _pick(rng, GB_FIRST_M, n)),
+        np.where(female, _pick(rng, FR_FIRST_F, n), _pick(rng, FR_FIRST_M, n)),
+    )
     last = np.where(british, _pick(rng, GB_LAST, n), _pick(rng, FR_LAST, n))
     fr_city = np.array(FR_CITIES, dtype=object)[rng.integers(0, len(FR_CITIES), n)]
     gb_city = np.array(GB_CITIES, dtype=object)[rng.integers(0, len(GB_CITIES), n)]
@@ -267,9 +281,11 @@ def build_frame(
         }
     )
     mobile_fr = "+336" + _pick(rng, list("0124578"), n) + _digits(rng, n, 7)
-    mobile_gb = "+447" + _pick(rng, list("78"), n) + _digits(rng, n, 8)
+    mobile_gb = "+4478" + _digits(rng, n, 8)
     frame["mobile"] = np.where(rng.random(n) < 0.8, np.where(british, mobile_gb, mobile_fr), None)
-    land_fr = "+33" + pd.Series(city_rows[:, 3]) + _digits(rng, n, 8)
+    land_fr = (
+        "+33" + pd.Series(city_rows[:, 3]) + _pick(rng, list("123456789"), n) + _digits(rng, n, 7)
+    )
     land_gb = "+44" + pd.Series(city_rows[:, 3]) + "2" + _digits(rng, n, 6)
     frame["phone"] = np.where(rng.random(n) < 0.35, np.where(british, land_gb, land_fr), None)
     frame["fax"] = np.where(rng.random(n) < 0.02, frame["phone"], None)
@@ -381,7 +397,8 @@ def generate(customers: int = 2000, seed: int = 7, path: Path | str | None = Non
             " WHERE marketing_opt_in AND id >= ?",
             [first_id],
         )
-        cur.execute("UPDATE counters SET value = ? WHERE name = 'account_number'", [customers])
+        customers_repo.advance_account_sequence(cur, customers)
+        customers_repo.mark_search_index_sorted(cur)
         cur.execute("UPDATE settings SET value = 'Cycles du Comptoir' WHERE key = 'shop_name'")
         cur.execute(
             "UPDATE settings SET value = ? WHERE key = 'shop_address'",

@@ -144,7 +144,7 @@ with tab_gdpr:
                 for h in history
             ],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
 
 

@@ -91,16 +91,16 @@ bar[1].button(
     disabled=result.page == 0,
     on_click=_keep_edits_and,
     args=(result.page - 1,),
-    use_container_width=True,
+    width="stretch",
 )
 bar[2].button(
     tr("customers.next"),
     disabled=result.page + 1 >= result.pages,
     on_click=_keep_edits_and,
     args=(result.page + 1,),
-    use_container_width=True,
+    width="stretch",
 )
-if bar[3].button(tr("customers.new"), type="primary", use_container_width=True):
+if bar[3].button(tr("customers.new"), type="primary", width="stretch"):
     new_customer_dialog()
 
 if not result.rows:
@@ -135,7 +135,8 @@ else:
         column_config=column_config,
         disabled=["problem", "id"],
         hide_index=True,
-        use_container_width=True,
+        placeholder="",
+        width="stretch",
     )
     state = ss.get(_editor_key()) or {}
     edits, opened = collect_edits(result.rows, state.get("edited_rows", {}), ss["grid.pending"])

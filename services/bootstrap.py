@@ -8,6 +8,7 @@ from data import db, demo, migrate
 from services.customers import maintain_search_index
 
 DEMO_ENV = "COMPTOIR_DEMO_CUSTOMERS"
+database_path = db.database_path
 
 
 def prepare_database() -> dict[str, object]:

@@ -102,15 +102,12 @@ def preview_account_number() -> str:
 
 def _next_free_number(cur, reserve: bool) -> str:
     prefix = settings_repo.get_all(cur).get("account_prefix", "")
-    number = repo.peek_counter(cur, "account_number")
+    number = repo.peek_account_sequence(cur)
     while True:
-        number += 1
+        number = repo.next_account_sequence(cur) if reserve else number + 1
         candidate = format_account_number(prefix, number)
         if not repo.keys_taken(cur, [account_key(candidate)]):
-            break
-    if reserve:
-        repo.set_counter(cur, "account_number", number)
-    return candidate
+            return candidate
 
 
 def _taken_error(holder: Mapping[str, Any]) -> ValidationFailed:

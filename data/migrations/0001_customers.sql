@@ -60,10 +60,9 @@ CREATE TABLE settings (
     value VARCHAR NOT NULL
 );
 
-CREATE TABLE counters (
-    name VARCHAR PRIMARY KEY,
-    value BIGINT NOT NULL
-);
+-- Generated account numbers: a sequence never conflicts between concurrent
+-- creates (gaps are fine for account numbers, unlike invoices).
+CREATE SEQUENCE account_number_seq START 1;
 
 CREATE TABLE titles (
     code VARCHAR PRIMARY KEY,
@@ -95,7 +94,8 @@ INSERT INTO settings (key, value) VALUES
     ('locale', 'fr_FR'),
     ('account_prefix', 'C');
 
-INSERT INTO counters (name, value) VALUES ('account_number', 0), ('search_unsorted', 0);
+-- Internal: rows of customer_search below this rowid are sorted by token.
+INSERT INTO settings (key, value) VALUES ('_search_sorted_rows', '0');
 
 INSERT INTO titles (code, label_en, label_fr, position) VALUES
     ('mr', 'Mr', 'M.', 1),

@@ -1,0 +1,43 @@
+"""Shared fixtures: every test gets its own DuckDB file, never the real one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from data import db, demo, migrate
+from logic.customers import CardRules
+
+TODAY = date(2026, 11, 29)
+
+
+@pytest.fixture
+def rules() -> CardRules:
+    return CardRules(
+        default_country="FR",
+        today=TODAY,
+        titles=("mr", "mrs", "ms", "mx", "dr"),
+        genders=("not_defined", "female", "male", "other"),
+        price_levels=("A", "B", "C"),
+    )
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A migrated, empty database file in a temp folder, set as the app's database."""
+    path = tmp_path / "comptoir-test.duckdb"
+    monkeypatch.setenv(db.ENV_VAR, str(path))
+    monkeypatch.setenv("COMPTOIR_DEMO_CUSTOMERS", "0")
+    migrate.migrate(path)
+    yield path
+    db.close(path)
+
+
+@pytest.fixture
+def demo_db(db_path: Path) -> Path:
+    """The migrated test database with 300 demo customers."""
+    demo.generate(300, seed=11, path=db_path)
+    return db_path

@@ -1,0 +1,94 @@
+"""Demo data is valid by our own rules; settings are checked and stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from data import db, demo
+from logic.customers import validate_customer
+from logic.errors import ValidationFailed
+from logic.search import customer_tokens
+from services import customers, shop
+from services.shop import card_rules
+from tests.conftest import TODAY
+
+
+def test_demo_customers_pass_every_rule(demo_db):
+    with db.cursor() as cur:
+        rules = card_rules(cur, TODAY)
+        ids = [r[0] for r in cur.execute("SELECT id FROM customers").fetchall()]
+    assert len(ids) == 300
+    for customer_id in ids:
+        stored = customers.get_customer(customer_id)
+        clean = validate_customer(stored, rules)
+        assert clean.mobile == stored["mobile"] and clean.phone == stored["phone"]
+        assert clean.postcode == stored["postcode"]
+
+
+def test_bulk_index_matches_the_rules_tokens(demo_db):
+    with db.cursor() as cur:
+        rows = cur.execute("SELECT customer_id, token FROM customer_search").fetchall()
+    bulk: dict[int, set[str]] = {}
+    for customer_id, token in rows:
+        bulk.setdefault(customer_id, set()).add(token)
+    for customer_id, tokens in bulk.items():
+        assert tokens == customer_tokens(customers.get_customer(customer_id)), customer_id
+
+
+def test_demo_is_deterministic():
+    one, two = demo.build_frame(50, seed=3), demo.build_frame(50, seed=3)
+    assert one.equals(two)
+    assert not one.equals(demo.build_frame(50, seed=4))
+
+
+def test_demo_refuses_a_database_with_customers(demo_db):
+    with pytest.raises(RuntimeError, match="already holds customers"):
+        demo.generate(5, path=demo_db)
+
+
+def test_settings_are_checked_then_stored(db_path):
+    with pytest.raises(ValidationFailed) as info:
+        shop.save_settings(
+            {
+                "currency": "EURO",
+                "locale": "zz",
+                "default_country": "XX",
+                "account_prefix": "A B",
+                "shop_name": "",
+            },
+            [("A", "x")],
+        )
+    assert {e.field for e in info.value.errors} == {
+        "currency",
+        "locale",
+        "default_country",
+        "account_prefix",
+        "shop_name",
+    }
+    shop.save_settings(
+        {
+            "currency": "gbp",
+            "locale": "en_GB",
+            "default_country": "GB",
+            "account_prefix": "LDN-",
+            "shop_name": "Cycles",
+        },
+        [("A", "Trade"), ("D", "")],
+    )
+    stored = shop.get_settings()
+    assert (stored["currency"], stored["locale"], stored["default_country"]) == (
+        "GBP",
+        "en_GB",
+        "GB",
+    )
+    assert [p["code"] for p in shop.get_lists().price_levels] == ["A", "D"]
+    assert customers.preview_account_number() == "LDN-000001"
+
+
+def test_a_price_level_in_use_cannot_be_removed(db_path):
+    customers.create_customer({"last_name": "B-level", "price_level": "B"})
+    with pytest.raises(ValidationFailed) as info:
+        shop.save_settings({"shop_name": "Cycles"}, [("A", "Level A")])
+    (error,) = info.value.errors
+    assert error.code == "price_level_in_use" and error.params["code"] == "B"
+    assert [p["code"] for p in shop.get_lists().price_levels] == ["A", "B", "C"]

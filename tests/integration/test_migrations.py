@@ -1,0 +1,70 @@
+"""Migrations on a real DuckDB file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from data import db, migrate
+
+
+def test_migrations_from_empty_then_rerun_is_a_no_op(tmp_path: Path):
+    path = tmp_path / "fresh.duckdb"
+    assert migrate.migrate(path) == [v for v, _ in migrate.migration_files()]
+    assert migrate.migrate(path) == []
+    with db.cursor(path) as cur:
+        tables = {
+            r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+        recorded = cur.execute("SELECT version, name FROM schema_migrations").fetchall()
+    assert {
+        "customers",
+        "consent_history",
+        "settings",
+        "titles",
+        "genders",
+        "price_levels",
+        "customer_search",
+    } <= tables
+    assert recorded == [(1, "0001_customers")]
+    db.close(path)
+
+
+def test_migration_files_are_numbered_in_order():
+    versions = [v for v, _ in migrate.migration_files()]
+    assert versions == list(range(1, len(versions) + 1))
+
+
+def test_a_failed_migration_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "0001_ok.sql").write_text("CREATE TABLE a (x INTEGER);")
+    (folder / "0002_broken.sql").write_text("CREATE TABLE b (x INTEGER); SELECT * FROM nowhere;")
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", folder)
+    path = tmp_path / "broken.duckdb"
+    with pytest.raises(Exception, match="nowhere"):
+        migrate.migrate(path)
+    with db.cursor(path) as cur:
+        tables = {
+            r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+        versions = [r[0] for r in cur.execute("SELECT version FROM schema_migrations").fetchall()]
+    assert "a" in tables and "b" not in tables and versions == [1]
+    db.close(path)
+
+
+def test_a_second_process_is_refused_clearly(db_path: Path):
+    # This process holds the file; another one cannot open it, even to write demo data.
+    db.connect(db_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "data.demo", "--customers", "5", "--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 2
+    assert "Refused" in done.stderr and "Stop the app first" in done.stderr

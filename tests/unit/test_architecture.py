@@ -1,0 +1,45 @@
+"""The one direction of imports from DESIGN.md."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTER = {"streamlit", "duckdb", "data", "services", "pages", "ui", "printing", "messaging"}
+
+
+def _imports(folder: str) -> dict[str, set[str]]:
+    found = {}
+    targets = [ROOT / folder] if (ROOT / folder).is_file() else (ROOT / folder).rglob("*.py")
+    for file in targets:
+        names = set()
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module.split(".")[0])
+        found[str(file.relative_to(ROOT))] = names
+    return found
+
+
+def test_logic_is_pure():
+    for file, names in _imports("logic").items():
+        assert not names & (OUTER | {"requests", "socket", "time"}), file
+
+
+def test_only_data_imports_duckdb():
+    for folder in ("logic", "services", "pages", "ui", "i18n", "app.py"):
+        for file, names in _imports(folder).items():
+            assert "duckdb" not in names, file
+
+
+def test_pages_use_services_not_data():
+    for folder in ("pages", "app.py"):
+        for file, names in _imports(folder).items():
+            assert "data" not in names, file
+
+
+def test_services_do_not_import_streamlit():
+    for file, names in _imports("services").items():
+        assert not names & {"streamlit", "pages", "ui"}, file

@@ -1,0 +1,89 @@
+"""The grid's write-back as a pure function of (page rows, editor state, pending)."""
+
+from __future__ import annotations
+
+from ui.grid_state import collect_edits, fold_into_pending, page_frame
+
+ROWS = [
+    {
+        "id": 7,
+        "version": 3,
+        "account_number": "C7",
+        "last_name": "Martin",
+        "first_name": "Léa",
+        "mobile": "+33612345678",
+        "phone": None,
+        "title": None,
+        "company": None,
+        "email": None,
+        "postcode": None,
+        "city": None,
+        "country_code": "FR",
+    },
+    {
+        "id": 9,
+        "version": 1,
+        "account_number": "C9",
+        "last_name": "Smith",
+        "first_name": "Ava",
+        "mobile": "+447700900123",
+        "phone": None,
+        "title": None,
+        "company": None,
+        "email": None,
+        "postcode": None,
+        "city": None,
+        "country_code": "GB",
+    },
+]
+
+
+def test_frame_keeps_id_and_shows_phones_for_the_shop_country():
+    frame = page_frame(ROWS, {}, "FR")
+    assert list(frame["id"]) == [7, 9]
+    assert frame.loc[0, "mobile"] == "06 12 34 56 78"
+    assert frame.loc[1, "mobile"] == "+44 7700 900123"
+    assert not frame["open"].any()
+
+
+def test_pending_edits_are_laid_over_with_their_problem():
+    pending = {9: {"version": 1, "changes": {"email": "bad@"}, "message": "E-mail is not valid"}}
+    frame = page_frame(ROWS, pending, "FR")
+    assert frame.loc[1, "email"] == "bad@"
+    assert frame.loc[1, "problem"] == "E-mail is not valid"
+    assert frame.loc[0, "problem"] == ""
+
+
+def test_positions_map_to_ids_and_versions():
+    edits, opened = collect_edits(
+        ROWS, {"1": {"city": "Leeds"}, 0: {"last_name": "Martin-Roux"}}, {}
+    )
+    assert edits == {9: (1, {"city": "Leeds"}), 7: (3, {"last_name": "Martin-Roux"})}
+    assert opened is None
+
+
+def test_open_tick_is_not_an_edit():
+    edits, opened = collect_edits(ROWS, {0: {"open": True}}, {})
+    assert edits == {} and opened == 7
+
+
+def test_new_edits_add_to_pending_ones_keeping_the_original_version():
+    pending = {9: {"version": 1, "changes": {"email": "bad@"}, "message": "x"}}
+    edits, _ = collect_edits(ROWS, {1: {"email": "ava@example.com", "city": "York"}}, pending)
+    assert edits == {9: (1, {"email": "ava@example.com", "city": "York"})}
+
+
+def test_pending_rows_off_this_page_are_still_saved():
+    pending = {42: {"version": 5, "changes": {"city": "Lyon"}}}
+    edits, _ = collect_edits(ROWS, {}, pending)
+    assert edits == {42: (5, {"city": "Lyon"})}
+
+
+def test_fold_keeps_edits_when_the_page_changes():
+    merged = fold_into_pending(ROWS, {0: {"city": "Nantes"}}, {})
+    assert merged == {7: {"version": 3, "changes": {"city": "Nantes"}}}
+
+
+def test_stale_positions_are_ignored():
+    edits, _ = collect_edits(ROWS, {5: {"city": "Nowhere"}}, {})
+    assert edits == {}
