@@ -6,7 +6,7 @@ from i18n import t
 from i18n.errors import describe_all
 from services import customers, shop
 from ui.grid_state import collect_edits, fold_into_pending, page_frame
-from ui.new_customer import new_customer_dialog
+from ui.new_customer import OPEN_KEY, show_new_customer_dialog_if_open
 from ui.session import language, tr
 
 lang = language()
@@ -51,7 +51,7 @@ term = top[0].text_input(
 sort = top[1].selectbox(
     tr("customers.sort"),
     customers.SORTABLE_COLUMNS,
-    format_func=lambda c: tr(f"field.{c}"),
+    format_func=lambda c: t(f"field.{c}", lang),
     key="grid.sort",
     on_change=_keep_edits_and,
 )
@@ -100,8 +100,9 @@ bar[2].button(
     args=(result.page + 1,),
     width="stretch",
 )
-if bar[3].button(tr("customers.new"), type="primary", width="stretch"):
-    new_customer_dialog()
+if bar[3].button(tr("customers.new"), type="primary", width="stretch", key="grid.new"):
+    ss[OPEN_KEY] = True
+show_new_customer_dialog_if_open()
 
 if not result.rows:
     st.info(tr("customers.none"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -143,9 +143,13 @@ def create_customer(
     def work(cur) -> int:
         values = dict(raw)
         typed = str(values.get("account_number") or "").strip()
-        if not typed or (generated_number and typed == generated_number.strip()):
-            values["account_number"] = _next_free_number(cur, reserve=True)
+        generate = not typed or (generated_number and typed == generated_number.strip())
+        if generate:
+            values["account_number"] = "-"  # stands in while the other fields are checked
         clean = validate_customer(values, card_rules(cur, moment.date()))
+        if generate:
+            # Taken only once the card is valid, so a refused try burns no number.
+            clean = replace(clean, account_number=_next_free_number(cur, reserve=True))
         key = account_key(clean.account_number)
         holder = repo.holder_of_key(cur, key)
         if holder:

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from i18n import country_options
+from i18n import country_options, t
 from services.customers import phone_for_display
 from services.shop import ShopLists
 from ui.session import language, tr
@@ -46,8 +46,10 @@ def field_widget(
     container: Any = st,
 ) -> Any:
     """Render the widget for one card field and return what the user entered."""
+    # Format functions capture the language: AppTest calls them outside a run.
     lang = language()
-    label = tr(f"field.{name}")
+    none = t("choice.none", lang)
+    label = t(f"field.{name}", lang)
     if name in TEXT_FIELDS:
         return container.text_input(label, value=value or "", key=key)
     if name in PHONE_FIELDS:
@@ -60,7 +62,7 @@ def field_widget(
             options,
             index=_index(options, value),
             key=key,
-            format_func=lambda c: labels.get(c, tr("choice.none")),
+            format_func=lambda c: labels.get(c, none),
         )
     if name == "country_code":
         names = dict(country_options(lang))
@@ -70,7 +72,7 @@ def field_widget(
             options,
             index=_index(options, value),
             key=key,
-            format_func=lambda c: names.get(c, tr("choice.none")),
+            format_func=lambda c: names.get(c, none),
         )
     if name == "contact_preference":
         options = [None, "email", "sms"]
@@ -79,7 +81,7 @@ def field_widget(
             options,
             index=_index(options, value),
             key=key,
-            format_func=lambda c: tr(f"choice.{c or 'none'}"),
+            format_func=lambda c: t(f"choice.{c or 'none'}", lang),
         )
     if name == "gender":
         labels = {x["code"]: x[lang] for x in lists.genders}
@@ -95,7 +97,7 @@ def field_widget(
             options,
             index=_index(options, value),
             key=key,
-            format_func=lambda c: labels.get(c, tr("choice.none")),
+            format_func=lambda c: labels.get(c, none),
         )
     if name == "date_of_birth":
         oldest = (

@@ -27,7 +27,21 @@ DIALOG_FIELDS = (
 )
 
 
-@st.dialog(" ", width="large")
+OPEN_KEY = "new.open"
+
+
+def _forget() -> None:
+    for key in [k for k in st.session_state if str(k).startswith("new.")]:
+        del st.session_state[key]
+
+
+def show_new_customer_dialog_if_open() -> None:
+    """Keep the dialog open across full reruns until created or dismissed."""
+    if st.session_state.get(OPEN_KEY):
+        new_customer_dialog()
+
+
+@st.dialog(" ", width="large", on_dismiss=_forget)
 def new_customer_dialog() -> None:
     """Form for a new customer; opens the card once created."""
     ss = st.session_state
@@ -59,8 +73,7 @@ def new_customer_dialog() -> None:
             show_refusal(exc)
             return
         created = customers.get_customer(customer_id)
-        for key in [k for k in ss if str(k).startswith("new.")]:
-            del ss[key]
+        _forget()
         ss["card_id"] = customer_id
         ss["card.flash"] = ("success", tr("customers.created", number=created["account_number"]))
         st.switch_page("pages/customer_card.py", query_params={"id": str(customer_id)})

@@ -10,6 +10,7 @@ from logic.errors import ValidationFailed
 from services import shop
 
 LANGUAGE_KEY = "ui_language"
+PICKER_KEY = "ui_language_picker"
 
 
 def language() -> str:
@@ -30,12 +31,18 @@ def language_picker() -> None:
     """Sidebar switch between English and French."""
     current = language()
     codes = list(LANGUAGES)
+
+    def remember() -> None:
+        # Kept in a plain key: widget state does not survive a page switch.
+        st.session_state[LANGUAGE_KEY] = st.session_state[PICKER_KEY]
+
     st.sidebar.selectbox(
         t("app.language", current),
         codes,
         index=codes.index(current),
         format_func=LANGUAGES.get,
-        key=LANGUAGE_KEY,
+        key=PICKER_KEY,
+        on_change=remember,
     )
 
 

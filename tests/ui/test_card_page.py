@@ -1,0 +1,117 @@
+"""AppTest: the customer card."""
+
+from __future__ import annotations
+
+import pytest
+
+from services import customers
+from tests.ui.conftest import texts
+
+
+@pytest.fixture
+def card(app):
+    """The card of a demo customer with a mobile, opened through the URL parameter."""
+    target = next(r for r in customers.search_customers("", page_size=60).rows if r["mobile"])
+    app.query_params["id"] = str(target["id"])
+    app.switch_page("pages/customer_card.py").run()
+    assert not app.exception, app.exception
+    return app, target["id"]
+
+
+def key(customer_id: int, name: str, nonce: int = 0) -> str:
+    return f"card.{customer_id}.{nonce}.{name}"
+
+
+def test_card_shows_name_number_and_national_phone(card):
+    app, customer_id = card
+    stored = customers.get_customer(customer_id)
+    assert app.title[0].value == f"{stored['first_name']} {stored['last_name']}"
+    assert app.text_input(key=key(customer_id, "account_number")).value == stored["account_number"]
+    shown = app.text_input(key=key(customer_id, "mobile")).value
+    assert not shown.startswith("+33") or stored["country_code"] != "FR"
+    assert [t.label for t in app.tabs] == ["Account information", "General", "GDPR"]
+
+
+def test_edit_and_save(card):
+    app, customer_id = card
+    app.text_input(key=key(customer_id, "city")).input("Chamonix").run()
+    app.button(key="card.save").click().run()
+    assert "Saved." in texts(app, "success")
+    assert customers.get_customer(customer_id)["city"] == "Chamonix"
+    # The form now shows the stored values under a fresh key.
+    assert app.text_input(key=key(customer_id, "city", 1)).value == "Chamonix"
+
+
+def test_invalid_email_is_named_and_other_edits_stay(card):
+    app, customer_id = card
+    before = customers.get_customer(customer_id)
+    app.text_input(key=key(customer_id, "first_name")).input("Zoé").run()
+    app.text_input(key=key(customer_id, "email")).input("zoe@@example").run()
+    app.button(key="card.save").click().run()
+    errors = " ".join(texts(app, "error"))
+    assert "Not saved" in errors and "E-mail is not a valid address" in errors
+    assert app.text_input(key=key(customer_id, "first_name")).value == "Zoé"
+    after = customers.get_customer(customer_id)
+    assert (after["first_name"], after["version"]) == (before["first_name"], before["version"])
+
+
+def test_someone_else_saved_first_keeps_my_input(card):
+    app, customer_id = card
+    app.text_input(key=key(customer_id, "city")).input("Mine").run()
+    customers.update_customer(
+        customer_id, customers.get_customer(customer_id)["version"], {"city": "Theirs"}
+    )
+    app.button(key="card.save").click().run()
+    assert any("Someone else saved this customer" in w for w in texts(app, "warning"))
+    assert app.text_input(key=key(customer_id, "city")).value == "Mine"
+    assert customers.get_customer(customer_id)["city"] == "Theirs"
+    app.button(key="card.overwrite").click().run()
+    assert customers.get_customer(customer_id)["city"] == "Mine"
+
+
+def test_discount_warning_and_french_decimal(card):
+    app, customer_id = card
+    customers.update_customer(
+        customer_id, customers.get_customer(customer_id)["version"], {"discount_percent": "0"}
+    )
+    app.run()
+    app.text_input(key=key(customer_id, "discount_percent")).input("12,5").run()
+    assert any("even items already discounted" in w for w in texts(app, "warning"))
+
+
+def test_consent_change_is_dated_and_listed(card):
+    app, customer_id = card
+    opted = customers.get_customer(customer_id)["marketing_opt_in"]
+    app.checkbox(key=key(customer_id, "marketing_opt_in")).set_value(not opted).run()
+    app.button(key="card.save").click().run()
+    history = customers.consent_history(customer_id)
+    assert history[0]["marketing_opt_in"] is (not opted)
+    assert history[0]["screen"] == "customer_card"
+    table = app.dataframe[0].value
+    assert table.iloc[0]["Change"] == ("Opted in" if not opted else "Opted out")
+
+
+def test_archive_and_restore(card):
+    app, customer_id = card
+    app.button(key="card.archive").click().run()
+    assert customers.get_customer(customer_id)["archived"] is True
+    assert "Customer archived." in texts(app, "success")
+    assert any("hidden from search" in w for w in texts(app, "warning"))
+    app.button(key="card.archive").click().run()
+    assert customers.get_customer(customer_id)["archived"] is False
+
+
+def test_card_in_french(card):
+    app, customer_id = card
+    app.sidebar.selectbox(key="ui_language_picker").set_value("fr").run()
+    assert [t.label for t in app.tabs] == ["Information du compte", "Général", "RGPD"]
+    assert app.text_input(key=key(customer_id, "last_name")).label == "Nom de famille"
+
+
+def test_without_a_customer_the_card_offers_a_search(app):
+    app.switch_page("pages/customer_card.py").run()
+    assert app.title[0].value == "Customer card"
+    first = customers.search_customers("", page_size=1).rows[0]
+    app.text_input(key="picker.term").input(first["account_number"]).run()
+    app.button(key="picker.open").click().run()
+    assert app.title[0].value.endswith(first["last_name"])

@@ -1,0 +1,42 @@
+"""AppTest: the settings page."""
+
+from __future__ import annotations
+
+from services import shop
+from tests.ui.conftest import texts
+
+
+def test_settings_are_saved(app):
+    app.switch_page("pages/settings.py").run()
+    assert app.title[0].value == "Settings"
+    app.text_input(key="settings.0.shop_name").input("Vélos & Co").run()
+    app.text_input(key="settings.0.prefix").input("VC-").run()
+    app.selectbox(key="settings.0.default_country").set_value("GB").run()
+    app.selectbox(key="settings.0.currency").set_value("GBP").run()
+    app.button(key="settings.save").click().run()
+    assert "Settings saved." in texts(app, "success")
+    stored = shop.get_settings()
+    assert (
+        stored["shop_name"],
+        stored["account_prefix"],
+        stored["default_country"],
+        stored["currency"],
+    ) == ("Vélos & Co", "VC-", "GB", "GBP")
+    assert any("VC-000061" in c for c in texts(app, "caption"))
+
+
+def test_bad_settings_are_named_and_not_stored(app):
+    app.switch_page("pages/settings.py").run()
+    app.text_input(key="settings.0.prefix").input("C C").run()
+    app.text_input(key="settings.0.shop_name").input("").run()
+    app.button(key="settings.save").click().run()
+    errors = " ".join(texts(app, "error"))
+    assert "Account-number prefix" in errors and "Shop name is required" in errors
+    assert shop.get_settings()["account_prefix"] == "C"
+
+
+def test_settings_in_french(app):
+    app.sidebar.selectbox(key="ui_language_picker").set_value("fr").run()
+    app.switch_page("pages/settings.py").run()
+    assert app.title[0].value == "Paramètres"
+    assert app.button(key="settings.save").label == "Enregistrer les paramètres"
