@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
+	$(BIN)/python serve.py --server.address 127.0.0.1 --server.port 8501
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,161 @@
+"""Playwright in Debian's Chromium against `streamlit run` on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from data import db, demo
+from services import customers, shop
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("COMPTOIR_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _chromium_or_skip() -> str:
+    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
+        return CHROMIUM
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"Chromium not found at {CHROMIUM}; CI must install it (.ci/run).")
+    pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's chromium to run e2e tests")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def seed(path: Path) -> None:
+    """Demo shop in English plus a customer the tests can find by name."""
+    os.environ[db.ENV_VAR] = str(path)
+    demo.generate(400, seed=3, path=path)
+    shop.save_settings(
+        {"locale": "en_GB", "shop_name": "Cycles E2E"},
+        [("A", "Level A"), ("B", "Level B"), ("C", "Level C")],
+    )
+    customers.create_customer(
+        {
+            "last_name": "Testeur",
+            "first_name": "Zacharie",
+            "account_number": "E2E-1",
+            "email": "zacharie@example.com",
+            "mobile": "06 11 22 33 44",
+            "city": "Annecy",
+        }
+    )
+    db.close(path)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A running app on its own database; yields its base URL."""
+    _chromium_or_skip()
+    path = tmp_path_factory.mktemp("e2e") / "e2e.duckdb"
+    previous = os.environ.get(db.ENV_VAR)
+    seed(path)
+    port = _free_port()
+    env = {**os.environ, db.ENV_VAR: str(path), "COMPTOIR_DEMO_CUSTOMERS": "0"}
+    log = open(path.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start: {path.with_suffix('.log')}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        if previous is None:
+            os.environ.pop(db.ENV_VAR, None)
+        else:
+            os.environ[db.ENV_VAR] = previous
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 2200, "height": 1300})
+    context.set_default_timeout(20_000)
+    opened = context.new_page()
+    yield opened
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        opened.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished the current run."""
+    page.wait_for_timeout(150)
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+    page.wait_for_timeout(100)
