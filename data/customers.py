@@ -165,7 +165,9 @@ def _match_subquery(words: Sequence[str]) -> tuple[str, list[str]]:
         low, high = word, word[:-1] + chr(ord(word[-1]) + 1)
         parts.append("SELECT customer_id FROM customer_search WHERE token >= ? AND token < ?")
         params += [low, high]
-    return " INTERSECT ".join(parts), params
+    if len(parts) == 1:
+        return parts[0].replace("SELECT", "SELECT DISTINCT", 1), params
+    return " INTERSECT ".join(parts), params  # INTERSECT is distinct already
 
 
 def search_page(
@@ -178,30 +180,41 @@ def search_page(
     limit: int,
     offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of matching customers and the total number of matches."""
+    """One page of matching customers and the total number of matches.
+
+    Two steps in one statement: find the page's ids touching only the id and
+    sort columns, then read the grid columns of those ids alone. A JOIN (not
+    IN) lets DuckDB push the matched ids into the customers scan.
+    """
     if sort not in SORTABLE:
         raise ValueError(f"cannot sort by {sort!r}")
-    direction = "DESC" if descending else "ASC"
-    where, params = [], []
+    order = f"{'DESC' if descending else 'ASC'} NULLS LAST"
+    live = "" if include_archived else "NOT c.archived"
+    columns = ", ".join(f"c.{name}" for name in GRID_COLUMNS)
     if words:
         subquery, params = _match_subquery(words)
-        where.append(f"c.id IN ({subquery})")
-    if not include_archived:
-        where.append("NOT c.archived")
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
-    columns = ", ".join(f"c.{name}" for name in GRID_COLUMNS)
+        source = f"customers c JOIN ({subquery}) m ON c.id = m.customer_id"
+        total_column = ", count(*) OVER () AS total"
+    else:
+        params = []
+        source = "customers c"
+        total_column = ""
+    where = f"WHERE {live}" if live else ""
     cur.execute(
-        f"SELECT {columns}, count(*) OVER () AS total_matches FROM customers c {clause}"
-        f" ORDER BY c.{sort} {direction} NULLS LAST, c.id LIMIT ? OFFSET ?",
+        f"WITH page AS (SELECT c.id, c.{sort} AS sort_key{total_column} FROM {source} {where}"
+        f" ORDER BY c.{sort} {order}, c.id LIMIT ? OFFSET ?)"
+        f" SELECT {columns}{', page.total' if words else ''}"
+        f" FROM customers c JOIN page ON c.id = page.id ORDER BY page.sort_key {order}, c.id",
         params + [limit, offset],
     )
     rows = _rows(cur)
-    total = int(rows[0].pop("total_matches")) if rows else 0
-    for row in rows[1:]:
-        row.pop("total_matches")
-    if not rows and offset > 0:
-        count_sql = f"SELECT count(*) FROM customers c {clause}"
-        total = int(cur.execute(count_sql, params).fetchone()[0])
+    if words and rows:
+        total = int(rows[0]["total"])
+        for row in rows:
+            del row["total"]
+    else:
+        count_sql = f"SELECT count(*) FROM {source} {where}"
+        total = int(cur.execute(count_sql, params).fetchall()[0][0])
     return rows, total
 
 
