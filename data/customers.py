@@ -244,7 +244,9 @@ def consent_history(cur: Cursor, customer_id: int) -> list[dict[str, Any]]:
     return _rows(cur)
 
 
-def set_archived(cur: Cursor, customer_id: int, version: int, archived: bool, now: datetime):
+def set_archived(
+    cur: Cursor, customer_id: int, version: int, archived: bool, now: datetime
+) -> int | None:
     """Archive or restore; new version or None if the row moved on."""
     return update(
         cur,

@@ -13,8 +13,13 @@ from data import settings as settings_repo
 from logic.account_numbers import account_key, format_account_number
 from logic.addresses import country_codes as country_codes  # re-export for pickers
 from logic.consent import consent_after
-from logic.customers import CustomerFields, validate_customer
-from logic.errors import FieldError, NotFound, StaleRecord, ValidationFailed
+from logic.customers import (
+    CustomerFields,
+    discount_needs_warning,
+    parse_discount,
+    validate_customer,
+)
+from logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from logic.phones import display_phone
 from logic.search import customer_tokens, query_words, tokens_rows
 from services.shop import card_rules
@@ -260,6 +265,7 @@ def save_grid_edits(
         failed: dict[int, Exception] = {}
 
         def work(cur, batch=pending, failed=failed) -> list[int]:
+            failed.clear()  # a retried attempt starts over
             done = []
             for customer_id, (version, changes) in batch.items():
                 try:
@@ -305,9 +311,6 @@ def phone_for_display(e164: str | None, shop_region: str) -> str:
 
 def discount_warning(current: object, typed: object) -> bool:
     """True when the typed discount sets a new, non-zero discount."""
-    from logic.customers import discount_needs_warning, parse_discount
-    from logic.errors import FieldProblem
-
     try:
         return discount_needs_warning(parse_discount(current), parse_discount(typed))
     except FieldProblem:
