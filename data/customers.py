@@ -8,34 +8,12 @@ from typing import Any
 
 import duckdb
 
+from logic.customers import FIELDS
+
 Cursor = duckdb.DuckDBPyConnection
 
-CARD_COLUMNS = (
-    "account_number",
-    "title",
-    "first_name",
-    "last_name",
-    "company",
-    "postcode",
-    "address1",
-    "address2",
-    "city",
-    "region",
-    "country_code",
-    "phone",
-    "mobile",
-    "fax",
-    "email",
-    "contact_preference",
-    "date_of_birth",
-    "gender",
-    "tax_exempt",
-    "tax_number",
-    "price_level",
-    "discount_percent",
-    "notes",
-    "marketing_opt_in",
-)
+# The card's columns are the rules' fields, in the same order.
+CARD_COLUMNS = FIELDS
 META_COLUMNS = (
     "id",
     "version",

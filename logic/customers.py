@@ -166,17 +166,17 @@ def parse_birth_date(value: object, today: date) -> date | None:
         raise FieldProblem("date_invalid")
     if value > today:
         raise FieldProblem("birth_date_future")
-    oldest = _years_before(today, MAX_AGE_YEARS)
-    if value < oldest:
+    if value < oldest_birth_date(today):
         raise FieldProblem("birth_date_too_old", years=str(MAX_AGE_YEARS))
     return value
 
 
-def _years_before(today: date, years: int) -> date:
+def oldest_birth_date(today: date) -> date:
+    """The earliest date of birth accepted: 120 years before today."""
     try:
-        return today.replace(year=today.year - years)
+        return today.replace(year=today.year - MAX_AGE_YEARS)
     except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
+        return today.replace(year=today.year - MAX_AGE_YEARS, day=28)
 
 
 def _flag(value: object) -> bool:

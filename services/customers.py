@@ -19,6 +19,9 @@ from logic.customers import (
     parse_discount,
     validate_customer,
 )
+from logic.customers import (
+    oldest_birth_date as oldest_birth_date,  # re-export for the date picker
+)
 from logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from logic.phones import display_phone
 from logic.search import customer_tokens, query_words, tokens_rows

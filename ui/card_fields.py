@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from i18n import country_options, t
-from services.customers import phone_for_display
+from services.customers import oldest_birth_date, phone_for_display
 from services.shop import ShopLists
 from ui.session import language, tr
 
@@ -28,8 +28,19 @@ TEXT_FIELDS = {
 PHONE_FIELDS = {"phone", "mobile", "fax"}
 
 
-def _none_first(options: list[str]) -> list[str | None]:
-    return [None, *options]
+def _choices(name: str, lists: ShopLists, lang: str) -> dict[str | None, str] | None:
+    """Code -> label for the pick-list fields (None first where the field is optional)."""
+    if name == "title":
+        return {None: "", **{x["code"]: x[lang] for x in lists.titles}}
+    if name == "country_code":
+        return {None: "", **dict(country_options(lang))}
+    if name == "contact_preference":
+        return {c: t(f"choice.{c or 'none'}", lang) for c in (None, "email", "sms")}
+    if name == "gender":
+        return {x["code"]: x[lang] for x in lists.genders}
+    if name == "price_level":
+        return {None: "", **{x["code"]: f"{x['code']} · {x['name']}" for x in lists.price_levels}}
+    return None
 
 
 def _index(options: list[Any], value: Any) -> int:
@@ -54,57 +65,18 @@ def field_widget(
         return container.text_input(label, value=value or "", key=key)
     if name in PHONE_FIELDS:
         return container.text_input(label, value=phone_for_display(value, shop_region), key=key)
-    if name == "title":
-        labels = {x["code"]: x[lang] for x in lists.titles}
-        options = _none_first(list(labels))
+    choices = _choices(name, lists, lang)
+    if choices is not None:
+        options = list(choices)
         return container.selectbox(
             label,
             options,
             index=_index(options, value),
             key=key,
-            format_func=lambda c: labels.get(c, none),
-        )
-    if name == "country_code":
-        names = dict(country_options(lang))
-        options = _none_first(list(names))
-        return container.selectbox(
-            label,
-            options,
-            index=_index(options, value),
-            key=key,
-            format_func=lambda c: names.get(c, none),
-        )
-    if name == "contact_preference":
-        options = [None, "email", "sms"]
-        return container.selectbox(
-            label,
-            options,
-            index=_index(options, value),
-            key=key,
-            format_func=lambda c: t(f"choice.{c or 'none'}", lang),
-        )
-    if name == "gender":
-        labels = {x["code"]: x[lang] for x in lists.genders}
-        options = list(labels)
-        return container.selectbox(
-            label, options, index=_index(options, value), key=key, format_func=labels.get
-        )
-    if name == "price_level":
-        labels = {x["code"]: f"{x['code']} · {x['name']}" for x in lists.price_levels}
-        options = _none_first(list(labels))
-        return container.selectbox(
-            label,
-            options,
-            index=_index(options, value),
-            key=key,
-            format_func=lambda c: labels.get(c, none),
+            format_func=lambda c: choices.get(c) or none,
         )
     if name == "date_of_birth":
-        oldest = (
-            today.replace(year=today.year - 120)
-            if not (today.month == 2 and today.day == 29)
-            else today.replace(year=today.year - 120, day=28)
-        )
+        oldest = oldest_birth_date(today)
         return container.date_input(
             label,
             value=value,
