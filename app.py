@@ -1,9 +1,13 @@
-"""Comptoir: page config, database start-up and the page router. Nothing else."""
+"""Comptoir: page config, database start-up, sign-in gate and the page router."""
 
 import streamlit as st
 
+from services import auth
 from services.bootstrap import database_path, prepare_database
-from ui.session import language_picker, tr
+from ui.auth import refresh_session, sidebar_identity
+from ui.navigation import navigation
+from ui.session import language_picker
+from ui.sign_in import first_admin_form, sign_in_form
 
 
 @st.cache_resource(show_spinner=False)
@@ -16,29 +20,14 @@ st.set_page_config(page_title="Comptoir", page_icon=":material/pedal_bike:", lay
 _database_ready(str(database_path()))
 language_picker()
 
-pages = {
-    tr("nav.section.shop"): [
-        st.Page(
-            "pages/customers.py",
-            title=tr("nav.customers"),
-            icon=":material/groups:",
-            url_path="customers",
-            default=True,
-        ),
-        st.Page(
-            "pages/customer_card.py",
-            title=tr("nav.card"),
-            icon=":material/badge:",
-            url_path="customer",
-        ),
-    ],
-    tr("nav.section.admin"): [
-        st.Page(
-            "pages/settings.py",
-            title=tr("nav.settings"),
-            icon=":material/settings:",
-            url_path="settings",
-        ),
-    ],
-}
-st.navigation(pages).run()
+actor = refresh_session()
+page = st.navigation(
+    navigation(actor.role if actor else None), position="sidebar" if actor else "hidden"
+)
+if actor is not None:
+    sidebar_identity(actor)
+    page.run()
+elif auth.has_staff():
+    sign_in_form()  # the requested page (same URL) runs once signed in
+else:
+    first_admin_form()

@@ -266,3 +266,42 @@ def keys_taken(cur: Cursor, keys: Iterable[str]) -> set[str]:
 def count(cur: Cursor) -> int:
     """Number of customers, archived included."""
     return int(cur.execute("SELECT count(*) FROM customers").fetchone()[0])
+
+
+EXPORT_COLUMNS = (
+    "account_number",
+    "title",
+    "first_name",
+    "last_name",
+    "company",
+    "email",
+    "mobile",
+    "phone",
+    "address1",
+    "address2",
+    "postcode",
+    "city",
+    "region",
+    "country_code",
+    "contact_preference",
+    "marketing_opt_in",
+    "created_at",
+)
+
+
+def export_frame(cur: Cursor, words: Sequence[str], include_archived: bool, limit: int):
+    """Matching customers with the export columns, by last name (a pandas frame)."""
+    where, params = [], []
+    source = "customers c"
+    if words:
+        subquery, params = _match_subquery(words)
+        source = f"customers c JOIN ({subquery}) m ON c.id = m.customer_id"
+    if not include_archived:
+        where.append("NOT c.archived")
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    columns = ", ".join(f"c.{name}" for name in EXPORT_COLUMNS)
+    return cur.execute(
+        f"SELECT {columns} FROM {source} {clause}"
+        " ORDER BY c.last_name NULLS LAST, c.first_name NULLS LAST, c.id LIMIT ?",
+        params + [limit],
+    ).df()

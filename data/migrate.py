@@ -25,8 +25,9 @@ def migration_files() -> list[tuple[int, Path]]:
 
 
 def _split(sql: str) -> list[str]:
-    # Our migrations hold no semicolons inside strings, so a plain split is safe.
-    return [part.strip() for part in sql.split(";") if part.strip()]
+    # Comments dropped first; our migrations hold no ';' or '--' inside strings.
+    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return [part.strip() for part in code.split(";") if part.strip()]
 
 
 def applied_versions(cur: duckdb.DuckDBPyConnection) -> set[int]:

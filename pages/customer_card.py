@@ -7,8 +7,10 @@ import streamlit as st
 from i18n import format_date, format_datetime
 from logic.errors import NotFound, StaleRecord, ValidationFailed
 from services import customers, shop
+from ui.auth import require_page
 from ui.card_fields import field_widget
 from ui.customer_picker import customer_picker
+from ui.history import history_table
 from ui.session import language, show_refusal, tr
 
 ACCOUNT_FIELDS = {
@@ -34,6 +36,7 @@ GENERAL_FIELDS = (
     "notes",
 )
 
+actor = require_page("customers.view")
 ss = st.session_state
 lang = language()
 settings = shop.get_settings()
@@ -87,8 +90,8 @@ if customer["archived"]:
     st.warning(tr("card.archived_banner", when=format_datetime(customer["archived_at"], lang)))
 
 raw: dict[str, object] = {}
-tab_account, tab_general, tab_gdpr = st.tabs(
-    [tr("card.tab.account"), tr("card.tab.general"), tr("card.tab.gdpr")]
+tab_account, tab_general, tab_gdpr, tab_history = st.tabs(
+    [tr("card.tab.account"), tr("card.tab.general"), tr("card.tab.gdpr"), tr("card.tab.history")]
 )
 with tab_account:
     for section, names in ACCOUNT_FIELDS.items():
@@ -140,6 +143,7 @@ with tab_gdpr:
                     ),
                     tr("card.consent_when"): format_datetime(h["changed_at"], lang),
                     tr("card.consent_screen"): tr(f"screen.{h['screen']}"),
+                    tr("card.consent_by"): h["changed_by"] or "",
                 }
                 for h in history
             ],
@@ -148,9 +152,13 @@ with tab_gdpr:
         )
 
 
+with tab_history:
+    history_table(actor, customer_id)
+
+
 def _save(version: int) -> None:
     try:
-        new_version = customers.update_customer(customer_id, version, raw)
+        new_version = customers.update_customer(customer_id, version, raw, actor)
     except ValidationFailed as exc:
         st.error(tr("card.fix_errors"))
         show_refusal(exc)
@@ -183,7 +191,7 @@ if actions[0].button(tr("card.save"), type="primary", key="card.save"):
 archive_label = tr("card.restore") if customer["archived"] else tr("card.archive")
 if actions[1].button(archive_label, key="card.archive"):
     try:
-        customers.set_archived(customer_id, customer["version"], not customer["archived"])
+        customers.set_archived(customer_id, customer["version"], not customer["archived"], actor)
     except StaleRecord:
         ss[f"card.stale.{customer_id}"] = True
     else:

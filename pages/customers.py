@@ -5,10 +5,12 @@ import streamlit as st
 from i18n import t
 from i18n.errors import describe_all
 from services import customers, shop
+from ui.auth import require_page
 from ui.grid_state import collect_edits, fold_into_pending, page_frame
 from ui.new_customer import OPEN_KEY, show_new_customer_dialog_if_open
 from ui.session import language, tr
 
+actor = require_page("customers.view")
 lang = language()
 ss = st.session_state
 ss.setdefault("grid.pending", {})
@@ -153,7 +155,7 @@ else:
         st.warning(tr("customers.pending"))
     actions = st.columns([1.3, 1.3, 4])
     if actions[0].button(tr("customers.save"), type="primary", disabled=not edits, key="grid.save"):
-        outcome = customers.save_grid_edits(edits)
+        outcome = customers.save_grid_edits(edits, actor)
         ss["grid.pending"] = {
             cid: {
                 "version": edits[cid][0],

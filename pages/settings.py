@@ -9,11 +9,13 @@ import streamlit as st
 from i18n import country_options, format_date, format_money
 from logic.errors import ValidationFailed
 from services import customers, shop
+from ui.auth import require_page
 from ui.session import language, show_refusal, tr
 
 LOCALES = ("fr_FR", "en_GB", "fr_BE", "fr_CH", "fr_CA", "en_IE", "en_US", "de_DE", "nl_NL")
 CURRENCIES = ("EUR", "GBP", "CHF", "USD", "CAD")
 
+actor = require_page("settings.edit")
 lang = language()
 ss = st.session_state
 values = shop.get_settings()
@@ -89,10 +91,17 @@ levels = st.data_editor(
     },
 )
 
+st.subheader(tr("settings.security"))
+columns = st.columns(3)
+for position, name in enumerate(("session_timeout_minutes", "lockout_attempts", "lockout_minutes")):
+    entered[name] = columns[position].text_input(
+        tr(f"field.{name}"), values.get(name, ""), key=k(name)
+    )
+
 if st.button(tr("settings.save"), type="primary", key="settings.save"):
     pairs = [(row["code"], row["name"]) for row in levels.to_dict("records")]
     try:
-        shop.save_settings(entered, pairs)
+        shop.save_settings(entered, pairs, actor)
     except ValidationFailed as exc:
         show_refusal(exc)
     else:

@@ -5,10 +5,25 @@ from __future__ import annotations
 import os
 
 from data import db, demo, migrate
+from services import auth
 from services.customers import maintain_search_index
 
 DEMO_ENV = "COMPTOIR_DEMO_CUSTOMERS"
 database_path = db.database_path
+# Documented in the README; created with the demo shop only, never on a real one.
+DEMO_ACCOUNTS = (
+    ("admin", "Amélie Roux", "admin", "demo-admin-2026"),
+    ("manager", "Marc Petit", "manager", "demo-manager-2026"),
+    ("staff", "Sam Vendeur", "staff", "demo-staff-2026"),
+)
+
+
+def create_demo_accounts() -> None:
+    """The three demo accounts (administrator, manager, staff)."""
+    (username, name, _, password), *others = DEMO_ACCOUNTS
+    owner = auth.create_first_admin(username, name, password, password)
+    for username, name, role, password in others:
+        auth.create_staff(owner, username, name, role, password, password)
 
 
 def prepare_database() -> dict[str, object]:
@@ -20,5 +35,6 @@ def prepare_database() -> dict[str, object]:
     wanted = int(os.environ.get(DEMO_ENV, "2000"))
     if is_new and wanted > 0:
         demo_count = demo.generate(wanted, path=path)
+        create_demo_accounts()
     resorted = maintain_search_index()
     return {"path": str(path), "migrations": applied, "demo": demo_count, "resorted": resorted}

@@ -12,8 +12,11 @@ from data import db
 from data import settings as settings_repo
 from logic.account_numbers import account_key, format_account_number
 from logic.addresses import country_codes as country_codes  # re-export for pickers
+from logic.audit import created, diff
+from logic.auth import Actor, require
 from logic.consent import consent_after
 from logic.customers import (
+    FIELDS,
     CustomerFields,
     discount_needs_warning,
     parse_discount,
@@ -25,6 +28,7 @@ from logic.customers import (
 from logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from logic.phones import display_phone
 from logic.search import customer_tokens, query_words, tokens_rows
+from services import audit
 from services.shop import card_rules
 
 SCREEN_GRID = "customers_grid"
@@ -137,6 +141,7 @@ def _store_tokens(cur, customer_id: int, fields: Mapping[str, Any]) -> None:
 
 def create_customer(
     raw: Mapping[str, object],
+    actor: Actor,
     generated_number: str | None = None,
     screen: str = SCREEN_NEW,
     now: datetime | None = None,
@@ -146,6 +151,7 @@ def create_customer(
     When the account number is empty, or still the generated_number that was
     offered, the next free number is taken inside the transaction.
     """
+    require(actor, "customers.edit")
     moment = _now(now)
 
     def work(cur) -> int:
@@ -167,14 +173,23 @@ def create_customer(
         customer_id = repo.insert(cur, stored, key, moment)
         _store_tokens(cur, customer_id, stored)
         if clean.marketing_opt_in:
-            repo.insert_consent(cur, customer_id, True, moment, screen)
+            repo.insert_consent(cur, customer_id, True, moment, screen, actor.display_name)
+        audit.record(
+            cur, actor, "create", "customer", customer_id, screen, created(stored, FIELDS), moment
+        )
         return customer_id
 
     return db.run_in_transaction(work)
 
 
 def _apply_update(
-    cur, customer_id: int, version: int, changes: Mapping[str, object], screen: str, moment
+    cur,
+    actor: Actor,
+    customer_id: int,
+    version: int,
+    changes: Mapping[str, object],
+    screen: str,
+    moment: datetime,
 ) -> tuple[int, CustomerFields]:
     current = repo.get(cur, customer_id)
     if current is None:
@@ -205,7 +220,20 @@ def _apply_update(
         raise StaleRecord(customer_id, repo.current_version(cur, customer_id))
     _store_tokens(cur, customer_id, new_values)
     if consent:
-        repo.insert_consent(cur, customer_id, consent.opted_in, consent.at, screen)
+        repo.insert_consent(
+            cur, customer_id, consent.opted_in, consent.at, screen, actor.display_name
+        )
+    audited = [name for name in changed if name != "account_key"]
+    audit.record(
+        cur,
+        actor,
+        "update",
+        "customer",
+        customer_id,
+        screen,
+        diff(current, changed, audited),
+        moment,
+    )
     return new_version, clean
 
 
@@ -213,27 +241,45 @@ def update_customer(
     customer_id: int,
     version: int,
     changes: Mapping[str, object],
+    actor: Actor,
     screen: str = SCREEN_CARD,
     now: datetime | None = None,
 ) -> int:
     """Check and store changed fields if nobody saved first; return the new version."""
+    require(actor, "customers.edit")
     moment = _now(now)
     new_version, _ = db.run_in_transaction(
-        lambda cur: _apply_update(cur, customer_id, version, changes, screen, moment)
+        lambda cur: _apply_update(cur, actor, customer_id, version, changes, screen, moment)
     )
     return new_version
 
 
 def set_archived(
-    customer_id: int, version: int, archived: bool, now: datetime | None = None
+    customer_id: int,
+    version: int,
+    archived: bool,
+    actor: Actor,
+    screen: str = SCREEN_CARD,
+    now: datetime | None = None,
 ) -> int:
     """Archive (hide from search, never delete) or restore a customer."""
+    require(actor, "customers.edit")
     moment = _now(now)
 
     def work(cur) -> int:
         new_version = repo.set_archived(cur, customer_id, version, archived, moment)
         if new_version is None:
             raise StaleRecord(customer_id, repo.current_version(cur, customer_id))
+        audit.record(
+            cur,
+            actor,
+            "archive" if archived else "restore",
+            "customer",
+            customer_id,
+            screen,
+            diff({"archived": not archived}, {"archived": archived}),
+            moment,
+        )
         return new_version
 
     return db.run_in_transaction(work)
@@ -241,6 +287,7 @@ def set_archived(
 
 def save_grid_edits(
     edits: Mapping[int, tuple[int, Mapping[str, object]]],
+    actor: Actor,
     now: datetime | None = None,
 ) -> GridSaveResult:
     """Save edited grid rows {id: (version, changes)} in one transaction.
@@ -248,6 +295,7 @@ def save_grid_edits(
     Rows breaking a rule or edited by someone else meanwhile are left out and
     reported; every other row is saved.
     """
+    require(actor, "customers.edit")
     moment = _now(now)
     result = GridSaveResult()
     pending = dict(edits)
@@ -272,7 +320,7 @@ def save_grid_edits(
             done = []
             for customer_id, (version, changes) in batch.items():
                 try:
-                    _apply_update(cur, customer_id, version, changes, SCREEN_GRID, moment)
+                    _apply_update(cur, actor, customer_id, version, changes, SCREEN_GRID, moment)
                     done.append(customer_id)
                 except (ValidationFailed, StaleRecord, NotFound) as refusal:
                     failed[customer_id] = refusal

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from data import db
 from data import settings as settings_repo
 from logic.account_numbers import clean_prefix
 from logic.addresses import parse_country
+from logic.audit import diff
+from logic.auth import Actor, clean_minutes, require
 from logic.customers import CardRules
 from logic.errors import FieldError, FieldProblem, ValidationFailed
 from logic.settings import clean_currency, clean_locale, clean_price_levels
+from services import audit
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,24 @@ def card_rules(cur, today: date) -> CardRules:
     )
 
 
-def save_settings(values: Mapping[str, str], price_levels: list[tuple[str, str]]) -> None:
-    """Check and store shop details and price levels in one transaction."""
+SCREEN_SETTINGS = "settings"
+# Limits for the numeric security settings: (low, high).
+NUMBER_LIMITS = {
+    "session_timeout_minutes": (1, 720),
+    "lockout_attempts": (3, 20),
+    "lockout_minutes": (1, 1440),
+}
+
+
+def save_settings(
+    values: Mapping[str, object],
+    price_levels: list[tuple[str, str]],
+    actor: Actor,
+    now: datetime | None = None,
+) -> None:
+    """Check and store shop settings and price levels in one transaction (administrators)."""
+    require(actor, "settings.edit")
+    moment = now or datetime.now().replace(microsecond=0)
     errors: list[FieldError] = []
     clean: dict[str, str] = {}
     checks = {
@@ -63,9 +82,13 @@ def save_settings(values: Mapping[str, str], price_levels: list[tuple[str, str]]
         "account_prefix": clean_prefix,
     }
     for key, value in values.items():
-        check = checks.get(key)
         try:
-            clean[key] = check(value) if check else " ".join(str(value or "").split())
+            if key in NUMBER_LIMITS:
+                clean[key] = str(clean_minutes(value, *NUMBER_LIMITS[key]))
+            elif key in checks:
+                clean[key] = checks[key](value)
+            else:
+                clean[key] = " ".join(str(value or "").split())
         except FieldProblem as problem:
             errors.append(FieldError(key, problem.code, problem.params))
     if not clean.get("shop_name", "x"):
@@ -80,7 +103,8 @@ def save_settings(values: Mapping[str, str], price_levels: list[tuple[str, str]]
 
     def work(cur) -> None:
         kept = {code for code, _ in levels}
-        for old in settings_repo.price_levels(cur):
+        before_levels = settings_repo.price_levels(cur)
+        for old in before_levels:
             used = settings_repo.customers_using_price_level(cur, old["code"])
             if old["code"] not in kept and used:
                 raise ValidationFailed(
@@ -92,8 +116,15 @@ def save_settings(values: Mapping[str, str], price_levels: list[tuple[str, str]]
                         )
                     ]
                 )
+        before = settings_repo.get_all(cur)
         settings_repo.set_many(cur, clean)
         settings_repo.replace_price_levels(cur, levels)
+        changes = diff(before, clean, list(clean))
+        old_levels = [f"{x['code']}: {x['name']}" for x in before_levels]
+        new_levels = [f"{code}: {name}" for code, name in levels]
+        changes += diff({"price_levels": old_levels}, {"price_levels": new_levels})
+        if changes:
+            audit.record(cur, actor, "update", "settings", None, SCREEN_SETTINGS, changes, moment)
 
     db.run_in_transaction(work)
 

@@ -9,9 +9,13 @@ from pathlib import Path
 import pytest
 
 from data import db, demo, migrate
+from logic.auth import Actor
 from logic.customers import CardRules
 
 TODAY = date(2026, 11, 29)
+STAFF = Actor(staff_id=None, username="counter", display_name="Counter Staff", role="staff")
+MANAGER = Actor(staff_id=None, username="boss", display_name="Shop Manager", role="manager")
+ADMIN = Actor(staff_id=None, username="owner", display_name="Shop Owner", role="admin")
 
 
 @pytest.fixture

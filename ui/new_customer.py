@@ -8,6 +8,7 @@ import streamlit as st
 
 from logic.errors import ValidationFailed
 from services import customers, shop
+from ui.auth import current_actor
 from ui.card_fields import field_widget
 from ui.session import show_refusal, tr
 
@@ -68,7 +69,9 @@ def new_customer_dialog() -> None:
         )
     if st.button(tr("customers.create"), type="primary", key="new.create"):
         try:
-            customer_id = customers.create_customer(raw, generated_number=ss["new.generated"])
+            customer_id = customers.create_customer(
+                raw, current_actor(), generated_number=ss["new.generated"]
+            )
         except ValidationFailed as exc:
             show_refusal(exc)
             return

@@ -16,6 +16,8 @@ import pytest
 
 from data import db, demo
 from services import customers, shop
+from services.bootstrap import DEMO_ACCOUNTS, create_demo_accounts
+from tests.conftest import ADMIN
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("COMPTOIR_CHROMIUM", "/usr/bin/chromium")
@@ -49,9 +51,11 @@ def seed(path: Path) -> None:
     """Demo shop in English plus a customer the tests can find by name."""
     os.environ[db.ENV_VAR] = str(path)
     demo.generate(400, seed=3, path=path)
+    create_demo_accounts()
     shop.save_settings(
         {"locale": "en_GB", "shop_name": "Cycles E2E"},
         [("A", "Level A"), ("B", "Level B"), ("C", "Level C")],
+        ADMIN,
     )
     customers.create_customer(
         {
@@ -61,7 +65,8 @@ def seed(path: Path) -> None:
             "email": "zacharie@example.com",
             "mobile": "06 11 22 33 44",
             "city": "Annecy",
-        }
+        },
+        ADMIN,
     )
     db.close(path)
 
@@ -152,6 +157,20 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+PASSWORDS = {username: password for username, _, _, password in DEMO_ACCOUNTS}
+
+
+def sign_in(page, url: str, username: str) -> None:
+    """Open url; the sign-in form shows in its place; sign in and land on it."""
+    page.goto(url)
+    settle(page)
+    page.get_by_role("textbox", name="Username", exact=True).fill(username)
+    page.get_by_role("textbox", name="Password", exact=True).fill(PASSWORDS[username])
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in").wait_for(state="detached")
+    settle(page)
 
 
 def settle(page) -> None:

@@ -1,10 +1,12 @@
-"""Main flows in real Chromium: search, open a card, edit, save, reload; grid edits."""
+"""Main flows in real Chromium: sign in, search, open a card, edit, save, reload; grid edits;
+a staff member refused a manager page; History names who changed what."""
 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import settle
+from tests.e2e.conftest import settle, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +30,10 @@ HEADER = ROW = 35
 
 def cell_point(page, column: str, row: int) -> tuple[float, float]:
     """Centre of a grid cell, from the fixed column widths and row height."""
-    box = page.locator("[data-testid=stDataFrame]").first.bounding_box()
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.wait_for(state="visible")
+    page.wait_for_timeout(200)  # the grid is re-mounted after a save
+    box = grid.bounding_box()
     x = box["x"]
     for name, width in WIDTHS.items():
         if name == column:
@@ -37,12 +42,25 @@ def cell_point(page, column: str, row: int) -> tuple[float, float]:
     raise KeyError(column)
 
 
-def search(page, base: str, term: str) -> None:
-    page.goto(f"{base}/")
+def textbox(page, label: str):
+    return page.get_by_role("textbox", name=label, exact=True)
+
+
+def search(page, term: str) -> None:
+    """Go to the customers grid through the sidebar and type a search."""
+    page.locator("[data-testid=stSidebarNav]").get_by_text("Customers", exact=True).click()
     settle(page)
-    box = page.get_by_role("textbox", name="Search", exact=True)
+    box = textbox(page, "Search")
     box.fill(term)
     box.press("Enter")
+    settle(page)
+
+
+def open_first_row(page) -> None:
+    x, y = cell_point(page, "open", 0)
+    page.mouse.click(x, y)
+    settle(page)
+    page.wait_for_url("**/customer?id=*")
     settle(page)
 
 
@@ -59,64 +77,83 @@ def edit_cell(page, column: str, row: int, text: str) -> None:
     page.wait_for_timeout(300)
 
 
-def test_search_open_edit_save_reload_and_invalid_email(server, page):
-    search(page, server, "testeur")
-    assert page.get_by_text("1 customers · page 1 of 1").is_visible()
-    x, y = cell_point(page, "open", 0)
-    page.mouse.click(x, y)
+def save_card(page) -> None:
+    page.get_by_role("button", name="Save", exact=True).click()
     settle(page)
-    page.wait_for_url("**/customer?id=*")
-    settle(page)
-    assert page.get_by_role("heading", name="Zacharie Testeur").is_visible()
 
-    city = page.get_by_role("textbox", name="City", exact=True)
+
+def test_search_open_edit_save_reload_and_invalid_email(server, page):
+    sign_in(page, f"{server}/", "staff")
+    search(page, "testeur")
+    expect(page.get_by_text("1 customers · page 1 of 1")).to_be_visible()
+    open_first_row(page)
+    expect(page.get_by_role("heading", name="Zacharie Testeur")).to_be_visible()
+    card_url = page.url
+
+    city = textbox(page, "City")
     city.fill("Chamonix-Mont-Blanc")
     city.press("Enter")
     settle(page)
-    page.get_by_role("button", name="Save", exact=True).click()
-    settle(page)
-    assert page.get_by_text("Saved.").is_visible()
+    save_card(page)
+    expect(page.get_by_text("Saved.")).to_be_visible()
 
+    # A reload is a new session: sign in again and land back on the same card.
     page.reload()
     settle(page)
-    assert (
-        page.get_by_role("textbox", name="City", exact=True).input_value() == "Chamonix-Mont-Blanc"
-    )
+    sign_in(page, card_url, "staff")
+    expect(textbox(page, "City")).to_have_value("Chamonix-Mont-Blanc")
 
-    email = page.get_by_role("textbox", name="E-mail", exact=True)
+    email = textbox(page, "E-mail")
     email.fill("zacharie@@example")
     email.press("Enter")
     settle(page)
-    page.get_by_role("button", name="Save", exact=True).click()
-    settle(page)
-    alert = page.get_by_text("E-mail is not a valid address")
-    assert alert.is_visible()
-    page.reload()
-    settle(page)
-    assert (
-        page.get_by_role("textbox", name="E-mail", exact=True).input_value()
-        == "zacharie@example.com"
-    )
+    save_card(page)
+    expect(page.get_by_text("E-mail is not a valid address")).to_be_visible()
+    sign_in(page, card_url, "staff")
+    expect(textbox(page, "E-mail")).to_have_value("zacharie@example.com")
 
 
 def test_grid_inline_edit_saves_good_rows_and_names_bad_ones(server, page):
-    search(page, server, "E2E-1")
+    sign_in(page, f"{server}/", "staff")
+    search(page, "E2E-1")
     edit_cell(page, "postcode", 0, "74400")
     page.get_by_role("button", name="Save changes").click()
     settle(page)
-    assert page.get_by_text("1 customers saved.").is_visible()
+    expect(page.get_by_text("1 customers saved.")).to_be_visible()
 
     edit_cell(page, "email", 0, "not-an-address")
     page.get_by_role("button", name="Save changes").click()
     settle(page)
-    assert page.get_by_text("1 rows were not saved").is_visible()
-
+    expect(page.get_by_text("1 rows were not saved")).to_be_visible()
     page.get_by_role("button", name="Discard changes").click()
     settle(page)
-    page.goto(
-        f"{server}/customer?id=" + page.url.split("id=")[-1]
-        if "id=" in page.url
-        else f"{server}/customers"
-    )
-    search(page, server, "74400")
-    assert page.get_by_text("1 customers · page 1 of 1").is_visible()
+
+    search(page, "74400")
+    expect(page.get_by_text("1 customers · page 1 of 1")).to_be_visible()
+    open_first_row(page)
+    expect(textbox(page, "Postcode")).to_have_value("74400")
+    expect(textbox(page, "E-mail")).to_have_value("zacharie@example.com")
+
+
+def test_staff_is_refused_a_manager_page_and_history_names_them(server, page):
+    sign_in(page, f"{server}/export", "staff")
+    expect(
+        page.get_by_text("You do not have access to this page: it needs the manager role.")
+    ).to_be_visible()
+    nav = page.locator("[data-testid=stSidebarNav]")
+    assert nav.get_by_text("Customers", exact=True).is_visible()
+    assert nav.get_by_text("Export customers").count() == 0
+    assert nav.get_by_text("Settings").count() == 0
+
+    search(page, "testeur")
+    open_first_row(page)
+    company = textbox(page, "Company")
+    company.fill("Atelier Testeur")
+    company.press("Enter")
+    settle(page)
+    save_card(page)
+    page.get_by_role("tab", name="History").click()
+    settle(page)
+    history = page.locator("[data-testid=stTable]").last
+    expect(history).to_contain_text("Sam Vendeur")
+    expect(history).to_contain_text("Company: — → Atelier Testeur")

@@ -11,6 +11,7 @@ import pytest
 from data import db
 from logic.errors import StaleRecord, ValidationFailed
 from services import customers
+from tests.conftest import STAFF
 
 NOW = datetime(2026, 11, 29, 9, 30)
 
@@ -18,7 +19,7 @@ NOW = datetime(2026, 11, 29, 9, 30)
 def make(**fields) -> int:
     raw = {"last_name": "Dupont", "first_name": "Jean"}
     raw.update(fields)
-    return customers.create_customer(raw, now=NOW)
+    return customers.create_customer(raw, STAFF, now=NOW)
 
 
 def codes(exc: ValidationFailed) -> dict[str, str]:
@@ -42,7 +43,7 @@ def test_offered_number_taken_meanwhile_is_replaced_by_the_next_free(db_path):
     offered = customers.preview_account_number()
     make(account_number=offered)  # someone else got it first
     late = customers.create_customer(
-        {"last_name": "Roux", "account_number": offered}, generated_number=offered, now=NOW
+        {"last_name": "Roux", "account_number": offered}, STAFF, generated_number=offered, now=NOW
     )
     assert customers.get_customer(late)["account_number"] == "C000002"
 
@@ -60,7 +61,7 @@ def test_renaming_to_a_taken_number_is_refused(db_path):
     make(account_number="X1")
     other = make(account_number="X2")
     with pytest.raises(ValidationFailed) as info:
-        customers.update_customer(other, 1, {"account_number": "x1"})
+        customers.update_customer(other, 1, {"account_number": "x1"}, STAFF)
     assert codes(info.value) == {"account_number": "account_number_taken"}
     assert customers.get_customer(other)["account_number"] == "X2"
 
@@ -113,6 +114,7 @@ def test_update_stores_normalised_values_and_bumps_version(db_path):
         customer_id,
         1,
         {"mobile": "06 12 34 56 78", "email": "Jean@Example.com", "discount_percent": "12,5"},
+        STAFF,
     )
     stored = customers.get_customer(customer_id)
     assert version == 2 == stored["version"]
@@ -124,7 +126,9 @@ def test_update_stores_normalised_values_and_bumps_version(db_path):
 def test_invalid_update_stores_nothing(db_path):
     customer_id = make()
     with pytest.raises(ValidationFailed) as info:
-        customers.update_customer(customer_id, 1, {"first_name": "Jacques", "email": "jean@"})
+        customers.update_customer(
+            customer_id, 1, {"first_name": "Jacques", "email": "jean@"}, STAFF
+        )
     assert codes(info.value) == {"email": "email_invalid"}
     stored = customers.get_customer(customer_id)
     assert stored["first_name"] == "Jean" and stored["version"] == 1
@@ -132,23 +136,23 @@ def test_invalid_update_stores_nothing(db_path):
 
 def test_someone_else_saved_first(db_path):
     customer_id = make()
-    customers.update_customer(customer_id, 1, {"city": "Annecy"})
+    customers.update_customer(customer_id, 1, {"city": "Annecy"}, STAFF)
     with pytest.raises(StaleRecord) as info:
-        customers.update_customer(customer_id, 1, {"city": "Lyon"})
+        customers.update_customer(customer_id, 1, {"city": "Lyon"}, STAFF)
     assert info.value.current_version == 2
     assert customers.get_customer(customer_id)["city"] == "Annecy"
 
 
 def test_unchanged_save_keeps_the_version(db_path):
     customer_id = make(city="Annecy")
-    assert customers.update_customer(customer_id, 1, {"city": " Annecy "}) == 1
+    assert customers.update_customer(customer_id, 1, {"city": " Annecy "}, STAFF) == 1
 
 
 def test_consent_is_dated_and_every_change_kept(db_path):
     customer_id = make(marketing_opt_in=True)
     assert customers.get_customer(customer_id)["marketing_opt_in_at"] == NOW
     later = datetime(2026, 12, 1, 10, 0)
-    customers.update_customer(customer_id, 1, {"marketing_opt_in": False}, now=later)
+    customers.update_customer(customer_id, 1, {"marketing_opt_in": False}, STAFF, now=later)
     stored = customers.get_customer(customer_id)
     assert stored["marketing_opt_in"] is False and stored["marketing_opt_in_at"] is None
     history = customers.consent_history(customer_id)
@@ -161,10 +165,10 @@ def test_consent_is_dated_and_every_change_kept(db_path):
 def test_archive_hides_from_search_and_restore_brings_back(db_path):
     customer_id = make(last_name="Zébulon")
     assert customers.search_customers("zebulon").total == 1
-    version = customers.set_archived(customer_id, 1, True)
+    version = customers.set_archived(customer_id, 1, True, STAFF)
     assert customers.search_customers("zebulon").total == 0
     assert customers.search_customers("zebulon", include_archived=True).total == 1
-    customers.set_archived(customer_id, version, False)
+    customers.set_archived(customer_id, version, False, STAFF)
     assert customers.search_customers("zebulon").total == 1
     with db.cursor() as cur:  # never deleted
         assert cur.execute("SELECT count(*) FROM customers").fetchall() == [(1,)]
@@ -172,13 +176,14 @@ def test_archive_hides_from_search_and_restore_brings_back(db_path):
 
 def test_grid_save_keeps_good_rows_and_rejects_bad_ones(db_path):
     a, b, c = make(last_name="A"), make(last_name="B"), make(last_name="C")
-    customers.update_customer(c, 1, {"city": "Elsewhere"})  # c moves to version 2
+    customers.update_customer(c, 1, {"city": "Elsewhere"}, STAFF)  # c moves to version 2
     outcome = customers.save_grid_edits(
         {
             a: (1, {"city": "Lille"}),
             b: (1, {"email": "broken@", "city": "Nantes"}),
             c: (1, {"city": "Stale"}),
-        }
+        },
+        STAFF,
     )
     assert outcome.saved == [a]
     assert codes(outcome.rejected[b]) == {"email": "email_invalid"}
@@ -191,7 +196,7 @@ def test_grid_save_keeps_good_rows_and_rejects_bad_ones(db_path):
 def test_grid_rows_cannot_share_a_new_account_number(db_path):
     a, b = make(), make()
     outcome = customers.save_grid_edits(
-        {a: (1, {"account_number": "Z9"}), b: (1, {"account_number": "z9 "})}
+        {a: (1, {"account_number": "Z9"}), b: (1, {"account_number": "z9 "})}, STAFF
     )
     assert outcome.saved == [a]
     assert codes(outcome.rejected[b]) == {"account_number": "account_number_duplicate_in_grid"}

@@ -10,7 +10,7 @@ from logic.errors import ValidationFailed
 from logic.search import customer_tokens
 from services import customers, shop
 from services.shop import card_rules
-from tests.conftest import TODAY
+from tests.conftest import ADMIN, STAFF, TODAY
 
 
 def test_demo_customers_pass_every_rule(demo_db):
@@ -57,6 +57,7 @@ def test_settings_are_checked_then_stored(db_path):
                 "shop_name": "",
             },
             [("A", "x")],
+            ADMIN,
         )
     assert {e.field for e in info.value.errors} == {
         "currency",
@@ -74,6 +75,7 @@ def test_settings_are_checked_then_stored(db_path):
             "shop_name": "Cycles",
         },
         [("A", "Trade"), ("D", "")],
+        ADMIN,
     )
     stored = shop.get_settings()
     assert (stored["currency"], stored["locale"], stored["default_country"]) == (
@@ -86,9 +88,9 @@ def test_settings_are_checked_then_stored(db_path):
 
 
 def test_a_price_level_in_use_cannot_be_removed(db_path):
-    customers.create_customer({"last_name": "B-level", "price_level": "B"})
+    customers.create_customer({"last_name": "B-level", "price_level": "B"}, STAFF)
     with pytest.raises(ValidationFailed) as info:
-        shop.save_settings({"shop_name": "Cycles"}, [("A", "Level A")])
+        shop.save_settings({"shop_name": "Cycles"}, [("A", "Level A")], ADMIN)
     (error,) = info.value.errors
     assert error.code == "price_level_in_use" and error.params["code"] == "B"
     assert [p["code"] for p in shop.get_lists().price_levels] == ["A", "B", "C"]

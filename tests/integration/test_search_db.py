@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services import customers
+from tests.conftest import STAFF
 
 
 def _ids(term: str, **kw) -> set[int]:
@@ -18,7 +19,8 @@ def test_find_by_each_kind_of_term(db_path):
             "email": "lea.legall@exemple.fr",
             "mobile": "06 12 34 56 78",
             "postcode": "74000",
-        }
+        },
+        STAFF,
     )
     ava = customers.create_customer(
         {
@@ -28,7 +30,8 @@ def test_find_by_each_kind_of_term(db_path):
             "phone": "020 7946 0018",
             "postcode": "SW1A 2AA",
             "account_number": "LDN-7",
-        }
+        },
+        STAFF,
     )
     for term, expected in [
         ("gal", {lea}),
@@ -54,8 +57,8 @@ def test_find_by_each_kind_of_term(db_path):
 
 
 def test_edits_update_what_a_customer_is_found_by(db_path):
-    customer_id = customers.create_customer({"last_name": "Avant"})
-    customers.update_customer(customer_id, 1, {"last_name": "Après"})
+    customer_id = customers.create_customer({"last_name": "Avant"}, STAFF)
+    customers.update_customer(customer_id, 1, {"last_name": "Après"}, STAFF)
     assert _ids("avant") == set()
     assert _ids("apres") == {customer_id}
 

@@ -5,23 +5,69 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
 
 from data import db, demo
+from services.bootstrap import DEMO_ACCOUNTS, create_demo_accounts
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
-@pytest.fixture
-def app(db_path):
-    """The app in English on 60 demo customers, first run done."""
-    demo.generate(60, seed=5, path=db_path)
+class _NavigationOnly(PagesManager):
+    """AppTest resets Streamlit's legacy `pages/` mode on every run; keep it off.
+
+    The app is served the same way by serve.py: app.py's st.navigation is the
+    only router, so a page never runs without the sign-in gate in front of it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture(autouse=True)
+def _navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(app_test_module, "PagesManager", _NavigationOnly)
+
+
+PASSWORDS = {username: password for username, _, _, password in DEMO_ACCOUNTS}
+
+
+def sign_in(test: AppTest, username: str, password: str | None = None) -> AppTest:
+    """Fill and submit the sign-in form like a user."""
+    test.text_input(key="login.username").input(username)
+    test.text_input(key="login.password").input(password or PASSWORDS[username])
+    next(b for b in test.button if b.label == "Sign in").click().run()
+    return test
+
+
+def open_app(username: str | None) -> AppTest:
+    """The app in English, signed in as username (None: left at the sign-in page)."""
     test = AppTest.from_file(str(APP), default_timeout=60)
     test.session_state["ui_language"] = "en"
     test.run()
     assert not test.exception, test.exception
-    yield test
+    if username:
+        sign_in(test, username)
+        assert not test.exception, test.exception
+    return test
+
+
+@pytest.fixture
+def shop_db(db_path):
+    """60 demo customers and the three demo accounts."""
+    demo.generate(60, seed=5, path=db_path)
+    create_demo_accounts()
+    yield db_path
     db.close(db_path)
+
+
+@pytest.fixture
+def app(shop_db):
+    """The app in English, signed in as the demo administrator."""
+    return open_app("admin")
 
 
 def texts(test: AppTest, kind: str) -> list[str]:

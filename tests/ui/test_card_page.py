@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services import customers
+from tests.conftest import ADMIN
 from tests.ui.conftest import texts
 
 
@@ -29,7 +30,7 @@ def test_card_shows_name_number_and_national_phone(card):
     assert app.text_input(key=key(customer_id, "account_number")).value == stored["account_number"]
     shown = app.text_input(key=key(customer_id, "mobile")).value
     assert not shown.startswith("+33") or stored["country_code"] != "FR"
-    assert [t.label for t in app.tabs] == ["Account information", "General", "GDPR"]
+    assert [t.label for t in app.tabs] == ["Account information", "General", "GDPR", "History"]
 
 
 def test_edit_and_save(card):
@@ -59,7 +60,7 @@ def test_someone_else_saved_first_keeps_my_input(card):
     app, customer_id = card
     app.text_input(key=key(customer_id, "city")).input("Mine").run()
     customers.update_customer(
-        customer_id, customers.get_customer(customer_id)["version"], {"city": "Theirs"}
+        customer_id, customers.get_customer(customer_id)["version"], {"city": "Theirs"}, ADMIN
     )
     app.button(key="card.save").click().run()
     assert any("Someone else saved this customer" in w for w in texts(app, "warning"))
@@ -72,7 +73,10 @@ def test_someone_else_saved_first_keeps_my_input(card):
 def test_discount_warning_and_french_decimal(card):
     app, customer_id = card
     customers.update_customer(
-        customer_id, customers.get_customer(customer_id)["version"], {"discount_percent": "0"}
+        customer_id,
+        customers.get_customer(customer_id)["version"],
+        {"discount_percent": "0"},
+        ADMIN,
     )
     app.run()
     app.text_input(key=key(customer_id, "discount_percent")).input("12,5").run()
@@ -104,7 +108,7 @@ def test_archive_and_restore(card):
 def test_card_in_french(card):
     app, customer_id = card
     app.sidebar.selectbox(key="ui_language_picker").set_value("fr").run()
-    assert [t.label for t in app.tabs] == ["Information du compte", "Général", "RGPD"]
+    assert [t.label for t in app.tabs] == ["Information du compte", "Général", "RGPD", "Historique"]
     assert app.text_input(key=key(customer_id, "last_name")).label == "Nom de famille"
 
 

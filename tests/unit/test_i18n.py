@@ -76,3 +76,15 @@ def test_country_names_in_the_ui_language():
     names = [name for _, name in country_options("fr")]
     assert names.index("Égypte") < names.index("France")  # sorted ignoring accents
     assert len(names) == 249
+
+
+def test_format_functions_capture_the_language():
+    # AppTest (and Streamlit) may call a format_func outside the script run, where the
+    # session's language is unknown: lambdas must use t(key, lang), never tr(key).
+    offenders = []
+    for folder in ("pages", "ui"):
+        for file in (ROOT / folder).rglob("*.py"):
+            for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+                if re.search(r"lambda[^:]*:.*\btr\(", line):
+                    offenders.append(f"{file.name}:{number}")
+    assert offenders == []

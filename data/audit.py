@@ -1,0 +1,97 @@
+"""The audit trail: insert and read only. There is deliberately no update or delete."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+Cursor = duckdb.DuckDBPyConnection
+
+COLUMNS = (
+    "id",
+    "occurred_at",
+    "staff_id",
+    "staff_name",
+    "action",
+    "entity",
+    "entity_id",
+    "screen",
+    "changes",
+)
+
+
+def record(
+    cur: Cursor,
+    *,
+    at: datetime,
+    staff_id: int | None,
+    staff_name: str,
+    action: str,
+    entity: str,
+    entity_id: str | None,
+    screen: str,
+    changes: str,
+) -> None:
+    """Append one entry, inside the caller's transaction."""
+    cur.execute(
+        "INSERT INTO audit_log (occurred_at, staff_id, staff_name, action, entity, entity_id,"
+        " screen, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [at, staff_id, staff_name, action, entity, entity_id, screen, changes],
+    )
+
+
+def _rows(cur: Cursor) -> list[dict[str, Any]]:
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def search(
+    cur: Cursor,
+    *,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    staff_id: int | None = None,
+    action: str | None = None,
+    text: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """Entries matching every given filter, newest first, and how many match."""
+    where, params = [], []
+    for column, value in (
+        ("entity", entity),
+        ("entity_id", entity_id),
+        ("staff_id", staff_id),
+        ("action", action),
+    ):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if since is not None:
+        where.append("occurred_at >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("occurred_at < ?")
+        params.append(until)
+    if text:
+        where.append("(changes ILIKE ? OR staff_name ILIKE ? OR entity_id = ?)")
+        params += [f"%{text}%", f"%{text}%", text]
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    cur.execute(
+        f"SELECT {', '.join(COLUMNS)}, count(*) OVER () AS total FROM audit_log {clause}"
+        " ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?",
+        params + [limit, offset],
+    )
+    rows = _rows(cur)
+    total = int(rows[0]["total"]) if rows else 0
+    for row in rows:
+        del row["total"]
+    if not rows and offset:
+        total = int(
+            cur.execute(f"SELECT count(*) FROM audit_log {clause}", params).fetchall()[0][0]
+        )
+    return rows, total

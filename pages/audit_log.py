@@ -1,0 +1,91 @@
+"""Audit trail (administrators): search every change, who made it and from where."""
+
+from datetime import datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from i18n import t
+from services import audit, auth
+from ui.auth import require_page
+from ui.history import entries_frame
+from ui.session import language, tr
+
+actor = require_page("audit.view")
+ss = st.session_state
+lang = language()
+ss.setdefault("audit.page", 0)
+
+
+def _reset_page() -> None:
+    ss["audit.page"] = 0
+
+
+st.title(tr("audit.title"))
+staff = {s["id"]: s["display_name"] for s in auth.list_staff(actor)}
+columns = st.columns([2, 1.2, 1.2, 1.2, 1.2, 1.2])
+text = columns[0].text_input(
+    tr("audit.search"), key="audit.text", on_change=_reset_page, help=tr("audit.search_help")
+)
+entity = columns[1].selectbox(
+    tr("audit.entity"),
+    [None, "customer", "settings", "staff"],
+    format_func=lambda e: t(f"entity.{e}", lang) if e else t("audit.all", lang),
+    key="audit.entity",
+    on_change=_reset_page,
+)
+who = columns[2].selectbox(
+    tr("audit.staff"),
+    [None, *staff],
+    format_func=lambda s: staff.get(s, t("audit.all", lang)),
+    key="audit.who",
+    on_change=_reset_page,
+)
+action = columns[3].selectbox(
+    tr("audit.action"),
+    [
+        None,
+        "create",
+        "update",
+        "archive",
+        "restore",
+        "export",
+        "sign_in",
+        "sign_in_failed",
+        "locked",
+        "password",
+    ],
+    format_func=lambda a: t(f"action.{a}", lang) if a else t("audit.all", lang),
+    key="audit.action",
+    on_change=_reset_page,
+)
+since = columns[4].date_input(
+    tr("audit.since"), value=None, key="audit.since", on_change=_reset_page
+)
+until = columns[5].date_input(
+    tr("audit.until"), value=None, key="audit.until", on_change=_reset_page
+)
+
+entries, total = audit.search_audit(
+    actor,
+    entity=entity,
+    staff_id=who,
+    action=action,
+    text=text,
+    since=datetime.combine(since, time.min) if since else None,
+    until=datetime.combine(until, time.min) + timedelta(days=1) if until else None,
+    page=ss["audit.page"],
+)
+pages = max(1, -(-total // audit.PAGE_SIZE))
+st.caption(tr("audit.count", total=total, page=ss["audit.page"] + 1, pages=pages))
+if entries:
+    st.table(pd.DataFrame(entries_frame(entries, with_entity=True)), hide_index=True)
+else:
+    st.info(tr("audit.none"))
+nav = st.columns([1, 1, 6])
+if nav[0].button(tr("customers.previous"), disabled=ss["audit.page"] == 0, key="audit.prev"):
+    ss["audit.page"] -= 1
+    st.rerun()
+if nav[1].button(tr("customers.next"), disabled=ss["audit.page"] + 1 >= pages, key="audit.next"):
+    ss["audit.page"] += 1
+    st.rerun()

@@ -1,0 +1,114 @@
+"""Staff accounts (administrators): add, change role, deactivate, reset a password."""
+
+import pandas as pd
+import streamlit as st
+
+from i18n import format_datetime, t
+from logic.auth import ROLES
+from logic.errors import StaleRecord, ValidationFailed
+from services import auth
+from ui.auth import require_page
+from ui.session import language, show_refusal, tr
+
+actor = require_page("staff.manage")
+ss = st.session_state
+lang = language()
+nonce = ss.setdefault("staff.nonce", 0)
+
+st.title(tr("staff.title"))
+flash = ss.pop("staff.flash", None)
+if flash:
+    st.success(flash)
+
+accounts = auth.list_staff(actor)
+frame = pd.DataFrame(
+    [
+        {
+            "id": a["id"],
+            "username": a["username"],
+            "display_name": a["display_name"],
+            "role": a["role"],
+            "active": a["active"],
+            "last_login_at": format_datetime(a["last_login_at"], lang),
+            "locked_until": format_datetime(a["locked_until"], lang),
+        }
+        for a in accounts
+    ]
+)
+edited = st.data_editor(
+    frame,
+    key=f"staff.grid.{nonce}",
+    hide_index=True,
+    disabled=["id", "username", "last_login_at", "locked_until"],
+    column_config={
+        "id": None,
+        "username": st.column_config.TextColumn(tr("field.username")),
+        "display_name": st.column_config.TextColumn(tr("field.display_name")),
+        "role": st.column_config.SelectboxColumn(
+            tr("field.role"), options=list(ROLES), format_func=lambda r: t(f"role.{r}", lang)
+        ),
+        "active": st.column_config.CheckboxColumn(tr("field.active")),
+        "last_login_at": st.column_config.TextColumn(tr("field.last_login_at")),
+        "locked_until": st.column_config.TextColumn(tr("field.locked_until")),
+    },
+)
+if st.button(tr("staff.save"), key="staff.save", type="primary"):
+    problems = []
+    for position, change in (ss[f"staff.grid.{nonce}"].get("edited_rows") or {}).items():
+        account = accounts[int(position)]
+        try:
+            auth.update_staff(actor, account["id"], account["version"], change)
+        except ValidationFailed as exc:
+            problems.append((account["username"], exc))
+        except StaleRecord:
+            problems.append((account["username"], None))
+    if problems:
+        for username, exc in problems:
+            st.error(f"{username}:")
+            if exc is None:
+                st.warning(tr("card.stale", when=""))
+            else:
+                show_refusal(exc)
+    else:
+        ss["staff.nonce"] = nonce + 1
+        ss["staff.flash"] = tr("staff.saved")
+        st.rerun()
+
+left, right = st.columns(2)
+with left, st.form(f"staff.add.{nonce}"):
+    st.subheader(tr("staff.add"))
+    username = st.text_input(tr("field.username"), key="staff.new.username")
+    display_name = st.text_input(tr("field.display_name"), key="staff.new.display_name")
+    role = st.selectbox(
+        tr("field.role"), ROLES, format_func=lambda r: t(f"role.{r}", lang), key="staff.new.role"
+    )
+    password = st.text_input(tr("field.password"), type="password", key="staff.new.password")
+    confirm = st.text_input(tr("field.password_confirm"), type="password", key="staff.new.confirm")
+    if st.form_submit_button(tr("staff.create"), type="primary"):
+        try:
+            auth.create_staff(actor, username, display_name, role, password, confirm)
+        except ValidationFailed as exc:
+            show_refusal(exc)
+        else:
+            ss["staff.nonce"] = nonce + 1
+            ss["staff.flash"] = tr("staff.created", name=display_name)
+            st.rerun()
+with right, st.form(f"staff.reset.{nonce}"):
+    st.subheader(tr("staff.reset"))
+    names = {a["id"]: f"{a['display_name']} ({a['username']})" for a in accounts}
+    target = st.selectbox(
+        tr("field.username"), list(names), format_func=names.get, key="staff.reset.who"
+    )
+    password = st.text_input(tr("field.password"), type="password", key="staff.reset.password")
+    confirm = st.text_input(
+        tr("field.password_confirm"), type="password", key="staff.reset.confirm"
+    )
+    if st.form_submit_button(tr("staff.reset_button")):
+        try:
+            auth.reset_password(actor, target, password, confirm)
+        except ValidationFailed as exc:
+            show_refusal(exc)
+        else:
+            ss["staff.nonce"] = nonce + 1
+            ss["staff.flash"] = tr("staff.password_set", name=names[target])
+            st.rerun()

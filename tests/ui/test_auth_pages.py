@@ -1,0 +1,139 @@
+"""AppTest: sign-in, first administrator, roles in the navigation, staff and audit pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from data import demo
+from services import audit, auth, customers
+from tests.conftest import ADMIN
+from tests.ui.conftest import open_app, sign_in, texts
+from ui.navigation import visible_scripts
+
+
+def test_sign_in_page_refuses_then_opens_the_requested_page(shop_db):
+    app = open_app(None)
+    assert [t.value for t in app.title] == ["Sign in"]
+    sign_in(app, "staff", "wrong-password")
+    assert texts(app, "error") == ["Unknown username or wrong password."]
+    sign_in(app, "STAFF", "demo-staff-2026")
+    assert [t.value for t in app.title] == ["Customers"]
+    assert any("Signed in as Sam Vendeur (staff)" in c for c in texts(app.sidebar, "caption"))
+
+
+def test_lockout_message_after_repeated_failures(shop_db):
+    app = open_app(None)
+    for attempt in range(5):
+        sign_in(app, "manager", f"wrong-{attempt}")
+    assert any("locked until" in e for e in texts(app, "error"))
+    sign_in(app, "manager")
+    assert any("locked until" in e for e in texts(app, "error"))
+
+
+def test_first_start_creates_the_administrator(db_path):
+    demo.generate(10, seed=2, path=db_path)
+    app = open_app(None)
+    assert [t.value for t in app.title] == ["Create the first administrator"]
+    app.text_input(key="setup.username").input("owner")
+    app.text_input(key="setup.display_name").input("Shop Owner")
+    app.text_input(key="setup.password").input("short")
+    app.text_input(key="setup.confirm").input("short")
+    next(b for b in app.button if b.label == "Create and sign in").click().run()
+    assert any("Password must have at least 10 characters" in e for e in texts(app, "error"))
+    assert not auth.has_staff()
+    app.text_input(key="setup.password").input("velo-rouge-42")
+    app.text_input(key="setup.confirm").input("velo-rouge-42")
+    next(b for b in app.button if b.label == "Create and sign in").click().run()
+    assert [t.value for t in app.title] == ["Customers"]
+    assert [a["role"] for a in auth.list_staff(ADMIN)] == ["admin"]
+
+
+def test_each_role_sees_only_its_pages():
+    assert visible_scripts("staff") == ["pages/customers.py", "pages/customer_card.py"]
+    assert visible_scripts("manager") == [
+        "pages/customers.py",
+        "pages/customer_card.py",
+        "pages/export.py",
+    ]
+    assert len(visible_scripts("admin")) == 6
+    assert visible_scripts(None) == []
+
+
+@pytest.mark.parametrize(
+    "page, role",
+    [
+        ("pages/export.py", "manager"),
+        ("pages/settings.py", "administrator"),
+        ("pages/staff_admin.py", "administrator"),
+        ("pages/audit_log.py", "administrator"),
+    ],
+)
+def test_staff_typing_a_restricted_url_is_refused(shop_db, page, role):
+    app = open_app("staff")
+    app.switch_page(page).run()
+    assert texts(app, "error") == [
+        f"You do not have access to this page: it needs the {role} role."
+    ]
+    assert not app.title
+
+
+def test_sign_out_and_session_expiry(shop_db):
+    app = open_app("staff")
+    app.sidebar.button(key="auth.sign_out").click().run()
+    assert [t.value for t in app.title] == ["Sign in"]
+    assert "You are signed out." in texts(app, "info")
+    app = open_app("staff")
+    from datetime import datetime, timedelta
+
+    app.session_state["auth.last_seen"] = datetime.now() - timedelta(minutes=31)
+    app.run()
+    assert [t.value for t in app.title] == ["Sign in"]
+    assert any("expired after 30 minutes" in i for i in texts(app, "info"))
+
+
+def test_history_tab_shows_who_changed_what(shop_db):
+    app = open_app("staff")
+    target = customers.search_customers("", page_size=1).rows[0]
+    app.query_params["id"] = str(target["id"])
+    app.switch_page("pages/customer_card.py").run()
+    app.text_input(key=f"card.{target['id']}.0.city").input("Chamonix").run()
+    app.button(key="card.save").click().run()
+    table = app.table[-1].value
+    first = table.iloc[0]
+    assert first["Staff"] == "Sam Vendeur" and first["Action"] == "Changed"
+    assert "City:" in first["Changes"] and "→ Chamonix" in first["Changes"]
+
+
+def test_staff_admin_page_adds_an_account(app):
+    app.switch_page("pages/staff_admin.py").run()
+    assert app.title[0].value == "Staff accounts"
+    app.text_input(key="staff.new.username").input("lea")
+    app.text_input(key="staff.new.display_name").input("Léa Atelier")
+    app.selectbox(key="staff.new.role").set_value("manager")
+    app.text_input(key="staff.new.password").input("velo-vert-42")
+    app.text_input(key="staff.new.confirm").input("velo-vert-43")
+    next(b for b in app.button if b.label == "Create account").click().run()
+    assert any("confirmation differ" in e for e in texts(app, "error"))
+    app.text_input(key="staff.new.confirm").input("velo-vert-42")
+    next(b for b in app.button if b.label == "Create account").click().run()
+    assert "Account created for Léa Atelier." in texts(app, "success")
+    assert auth.sign_in("lea", "velo-vert-42").role == "manager"
+
+
+def test_audit_page_searches_the_whole_trail(app):
+    app.switch_page("pages/audit_log.py").run()
+    assert app.title[0].value == "Audit trail"
+    total = audit.search_audit(ADMIN)[1]
+    assert any(f"{total} entries" in c for c in texts(app, "caption"))
+    app.selectbox(key="audit.action").set_value("sign_in").run()
+    table = app.table[0].value
+    assert set(table["Action"]) == {"Signed in"} and "Amélie Roux" in set(table["Staff"])
+
+
+def test_export_page_for_managers(shop_db):
+    app = open_app("manager")
+    app.switch_page("pages/export.py").run()
+    app.text_input(key="export.term").input("martin").run()
+    app.button(key="export.prepare").click().run()
+    assert any(".csv" in s for s in texts(app, "success"))
+    assert app.get("download_button")

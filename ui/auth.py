@@ -1,0 +1,75 @@
+"""The signed-in staff member of this browser session, expiry and page guards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+
+from logic.auth import Actor, PermissionDenied, can
+from services import auth
+from ui.session import tr
+
+ACTOR_KEY = "auth.actor"
+SEEN_KEY = "auth.last_seen"
+NOTICE_KEY = "auth.notice"
+
+
+def current_actor() -> Actor | None:
+    """The signed-in actor, or None."""
+    return st.session_state.get(ACTOR_KEY)
+
+
+def sign_in_as(actor: Actor) -> None:
+    """Remember the actor for this session."""
+    st.session_state[ACTOR_KEY] = actor
+    st.session_state[SEEN_KEY] = datetime.now()
+
+
+def sign_out(notice: str | None = None) -> None:
+    """Forget the actor and everything the session held."""
+
+    language = st.session_state.get("ui_language")
+    for key in list(st.session_state):
+        del st.session_state[key]
+    if language:
+        st.session_state["ui_language"] = language
+    if notice:
+        st.session_state[NOTICE_KEY] = notice
+
+
+def refresh_session() -> Actor | None:
+    """Expire an idle session, apply role changes made meanwhile; the actor or None."""
+    actor = current_actor()
+    if actor is None:
+        return None
+    if auth.is_expired(st.session_state.get(SEEN_KEY)):
+        sign_out(tr("auth.expired", minutes=auth.policy().timeout_minutes))
+        return None
+    fresh = auth.current_actor(actor.staff_id) if actor.staff_id is not None else None
+    if fresh is None:
+        sign_out(tr("auth.account_closed"))
+        return None
+    st.session_state[ACTOR_KEY] = fresh
+    st.session_state[SEEN_KEY] = datetime.now()
+    return fresh
+
+
+def require_page(permission: str) -> Actor:
+    """Stop the page with a clear refusal unless the actor may use it."""
+    actor = current_actor()
+    if actor is None or not can(actor.role, permission):
+        needed = PermissionDenied(permission, actor.role if actor else None).needed
+        st.error(tr("auth.page_refused", role=tr(f"role.{needed}")))
+        st.stop()
+    return actor
+
+
+def sidebar_identity(actor: Actor) -> None:
+    """Who is signed in, and the sign-out button."""
+    st.sidebar.caption(
+        tr("auth.signed_in_as", name=actor.display_name, role=tr(f"role.{actor.role}"))
+    )
+    if st.sidebar.button(tr("auth.sign_out"), key="auth.sign_out"):
+        sign_out(tr("auth.signed_out"))
+        st.rerun()

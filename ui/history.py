@@ -1,0 +1,80 @@
+"""Audit entries as a table: the card's History tab and the Audit trail page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from i18n import format_datetime
+from i18n.catalog import MESSAGES
+from logic.audit import FieldChange
+from logic.auth import Actor
+from services import audit
+from services.audit import AuditEntry
+from ui.session import language, tr
+
+
+def _value(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return tr("choice.yes")
+    if value is False:
+        return tr("choice.no")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
+
+
+def _label(name: str) -> str:
+    return tr(f"field.{name}") if f"field.{name}" in MESSAGES else name
+
+
+def describe_changes(changes: Sequence[FieldChange]) -> str:
+    """One line per field: 'City: Annecy → Lyon'."""
+    return "\n".join(f"{_label(c.field)}: {_value(c.before)} → {_value(c.after)}" for c in changes)
+
+
+def entries_frame(entries: Sequence[AuditEntry], with_entity: bool = False) -> list[dict]:
+    """Rows for st.dataframe in the UI language."""
+    lang = language()
+    rows = []
+    for e in entries:
+        row = {
+            tr("audit.when"): format_datetime(e.at, lang),
+            tr("audit.staff"): e.staff_name,
+            tr("audit.action"): tr(f"action.{e.action}"),
+            tr("audit.screen"): tr(f"screen.{e.screen}"),
+        }
+        if with_entity:
+            row[tr("audit.entity")] = tr(f"entity.{e.entity}")
+            row[tr("audit.entity_id")] = e.entity_id or ""
+        row[tr("audit.changes")] = describe_changes(e.changes)
+        rows.append(row)
+    return rows
+
+
+def history_table(actor: Actor, customer_id: int) -> None:
+    """The customer's trail, newest first, paged."""
+    page_key = f"history.page.{customer_id}"
+    page = st.session_state.get(page_key, 0)
+    entries, total = audit.customer_history(actor, customer_id, page=page)
+    if not entries:
+        st.caption(tr("audit.none"))
+        return
+    # A plain table: change lists wrap instead of being cut, and can be read aloud.
+    st.table(pd.DataFrame(entries_frame(entries)), hide_index=True)
+    pages = max(1, -(-total // audit.PAGE_SIZE))
+    if pages > 1:
+        st.number_input(
+            tr("customers.page"),
+            1,
+            pages,
+            page + 1,
+            key=f"history.pick.{customer_id}",
+            on_change=lambda: st.session_state.__setitem__(
+                page_key, st.session_state[f"history.pick.{customer_id}"] - 1
+            ),
+        )

@@ -1,0 +1,97 @@
+"""The app's pages, and which a role sees in the navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from logic.auth import can
+from ui.session import tr
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One screen: its script, title, icon, URL and the permission it needs."""
+
+    section: str
+    script: str
+    title: str
+    icon: str
+    url: str
+    permission: str
+
+
+PAGES = (
+    PageSpec(
+        "nav.section.shop",
+        "pages/customers.py",
+        "nav.customers",
+        "groups",
+        "customers",
+        "customers.view",
+    ),
+    PageSpec(
+        "nav.section.shop",
+        "pages/customer_card.py",
+        "nav.card",
+        "badge",
+        "customer",
+        "customers.view",
+    ),
+    PageSpec(
+        "nav.section.shop",
+        "pages/export.py",
+        "nav.export",
+        "download",
+        "export",
+        "customers.export",
+    ),
+    PageSpec(
+        "nav.section.admin",
+        "pages/settings.py",
+        "nav.settings",
+        "settings",
+        "settings",
+        "settings.edit",
+    ),
+    PageSpec(
+        "nav.section.admin",
+        "pages/staff_admin.py",
+        "nav.staff",
+        "manage_accounts",
+        "staff",
+        "staff.manage",
+    ),
+    PageSpec(
+        "nav.section.admin", "pages/audit_log.py", "nav.audit", "history", "audit", "audit.view"
+    ),
+)
+DEFAULT = "pages/customers.py"
+
+
+def visible_scripts(role: str | None) -> list[str]:
+    """The pages a role sees in the navigation."""
+    return [p.script for p in PAGES if can(role, p.permission)]
+
+
+def navigation(role: str | None) -> dict[str, list[st.Page]]:
+    """Every page, by section; the ones the role may not use are hidden.
+
+    Hidden pages stay routable so a typed URL reaches the page, which then
+    refuses clearly (and the services refuse too).
+    """
+    visible = set(visible_scripts(role))
+    sections: dict[str, list[st.Page]] = {}
+    for spec in PAGES:
+        sections.setdefault(tr(spec.section), []).append(
+            st.Page(
+                spec.script,
+                title=tr(spec.title),
+                icon=f":material/{spec.icon}:",
+                url_path=spec.url,
+                default=spec.script == DEFAULT,
+                visibility="visible" if spec.script in visible else "hidden",
+            )
+        )
+    return sections
