@@ -7,6 +7,8 @@ from typing import Any
 
 import duckdb
 
+from data.rows import as_dicts
+
 Cursor = duckdb.DuckDBPyConnection
 
 COLUMNS = (
@@ -40,11 +42,6 @@ def record(
         " screen, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [at, staff_id, staff_name, action, entity, entity_id, screen, changes],
     )
-
-
-def _rows(cur: Cursor) -> list[dict[str, Any]]:
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def search(
@@ -86,7 +83,7 @@ def search(
         " ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?",
         params + [limit, offset],
     )
-    rows = _rows(cur)
+    rows = as_dicts(cur)
     total = int(rows[0]["total"]) if rows else 0
     for row in rows:
         del row["total"]

@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 
+from data.rows import as_dicts, versioned_update
 from logic.customers import FIELDS
 
 Cursor = duckdb.DuckDBPyConnection
@@ -42,16 +43,11 @@ GRID_COLUMNS = (
 SORTABLE = ("last_name", "account_number", "first_name", "company", "postcode", "city", "email")
 
 
-def _rows(cur: Cursor) -> list[dict[str, Any]]:
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
 def get(cur: Cursor, customer_id: int) -> dict[str, Any] | None:
     """One customer with every card and meta column."""
     columns = ", ".join(META_COLUMNS + CARD_COLUMNS)
     cur.execute(f"SELECT {columns} FROM customers WHERE id = ?", [customer_id])
-    found = _rows(cur)
+    found = as_dicts(cur)
     return found[0] if found else None
 
 
@@ -62,7 +58,7 @@ def holder_of_key(cur: Cursor, key: str, exclude_id: int | None = None) -> dict[
         " WHERE account_key = ? AND id IS DISTINCT FROM ?",
         [key, exclude_id],
     )
-    found = _rows(cur)
+    found = as_dicts(cur)
     return found[0] if found else None
 
 
@@ -77,22 +73,10 @@ def insert(cur: Cursor, fields: Mapping[str, Any], key: str, now: datetime) -> i
 
 
 def update(
-    cur: Cursor,
-    customer_id: int,
-    version: int,
-    fields: Mapping[str, Any],
-    now: datetime,
+    cur: Cursor, customer_id: int, version: int, fields: Mapping[str, Any], now: datetime
 ) -> int | None:
-    """Update the given columns if the row is still at version; new version or None."""
-    names = list(fields)
-    assignments = ", ".join(f"{name} = ?" for name in names)
-    cur.execute(
-        f"UPDATE customers SET {assignments}, updated_at = ?, version = version + 1"
-        " WHERE id = ? AND version = ? RETURNING version",
-        [fields[n] for n in names] + [now, customer_id, version],
-    )
-    row = cur.fetchone()
-    return int(row[0]) if row else None
+    """Update columns if the row is still at version; the new version or None."""
+    return versioned_update(cur, "customers", customer_id, version, fields, now)
 
 
 def current_version(cur: Cursor, customer_id: int) -> int | None:
@@ -185,7 +169,7 @@ def search_page(
         f" FROM customers c JOIN page ON c.id = page.id ORDER BY page.sort_key {order}, c.id",
         params + [limit, offset],
     )
-    rows = _rows(cur)
+    rows = as_dicts(cur)
     if words and rows:
         total = int(rows[0]["total"])
         for row in rows:
@@ -219,7 +203,7 @@ def consent_history(cur: Cursor, customer_id: int) -> list[dict[str, Any]]:
         " WHERE customer_id = ? ORDER BY changed_at DESC, id DESC",
         [customer_id],
     )
-    return _rows(cur)
+    return as_dicts(cur)
 
 
 def set_archived(

@@ -8,6 +8,8 @@ from typing import Any
 
 import duckdb
 
+from data.rows import as_dicts, versioned_update
+
 Cursor = duckdb.DuckDBPyConnection
 
 PUBLIC_COLUMNS = (
@@ -23,11 +25,6 @@ PUBLIC_COLUMNS = (
     "updated_at",
     "version",
 )
-
-
-def _rows(cur: Cursor) -> list[dict[str, Any]]:
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def count_active_admins(cur: Cursor) -> int:
@@ -47,21 +44,21 @@ def by_username(cur: Cursor, key: str) -> dict[str, Any] | None:
         f"SELECT {', '.join(PUBLIC_COLUMNS)}, password_hash FROM staff WHERE username_key = ?",
         [key],
     )
-    found = _rows(cur)
+    found = as_dicts(cur)
     return found[0] if found else None
 
 
 def get(cur: Cursor, staff_id: int) -> dict[str, Any] | None:
     """One account without its hash."""
     cur.execute(f"SELECT {', '.join(PUBLIC_COLUMNS)} FROM staff WHERE id = ?", [staff_id])
-    found = _rows(cur)
+    found = as_dicts(cur)
     return found[0] if found else None
 
 
 def list_all(cur: Cursor) -> list[dict[str, Any]]:
     """Every account without hashes, by name."""
     cur.execute(f"SELECT {', '.join(PUBLIC_COLUMNS)} FROM staff ORDER BY lower(display_name), id")
-    return _rows(cur)
+    return as_dicts(cur)
 
 
 def insert(
@@ -85,16 +82,8 @@ def insert(
 def update(
     cur: Cursor, staff_id: int, version: int, fields: Mapping[str, Any], now: datetime
 ) -> int | None:
-    """Update columns if still at version; the new version or None."""
-    names = list(fields)
-    assignments = ", ".join(f"{name} = ?" for name in names)
-    cur.execute(
-        f"UPDATE staff SET {assignments}, updated_at = ?, version = version + 1"
-        " WHERE id = ? AND version = ? RETURNING version",
-        [fields[n] for n in names] + [now, staff_id, version],
-    )
-    found = cur.fetchall()
-    return int(found[0][0]) if found else None
+    """Update columns if the row is still at version; the new version or None."""
+    return versioned_update(cur, "staff", staff_id, version, fields, now)
 
 
 def record_sign_in(

@@ -1,0 +1,36 @@
+"""Small helpers every repository uses: rows as dicts, versioned updates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+Cursor = duckdb.DuckDBPyConnection
+# Tables with id, version and updated_at columns that versioned_update may touch.
+VERSIONED = frozenset({"customers", "staff"})
+
+
+def as_dicts(cur: Cursor) -> list[dict[str, Any]]:
+    """The cursor's remaining rows as column-name dicts."""
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def versioned_update(
+    cur: Cursor, table: str, row_id: int, version: int, fields: Mapping[str, Any], now: datetime
+) -> int | None:
+    """Update columns if the row is still at version (optimistic lock); new version or None."""
+    if table not in VERSIONED:
+        raise ValueError(f"{table} has no version column")
+    names = list(fields)
+    assignments = ", ".join(f"{name} = ?" for name in names)
+    cur.execute(
+        f"UPDATE {table} SET {assignments}, updated_at = ?, version = version + 1"
+        " WHERE id = ? AND version = ? RETURNING version",
+        [fields[n] for n in names] + [now, row_id, version],
+    )
+    found = cur.fetchall()
+    return int(found[0][0]) if found else None
