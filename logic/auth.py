@@ -17,6 +17,7 @@ PERMISSIONS: dict[str, str] = {
     "customers.view": "staff",
     "customers.edit": "staff",
     "customers.history": "staff",
+    "print.documents": "staff",
     "customers.export": "manager",
     "settings.edit": "admin",
     "staff.manage": "admin",

@@ -6,11 +6,12 @@ import streamlit as st
 
 from i18n import format_date, format_datetime
 from logic.errors import NotFound, StaleRecord, ValidationFailed
-from services import customers, shop
+from services import customers, printing, shop
 from ui.auth import require_page
 from ui.card_fields import field_widget
 from ui.customer_picker import customer_picker
 from ui.history import history_table
+from ui.printing import show_history, show_outcome
 from ui.session import language, show_refusal, tr
 
 ACCOUNT_FIELDS = {
@@ -88,6 +89,21 @@ if flash:
     getattr(st, flash[0])(flash[1])
 if customer["archived"]:
     st.warning(tr("card.archived_banner", when=format_datetime(customer["archived_at"], lang)))
+
+has_address = bool(customer["address1"] or customer["city"])
+if st.button(
+    tr("card.print_label"),
+    key="card.print_label",
+    icon=":material/local_shipping:",
+    disabled=not has_address,
+    help=None if has_address else tr("card.label_needs_address"),
+):
+    ss[f"card.label.{customer_id}"] = printing.print_courier_label(actor, customer_id)
+outcome = ss.get(f"card.label.{customer_id}")
+if outcome is not None:
+    show_outcome(outcome, f"card.label.{customer_id}")
+with st.expander(tr("printing.history")):
+    show_history(f"customer:{customer_id}")
 
 raw: dict[str, object] = {}
 tab_account, tab_general, tab_gdpr, tab_history = st.tabs(

@@ -4,10 +4,11 @@ import streamlit as st
 
 from i18n import t
 from i18n.errors import describe_all
-from services import customers, shop
+from services import customers, printing, shop
 from ui.auth import require_page
-from ui.grid_state import collect_edits, fold_into_pending, page_frame
+from ui.grid_state import collect_edits, fold_into_pending, page_frame, ticked_for_labels
 from ui.new_customer import OPEN_KEY, show_new_customer_dialog_if_open
+from ui.printing import show_outcome
 from ui.session import language, tr
 
 actor = require_page("customers.view")
@@ -113,6 +114,7 @@ else:
     frame = page_frame(result.rows, ss["grid.pending"], region)
     column_config = {
         "open": st.column_config.CheckboxColumn(tr("field.open"), width=60),
+        "label": st.column_config.CheckboxColumn(tr("customers.labels_column"), width=60),
         "account_number": st.column_config.TextColumn(tr("field.account_number"), width=110),
         "title": st.column_config.SelectboxColumn(
             tr("field.title"), options=list(titles), format_func=titles.get, width=70
@@ -178,6 +180,18 @@ else:
         ss["grid.pending"] = {}
         ss["grid.nonce"] += 1
         st.rerun()
+
+    ticked = ticked_for_labels(result.rows, state.get("edited_rows", {}))
+    st.caption(tr("customers.labels_help"))
+    if st.button(
+        tr("customers.print_labels", count=len(ticked)),
+        disabled=not ticked,
+        key="grid.print_labels",
+        icon=":material/print:",
+    ):
+        ss["grid.labels"] = printing.address_label_sheet(actor, ticked)
+    if ss.get("grid.labels") is not None:
+        show_outcome(ss["grid.labels"], "grid.labels")
 
     with st.expander(tr("customers.open_card"), expanded=False):
         labels = {

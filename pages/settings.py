@@ -6,10 +6,11 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from i18n import country_options, format_date, format_money
+from i18n import country_options, format_date, format_money, t
 from logic.errors import ValidationFailed
-from services import customers, shop
+from services import customers, printing, shop
 from ui.auth import require_page
+from ui.printing import show_outcome
 from ui.session import language, show_refusal, tr
 
 LOCALES = ("fr_FR", "en_GB", "fr_BE", "fr_CH", "fr_CA", "en_IE", "en_US", "de_DE", "nl_NL")
@@ -35,7 +36,9 @@ def k(name: str) -> str:
 entered: dict[str, str] = {}
 st.subheader(tr("settings.shop"))
 columns = st.columns(2)
-for position, name in enumerate(("shop_name", "shop_phone", "shop_email", "shop_address")):
+for position, name in enumerate(
+    ("shop_name", "shop_phone", "shop_email", "shop_address", "receipt_footer")
+):
     entered[name] = columns[position % 2].text_input(
         tr(f"field.{name}"), values.get(name, ""), key=k(name)
     )
@@ -108,3 +111,55 @@ if st.button(tr("settings.save"), type="primary", key="settings.save"):
         ss["settings.nonce"] = nonce + 1
         ss["settings.flash"] = tr("settings.saved")
         st.rerun()
+
+st.divider()
+st.subheader(tr("settings.printers"))
+kinds = ("pdf", "network", "usb", "serial", "file")
+FIELDS_BY_KIND = {
+    "network": ("host", "port"),
+    "usb": ("usb_vendor", "usb_product"),
+    "serial": ("serial_device", "baudrate"),
+    "file": ("path",),
+}
+for column, role in zip(st.columns(2), ("receipts", "labels"), strict=True):
+    with column:
+        st.markdown(f"**{tr(f'settings.printer_role.{role}')}**")
+        current = printing.printer_for(role)
+        raw: dict[str, object] = {}
+        raw["kind"] = st.selectbox(
+            tr("field.printer_kind"),
+            kinds,
+            index=kinds.index(current.kind),
+            format_func=lambda kind: t(f"printer.kind.{kind}", lang),
+            key=k(f"{role}.kind"),
+        )
+        for name in FIELDS_BY_KIND.get(raw["kind"], ()):
+            raw[name] = st.text_input(
+                tr(f"field.printer_{name}"),
+                str(getattr(current, name) or ""),
+                key=k(f"{role}.{name}"),
+            )
+        raw["columns"] = st.selectbox(
+            tr("field.printer_columns"),
+            (40, 42, 48),
+            index=(40, 42, 48).index(current.columns),
+            key=k(f"{role}.columns"),
+        )
+        raw["code_page"] = st.selectbox(
+            tr("field.printer_code_page"),
+            ("CP858", "CP1252"),
+            index=("CP858", "CP1252").index(current.code_page),
+            key=k(f"{role}.code_page"),
+        )
+        buttons = st.columns(2)
+        if buttons[0].button(tr("settings.save_printer"), key=f"settings.save_printer.{role}"):
+            try:
+                saved = printing.save_printer(actor, role, raw)
+            except ValidationFailed as exc:
+                show_refusal(exc)
+            else:
+                st.success(tr("settings.printer_saved", printer=saved.describe()))
+        if buttons[1].button(tr("settings.test_page"), key=f"settings.test_page.{role}"):
+            ss[f"settings.test.{role}"] = printing.print_test_page(actor, role)
+        if ss.get(f"settings.test.{role}") is not None:
+            show_outcome(ss[f"settings.test.{role}"], f"settings.test.{role}")

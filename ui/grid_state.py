@@ -26,7 +26,7 @@ EDITABLE = (
     "city",
     "country_code",
 )
-COLUMNS = ("open",) + EDITABLE + ("problem", "id")
+COLUMNS = ("open", "label") + EDITABLE + ("problem", "id")
 PHONES = ("mobile", "phone")
 
 Pending = dict[int, dict[str, Any]]
@@ -38,7 +38,7 @@ def page_frame(
     """One page of customers for the editor, unsaved edits laid over them."""
     records = []
     for row in rows:
-        record: dict[str, Any] = {"open": False, "id": row["id"], "problem": ""}
+        record: dict[str, Any] = {"open": False, "label": False, "id": row["id"], "problem": ""}
         for name in EDITABLE:
             value = row.get(name)
             record[name] = display_phone(value, shop_region) if name in PHONES else value
@@ -49,6 +49,7 @@ def page_frame(
         records.append(record)
     frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
     frame["open"] = frame["open"].astype(bool)
+    frame["label"] = frame["label"].astype(bool)
     return frame
 
 
@@ -86,3 +87,15 @@ def fold_into_pending(
     for cid, (version, changes) in edits.items():
         merged[cid] = {**pending.get(cid, {}), "version": version, "changes": changes}
     return merged
+
+
+def ticked_for_labels(
+    rows: Sequence[Mapping[str, Any]], edited_rows: Mapping[int | str, Mapping[str, Any]]
+) -> list[int]:
+    """Ids of the rows whose Label box is ticked, in grid order."""
+    ticked = []
+    for position, change in sorted(edited_rows.items(), key=lambda item: int(item[0])):
+        index = int(position)
+        if index < len(rows) and change.get("label"):
+            ticked.append(rows[index]["id"])
+    return ticked

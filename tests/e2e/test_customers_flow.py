@@ -13,6 +13,7 @@ pytestmark = pytest.mark.e2e
 # Column widths fixed in pages/customers.py (pixels), in display order.
 WIDTHS = {
     "open": 60,
+    "label": 60,
     "account_number": 110,
     "title": 70,
     "first_name": 120,
@@ -157,3 +158,24 @@ def test_staff_is_refused_a_manager_page_and_history_names_them(server, page):
     history = page.locator("[data-testid=stTable]").last
     expect(history).to_contain_text("Sam Vendeur")
     expect(history).to_contain_text("Company: — → Atelier Testeur")
+
+
+def test_print_courier_label_from_the_card_and_download_the_pdf(server, page, tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    sign_in(page, f"{server}/", "staff")
+    search(page, "testeur")
+    open_first_row(page)
+    page.get_by_role("button", name="Print courier label").click()
+    settle(page)
+    expect(page.get_by_text("No printer is set for this: the PDF is ready.")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download PDF").click()
+    download = download_info.value
+    assert download.suggested_filename == "label-E2E-1.pdf"
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    text = PdfReader(io.BytesIO(target.read_bytes())).pages[0].extract_text()
+    assert "Zacharie Testeur" in text and "Cycles E2E" in text

@@ -119,3 +119,13 @@ def test_without_a_customer_the_card_offers_a_search(app):
     app.text_input(key="picker.term").input(first["account_number"]).run()
     app.button(key="picker.open").click().run()
     assert app.title[0].value.endswith(first["last_name"])
+
+
+def test_print_courier_label_offers_the_pdf_and_logs_it(card):
+    app, customer_id = card
+    app.button(key="card.print_label").click().run()
+    assert "No printer is set for this: the PDF is ready." in texts(app, "info")
+    assert app.get("download_button")
+    history = app.table[0].value
+    assert list(history["Document"]) == ["Courier label"]
+    assert list(history["Outcome"]) == ["PDF"]

@@ -40,3 +40,26 @@ def test_settings_in_french(app):
     app.switch_page("pages/settings.py").run()
     assert app.title[0].value == "Paramètres"
     assert app.button(key="settings.save").label == "Enregistrer les paramètres"
+
+
+def test_printer_settings_and_test_page(app):
+    from services import printing
+
+    app.switch_page("pages/settings.py").run()
+    assert "Printers" in [s.value for s in app.subheader]
+    app.selectbox(key="settings.0.labels.kind").set_value("network").run()
+    app.text_input(key="settings.0.labels.host").input("").run()
+    app.button(key="settings.save_printer.labels").click().run()
+    assert any(
+        "Host or IP address is required" in e or "Host or IP address must" in e
+        for e in texts(app, "error")
+    )
+    app.text_input(key="settings.0.labels.host").input("192.168.1.50").run()
+    app.text_input(key="settings.0.labels.port").input("9100").run()
+    app.button(key="settings.save_printer.labels").click().run()
+    assert "Printer saved: 192.168.1.50:9100." in texts(app, "success")
+    assert printing.printer_for("labels").host == "192.168.1.50"
+    app.button(key="settings.test_page.receipts").click().run()
+    assert "No printer is set for this: the PDF is ready." in texts(app, "info")
+    assert app.get("download_button")
+    assert "TEST-0001" in app.code[0].value
