@@ -278,3 +278,17 @@ def test_test_page_and_printer_settings_are_admin_only(db_path):
         printing.save_printer(STAFF, "receipts", {"kind": "pdf"})
     outcome = printing.print_test_page(ADMIN, "receipts")
     assert "TEST-0001" in pdf_text(outcome.pdf) and "£" in outcome.preview
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        PrinterConfig(kind="usb", usb_vendor="04b8", usb_product="0202", timeout=1),
+        PrinterConfig(kind="serial", serial_device="/dev/ttyNOPE", timeout=1),
+        PrinterConfig(kind="file", path="/nonexistent/dir/lp0"),
+    ],
+)
+def test_absent_usb_serial_and_file_printers_are_unreachable(config):
+    with pytest.raises(PrinterUnavailable) as info:
+        send(config, b"\x1b@")
+    assert info.value.reason == "unreachable"
