@@ -18,6 +18,15 @@ MANAGER = Actor(staff_id=None, username="boss", display_name="Shop Manager", rol
 ADMIN = Actor(staff_id=None, username="owner", display_name="Shop Owner", role="admin")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """No test may ever reach the real data/comptoir.duckdb, even by mistake."""
+    import os
+    import tempfile
+
+    fallback = Path(tempfile.mkdtemp(prefix="comptoir-tests-")) / "fallback.duckdb"
+    os.environ[db.ENV_VAR] = str(fallback)
+
+
 @pytest.fixture
 def rules() -> CardRules:
     return CardRules(

@@ -1,0 +1,327 @@
+"""Credit accounts on a real DuckDB file: ledger, allocations, limit under races, reports."""
+
+from __future__ import annotations
+
+import io
+import threading
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+import duckdb
+import pytest
+from pypdf import PdfReader
+
+from data import accounts as repo
+from data import db
+from logic.accounts import CreditLimitExceeded, OverpaymentNeedsConfirmation
+from logic.auth import PermissionDenied
+from logic.errors import ValidationFailed
+from services import accounts, audit, customers
+from services.accounts import EntryRequest
+from tests.conftest import ADMIN, MANAGER, STAFF
+
+D = Decimal
+NOW = datetime(2026, 11, 29, 10, 0)
+
+
+def key() -> str:
+    return uuid.uuid4().hex
+
+
+def trade_type() -> int:
+    return next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
+
+
+@pytest.fixture
+def customer(db_path) -> int:
+    customer_id = customers.create_customer(
+        {
+            "last_name": "Roux",
+            "first_name": "Léa",
+            "address1": "3 place de l'Église",
+            "postcode": "69003",
+            "city": "Lyon",
+        },
+        STAFF,
+    )
+    accounts.assign_account_type(
+        MANAGER, customer_id, trade_type(), "500", now=datetime(2026, 1, 5, 9, 0)
+    )
+    return customer_id
+
+
+def post(customer_id: int, kind: str, amount: str, **fields) -> int:
+    actor = fields.pop("actor", MANAGER)
+    return accounts.record_entry(
+        actor, customer_id, EntryRequest(kind, amount, **fields), key(), now=fields.get("now", NOW)
+    )
+
+
+def consistent(customer_id: int) -> dict:
+    state = accounts.check_consistency(customer_id)
+    assert state["balance"] == state["ledger"]
+    assert state["over_debits"] == 0 and state["over_credits"] == 0
+    return state
+
+
+def test_type_assignment_default_or_custom_limit_and_opened_date(db_path):
+    customer_id = customers.create_customer({"last_name": "Petit"}, STAFF)
+    accounts.assign_account_type(MANAGER, customer_id, trade_type(), now=datetime(2026, 3, 1))
+    first = accounts.overview(STAFF, customer_id).account
+    assert first["credit_limit"] == D("1000.00") and first["opened_on"] == date(2026, 3, 1)
+    club = next(t["id"] for t in accounts.account_types() if t["name"] == "Club members")
+    accounts.assign_account_type(MANAGER, customer_id, club, "750", now=datetime(2026, 6, 1))
+    later = accounts.overview(STAFF, customer_id).account
+    assert (later["account_type"], later["credit_limit"], later["opened_on"]) == (
+        "Club members",
+        D("750.00"),
+        date(2026, 3, 1),
+    )
+    with pytest.raises(PermissionDenied):
+        accounts.assign_account_type(STAFF, customer_id, club, "10000")
+    entries = [e for e in audit.customer_history(STAFF, customer_id)[0] if e.action == "account"]
+    assert {c.field for c in entries[0].changes} == {"account_type", "credit_limit"}
+    assert {c.field for c in entries[1].changes} == {
+        "account_type", "credit_limit", "account_opened"}
+
+
+def test_account_types_are_unique_ignoring_case(db_path):
+    new_id = accounts.save_account_type(ADMIN, None, "Schools", "300", "45")
+    with pytest.raises(ValidationFailed) as info:
+        accounts.save_account_type(ADMIN, None, "  schools ", "100", "30")
+    assert info.value.errors[0].code == "account_type_taken"
+    with pytest.raises(ValidationFailed) as info:
+        accounts.save_account_type(ADMIN, new_id, "", "-1", "400")
+    assert {e.field for e in info.value.errors} == {
+        "account_type_name",
+        "default_credit_limit",
+        "payment_terms_days",
+    }
+    with pytest.raises(PermissionDenied):
+        accounts.save_account_type(MANAGER, None, "Other", "1", "1")
+
+
+def test_no_account_no_charge(db_path):
+    customer_id = customers.create_customer({"last_name": "Cash"}, STAFF)
+    with pytest.raises(ValidationFailed) as info:
+        post(customer_id, "charge", "10")
+    assert info.value.errors[0].code == "no_account"
+
+
+def test_charge_over_the_limit_is_refused_with_figures(customer):
+    post(customer, "charge", "450")
+    with pytest.raises(CreditLimitExceeded) as info:
+        post(customer, "charge", "60")
+    assert (info.value.balance, info.value.limit, info.value.excess) == (
+        D("450.00"),
+        D("500.00"),
+        D("10.00"),
+    )
+    assert accounts.overview(STAFF, customer).balance == D("450.00")
+    consistent(customer)
+
+
+def test_payment_oldest_first_or_ticked_and_overpayment_needs_confirmation(customer):
+    first = post(customer, "charge", "100", on=date(2026, 9, 1))
+    second = post(customer, "charge", "80", on=date(2026, 10, 1))
+    third = post(customer, "charge", "50", on=date(2026, 11, 1))
+    post(customer, "payment", "120", method="cash")
+    owed = {r["id"]: r["owed"] for r in accounts.overview(STAFF, customer).receivables}
+    assert owed == {first: D("0.00"), second: D("60.00"), third: D("50.00")}
+    post(customer, "payment", "50", method="card", chosen=[third])
+    owed = {r["id"]: r["owed"] for r in accounts.overview(STAFF, customer).receivables}
+    assert owed[third] == D("0.00") and owed[second] == D("60.00")
+    with pytest.raises(OverpaymentNeedsConfirmation) as info:
+        post(customer, "payment", "100", method="cash")
+    assert info.value.balance == D("60.00")
+    post(customer, "payment", "100", method="cash", confirm_overpayment=True)
+    view = accounts.overview(STAFF, customer)
+    assert view.balance == D("-40.00") and view.unallocated_credit == D("40.00")
+    # The credit is used by the next charge.
+    fourth = post(customer, "charge", "70")
+    owed = {r["id"]: r["owed"] for r in accounts.overview(STAFF, customer).receivables}
+    assert owed[fourth] == D("30.00")
+    consistent(customer)
+
+
+def test_bad_input_is_named_and_stores_nothing(customer):
+    with pytest.raises(ValidationFailed) as info:
+        accounts.record_entry(
+            STAFF,
+            customer,
+            EntryRequest("payment", "-3", on=date(2027, 1, 1), method="bitcoin"),
+            key(),
+        )
+    assert {e.field for e in info.value.errors} == {"amount", "entry_date", "payment_method"}
+    with pytest.raises(ValidationFailed) as info:
+        post(customer, "adjustment", "10", reason=" ")
+    assert [e.field for e in info.value.errors] == ["reason"]
+    with pytest.raises(PermissionDenied):
+        post(customer, "adjustment", "10", reason="typo", actor=STAFF)
+    assert accounts.activity(STAFF, customer)[1] == 0
+
+
+def test_a_failed_allocation_leaves_no_payment_behind(customer, monkeypatch):
+    post(customer, "charge", "100")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(repo, "insert_allocations", broken)
+        with pytest.raises(RuntimeError):
+            post(customer, "payment", "40", method="cash")
+    assert accounts.activity(STAFF, customer)[1] == 1
+    assert accounts.overview(STAFF, customer).balance == D("100.00")
+    actions = [e.action for e in audit.customer_history(STAFF, customer)[0]]
+    assert "charge" in actions and "payment" not in actions
+    consistent(customer)
+
+
+def test_the_same_idempotency_key_never_pays_twice(customer):
+    post(customer, "charge", "100")
+    once = key()
+    request = EntryRequest("payment", "30", method="cash")
+    first = accounts.record_entry(STAFF, customer, request, once)
+    again = accounts.record_entry(STAFF, customer, request, once)
+    assert first == again and accounts.overview(STAFF, customer).balance == D("70.00")
+
+
+def test_reversals_point_at_the_original_and_are_not_repeated(customer):
+    charge = post(customer, "charge", "100")
+    payment = post(customer, "payment", "30", method="cash")
+    reversal = accounts.reverse_entry(MANAGER, customer, charge, "wrong customer", key())
+    view = accounts.overview(STAFF, customer)
+    assert view.balance == D("-30.00") and view.unallocated_credit == D("30.00")
+    with db.cursor() as cur:
+        assert repo.entry(cur, reversal)["reverses_id"] == charge
+    with pytest.raises(ValidationFailed) as info:
+        accounts.reverse_entry(MANAGER, customer, charge, "again", key())
+    assert info.value.errors[0].code == "already_reversed"
+    accounts.reverse_entry(MANAGER, customer, payment, "cheque bounced", key())
+    assert accounts.overview(STAFF, customer).balance == D("0.00")
+    with pytest.raises(PermissionDenied):
+        accounts.reverse_entry(STAFF, customer, reversal, "x", key())
+    consistent(customer)
+
+
+def test_credit_note_refund_and_adjustments(customer):
+    post(customer, "charge", "80")
+    post(customer, "credit_note", "100", reason="returned wheel")
+    assert accounts.overview(STAFF, customer).balance == D("-20.00")
+    with pytest.raises(ValidationFailed) as info:
+        post(customer, "refund", "25", reason="cash back")
+    assert info.value.errors[0].code == "refund_over_credit"
+    post(customer, "refund", "20", reason="cash back")
+    post(customer, "adjustment", "5", reason="rounding", direction="increase")
+    post(customer, "adjustment", "2", reason="goodwill", direction="decrease")
+    assert accounts.overview(STAFF, customer).balance == D("3.00")
+    consistent(customer)
+
+
+def test_many_concurrent_charges_never_exceed_the_limit(customer):
+    threads, per_thread = 8, 200
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(per_thread):
+            try:
+                accounts.record_entry(STAFF, customer, EntryRequest("charge", "1.00"), key())
+                result = "ok"
+            except CreditLimitExceeded:
+                result = "refused"
+            with lock:
+                outcomes.append(result)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    assert len(outcomes) == threads * per_thread  # every charge accounted for
+    assert outcomes.count("ok") == 500 and outcomes.count("refused") == 1100
+    assert consistent(customer)["balance"] == D("500.00")
+
+
+def test_the_database_itself_refuses_two_writers_on_one_account(customer):
+    # Without any lock in Python, two open transactions moving the same balance conflict.
+    first, second = db.connect().cursor(), db.connect().cursor()
+    first.execute("BEGIN TRANSACTION")
+    second.execute("BEGIN TRANSACTION")
+    repo.add_to_balance(first, customer, D("400"), NOW)
+    with pytest.raises(duckdb.TransactionException):
+        repo.add_to_balance(second, customer, D("400"), NOW)
+    second.execute("ROLLBACK")
+    first.execute("ROLLBACK")
+
+
+def test_activity_running_balance_filters_and_csv(customer):
+    post(customer, "charge", "100", on=date(2026, 9, 1))
+    post(customer, "payment", "40", method="card", on=date(2026, 10, 1))
+    post(customer, "charge", "10", on=date(2026, 11, 1))
+    rows, total = accounts.activity(STAFF, customer)
+    assert total == 3
+    assert [(r["kind"], r["amount"], r["balance"]) for r in rows] == [
+        ("charge", D("10.00"), D("70.00")),
+        ("payment", D("-40.00"), D("60.00")),
+        ("charge", D("100.00"), D("100.00")),
+    ]
+    rows, total = accounts.activity(STAFF, customer, kinds=["payment"])
+    assert total == 1 and rows[0]["balance"] == D("60.00")
+    rows, total = accounts.activity(STAFF, customer, since=date(2026, 10, 15))
+    assert total == 1
+    text = accounts.activity_csv(STAFF, customer).decode("utf-8-sig")
+    assert text.splitlines()[0] == "date,kind,reference,method,reason,staff,amount,balance"
+    assert len(text.splitlines()) == 4
+
+
+def test_statement_pdf(customer):
+    post(customer, "charge", "100", on=date(2026, 8, 1), reference="R000001")
+    post(customer, "charge", "60", on=date(2026, 10, 10), reference="R000002")
+    post(customer, "payment", "30", method="card", on=date(2026, 10, 20))
+    pdf = accounts.statement(STAFF, customer, date(2026, 10, 1), date(2026, 10, 31))
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    for expected in (
+        "Relevé de compte",
+        "01/10/2026",
+        "Léa Roux",
+        "69003 LYON",
+        "Solde d'ouverture",
+        "100,00 €",
+        "R000002",
+        "Solde de clôture",
+        "130,00 €",
+        "61-90 jours",
+        "70,00 €",
+    ):
+        assert expected in text, expected
+    with pytest.raises(ValidationFailed):
+        accounts.statement(STAFF, customer, date(2026, 10, 31), date(2026, 10, 1))
+
+
+def test_aged_balances_report_and_filters(customer):
+    other = customers.create_customer({"last_name": "Blanc"}, STAFF)
+    accounts.assign_account_type(MANAGER, other, trade_type(), "100")
+    post(customer, "charge", "200", on=date(2026, 7, 1))
+    post(customer, "charge", "250", on=date(2026, 11, 20))
+    post(other, "charge", "95", on=date(2026, 11, 25))
+    report = accounts.balances(MANAGER, date(2026, 11, 29))
+    by_id = {r["customer_id"]: r for r in report.rows}
+    assert by_id[customer]["over_90"] == D("200.00") and by_id[customer]["current"] == D("250.00")
+    assert by_id[other]["used"] == D("95.0")
+    assert report.totals["balance"] == D("545.00")
+    assert [
+        r["customer_id"]
+        for r in accounts.balances(MANAGER, date(2026, 11, 29), only="near_limit").rows
+    ] == [customer, other] or {
+        r["customer_id"]
+        for r in accounts.balances(MANAGER, date(2026, 11, 29), only="near_limit").rows
+    } == {customer, other}
+    assert [
+        r["customer_id"]
+        for r in accounts.balances(MANAGER, date(2026, 11, 29), only="overdue").rows
+    ] == [customer]
+    with pytest.raises(PermissionDenied):
+        accounts.balances(STAFF)
