@@ -7,6 +7,7 @@ import streamlit as st
 from i18n import format_date, format_datetime
 from logic.errors import NotFound, StaleRecord, ValidationFailed
 from services import customers, printing, shop
+from ui.account_tab import account_tab
 from ui.auth import require_page
 from ui.card_fields import field_widget
 from ui.customer_picker import customer_picker
@@ -106,8 +107,14 @@ with st.expander(tr("printing.history")):
     show_history(f"customer:{customer_id}")
 
 raw: dict[str, object] = {}
-tab_account, tab_general, tab_gdpr, tab_history = st.tabs(
-    [tr("card.tab.account"), tr("card.tab.general"), tr("card.tab.gdpr"), tr("card.tab.history")]
+tab_account, tab_general, tab_credit, tab_gdpr, tab_history = st.tabs(
+    [
+        tr("card.tab.account"),
+        tr("card.tab.general"),
+        tr("card.tab.credit"),
+        tr("card.tab.gdpr"),
+        tr("card.tab.history"),
+    ]
 )
 with tab_account:
     for section, names in ACCOUNT_FIELDS.items():
@@ -168,6 +175,8 @@ with tab_gdpr:
         )
 
 
+with tab_credit:
+    account_tab(actor, customer_id, settings.get("currency", "EUR"))
 with tab_history:
     history_table(actor, customer_id)
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from i18n import country_options, format_date, format_money, t
 from logic.errors import ValidationFailed
-from services import customers, printing, shop
+from services import accounts, customers, printing, shop
 from ui.auth import require_page
 from ui.printing import show_outcome
 from ui.session import language, show_refusal, tr
@@ -108,6 +108,47 @@ if st.button(tr("settings.save"), type="primary", key="settings.save"):
     except ValidationFailed as exc:
         show_refusal(exc)
     else:
+        ss["settings.nonce"] = nonce + 1
+        ss["settings.flash"] = tr("settings.saved")
+        st.rerun()
+
+st.divider()
+st.subheader(tr("settings.account_types"))
+st.caption(tr("settings.account_types_help"))
+types = accounts.account_types()
+types_key = f"settings.{nonce}.types"
+st.data_editor(
+    pd.DataFrame(types, columns=["id", "name", "default_credit_limit", "payment_terms_days"]),
+    num_rows="add",
+    hide_index=True,
+    key=types_key,
+    disabled=["id"],
+    column_config={
+        "id": None,
+        "name": st.column_config.TextColumn(tr("field.account_type_name"), width=220),
+        "default_credit_limit": st.column_config.TextColumn(tr("field.default_credit_limit")),
+        "payment_terms_days": st.column_config.TextColumn(tr("field.payment_terms_days")),
+    },
+)
+if st.button(tr("settings.save_account_types"), key="settings.save_types"):
+    state = ss.get(types_key) or {}
+    changes = [(types[int(p)], c) for p, c in (state.get("edited_rows") or {}).items()]
+    changes += [(None, row) for row in state.get("added_rows") or []]
+    refused = False
+    for current, change in changes:
+        merged = {**(current or {}), **change}
+        try:
+            accounts.save_account_type(
+                actor,
+                current["id"] if current else None,
+                merged.get("name"),
+                merged.get("default_credit_limit"),
+                merged.get("payment_terms_days", 30),
+            )
+        except ValidationFailed as exc:
+            refused = True
+            show_refusal(exc)
+    if not refused:
         ss["settings.nonce"] = nonce + 1
         ss["settings.flash"] = tr("settings.saved")
         st.rerun()

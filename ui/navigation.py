@@ -41,6 +41,14 @@ PAGES = (
     ),
     PageSpec(
         "nav.section.shop",
+        "pages/balances.py",
+        "nav.balances",
+        "account_balance_wallet",
+        "balances",
+        "accounts.balances",
+    ),
+    PageSpec(
+        "nav.section.shop",
         "pages/export.py",
         "nav.export",
         "download",

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from data import db, demo
-from services import customers, shop
+from services import accounts, customers, shop
+from services.accounts import EntryRequest
 from services.bootstrap import DEMO_ACCOUNTS, create_demo_accounts
 from tests.conftest import ADMIN
 
@@ -57,7 +58,7 @@ def seed(path: Path) -> None:
         [("A", "Level A"), ("B", "Level B"), ("C", "Level C")],
         ADMIN,
     )
-    customers.create_customer(
+    customer_id = customers.create_customer(
         {
             "last_name": "Testeur",
             "first_name": "Zacharie",
@@ -68,6 +69,12 @@ def seed(path: Path) -> None:
         },
         ADMIN,
     )
+    trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
+    accounts.assign_account_type(ADMIN, customer_id, trade, "500")
+    for number, amount in (("R000901", "120"), ("R000902", "80")):
+        accounts.record_entry(
+            ADMIN, customer_id, EntryRequest("charge", amount, reference=number), number
+        )
     db.close(path)
 
 

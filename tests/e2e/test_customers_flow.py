@@ -179,3 +179,25 @@ def test_print_courier_label_from_the_card_and_download_the_pdf(server, page, tm
     download.save_as(target)
     text = PdfReader(io.BytesIO(target.read_bytes())).pages[0].extract_text()
     assert "Zacharie Testeur" in text and "Cycles E2E" in text
+
+
+def test_take_a_payment_and_see_balance_and_receivables_change(server, page):
+    sign_in(page, f"{server}/", "staff")
+    search(page, "testeur")
+    open_first_row(page)
+    page.get_by_role("tab", name="Account", exact=True).click()
+    settle(page)
+    balance = page.locator("[data-testid=stMetric]").filter(has_text="Balance")
+    expect(balance).to_contain_text("€200.00")
+    receivables = page.locator("[data-testid=stTable]").filter(has_text="Still owed")
+    expect(receivables).to_contain_text("R000901")
+    textbox(page, "Amount").fill("120")
+    textbox(page, "Amount").press("Enter")
+    settle(page)
+    page.get_by_role("button", name="Take payment").click()
+    settle(page)
+    expect(page.get_by_text("Payment recorded.")).to_be_visible()
+    page.get_by_role("tab", name="Account", exact=True).click()
+    expect(balance).to_contain_text("€80.00")
+    expect(receivables).to_contain_text("R000902")
+    expect(receivables).not_to_contain_text("R000901")  # paid in full, oldest first

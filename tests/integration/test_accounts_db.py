@@ -83,7 +83,10 @@ def test_type_assignment_default_or_custom_limit_and_opened_date(db_path):
     entries = [e for e in audit.customer_history(STAFF, customer_id)[0] if e.action == "account"]
     assert {c.field for c in entries[0].changes} == {"account_type", "credit_limit"}
     assert {c.field for c in entries[1].changes} == {
-        "account_type", "credit_limit", "account_opened"}
+        "account_type",
+        "credit_limit",
+        "account_opened",
+    }
 
 
 def test_account_types_are_unique_ignoring_case(db_path):

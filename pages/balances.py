@@ -1,0 +1,129 @@
+"""Balances (managers): every account with a balance, aged debt, filters and a chart."""
+
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from i18n import format_money, t
+from services import accounts, shop
+from ui.auth import require_page
+from ui.session import language, tr
+
+actor = require_page("accounts.balances")
+ss = st.session_state
+lang = language()
+currency = shop.get_settings().get("currency", "EUR")
+BUCKET_COLUMNS = ("current", "d1_30", "d31_60", "d61_90", "over_90")
+BUCKET_LABELS = (
+    "print.aged.current",
+    "print.aged.1_30",
+    "print.aged.31_60",
+    "print.aged.61_90",
+    "print.aged.over_90",
+)
+SORTS = ("balance", "overdue", "over_90", "used", "last_name")
+PAGE = 50
+
+
+def money(amount: object) -> str:
+    return format_money(Decimal(str(amount)), currency, lang)
+
+
+st.title(tr("balances.title"))
+top = st.columns([2, 1.2, 1])
+only = top[0].radio(
+    tr("balances.show"),
+    (None, "over_limit", "near_limit", "overdue"),
+    horizontal=True,
+    key="balances.only",
+    format_func=lambda o: t(f"balances.only.{o or 'all'}", lang),
+)
+sort = top[1].selectbox(
+    tr("customers.sort"),
+    SORTS,
+    key="balances.sort",
+    format_func=lambda s: t(f"balances.sort.{s}", lang),
+)
+descending = top[2].toggle(tr("customers.descending"), value=True, key="balances.desc")
+
+report = accounts.balances(actor, date.today(), only=only)
+rows = sorted(
+    report.rows,
+    key=lambda r: (
+        (r[sort] is None, r[sort] or 0) if sort != "last_name" else (r["last_name"] or "").lower()
+    ),
+    reverse=descending and sort != "last_name",
+)
+
+metrics = st.columns(6)
+metrics[0].metric(tr("balances.accounts"), f"{len(rows):,}".replace(",", " "))
+metrics[1].metric(tr("balances.total"), money(report.totals["balance"]))
+for column, key, label in zip(
+    metrics[2:], ("d1_30", "d31_60", "d61_90", "over_90"), BUCKET_LABELS[1:], strict=True
+):
+    column.metric(tr(label), money(report.totals[key]))
+
+figure = go.Figure(
+    go.Bar(
+        x=[t(label, lang) for label in BUCKET_LABELS],
+        y=[float(report.totals[key]) for key in BUCKET_COLUMNS],
+        marker_color=["#4c956c", "#f2c14e", "#f78154", "#d1495b", "#8c1c13"],
+    )
+)
+figure.update_layout(
+    title=tr("balances.chart"),
+    height=300,
+    margin=dict(t=40, b=20, l=20, r=20),
+    yaxis_title=currency,
+)
+st.plotly_chart(figure, width="stretch", key="balances.chart")
+
+pages = max(1, -(-len(rows) // PAGE))
+page = min(ss.get("balances.page", 0), pages - 1)
+shown = rows[page * PAGE : (page + 1) * PAGE]
+if not shown:
+    st.info(tr("balances.none"))
+    st.stop()
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                tr("field.account_number"): r["account_number"],
+                tr("field.name"): " ".join(p for p in (r["last_name"], r["first_name"]) if p),
+                tr("field.company"): r["company"] or "",
+                tr("field.account_type"): r["account_type"],
+                tr("field.credit_limit"): money(r["credit_limit"]),
+                tr("field.balance"): money(r["balance"]),
+                tr("balances.used"): f"{r['used']} %" if r["used"] is not None else "—",
+                **{
+                    tr(label): money(r[key])
+                    for key, label in zip(BUCKET_COLUMNS, BUCKET_LABELS, strict=True)
+                },
+            }
+            for r in shown
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)
+nav = st.columns([1, 1, 4])
+if nav[0].button(tr("customers.previous"), disabled=page == 0, key="balances.prev"):
+    ss["balances.page"] = page - 1
+    st.rerun()
+if nav[1].button(tr("customers.next"), disabled=page + 1 >= pages, key="balances.next"):
+    ss["balances.page"] = page + 1
+    st.rerun()
+nav[2].caption(tr("audit.count", total=len(rows), page=page + 1, pages=pages))
+labels = {
+    r["customer_id"]: f"{r['account_number']} — {r['last_name']} · {money(r['balance'])}"
+    for r in shown
+}
+choice = st.selectbox(
+    tr("customers.open_card"), list(labels), format_func=labels.get, key="balances.open_choice"
+)
+if st.button(tr("customers.open"), key="balances.open"):
+    ss["card_id"] = choice
+    st.switch_page("pages/customer_card.py", query_params={"id": str(choice)})
