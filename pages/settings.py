@@ -118,7 +118,18 @@ st.caption(tr("settings.account_types_help"))
 types = accounts.account_types()
 types_key = f"settings.{nonce}.types"
 st.data_editor(
-    pd.DataFrame(types, columns=["id", "name", "default_credit_limit", "payment_terms_days"]),
+    # Text columns: amounts are typed like everywhere else ("1 000,50"), checked on save.
+    pd.DataFrame(
+        [
+            {
+                **x,
+                "default_credit_limit": str(x["default_credit_limit"]),
+                "payment_terms_days": str(x["payment_terms_days"]),
+            }
+            for x in types
+        ],
+        columns=["id", "name", "default_credit_limit", "payment_terms_days"],
+    ),
     num_rows="add",
     hide_index=True,
     key=types_key,

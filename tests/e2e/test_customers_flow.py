@@ -145,6 +145,7 @@ def test_staff_is_refused_a_manager_page_and_history_names_them(server, page):
     assert nav.get_by_text("Customers", exact=True).is_visible()
     assert nav.get_by_text("Export customers").count() == 0
     assert nav.get_by_text("Settings").count() == 0
+    assert nav.get_by_text("Balances").count() == 0
 
     search(page, "testeur")
     open_first_row(page)

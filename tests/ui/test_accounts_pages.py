@@ -106,4 +106,7 @@ def test_balances_page_for_managers(with_account):
 def test_account_types_in_settings(shop_db):
     app = open_app("admin")
     app.switch_page("pages/settings.py").run()
+    assert not app.exception, app.exception
     assert "Account types" in [s.value for s in app.subheader]
+    names = list(app.data_editor[1].value["name"])
+    assert names == ["Cash only", "Club members", "Trade 30 days"]

@@ -53,9 +53,10 @@ def test_each_role_sees_only_its_pages():
     assert visible_scripts("manager") == [
         "pages/customers.py",
         "pages/customer_card.py",
+        "pages/balances.py",
         "pages/export.py",
     ]
-    assert len(visible_scripts("admin")) == 6
+    assert len(visible_scripts("admin")) == 7
     assert visible_scripts(None) == []
 
 
@@ -63,6 +64,7 @@ def test_each_role_sees_only_its_pages():
     "page, role",
     [
         ("pages/export.py", "manager"),
+        ("pages/balances.py", "manager"),
         ("pages/settings.py", "administrator"),
         ("pages/staff_admin.py", "administrator"),
         ("pages/audit_log.py", "administrator"),

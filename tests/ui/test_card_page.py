@@ -30,7 +30,13 @@ def test_card_shows_name_number_and_national_phone(card):
     assert app.text_input(key=key(customer_id, "account_number")).value == stored["account_number"]
     shown = app.text_input(key=key(customer_id, "mobile")).value
     assert not shown.startswith("+33") or stored["country_code"] != "FR"
-    assert [t.label for t in app.tabs] == ["Account information", "General", "GDPR", "History"]
+    assert [t.label for t in app.tabs] == [
+        "Account information",
+        "General",
+        "Account",
+        "GDPR",
+        "History",
+    ]
 
 
 def test_edit_and_save(card):
@@ -108,7 +114,13 @@ def test_archive_and_restore(card):
 def test_card_in_french(card):
     app, customer_id = card
     app.sidebar.selectbox(key="ui_language_picker").set_value("fr").run()
-    assert [t.label for t in app.tabs] == ["Information du compte", "Général", "RGPD", "Historique"]
+    assert [t.label for t in app.tabs] == [
+        "Information du compte",
+        "Général",
+        "Compte",
+        "RGPD",
+        "Historique",
+    ]
     assert app.text_input(key=key(customer_id, "last_name")).label == "Nom de famille"
 
 
