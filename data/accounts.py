@@ -283,15 +283,40 @@ def open_debits_as_of(cur: Cursor, customer_id: int, day: date) -> list[dict[str
     return as_dicts(cur)
 
 
-def aged_balances(cur: Cursor, today: date) -> list[dict[str, Any]]:
-    """DuckDB-friendly analytics: every account with a balance and its aged buckets."""
+BALANCE_SORTS = ("balance", "overdue", "over_90", "used", "last_name")
+BALANCE_FILTERS = {
+    None: "TRUE",
+    "over_limit": "balance > credit_limit",
+    "near_limit": "used >= 90",
+    "overdue": "overdue > 0",
+}
+
+
+def aged_balances_page(
+    cur: Cursor,
+    today: date,
+    *,
+    only: str | None,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+) -> tuple[list[dict[str, Any]], int, dict[str, Decimal]]:
+    """DuckDB analytics: one page of accounts with a balance, aged by days past terms.
+
+    Filtering, totals, sorting and paging happen in SQL: only the page's rows
+    reach Python, whatever the number of accounts.
+    """
+    if sort not in BALANCE_SORTS or only not in BALANCE_FILTERS:
+        raise ValueError((sort, only))
+    direction = "DESC" if descending else "ASC"
     cur.execute(
-        """
+        f"""
         WITH allocated AS (
             SELECT debit_id, sum(amount) AS paid FROM allocations GROUP BY debit_id
         ), open_debits AS (
             SELECT e.customer_id, e.amount - coalesce(p.paid, 0) AS owed,
-                   date_diff('day', e.occurred_on, ?) - t.payment_terms_days AS overdue
+                   date_diff('day', e.occurred_on, ?) - t.payment_terms_days AS days_late
             FROM ledger_entries e
             JOIN customer_accounts a ON a.customer_id = e.customer_id
             JOIN account_types t ON t.id = a.account_type_id
@@ -299,27 +324,47 @@ def aged_balances(cur: Cursor, today: date) -> list[dict[str, Any]]:
             WHERE e.amount > 0 AND e.amount - coalesce(p.paid, 0) > 0
         ), buckets AS (
             SELECT customer_id,
-                   sum(owed) FILTER (WHERE overdue <= 0) AS current,
-                   sum(owed) FILTER (WHERE overdue BETWEEN 1 AND 30) AS d1_30,
-                   sum(owed) FILTER (WHERE overdue BETWEEN 31 AND 60) AS d31_60,
-                   sum(owed) FILTER (WHERE overdue BETWEEN 61 AND 90) AS d61_90,
-                   sum(owed) FILTER (WHERE overdue > 90) AS over_90
+                   sum(owed) FILTER (WHERE days_late <= 0) AS current,
+                   sum(owed) FILTER (WHERE days_late BETWEEN 1 AND 30) AS d1_30,
+                   sum(owed) FILTER (WHERE days_late BETWEEN 31 AND 60) AS d31_60,
+                   sum(owed) FILTER (WHERE days_late BETWEEN 61 AND 90) AS d61_90,
+                   sum(owed) FILTER (WHERE days_late > 90) AS over_90
             FROM open_debits GROUP BY customer_id
+        ), report AS (
+            SELECT a.customer_id, c.account_number, c.last_name, c.first_name, c.company,
+                   t.name AS account_type, a.credit_limit, a.balance,
+                   coalesce(b.current, 0) AS current, coalesce(b.d1_30, 0) AS d1_30,
+                   coalesce(b.d31_60, 0) AS d31_60, coalesce(b.d61_90, 0) AS d61_90,
+                   coalesce(b.over_90, 0) AS over_90,
+                   coalesce(b.d1_30, 0) + coalesce(b.d31_60, 0) + coalesce(b.d61_90, 0)
+                       + coalesce(b.over_90, 0) AS overdue,
+                   CASE WHEN a.credit_limit > 0
+                        THEN round(a.balance * 100 / a.credit_limit, 1) END AS used
+            FROM customer_accounts a
+            JOIN customers c ON c.id = a.customer_id
+            JOIN account_types t ON t.id = a.account_type_id
+            LEFT JOIN buckets b ON b.customer_id = a.customer_id
+            WHERE a.balance <> 0
         )
-        SELECT a.customer_id, c.account_number, c.last_name, c.first_name, c.company,
-               t.name AS account_type, a.credit_limit, a.balance,
-               coalesce(b.current, 0) AS current, coalesce(b.d1_30, 0) AS d1_30,
-               coalesce(b.d31_60, 0) AS d31_60, coalesce(b.d61_90, 0) AS d61_90,
-               coalesce(b.over_90, 0) AS over_90
-        FROM customer_accounts a
-        JOIN customers c ON c.id = a.customer_id
-        JOIN account_types t ON t.id = a.account_type_id
-        LEFT JOIN buckets b ON b.customer_id = a.customer_id
-        WHERE a.balance <> 0
+        SELECT *, count(*) OVER () AS total_rows,
+               sum(balance) OVER () AS t_balance, sum(current) OVER () AS t_current,
+               sum(d1_30) OVER () AS t_d1_30, sum(d31_60) OVER () AS t_d31_60,
+               sum(d61_90) OVER () AS t_d61_90, sum(over_90) OVER () AS t_over_90
+        FROM report WHERE {BALANCE_FILTERS[only]}
+        ORDER BY {sort} {direction} NULLS LAST, customer_id LIMIT ? OFFSET ?
         """,
-        [today],
+        [today, limit, offset],
     )
-    return as_dicts(cur)
+    rows = as_dicts(cur)
+    totals = {
+        k: Decimal(rows[0][f"t_{k}"]) if rows else Decimal("0.00")
+        for k in ("balance", "current", "d1_30", "d31_60", "d61_90", "over_90")
+    }
+    count = int(rows[0]["total_rows"]) if rows else 0
+    for row in rows:
+        for key in [k for k in row if k.startswith("t_") or k == "total_rows"]:
+            del row[key]
+    return rows, count, totals
 
 
 def allocation_totals(cur: Cursor, customer_id: int) -> dict[str, Decimal]:

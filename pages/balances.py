@@ -24,8 +24,7 @@ BUCKET_LABELS = (
     "print.aged.61_90",
     "print.aged.over_90",
 )
-SORTS = ("balance", "overdue", "over_90", "used", "last_name")
-PAGE = 50
+SORTS = accounts.BALANCE_SORTS
 
 
 def money(amount: object) -> str:
@@ -49,17 +48,18 @@ sort = top[1].selectbox(
 )
 descending = top[2].toggle(tr("customers.descending"), value=True, key="balances.desc")
 
-report = accounts.balances(actor, date.today(), only=only)
-rows = sorted(
-    report.rows,
-    key=lambda r: (
-        (r[sort] is None, r[sort] or 0) if sort != "last_name" else (r["last_name"] or "").lower()
-    ),
-    reverse=descending and sort != "last_name",
+page = ss.get("balances.page", 0)
+report = accounts.balances(
+    actor, date.today(), only=only, sort=sort, descending=descending, page=page
 )
+pages = max(1, -(-report.count // accounts.BALANCE_PAGE))
+if page >= pages:
+    ss["balances.page"] = page = 0
+    report = accounts.balances(actor, date.today(), only=only, sort=sort, descending=descending)
+rows = report.rows
 
 metrics = st.columns(6)
-metrics[0].metric(tr("balances.accounts"), f"{len(rows):,}".replace(",", " "))
+metrics[0].metric(tr("balances.accounts"), f"{report.count:,}".replace(",", " "))
 metrics[1].metric(tr("balances.total"), money(report.totals["balance"]))
 for column, key, label in zip(
     metrics[2:], ("d1_30", "d31_60", "d61_90", "over_90"), BUCKET_LABELS[1:], strict=True
@@ -81,9 +81,7 @@ figure.update_layout(
 )
 st.plotly_chart(figure, width="stretch", key="balances.chart")
 
-pages = max(1, -(-len(rows) // PAGE))
-page = min(ss.get("balances.page", 0), pages - 1)
-shown = rows[page * PAGE : (page + 1) * PAGE]
+shown = rows
 if not shown:
     st.info(tr("balances.none"))
     st.stop()
@@ -116,7 +114,7 @@ if nav[0].button(tr("customers.previous"), disabled=page == 0, key="balances.pre
 if nav[1].button(tr("customers.next"), disabled=page + 1 >= pages, key="balances.next"):
     ss["balances.page"] = page + 1
     st.rerun()
-nav[2].caption(tr("audit.count", total=len(rows), page=page + 1, pages=pages))
+nav[2].caption(tr("audit.count", total=report.count, page=page + 1, pages=pages))
 labels = {
     r["customer_id"]: f"{r['account_number']} — {r['last_name']} · {money(r['balance'])}"
     for r in shown

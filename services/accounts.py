@@ -546,35 +546,40 @@ def statement(actor: Actor, customer_id: int, start: date, end: date) -> bytes:
 
 @dataclass(frozen=True)
 class BalancesReport:
-    """Customers with a balance, their aged buckets and the totals."""
+    """One page of accounts with a balance, how many match, and the totals of all."""
 
     rows: list[dict[str, Any]]
+    count: int
     totals: dict[str, Decimal]
 
 
-def balances(actor: Actor, today: date | None = None, *, only: str | None = None) -> BalancesReport:
-    """Aged balances of every account (managers); only: over_limit, near_limit or overdue."""
+BALANCE_PAGE = 50
+BALANCE_SORTS = repo.BALANCE_SORTS
+
+
+def balances(
+    actor: Actor,
+    today: date | None = None,
+    *,
+    only: str | None = None,
+    sort: str = "balance",
+    descending: bool = True,
+    page: int = 0,
+    page_size: int = BALANCE_PAGE,
+) -> BalancesReport:
+    """Aged balances (managers); only: over_limit, near_limit (>= 90 %) or overdue."""
     require(actor, "accounts.balances")
-    day = today or date.today()
     with db.cursor() as cur:
-        rows = repo.aged_balances(cur, day)
-    for row in rows:
-        limit = Decimal(row["credit_limit"])
-        row["used"] = (
-            (Decimal(row["balance"]) / limit * 100).quantize(Decimal("0.1")) if limit > 0 else None
+        rows, count, totals = repo.aged_balances_page(
+            cur,
+            today or date.today(),
+            only=only,
+            sort=sort,
+            descending=descending,
+            limit=page_size,
+            offset=page * page_size,
         )
-        row["overdue"] = sum(
-            (Decimal(row[k]) for k in ("d1_30", "d31_60", "d61_90", "over_90")), ZERO
-        )
-    if only == "over_limit":
-        rows = [r for r in rows if Decimal(r["balance"]) > Decimal(r["credit_limit"])]
-    elif only == "near_limit":
-        rows = [r for r in rows if r["used"] is not None and r["used"] >= 90]
-    elif only == "overdue":
-        rows = [r for r in rows if r["overdue"] > 0]
-    keys = ("balance", "current", "d1_30", "d31_60", "d61_90", "over_90")
-    totals = {k: sum((Decimal(r[k]) for r in rows), ZERO) for k in keys}
-    return BalancesReport(rows, totals)
+    return BalancesReport(rows, count, totals)
 
 
 def check_consistency(customer_id: int) -> dict[str, Any]:

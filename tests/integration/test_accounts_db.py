@@ -310,21 +310,24 @@ def test_aged_balances_report_and_filters(customer):
     post(customer, "charge", "200", on=date(2026, 7, 1))
     post(customer, "charge", "250", on=date(2026, 11, 20))
     post(other, "charge", "95", on=date(2026, 11, 25))
-    report = accounts.balances(MANAGER, date(2026, 11, 29))
+    day = date(2026, 11, 29)
+    report = accounts.balances(MANAGER, day)
+    assert report.count == 2 and [r["customer_id"] for r in report.rows] == [customer, other]
     by_id = {r["customer_id"]: r for r in report.rows}
     assert by_id[customer]["over_90"] == D("200.00") and by_id[customer]["current"] == D("250.00")
+    assert by_id[customer]["overdue"] == D("200.00")
     assert by_id[other]["used"] == D("95.0")
-    assert report.totals["balance"] == D("545.00")
-    assert [
-        r["customer_id"]
-        for r in accounts.balances(MANAGER, date(2026, 11, 29), only="near_limit").rows
-    ] == [customer, other] or {
-        r["customer_id"]
-        for r in accounts.balances(MANAGER, date(2026, 11, 29), only="near_limit").rows
-    } == {customer, other}
-    assert [
-        r["customer_id"]
-        for r in accounts.balances(MANAGER, date(2026, 11, 29), only="overdue").rows
-    ] == [customer]
+    assert report.totals["balance"] == D("545.00") and report.totals["over_90"] == D("200.00")
+    near = accounts.balances(MANAGER, day, only="near_limit")
+    assert {r["customer_id"] for r in near.rows} == {customer, other}
+    assert [r["customer_id"] for r in accounts.balances(MANAGER, day, only="overdue").rows] == [
+        customer
+    ]
+    assert accounts.balances(MANAGER, day, only="over_limit").count == 0
+    by_name = accounts.balances(MANAGER, day, sort="last_name", descending=False)
+    assert [r["last_name"] for r in by_name.rows] == ["Blanc", "Roux"]
+    second_page = accounts.balances(MANAGER, day, page=1, page_size=1)
+    assert [r["customer_id"] for r in second_page.rows] == [other]
+    assert second_page.totals["balance"] == D("545.00")
     with pytest.raises(PermissionDenied):
         accounts.balances(STAFF)
