@@ -30,6 +30,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/accounts.py
 
 demo: $(STAMP)
 	$(BIN)/python -m data.demo --customers 2000
