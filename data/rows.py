@@ -10,7 +10,7 @@ import duckdb
 
 Cursor = duckdb.DuckDBPyConnection
 # Tables with id, version and updated_at columns that versioned_update may touch.
-VERSIONED = frozenset({"customers", "staff"})
+VERSIONED = frozenset({"customers", "staff", "products"})
 
 
 def as_dicts(cur: Cursor) -> list[dict[str, Any]]:

@@ -714,6 +714,76 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ajoutez une ligne pour un nouveau type ; le plafond vaut pour les nouveaux comptes.",
     ),
     "settings.save_account_types": ("Save account types", "Enregistrer les types de compte"),
+    # Sales and products
+    "error.on_line": ("Line {line}: {message}", "Ligne {line} : {message}"),
+    "error.account_needs_customer": (
+        "{field}: a sale on account needs a customer.",
+        "{field} : une vente sur compte demande un client.",
+    ),
+    "error.csv_columns": (
+        "{field}: the file lacks the columns {missing}.",
+        "{field} : il manque au fichier les colonnes {missing}.",
+    ),
+    "error.customer_archived": (
+        "{field}: this customer is archived; restore them first.",
+        "{field} : ce client est archivé ; restaurez-le d'abord.",
+    ),
+    "error.price_invalid": (
+        "{field} must be a positive price with at most 2 decimals.",
+        "{field} doit être un prix positif avec 2 décimales au plus.",
+    ),
+    "error.product_inactive": (
+        "{field} {sku} is no longer sold.",
+        "{field} {sku} n'est plus vendu.",
+    ),
+    "error.product_unknown": ("{field}: unknown product.", "{field} : produit inconnu."),
+    "error.quantity_invalid": (
+        "{field} must be a non-zero number (negative for a return) with at most 3 decimals.",
+        "{field} doit être un nombre non nul (négatif pour un retour), 3 décimales au plus.",
+    ),
+    "error.refund_too_many": (
+        "{field}: at most {left} can still be returned.",
+        "{field} : {left} au plus peuvent encore être retournés.",
+    ),
+    "error.sale_empty": (
+        "{field}: add at least one item.",
+        "{field} : ajoutez au moins un article.",
+    ),
+    "error.sku_invalid": (
+        "{field}: up to 40 characters, no spaces.",
+        "{field} : 40 caractères au plus, sans espace.",
+    ),
+    "error.sku_taken": ("{field} {value} already exists.", "{field} {value} existe déjà."),
+    "error.tender_sign": (
+        "{field}: a sale is paid with positive amounts, a refund with negative ones.",
+        "{field} : une vente se paie en montants positifs, un remboursement en négatifs.",
+    ),
+    "error.tenders_over": (
+        "{field}: {paid} paid for {total}; only cash can be more (change).",
+        "{field} : {paid} payés pour {total} ; seules les espèces peuvent dépasser (rendu).",
+    ),
+    "error.tenders_short": (
+        "{field}: {paid} paid for {total}; the payments must cover the total.",
+        "{field} : {paid} payés pour {total} ; les paiements doivent couvrir le total.",
+    ),
+    "field.csv": ("CSV file", "Fichier CSV"),
+    "field.customer": ("Customer", "Client"),
+    "field.level_price": ("Price level {level}", "Niveau de prix {level}"),
+    "field.line_discount": ("Line discount %", "Remise ligne %"),
+    "field.lines": ("Items", "Articles"),
+    "field.product": ("Product", "Produit"),
+    "field.quantity": ("Quantity", "Quantité"),
+    "field.sku": ("SKU", "Référence"),
+    "field.tenders": ("Payments", "Paiements"),
+    "field.price": ("Price", "Prix"),
+    "field.tax_rate": ("Tax rate %", "Taux de taxe %"),
+    "field.prices_include_tax": ("Prices include tax", "Prix TTC"),
+    "field.tax_rates": ("Tax rates (%, separated by ;)", "Taux de taxe (%, séparés par ;)"),
+    "field.receipt_prefix": ("Receipt number prefix", "Préfixe des tickets"),
+    "field.invoice_prefix": (
+        "Invoice number prefix ({year} = year)",
+        "Préfixe des factures ({year} = année)",
+    ),
 }
 
 

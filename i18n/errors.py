@@ -7,10 +7,12 @@ from logic.errors import FieldError, ValidationFailed
 
 
 def describe(error: FieldError, language: str) -> str:
-    """E.g. 'E-mail is not a valid address: …'."""
-    return t(
-        f"error.{error.code}", language, field=t(f"field.{error.field}", language), **error.params
-    )
+    """E.g. 'E-mail is not a valid address: …'; rows of a grid or file say which line."""
+    label = t(f"field.{error.field}", language, **error.params)
+    text = t(f"error.{error.code}", language, field=label, **error.params)
+    if "line" in error.params:
+        return t("error.on_line", language, line=error.params["line"], message=text)
+    return text
 
 
 def describe_all(exc: ValidationFailed, language: str) -> str:

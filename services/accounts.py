@@ -591,3 +591,31 @@ def check_consistency(customer_id: int) -> dict[str, Any]:
             "ledger": repo.ledger_sum(cur, customer_id),
             **repo.allocation_totals(cur, customer_id),
         }
+
+
+def post_sale_tender(
+    cur, actor: Actor, customer_id: int, amount: Decimal, reference: str, moment: datetime
+) -> int:
+    """Inside a sale's transaction: charge the account (or credit it for a refund).
+
+    The credit-limit check and the balance row make concurrent sales to one
+    customer as safe as concurrent charges.
+    """
+    account = repo.account(cur, customer_id)
+    if account is None:
+        raise ValidationFailed([FieldError("tenders", "no_account")])
+    if amount > 0:
+        check_charge(Decimal(account["balance"]), Decimal(account["credit_limit"]), amount)
+    values = {
+        "kind": "charge" if amount > 0 else "credit_note",
+        "amount": amount,
+        "occurred_on": moment.date(),
+        "reference": reference,
+        "reason": None if amount > 0 else f"refund {reference}",
+    }
+    return _post(cur, actor, customer_id, values, moment)
+
+
+def customer_lock(customer_id: int) -> threading.Lock:
+    """The in-process lock that spares retries for one customer's money movements."""
+    return _locks[customer_id]

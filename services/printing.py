@@ -125,9 +125,10 @@ def _log(
     db.run_in_transaction(work)
 
 
-def _deliver(
+def deliver(
     actor: Actor, role: str, document: str, reference: str | None, rows, pdf: bytes, filename: str
 ) -> PrintOutcome:
+    """Send rows to the role's printer (PDF when there is none or it fails); log the job."""
     config = printer_for(role)
     text = preview(rows, config.columns)
     if config.kind == "pdf":
@@ -164,7 +165,7 @@ def print_courier_label(actor: Actor, customer_id: int) -> PrintOutcome:
     config = printer_for("labels")
     rows = label_layout(label, config.columns, language)
     pdf = label_pdf(label, language)
-    return _deliver(
+    return deliver(
         actor,
         "labels",
         "courier_label",
@@ -221,7 +222,7 @@ def print_test_page(actor: Actor, role: str) -> PrintOutcome:
     config = printer_for(role)
     receipt = sample_receipt()
     rows = receipt_layout(receipt, config.columns)
-    return _deliver(
+    return deliver(
         actor, role, "test_page", None, rows, receipt_pdf(receipt), f"test-page-{role}.pdf"
     )
 

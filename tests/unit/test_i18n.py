@@ -88,3 +88,11 @@ def test_format_functions_capture_the_language():
                 if re.search(r"lambda[^:]*:.*\btr\(", line):
                     offenders.append(f"{file.name}:{number}")
     assert offenders == []
+
+
+def test_every_refused_field_has_a_label():
+    fields: set[str] = set()
+    for file in (ROOT / "services").rglob("*.py"):
+        fields |= set(re.findall(r'FieldError\(\s*"([a-z_]+)"', file.read_text(encoding="utf-8")))
+    assert fields
+    assert sorted(f for f in fields if f"field.{f}" not in MESSAGES) == []

@@ -1,0 +1,153 @@
+"""Closed sales, their lines and tenders, invoices, and gap-free number counters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from data.rows import as_dicts
+
+Cursor = duckdb.DuckDBPyConnection
+
+
+def next_number(cur: Cursor, name: str) -> int:
+    """Take the next number of a counter inside the caller's transaction.
+
+    Concurrent takers update the same row: one commits, the others retry, so
+    numbers are consecutive and a rolled-back transaction consumes none.
+    """
+    cur.execute(
+        "INSERT INTO number_counters (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING",
+        [name],
+    )
+    cur.execute(
+        "UPDATE number_counters SET value = value + 1 WHERE name = ? RETURNING value", [name]
+    )
+    return int(cur.fetchall()[0][0])
+
+
+def sale_by_key(cur: Cursor, key: str) -> int | None:
+    """The sale recorded with an idempotency key."""
+    cur.execute("SELECT id FROM sales WHERE idempotency_key = ?", [key])
+    found = cur.fetchall()
+    return int(found[0][0]) if found else None
+
+
+def insert_sale(
+    cur: Cursor,
+    sale: Mapping[str, Any],
+    lines: Sequence[Mapping[str, Any]],
+    tenders: Sequence[tuple[str, Any]],
+) -> int:
+    """The sale with its lines and tenders; returns its id."""
+    names = list(sale)
+    cur.execute(
+        f"INSERT INTO sales ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+        " RETURNING id",
+        [sale[n] for n in names],
+    )
+    sale_id = int(cur.fetchall()[0][0])
+    columns = (
+        "line_no",
+        "product_id",
+        "sku",
+        "name",
+        "quantity",
+        "unit_price",
+        "line_discount_percent",
+        "customer_discount",
+        "discount",
+        "net",
+        "tax_rate",
+        "tax",
+        "gross",
+    )
+    cur.executemany(
+        f"INSERT INTO sale_lines (sale_id, {', '.join(columns)})"
+        f" VALUES (?, {', '.join('?' for _ in columns)})",
+        [[sale_id, *(line[c] for c in columns)] for line in lines],
+    )
+    if tenders:
+        cur.executemany(
+            "INSERT INTO sale_tenders (sale_id, method, amount) VALUES (?, ?, ?)",
+            [[sale_id, method, amount] for method, amount in tenders],
+        )
+    return sale_id
+
+
+def sale(cur: Cursor, sale_id: int) -> dict[str, Any] | None:
+    """One sale with lines, tenders, invoice and refunds pointing at it."""
+    cur.execute(
+        "SELECT s.*, i.invoice_number, i.issued_at AS invoiced_at, o.receipt_number AS"
+        " refund_of_receipt FROM sales s LEFT JOIN invoices i ON i.sale_id = s.id"
+        " LEFT JOIN sales o ON o.id = s.refund_of WHERE s.id = ?",
+        [sale_id],
+    )
+    found = as_dicts(cur)
+    if not found:
+        return None
+    row = found[0]
+    cur.execute("SELECT * FROM sale_lines WHERE sale_id = ? ORDER BY line_no", [sale_id])
+    row["lines"] = as_dicts(cur)
+    cur.execute("SELECT method, amount FROM sale_tenders WHERE sale_id = ?", [sale_id])
+    row["tenders"] = as_dicts(cur)
+    cur.execute("SELECT id, receipt_number FROM sales WHERE refund_of = ? ORDER BY id", [sale_id])
+    row["refunds"] = as_dicts(cur)
+    return row
+
+
+def refunded_quantities(cur: Cursor, sale_id: int) -> dict[int, Any]:
+    """Per original line number, the quantity already returned (positive)."""
+    cur.execute(
+        "SELECT l.line_no, -sum(l.quantity) FROM sales s JOIN sale_lines l ON l.sale_id = s.id"
+        " WHERE s.refund_of = ? GROUP BY l.line_no",
+        [sale_id],
+    )
+    return dict(cur.fetchall())
+
+
+def history(
+    cur: Cursor, customer_id: int, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """A customer's sales, newest first, with item count, tenders and invoice number."""
+    cur.execute(
+        """
+        WITH mine AS (
+            SELECT id, receipt_number, sold_at, total, refund_of, staff_name,
+                   count(*) OVER () AS total_rows
+            FROM sales WHERE customer_id = ?
+            ORDER BY sold_at DESC, id DESC LIMIT ? OFFSET ?
+        )
+        SELECT m.*, i.invoice_number, o.receipt_number AS refund_of_receipt,
+               (SELECT sum(quantity) FROM sale_lines l WHERE l.sale_id = m.id) AS items,
+               (SELECT string_agg(method, ', ' ORDER BY method) FROM sale_tenders t
+                 WHERE t.sale_id = m.id) AS tenders
+        FROM mine m LEFT JOIN invoices i ON i.sale_id = m.id
+        LEFT JOIN sales o ON o.id = m.refund_of
+        ORDER BY m.sold_at DESC, m.id DESC
+        """,
+        [customer_id, limit, offset],
+    )
+    rows = as_dicts(cur)
+    total = int(rows[0]["total_rows"]) if rows else 0
+    for row in rows:
+        del row["total_rows"]
+    return rows, total
+
+
+def invoice_of(cur: Cursor, sale_id: int) -> dict[str, Any] | None:
+    """The invoice of a sale, if issued."""
+    cur.execute("SELECT * FROM invoices WHERE sale_id = ?", [sale_id])
+    found = as_dicts(cur)
+    return found[0] if found else None
+
+
+def insert_invoice(cur: Cursor, sale_id: int, number: str, now: datetime, staff: str) -> None:
+    """Issue the invoice (once: the primary key refuses a second one)."""
+    cur.execute(
+        "INSERT INTO invoices (sale_id, invoice_number, issued_at, staff_name) VALUES (?, ?, ?, ?)",
+        [sale_id, number, now, staff],
+    )
