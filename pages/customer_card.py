@@ -13,6 +13,7 @@ from ui.card_fields import field_widget
 from ui.customer_picker import customer_picker
 from ui.history import history_table
 from ui.printing import show_history, show_outcome
+from ui.sale_view import history_tab as purchase_history
 from ui.session import language, show_refusal, tr
 
 ACCOUNT_FIELDS = {
@@ -107,11 +108,12 @@ with st.expander(tr("printing.history")):
     show_history(f"customer:{customer_id}")
 
 raw: dict[str, object] = {}
-tab_account, tab_general, tab_credit, tab_gdpr, tab_history = st.tabs(
+tab_account, tab_general, tab_credit, tab_sales, tab_gdpr, tab_history = st.tabs(
     [
         tr("card.tab.account"),
         tr("card.tab.general"),
         tr("card.tab.credit"),
+        tr("card.tab.sales"),
         tr("card.tab.gdpr"),
         tr("card.tab.history"),
     ]
@@ -177,6 +179,8 @@ with tab_gdpr:
 
 with tab_credit:
     account_tab(actor, customer_id, settings.get("currency", "EUR"))
+with tab_sales:
+    purchase_history(actor, customer_id, settings.get("currency", "EUR"))
 with tab_history:
     history_table(actor, customer_id)
 

@@ -94,6 +94,27 @@ levels = st.data_editor(
     },
 )
 
+st.subheader(tr("settings.sales"))
+columns = st.columns(4)
+entered["prices_include_tax"] = (
+    "true"
+    if columns[0].toggle(
+        tr("field.prices_include_tax"),
+        values.get("prices_include_tax", "true") == "true",
+        key=k("prices_include_tax"),
+    )
+    else "false"
+)
+entered["tax_rates"] = columns[1].text_input(
+    tr("field.tax_rates"), values.get("tax_rates", ""), key=k("tax_rates")
+)
+entered["receipt_prefix"] = columns[2].text_input(
+    tr("field.receipt_prefix"), values.get("receipt_prefix", "R"), key=k("receipt_prefix")
+)
+entered["invoice_prefix"] = columns[3].text_input(
+    tr("field.invoice_prefix"), values.get("invoice_prefix", ""), key=k("invoice_prefix")
+)
+
 st.subheader(tr("settings.security"))
 columns = st.columns(3)
 for position, name in enumerate(("session_timeout_minutes", "lockout_attempts", "lockout_minutes")):

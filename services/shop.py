@@ -14,6 +14,7 @@ from logic.audit import diff
 from logic.auth import Actor, clean_minutes, require
 from logic.customers import CardRules
 from logic.errors import FieldError, FieldProblem, ValidationFailed
+from logic.pricing import parse_tax_rates
 from logic.settings import clean_currency, clean_locale, clean_price_levels
 from services import audit
 
@@ -80,6 +81,10 @@ def save_settings(
         "currency": clean_currency,
         "locale": clean_locale,
         "account_prefix": clean_prefix,
+        "receipt_prefix": clean_prefix,
+        "invoice_prefix": lambda v: _invoice_prefix(v),
+        "tax_rates": lambda v: "; ".join(f"{r.normalize():f}" for r in parse_tax_rates(v)),
+        "prices_include_tax": lambda v: "true" if str(v).lower() == "true" else "false",
     }
     for key, value in values.items():
         try:
@@ -127,6 +132,12 @@ def save_settings(
             audit.record(cur, actor, "update", "settings", None, SCREEN_SETTINGS, changes, moment)
 
     db.run_in_transaction(work)
+
+
+def _invoice_prefix(raw: object) -> str:
+    text = str(raw or "").strip()
+    clean_prefix(text.replace("{year}", ""))
+    return text
 
 
 def _required() -> str:

@@ -41,6 +41,22 @@ PAGES = (
     ),
     PageSpec(
         "nav.section.shop",
+        "pages/new_sale.py",
+        "nav.new_sale",
+        "point_of_sale",
+        "sale",
+        "sales.record",
+    ),
+    PageSpec(
+        "nav.section.shop",
+        "pages/products.py",
+        "nav.products",
+        "inventory_2",
+        "products",
+        "products.view",
+    ),
+    PageSpec(
+        "nav.section.shop",
         "pages/balances.py",
         "nav.balances",
         "account_balance_wallet",

@@ -1,0 +1,197 @@
+"""New sale: a simple till. Customer or walk-in, items by SKU or name, tenders, receipt."""
+
+import uuid
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from i18n import format_money, t
+from logic.accounts import CreditLimitExceeded
+from logic.errors import NotFound, ValidationFailed
+from services import accounts, customers, products, sales, shop
+from services.sales import LineRequest
+from ui.auth import require_page
+from ui.sale_view import show_sale
+from ui.session import language, show_refusal, tr
+
+actor = require_page("sales.record")
+ss = st.session_state
+lang = language()
+currency = shop.get_settings().get("currency", "EUR")
+ss.setdefault("till.lines", [])
+ss.setdefault("till.key", uuid.uuid4().hex)
+ss.setdefault("till.nonce", 0)
+nonce = ss["till.nonce"]
+
+
+def money(amount: object) -> str:
+    return format_money(Decimal(str(amount)), currency, lang)
+
+
+st.title(tr("sales.title"))
+flash = ss.pop("till.flash", None)
+if flash:
+    st.success(flash)
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(tr("field.customer"))
+    term = st.text_input(
+        tr("sales.customer_search"),
+        key="till.customer_term",
+        placeholder=tr("customers.search_placeholder"),
+    )
+    found = customers.search_customers(term, page_size=20).rows if term.strip() else []
+    options = [None] + [r["id"] for r in found]
+    if ss.get("till.customer") and ss["till.customer"] not in options:
+        options.append(ss["till.customer"])
+    labels = {
+        r["id"]: f"{r['account_number']} — {r['last_name']} {r['first_name'] or ''}" for r in found
+    }
+    current = ss.get("till.customer")
+    if current and current not in labels:
+        chosen_row = customers.get_customer(current)
+        labels[current] = (
+            f"{chosen_row['account_number']} — {chosen_row['last_name']} "
+            f"{chosen_row['first_name'] or ''}"
+        )
+    walk_in = t("sales.walk_in", lang)
+    customer_id = st.selectbox(
+        tr("sales.customer_choice"),
+        options,
+        index=options.index(current) if current in options else 0,
+        format_func=lambda c: labels.get(c, walk_in),
+        key=f"till.customer_choice.{nonce}",
+    )
+    ss["till.customer"] = customer_id
+    account = None
+    if customer_id:
+        customer = customers.get_customer(customer_id)
+        facts = []
+        if customer["price_level"]:
+            facts.append(tr("sales.fact_level", level=customer["price_level"]))
+        if customer["discount_percent"]:
+            facts.append(tr("sales.fact_discount", percent=customer["discount_percent"]))
+        if customer["tax_exempt"]:
+            facts.append(tr("print.tax_exempt"))
+        if customer["tax_number"]:
+            facts.append(f"{tr('field.tax_number')} {customer['tax_number']}")
+        account = accounts.overview(actor, customer_id)
+        if account.account:
+            facts.append(tr("sales.fact_account", available=money(account.available)))
+        st.caption(" · ".join(facts) or tr("sales.fact_none"))
+
+    st.subheader(tr("sales.add_item"))
+    cols = st.columns([3, 1, 1, 1])
+    product_term = cols[0].text_input(tr("sales.product_search"), key=f"till.product_term.{nonce}")
+    matches, _ = (
+        products.search_products(product_term, page_size=20, active_only=True)
+        if product_term.strip()
+        else ([], 0)
+    )
+    product_labels = {p["id"]: f"{p['sku']} — {p['name']} · {money(p['price'])}" for p in matches}
+    product_id = st.selectbox(
+        tr("field.product"),
+        list(product_labels),
+        format_func=product_labels.get,
+        key=f"till.product.{nonce}",
+        placeholder=tr("sales.product_placeholder"),
+        index=0 if product_labels else None,
+    )
+    quantity = cols[1].text_input(tr("field.quantity"), "1", key=f"till.quantity.{nonce}")
+    discount = cols[2].text_input(tr("field.line_discount"), "", key=f"till.discount.{nonce}")
+    if cols[3].button(tr("sales.add"), key="till.add", disabled=product_id is None):
+        ss["till.lines"].append(
+            {"product_id": product_id, "quantity": quantity, "line_discount": discount}
+        )
+        ss["till.nonce"] = nonce + 1
+        st.rerun()
+
+with right:
+    st.subheader(tr("sales.basket"))
+    lines = [LineRequest(**line) for line in ss["till.lines"]]
+    basket_total = None
+    if not lines:
+        st.caption(tr("sales.basket_empty"))
+    else:
+        try:
+            priced, basket = sales.preview(customer_id, lines)
+        except ValidationFailed as exc:
+            show_refusal(exc)
+            priced, basket = [], None
+        except NotFound:
+            priced, basket = [], None
+        if basket is not None:
+            basket_total = basket.total
+            st.table(
+                pd.DataFrame(
+                    [
+                        {
+                            tr("print.item"): p.name,
+                            tr("print.qty"): f"{p.amounts.quantity.normalize():f}",
+                            tr("print.unit_price"): money(p.amounts.unit_price),
+                            tr("print.discount"): money(p.amounts.discount)
+                            if p.amounts.discount
+                            else "",
+                            tr("sales.tax"): money(p.amounts.tax),
+                            tr("print.amount"): money(p.amounts.gross),
+                        }
+                        for p in priced
+                    ]
+                ),
+                hide_index=True,
+            )
+            st.markdown(
+                f"{tr('sales.net')}: {money(basket.net)} · {tr('sales.tax')}: "
+                f"{money(basket.tax)}  \n### {tr('print.total')} {money(basket.total)}"
+            )
+        actions = st.columns(2)
+        if actions[0].button(tr("sales.remove_last"), key="till.remove_last"):
+            ss["till.lines"].pop()
+            st.rerun()
+        if actions[1].button(tr("sales.clear"), key="till.clear"):
+            ss["till.lines"] = []
+            st.rerun()
+
+    if basket_total is not None:
+        st.subheader(tr("field.tenders"))
+        methods = ["card", "cash"] + (["account"] if account and account.account else [])
+        tender_cols = st.columns(len(methods))
+        tenders = [
+            (
+                method,
+                tender_cols[i].text_input(
+                    t(f"print.tender.{method}", lang), "", key=f"till.tender.{method}.{nonce}"
+                ),
+            )
+            for i, method in enumerate(methods)
+        ]
+        st.caption(tr("sales.tender_help", total=money(abs(basket_total))))
+        if st.button(tr("sales.close"), type="primary", key="till.close"):
+            try:
+                sale_id = sales.record_sale(actor, customer_id, lines, tenders, ss["till.key"])
+            except ValidationFailed as exc:
+                show_refusal(exc)
+            except CreditLimitExceeded as refusal:
+                st.error(
+                    tr(
+                        "account.limit_refused",
+                        balance=money(refusal.balance),
+                        limit=money(refusal.limit),
+                        excess=money(refusal.excess),
+                    )
+                )
+            else:
+                ss["till.done"] = sale_id
+                ss["till.lines"] = []
+                ss["till.key"] = uuid.uuid4().hex
+                ss["till.nonce"] = nonce + 1
+                ss["till.flash"] = tr(
+                    "sales.closed", receipt=sales.sale_detail(actor, sale_id)["receipt_number"]
+                )
+                st.rerun()
+
+if ss.get("till.done"):
+    st.divider()
+    show_sale(actor, ss["till.done"], currency, f"till.sale.{ss['till.done']}")

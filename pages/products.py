@@ -1,0 +1,129 @@
+"""Products: search; managers edit in the grid, add rows, import a CSV."""
+
+import pandas as pd
+import streamlit as st
+
+from i18n import format_money
+from logic.auth import can
+from logic.errors import StaleRecord, ValidationFailed
+from services import products, shop
+from ui.auth import require_page
+from ui.session import language, show_refusal, tr
+
+actor = require_page("products.view")
+ss = st.session_state
+lang = language()
+currency = shop.get_settings().get("currency", "EUR")
+editable = can(actor.role, "products.edit")
+nonce = ss.setdefault("products.nonce", 0)
+levels = products.price_levels()
+
+st.title(tr("products.title"))
+flash = ss.pop("products.flash", None)
+if flash:
+    st.success(flash)
+term = st.text_input(tr("products.search"), key="products.term")
+page = ss.get("products.page", 0)
+rows, total = products.search_products(term, page=page)
+frame = pd.DataFrame(
+    [
+        {
+            "id": r["id"],
+            "version": r["version"],
+            "sku": r["sku"],
+            "name": r["name"],
+            "price": str(r["price"]),
+            "tax_rate": f"{r['tax_rate'].normalize():f}",
+            "active": bool(r["active"]),
+            **{f"price_{level}": str(r["levels"].get(level, "")) for level in levels},
+        }
+        for r in rows
+    ],
+    columns=[
+        "id",
+        "version",
+        "sku",
+        "name",
+        "price",
+        "tax_rate",
+        "active",
+        *(f"price_{level}" for level in levels),
+    ],
+)
+editor_key = f"products.grid.{nonce}"
+st.data_editor(
+    frame,
+    key=editor_key,
+    hide_index=True,
+    num_rows="add" if editable else "fixed",
+    disabled=not editable,
+    column_config={
+        "id": None,
+        "version": None,
+        "sku": st.column_config.TextColumn(tr("field.sku"), width=120),
+        "name": st.column_config.TextColumn(tr("field.name"), width=260),
+        "price": st.column_config.TextColumn(tr("field.price"), width=90),
+        "tax_rate": st.column_config.SelectboxColumn(
+            tr("field.tax_rate"),
+            options=[f"{r.normalize():f}" for r in products.tax_rates()],
+            width=90,
+        ),
+        "active": st.column_config.CheckboxColumn(tr("field.active"), width=70),
+        **{
+            f"price_{level}": st.column_config.TextColumn(
+                tr("field.level_price", level=level), width=110
+            )
+            for level in levels
+        },
+    },
+)
+st.caption(
+    tr("products.count", total=total, currency=currency, example=format_money(12, currency, lang))
+)
+if editable and st.button(tr("customers.save"), type="primary", key="products.save"):
+    state = ss.get(editor_key) or {}
+    work = [(rows[int(p)], change) for p, change in (state.get("edited_rows") or {}).items()]
+    work += [(None, row) for row in state.get("added_rows") or []]
+    saved, problems = 0, []
+    for current, change in work:
+        raw = {
+            **({k: v for k, v in frame.iloc[rows.index(current)].items()} if current else {}),
+            **change,
+        }
+        try:
+            products.save_product(
+                actor,
+                current["id"] if current else None,
+                current["version"] if current else None,
+                raw,
+            )
+            saved += 1
+        except ValidationFailed as exc:
+            problems.append((raw.get("sku") or "?", exc))
+        except StaleRecord:
+            problems.append((raw.get("sku") or "?", None))
+    if problems:
+        for sku, exc in problems:
+            st.error(f"{tr('field.sku')} {sku}:")
+            if exc is None:
+                st.warning(tr("card.stale", when=""))
+            else:
+                show_refusal(exc)
+    else:
+        ss["products.nonce"] = nonce + 1
+        ss["products.flash"] = tr("products.saved", count=saved)
+        st.rerun()
+
+if editable:
+    with st.expander(tr("products.import")):
+        st.caption(tr("products.import_help", levels=", ".join(f"price_{x}" for x in levels)))
+        upload = st.file_uploader(tr("field.csv"), type=["csv"], key=f"products.csv.{nonce}")
+        if upload is not None and st.button(tr("products.import_go"), key="products.import"):
+            try:
+                count = products.import_csv(actor, upload.getvalue())
+            except ValidationFailed as exc:
+                show_refusal(exc)
+            else:
+                ss["products.nonce"] = nonce + 1
+                ss["products.flash"] = tr("products.imported", count=count)
+                st.rerun()

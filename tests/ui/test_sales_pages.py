@@ -1,0 +1,107 @@
+"""AppTest: New sale, Products and the card's Purchase history."""
+
+from __future__ import annotations
+
+import pytest
+
+from services import customers, products, sales
+from services.sales import LineRequest
+from tests.conftest import MANAGER, STAFF
+from tests.ui.conftest import open_app, texts
+
+
+@pytest.fixture
+def till_shop(shop_db):
+    tube = products.save_product(
+        MANAGER,
+        None,
+        None,
+        {
+            "sku": "TUBE-700",
+            "name": "Chambre à air",
+            "price": "6.50",
+            "tax_rate": "20",
+            "price_B": "5.00",
+        },
+    )
+    light = products.save_product(
+        MANAGER,
+        None,
+        None,
+        {"sku": "LIGHT-1", "name": "Éclairage", "price": "24.00", "tax_rate": "20"},
+    )
+    pro = customers.create_customer(
+        {
+            "last_name": "Atelier",
+            "first_name": "Pro",
+            "price_level": "B",
+            "tax_exempt": True,
+            "tax_number": "FR99123456789",
+        },
+        STAFF,
+    )
+    return {"tube": tube, "light": light, "pro": pro}
+
+
+def add_item(app, term: str, product_id: int, quantity: str) -> None:
+    nonce = app.session_state["till.nonce"]
+    app.text_input(key=f"till.product_term.{nonce}").input(term).run()
+    app.selectbox(key=f"till.product.{nonce}").set_value(product_id).run()
+    app.text_input(key=f"till.quantity.{nonce}").input(quantity).run()
+    app.button(key="till.add").click().run()
+
+
+def test_sell_two_items_to_a_level_b_tax_exempt_customer(till_shop):
+    app = open_app("staff")
+    app.switch_page("pages/new_sale.py").run()
+    assert app.title[0].value == "New sale"
+    app.text_input(key="till.customer_term").input("atelier").run()
+    app.selectbox(key="till.customer_choice.0").set_value(till_shop["pro"]).run()
+    assert any("Price level B" in c and "Tax exempt" in c for c in texts(app, "caption"))
+    add_item(app, "tube", till_shop["tube"], "2")
+    add_item(app, "light", till_shop["light"], "1")
+    basket = app.table[0].value
+    assert list(basket["Unit price"]) == ["€5.00", "€24.00"]
+    assert list(basket["Tax"]) == ["€0.00", "€0.00"]
+    nonce = app.session_state["till.nonce"]
+    app.text_input(key=f"till.tender.card.{nonce}").input("10").run()
+    app.button(key="till.close").click().run()
+    assert any("must cover the total" in e for e in texts(app, "error"))
+    app.text_input(key=f"till.tender.card.{nonce}").input("28.33").run()
+    app.button(key="till.close").click().run()
+    assert "Sale closed: receipt R000001." in texts(app, "success")
+    receipt = app.code[0].value
+    # Printed words follow the shop's locale (French in the demo shop).
+    assert "Exonéré de taxe" in receipt and "FR99123456789" in receipt and "TVA" not in receipt
+    sale_id = app.session_state["till.done"]
+    app.button(key=f"till.sale.{sale_id}.invoice").click().run()
+    assert any(s.startswith("Invoice F20") for s in texts(app, "success"))
+
+
+def test_purchase_history_tab_lists_sales_and_issues_the_invoice(till_shop):
+    sale_id = sales.record_sale(
+        STAFF, till_shop["pro"], [LineRequest(till_shop["light"], "1")], [("card", "20.00")], "k-1"
+    )
+    app = open_app("staff")
+    app.query_params["id"] = str(till_shop["pro"])
+    app.switch_page("pages/customer_card.py").run()
+    assert not app.exception, app.exception
+    history = next(t for t in app.table if "Receipt" in t.value.columns).value
+    assert list(history["Receipt"]) == ["R000001"]
+    app.button(key=f"history.sale.{sale_id}.invoice").click().run()
+    assert any(s.startswith("Invoice F20") for s in texts(app, "success"))
+    assert sales.sale_detail(STAFF, sale_id)["invoice_number"].endswith("000001")
+
+
+def test_products_page_read_only_for_staff_editable_for_managers(till_shop):
+    staff = open_app("staff")
+    staff.switch_page("pages/products.py").run()
+    assert not staff.exception, staff.exception
+    assert staff.title[0].value == "Products"
+    assert not any(b.key == "products.save" for b in staff.button)
+    manager = open_app("manager")
+    manager.switch_page("pages/products.py").run()
+    assert any(b.key == "products.save" for b in manager.button)
+    assert list(manager.data_editor[0].value["sku"]) == ["TUBE-700", "LIGHT-1"] or sorted(
+        manager.data_editor[0].value["sku"]
+    ) == ["LIGHT-1", "TUBE-700"]

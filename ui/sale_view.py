@@ -1,0 +1,186 @@
+"""One stored sale on screen: lines, tenders, links, receipt preview, reprint, invoice, refund."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from i18n import format_datetime, format_money, t
+from logic.auth import Actor
+from logic.errors import ValidationFailed
+from logic.pricing import TENDERS
+from services import sales
+from ui.printing import show_outcome
+from ui.session import language, show_refusal, tr
+
+
+def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
+    """Everything about one sale, with its actions."""
+    lang = language()
+    sale = sales.sale_detail(actor, sale_id)
+
+    def money(amount: object) -> str:
+        return format_money(Decimal(str(amount)), currency, lang)
+
+    facts = [
+        f"**{tr('print.receipt')} {sale['receipt_number']}**",
+        format_datetime(sale["sold_at"], lang),
+        sale["staff_name"],
+    ]
+    if sale["invoice_number"]:
+        facts.append(f"{tr('print.invoice')} {sale['invoice_number']}")
+    if sale["refund_of_receipt"]:
+        facts.append(tr("sales.refund_of", receipt=sale["refund_of_receipt"]))
+    if sale["refunds"]:
+        facts.append(
+            tr(
+                "sales.refunded_by",
+                receipts=", ".join(r["receipt_number"] for r in sale["refunds"]),
+            )
+        )
+    st.markdown(" · ".join(facts))
+    st.table(
+        pd.DataFrame(
+            [
+                {
+                    tr("field.sku"): line["sku"],
+                    tr("print.item"): line["name"],
+                    tr("print.qty"): f"{Decimal(line['quantity']).normalize():f}",
+                    tr("print.unit_price"): money(line["unit_price"]),
+                    tr("print.discount"): money(line["discount"]) if line["discount"] else "",
+                    tr("sales.tax"): money(line["tax"]),
+                    tr("print.amount"): money(line["gross"]),
+                }
+                for line in sale["lines"]
+            ]
+        ),
+        hide_index=True,
+    )
+    methods = {m: t(f"print.tender.{m}", lang) for m in TENDERS}
+    tenders = ", ".join(f"{methods[x['method']]} {money(x['amount'])}" for x in sale["tenders"])
+    st.caption(
+        f"{tr('print.total')}: {money(sale['total'])} · {tenders}"
+        + (f" · {tr('print.change')} {money(sale['change_given'])}" if sale["change_given"] else "")
+    )
+    with st.expander(tr("printing.preview")):
+        st.code(sales.receipt_text(actor, sale_id), language=None)
+    buttons = st.columns(3)
+    if buttons[0].button(tr("sales.reprint"), key=f"{key}.reprint", icon=":material/print:"):
+        st.session_state[f"{key}.outcome"] = sales.reprint_receipt(actor, sale_id)
+    if buttons[1].button(tr("sales.invoice"), key=f"{key}.invoice", icon=":material/receipt_long:"):
+        number, pdf = sales.invoice_pdf_for(actor, sale_id)
+        st.session_state[f"{key}.invoice_pdf"] = (number, pdf)
+    if st.session_state.get(f"{key}.outcome") is not None:
+        show_outcome(st.session_state[f"{key}.outcome"], f"{key}.outcome")
+    if st.session_state.get(f"{key}.invoice_pdf") is not None:
+        number, pdf = st.session_state[f"{key}.invoice_pdf"]
+        st.success(tr("sales.invoice_ready", number=number))
+        st.download_button(
+            tr("sales.download_invoice"),
+            pdf,
+            file_name=f"invoice-{number}.pdf",
+            mime="application/pdf",
+            key=f"{key}.invoice_download",
+        )
+    if Decimal(sale["total"]) > 0 and not sale["refund_of"]:
+        with buttons[2].popover(tr("sales.refund"), icon=":material/undo:"):
+            _refund_form(actor, sale, key)
+
+
+def _refund_form(actor: Actor, sale: dict, key: str) -> None:
+    lang = language()
+    quantities = {}
+    for line in sale["lines"]:
+        quantities[line["line_no"]] = st.text_input(
+            f"{line['name']} (≤ {Decimal(line['quantity']).normalize():f})",
+            "",
+            key=f"{key}.refund.{line['line_no']}",
+        )
+    method = st.selectbox(
+        tr("sales.refund_method"),
+        TENDERS,
+        format_func=lambda m: t(f"print.tender.{m}", lang),
+        key=f"{key}.refund.method",
+    )
+    if st.button(tr("sales.refund_confirm"), key=f"{key}.refund.go"):
+        try:
+            new_id = sales.refund_sale(actor, sale["id"], quantities, method, uuid.uuid4().hex)
+        except ValidationFailed as exc:
+            show_refusal(exc)
+        else:
+            st.session_state["sales.flash"] = tr(
+                "sales.refunded", receipt=sales.sale_detail(actor, new_id)["receipt_number"]
+            )
+            st.rerun()
+
+
+def history_tab(actor: Actor, customer_id: int, currency: str) -> None:
+    """The card's Purchase history: every sale, newest first, paged; open one to act on it."""
+    lang = language()
+    flash = st.session_state.pop("sales.flash", None)
+    if flash:
+        st.success(flash)
+    page_key = f"history.sales.page.{customer_id}"
+    page = st.session_state.get(page_key, 0)
+    rows, total = sales.purchase_history(actor, customer_id, page=page)
+    if not rows:
+        st.caption(tr("sales.none"))
+        return
+
+    def money(amount: object) -> str:
+        return format_money(Decimal(str(amount)), currency, lang)
+
+    st.table(
+        pd.DataFrame(
+            [
+                {
+                    tr("print.date"): format_datetime(r["sold_at"], lang),
+                    tr("print.receipt"): r["receipt_number"],
+                    tr("sales.items"): f"{Decimal(r['items'] or 0).normalize():f}",
+                    tr("print.total"): money(r["total"]),
+                    tr("field.tenders"): ", ".join(
+                        t(f"print.tender.{m.strip()}", lang)
+                        for m in (r["tenders"] or "").split(",")
+                        if m.strip()
+                    ),
+                    tr("print.invoice"): r["invoice_number"] or "",
+                    tr("sales.link"): tr("sales.refund_of", receipt=r["refund_of_receipt"])
+                    if r["refund_of_receipt"]
+                    else "",
+                }
+                for r in rows
+            ]
+        ),
+        hide_index=True,
+    )
+    pages = max(1, -(-total // sales.PAGE_SIZE))
+    nav = st.columns([1, 1, 4])
+    nav[0].button(
+        tr("customers.previous"),
+        disabled=page == 0,
+        key=f"{page_key}.prev",
+        on_click=lambda: st.session_state.__setitem__(page_key, page - 1),
+    )
+    nav[1].button(
+        tr("customers.next"),
+        disabled=page + 1 >= pages,
+        key=f"{page_key}.next",
+        on_click=lambda: st.session_state.__setitem__(page_key, page + 1),
+    )
+    nav[2].caption(tr("audit.count", total=total, page=page + 1, pages=pages))
+    labels = {
+        r["id"]: f"{r['receipt_number']} · {format_datetime(r['sold_at'], lang)} · "
+        f"{money(r['total'])}"
+        for r in rows
+    }
+    chosen = st.selectbox(
+        tr("sales.open"),
+        list(labels),
+        format_func=labels.get,
+        key=f"history.sales.choice.{customer_id}",
+    )
+    if chosen is not None:
+        show_sale(actor, chosen, currency, f"history.sale.{chosen}")
