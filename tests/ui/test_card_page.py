@@ -34,6 +34,7 @@ def test_card_shows_name_number_and_national_phone(card):
         "Account information",
         "General",
         "Account",
+        "Purchase history",
         "GDPR",
         "History",
     ]
@@ -118,6 +119,7 @@ def test_card_in_french(card):
         "Information du compte",
         "Général",
         "Compte",
+        "Historique d'achat",
         "RGPD",
         "Historique",
     ]
