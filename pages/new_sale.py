@@ -95,7 +95,7 @@ with left:
         tr("field.product"),
         list(product_labels),
         format_func=product_labels.get,
-        key=f"till.product.{nonce}",
+        key=f"till.product.{nonce}.{product_term.strip().lower()}",
         placeholder=tr("sales.product_placeholder"),
         index=0 if product_labels else None,
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from data import db, demo
-from services import accounts, customers, shop
+from services import accounts, customers, products, shop
 from services.accounts import EntryRequest
 from services.bootstrap import DEMO_ACCOUNTS, create_demo_accounts
 from tests.conftest import ADMIN
@@ -75,6 +75,39 @@ def seed(path: Path) -> None:
         accounts.record_entry(
             ADMIN, customer_id, EntryRequest("charge", amount, reference=number), number
         )
+    products.save_product(
+        ADMIN,
+        None,
+        None,
+        {
+            "sku": "TUBE-700",
+            "name": "Inner tube 700c",
+            "price": "6.50",
+            "tax_rate": "20",
+            "price_B": "5.00",
+        },
+    )
+    products.save_product(
+        ADMIN,
+        None,
+        None,
+        {"sku": "LIGHT-1", "name": "Front light", "price": "24.00", "tax_rate": "20"},
+    )
+    customers.create_customer(
+        {
+            "last_name": "Workshop",
+            "first_name": "Trade",
+            "company": "Trade Workshop Ltd",
+            "price_level": "B",
+            "tax_exempt": True,
+            "tax_number": "GB123456789",
+            "address1": "1 High Street",
+            "postcode": "OX1 2JD",
+            "city": "Oxford",
+            "country_code": "GB",
+        },
+        ADMIN,
+    )
     db.close(path)
 
 

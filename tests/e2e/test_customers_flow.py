@@ -202,3 +202,59 @@ def test_take_a_payment_and_see_balance_and_receivables_change(server, page):
     expect(balance).to_contain_text("€80.00")
     expect(receivables).to_contain_text("R000902")
     expect(receivables).not_to_contain_text("R000901")  # paid in full, oldest first
+
+
+def choose(page, label: str, option_text: str) -> None:
+    """Pick an option of a Streamlit selectbox by its label and visible text."""
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option").filter(has_text=option_text).first.click()
+    settle(page)
+
+
+def test_sell_to_a_level_b_tax_exempt_customer_and_download_the_invoice(server, page, tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    sign_in(page, f"{server}/", "staff")
+    page.locator("[data-testid=stSidebarNav]").get_by_text("New sale", exact=True).click()
+    settle(page)
+    expect(page.get_by_role("heading", name="New sale")).to_be_visible()
+    customer = textbox(page, "Find the customer")
+    customer.fill("workshop")
+    customer.press("Enter")
+    settle(page)
+    choose(page, "Sell to", "Workshop")
+    expect(page.get_by_text("Price level B")).to_be_visible()
+    for term in ("TUBE-700", "LIGHT-1"):
+        product = textbox(page, "SKU or name")
+        product.fill(term)
+        product.press("Enter")
+        settle(page)
+        page.get_by_role("button", name="Add", exact=True).click()
+        settle(page)
+    basket = page.locator("[data-testid=stTable]").filter(has_text="Inner tube")
+    expect(basket).to_contain_text("€5.00")  # the level-B price
+    expect(basket).to_contain_text("€4.17")  # 5.00 with the 20 % tax taken off
+    expect(basket).to_contain_text("€20.00")  # 24.00 (no level-B price) without tax
+    card = textbox(page, "Card")
+    card.fill("24.17")
+    card.press("Enter")
+    settle(page)
+    page.get_by_role("button", name="Close the sale").click()
+    settle(page)
+    expect(page.get_by_text("Sale closed: receipt")).to_be_visible()
+    page.get_by_text("Receipt-printer preview").click()
+    preview = page.locator("[data-testid=stCode]").last
+    expect(preview).to_contain_text("Tax exempt")
+    expect(preview).to_contain_text("GB123456789")
+    expect(preview).not_to_contain_text("VAT")
+    page.get_by_role("button", name="Invoice", exact=True).click()
+    settle(page)
+    expect(page.get_by_text("Invoice F20")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download invoice").click()
+    target = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(target)
+    text = PdfReader(io.BytesIO(target.read_bytes())).pages[0].extract_text()
+    assert "GB123456789" in text and "Tax exempt" in text and "Trade Workshop Ltd" in text

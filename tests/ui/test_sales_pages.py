@@ -46,7 +46,9 @@ def till_shop(shop_db):
 def add_item(app, term: str, product_id: int, quantity: str) -> None:
     nonce = app.session_state["till.nonce"]
     app.text_input(key=f"till.product_term.{nonce}").input(term).run()
-    app.selectbox(key=f"till.product.{nonce}").set_value(product_id).run()
+    picker = app.selectbox(key=f"till.product.{nonce}.{term.strip().lower()}")
+    assert picker.value == product_id  # the first match is chosen already
+
     app.text_input(key=f"till.quantity.{nonce}").input(quantity).run()
     app.button(key="till.add").click().run()
 
