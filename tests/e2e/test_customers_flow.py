@@ -154,7 +154,7 @@ def test_staff_is_refused_a_manager_page_and_history_names_them(server, page):
     company.press("Enter")
     settle(page)
     save_card(page)
-    page.get_by_role("tab", name="History").click()
+    page.get_by_role("tab", name="History", exact=True).click()
     settle(page)
     history = page.locator("[data-testid=stTable]").last
     expect(history).to_contain_text("Sam Vendeur")
