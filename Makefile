@@ -31,6 +31,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/accounts.py
+	$(BIN)/python bench/sales.py
 
 demo: $(STAMP)
 	$(BIN)/python -m data.demo --customers 2000
