@@ -6,6 +6,7 @@ import os
 import random
 import threading
 import time
+import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -31,9 +32,19 @@ class DatabaseBusy(Exception):
     """Another process holds the database file (DuckDB allows one writer)."""
 
 
+SECRETS = Path(__file__).resolve().parents[1] / ".streamlit" / "secrets.toml"
+
+
 def database_path() -> Path:
-    """Path of the database file: $COMPTOIR_DB, else data/comptoir.duckdb."""
-    return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
+    """$COMPTOIR_DB, else [database] path in .streamlit/secrets.toml, else data/comptoir.duckdb."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    if SECRETS.exists():
+        with SECRETS.open("rb") as handle:
+            configured = tomllib.load(handle).get("database", {}).get("path")
+        if configured:
+            return Path(configured).expanduser()
+    return DEFAULT_PATH
 
 
 def connect(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:

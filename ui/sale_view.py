@@ -13,7 +13,7 @@ from logic.auth import Actor
 from logic.errors import ValidationFailed
 from logic.pricing import TENDERS
 from services import sales
-from ui.printing import show_outcome
+from ui.printing import show_history, show_outcome
 from ui.session import language, show_refusal, tr
 
 
@@ -85,6 +85,8 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
             mime="application/pdf",
             key=f"{key}.invoice_download",
         )
+    with st.expander(tr("printing.history")):
+        show_history(f"sale:{sale_id}")
     if Decimal(sale["total"]) > 0 and not sale["refund_of"]:
         with buttons[2].popover(tr("sales.refund"), icon=":material/undo:"):
             _refund_form(actor, sale, key)

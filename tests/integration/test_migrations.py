@@ -68,3 +68,15 @@ def test_a_second_process_is_refused_clearly(db_path: Path):
     )
     assert done.returncode == 2
     assert "Refused" in done.stderr and "Stop the app first" in done.stderr
+
+
+def test_database_path_from_environment_then_secrets(tmp_path: Path, monkeypatch):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[database]\npath = "/srv/shop/comptoir.duckdb"\n')
+    monkeypatch.setattr(db, "SECRETS", secrets)
+    monkeypatch.setenv(db.ENV_VAR, str(tmp_path / "env.duckdb"))
+    assert db.database_path() == tmp_path / "env.duckdb"
+    monkeypatch.delenv(db.ENV_VAR)
+    assert db.database_path() == Path("/srv/shop/comptoir.duckdb")
+    monkeypatch.setattr(db, "SECRETS", tmp_path / "missing.toml")
+    assert db.database_path() == db.DEFAULT_PATH
