@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from data import db, demo, migrate
-from services import auth
+from services import auth, demo_business
 from services.customers import maintain_search_index
 
 DEMO_ENV = "COMPTOIR_DEMO_CUSTOMERS"
@@ -18,12 +18,13 @@ DEMO_ACCOUNTS = (
 )
 
 
-def create_demo_accounts() -> None:
-    """The three demo accounts (administrator, manager, staff)."""
+def create_demo_accounts():
+    """The three demo accounts (administrator, manager, staff); returns the administrator."""
     (username, name, _, password), *others = DEMO_ACCOUNTS
     owner = auth.create_first_admin(username, name, password, password)
     for username, name, role, password in others:
         auth.create_staff(owner, username, name, role, password, password)
+    return owner
 
 
 def prepare_database() -> dict[str, object]:
@@ -35,6 +36,7 @@ def prepare_database() -> dict[str, object]:
     wanted = int(os.environ.get(DEMO_ENV, "2000"))
     if is_new and wanted > 0:
         demo_count = demo.generate(wanted, path=path)
-        create_demo_accounts()
+        owner = create_demo_accounts()
+        demo_business.create(owner)
     resorted = maintain_search_index()
     return {"path": str(path), "migrations": applied, "demo": demo_count, "resorted": resorted}

@@ -33,8 +33,8 @@ def _label(name: str) -> str:
 
 
 def describe_changes(changes: Sequence[FieldChange]) -> str:
-    """One line per field: 'City: Annecy → Lyon'."""
-    return "\n".join(f"{_label(c.field)}: {_value(c.before)} → {_value(c.after)}" for c in changes)
+    """'City: Annecy → Lyon · Postcode: 74000 → 69003' (one change per field)."""
+    return " · ".join(f"{_label(c.field)}: {_value(c.before)} → {_value(c.after)}" for c in changes)
 
 
 def entries_frame(entries: Sequence[AuditEntry], with_entity: bool = False) -> list[dict]:

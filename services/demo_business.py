@@ -1,0 +1,117 @@
+"""Demo shop activity on top of the demo customers: products, accounts and sales.
+
+Everything goes through the real services (rules, numbering, ledger, audit),
+dated over the last months, deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from logic.accounts import CreditLimitExceeded
+from logic.auth import Actor
+from services import accounts, customers, products, sales
+from services.accounts import EntryRequest
+from services.sales import LineRequest
+
+PRODUCTS = (
+    # sku, name, price, tax rate, level prices
+    ("TUBE-700-25", "Chambre à air 700×25c", "6.50", "20", {"A": "5.50", "B": "5.00"}),
+    ("TUBE-26-2", "Chambre à air 26×2.0", "7.90", "20", {"B": "6.00"}),
+    ("TYRE-GP5000", "Pneu route 700×28c", "64.90", "20", {"A": "58.00", "B": "52.00"}),
+    ("TYRE-MTB-29", "Pneu VTT 29×2.4", "49.90", "20", {"B": "42.00"}),
+    ("CHAIN-11S", "Chaîne 11 vitesses", "39.90", "20", {"B": "33.00"}),
+    ("CASSETTE-11-32", "Cassette 11-32", "79.00", "20", {}),
+    ("PADS-DISC", "Plaquettes de frein disque", "24.90", "20", {"B": "19.90"}),
+    ("CABLE-KIT", "Kit câbles et gaines", "29.90", "20", {}),
+    ("LIGHT-FRONT", "Éclairage avant USB", "34.90", "20", {"A": "31.00"}),
+    ("LIGHT-REAR", "Éclairage arrière USB", "24.90", "20", {}),
+    ("LOCK-U", "Antivol en U", "59.00", "20", {}),
+    ("HELMET-CITY", "Casque urbain", "69.00", "20", {}),
+    ("BOTTLE-750", "Bidon 750 ml", "9.90", "20", {}),
+    ("MAP-ALPS", "Carte vélo des Alpes", "12.50", "5.5", {}),
+    ("BOOK-REPAIR", "Guide de l'entretien vélo", "19.90", "5.5", {}),
+    ("SERVICE-BASIC", "Révision simple", "45.00", "20", {"B": "40.00"}),
+    ("SERVICE-FULL", "Révision complète", "89.00", "20", {"B": "80.00"}),
+    ("LABOUR-30", "Main-d'œuvre 30 min", "25.00", "20", {}),
+)
+
+
+def create(owner: Actor, seed: int = 7, today: datetime | None = None) -> dict[str, int]:
+    """Products, ~60 credit accounts with their ledger, ~150 sales with a few returns."""
+    rng = random.Random(seed)
+    now = today or datetime.now().replace(microsecond=0)
+    product_ids = []
+    for sku, name, price, rate, levels in PRODUCTS:
+        raw = {"sku": sku, "name": name, "price": price, "tax_rate": rate}
+        raw.update({f"price_{level}": value for level, value in levels.items()})
+        product_ids.append(products.save_product(owner, None, None, raw, now=now))
+    rows = customers.search_customers("", page_size=100).rows
+    types = {t["name"]: t["id"] for t in accounts.account_types()}
+    on_account = []
+    for row in rows[:60]:
+        kind = "Trade 30 days" if row["company"] else "Club members"
+        accounts.assign_account_type(owner, row["id"], types[kind], now=now - timedelta(days=200))
+        on_account.append(row["id"])
+    made = returns = 0
+    for number in range(150):
+        when = now - timedelta(days=rng.randint(0, 150), minutes=rng.randint(0, 600))
+        customer_id = rng.choice(rows)["id"] if rng.random() < 0.8 else None
+        lines = [
+            LineRequest(rng.choice(product_ids), str(rng.randint(1, 2)))
+            for _ in range(rng.randint(1, 3))
+        ]
+        _, basket = sales.preview(customer_id, lines)
+        method = (
+            "account"
+            if customer_id in on_account and rng.random() < 0.6
+            else rng.choice(["card", "card", "cash"])
+        )
+        try:
+            sale_id = sales.record_sale(
+                owner,
+                customer_id,
+                lines,
+                [(method, str(basket.total))],
+                f"demo-sale-{seed}-{number}",
+                now=when,
+            )
+        except CreditLimitExceeded:
+            continue
+        made += 1
+        if rng.random() < 0.2:
+            sales.issue_invoice(owner, sale_id, now=when)
+        if rng.random() < 0.04 and method != "account":
+            sales.refund_sale(
+                owner,
+                sale_id,
+                {1: "1"},
+                method,
+                f"demo-return-{seed}-{number}",
+                now=when + timedelta(days=3),
+            )
+            returns += 1
+    for number, customer_id in enumerate(on_account):
+        balance = accounts.overview(owner, customer_id).balance
+        if balance > 0 and rng.random() < 0.6:
+            part = (balance * Decimal(rng.choice(["1", "0.5"]))).quantize(Decimal("0.01"))
+            accounts.record_entry(
+                owner,
+                customer_id,
+                EntryRequest(
+                    "payment",
+                    str(part),
+                    method=rng.choice(["transfer", "cheque"]),
+                    on=(now - timedelta(days=rng.randint(0, 20))).date(),
+                ),
+                f"demo-payment-{seed}-{number}",
+                now=now,
+            )
+    return {
+        "products": len(product_ids),
+        "accounts": len(on_account),
+        "sales": made,
+        "returns": returns,
+    }

@@ -1,0 +1,34 @@
+"""The demo shop's activity goes through the real services and stays consistent."""
+
+from __future__ import annotations
+
+from data import db, demo
+from services import accounts, demo_business
+from services.bootstrap import create_demo_accounts
+
+
+def test_demo_activity_is_consistent(db_path):
+    demo.generate(120, seed=4, path=db_path)
+    made = demo_business.create(create_demo_accounts(), seed=4)
+    assert made["products"] == len(demo_business.PRODUCTS) and made["sales"] > 100
+    with db.cursor() as cur:
+        ids = [r[0] for r in cur.execute("SELECT customer_id FROM customer_accounts").fetchall()]
+        numbers = [
+            r[0]
+            for r in cur.execute(
+                "SELECT invoice_number FROM invoices ORDER BY invoice_number"
+            ).fetchall()
+        ]
+        receipts = cur.execute(
+            "SELECT count(*), count(DISTINCT receipt_number), max(receipt_number) FROM sales"
+        ).fetchall()[0]
+    for customer_id in ids:
+        state = accounts.check_consistency(customer_id)
+        assert state["balance"] == state["ledger"]
+        assert state["over_debits"] == state["over_credits"] == 0
+    assert receipts[0] == receipts[1] and receipts[2] == f"R{receipts[0]:06d}"  # no gap
+    per_year: dict[str, list[int]] = {}
+    for number in numbers:
+        per_year.setdefault(number[:6], []).append(int(number[-6:]))
+    for values in per_year.values():
+        assert values == list(range(1, len(values) + 1))
