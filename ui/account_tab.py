@@ -56,7 +56,7 @@ def _open_account_form(actor: Actor, customer_id: int, current: dict | None, cur
         ids,
         index=index,
         format_func=names.get,
-        key=f"acct.type.{customer_id}",
+        key=f"acct.type.{customer_id}.{lang}",
     )
     default = _money(types[chosen]["default_credit_limit"], currency)
     own = st.radio(
@@ -64,7 +64,7 @@ def _open_account_form(actor: Actor, customer_id: int, current: dict | None, cur
         ("default", "custom"),
         horizontal=True,
         format_func=lambda c: t(f"account.limit_{c}", lang, amount=default),
-        key=f"acct.limit_choice.{customer_id}",
+        key=f"acct.limit_choice.{customer_id}.{lang}",
     )
     limit = None
     if own == "custom":
@@ -92,7 +92,7 @@ def _movement_form(actor: Actor, customer_id: int, view, currency: str) -> None:
         allowed,
         horizontal=True,
         format_func=lambda k: t(f"account.kind.{k}", lang),
-        key=f"acct.kind.{customer_id}",
+        key=f"acct.kind.{customer_id}.{lang}",  # labels are translated: new widget per language
     )
     cols = st.columns(3)
     amount = cols[0].text_input(tr("field.amount"), key=f"acct.amount.{customer_id}.{nonce}")
@@ -108,7 +108,7 @@ def _movement_form(actor: Actor, customer_id: int, view, currency: str) -> None:
             tr("field.payment_method"),
             PAYMENT_METHODS,
             format_func=lambda m: t(f"account.method.{m}", lang),
-            key=f"acct.method.{customer_id}.{nonce}",
+            key=f"acct.method.{customer_id}.{nonce}.{lang}",
         )
         open_items = {r["id"]: r for r in view.receivables if Decimal(r["owed"]) > 0}
         request["chosen"] = st.multiselect(
@@ -127,7 +127,7 @@ def _movement_form(actor: Actor, customer_id: int, view, currency: str) -> None:
             tr("field.direction"),
             ("increase", "decrease"),
             format_func=lambda d: t(f"account.direction.{d}", lang),
-            key=f"acct.direction.{customer_id}.{nonce}",
+            key=f"acct.direction.{customer_id}.{nonce}.{lang}",
         )
     if kind == "charge":
         request["reference"] = cols[2].text_input(
@@ -186,7 +186,7 @@ def _reverse_form(actor: Actor, customer_id: int, currency: str) -> None:
             f"{kind_names[candidates[i]['kind']]} · "
             f"{_money(candidates[i]['amount'], currency)}"
         ),
-        key=f"acct.reverse.{customer_id}",
+        key=f"acct.reverse.{customer_id}.{lang}",
     )
     reason = st.text_input(tr("field.reason"), key=f"acct.reverse_reason.{customer_id}")
     if st.button(tr("account.reverse"), key=f"acct.reverse_button.{customer_id}"):
@@ -208,7 +208,7 @@ def _activity(actor: Actor, customer_id: int, currency: str) -> None:
         tr("account.kinds"),
         (*KINDS, "reversal"),
         format_func=lambda k: t(f"account.kind.{k}", lang),
-        key=f"acct.kinds.{customer_id}",
+        key=f"acct.kinds.{customer_id}.{lang}",
     )
     page_key = f"acct.page.{customer_id}"
     page = st.session_state.get(page_key, 0)

@@ -64,7 +64,7 @@ def test_overpayment_asks_then_keeps_the_credit(with_account):
 
 def test_limit_refusal_names_the_figures(with_account):
     app = open_card(open_app("staff"), with_account)
-    app.radio(key=f"acct.kind.{with_account}").set_value("charge").run()
+    app.radio(key=f"acct.kind.{with_account}.en").set_value("charge").run()
     app.text_input(key=f"acct.amount.{with_account}.0").input("150").run()
     app.button(key=f"acct.submit.{with_account}").click().run()
     assert texts(app, "error") == [
@@ -75,7 +75,7 @@ def test_limit_refusal_names_the_figures(with_account):
 
 def test_staff_cannot_adjust_or_change_limits(with_account):
     app = open_card(open_app("staff"), with_account)
-    assert "adjustment" not in app.radio(key=f"acct.kind.{with_account}").options
+    assert "adjustment" not in app.radio(key=f"acct.kind.{with_account}.en").options
     assert not any(e.label == "Change type or limit" for e in app.expander)
 
 
@@ -83,7 +83,7 @@ def test_manager_opens_an_account_with_a_custom_limit(shop_db):
     customer_id = customers.search_customers("", page_size=2).rows[1]["id"]
     app = open_card(open_app("manager"), customer_id)
     assert "No credit account" in texts(app, "info")[0]
-    app.radio(key=f"acct.limit_choice.{customer_id}").set_value("custom").run()
+    app.radio(key=f"acct.limit_choice.{customer_id}.en").set_value("custom").run()
     app.text_input(key=f"acct.limit.{customer_id}").input("750").run()
     app.button(key=f"acct.assign.{customer_id}").click().run()
     assert accounts.overview(MANAGER, customer_id).account["credit_limit"] == Decimal("750.00")
