@@ -9,6 +9,7 @@ from i18n import t
 from services import audit, auth
 from ui.auth import require_page
 from ui.history import entries_frame
+from ui.pager import pager
 from ui.session import language, tr
 
 actor = require_page("audit.view")
@@ -76,16 +77,8 @@ entries, total = audit.search_audit(
     until=datetime.combine(until, time.min) + timedelta(days=1) if until else None,
     page=ss["audit.page"],
 )
-pages = max(1, -(-total // audit.PAGE_SIZE))
-st.caption(tr("audit.count", total=total, page=ss["audit.page"] + 1, pages=pages))
 if entries:
     st.table(pd.DataFrame(entries_frame(entries, with_entity=True)), hide_index=True)
 else:
     st.info(tr("audit.none"))
-nav = st.columns([1, 1, 6])
-if nav[0].button(tr("customers.previous"), disabled=ss["audit.page"] == 0, key="audit.prev"):
-    ss["audit.page"] -= 1
-    st.rerun()
-if nav[1].button(tr("customers.next"), disabled=ss["audit.page"] + 1 >= pages, key="audit.next"):
-    ss["audit.page"] += 1
-    st.rerun()
+pager("audit.page", total, audit.PAGE_SIZE)

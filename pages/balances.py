@@ -10,6 +10,7 @@ import streamlit as st
 from i18n import format_money, t
 from services import accounts, shop
 from ui.auth import require_page
+from ui.pager import pager
 from ui.session import language, tr
 
 actor = require_page("accounts.balances")
@@ -107,14 +108,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-nav = st.columns([1, 1, 4])
-if nav[0].button(tr("customers.previous"), disabled=page == 0, key="balances.prev"):
-    ss["balances.page"] = page - 1
-    st.rerun()
-if nav[1].button(tr("customers.next"), disabled=page + 1 >= pages, key="balances.next"):
-    ss["balances.page"] = page + 1
-    st.rerun()
-nav[2].caption(tr("audit.count", total=report.count, page=page + 1, pages=pages))
+pager("balances.page", report.count, accounts.BALANCE_PAGE)
 labels = {
     r["customer_id"]: f"{r['account_number']} — {r['last_name']} · {money(r['balance'])}"
     for r in shown

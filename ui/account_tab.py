@@ -15,6 +15,7 @@ from logic.auth import Actor, can
 from logic.errors import NotFound, ValidationFailed
 from services import accounts
 from services.accounts import EntryRequest
+from ui.pager import pager
 from ui.session import language, show_refusal, tr
 
 KINDS = ("payment", "charge", "credit_note", "refund", "adjustment")
@@ -237,22 +238,8 @@ def _activity(actor: Actor, customer_id: int, currency: str) -> None:
         hide_index=True,
         width="stretch",
     )
-    pages = max(1, -(-total // accounts.PAGE_SIZE))
-    nav = st.columns([1, 1, 2, 2])
-    nav[0].button(
-        tr("customers.previous"),
-        disabled=page == 0,
-        key=f"acct.prev.{customer_id}",
-        on_click=lambda: st.session_state.__setitem__(page_key, page - 1),
-    )
-    nav[1].button(
-        tr("customers.next"),
-        disabled=page + 1 >= pages,
-        key=f"acct.next.{customer_id}",
-        on_click=lambda: st.session_state.__setitem__(page_key, page + 1),
-    )
-    nav[2].caption(tr("audit.count", total=total, page=page + 1, pages=pages))
-    nav[3].download_button(
+    pager(page_key, total, accounts.PAGE_SIZE)
+    st.download_button(
         tr("account.export_csv"),
         # Built only when clicked.
         lambda: accounts.activity_csv(actor, customer_id, since=since, until=until, kinds=kinds),

@@ -13,6 +13,7 @@ from logic.auth import Actor
 from logic.errors import ValidationFailed
 from logic.pricing import TENDERS
 from services import sales
+from ui.pager import pager
 from ui.printing import show_history, show_outcome
 from ui.session import language, show_refusal, tr
 
@@ -158,21 +159,7 @@ def history_tab(actor: Actor, customer_id: int, currency: str) -> None:
         ),
         hide_index=True,
     )
-    pages = max(1, -(-total // sales.PAGE_SIZE))
-    nav = st.columns([1, 1, 4])
-    nav[0].button(
-        tr("customers.previous"),
-        disabled=page == 0,
-        key=f"{page_key}.prev",
-        on_click=lambda: st.session_state.__setitem__(page_key, page - 1),
-    )
-    nav[1].button(
-        tr("customers.next"),
-        disabled=page + 1 >= pages,
-        key=f"{page_key}.next",
-        on_click=lambda: st.session_state.__setitem__(page_key, page + 1),
-    )
-    nav[2].caption(tr("audit.count", total=total, page=page + 1, pages=pages))
+    pager(page_key, total, sales.PAGE_SIZE)
     labels = {
         r["id"]: f"{r['receipt_number']} · {format_datetime(r['sold_at'], lang)} · "
         f"{money(r['total'])}"
