@@ -10,7 +10,7 @@ from ui.session import language_picker
 from ui.sign_in import first_admin_form, sign_in_form
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner="Comptoir: preparing the database… / préparation de la base…")
 def _database_ready(path: str) -> dict[str, object]:
     # Keyed by path so tests pointing COMPTOIR_DB elsewhere get their own start-up.
     return prepare_database()

@@ -258,3 +258,26 @@ def test_sell_to_a_level_b_tax_exempt_customer_and_download_the_invoice(server, 
     download_info.value.save_as(target)
     text = PdfReader(io.BytesIO(target.read_bytes())).pages[0].extract_text()
     assert "GB123456789" in text and "Tax exempt" in text and "Trade Workshop Ltd" in text
+
+
+def test_manager_imports_products_from_csv(server, page, tmp_path):
+    csv_file = tmp_path / "products.csv"
+    csv_file.write_text(
+        "sku;name;price;tax_rate;price_B\nPUMP-1;Pompe à pied;29,90;20;25\n"
+        "BELL-1;Sonnette;7,50;20;\n",
+        encoding="utf-8",
+    )
+    sign_in(page, f"{server}/", "manager")
+    page.locator("[data-testid=stSidebarNav]").get_by_text("Products", exact=True).click()
+    settle(page)
+    page.get_by_text("Import products from CSV").click()
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(csv_file))
+    settle(page)
+    page.get_by_role("button", name="Import", exact=True).click()
+    settle(page)
+    expect(page.get_by_text("2 products imported.")).to_be_visible()
+    search_box = textbox(page, "Search by SKU or name")
+    search_box.fill("pompe")
+    search_box.press("Enter")
+    settle(page)
+    expect(page.get_by_text("1 products")).to_be_visible()
