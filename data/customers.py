@@ -144,15 +144,15 @@ def search_page(
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of matching customers and the total number of matches.
 
-    Two steps in one statement: find the page's ids touching only the id and
-    sort columns, then read the grid columns of those ids alone. A JOIN (not
-    IN) lets DuckDB push the matched ids into the customers scan.
+    Two steps: the page's ids from the id and sort columns only (a JOIN, not
+    IN, lets DuckDB push the matched ids into the customers scan), then the
+    grid columns of those ids alone, read by an IN list that DuckDB checks
+    against each row group's min/max.
     """
     if sort not in SORTABLE:
         raise ValueError(f"cannot sort by {sort!r}")
     order = f"{'DESC' if descending else 'ASC'} NULLS LAST"
     live = "" if include_archived else "NOT c.archived"
-    columns = ", ".join(f"c.{name}" for name in GRID_COLUMNS)
     if words:
         subquery, params = _match_subquery(words)
         source = f"customers c JOIN ({subquery}) m ON c.id = m.customer_id"
@@ -163,21 +163,23 @@ def search_page(
         total_column = ""
     where = f"WHERE {live}" if live else ""
     cur.execute(
-        f"WITH page AS (SELECT c.id, c.{sort} AS sort_key{total_column} FROM {source} {where}"
-        f" ORDER BY c.{sort} {order}, c.id LIMIT ? OFFSET ?)"
-        f" SELECT {columns}{', page.total' if words else ''}"
-        f" FROM customers c JOIN page ON c.id = page.id ORDER BY page.sort_key {order}, c.id",
+        f"SELECT c.id{total_column} FROM {source} {where}"
+        f" ORDER BY c.{sort} {order}, c.id LIMIT ? OFFSET ?",
         params + [limit, offset],
     )
-    rows = as_dicts(cur)
-    if words and rows:
-        total = int(rows[0]["total"])
-        for row in rows:
-            del row["total"]
+    found = cur.fetchall()
+    ids = [row[0] for row in found]
+    if words and found:
+        total = int(found[0][1])
     else:
-        count_sql = f"SELECT count(*) FROM {source} {where}"
-        total = int(cur.execute(count_sql, params).fetchall()[0][0])
-    return rows, total
+        total = int(cur.execute(f"SELECT count(*) FROM {source} {where}", params).fetchall()[0][0])
+    if not ids:
+        return [], total
+    columns = ", ".join(GRID_COLUMNS)
+    marks = ", ".join("?" for _ in ids)
+    cur.execute(f"SELECT {columns} FROM customers WHERE id IN ({marks})", ids)
+    by_id = {row["id"]: row for row in as_dicts(cur)}
+    return [by_id[i] for i in ids if i in by_id], total
 
 
 def insert_consent(
