@@ -10,6 +10,7 @@ import duckdb
 
 from data.rows import as_dicts, versioned_update
 from logic.customers import FIELDS
+from logic.search import prefix_range
 
 Cursor = duckdb.DuckDBPyConnection
 
@@ -124,7 +125,7 @@ def mark_search_index_sorted(cur: Cursor) -> None:
 def _match_subquery(words: Sequence[str]) -> tuple[str, list[str]]:
     parts, params = [], []
     for word in words:
-        low, high = word, word[:-1] + chr(ord(word[-1]) + 1)
+        low, high = prefix_range(word)
         parts.append("SELECT customer_id FROM customer_search WHERE token >= ? AND token < ?")
         params += [low, high]
     if len(parts) == 1:

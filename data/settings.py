@@ -56,23 +56,7 @@ def replace_price_levels(cur: Cursor, levels: Sequence[tuple[str, str]]) -> None
         )
 
 
-def replace_titles(cur: Cursor, titles_: Sequence[tuple[str, str, str]]) -> None:
-    """Replace the title list (code, English, French) keeping the given order."""
-    cur.execute("DELETE FROM titles")
-    for position, (code, en, fr) in enumerate(titles_, start=1):
-        cur.execute(
-            "INSERT INTO titles (code, label_en, label_fr, position) VALUES (?, ?, ?, ?)",
-            [code, en, fr, position],
-        )
-
-
 def customers_using_price_level(cur: Cursor, code: str) -> int:
     """How many customers are on a price level."""
     row = cur.execute("SELECT count(*) FROM customers WHERE price_level = ?", [code]).fetchone()
-    return int(row[0])
-
-
-def customers_using_title(cur: Cursor, code: str) -> int:
-    """How many customers carry a title."""
-    row = cur.execute("SELECT count(*) FROM customers WHERE title = ?", [code]).fetchone()
     return int(row[0])

@@ -12,6 +12,7 @@ from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_currency
 
 from logic.addresses import country_codes
+from logic.search import fold
 
 
 @lru_cache(maxsize=32)
@@ -54,12 +55,4 @@ def country_name(code: str | None, language: str) -> str:
 def country_options(language: str) -> tuple[tuple[str, str], ...]:
     """(code, name) for every ISO 3166 country, sorted by name in the language."""
     pairs = [(code, country_name(code, language)) for code in country_codes()]
-    return tuple(sorted(pairs, key=lambda pair: _sort_key(pair[1])))
-
-
-def _sort_key(text: str) -> str:
-    import unicodedata
-
-    return "".join(
-        ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch)
-    )
+    return tuple(sorted(pairs, key=lambda pair: fold(pair[1])))

@@ -217,7 +217,7 @@ def validate_customer(raw: Mapping[str, object], rules: CardRules) -> CustomerFi
     take("price_level", lambda: _choice(raw.get("price_level"), rules.price_levels))
     take("discount_percent", lambda: parse_discount(raw.get("discount_percent")))
     take("marketing_opt_in", lambda: _flag(raw.get("marketing_opt_in")))
-    take("contact_preference", lambda: _preference(raw.get("contact_preference"), clean, raw))
+    take("contact_preference", lambda: _preference(raw.get("contact_preference"), raw))
 
     if errors:
         raise ValidationFailed(errors)
@@ -228,7 +228,7 @@ def _opt_str(value: object) -> str | None:
     return None if _blank(value) else str(value)
 
 
-def _preference(value: object, clean: Mapping[str, Any], raw: Mapping[str, object]) -> str | None:
+def _preference(value: object, raw: Mapping[str, object]) -> str | None:
     choice = _choice(value, CONTACT_PREFERENCES)
     if choice == "email" and _blank(raw.get("email")):
         raise FieldProblem("preference_needs_email")
@@ -240,8 +240,3 @@ def _preference(value: object, clean: Mapping[str, Any], raw: Mapping[str, objec
 def discount_needs_warning(old: Decimal | None, new: Decimal) -> bool:
     """Setting a discount warns that it applies even to discounted items."""
     return new > 0 and new != (old or Decimal("0"))
-
-
-def changed_fields(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str, Any]:
-    """Fields whose value differs, as name -> new value."""
-    return {k: v for k, v in after.items() if k in before and before[k] != v}

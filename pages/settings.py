@@ -8,6 +8,7 @@ import streamlit as st
 
 from i18n import country_options, format_date, format_money, t
 from logic.errors import ValidationFailed
+from logic.printers import CODE_PAGES, KINDS, WIDTHS
 from services import accounts, customers, printing, shop
 from ui.auth import require_page
 from ui.printing import show_outcome
@@ -187,7 +188,7 @@ if st.button(tr("settings.save_account_types"), key="settings.save_types"):
 
 st.divider()
 st.subheader(tr("settings.printers"))
-kinds = ("pdf", "network", "usb", "serial", "file")
+kinds = KINDS
 FIELDS_BY_KIND = {
     "network": ("host", "port"),
     "usb": ("usb_vendor", "usb_product"),
@@ -214,14 +215,14 @@ for column, role in zip(st.columns(2), ("receipts", "labels"), strict=True):
             )
         raw["columns"] = st.selectbox(
             tr("field.printer_columns"),
-            (40, 42, 48),
-            index=(40, 42, 48).index(current.columns),
+            WIDTHS,
+            index=WIDTHS.index(current.columns),
             key=k(f"{role}.columns"),
         )
         raw["code_page"] = st.selectbox(
             tr("field.printer_code_page"),
-            ("CP858", "CP1252"),
-            index=("CP858", "CP1252").index(current.code_page),
+            CODE_PAGES,
+            index=CODE_PAGES.index(current.code_page),
             key=k(f"{role}.code_page"),
         )
         buttons = st.columns(2)

@@ -35,7 +35,7 @@ frame = pd.DataFrame(
         for a in accounts
     ]
 )
-edited = st.data_editor(
+st.data_editor(
     frame,
     key=f"staff.grid.{nonce}",
     hide_index=True,

@@ -8,8 +8,6 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 
-WIDTHS = (40, 42, 48)
-CODE_PAGES = ("CP858", "CP1252")
 # Characters babel and people type that no receipt code page has.
 _REPLACEMENTS = {
     "\u00a0": " ",

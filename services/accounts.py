@@ -33,6 +33,7 @@ from logic.accounts import (
     parse_amount,
     parse_limit,
     require_reason,
+    reversal_amount,
 )
 from logic.audit import FieldChange, diff
 from logic.auth import Actor, require
@@ -429,7 +430,7 @@ def reverse_entry(
             raise ValidationFailed([FieldError("entry", "already_reversed")])
         values = {
             "kind": "reversal",
-            "amount": -Decimal(original["amount"]),
+            "amount": reversal_amount(Decimal(original["amount"])),
             "occurred_on": moment.date(),
             "reference": original["reference"],
             "reason": why,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -109,14 +108,6 @@ def _clean(
         raise ValidationFailed(errors)
     clean["sku_key"] = clean["sku"].upper()
     return clean
-
-
-@dataclass
-class ProductSaveResult:
-    """What happened to each edited or added grid row."""
-
-    saved: int = 0
-    rejected: dict[str, ValidationFailed] = field(default_factory=dict)
 
 
 def save_product(
