@@ -18,8 +18,11 @@ def language() -> str:
     chosen = st.session_state.get(LANGUAGE_KEY)
     if chosen in LANGUAGES:
         return chosen
+    # Resolved once per session: every translated word asks, the settings need not.
     locale = shop.get_settings().get("locale", "en")
-    return "fr" if locale.startswith("fr") else "en"
+    chosen = "fr" if locale.startswith("fr") else "en"
+    st.session_state[LANGUAGE_KEY] = chosen
+    return chosen
 
 
 def tr(key: str, **params: object) -> str:
