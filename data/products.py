@@ -70,6 +70,14 @@ def id_for_sku(cur: Cursor, key: str, exclude_id: int | None = None) -> int | No
     return int(found[0][0]) if found else None
 
 
+def versions_by_sku(cur: Cursor, keys: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """SKU key -> (id, version) of the products that exist among keys."""
+    if not keys:
+        return {}
+    cur.execute("SELECT sku_key, id, version FROM products WHERE sku_key IN ?", [list(keys)])
+    return {key: (product_id, version) for key, product_id, version in cur.fetchall()}
+
+
 def insert(cur: Cursor, fields: Mapping[str, Any], now: datetime) -> int:
     """A new product; returns its id."""
     cur.execute(

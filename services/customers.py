@@ -17,6 +17,7 @@ from logic.auth import Actor, require
 from logic.consent import consent_after
 from logic.customers import (
     FIELDS,
+    CardRules,
     CustomerFields,
     discount_needs_warning,
     parse_discount,
@@ -190,6 +191,7 @@ def _apply_update(
     changes: Mapping[str, object],
     screen: str,
     moment: datetime,
+    rules: CardRules | None = None,
 ) -> tuple[int, CustomerFields]:
     current = repo.get(cur, customer_id)
     if current is None:
@@ -198,7 +200,7 @@ def _apply_update(
         raise StaleRecord(customer_id, current["version"])
     merged = {name: current[name] for name in repo.CARD_COLUMNS}
     merged.update(changes)
-    clean = validate_customer(merged, card_rules(cur, moment.date()))
+    clean = validate_customer(merged, rules or card_rules(cur, moment.date()))
     new_values = clean.as_dict()
     changed = {k: v for k, v in new_values.items() if current[k] != v}
     if not changed:
@@ -318,9 +320,12 @@ def save_grid_edits(
         def work(cur, batch=pending, failed=failed) -> list[int]:
             failed.clear()  # a retried attempt starts over
             done = []
+            rules = card_rules(cur, moment.date())  # once for the batch, not per row
             for customer_id, (version, changes) in batch.items():
                 try:
-                    _apply_update(cur, actor, customer_id, version, changes, SCREEN_GRID, moment)
+                    _apply_update(
+                        cur, actor, customer_id, version, changes, SCREEN_GRID, moment, rules
+                    )
                     done.append(customer_id)
                 except (ValidationFailed, StaleRecord, NotFound) as refusal:
                     failed[customer_id] = refusal

@@ -190,15 +190,15 @@ def import_csv(actor: Actor, data: bytes, now: datetime | None = None) -> int:
         raise ValidationFailed(errors)
 
     def work(cur) -> int:
+        # Existing products looked up once for the whole file, not per row.
+        existing = repo.versions_by_sku(cur, [row["sku_key"] for row in rows])
         for row in rows:
             fields = {k: row[k] for k in ("sku", "sku_key", "name", "price", "tax_rate", "active")}
-            existing = repo.id_for_sku(cur, row["sku_key"])
-            if existing is None:
+            if row["sku_key"] not in existing:
                 product_id = repo.insert(cur, fields, moment)
             else:
-                product_id = existing
-                current = repo.by_ids(cur, [existing])[existing]
-                repo.update(cur, existing, current["version"], fields, moment)
+                product_id, version = existing[row["sku_key"]]
+                repo.update(cur, product_id, version, fields, moment)
             repo.set_level_prices(cur, product_id, row["levels"])
         audit.record(
             cur,
