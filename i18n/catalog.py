@@ -181,6 +181,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unsaved edits: save or discard before changing page or search.",
         "Modifications non enregistrées : enregistrez ou annulez avant de changer de page.",
     ),
+    "grid.changed_meanwhile": (
+        "{name} was changed by someone else meanwhile; reload the page to see it, then "
+        "make your change again.",
+        "{name} a été modifié entre-temps par quelqu'un d'autre ; rechargez la page pour le "
+        "voir, puis refaites votre modification.",
+    ),
     "customers.open_card": ("Open customer card", "Ouvrir la fiche client"),
     "customers.open": ("Open", "Ouvrir"),
     "customers.new": ("New customer", "Nouveau client"),

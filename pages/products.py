@@ -8,7 +8,7 @@ from logic.auth import can
 from logic.errors import StaleRecord, ValidationFailed
 from services import products, shop
 from ui.auth import require_page
-from ui.session import language, show_refusal, tr
+from ui.session import language, show_refusal, show_row_refusals, tr
 
 actor = require_page("products.view")
 ss = st.session_state
@@ -82,14 +82,14 @@ st.caption(
 )
 if editable and st.button(tr("customers.save"), type="primary", key="products.save"):
     state = ss.get(editor_key) or {}
-    work = [(rows[int(p)], change) for p, change in (state.get("edited_rows") or {}).items()]
+    # Edited rows keep their other cells; added rows are what was typed.
+    work = [
+        (rows[int(p)], {**frame.iloc[int(p)].to_dict(), **change})
+        for p, change in (state.get("edited_rows") or {}).items()
+    ]
     work += [(None, row) for row in state.get("added_rows") or []]
     saved, problems = 0, []
-    for current, change in work:
-        raw = {
-            **({k: v for k, v in frame.iloc[rows.index(current)].items()} if current else {}),
-            **change,
-        }
+    for current, raw in work:
         try:
             products.save_product(
                 actor,
@@ -103,12 +103,7 @@ if editable and st.button(tr("customers.save"), type="primary", key="products.sa
         except StaleRecord:
             problems.append((raw.get("sku") or "?", None))
     if problems:
-        for sku, exc in problems:
-            st.error(f"{tr('field.sku')} {sku}:")
-            if exc is None:
-                st.warning(tr("card.stale", when=""))
-            else:
-                show_refusal(exc)
+        show_row_refusals([(f"{tr('field.sku')} {sku}", exc) for sku, exc in problems])
     else:
         ss["products.nonce"] = nonce + 1
         ss["products.flash"] = tr("products.saved", count=saved)

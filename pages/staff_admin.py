@@ -8,7 +8,7 @@ from logic.auth import ROLES
 from logic.errors import StaleRecord, ValidationFailed
 from services import auth
 from ui.auth import require_page
-from ui.session import language, show_refusal, tr
+from ui.session import language, show_refusal, show_row_refusals, tr
 
 actor = require_page("staff.manage")
 ss = st.session_state
@@ -63,12 +63,7 @@ if st.button(tr("staff.save"), key="staff.save", type="primary"):
         except StaleRecord:
             problems.append((account["username"], None))
     if problems:
-        for username, exc in problems:
-            st.error(f"{username}:")
-            if exc is None:
-                st.warning(tr("card.stale", when=""))
-            else:
-                show_refusal(exc)
+        show_row_refusals(problems)
     else:
         ss["staff.nonce"] = nonce + 1
         ss["staff.flash"] = tr("staff.saved")

@@ -49,6 +49,16 @@ def language_picker() -> None:
     )
 
 
+def show_row_refusals(problems: list[tuple[str, ValidationFailed | None]]) -> None:
+    """Rows of a grid that were not saved: the rule they broke, or None if changed meanwhile."""
+    for name, exc in problems:
+        if exc is None:
+            st.warning(tr("grid.changed_meanwhile", name=name))
+        else:
+            st.error(f"{name}:")
+            show_refusal(exc)
+
+
 def show_refusal(exc: ValidationFailed) -> None:
     """One error line per refused field, in the session's language."""
     st.error("\n".join(f"- {describe(e, language())}" for e in exc.errors))

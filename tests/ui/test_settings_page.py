@@ -63,3 +63,29 @@ def test_printer_settings_and_test_page(app):
     assert "No printer is set for this: the PDF is ready." in texts(app, "info")
     assert app.get("download_button")
     assert "TEST-0001" in app.code[0].value
+
+
+def test_grid_rows_not_saved_are_named_with_their_reason():
+    from streamlit.testing.v1 import AppTest
+
+    def screen():
+        import streamlit as st
+
+        from logic.errors import FieldError, ValidationFailed
+        from ui.session import show_row_refusals
+
+        st.session_state["ui_language"] = "en"
+        show_row_refusals(
+            [
+                ("SKU PUMP-1", ValidationFailed([FieldError("price", "price_invalid")])),
+                ("SKU BELL-1", None),
+            ]
+        )
+
+    app = AppTest.from_function(screen).run()
+    assert texts(app, "error")[0] == "SKU PUMP-1:"
+    assert "Price must be a positive price" in texts(app, "error")[1]
+    assert texts(app, "warning") == [
+        "SKU BELL-1 was changed by someone else meanwhile; reload the page to see it, then "
+        "make your change again."
+    ]
