@@ -16,6 +16,7 @@ from logic.errors import ValidationFailed
 from services import accounts, customers, products, sales
 from services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
+from tests.sales_samples import make_sales_shop
 
 D = Decimal
 
@@ -26,39 +27,9 @@ def key() -> str:
 
 @pytest.fixture
 def shop(db_path):
-    tube = products.save_product(
-        MANAGER,
-        None,
-        None,
-        {
-            "sku": "TUBE-700",
-            "name": "Chambre à air",
-            "price": "6.50",
-            "tax_rate": "20",
-            "price_B": "5.00",
-        },
+    return make_sales_shop(
+        discount_percent="5", address1="1 rue de la Gare", postcode="74000", city="Annecy"
     )
-    light = products.save_product(
-        MANAGER,
-        None,
-        None,
-        {"sku": "LIGHT-1", "name": "Éclairage", "price": "24.00", "tax_rate": "20"},
-    )
-    pro = customers.create_customer(
-        {
-            "last_name": "Atelier",
-            "first_name": "Pro",
-            "price_level": "B",
-            "tax_exempt": True,
-            "tax_number": "FR99123456789",
-            "discount_percent": "5",
-            "address1": "1 rue de la Gare",
-            "postcode": "74000",
-            "city": "Annecy",
-        },
-        STAFF,
-    )
-    return {"tube": tube, "light": light, "pro": pro}
 
 
 def count(table: str) -> int:

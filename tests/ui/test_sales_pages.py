@@ -4,43 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from services import customers, products, sales
+from services import sales
 from services.sales import LineRequest
-from tests.conftest import MANAGER, STAFF
+from tests.conftest import STAFF
+from tests.sales_samples import make_sales_shop
 from tests.ui.conftest import open_app, texts
 
 
 @pytest.fixture
 def till_shop(shop_db):
-    tube = products.save_product(
-        MANAGER,
-        None,
-        None,
-        {
-            "sku": "TUBE-700",
-            "name": "Chambre à air",
-            "price": "6.50",
-            "tax_rate": "20",
-            "price_B": "5.00",
-        },
-    )
-    light = products.save_product(
-        MANAGER,
-        None,
-        None,
-        {"sku": "LIGHT-1", "name": "Éclairage", "price": "24.00", "tax_rate": "20"},
-    )
-    pro = customers.create_customer(
-        {
-            "last_name": "Atelier",
-            "first_name": "Pro",
-            "price_level": "B",
-            "tax_exempt": True,
-            "tax_number": "FR99123456789",
-        },
-        STAFF,
-    )
-    return {"tube": tube, "light": light, "pro": pro}
+    return make_sales_shop()
 
 
 def add_item(app, term: str, product_id: int, quantity: str) -> None:
