@@ -11,10 +11,7 @@ frames already in memory, in the same run.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -24,7 +21,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import median, p95, result_line, timings_ms  # noqa: E402
+from bench.common import bench_database, median, p95, result_line, timings_ms  # noqa: E402
 from data import db, demo  # noqa: E402
 from logic.auth import SYSTEM  # noqa: E402
 from services import accounts  # noqa: E402
@@ -188,15 +185,12 @@ def main() -> int:
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args()
-    path = args.db or Path(tempfile.mkdtemp(prefix="comptoir-bench-")) / "accounts.duckdb"
-    os.environ[db.ENV_VAR] = str(path)
-    if not path.exists():
-        started = time.perf_counter()
-        build(path, args.customers, args.entries)
-        print(
-            f"built {args.customers:,} accounts and {args.entries:,} entries in "
-            f"{time.perf_counter() - started:.1f} s"
-        )
+    path = bench_database(
+        args.db,
+        "accounts",
+        lambda p: build(p, args.customers, args.entries),
+        f"{args.customers:,} accounts and {args.entries:,} entries",
+    )
     with db.cursor() as cur:
         counts = cur.execute(
             "SELECT (SELECT count(*) FROM customer_accounts),"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 
 def timings_ms(work: Callable[[], object], repeat: int, warmup: int = 2) -> list[float]:
@@ -31,3 +34,19 @@ def p95(values: list[float]) -> float:
 def result_line(**figures: object) -> str:
     """The one comparable line every bench ends with."""
     return "RESULT " + " ".join(f"{k}={v}" for k, v in figures.items())
+
+
+def bench_database(given: Path | None, name: str, build: Callable[[Path], None], what: str) -> Path:
+    """The benchmark's database file (a temp one unless given), built when it does not exist.
+
+    It also becomes the app's database for this process (services read it).
+    """
+    from data import db
+
+    path = given or Path(tempfile.mkdtemp(prefix="comptoir-bench-")) / f"{name}.duckdb"
+    os.environ[db.ENV_VAR] = str(path)
+    if not path.exists():
+        started = time.perf_counter()
+        build(path)
+        print(f"built {what} in {time.perf_counter() - started:.1f} s")
+    return path

@@ -10,10 +10,7 @@ customer's sales with their totals.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -23,7 +20,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import median, p95, result_line, timings_ms  # noqa: E402
+from bench.common import bench_database, median, p95, result_line, timings_ms  # noqa: E402
 from data import db, demo  # noqa: E402
 from logic.auth import SYSTEM  # noqa: E402
 from services import sales  # noqa: E402
@@ -121,15 +118,12 @@ def main() -> int:
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=60)
     args = parser.parse_args()
-    path = args.db or Path(tempfile.mkdtemp(prefix="comptoir-bench-")) / "sales.duckdb"
-    os.environ[db.ENV_VAR] = str(path)
-    if not path.exists():
-        started = time.perf_counter()
-        build(path, args.customers, args.sales)
-        print(
-            f"built {args.customers:,} customers and {args.sales:,} sales in "
-            f"{time.perf_counter() - started:.1f} s"
-        )
+    path = bench_database(
+        args.db,
+        "sales",
+        lambda p: build(p, args.customers, args.sales),
+        f"{args.customers:,} customers and {args.sales:,} sales",
+    )
     with db.cursor() as cur:
         counts = cur.execute(
             "SELECT (SELECT count(*) FROM sales), (SELECT count(*) FROM sale_lines)"

@@ -15,7 +15,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import median, p95, result_line, timings_ms  # noqa: E402
+from bench.common import bench_database, median, p95, result_line, timings_ms  # noqa: E402
 from data import db, demo  # noqa: E402
 from services import customers  # noqa: E402
 
@@ -140,13 +139,12 @@ def main() -> int:
     parser.add_argument("--no-rss", action="store_true")
     args = parser.parse_args()
 
-    path = args.db or Path(tempfile.mkdtemp(prefix="comptoir-bench-")) / "search.duckdb"
-    os.environ[db.ENV_VAR] = str(path)
-    fresh = not path.exists()
-    if fresh:
-        started = time.perf_counter()
-        demo.generate(args.customers, path=path)
-        print(f"built {args.customers:,} customers in {time.perf_counter() - started:.1f} s")
+    path = bench_database(
+        args.db,
+        "search",
+        lambda p: demo.generate(args.customers, path=p),
+        f"{args.customers:,} customers",
+    )
     with db.cursor() as cur:
         total = cur.execute("SELECT count(*) FROM customers").fetchall()[0][0]
         tokens = cur.execute("SELECT count(*) FROM customer_search").fetchall()[0][0]
