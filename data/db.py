@@ -4,32 +4,42 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import threading
 import time
 import tomllib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import TypeVar
 
 import duckdb
 
+from logic.errors import Busy, DatabaseUnavailable
+
 T = TypeVar("T")
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "comptoir.duckdb"
+# In a folder of its own so that folder can be private (0700) without touching code.
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "var" / "comptoir.duckdb"
 ENV_VAR = "COMPTOIR_DB"
 # Bounded so the app's server stays small even with a million customers.
 MEMORY_LIMIT = os.environ.get("COMPTOIR_DB_MEMORY", "256MB")
-MAX_RETRIES = 30
-# Back-off between retries of a write conflict, seconds (grows with the attempt).
-RETRY_PAUSE = 0.002
+MAX_RETRIES = 40
+# Back-off between retries of a write conflict, seconds: doubles per attempt up to
+# RETRY_CAP, with jitter, so a burst of tills spreads out instead of colliding again.
+RETRY_PAUSE = 0.001
+RETRY_CAP = 0.05
+# In-process locks only spare retries; the database's row conflicts and CHECKs are
+# the guarantee. Tests switch them off to prove it (as with several processes).
+IN_PROCESS_LOCKS = os.environ.get("COMPTOIR_PROCESS_LOCKS", "1") != "0"
+# DuckDB writes "DUCK" at this offset of every database file.
+_MAGIC_OFFSET, _MAGIC = 8, b"DUCK"
 
 _lock = threading.Lock()
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 
 
-class DatabaseBusy(Exception):
-    """Another process holds the database file (DuckDB allows one writer)."""
+DatabaseBusy = DatabaseUnavailable  # older name, kept for the CLI tools
 
 
 SECRETS = Path(__file__).resolve().parents[1] / ".streamlit" / "secrets.toml"
@@ -47,17 +57,73 @@ def database_path() -> Path:
     return DEFAULT_PATH
 
 
+_named_locks: dict[str, threading.Lock] = {}
+
+
+def process_lock(name: str) -> AbstractContextManager:
+    """An in-process lock that spares conflict retries on a hot row (or none if switched off)."""
+    if not IN_PROCESS_LOCKS:
+        return nullcontext()
+    with _lock:
+        return _named_locks.setdefault(name, threading.Lock())
+
+
+def _prepare_folder(file: Path) -> None:
+    """Create the database's folder private to its owner; refuse clearly if we cannot."""
+    folder = file.parent
+    try:
+        if not folder.exists():
+            folder.mkdir(parents=True, mode=0o700)
+            folder.chmod(0o700)  # mkdir's mode is masked by the umask
+    except OSError as exc:
+        raise DatabaseUnavailable("cannot_write", str(file), detail=exc.strerror or "") from exc
+    if not os.access(folder, os.W_OK | os.X_OK) or (
+        file.exists() and not os.access(file, os.R_OK | os.W_OK)
+    ):
+        raise DatabaseUnavailable("cannot_write", str(file), detail="permission denied")
+
+
+def _check_is_database(file: Path) -> None:
+    if not file.exists() or file.stat().st_size == 0:
+        return
+    with file.open("rb") as handle:
+        head = handle.read(_MAGIC_OFFSET + len(_MAGIC))
+    if head[_MAGIC_OFFSET:] != _MAGIC:
+        raise DatabaseUnavailable("not_database", str(file))
+
+
+def _holder(message: str) -> str:
+    # DuckDB names the process holding its lock only in the message text.
+    found = re.search(r"held in (\S+) \(PID (\d+)\)", message)
+    return f"{Path(found.group(1)).name} (PID {found.group(2)})" if found else ""
+
+
+def open_file(file: Path) -> duckdb.DuckDBPyConnection:
+    """Open the file, telling apart in use, cannot write, not a database and damaged."""
+    _prepare_folder(file)
+    _check_is_database(file)
+    is_new = not file.exists()
+    try:
+        con = duckdb.connect(str(file), config={"memory_limit": MEMORY_LIMIT})
+    except duckdb.IOException as exc:
+        holder = _holder(str(exc))
+        if holder or "lock" in str(exc).lower():
+            raise DatabaseUnavailable("in_use", str(file), holder=holder) from exc
+        raise DatabaseUnavailable("cannot_write", str(file), detail=type(exc).__name__) from exc
+    except duckdb.Error as exc:
+        raise DatabaseUnavailable("damaged", str(file), detail=type(exc).__name__) from exc
+    if is_new:
+        file.chmod(0o600)
+    return con
+
+
 def connect(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     """Return this process's connection to the file, opening it once."""
     key = str(Path(path or database_path()).resolve())
     with _lock:
         con = _connections.get(key)
         if con is None:
-            Path(key).parent.mkdir(parents=True, exist_ok=True)
-            try:
-                con = duckdb.connect(key, config={"memory_limit": MEMORY_LIMIT})
-            except duckdb.IOException as exc:
-                raise DatabaseBusy(f"{key} is in use by another process: {exc}") from exc
+            con = open_file(Path(key))
             _connections[key] = con
         return con
 
@@ -104,20 +170,25 @@ def run_in_transaction(
     path: Path | str | None = None,
     retries: int = MAX_RETRIES,
 ) -> T:
-    """Run work(cur) in a transaction, retrying optimistic write conflicts."""
+    """Run work(cur) in a transaction, retrying optimistic write conflicts.
+
+    When the conflicts outlast the retries, Busy: nothing was stored and the
+    user is asked to try again, never shown a traceback.
+    """
     for attempt in range(retries):
         try:
             with transaction(path) as cur:
                 return work(cur)
-        except duckdb.TransactionException:
+        except duckdb.TransactionException as exc:
             if attempt == retries - 1:
-                raise
-            time.sleep(RETRY_PAUSE * (attempt + 1) * random.random())
+                raise Busy() from exc
         except duckdb.ConstraintException as exc:
             # A concurrent commit of the same key shows as a constraint error
             # when the other transaction won; callers check before inserting,
             # so a retry re-reads and reports properly.
-            if attempt == retries - 1 or "Duplicate key" not in str(exc):
+            if "Duplicate key" not in str(exc):
                 raise
-            time.sleep(RETRY_PAUSE * (attempt + 1) * random.random())
+            if attempt == retries - 1:
+                raise Busy() from exc
+        time.sleep(min(RETRY_CAP, RETRY_PAUSE * 2**attempt) * random.uniform(0.5, 1.5))
     raise AssertionError("unreachable")

@@ -64,12 +64,22 @@ def insert_sale(
         "tax_rate",
         "tax",
         "gross",
+        "returns_line_no",
     )
     cur.executemany(
         f"INSERT INTO sale_lines (sale_id, {', '.join(columns)})"
         f" VALUES (?, {', '.join('?' for _ in columns)})",
-        [[sale_id, *(line[c] for c in columns)] for line in lines],
+        [[sale_id, *(line.get(c) for c in columns)] for line in lines],
     )
+    if sale.get("refund_of") is None:
+        sold = [
+            [sale_id, line["line_no"], line["quantity"]] for line in lines if line["quantity"] > 0
+        ]
+        if sold:
+            cur.executemany(
+                "INSERT INTO sale_line_returns (sale_id, line_no, sold_quantity) VALUES (?, ?, ?)",
+                sold,
+            )
     if tenders:
         cur.executemany(
             "INSERT INTO sale_tenders (sale_id, method, amount) VALUES (?, ?, ?)",
@@ -99,14 +109,36 @@ def sale(cur: Cursor, sale_id: int) -> dict[str, Any] | None:
     return row
 
 
-def refunded_quantities(cur: Cursor, sale_id: int) -> dict[int, Any]:
-    """Per original line number, the quantity already returned (positive)."""
+def refunded_so_far(cur: Cursor, sale_id: int) -> dict[int, dict[str, Any]]:
+    """Per original line number: quantity returned and amounts refunded so far (positive)."""
     cur.execute(
-        "SELECT l.line_no, -sum(l.quantity) FROM sales s JOIN sale_lines l ON l.sale_id = s.id"
-        " WHERE s.refund_of = ? GROUP BY l.line_no",
+        "SELECT r.line_no, r.sold_quantity, r.returned_quantity,"
+        " -coalesce(sum(x.discount), 0) AS discount,"
+        " -coalesce(sum(x.customer_discount), 0) AS customer_discount,"
+        " -coalesce(sum(x.gross), 0) AS gross, -coalesce(sum(x.tax), 0) AS tax"
+        " FROM sale_line_returns r"
+        " LEFT JOIN sales s ON s.refund_of = r.sale_id"
+        " LEFT JOIN sale_lines x ON x.sale_id = s.id AND x.returns_line_no = r.line_no"
+        " WHERE r.sale_id = ? GROUP BY r.line_no, r.sold_quantity, r.returned_quantity",
         [sale_id],
     )
-    return dict(cur.fetchall())
+    return {row["line_no"]: row for row in as_dicts(cur)}
+
+
+def take_return(cur: Cursor, sale_id: int, line_no: int, quantity: Any) -> bool:
+    """Count quantity as returned if that many are left; False if not.
+
+    The row is updated in the return's own transaction: a concurrent return of
+    the same line conflicts (DuckDB) or waits and re-checks (PostgreSQL), and the
+    table's CHECK refuses more than was sold either way.
+    """
+    cur.execute(
+        "UPDATE sale_line_returns SET returned_quantity = returned_quantity + ?"
+        " WHERE sale_id = ? AND line_no = ? AND returned_quantity + ? <= sold_quantity"
+        " RETURNING returned_quantity",
+        [quantity, sale_id, line_no, quantity],
+    )
+    return bool(cur.fetchall())
 
 
 def history(

@@ -751,6 +751,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}: at most {left} can still be returned.",
         "{field} : {left} au plus peuvent encore être retournés.",
     ),
+    "error.refund_taken": (
+        "{field}: another till has just returned items of this line; check what is left.",
+        "{field} : une autre caisse vient de retourner des articles de cette ligne ;"
+        " vérifiez ce qui reste.",
+    ),
+    "error.sale_is_return": (
+        "{field}: this is already a return; return items from the original sale.",
+        "{field} : c'est déjà un retour ; retournez les articles depuis la vente d'origine.",
+    ),
     "error.sale_empty": (
         "{field}: add at least one item.",
         "{field} : ajoutez au moins un article.",
@@ -777,6 +786,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.level_price": ("Price level {level}", "Niveau de prix {level}"),
     "field.line_discount": ("Line discount %", "Remise ligne %"),
     "field.lines": ("Items", "Articles"),
+    "field.sale": ("Sale", "Vente"),
     "field.product": ("Product", "Produit"),
     "field.quantity": ("Quantity", "Quantité"),
     "field.sku": ("SKU", "Référence"),

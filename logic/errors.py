@@ -47,3 +47,18 @@ class StaleRecord(Exception):
 
 class NotFound(Exception):
     """The record does not exist (or no longer does)."""
+
+
+class Busy(Exception):
+    """The database stayed busy with other tills' changes; nothing was stored, try again."""
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened: in_use, cannot_write, not_database or damaged."""
+
+    def __init__(self, reason: str, path: str, holder: str = "", detail: str = ""):
+        self.reason = reason
+        self.path = path
+        self.holder = holder
+        self.detail = detail
+        super().__init__(f"{reason}: {path} {holder} {detail}".strip())

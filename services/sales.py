@@ -7,7 +7,6 @@ lines that points at the original.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +23,7 @@ from logic.audit import FieldChange
 from logic.auth import Actor, require
 from logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
 from logic.pricing import (
+    TENDERS,
     ZERO,
     LineAmounts,
     check_tenders,
@@ -33,6 +33,8 @@ from logic.pricing import (
     totals,
     unit_price,
 )
+from logic.returns import PARTS as RETURN_PARTS
+from logic.returns import ReturnableLine, parse_return_quantity, refund_amounts
 from printing.addresses import postal_lines
 from printing.layout import receipt_layout
 from printing.model import Invoice, Receipt, SaleLine, TaxLine, Tender
@@ -42,9 +44,6 @@ from services import accounts, audit, printing
 SCREEN_TILL = "new_sale"
 SCREEN_HISTORY = "purchase_history"
 PAGE_SIZE = 20
-# Invoice numbers come from one counter row; serialising in-process spares
-# DuckDB's conflict retries, the row itself keeps numbers gap-free.
-_invoice_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -168,20 +167,81 @@ def _parse_tenders(
     return parsed
 
 
+def _store(
+    cur,
+    actor: Actor,
+    sale: dict[str, Any],
+    rows: list[dict[str, Any]],
+    recorded: Sequence[tuple[str, Decimal]],
+    prefix: str,
+    moment: datetime,
+) -> int:
+    """Number, insert, post the account tender and audit one sale (inside its transaction)."""
+    customer_id = sale["customer_id"]
+    if any(m == "account" for m, _ in recorded) and customer_id is None:
+        raise ValidationFailed([FieldError("tenders", "account_needs_customer")])
+    number = f"{prefix}{repo.next_number(cur, 'receipt'):06d}"
+    sale = {**sale, "receipt_number": number, "sold_at": moment}
+    sale.setdefault("staff_id", actor.staff_id)
+    sale.setdefault("staff_name", actor.display_name)
+    sale_id = repo.insert_sale(cur, sale, rows, recorded)
+    for method, amount in recorded:
+        if method == "account":
+            accounts.post_sale_tender(cur, actor, customer_id, amount, number, moment)
+    refund_of = sale.get("refund_of")
+    changes = [
+        FieldChange("receipt_number", None, number),
+        FieldChange("total", None, str(sale["total"])),
+    ]
+    if refund_of:
+        changes.append(FieldChange("refund_of", None, str(refund_of)))
+    audit.record(
+        cur,
+        actor,
+        "refund_sale" if refund_of else "sale",
+        "customer" if customer_id else "sale",
+        customer_id if customer_id else sale_id,
+        SCREEN_TILL,
+        changes,
+        moment,
+    )
+    return sale_id
+
+
+def _line_row(number: int, amounts: LineAmounts, **fields: Any) -> dict[str, Any]:
+    return {
+        "line_no": number,
+        "quantity": amounts.quantity,
+        "unit_price": amounts.unit_price,
+        "discount": amounts.discount,
+        "customer_discount": amounts.customer_discount,
+        "net": amounts.net,
+        "tax_rate": amounts.tax_rate,
+        "tax": amounts.tax,
+        "gross": amounts.gross,
+        **fields,
+    }
+
+
+def _tendered(total: Decimal, tenders: Sequence[tuple[str, object]]):
+    try:
+        return check_tenders(total, _parse_tenders(tenders, total < 0))
+    except FieldProblem as problem:
+        raise ValidationFailed([FieldError("tenders", problem.code, problem.params)]) from None
+
+
 def record_sale(
     actor: Actor,
     customer_id: int | None,
     lines: Sequence[LineRequest],
     tenders: Sequence[tuple[str, object]],
     idempotency_key: str,
-    refund_of: int | None = None,
     now: datetime | None = None,
 ) -> int:
     """Close a sale in one transaction; returns its id (the same one for a repeated key)."""
     require(actor, "sales.record")
     moment = _now(now)
     parsed = _parse_lines(lines)
-    negative = sum((q for _, q, _ in parsed), Decimal("0")) < 0
 
     def work(cur) -> int:
         done = repo.sale_by_key(cur, idempotency_key)
@@ -192,19 +252,9 @@ def record_sale(
         customer = _customer(cur, customer_id)
         priced = _price(cur, customer, parsed, include_tax)
         sale_totals = totals(p.amounts for p in priced)
-        try:
-            recorded, change = check_tenders(sale_totals.total, _parse_tenders(tenders, negative))
-        except FieldProblem as problem:
-            raise ValidationFailed([FieldError("tenders", problem.code, problem.params)]) from None
-        if any(m == "account" for m, _ in recorded) and customer is None:
-            raise ValidationFailed([FieldError("tenders", "account_needs_customer")])
-        number = f"{values.get('receipt_prefix', 'R')}{repo.next_number(cur, 'receipt'):06d}"
+        recorded, change = _tendered(sale_totals.total, tenders)
         sale = {
-            "receipt_number": number,
             "customer_id": customer_id,
-            "sold_at": moment,
-            "staff_id": actor.staff_id,
-            "staff_name": actor.display_name,
             "prices_include_tax": include_tax,
             "tax_exempt": bool(customer["tax_exempt"]) if customer else False,
             "customer_tax_number": customer["tax_number"] if customer else None,
@@ -215,53 +265,53 @@ def record_sale(
             "tax_total": sale_totals.tax,
             "total": sale_totals.total,
             "change_given": change,
-            "refund_of": refund_of,
+            "refund_of": None,
             "idempotency_key": idempotency_key,
         }
         rows = [
-            {
-                "line_no": n,
-                "product_id": p.product_id,
-                "sku": p.sku,
-                "name": p.name,
-                "quantity": p.amounts.quantity,
-                "unit_price": p.amounts.unit_price,
-                "line_discount_percent": p.line_discount_percent,
-                "discount": p.amounts.discount,
-                "customer_discount": p.amounts.customer_discount,
-                "net": p.amounts.net,
-                "tax_rate": p.amounts.tax_rate,
-                "tax": p.amounts.tax,
-                "gross": p.amounts.gross,
-            }
+            _line_row(
+                n,
+                p.amounts,
+                product_id=p.product_id,
+                sku=p.sku,
+                name=p.name,
+                line_discount_percent=p.line_discount_percent,
+            )
             for n, p in enumerate(priced, start=1)
         ]
-        sale_id = repo.insert_sale(cur, sale, rows, recorded)
-        for method, amount in recorded:
-            if method == "account":
-                accounts.post_sale_tender(cur, actor, customer_id, amount, number, moment)
-        changes = [
-            FieldChange("receipt_number", None, number),
-            FieldChange("total", None, str(sale_totals.total)),
-        ]
-        if refund_of:
-            changes.append(FieldChange("refund_of", None, str(refund_of)))
-        audit.record(
-            cur,
-            actor,
-            "refund_sale" if refund_of else "sale",
-            "customer" if customer_id else "sale",
-            customer_id if customer_id else sale_id,
-            SCREEN_TILL,
-            changes,
-            moment,
-        )
-        return sale_id
+        return _store(cur, actor, sale, rows, recorded, values.get("receipt_prefix", "R"), moment)
 
+    return _with_customer_lock(customer_id, work)
+
+
+def _with_customer_lock(customer_id: int | None, work) -> int:
     if customer_id is not None:
         with accounts.customer_lock(customer_id):
             return db.run_in_transaction(work)
     return db.run_in_transaction(work)
+
+
+def _returnable(line: Mapping[str, Any], so_far: Mapping[str, Any] | None) -> ReturnableLine:
+    done = so_far or {}
+    return ReturnableLine(
+        quantity=Decimal(line["quantity"]),
+        unit_price=Decimal(line["unit_price"]),
+        tax_rate=Decimal(line["tax_rate"]),
+        paid={name: Decimal(line[name]) for name in RETURN_PARTS},
+        returned_quantity=Decimal(done.get("returned_quantity", 0)),
+        refunded={name: Decimal(done.get(name, 0)) for name in RETURN_PARTS},
+    )
+
+
+def returnable_lines(actor: Actor, sale_id: int) -> dict[int, Decimal]:
+    """Per line number of a sale, how many items may still be returned."""
+    require(actor, "sales.view")
+    with db.cursor() as cur:
+        so_far = repo.refunded_so_far(cur, sale_id)
+    return {
+        line_no: Decimal(row["sold_quantity"]) - Decimal(row["returned_quantity"])
+        for line_no, row in so_far.items()
+    }
 
 
 def refund_sale(
@@ -272,46 +322,86 @@ def refund_sale(
     idempotency_key: str,
     now: datetime | None = None,
 ) -> int:
-    """Return items of a sale: a new sale with negative lines pointing at the original."""
+    """Return items of a sale: a new sale with negative lines pointing at the original.
+
+    Everything refunded comes from the stored lines (price, discounts, tax,
+    exemption); the quantities left are checked and taken inside the return's
+    own transaction, so concurrent returns never give back more than was sold.
+    """
     require(actor, "sales.record")
+    moment = _now(now)
+    if tender_method not in TENDERS:
+        allowed = ", ".join(TENDERS)
+        raise ValidationFailed([FieldError("tenders", "not_in_list", {"allowed": allowed})])
+
+    def work(cur) -> int:
+        done = repo.sale_by_key(cur, idempotency_key)
+        if done is not None:
+            return done
+        original = repo.sale(cur, sale_id)
+        if original is None:
+            raise NotFound(sale_id)
+        if original["refund_of"] is not None:
+            raise ValidationFailed([FieldError("sale", "sale_is_return")])
+        so_far = repo.refunded_so_far(cur, sale_id)
+        errors, refunds = [], []
+        for line in original["lines"]:
+            number = line["line_no"]
+            raw = quantities.get(number)
+            if number not in so_far:  # a line that was itself a return at the till
+                continue
+            returnable = _returnable(line, so_far[number])
+            try:
+                quantity = parse_return_quantity(raw, returnable)
+            except FieldProblem as problem:
+                params = {"left": f"{returnable.left.normalize():f}", **problem.params}
+                errors.append(FieldError("quantity", problem.code, {"line": str(number), **params}))
+                continue
+            if quantity is not None:
+                refunds.append((line, refund_amounts(returnable, quantity)))
+        if errors:
+            raise ValidationFailed(errors)
+        if not refunds:
+            raise ValidationFailed([FieldError("lines", "sale_empty")])
+        for line, amounts in refunds:
+            if not repo.take_return(cur, sale_id, line["line_no"], -amounts.quantity):
+                raise ValidationFailed(
+                    [FieldError("quantity", "refund_taken", {"line": str(line["line_no"])})]
+                )
+        refund_totals = totals(amounts for _, amounts in refunds)
+        recorded, change = _tendered(refund_totals.total, [(tender_method, -refund_totals.total)])
+        sale = {
+            "customer_id": original["customer_id"],
+            # The return carries the sale's terms, whatever the customer's are today.
+            "prices_include_tax": original["prices_include_tax"],
+            "tax_exempt": original["tax_exempt"],
+            "customer_tax_number": original["customer_tax_number"],
+            "customer_discount_percent": original["customer_discount_percent"],
+            "net_total": refund_totals.net,
+            "tax_total": refund_totals.tax,
+            "total": refund_totals.total,
+            "change_given": change,
+            "refund_of": sale_id,
+            "idempotency_key": idempotency_key,
+        }
+        rows = [
+            _line_row(
+                n,
+                amounts,
+                product_id=line["product_id"],
+                sku=line["sku"],
+                name=line["name"],
+                line_discount_percent=line["line_discount_percent"],
+                returns_line_no=line["line_no"],
+            )
+            for n, (line, amounts) in enumerate(refunds, start=1)
+        ]
+        prefix = settings_repo.get_all(cur).get("receipt_prefix", "R")
+        return _store(cur, actor, sale, rows, recorded, prefix, moment)
+
     with db.cursor() as cur:
         original = repo.sale(cur, sale_id)
-        done = repo.refunded_quantities(cur, sale_id) if original else {}
-    if original is None:
-        raise NotFound(sale_id)
-    lines, errors = [], []
-    for line in original["lines"]:
-        wanted = quantities.get(line["line_no"])
-        if wanted in (None, "", 0, "0"):
-            continue
-        try:
-            quantity = parse_quantity(wanted)
-        except FieldProblem as problem:
-            errors.append(FieldError("quantity", problem.code, {"line": str(line["line_no"])}))
-            continue
-        left = Decimal(line["quantity"]) - Decimal(done.get(line["line_no"], 0))
-        if quantity <= 0 or quantity > left:
-            errors.append(
-                FieldError(
-                    "quantity", "refund_too_many", {"line": str(line["line_no"]), "left": str(left)}
-                )
-            )
-            continue
-        lines.append(LineRequest(line["product_id"], -quantity, line["line_discount_percent"]))
-    if errors:
-        raise ValidationFailed(errors)
-    if not lines:
-        raise ValidationFailed([FieldError("lines", "sale_empty")])
-    priced, basket = preview(original["customer_id"], lines)
-    return record_sale(
-        actor,
-        original["customer_id"],
-        lines,
-        [(tender_method, str(-basket.total))],
-        idempotency_key,
-        refund_of=sale_id,
-        now=now,
-    )
+    return _with_customer_lock(original["customer_id"] if original else None, work)
 
 
 def purchase_history(
@@ -440,7 +530,7 @@ def issue_invoice(actor: Actor, sale_id: int, now: datetime | None = None) -> st
         )
         return number
 
-    with _invoice_lock:
+    with db.process_lock("invoice"):
         return db.run_in_transaction(work)
 
 

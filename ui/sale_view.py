@@ -95,12 +95,19 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
 
 def _refund_form(actor: Actor, sale: dict, key: str) -> None:
     lang = language()
+    # Made when the form first shows and kept until the return succeeds: a double
+    # click or a rerun sends the same key, so the items are returned once.
+    idempotency = st.session_state.setdefault(f"{key}.refund.key", uuid.uuid4().hex)
+    left = sales.returnable_lines(actor, sale["id"])
     quantities = {}
     for line in sale["lines"]:
+        if line["line_no"] not in left:
+            continue
         quantities[line["line_no"]] = st.text_input(
-            f"{line['name']} (≤ {Decimal(line['quantity']).normalize():f})",
+            f"{line['name']} (≤ {left[line['line_no']].normalize():f})",
             "",
             key=f"{key}.refund.{line['line_no']}",
+            disabled=left[line["line_no"]] <= 0,
         )
     method = st.selectbox(
         tr("sales.refund_method"),
@@ -110,10 +117,12 @@ def _refund_form(actor: Actor, sale: dict, key: str) -> None:
     )
     if st.button(tr("sales.refund_confirm"), key=f"{key}.refund.go"):
         try:
-            new_id = sales.refund_sale(actor, sale["id"], quantities, method, uuid.uuid4().hex)
+            new_id = sales.refund_sale(actor, sale["id"], quantities, method, idempotency)
         except ValidationFailed as exc:
             show_refusal(exc)
         else:
+            for name in [k for k in st.session_state if str(k).startswith(f"{key}.refund.")]:
+                del st.session_state[name]
             st.session_state["sales.flash"] = tr(
                 "sales.refunded", receipt=sales.sale_detail(actor, new_id)["receipt_number"]
             )
