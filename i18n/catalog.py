@@ -174,8 +174,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} lignes non enregistrées ; elles restent affichées avec la raison.",
     ),
     "customers.conflict": (
-        "{count} rows were changed by someone else meanwhile; they were reloaded.",
-        "{count} lignes ont été modifiées entre-temps par quelqu'un d'autre ; rechargées.",
+        "{count} rows were changed by someone else meanwhile and were not saved; they stay on"
+        " screen with both values.",
+        "{count} lignes ont été modifiées entre-temps par quelqu'un d'autre et n'ont pas été"
+        " enregistrées ; elles restent affichées avec les deux valeurs.",
+    ),
+    "customers.conflict_row": (
+        "Changed by someone else meanwhile. {fields}. Save again to keep yours, or discard.",
+        "Modifié entre-temps par quelqu'un d'autre. {fields}. Enregistrez à nouveau pour garder"
+        " les vôtres, ou annulez.",
+    ),
+    "customers.conflict_row_other": (
+        "Someone else saved other fields of this customer meanwhile. Save again to apply yours.",
+        "Quelqu'un d'autre a enregistré d'autres champs de ce client entre-temps. Enregistrez à"
+        " nouveau pour appliquer les vôtres.",
+    ),
+    "customers.conflict_field": (
+        "{field}: theirs “{theirs}”, yours “{yours}”",
+        "{field} : la leur « {theirs} », la vôtre « {yours} »",
     ),
     "customers.pending": (
         "Unsaved edits: save or discard before changing page or search.",

@@ -6,7 +6,14 @@ from i18n import t
 from i18n.errors import describe_all
 from services import customers, printing, shop
 from ui.auth import require_page
-from ui.grid_state import collect_edits, fold_into_pending, page_frame, ticked_for_labels
+from ui.grid_state import (
+    collect_edits,
+    conflict_entry,
+    fold_into_pending,
+    page_frame,
+    rows_as_loaded,
+    ticked_for_labels,
+)
 from ui.new_customer import OPEN_KEY, show_new_customer_dialog_if_open
 from ui.printing import show_outcome
 from ui.session import language, tr
@@ -78,7 +85,11 @@ if not result.rows and ss["grid.page"] > 0:
     result = customers.search_customers(
         term, ss["grid.page"], page_size, sort, descending, include_archived=archived
     )
-ss["grid.rows"] = result.rows
+# Edits belong to the rows the editor was drawn with (ids, versions), not to positions.
+rows = rows_as_loaded(
+    ss.setdefault("grid.loaded", {}), _editor_key(), result.rows, ss.get(_editor_key())
+)
+ss["grid.rows"] = rows
 
 bar = st.columns([3, 1, 1, 1.4])
 bar[0].caption(
@@ -107,11 +118,11 @@ if bar[3].button(tr("customers.new"), type="primary", width="stretch", key="grid
     ss[OPEN_KEY] = True
 show_new_customer_dialog_if_open()
 
-if not result.rows:
+if not rows:
     st.info(tr("customers.none"))
 else:
     titles = {x["code"]: x[lang] for x in lists.titles}
-    frame = page_frame(result.rows, ss["grid.pending"], region)
+    frame = page_frame(rows, ss["grid.pending"], region)
     column_config = {
         "open": st.column_config.CheckboxColumn(tr("field.open"), width=60),
         "label": st.column_config.CheckboxColumn(tr("customers.labels_column"), width=60),
@@ -144,10 +155,10 @@ else:
         width="stretch",
     )
     state = ss.get(_editor_key()) or {}
-    edits, opened = collect_edits(result.rows, state.get("edited_rows", {}), ss["grid.pending"])
+    edits, opened = collect_edits(rows, state.get("edited_rows", {}), ss["grid.pending"])
     if opened is not None:
         ss["grid.pending"] = fold_into_pending(
-            result.rows, state.get("edited_rows", {}), ss["grid.pending"]
+            rows, state.get("edited_rows", {}), ss["grid.pending"]
         )
         ss["grid.nonce"] += 1
         ss["card_id"] = opened
@@ -166,6 +177,20 @@ else:
             }
             for cid, exc in outcome.rejected.items()
         }
+        for cid, current in outcome.conflicts.items():
+            if not current:  # gone meanwhile: nothing to keep
+                continue
+            entry = conflict_entry(current, edits[cid][1], region)
+            described = [
+                t("customers.conflict_field", lang, field=t(f"field.{n}", lang), theirs=a, yours=b)
+                for n, a, b in entry.pop("theirs")
+            ]
+            entry["message"] = (
+                t("customers.conflict_row", lang, fields="; ".join(described))
+                if described
+                else t("customers.conflict_row_other", lang)
+            )
+            ss["grid.pending"][cid] = entry
         ss["grid.nonce"] += 1
         level, parts = "success", [t("customers.saved", lang, count=len(outcome.saved))]
         if outcome.rejected:
@@ -181,7 +206,7 @@ else:
         ss["grid.nonce"] += 1
         st.rerun()
 
-    ticked = ticked_for_labels(result.rows, state.get("edited_rows", {}))
+    ticked = ticked_for_labels(rows, state.get("edited_rows", {}))
     st.caption(tr("customers.labels_help"))
     if st.button(
         tr("customers.print_labels", count=len(ticked)),
@@ -196,7 +221,7 @@ else:
     with st.expander(tr("customers.open_card"), expanded=False):
         labels = {
             r["id"]: f"{r['account_number']} — {r['last_name']} {r['first_name'] or ''}".strip()
-            for r in result.rows
+            for r in rows
         }
         choice = st.selectbox(
             tr("customers.open_card"), list(labels), format_func=labels.get, key="grid.open_choice"

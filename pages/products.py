@@ -8,6 +8,7 @@ from logic.auth import can
 from logic.errors import StaleRecord, ValidationFailed
 from services import products, shop
 from ui.auth import require_page
+from ui.grid_state import rows_as_loaded
 from ui.session import language, show_refusal, show_row_refusals, tr
 
 actor = require_page("products.view")
@@ -24,7 +25,10 @@ if flash:
     st.success(flash)
 term = st.text_input(tr("products.search"), key="products.term")
 page = ss.get("products.page", 0)
-rows, total = products.search_products(term, page=page)
+fresh, total = products.search_products(term, page=page)
+editor_key = f"products.grid.{nonce}"
+# Edits belong to the rows the grid was drawn with (id, version), never to positions.
+rows = rows_as_loaded(ss.setdefault("products.loaded", {}), editor_key, fresh, ss.get(editor_key))
 frame = pd.DataFrame(
     [
         {
@@ -50,7 +54,6 @@ frame = pd.DataFrame(
         *(f"price_{level}" for level in levels),
     ],
 )
-editor_key = f"products.grid.{nonce}"
 st.data_editor(
     frame,
     key=editor_key,

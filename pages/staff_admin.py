@@ -8,6 +8,7 @@ from logic.auth import ROLES
 from logic.errors import StaleRecord, ValidationFailed
 from services import auth
 from ui.auth import require_page
+from ui.grid_state import rows_as_loaded
 from ui.session import language, show_refusal, show_row_refusals, tr
 
 actor = require_page("staff.manage")
@@ -20,7 +21,11 @@ flash = ss.pop("staff.flash", None)
 if flash:
     st.success(flash)
 
-accounts = auth.list_staff(actor)
+editor_key = f"staff.grid.{nonce}"
+# Edits belong to the accounts the grid was drawn with (id, version), never to positions.
+accounts = rows_as_loaded(
+    ss.setdefault("staff.loaded", {}), editor_key, auth.list_staff(actor), ss.get(editor_key)
+)
 frame = pd.DataFrame(
     [
         {
@@ -37,7 +42,7 @@ frame = pd.DataFrame(
 )
 st.data_editor(
     frame,
-    key=f"staff.grid.{nonce}",
+    key=editor_key,
     hide_index=True,
     disabled=["id", "username", "last_login_at", "locked_until"],
     column_config={
@@ -54,7 +59,7 @@ st.data_editor(
 )
 if st.button(tr("staff.save"), key="staff.save", type="primary"):
     problems = []
-    for position, change in (ss[f"staff.grid.{nonce}"].get("edited_rows") or {}).items():
+    for position, change in (ss[editor_key].get("edited_rows") or {}).items():
         account = accounts[int(position)]
         try:
             auth.update_staff(actor, account["id"], account["version"], change)

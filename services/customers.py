@@ -62,7 +62,8 @@ class GridSaveResult:
 
     saved: list[int] = field(default_factory=list)
     rejected: dict[int, ValidationFailed] = field(default_factory=dict)
-    conflicts: list[int] = field(default_factory=list)
+    # Rows someone else saved after they were loaded: the customer as it is now.
+    conflicts: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -343,7 +344,11 @@ def save_grid_edits(
                 if isinstance(exc, ValidationFailed):
                     result.rejected[customer_id] = exc
                 else:
-                    result.conflicts.append(customer_id)
+                    result.conflicts[customer_id] = {}
+    if result.conflicts:
+        with db.cursor() as cur:
+            for customer_id in result.conflicts:
+                result.conflicts[customer_id] = repo.get(cur, customer_id) or {}
     return result
 
 

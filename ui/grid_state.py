@@ -6,7 +6,7 @@ state (edited rows by position) to per-customer changes is tested here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -30,6 +30,52 @@ COLUMNS = ("open", "label") + EDITABLE + ("problem", "id")
 PHONES = ("mobile", "phone")
 
 Pending = dict[int, dict[str, Any]]
+Rows = list[dict[str, Any]]
+
+
+def has_edits(editor_state: Mapping[str, Any] | None) -> bool:
+    """True while the editor holds typed changes, added or deleted rows."""
+    state = editor_state or {}
+    return bool(state.get("edited_rows") or state.get("added_rows") or state.get("deleted_rows"))
+
+
+def rows_as_loaded(
+    store: MutableMapping[str, Any],
+    editor_key: str,
+    fresh: Sequence[Mapping[str, Any]],
+    editor_state: Mapping[str, Any] | None,
+) -> Rows:
+    """The rows (ids and versions) the editor was drawn with.
+
+    The editor reports edits by row position. While it holds edits, the rows it
+    was drawn with are kept and drawn again, so a rerun that reads the rows in
+    another order (someone renamed a customer) cannot move an edit to another
+    record, and the version each edit is checked against is the one the user
+    saw. Without edits, the fresh rows replace them.
+    """
+    kept = store.get("loaded")
+    if kept is not None and kept[0] == editor_key and has_edits(editor_state):
+        return kept[1]
+    rows = [dict(row) for row in fresh]
+    store["loaded"] = (editor_key, rows)
+    return rows
+
+
+def conflict_entry(
+    current: Mapping[str, Any], changes: Mapping[str, Any], shop_region: str
+) -> dict[str, Any]:
+    """A pending row for an edit someone else overtook: their values beside the user's.
+
+    The entry carries the current version, so saving again deliberately keeps
+    the user's values; Discard keeps theirs.
+    """
+    theirs = []
+    for name, yours in changes.items():
+        value = current.get(name)
+        shown = display_phone(value, shop_region) if name in PHONES else value
+        if (shown or "") != (yours or ""):
+            theirs.append((name, "" if shown is None else str(shown), str(yours or "")))
+    return {"version": current["version"], "changes": dict(changes), "theirs": theirs}
 
 
 def page_frame(

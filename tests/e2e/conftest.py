@@ -69,6 +69,8 @@ def seed(path: Path) -> None:
         },
         ADMIN,
     )
+    for last_name in ("Quorvaa", "Quorvab"):  # adjacent rows for the grid-order test
+        customers.create_customer({"last_name": last_name, "city": "Annecy"}, ADMIN)
     trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
     accounts.assign_account_type(ADMIN, customer_id, trade, "500")
     for number, amount in (("R000901", "120"), ("R000902", "80")):

@@ -187,7 +187,7 @@ def test_grid_save_keeps_good_rows_and_rejects_bad_ones(db_path):
     )
     assert outcome.saved == [a]
     assert codes(outcome.rejected[b]) == {"email": "email_invalid"}
-    assert outcome.conflicts == [c]
+    assert list(outcome.conflicts) == [c]
     assert customers.get_customer(a)["city"] == "Lille"
     assert customers.get_customer(b)["city"] is None  # nothing half-written
     assert customers.get_customer(c)["city"] == "Elsewhere"

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from ui.grid_state import collect_edits, fold_into_pending, page_frame
+from ui.grid_state import (
+    collect_edits,
+    conflict_entry,
+    fold_into_pending,
+    page_frame,
+    rows_as_loaded,
+)
 
 ROWS = [
     {
@@ -87,3 +93,34 @@ def test_fold_keeps_edits_when_the_page_changes():
 def test_stale_positions_are_ignored():
     edits, _ = collect_edits(ROWS, {5: {"city": "Nowhere"}}, {})
     assert edits == {}
+
+
+def test_an_edit_stays_on_its_customer_when_a_rerun_reads_another_order():
+    store: dict = {}
+    drawn = rows_as_loaded(store, "grid.editor.0", ROWS, None)
+    assert [r["id"] for r in drawn] == [7, 9]
+    # Someone renamed Martin to Zola: the next read puts Smith first, at version 1→2 for 7.
+    reread = [ROWS[1], {**ROWS[0], "last_name": "Zola", "version": 4}]
+    state = {"edited_rows": {0: {"city": "Lyon"}}}
+    kept = rows_as_loaded(store, "grid.editor.0", reread, state)
+    edits, _ = collect_edits(kept, state["edited_rows"], {})
+    assert edits == {7: (3, {"city": "Lyon"})}  # Martin, at the version the user saw
+
+
+def test_without_edits_or_with_a_new_editor_the_fresh_rows_are_drawn():
+    store: dict = {}
+    rows_as_loaded(store, "grid.editor.0", ROWS, None)
+    reread = [ROWS[1], ROWS[0]]
+    assert [r["id"] for r in rows_as_loaded(store, "grid.editor.0", reread, {})] == [9, 7]
+    state = {"edited_rows": {0: {"city": "Lyon"}}}
+    assert [r["id"] for r in rows_as_loaded(store, "grid.editor.1", ROWS, state)] == [7, 9]
+
+
+def test_a_conflict_shows_their_value_beside_the_users():
+    current = {**ROWS[0], "version": 5, "city": "Paris", "mobile": "+33612345679"}
+    entry = conflict_entry(current, {"city": "Lyon", "mobile": "06 12 34 56 79"}, "FR")
+    assert entry == {
+        "version": 5,
+        "changes": {"city": "Lyon", "mobile": "06 12 34 56 79"},
+        "theirs": [("city", "Paris", "Lyon")],
+    }
