@@ -3,8 +3,10 @@
 import streamlit as st
 
 from services import auth
+from logic.errors import DatabaseUnavailable
 from services.bootstrap import database_path, prepare_database
 from ui.auth import refresh_session, sidebar_identity
+from ui.errors import run_guarded, show_unavailable
 from ui.navigation import navigation
 from ui.session import language_picker
 from ui.sign_in import first_admin_form, sign_in_form
@@ -17,7 +19,11 @@ def _database_ready(path: str) -> dict[str, object]:
 
 
 st.set_page_config(page_title="Comptoir", page_icon=":material/pedal_bike:", layout="wide")
-_database_ready(str(database_path()))
+try:
+    _database_ready(str(database_path()))
+except DatabaseUnavailable as unavailable:
+    show_unavailable(unavailable)
+    st.stop()
 language_picker()
 
 actor = refresh_session()
@@ -26,7 +32,7 @@ page = st.navigation(
 )
 if actor is not None:
     sidebar_identity(actor)
-    page.run()
+    run_guarded(page.run)
 elif auth.has_staff():
     sign_in_form()  # the requested page (same URL) runs once signed in
 else:

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from data import db
+from logic.errors import DatabaseUnavailable
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -43,7 +44,13 @@ def applied_versions(cur: duckdb.DuckDBPyConnection) -> set[int]:
 def migrate(path: Path | str | None = None) -> list[int]:
     """Apply every migration not yet recorded, each in its own transaction."""
     with db.cursor(path) as cur:
-        done = applied_versions(cur)
+        try:
+            done = applied_versions(cur)
+        except duckdb.TransactionException:
+            raise
+        except duckdb.Error as exc:
+            # The first read of a file whose blocks fail their checksums.
+            raise DatabaseUnavailable("damaged", str(path or db.database_path())) from exc
     newly = []
     for version, file in migration_files():
         if version in done:

@@ -767,6 +767,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}: at most {left} can still be returned.",
         "{field} : {left} au plus peuvent encore être retournés.",
     ),
+    "error.busy": (
+        "The shop's database is busy with other tills right now; nothing was stored. Try again.",
+        "La base du magasin est occupée par d'autres caisses ; rien n'a été enregistré. Réessayez.",
+    ),
+    "error.incident": (
+        "Something went wrong; nothing half-done was stored. Give this incident number to"
+        " your administrator: {incident}.",
+        "Une erreur s'est produite ; rien n'a été enregistré à moitié. Donnez ce numéro"
+        " d'incident à votre administrateur : {incident}.",
+    ),
+    "database.in_use": (
+        "The shop's database is in use by another program: {holder}. Close it (a command-line"
+        " tool, another copy of Comptoir), then reload this page. Incident {incident}.",
+        "La base du magasin est utilisée par un autre programme : {holder}. Fermez-le (un outil"
+        " en ligne de commande, une autre copie de Comptoir), puis rechargez la page."
+        " Incident {incident}.",
+    ),
+    "database.unknown_holder": ("unknown program", "programme inconnu"),
+    "database.cannot_write": (
+        "Comptoir cannot write its database file here (permissions or a missing folder). Give"
+        " the account running Comptoir write access to the database folder, or set"
+        " COMPTOIR_DB to a folder it owns. Incident {incident}.",
+        "Comptoir ne peut pas écrire sa base ici (droits ou dossier manquant). Donnez au compte"
+        " qui lance Comptoir le droit d'écrire dans le dossier de la base, ou indiquez un"
+        " dossier à lui dans COMPTOIR_DB. Incident {incident}.",
+    ),
+    "database.not_database": (
+        "The file configured as the shop's database is not a Comptoir (DuckDB) database. Check"
+        " COMPTOIR_DB or [database] path in secrets.toml. Incident {incident}.",
+        "Le fichier indiqué comme base du magasin n'est pas une base Comptoir (DuckDB)."
+        " Vérifiez COMPTOIR_DB ou [database] path dans secrets.toml. Incident {incident}.",
+    ),
+    "database.damaged": (
+        "The shop's database file is damaged. Stop Comptoir, keep a copy of the file, and"
+        " restore the latest backup. Incident {incident}.",
+        "Le fichier de la base du magasin est endommagé. Arrêtez Comptoir, gardez une copie du"
+        " fichier et restaurez la dernière sauvegarde. Incident {incident}.",
+    ),
     "error.refund_taken": (
         "{field}: another till has just returned items of this line; check what is left.",
         "{field} : une autre caisse vient de retourner des articles de cette ligne ;"

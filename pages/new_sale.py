@@ -8,7 +8,7 @@ import streamlit as st
 
 from i18n import format_money, t
 from logic.accounts import CreditLimitExceeded
-from logic.errors import NotFound, ValidationFailed
+from logic.errors import Busy, NotFound, ValidationFailed
 from services import accounts, customers, products, sales, shop
 from services.sales import LineRequest
 from ui.auth import require_page
@@ -173,6 +173,8 @@ with right:
                 sale_id = sales.record_sale(actor, customer_id, lines, tenders, ss["till.key"])
             except ValidationFailed as exc:
                 show_refusal(exc)
+            except Busy:
+                st.warning(tr("error.busy"))  # the basket stays; try again
             except CreditLimitExceeded as refusal:
                 st.error(
                     tr(

@@ -10,7 +10,7 @@ import streamlit as st
 
 from i18n import format_datetime, format_money, t
 from logic.auth import Actor
-from logic.errors import ValidationFailed
+from logic.errors import Busy, ValidationFailed
 from logic.pricing import TENDERS
 from services import sales
 from ui.pager import pager
@@ -120,6 +120,8 @@ def _refund_form(actor: Actor, sale: dict, key: str) -> None:
             new_id = sales.refund_sale(actor, sale["id"], quantities, method, idempotency)
         except ValidationFailed as exc:
             show_refusal(exc)
+        except Busy:
+            st.warning(tr("error.busy"))
         else:
             for name in [k for k in st.session_state if str(k).startswith(f"{key}.refund.")]:
                 del st.session_state[name]
