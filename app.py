@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from services import auth
 from logic.errors import DatabaseUnavailable
+from services import auth
 from services.bootstrap import database_path, prepare_database
 from ui.auth import refresh_session, sidebar_identity
 from ui.errors import run_guarded, show_unavailable
