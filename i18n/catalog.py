@@ -767,6 +767,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}: at most {left} can still be returned.",
         "{field} : {left} au plus peuvent encore être retournés.",
     ),
+    "error.control_characters": (
+        "{field} holds an invisible control character ({character}); retype it without it.",
+        "{field} contient un caractère de contrôle invisible ({character}) ; retapez-le sans.",
+    ),
     "error.busy": (
         "The shop's database is busy with other tills right now; nothing was stored. Try again.",
         "La base du magasin est occupée par d'autres caisses ; rien n'a été enregistré. Réessayez.",

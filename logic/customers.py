@@ -13,6 +13,7 @@ from logic.addresses import parse_country, parse_postcode
 from logic.emails import parse_email
 from logic.errors import FieldError, FieldProblem, ValidationFailed
 from logic.phones import parse_phone
+from logic.text import check_no_controls
 
 MAX_AGE_YEARS = 120
 CONTACT_PREFERENCES = ("email", "sms")
@@ -118,7 +119,9 @@ def _text(value: object, name: str, required: bool = False) -> str | None:
         if required:
             raise FieldProblem("required")
         return None
-    text = " ".join(str(value).split()) if name != "notes" else str(value).strip()
+    notes = name == "notes"
+    raw_text = check_no_controls(str(value), multiline=notes)
+    text = " ".join(raw_text.split()) if not notes else raw_text.strip()
     limit = TEXT_LIMITS.get(name)
     if limit and len(text) > limit:
         raise FieldProblem("too_long", max=str(limit))
@@ -225,7 +228,7 @@ def validate_customer(raw: Mapping[str, object], rules: CardRules) -> CustomerFi
 
 
 def _opt_str(value: object) -> str | None:
-    return None if _blank(value) else str(value)
+    return None if _blank(value) else check_no_controls(str(value))
 
 
 def _preference(value: object, raw: Mapping[str, object]) -> str | None:

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 
+from logic.text import without_controls
+
 # Characters babel and people type that no receipt code page has.
 _REPLACEMENTS = {
     "\u00a0": " ",
@@ -34,11 +36,14 @@ def printable(text: str, code_page: str = "CP858") -> str:
     """Text whose every character exists in the printer's code page.
 
     Accents and currency signs the code page has stay (é ç £ € in CP858);
-    others lose their accent, and what is left becomes '?'.
+    others lose their accent, and what is left becomes '?'. Control characters
+    are dropped.
     """
     encoding = _ENCODINGS[code_page]
     out = []
-    for ch in text:
+    # Control characters never reach the printer: an ESC p in a name would open
+    # the cash drawer, an ESC @ would reset the printer mid-receipt.
+    for ch in without_controls(text):
         ch = _REPLACEMENTS.get(ch, ch)
         try:
             ch.encode(encoding)

@@ -6,8 +6,6 @@ the account balance and the audit entry commit together or not at all.
 
 from __future__ import annotations
 
-import csv
-import io
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
@@ -39,11 +37,13 @@ from logic.accounts import (
 from logic.audit import FieldChange, diff
 from logic.auth import Actor, require
 from logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
+from logic.text import check_no_controls
 from printing.addresses import postal_lines
 from printing.model import Statement, StatementEntry
 from printing.pdf import statement_pdf
 from services import audit
 from services.printing import shop_header
+from services.spreadsheets import csv_bytes
 
 SCREEN_ACCOUNT = "customer_account"
 SCREEN_TYPES = "settings"
@@ -272,6 +272,11 @@ def _check(request: EntryRequest, today: date) -> tuple[Decimal, date, str | Non
             errors.append(FieldError("reason", problem.code, problem.params))
     else:
         reason = " ".join(request.reason.split()) or None
+    for name, text in (("reason", request.reason), ("reference", request.reference)):
+        try:
+            check_no_controls(text or "")
+        except FieldProblem as problem:
+            errors.append(FieldError(name, problem.code, problem.params))
     if request.kind == "payment":
         if request.method not in PAYMENT_METHODS:
             errors.append(
@@ -481,11 +486,10 @@ def activity_csv(
     rows, _ = activity(
         actor, customer_id, since=since, until=until, kinds=kinds, page_size=1_000_000
     )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["date", "kind", "reference", "method", "reason", "staff", "amount", "balance"])
-    for r in rows:
-        writer.writerow(
+    header = ["date", "kind", "reference", "method", "reason", "staff", "amount", "balance"]
+    return csv_bytes(
+        header,
+        (
             [
                 r["occurred_on"],
                 r["kind"],
@@ -496,8 +500,9 @@ def activity_csv(
                 r["amount"],
                 r["balance"],
             ]
-        )
-    return buffer.getvalue().encode("utf-8-sig")
+            for r in rows
+        ),
+    )
 
 
 def statement(actor: Actor, customer_id: int, start: date, end: date) -> bytes:

@@ -28,6 +28,7 @@ from logic.auth import (
     username_key,
 )
 from logic.errors import FieldError, FieldProblem, StaleRecord, ValidationFailed
+from logic.text import check_no_controls
 from services import audit
 
 SCREEN_LOGIN = "login"
@@ -108,7 +109,7 @@ def _check_account(
 
 
 def _display_name(raw: object) -> str:
-    text = " ".join(str(raw or "").split())
+    text = " ".join(check_no_controls(str(raw or "")).split())
     if not text:
         raise FieldProblem("required")
     if len(text) > 80:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +12,7 @@ from logic.auth import Actor, require
 from logic.errors import FieldError, ValidationFailed
 from logic.search import query_words
 from services import audit
+from services.spreadsheets import csv_bytes, xlsx_bytes
 
 FORMATS = ("csv", "xlsx")
 # openpyxl writes about 20k rows a second: beyond this a CSV is the sane choice.
@@ -50,10 +50,14 @@ def export_customers(
     cap = XLSX_MAX_ROWS if fmt == "xlsx" else CSV_MAX_ROWS
     words = query_words(term)
 
-    def work(cur):
+    def work(cur) -> tuple[bytes, int]:
         frame = repo.export_frame(cur, words, include_archived, cap + 1)
         if len(frame) > cap:
             raise ValidationFailed([FieldError("format", "export_too_many", {"max": f"{cap:,}"})])
+        # Rendered before the audit entry commits: a file that fails leaves no "exported".
+        header = [str(c) for c in frame.columns]
+        rows = frame.itertuples(index=False, name=None)
+        data = csv_bytes(header, rows) if fmt == "csv" else xlsx_bytes("Customers", header, rows)
         audit.record(
             cur,
             actor,
@@ -68,17 +72,8 @@ def export_customers(
             ],
             moment,
         )
-        return frame
+        return data, len(frame)
 
-    frame = db.run_in_transaction(work)
+    data, count = db.run_in_transaction(work)
     stamp = moment.strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        # utf-8 with BOM so spreadsheet programs read accents right.
-        data = frame.to_csv(index=False).encode("utf-8-sig")
-    else:
-        buffer = io.BytesIO()
-        for column in frame.select_dtypes(include=["datetimetz"]).columns:
-            frame[column] = frame[column].dt.tz_localize(None)
-        frame.to_excel(buffer, index=False, sheet_name="Customers", engine="openpyxl")
-        data = buffer.getvalue()
-    return Export(f"customers-{stamp}.{fmt}", data, MIME[fmt], len(frame))
+    return Export(f"customers-{stamp}.{fmt}", data, MIME[fmt], count)

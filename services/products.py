@@ -16,6 +16,7 @@ from logic.audit import created, diff
 from logic.auth import Actor, require
 from logic.errors import FieldError, FieldProblem, StaleRecord, ValidationFailed
 from logic.pricing import parse_percent, parse_price, parse_tax_rates
+from logic.text import check_no_controls
 from services import audit
 
 SCREEN_PRODUCTS = "products"
@@ -57,7 +58,7 @@ def _clean(
             errors.append(FieldError(name, problem.code, problem.params))
 
     def sku() -> str:
-        text = str(raw.get("sku") or "").strip()
+        text = check_no_controls(str(raw.get("sku") or "")).strip()
         if not text:
             raise FieldProblem("required")
         if len(text) > 40 or any(ch.isspace() for ch in text):
@@ -65,7 +66,7 @@ def _clean(
         return text
 
     def name() -> str:
-        text = " ".join(str(raw.get("name") or "").split())
+        text = " ".join(check_no_controls(str(raw.get("name") or "")).split())
         if not text:
             raise FieldProblem("required")
         if len(text) > 120:
