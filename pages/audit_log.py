@@ -2,7 +2,6 @@
 
 from datetime import datetime, time, timedelta
 
-import pandas as pd
 import streamlit as st
 
 from i18n import t
@@ -11,6 +10,7 @@ from ui.auth import require_page
 from ui.history import entries_frame
 from ui.pager import pager
 from ui.session import language, tr
+from ui.text import literal_table
 
 actor = require_page("audit.view")
 ss = st.session_state
@@ -78,7 +78,7 @@ entries, total = audit.search_audit(
     page=ss["audit.page"],
 )
 if entries:
-    st.table(pd.DataFrame(entries_frame(entries, with_entity=True)), hide_index=True)
+    literal_table(entries_frame(entries, with_entity=True))
 else:
     st.info(tr("audit.none"))
 pager("audit.page", total, audit.PAGE_SIZE)

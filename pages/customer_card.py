@@ -15,6 +15,7 @@ from ui.history import history_table
 from ui.printing import show_history, show_outcome
 from ui.sale_view import history_tab as purchase_history
 from ui.session import language, show_refusal, tr
+from ui.text import md
 
 ACCOUNT_FIELDS = {
     "card.section.basic": ("account_number", "title", "first_name", "last_name"),
@@ -81,10 +82,10 @@ def key(name: str) -> str:
 
 
 full_name = " ".join(p for p in (customer["first_name"], customer["last_name"]) if p)
-st.title(full_name)
+st.title(md(full_name))
 st.caption(
-    f"{tr('field.account_number')}: **{customer['account_number']}**"
-    + (f" · {customer['company']}" if customer["company"] else "")
+    f"{tr('field.account_number')}: **{md(customer['account_number'])}**"
+    + (f" · {md(customer['company'])}" if customer["company"] else "")
 )
 flash = ss.pop("card.flash", None)
 if flash:

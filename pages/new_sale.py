@@ -3,7 +3,6 @@
 import uuid
 from decimal import Decimal
 
-import pandas as pd
 import streamlit as st
 
 from i18n import format_money, t
@@ -14,6 +13,7 @@ from services.sales import LineRequest
 from ui.auth import require_page
 from ui.sale_view import show_sale
 from ui.session import language, show_refusal, tr
+from ui.text import literal_table, md
 
 actor = require_page("sales.record")
 ss = st.session_state
@@ -76,7 +76,7 @@ with left:
         if customer["tax_exempt"]:
             facts.append(tr("print.tax_exempt"))
         if customer["tax_number"]:
-            facts.append(f"{tr('field.tax_number')} {customer['tax_number']}")
+            facts.append(f"{tr('field.tax_number')} {md(customer['tax_number'])}")
         account = accounts.overview(actor, customer_id)
         if account.account:
             facts.append(tr("sales.fact_account", available=money(account.available)))
@@ -124,27 +124,24 @@ with right:
             priced, basket = [], None
         if basket is not None:
             basket_total = basket.total
-            st.table(
-                pd.DataFrame(
-                    [
-                        {
-                            tr("print.item"): p.name,
-                            tr("print.qty"): f"{p.amounts.quantity.normalize():f}",
-                            tr("print.unit_price"): money(p.amounts.unit_price),
-                            tr("print.discount"): money(p.amounts.discount)
-                            if p.amounts.discount
-                            else "",
-                            tr("sales.tax"): money(p.amounts.tax),
-                            tr("print.amount"): money(p.amounts.gross),
-                        }
-                        for p in priced
-                    ]
-                ),
-                hide_index=True,
+            literal_table(
+                [
+                    {
+                        tr("print.item"): p.name,
+                        tr("print.qty"): f"{p.amounts.quantity.normalize():f}",
+                        tr("print.unit_price"): money(p.amounts.unit_price),
+                        tr("print.discount"): money(p.amounts.discount)
+                        if p.amounts.discount
+                        else "",
+                        tr("sales.tax"): money(p.amounts.tax),
+                        tr("print.amount"): money(p.amounts.gross),
+                    }
+                    for p in priced
+                ]
             )
             st.markdown(
-                f"{tr('sales.net')}: {money(basket.net)} · {tr('sales.tax')}: "
-                f"{money(basket.tax)}  \n### {tr('print.total')} {money(basket.total)}"
+                f"{tr('sales.net')}: {md(money(basket.net))} · {tr('sales.tax')}: "
+                f"{md(money(basket.tax))}  \n### {tr('print.total')} {md(money(basket.total))}"
             )
         actions = st.columns(2)
         if actions[0].button(tr("sales.remove_last"), key="till.remove_last"):

@@ -17,6 +17,7 @@ from services import accounts
 from services.accounts import EntryRequest
 from ui.pager import pager
 from ui.session import language, show_refusal, tr
+from ui.text import literal_table
 
 KINDS = ("payment", "charge", "credit_note", "refund", "adjustment")
 
@@ -285,27 +286,24 @@ def account_tab(actor: Actor, customer_id: int, currency: str) -> None:
     if open_rows:
         terms = int(account["payment_terms_days"])
         # A plain table: short, and readable by screen readers and browser tests.
-        st.table(
-            pd.DataFrame(
-                [
-                    {
-                        tr("print.date"): format_date(r["occurred_on"], lang),
-                        tr("print.type"): tr(f"account.kind.{r['kind']}"),
-                        tr("print.reference"): r["reference"] or "",
-                        tr("print.amount"): _money(r["amount"], currency),
-                        tr("account.paid"): _money(r["paid"], currency),
-                        tr("account.owed"): _money(r["owed"], currency),
-                        tr("account.age"): t(
-                            "account.age_days",
-                            lang,
-                            days=(date.today() - r["occurred_on"]).days,
-                            overdue=max(0, (date.today() - r["occurred_on"]).days - terms),
-                        ),
-                    }
-                    for r in open_rows
-                ]
-            ),
-            hide_index=True,
+        literal_table(
+            [
+                {
+                    tr("print.date"): format_date(r["occurred_on"], lang),
+                    tr("print.type"): tr(f"account.kind.{r['kind']}"),
+                    tr("print.reference"): r["reference"] or "",
+                    tr("print.amount"): _money(r["amount"], currency),
+                    tr("account.paid"): _money(r["paid"], currency),
+                    tr("account.owed"): _money(r["owed"], currency),
+                    tr("account.age"): t(
+                        "account.age_days",
+                        lang,
+                        days=(date.today() - r["occurred_on"]).days,
+                        overdue=max(0, (date.today() - r["occurred_on"]).days - terms),
+                    ),
+                }
+                for r in open_rows
+            ]
         )
     else:
         st.caption(tr("account.nothing_owed"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pandas as pd
 import streamlit as st
 
 from i18n import format_datetime
@@ -14,6 +13,7 @@ from logic.auth import Actor
 from services import audit
 from services.audit import AuditEntry
 from ui.session import language, tr
+from ui.text import literal_table
 
 
 def _value(value: object) -> str:
@@ -65,7 +65,7 @@ def history_table(actor: Actor, customer_id: int) -> None:
         st.caption(tr("audit.none"))
         return
     # A plain table: change lists wrap instead of being cut, and can be read aloud.
-    st.table(pd.DataFrame(entries_frame(entries)), hide_index=True)
+    literal_table(entries_frame(entries))
     pages = max(1, -(-total // audit.PAGE_SIZE))
     if pages > 1:
         st.number_input(

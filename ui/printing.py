@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from i18n import format_datetime
 from services.printing import PrintOutcome, print_history
 from ui.session import language, tr
+from ui.text import literal_table
 
 
 def show_outcome(outcome: PrintOutcome, key: str) -> None:
@@ -58,4 +58,4 @@ def show_history(reference: str) -> None:
                 tr("field.outcome"): outcome,
             }
         )
-    st.table(pd.DataFrame(rows), hide_index=True)
+    literal_table(rows)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-import pandas as pd
 import streamlit as st
 
 from i18n import format_datetime, format_money, t
@@ -15,7 +14,8 @@ from logic.pricing import TENDERS
 from services import sales
 from ui.pager import pager
 from ui.printing import show_history, show_outcome
-from ui.session import language, show_refusal, tr
+from ui.session import language, show_refusal, tr, tr_plain
+from ui.text import literal_table, md
 
 
 def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
@@ -27,12 +27,12 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
         return format_money(Decimal(str(amount)), currency, lang)
 
     facts = [
-        f"**{tr('print.receipt')} {sale['receipt_number']}**",
-        format_datetime(sale["sold_at"], lang),
-        sale["staff_name"],
+        f"**{tr('print.receipt')} {md(sale['receipt_number'])}**",
+        md(format_datetime(sale["sold_at"], lang)),
+        md(sale["staff_name"]),
     ]
     if sale["invoice_number"]:
-        facts.append(f"{tr('print.invoice')} {sale['invoice_number']}")
+        facts.append(f"{tr('print.invoice')} {md(sale['invoice_number'])}")
     if sale["refund_of_receipt"]:
         facts.append(tr("sales.refund_of", receipt=sale["refund_of_receipt"]))
     if sale["refunds"]:
@@ -43,28 +43,31 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
             )
         )
     st.markdown(" · ".join(facts))
-    st.table(
-        pd.DataFrame(
-            [
-                {
-                    tr("field.sku"): line["sku"],
-                    tr("print.item"): line["name"],
-                    tr("print.qty"): f"{Decimal(line['quantity']).normalize():f}",
-                    tr("print.unit_price"): money(line["unit_price"]),
-                    tr("print.discount"): money(line["discount"]) if line["discount"] else "",
-                    tr("sales.tax"): money(line["tax"]),
-                    tr("print.amount"): money(line["gross"]),
-                }
-                for line in sale["lines"]
-            ]
-        ),
-        hide_index=True,
+    literal_table(
+        [
+            {
+                tr("field.sku"): line["sku"],
+                tr("print.item"): line["name"],
+                tr("print.qty"): f"{Decimal(line['quantity']).normalize():f}",
+                tr("print.unit_price"): money(line["unit_price"]),
+                tr("print.discount"): money(line["discount"]) if line["discount"] else "",
+                tr("sales.tax"): money(line["tax"]),
+                tr("print.amount"): money(line["gross"]),
+            }
+            for line in sale["lines"]
+        ]
     )
     methods = {m: t(f"print.tender.{m}", lang) for m in TENDERS}
     tenders = ", ".join(f"{methods[x['method']]} {money(x['amount'])}" for x in sale["tenders"])
     st.caption(
-        f"{tr('print.total')}: {money(sale['total'])} · {tenders}"
-        + (f" · {tr('print.change')} {money(sale['change_given'])}" if sale["change_given"] else "")
+        md(
+            f"{tr_plain('print.total')}: {money(sale['total'])} · {tenders}"
+            + (
+                f" · {tr_plain('print.change')} {money(sale['change_given'])}"
+                if sale["change_given"]
+                else ""
+            )
+        )
     )
     with st.expander(tr("printing.preview")):
         st.code(sales.receipt_text(actor, sale_id), language=None)
@@ -104,7 +107,7 @@ def _refund_form(actor: Actor, sale: dict, key: str) -> None:
         if line["line_no"] not in left:
             continue
         quantities[line["line_no"]] = st.text_input(
-            f"{line['name']} (≤ {left[line['line_no']].normalize():f})",
+            md(f"{line['name']} (≤ {left[line['line_no']].normalize():f})"),
             "",
             key=f"{key}.refund.{line['line_no']}",
             disabled=left[line["line_no"]] <= 0,
@@ -147,28 +150,25 @@ def history_tab(actor: Actor, customer_id: int, currency: str) -> None:
     def money(amount: object) -> str:
         return format_money(Decimal(str(amount)), currency, lang)
 
-    st.table(
-        pd.DataFrame(
-            [
-                {
-                    tr("print.date"): format_datetime(r["sold_at"], lang),
-                    tr("print.receipt"): r["receipt_number"],
-                    tr("sales.items"): f"{Decimal(r['items'] or 0).normalize():f}",
-                    tr("print.total"): money(r["total"]),
-                    tr("field.tenders"): ", ".join(
-                        t(f"print.tender.{m.strip()}", lang)
-                        for m in (r["tenders"] or "").split(",")
-                        if m.strip()
-                    ),
-                    tr("print.invoice"): r["invoice_number"] or "",
-                    tr("sales.link"): tr("sales.refund_of", receipt=r["refund_of_receipt"])
-                    if r["refund_of_receipt"]
-                    else "",
-                }
-                for r in rows
-            ]
-        ),
-        hide_index=True,
+    literal_table(
+        [
+            {
+                tr("print.date"): format_datetime(r["sold_at"], lang),
+                tr("print.receipt"): r["receipt_number"],
+                tr("sales.items"): f"{Decimal(r['items'] or 0).normalize():f}",
+                tr("print.total"): money(r["total"]),
+                tr("field.tenders"): ", ".join(
+                    t(f"print.tender.{m.strip()}", lang)
+                    for m in (r["tenders"] or "").split(",")
+                    if m.strip()
+                ),
+                tr("print.invoice"): r["invoice_number"] or "",
+                tr("sales.link"): tr("sales.refund_of", receipt=r["refund_of_receipt"])
+                if r["refund_of_receipt"]
+                else "",
+            }
+            for r in rows
+        ]
     )
     pager(page_key, total, sales.PAGE_SIZE)
     labels = {

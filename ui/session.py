@@ -6,8 +6,9 @@ import streamlit as st
 
 from i18n import LANGUAGES, t
 from i18n.errors import describe
-from logic.errors import ValidationFailed
+from logic.errors import FieldError, ValidationFailed
 from services import shop
+from ui.text import md
 
 LANGUAGE_KEY = "ui_language"
 PICKER_KEY = "ui_language_picker"
@@ -26,7 +27,16 @@ def language() -> str:
 
 
 def tr(key: str, **params: object) -> str:
-    """Translate key into the session's language."""
+    """Translate key into the session's language, its values escaped for Markdown.
+
+    Most messages land in elements that render Markdown; a customer's name or
+    a typed SKU inside one must show as typed.
+    """
+    return t(key, language(), **{name: md(value) for name, value in params.items()})
+
+
+def tr_plain(key: str, **params: object) -> str:
+    """Translate for places that show plain text (pick-list labels, table cells)."""
     return t(key, language(), **params)
 
 
@@ -55,10 +65,14 @@ def show_row_refusals(problems: list[tuple[str, ValidationFailed | None]]) -> No
         if exc is None:
             st.warning(tr("grid.changed_meanwhile", name=name))
         else:
-            st.error(f"{name}:")
+            st.error(f"{md(name)}:")
             show_refusal(exc)
 
 
 def show_refusal(exc: ValidationFailed) -> None:
-    """One error line per refused field, in the session's language."""
-    st.error("\n".join(f"- {describe(e, language())}" for e in exc.errors))
+    """One error line per refused field, in the session's language (typed values literal)."""
+    lines = []
+    for error in exc.errors:
+        shown = FieldError(error.field, error.code, {k: md(v) for k, v in error.params.items()})
+        lines.append(f"- {describe(shown, language())}")
+    st.error("\n".join(lines))

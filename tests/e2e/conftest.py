@@ -69,6 +69,18 @@ def seed(path: Path) -> None:
         },
         ADMIN,
     )
+    hostile = "**x** [l](http://127.0.0.1:9/) ![i](http://127.0.0.1:9/p.png) :red[x]"
+    customers.create_customer(
+        {
+            "account_number": "MD-1",
+            "first_name": hostile,
+            "last_name": "Markdown",
+            "company": hostile,
+            "notes": hostile,
+            "city": hostile,
+        },
+        ADMIN,
+    )
     for last_name in ("Quorvaa", "Quorvab"):  # adjacent rows for the grid-order test
         customers.create_customer({"last_name": last_name, "city": "Annecy"}, ADMIN)
     trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")

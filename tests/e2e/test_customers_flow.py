@@ -329,3 +329,25 @@ def test_a_grid_edit_stays_on_its_customer_and_a_stale_one_shows_both(server, br
     search(page, "quorvab")
     open_first_row(page)
     expect(textbox(page, "City")).to_have_value("Nice")
+
+
+def test_stored_markdown_is_shown_as_typed(server, page):
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    sign_in(page, f"{server}/", "staff")
+    search(page, "MD-1")
+    open_first_row(page)
+    hostile = "**x** [l](http://127.0.0.1:9/) ![i](http://127.0.0.1:9/p.png) :red[x]"
+
+    def visible(locator) -> str:  # as read: the invisible word joiners left out
+        return locator.inner_text().replace("\u2060", "")
+
+    assert visible(page.locator("h1").first) == f"{hostile} Markdown"
+    page.get_by_role("tab", name="History", exact=True).click()
+    settle(page)
+    assert f"First name: — → {hostile}" in visible(page.locator("[data-testid=stTable]").last)
+    app = page.locator("[data-testid=stApp]")
+    assert app.locator("a[href*='127.0.0.1:9']").count() == 0
+    assert app.locator("img[src*='127.0.0.1:9']").count() == 0
+    assert app.locator("strong", has_text="x").count() == 0
+    assert [url for url in fetched if "127.0.0.1:9/" in url] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,18 @@ def app(shop_db):
     return open_app("admin")
 
 
+def shown(markdown: str) -> str:
+    """What a Markdown source shows once rendered: escapes and word joiners removed."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
 def texts(test: AppTest, kind: str) -> list[str]:
-    """Every message of one kind (error, warning, success, info, caption) as text."""
-    return [element.value for element in getattr(test, kind)]
+    """Every message of one kind (error, warning, success, info, caption) as shown."""
+    return [shown(element.value) for element in getattr(test, kind)]
+
+
+def table(test: AppTest, index: int = 0):
+    """An st.table's frame as shown (headers and cells unescaped)."""
+    frame = test.table[index].value
+    frame = frame.rename(columns=shown)
+    return frame.map(lambda v: shown(v) if isinstance(v, str) else v)

@@ -9,7 +9,7 @@ import pytest
 from services import accounts, customers
 from services.accounts import EntryRequest
 from tests.conftest import MANAGER
-from tests.ui.conftest import open_app, texts
+from tests.ui.conftest import open_app, table, texts
 
 
 def trade() -> int:
@@ -47,7 +47,7 @@ def test_account_tab_shows_terms_and_takes_a_payment(with_account):
     app.button(key=f"acct.submit.{with_account}").click().run()
     assert "Payment recorded." in texts(app, "success")
     assert accounts.overview(MANAGER, with_account).balance == Decimal("150.00")
-    receivables = app.table[0].value
+    receivables = table(app, 0)
     assert list(receivables["Still owed"]) == ["€70.00", "€80.00"]
 
 

@@ -7,7 +7,7 @@ import pytest
 from data import demo
 from services import audit, auth, customers
 from tests.conftest import ADMIN
-from tests.ui.conftest import open_app, sign_in, texts
+from tests.ui.conftest import open_app, sign_in, table, texts
 from ui.navigation import visible_scripts
 
 
@@ -101,8 +101,7 @@ def test_history_tab_shows_who_changed_what(shop_db):
     app.switch_page("pages/customer_card.py").run()
     app.text_input(key=f"card.{target['id']}.0.city").input("Chamonix").run()
     app.button(key="card.save").click().run()
-    table = app.table[-1].value
-    first = table.iloc[0]
+    first = table(app, -1).iloc[0]
     assert first["Staff"] == "Sam Vendeur" and first["Action"] == "Changed"
     assert "City:" in first["Changes"] and "→ Chamonix" in first["Changes"]
 
@@ -129,8 +128,8 @@ def test_audit_page_searches_the_whole_trail(app):
     total = audit.search_audit(ADMIN)[1]
     assert any(f"{total} entries" in c for c in texts(app, "caption"))
     app.selectbox(key="audit.action").set_value("sign_in").run()
-    table = app.table[0].value
-    assert set(table["Action"]) == {"Signed in"} and "Amélie Roux" in set(table["Staff"])
+    trail = table(app, 0)
+    assert set(trail["Action"]) == {"Signed in"} and "Amélie Roux" in set(trail["Staff"])
 
 
 def test_export_page_for_managers(shop_db):

@@ -6,7 +6,7 @@ import pytest
 
 from services import customers
 from tests.conftest import ADMIN
-from tests.ui.conftest import texts
+from tests.ui.conftest import table, texts
 
 
 @pytest.fixture
@@ -140,6 +140,6 @@ def test_print_courier_label_offers_the_pdf_and_logs_it(card):
     app.button(key="card.print_label").click().run()
     assert "No printer is set for this: the PDF is ready." in texts(app, "info")
     assert app.get("download_button")
-    history = app.table[0].value
+    history = table(app, 0)
     assert list(history["Document"]) == ["Courier label"]
     assert list(history["Outcome"]) == ["PDF"]

@@ -8,7 +8,7 @@ from services import sales
 from services.sales import LineRequest
 from tests.conftest import STAFF
 from tests.sales_samples import make_sales_shop
-from tests.ui.conftest import open_app, texts
+from tests.ui.conftest import open_app, table, texts
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_sell_two_items_to_a_level_b_tax_exempt_customer(till_shop):
     assert any("Price level B" in c and "Tax exempt" in c for c in texts(app, "caption"))
     add_item(app, "tube", till_shop["tube"], "2")
     add_item(app, "light", till_shop["light"], "1")
-    basket = app.table[0].value
+    basket = table(app, 0)
     assert list(basket["Unit price"]) == ["€5.00", "€24.00"]
     assert list(basket["Tax"]) == ["€0.00", "€0.00"]
     nonce = app.session_state["till.nonce"]
