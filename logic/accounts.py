@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from logic.errors import FieldProblem
+from logic.numbers import plain_decimal
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000.00")
@@ -52,10 +53,10 @@ def parse_amount(raw: object) -> Decimal:
     if isinstance(raw, bool):
         raise FieldProblem("amount_invalid", max=str(MAX_AMOUNT))
     try:
-        value = Decimal(str(raw).strip().replace(",", ".").replace(" ", ""))
-    except InvalidOperation as exc:
+        value = plain_decimal(raw)
+    except ValueError as exc:
         raise FieldProblem("amount_invalid", max=str(MAX_AMOUNT)) from exc
-    if not value.is_finite() or value <= 0 or value != value.quantize(CENT):
+    if value <= 0 or value != value.quantize(CENT):
         raise FieldProblem("amount_invalid", max=str(MAX_AMOUNT))
     if value > MAX_AMOUNT:
         raise FieldProblem("amount_too_large", max=str(MAX_AMOUNT))

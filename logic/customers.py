@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from logic.account_numbers import clean_account_number
 from logic.addresses import parse_country, parse_postcode
 from logic.emails import parse_email
 from logic.errors import FieldError, FieldProblem, ValidationFailed
+from logic.numbers import plain_decimal
 from logic.phones import parse_phone
 from logic.text import check_no_controls
 
@@ -144,10 +145,10 @@ def parse_discount(value: object) -> Decimal:
     if isinstance(value, bool):
         raise FieldProblem("discount_invalid")
     try:
-        number = Decimal(str(value).strip().replace(",", ".").rstrip("%").strip())
-    except InvalidOperation as exc:
+        number = plain_decimal(str(value).strip().rstrip("%"))
+    except ValueError as exc:
         raise FieldProblem("discount_invalid") from exc
-    if not number.is_finite() or number < 0 or number > 100:
+    if number < 0 or number > 100:
         raise FieldProblem("discount_invalid")
     if number != number.quantize(Decimal("0.01")):
         raise FieldProblem("discount_invalid")

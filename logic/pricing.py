@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from logic.errors import FieldProblem
+from logic.numbers import plain_decimal
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -134,10 +135,10 @@ def totals(lines: Iterable[LineAmounts]) -> SaleTotals:
 def parse_quantity(raw: object) -> Decimal:
     """Non-zero, at most 3 decimals, within ±9999 (negative: a return)."""
     try:
-        value = Decimal(str(raw).strip().replace(",", "."))
-    except (InvalidOperation, AttributeError) as exc:
+        value = plain_decimal(raw)
+    except ValueError as exc:
         raise FieldProblem("quantity_invalid") from exc
-    if not value.is_finite() or value == 0 or abs(value) > MAX_QUANTITY:
+    if value == 0 or abs(value) > MAX_QUANTITY:
         raise FieldProblem("quantity_invalid")
     if value != value.quantize(Decimal("0.001")):
         raise FieldProblem("quantity_invalid")
@@ -147,10 +148,10 @@ def parse_quantity(raw: object) -> Decimal:
 def parse_price(raw: object) -> Decimal:
     """A positive price with at most 2 decimals."""
     try:
-        value = Decimal(str(raw).strip().replace(",", ".").replace(" ", ""))
-    except (InvalidOperation, AttributeError) as exc:
+        value = plain_decimal(raw)
+    except ValueError as exc:
         raise FieldProblem("price_invalid") from exc
-    if not value.is_finite() or value <= 0 or value != value.quantize(CENT):
+    if value <= 0 or value != value.quantize(CENT):
         raise FieldProblem("price_invalid")
     if value > Decimal("1000000"):
         raise FieldProblem("price_invalid")
@@ -162,10 +163,10 @@ def parse_percent(raw: object) -> Decimal:
     if raw is None or str(raw).strip() == "":
         return ZERO
     try:
-        value = Decimal(str(raw).strip().replace(",", ".").rstrip("%").strip())
-    except InvalidOperation as exc:
+        value = plain_decimal(str(raw).strip().rstrip("%"))
+    except ValueError as exc:
         raise FieldProblem("discount_invalid") from exc
-    if not value.is_finite() or not 0 <= value <= 100 or value != value.quantize(CENT):
+    if not 0 <= value <= 100 or value != value.quantize(CENT):
         raise FieldProblem("discount_invalid")
     return value
 
