@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/accounts.py
 	$(BIN)/python bench/sales.py
+	$(BIN)/python bench/products_import.py
 
 demo: $(STAMP)
 	$(BIN)/python -m data.demo --customers 2000

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from data.rows import as_dicts
 
@@ -92,3 +93,19 @@ def search(
             cur.execute(f"SELECT count(*) FROM audit_log {clause}", params).fetchall()[0][0]
         )
     return rows, total
+
+
+def record_many(cur: Cursor, entries: list[dict[str, Any]]) -> None:
+    """Append many entries at once (an import), inside the caller's transaction."""
+    if not entries:
+        return
+    frame = pd.DataFrame(entries, columns=[c for c in COLUMNS if c != "id"])
+    cur.register("new_audit_entries", frame)
+    try:
+        cur.execute(
+            "INSERT INTO audit_log (occurred_at, staff_id, staff_name, action, entity, entity_id,"
+            " screen, changes) SELECT occurred_at, staff_id, staff_name, action, entity,"
+            " entity_id, screen, changes FROM new_audit_entries"
+        )
+    finally:
+        cur.unregister("new_audit_entries")

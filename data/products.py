@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from data.rows import as_dicts, versioned_update
 
@@ -115,3 +116,106 @@ def set_level_prices(cur: Cursor, product_id: int, prices: Mapping[str, Decimal 
                 "INSERT INTO product_prices (product_id, level, price) VALUES (?, ?, ?)",
                 [product_id, level, price],
             )
+
+
+def all_for_import(cur: Cursor) -> dict[str, dict[str, Any]]:
+    """Every product by SKU key, with its level prices (an import compares against them)."""
+    cur.execute("SELECT id, sku, sku_key, name, price, tax_rate, active, version FROM products")
+    products = {row["sku_key"]: {**row, "levels": {}} for row in as_dicts(cur)}
+    by_id = {row["id"]: row for row in products.values()}
+    cur.execute("SELECT product_id, level, price FROM product_prices")
+    for product_id, level, price in cur.fetchall():
+        by_id[product_id]["levels"][level] = price
+    return products
+
+
+# Bulk writes read a pandas frame registered on the cursor (DuckDB scans it in
+# place): 100,000 rows in one statement instead of 100,000 round trips.
+def bulk_insert(cur: Cursor, rows: Sequence[Mapping[str, Any]], now: datetime) -> dict[str, int]:
+    """New products; returns SKU key -> id."""
+    if not rows:
+        return {}
+    frame = pd.DataFrame(
+        [{k: r[k] for k in ("sku", "sku_key", "name", "price", "tax_rate", "active")} for r in rows]
+    )
+    frame["price"] = frame["price"].astype(str)
+    frame["tax_rate"] = frame["tax_rate"].astype(str)
+    cur.register("incoming_products", frame)
+    try:
+        cur.execute(
+            "INSERT INTO products (sku, sku_key, name, price, tax_rate, active, created_at,"
+            " updated_at) SELECT sku, sku_key, name, CAST(price AS DECIMAL(12, 2)),"
+            " CAST(tax_rate AS DECIMAL(5, 2)), active, ?, ? FROM incoming_products"
+            " RETURNING sku_key, id",
+            [now, now],
+        )
+        return dict(cur.fetchall())
+    finally:
+        cur.unregister("incoming_products")
+
+
+def bulk_update(cur: Cursor, rows: Sequence[Mapping[str, Any]], now: datetime) -> int:
+    """Changed products, each only if still at the version read; returns how many."""
+    if not rows:
+        return 0
+    frame = pd.DataFrame(
+        [
+            {k: r[k] for k in ("id", "version", "sku", "name", "price", "tax_rate", "active")}
+            for r in rows
+        ]
+    )
+    frame["price"] = frame["price"].astype(str)
+    frame["tax_rate"] = frame["tax_rate"].astype(str)
+    cur.register("changed_frame", frame)
+    try:
+        # Materialised with its types first: DuckDB then joins two typed tables.
+        cur.execute(
+            "CREATE TEMP TABLE changed_products AS SELECT CAST(id AS BIGINT) AS id,"
+            " CAST(version AS INTEGER) AS version, sku, name,"
+            " CAST(price AS DECIMAL(12, 2)) AS price, CAST(tax_rate AS DECIMAL(5, 2)) AS tax_rate,"
+            " active FROM changed_frame"
+        )
+        cur.execute(
+            "UPDATE products SET sku = c.sku, name = c.name, price = c.price,"
+            " tax_rate = c.tax_rate, active = c.active, updated_at = ?,"
+            " version = products.version + 1"
+            " FROM changed_products c WHERE products.id = c.id AND products.version = c.version",
+            [now],
+        )
+        cur.execute(
+            "SELECT count(*) FROM products p JOIN changed_products c ON p.id = c.id"
+            " AND p.version = c.version + 1"
+        )
+        return int(cur.fetchall()[0][0])
+    finally:
+        cur.unregister("changed_frame")
+        cur.execute("DROP TABLE IF EXISTS changed_products")
+
+
+def bulk_level_prices(
+    cur: Cursor, product_ids: Sequence[int], levels: Sequence[str], prices: Sequence[tuple]
+) -> None:
+    """Replace the given levels' prices of the given products with prices (id, level, price)."""
+    if not product_ids or not levels:
+        return
+    ids = pd.DataFrame({"product_id": list(product_ids)})
+    cur.register("touched_products", ids)
+    try:
+        cur.execute(
+            "DELETE FROM product_prices WHERE product_id IN (SELECT product_id FROM"
+            " touched_products) AND level IN (SELECT unnest(?))",
+            [list(levels)],
+        )
+    finally:
+        cur.unregister("touched_products")
+    if prices:
+        frame = pd.DataFrame(prices, columns=["product_id", "level", "price"])
+        frame["price"] = frame["price"].astype(str)
+        cur.register("level_prices", frame)
+        try:
+            cur.execute(
+                "INSERT INTO product_prices (product_id, level, price)"
+                " SELECT product_id, level, CAST(price AS DECIMAL(12, 2)) FROM level_prices"
+            )
+        finally:
+            cur.unregister("level_prices")

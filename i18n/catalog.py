@@ -746,6 +746,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}: the file lacks the columns {missing}.",
         "{field} : il manque au fichier les colonnes {missing}.",
     ),
+    "error.csv_too_large": (
+        "{field}: the file is over {max}; split it.",
+        "{field} : le fichier dépasse {max} ; découpez-le.",
+    ),
+    "error.csv_compressed": (
+        "{field}: this is a compressed file (zip, gzip, xlsx); save the sheet as CSV first.",
+        "{field} : c'est un fichier compressé (zip, gzip, xlsx) ; enregistrez d'abord la feuille"
+        " en CSV.",
+    ),
+    "error.csv_utf16": (
+        "{field}: the file is in UTF-16; save it as CSV UTF-8 (or Windows-1252).",
+        "{field} : le fichier est en UTF-16 ; enregistrez-le en CSV UTF-8 (ou Windows-1252).",
+    ),
+    "error.csv_binary": (
+        "{field}: this is not a text CSV file.",
+        "{field} : ce n'est pas un fichier CSV texte.",
+    ),
+    "error.csv_single_column": (
+        "{field}: the first line has one column only; separate columns with , ; or a tab.",
+        "{field} : la première ligne n'a qu'une colonne ; séparez les colonnes par , ; ou une"
+        " tabulation.",
+    ),
+    "error.csv_empty": ("{field}: the file has no rows.", "{field} : le fichier n'a aucune ligne."),
+    "error.csv_duplicate_columns": (
+        "{field}: two columns have the same name.",
+        "{field} : deux colonnes portent le même nom.",
+    ),
+    "error.csv_malformed": (
+        "{field}: a field is over {max} characters or a quote is never closed.",
+        "{field} : un champ dépasse {max} caractères ou un guillemet n'est jamais fermé.",
+    ),
+    "error.csv_fields": (
+        "{field}: {found} fields where the header has {expected}.",
+        "{field} : {found} champs alors que l'en-tête en a {expected}.",
+    ),
     "error.customer_archived": (
         "{field}: this customer is archived; restore them first.",
         "{field} : ce client est archivé ; restaurez-le d'abord.",
@@ -870,6 +905,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "screen.new_sale": ("New sale", "Nouvelle vente"),
     "screen.purchase_history": ("Purchase history", "Historique d'achat"),
     "screen.products": ("Products", "Produits"),
+    "screen.product_import": ("Product import", "Import de produits"),
+    "products.stage.reading": ("Reading the file…", "Lecture du fichier…"),
+    "products.stage.checking": ("Checking every line…", "Vérification de chaque ligne…"),
+    "products.stage.writing": ("Saving…", "Enregistrement…"),
+    "products.stage.done": ("Done.", "Terminé."),
     "document.receipt": ("Receipt", "Ticket"),
     "products.title": ("Products", "Produits"),
     "products.search": ("Search by SKU or name", "Rechercher par référence ou nom"),

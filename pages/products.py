@@ -5,7 +5,7 @@ import streamlit as st
 
 from i18n import format_money
 from logic.auth import can
-from logic.errors import StaleRecord, ValidationFailed
+from logic.errors import Busy, StaleRecord, ValidationFailed
 from services import products, shop
 from ui.auth import require_page
 from ui.grid_state import rows_as_loaded
@@ -117,10 +117,21 @@ if editable:
         st.caption(tr("products.import_help", levels=", ".join(f"price_{x}" for x in levels)))
         upload = st.file_uploader(tr("field.csv"), type=["csv"], key=f"products.csv.{nonce}")
         if upload is not None and st.button(tr("products.import_go"), key="products.import"):
+            bar = st.progress(0.0, text=tr("products.stage.reading"))
             try:
-                count = products.import_csv(actor, upload.getvalue())
+                count = products.import_csv(
+                    actor,
+                    upload.getvalue(),
+                    progress=lambda done, stage: bar.progress(
+                        done, text=tr(f"products.stage.{stage}")
+                    ),
+                )
             except ValidationFailed as exc:
+                bar.empty()
                 show_refusal(exc)
+            except Busy:
+                bar.empty()
+                st.warning(tr("error.busy"))
             else:
                 ss["products.nonce"] = nonce + 1
                 ss["products.flash"] = tr("products.imported", count=count)

@@ -53,6 +53,33 @@ def record(
     )
 
 
+def record_many(
+    cur,
+    actor: Actor,
+    items: Iterable[tuple[str, object, Iterable[FieldChange]]],
+    entity: str,
+    screen: str,
+    at: datetime,
+) -> None:
+    """Append one entry per (action, entity id, changes), in the caller's transaction."""
+    repo.record_many(
+        cur,
+        [
+            {
+                "occurred_at": at,
+                "staff_id": actor.staff_id,
+                "staff_name": actor.display_name,
+                "action": action,
+                "entity": entity,
+                "entity_id": str(entity_id),
+                "screen": screen,
+                "changes": to_json(changes),
+            }
+            for action, entity_id, changes in items
+        ],
+    )
+
+
 def _entries(rows: list[dict[str, Any]]) -> list[AuditEntry]:
     return [
         AuditEntry(

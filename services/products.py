@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -12,14 +10,16 @@ from typing import Any
 from data import db
 from data import products as repo
 from data import settings as settings_repo
-from logic.audit import created, diff
+from logic.audit import FieldChange, created, diff
 from logic.auth import Actor, require
-from logic.errors import FieldError, FieldProblem, StaleRecord, ValidationFailed
-from logic.pricing import parse_percent, parse_price, parse_tax_rates
+from logic.csv_files import MAX_REPORTED, read_table
+from logic.errors import Busy, FieldError, FieldProblem, StaleRecord, ValidationFailed
+from logic.pricing import cents, parse_percent, parse_price, parse_tax_rates
 from logic.text import check_no_controls
 from services import audit
 
 SCREEN_PRODUCTS = "products"
+SCREEN_IMPORT = "product_import"
 PAGE_SIZE = 50
 
 
@@ -154,63 +154,119 @@ def save_product(
     return db.run_in_transaction(work)
 
 
-def import_csv(actor: Actor, data: bytes, now: datetime | None = None) -> int:
+Progress = Callable[[float, str], None]
+REQUIRED_COLUMNS = ("sku", "name", "price", "tax_rate")
+_IMPORTED = ("sku", "name", "price", "tax_rate", "active")
+
+
+def _column_name(typed: str) -> str:
+    """sku, name… in any case; price_b and PRICE_B both name level B's price."""
+    lower = typed.lower()
+    return f"price_{typed[6:].upper()}" if lower.startswith("price_") else lower
+
+
+def _comparable(product: Mapping[str, Any]) -> dict[str, Any]:
+    """A product's imported fields as stored (2 decimals), level prices as price_X."""
+    flat: dict[str, Any] = {name: product[name] for name in ("sku", "name")}
+    flat["price"] = cents(Decimal(product["price"]))
+    flat["tax_rate"] = cents(Decimal(product["tax_rate"]))
+    flat["active"] = bool(product["active"])
+    for level, price in product["levels"].items():
+        if price is not None:
+            flat[f"price_{level}"] = cents(Decimal(price))
+    return flat
+
+
+def _import_changes(before: Mapping[str, Any], row: Mapping[str, Any]) -> list[FieldChange]:
+    """Field by field, old → new, as a grid edit is audited."""
+    return diff(_comparable(before), _comparable(row))
+
+
+def import_csv(
+    actor: Actor, data: bytes, now: datetime | None = None, progress: Progress | None = None
+) -> int:
     """Add or update products from CSV (sku, name, price, tax_rate, active, price_A…).
 
-    All or nothing: every refused row is reported with its line number.
+    All or nothing, in one transaction: a file that is not a CSV, a malformed
+    line or a refused value names the line and stores nothing. Each product
+    created or changed gets its audit entry with old → new values.
     """
     require(actor, "products.edit")
     moment = now or datetime.now().replace(microsecond=0)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252")
-    sample = text[:2048]
-    dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    missing = {"sku", "name", "price", "tax_rate"} - set(reader.fieldnames or [])
-    if missing:
-        raise ValidationFailed(
-            [FieldError("csv", "csv_columns", {"missing": ", ".join(sorted(missing))})]
-        )
+    report = progress or (lambda fraction, stage: None)
+    report(0.0, "reading")
+    table = read_table(data, REQUIRED_COLUMNS, _column_name)
     rates, levels = tax_rates(), price_levels()
     rows, errors = [], []
-    for line, raw in enumerate(reader, start=2):
+    for count, (line, raw) in enumerate(table.rows, start=1):
         try:
-            rows.append(_clean(raw, rates, levels))
+            rows.append((line, _clean(raw, rates, levels)))
         except ValidationFailed as exc:
             errors += [
                 FieldError(e.field, e.code, {**e.params, "line": str(line)}) for e in exc.errors
             ]
+            if len(errors) >= MAX_REPORTED:
+                break
+        if count % 10_000 == 0:
+            report(0.4 * count / len(table.rows), "checking")
     seen: set[str] = set()
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         if row["sku_key"] in seen:
             errors.append(FieldError("sku", "sku_taken", {"value": row["sku"], "line": str(line)}))
         seen.add(row["sku_key"])
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(errors[:MAX_REPORTED])
+    if not rows:
+        raise ValidationFailed([FieldError("csv", "csv_empty")])
 
     def work(cur) -> int:
-        # Existing products looked up once for the whole file, not per row.
-        existing = repo.versions_by_sku(cur, [row["sku_key"] for row in rows])
-        for row in rows:
-            fields = {k: row[k] for k in ("sku", "sku_key", "name", "price", "tax_rate", "active")}
-            if row["sku_key"] not in existing:
-                product_id = repo.insert(cur, fields, moment)
-            else:
-                product_id, version = existing[row["sku_key"]]
-                repo.update(cur, product_id, version, fields, moment)
-            repo.set_level_prices(cur, product_id, row["levels"])
+        report(0.45, "writing")
+        existing = repo.all_for_import(cur)
+        new = [row for _, row in rows if row["sku_key"] not in existing]
+        changed, audit_updates = [], []
+        for _, row in rows:
+            before = existing.get(row["sku_key"])
+            if before is None:
+                continue
+            changes = _import_changes(before, row)
+            if changes:
+                changed.append({**row, "id": before["id"], "version": before["version"]})
+                audit_updates.append(("update", before["id"], changes))
+        created_ids = repo.bulk_insert(cur, new, moment)
+        report(0.65, "writing")
+        if repo.bulk_update(cur, changed, moment) != len(changed):
+            raise Busy()  # a product changed under the import: nothing stored, try again
+        ids = {**{k: v["id"] for k, v in existing.items()}, **created_ids}
+        rewritten = [*new, *changed]
+        prices = [
+            (ids[row["sku_key"]], level, price)
+            for row in rewritten
+            for level, price in row["levels"].items()
+            if price is not None
+        ]
+        repo.bulk_level_prices(cur, [ids[row["sku_key"]] for row in rewritten], levels, prices)
+        report(0.85, "writing")
+        audits = [
+            (
+                "create",
+                created_ids[row["sku_key"]],
+                created(_comparable(row)),
+            )
+            for row in new
+        ]
+        audit.record_many(cur, actor, audits + audit_updates, "product", SCREEN_IMPORT, moment)
         audit.record(
             cur,
             actor,
             "import",
             "product",
             None,
-            SCREEN_PRODUCTS,
-            diff({}, {"rows": len(rows)}),
+            SCREEN_IMPORT,
+            diff({}, {"rows": len(rows), "created": len(new), "changed": len(changed)}),
             moment,
         )
         return len(rows)
 
-    return db.run_in_transaction(work)
+    done = db.run_in_transaction(work)
+    report(1.0, "done")
+    return done
