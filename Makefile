@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench demo clean
+.PHONY: run serve test lint format bench demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo shop, in its own file: demo accounts exist only there.
 run: $(STAMP)
+	COMPTOIR_DB="$${COMPTOIR_DB:-var/demo.duckdb}" \
+	COMPTOIR_DEMO_CUSTOMERS="$${COMPTOIR_DEMO_CUSTOMERS:-2000}" \
+	$(BIN)/python serve.py --server.address 127.0.0.1 --server.port 8501
+
+# A real shop: var/comptoir.duckdb (or COMPTOIR_DB); the first start asks for the administrator.
+serve: $(STAMP)
 	$(BIN)/python serve.py --server.address 127.0.0.1 --server.port 8501
 
 test: $(STAMP)
@@ -33,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/accounts.py
 	$(BIN)/python bench/sales.py
 	$(BIN)/python bench/products_import.py
+	$(BIN)/python bench/sign_in.py
 
 demo: $(STAMP)
 	$(BIN)/python -m data.demo --customers 2000

@@ -3,12 +3,13 @@
 import streamlit as st
 
 from logic.errors import DatabaseUnavailable
-from services import auth
+from services import auth, shop
 from services.bootstrap import database_path, prepare_database
 from ui.auth import refresh_session, sidebar_identity
+from ui.downloads import start_sweeper
 from ui.errors import run_guarded, show_unavailable
 from ui.navigation import navigation
-from ui.session import language_picker
+from ui.session import demo_banner, language_picker
 from ui.sign_in import first_admin_form, sign_in_form
 
 
@@ -25,6 +26,9 @@ except DatabaseUnavailable as unavailable:
     show_unavailable(unavailable)
     st.stop()
 language_picker()
+start_sweeper()
+if shop.is_demo():
+    demo_banner()
 
 actor = refresh_session()
 page = st.navigation(

@@ -24,6 +24,7 @@ PUBLIC_COLUMNS = (
     "created_at",
     "updated_at",
     "version",
+    "session_epoch",
 )
 
 

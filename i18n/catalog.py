@@ -299,9 +299,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "auth.signed_in_as": ("Signed in as {name} ({role})", "Connecté : {name} ({role})"),
     "auth.signed_out": ("You are signed out.", "Vous êtes déconnecté."),
     "auth.bad_credentials": (
-        "Unknown username or wrong password.",
-        "Identifiant inconnu ou mot de passe erroné.",
+        "Sign-in refused: unknown username or wrong password, or the account is locked for a"
+        " while after too many tries. Ask an administrator if it persists.",
+        "Connexion refusée : identifiant inconnu ou mot de passe erroné, ou compte bloqué un"
+        " moment après trop d'essais. Demandez à un administrateur si cela persiste.",
     ),
+    "app.demo_banner": (
+        "DEMO shop: made-up customers and published passwords (admin / demo-admin-2026). Not"
+        " for real data.",
+        "Magasin de DÉMO : clients fictifs et mots de passe publiés (admin / demo-admin-2026)."
+        " Pas pour de vraies données.",
+    ),
+    "auth.account_changed": (
+        "Your account was changed (password, role or access): sign in again.",
+        "Votre compte a été modifié (mot de passe, rôle ou accès) : reconnectez-vous.",
+    ),
+    "action.sign_in_locked": ("Sign-in while locked", "Connexion pendant le blocage"),
     "auth.locked": (
         "Too many failed attempts: this account is locked until {until}.",
         "Trop d'essais manqués : ce compte est bloqué jusqu'à {until}.",

@@ -57,6 +57,9 @@ class Actor:
     username: str
     display_name: str
     role: str
+    # Bumped when the account's password, role or active flag changes: a session
+    # signed in under an older epoch must sign in again.
+    session_epoch: int = 0
 
 
 SYSTEM = Actor(staff_id=None, username="system", display_name="System", role="admin")

@@ -1,10 +1,13 @@
 """Export customers (managers): the customers of a search as CSV or XLSX."""
 
+from datetime import datetime
+
 import streamlit as st
 
 from logic.errors import ValidationFailed
 from services import customers, exports
 from ui.auth import require_page
+from ui.downloads import download_button
 from ui.session import show_refusal, tr
 
 actor = require_page("customers.export")
@@ -21,26 +24,21 @@ fmt = st.radio(
     key="export.format",
     format_func=lambda f: f.upper(),
 )
-st.caption(
-    tr(
-        "export.matches",
-        total=customers.search_customers(term, page_size=1, include_archived=archived).total,
-    )
-)
-if st.button(tr("export.prepare"), type="primary", key="export.prepare"):
-    try:
-        ready = exports.export_customers(actor, term, archived, fmt)
-    except ValidationFailed as exc:
-        show_refusal(exc)
-    else:
-        st.session_state["export.ready"] = ready
-ready = st.session_state.get("export.ready")
-if ready is not None:
-    st.success(tr("export.ready", rows=ready.rows, name=ready.filename))
-    st.download_button(
+total = customers.search_customers(term, page_size=1, include_archived=archived).total
+st.caption(tr("export.matches", total=total))
+try:
+    exports.check_size(fmt, total)
+except ValidationFailed as exc:
+    show_refusal(exc)
+else:
+    # The file is made (and the export audited) when the button is clicked; nothing
+    # is kept in the session.
+    download_button(
         tr("export.download"),
-        ready.data,
-        file_name=ready.filename,
-        mime=ready.mime,
+        lambda: exports.export_customers(actor, term, archived, fmt).data,
+        file_name=exports.file_name(fmt, datetime.now()),
+        mime=exports.MIME[fmt],
         key="export.download",
+        type="primary",
+        disabled=total == 0,
     )

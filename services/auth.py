@@ -84,6 +84,7 @@ def _actor(row: Mapping[str, Any]) -> Actor:
         username=row["username"],
         display_name=row["display_name"],
         role=row["role"],
+        session_epoch=int(row.get("session_epoch") or 0),
     )
 
 
@@ -173,14 +174,20 @@ def sign_in(username: str, password: str, now: datetime | None = None) -> Actor:
     key = username_key(username or "")
 
     def work(cur) -> tuple[Actor | None, SignInRefused | None]:
+        # Unknown user, locked account and wrong password take the same steps (a
+        # hash check, an audit entry) and get the same answer: nothing tells them apart.
+        refused = SignInRefused("bad_credentials")
         row = repo.by_username(cur, key)
         if row is None or not row["active"]:
             _verify(_DUMMY_HASH, password)
-            return None, SignInRefused("bad_credentials")
+            audit.record(cur, SYSTEM, "sign_in_failed", "staff", None, SCREEN_LOGIN, [], moment)
+            return None, refused
         actor = _actor(row)
+        good = _verify(row["password_hash"], password)
         if is_locked(row["locked_until"], moment):
-            return None, SignInRefused("locked", row["locked_until"])
-        if not _verify(row["password_hash"], password):
+            audit.record(cur, actor, "sign_in_locked", "staff", row["id"], SCREEN_LOGIN, [], moment)
+            return None, refused
+        if not good:
             lock = after_failure(
                 row["failed_attempts"], moment, rules.lockout_attempts, rules.lockout_minutes
             )
@@ -192,9 +199,7 @@ def sign_in(username: str, password: str, now: datetime | None = None) -> Actor:
                 else []
             )
             audit.record(cur, actor, action, "staff", row["id"], SCREEN_LOGIN, changes, moment)
-            if lock.locked_until:
-                return None, SignInRefused("locked", lock.locked_until)
-            return None, SignInRefused("bad_credentials")
+            return None, refused
         repo.record_sign_in(cur, row["id"], 0, None, moment)
         audit.record(cur, actor, "sign_in", "staff", row["id"], SCREEN_LOGIN, [], moment)
         return actor, None
@@ -292,7 +297,10 @@ def update_staff(
         changed = {k: v for k, v in wanted.items() if current[k] != v}
         if not changed:
             return version
-        new_version = repo.update(cur, staff_id, version, changed, moment)
+        stored = dict(changed)
+        if "role" in changed or "active" in changed:
+            stored["session_epoch"] = current["session_epoch"] + 1  # open sessions end
+        new_version = repo.update(cur, staff_id, version, stored, moment)
         if new_version is None:
             raise StaleRecord(staff_id, None)
         audit.record(
@@ -330,7 +338,12 @@ def reset_password(
             cur,
             staff_id,
             current["version"],
-            {"password_hash": _hasher.hash(secret), "failed_attempts": 0, "locked_until": None},
+            {
+                "password_hash": _hasher.hash(secret),
+                "failed_attempts": 0,
+                "locked_until": None,
+                "session_epoch": current["session_epoch"] + 1,  # open sessions end
+            },
             moment,
         )
         audit.record(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from data import db, demo, migrate
-from services import auth, demo_business
+from services import auth, demo_business, shop
 from services.customers import maintain_search_index
 
 DEMO_ENV = "COMPTOIR_DEMO_CUSTOMERS"
@@ -19,7 +19,12 @@ DEMO_ACCOUNTS = (
 
 
 def create_demo_accounts():
-    """The three demo accounts (administrator, manager, staff); returns the administrator."""
+    """The three demo accounts (administrator, manager, staff); returns the administrator.
+
+    Only ever on a demo database: the database is marked as one first, so every
+    page says DEMO and the published passwords cannot open a real shop.
+    """
+    shop.mark_demo()
     (username, name, _, password), *others = DEMO_ACCOUNTS
     owner = auth.create_first_admin(username, name, password, password)
     for username, name, role, password in others:
@@ -33,7 +38,9 @@ def prepare_database() -> dict[str, object]:
     is_new = not path.exists()
     applied = migrate.migrate(path)
     demo_count = 0
-    wanted = int(os.environ.get(DEMO_ENV, "2000"))
+    # A database made for a shop starts with the first-administrator form; only
+    # `make run` (or COMPTOIR_DEMO_CUSTOMERS set by hand) asks for the demo shop.
+    wanted = int(os.environ.get(DEMO_ENV, "0"))
     if is_new and wanted > 0:
         demo_count = demo.generate(wanted, path=path)
         owner = create_demo_accounts()

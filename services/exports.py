@@ -35,6 +35,20 @@ class Export:
     rows: int
 
 
+def check_size(fmt: str, rows: int) -> None:
+    """Refuse a format for more rows than it can sensibly hold."""
+    if fmt not in FORMATS:
+        raise ValidationFailed([FieldError("format", "not_in_list", {"allowed": "csv, xlsx"})])
+    cap = XLSX_MAX_ROWS if fmt == "xlsx" else CSV_MAX_ROWS
+    if rows > cap:
+        raise ValidationFailed([FieldError("format", "export_too_many", {"max": f"{cap:,}"})])
+
+
+def file_name(fmt: str, moment: datetime) -> str:
+    """customers-20261129-0930.csv"""
+    return f"customers-{moment:%Y%m%d-%H%M}.{fmt}"
+
+
 def export_customers(
     actor: Actor,
     term: str,
@@ -44,16 +58,14 @@ def export_customers(
 ) -> Export:
     """The customers matching term as a CSV or XLSX file."""
     require(actor, "customers.export")
-    if fmt not in FORMATS:
-        raise ValidationFailed([FieldError("format", "not_in_list", {"allowed": "csv, xlsx"})])
+    check_size(fmt, 0)
     moment = now or datetime.now().replace(microsecond=0)
     cap = XLSX_MAX_ROWS if fmt == "xlsx" else CSV_MAX_ROWS
     words = query_words(term)
 
     def work(cur) -> tuple[bytes, int]:
         frame = repo.export_frame(cur, words, include_archived, cap + 1)
-        if len(frame) > cap:
-            raise ValidationFailed([FieldError("format", "export_too_many", {"max": f"{cap:,}"})])
+        check_size(fmt, len(frame))
         # Rendered before the audit entry commits: a file that fails leaves no "exported".
         header = [str(c) for c in frame.columns]
         rows = frame.itertuples(index=False, name=None)
@@ -75,5 +87,4 @@ def export_customers(
         return data, len(frame)
 
     data, count = db.run_in_transaction(work)
-    stamp = moment.strftime("%Y%m%d-%H%M")
-    return Export(f"customers-{stamp}.{fmt}", data, MIME[fmt], count)
+    return Export(file_name(fmt, moment), data, MIME[fmt], count)

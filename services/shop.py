@@ -28,6 +28,9 @@ class ShopLists:
     price_levels: list[dict]
 
 
+DEMO_KEY = "demo_shop"
+
+
 def get_settings() -> dict[str, str]:
     """Every shop setting."""
     with db.cursor() as cur:
@@ -142,3 +145,13 @@ def _invoice_prefix(raw: object) -> str:
 
 def _required() -> str:
     raise FieldProblem("required")
+
+
+def mark_demo() -> None:
+    """Mark this database as the demo shop (published passwords, DEMO on every page)."""
+    db.run_in_transaction(lambda cur: settings_repo.set_many(cur, {DEMO_KEY: "true"}))
+
+
+def is_demo() -> bool:
+    """True for the demo shop's database."""
+    return get_settings().get(DEMO_KEY) == "true"

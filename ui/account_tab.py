@@ -15,6 +15,7 @@ from logic.auth import Actor, can
 from logic.errors import NotFound, ValidationFailed
 from services import accounts
 from services.accounts import EntryRequest
+from ui.downloads import download_button
 from ui.pager import pager
 from ui.session import language, show_refusal, tr
 from ui.text import literal_table
@@ -240,7 +241,7 @@ def _activity(actor: Actor, customer_id: int, currency: str) -> None:
         width="stretch",
     )
     pager(page_key, total, accounts.PAGE_SIZE)
-    st.download_button(
+    download_button(
         tr("account.export_csv"),
         # Built only when clicked.
         lambda: accounts.activity_csv(actor, customer_id, since=since, until=until, kinds=kinds),
@@ -319,10 +320,11 @@ def account_tab(actor: Actor, customer_id: int, currency: str) -> None:
     if start > end:
         st.error(tr("error.period_invalid", field=tr("field.period")))
     else:
-        cols[2].download_button(
+        download_button(
             tr("account.download_statement"),
             lambda: accounts.statement(actor, customer_id, start, end),
             file_name=f"statement-{customer_id}-{end:%Y%m%d}.pdf",
             mime="application/pdf",
             key=f"acct.statement.{customer_id}",
+            container=cols[2],
         )

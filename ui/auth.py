@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import streamlit as st
+from streamlit import runtime
 
 from logic.auth import Actor, PermissionDenied, can
 from services import auth
@@ -26,12 +27,22 @@ def sign_in_as(actor: Actor) -> None:
     st.session_state[SEEN_KEY] = datetime.now()
 
 
+def forget_downloads() -> None:
+    """Let Streamlit delete generated download files no session shows (two sweeps)."""
+    if runtime.exists():
+        manager = runtime.get_instance().media_file_mgr
+        manager.remove_orphaned_files()
+        manager.remove_orphaned_files()
+
+
 def sign_out(notice: str | None = None) -> None:
     """Forget the actor and everything the session held."""
 
     language = st.session_state.get("ui_language")
     for key in list(st.session_state):
         del st.session_state[key]
+    # Files this session generated for download go now, not at a later sweep.
+    forget_downloads()
     if language:
         st.session_state["ui_language"] = language
     if notice:
@@ -49,6 +60,9 @@ def refresh_session() -> Actor | None:
     fresh = auth.current_actor(actor.staff_id) if actor.staff_id is not None else None
     if fresh is None:
         sign_out(tr("auth.account_closed"))
+        return None
+    if fresh.session_epoch != actor.session_epoch:
+        sign_out(tr("auth.account_changed"))
         return None
     st.session_state[ACTOR_KEY] = fresh
     st.session_state[SEEN_KEY] = datetime.now()

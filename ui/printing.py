@@ -6,6 +6,7 @@ import streamlit as st
 
 from i18n import format_datetime
 from services.printing import PrintOutcome, print_history
+from ui.downloads import download_button
 from ui.session import language, tr
 from ui.text import literal_table
 
@@ -24,12 +25,13 @@ def show_outcome(outcome: PrintOutcome, key: str) -> None:
                 reason=tr(f"printing.reason.{outcome.reason}"),
             )
         )
-    st.download_button(
+    download_button(
         tr("printing.download"),
-        outcome.pdf,
+        lambda: outcome.pdf,
         file_name=outcome.filename,
         mime="application/pdf",
         key=f"{key}.download",
+        forget=[key],  # the outcome (and its PDF) leaves session state once downloaded
     )
     if outcome.preview:
         with st.expander(tr("printing.preview")):

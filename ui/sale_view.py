@@ -12,6 +12,7 @@ from logic.auth import Actor
 from logic.errors import Busy, ValidationFailed
 from logic.pricing import TENDERS
 from services import sales
+from ui.downloads import download_button
 from ui.pager import pager
 from ui.printing import show_history, show_outcome
 from ui.session import language, show_refusal, tr, tr_plain
@@ -75,16 +76,16 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
     if buttons[0].button(tr("sales.reprint"), key=f"{key}.reprint", icon=":material/print:"):
         st.session_state[f"{key}.outcome"] = sales.reprint_receipt(actor, sale_id)
     if buttons[1].button(tr("sales.invoice"), key=f"{key}.invoice", icon=":material/receipt_long:"):
-        number, pdf = sales.invoice_pdf_for(actor, sale_id)
-        st.session_state[f"{key}.invoice_pdf"] = (number, pdf)
+        # The number is issued now (once per sale); the PDF is made when downloaded.
+        st.session_state[f"{key}.invoice_number"] = sales.issue_invoice(actor, sale_id)
     if st.session_state.get(f"{key}.outcome") is not None:
         show_outcome(st.session_state[f"{key}.outcome"], f"{key}.outcome")
-    if st.session_state.get(f"{key}.invoice_pdf") is not None:
-        number, pdf = st.session_state[f"{key}.invoice_pdf"]
+    if st.session_state.get(f"{key}.invoice_number") is not None:
+        number = st.session_state[f"{key}.invoice_number"]
         st.success(tr("sales.invoice_ready", number=number))
-        st.download_button(
+        download_button(
             tr("sales.download_invoice"),
-            pdf,
+            lambda: sales.invoice_pdf_for(actor, sale_id)[1],
             file_name=f"invoice-{number}.pdf",
             mime="application/pdf",
             key=f"{key}.invoice_download",

@@ -76,3 +76,8 @@ def show_refusal(exc: ValidationFailed) -> None:
         shown = FieldError(error.field, error.code, {k: md(v) for k, v in error.params.items()})
         lines.append(f"- {describe(shown, language())}")
     st.error("\n".join(lines))
+
+
+def demo_banner() -> None:
+    """Every page of the demo shop says so (its passwords are published)."""
+    st.warning(tr("app.demo_banner"), icon=":material/science:")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import format_datetime
 from logic.errors import ValidationFailed
 from services import auth
 from ui.auth import NOTICE_KEY, sign_in_as
-from ui.session import language, show_refusal, tr
+from ui.session import show_refusal, tr
 
 
 def sign_in_form() -> None:
@@ -25,12 +24,9 @@ def sign_in_form() -> None:
         return
     try:
         actor = auth.sign_in(username, password)
-    except auth.SignInRefused as refusal:
-        if refusal.reason == "locked":
-            when = format_datetime(refusal.locked_until, language())
-            st.error(tr("auth.locked", until=when))
-        else:
-            st.error(tr("auth.bad_credentials"))
+    except auth.SignInRefused:
+        # One answer for unknown user, wrong password and locked account.
+        st.error(tr("auth.bad_credentials"))
         return
     sign_in_as(actor)
     st.rerun()

@@ -138,10 +138,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
+            str(ROOT / "serve.py"),  # as `make run` starts it
             "--server.address",
             "127.0.0.1",
             "--server.port",

@@ -1,0 +1,82 @@
+"""Downloads that do not outlive their purpose.
+
+The file is made when the button is clicked (Streamlit's deferred download),
+so no export or PDF sits in session state; the maker refuses once the offer is
+older than OFFER_MINUTES or the account was signed out, closed or changed. Files
+Streamlit generated are swept from its media store at least every SWEEP_SECONDS,
+and at once on sign-out, so a download URL is not fetchable for long.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+from streamlit import runtime
+
+from services import auth
+from ui.auth import current_actor
+
+OFFER_MINUTES = 5
+SWEEP_SECONDS = 60
+Maker = Callable[[], bytes]
+
+
+class DownloadExpired(Exception):
+    """The offer is too old or its session is no longer signed in."""
+
+
+@st.cache_resource
+def start_sweeper() -> threading.Thread:
+    """A daemon thread sweeping the media store, so an idle app keeps no file long."""
+
+    def loop() -> None:
+        while True:
+            time.sleep(SWEEP_SECONDS)
+            # A generated file no session shows is marked by one sweep, deleted by the next.
+            if runtime.exists():
+                runtime.get_instance().media_file_mgr.remove_orphaned_files()
+
+    thread = threading.Thread(target=loop, name="comptoir-download-sweeper", daemon=True)
+    thread.start()
+    return thread
+
+
+def download_button(
+    label: str,
+    make: Maker,
+    file_name: str,
+    mime: str,
+    key: str,
+    forget: Sequence[str] = (),
+    container: object = st,
+    **options: object,
+) -> None:
+    """A download whose file is made on click, for a still signed-in account, within minutes.
+
+    forget: session-state keys dropped once the file was downloaded (a PDF
+    kept for the button goes with it).
+    """
+    actor = current_actor()
+    offered = time.monotonic()
+    staff_id = actor.staff_id if actor else None
+    epoch = actor.session_epoch if actor else None
+
+    def made() -> bytes:
+        if time.monotonic() - offered > OFFER_MINUTES * 60:
+            raise DownloadExpired("offer expired")
+        if staff_id is not None:
+            now = auth.current_actor(staff_id)
+            if now is None or now.session_epoch != epoch:
+                raise DownloadExpired("account changed")
+        return make()
+
+    def downloaded() -> None:
+        for name in forget:
+            st.session_state.pop(name, None)
+
+    container.download_button(
+        label, made, file_name=file_name, mime=mime, key=key, on_click=downloaded, **options
+    )
