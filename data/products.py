@@ -131,15 +131,20 @@ def all_for_import(cur: Cursor) -> dict[str, dict[str, Any]]:
 
 # Bulk writes read a pandas frame registered on the cursor (DuckDB scans it in
 # place): 100,000 rows in one statement instead of 100,000 round trips.
+def _frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    """The columns of rows, money as text (cast to DECIMAL in SQL, never through float)."""
+    frame = pd.DataFrame([{k: r[k] for k in columns} for r in rows], columns=list(columns))
+    for money in ("price", "tax_rate"):
+        if money in frame:
+            frame[money] = frame[money].astype(str)
+    return frame
+
+
 def bulk_insert(cur: Cursor, rows: Sequence[Mapping[str, Any]], now: datetime) -> dict[str, int]:
     """New products; returns SKU key -> id."""
     if not rows:
         return {}
-    frame = pd.DataFrame(
-        [{k: r[k] for k in ("sku", "sku_key", "name", "price", "tax_rate", "active")} for r in rows]
-    )
-    frame["price"] = frame["price"].astype(str)
-    frame["tax_rate"] = frame["tax_rate"].astype(str)
+    frame = _frame(rows, ("sku", "sku_key", "name", "price", "tax_rate", "active"))
     cur.register("incoming_products", frame)
     try:
         cur.execute(
@@ -158,14 +163,7 @@ def bulk_update(cur: Cursor, rows: Sequence[Mapping[str, Any]], now: datetime) -
     """Changed products, each only if still at the version read; returns how many."""
     if not rows:
         return 0
-    frame = pd.DataFrame(
-        [
-            {k: r[k] for k in ("id", "version", "sku", "name", "price", "tax_rate", "active")}
-            for r in rows
-        ]
-    )
-    frame["price"] = frame["price"].astype(str)
-    frame["tax_rate"] = frame["tax_rate"].astype(str)
+    frame = _frame(rows, ("id", "version", "sku", "name", "price", "tax_rate", "active"))
     cur.register("changed_frame", frame)
     try:
         # Materialised with its types first: DuckDB then joins two typed tables.
@@ -209,8 +207,10 @@ def bulk_level_prices(
     finally:
         cur.unregister("touched_products")
     if prices:
-        frame = pd.DataFrame(prices, columns=["product_id", "level", "price"])
-        frame["price"] = frame["price"].astype(str)
+        frame = _frame(
+            [dict(zip(("product_id", "level", "price"), p, strict=True)) for p in prices],
+            ("product_id", "level", "price"),
+        )
         cur.register("level_prices", frame)
         try:
             cur.execute(

@@ -54,3 +54,10 @@ def demo_db(db_path: Path) -> Path:
     """The migrated test database with 300 demo customers."""
     demo.generate(300, seed=11, path=db_path)
     return db_path
+
+
+@pytest.fixture(params=[True, False], ids=["process-locks", "database-only"])
+def locks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Run with the in-process locks on, and off as several processes would be."""
+    monkeypatch.setattr(db, "IN_PROCESS_LOCKS", request.param)
+    return request.param

@@ -16,7 +16,7 @@ from data import accounts as repo
 from data import db
 from logic.accounts import CreditLimitExceeded, OverpaymentNeedsConfirmation
 from logic.auth import PermissionDenied
-from logic.errors import ValidationFailed
+from logic.errors import Busy, ValidationFailed
 from services import accounts, audit, customers
 from services.accounts import EntryRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
@@ -223,7 +223,7 @@ def test_credit_note_refund_and_adjustments(customer):
     consistent(customer)
 
 
-def test_many_concurrent_charges_never_exceed_the_limit(customer):
+def test_many_concurrent_charges_never_exceed_the_limit(customer, locks):
     threads, per_thread = 8, 200
     outcomes: list[str] = []
     lock = threading.Lock()
@@ -235,6 +235,8 @@ def test_many_concurrent_charges_never_exceed_the_limit(customer):
                 result = "ok"
             except CreditLimitExceeded:
                 result = "refused"
+            except Busy:  # only without the in-process lock: conflicts outlasting the retries
+                result = "busy"
             with lock:
                 outcomes.append(result)
 
@@ -244,7 +246,9 @@ def test_many_concurrent_charges_never_exceed_the_limit(customer):
     for thread in pool:
         thread.join()
     assert len(outcomes) == threads * per_thread  # every charge accounted for
-    assert outcomes.count("ok") == 500 and outcomes.count("refused") == 1100
+    # Never over the limit, every charge either stored or refused in words.
+    assert outcomes.count("ok") == 500
+    assert outcomes.count("refused") + outcomes.count("busy") == 1100
     assert consistent(customer)["balance"] == D("500.00")
 
 

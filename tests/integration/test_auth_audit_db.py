@@ -58,14 +58,17 @@ def test_lockout_then_unlock_after_the_delay(owner):
         assert info.value.reason == "bad_credentials"
     with pytest.raises(auth.SignInRefused) as info:
         auth.sign_in("owner", "wrong-5", now=NOW)
-    assert info.value.reason == "locked"
-    assert info.value.locked_until == NOW + timedelta(minutes=15)
+    assert info.value.reason == "bad_credentials"  # locked now, and told nothing more
+    with db.cursor() as cur:
+        locked = cur.execute("SELECT locked_until FROM staff").fetchall()[0][0]
+    assert locked == NOW + timedelta(minutes=15)
     with pytest.raises(auth.SignInRefused) as info:  # right password, still locked
         auth.sign_in("owner", "velo-rouge-42", now=NOW + timedelta(minutes=14))
-    assert info.value.reason == "locked"
+    assert info.value.reason == "bad_credentials"
     assert auth.sign_in("owner", "velo-rouge-42", now=NOW + timedelta(minutes=16))
     actions = [e.action for e in trail("staff")]
-    assert actions[:2] == ["sign_in", "locked"] and actions.count("sign_in_failed") == 4
+    assert actions[:3] == ["sign_in", "sign_in_locked", "locked"]
+    assert actions.count("sign_in_failed") == 4
 
 
 def test_session_expiry_follows_the_setting(owner):

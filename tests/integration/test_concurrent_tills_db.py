@@ -15,12 +15,6 @@ from tests.conftest import STAFF
 from tests.sales_samples import make_sales_shop
 
 
-@pytest.fixture(params=[True, False], ids=["process-locks", "database-only"])
-def locks(request, monkeypatch):
-    monkeypatch.setattr(db, "IN_PROCESS_LOCKS", request.param)
-    return request.param
-
-
 @pytest.mark.parametrize("tills", [4, 8])
 def test_walk_in_sales_from_many_tills(db_path, locks, tills):
     shop = make_sales_shop()

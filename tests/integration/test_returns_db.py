@@ -27,13 +27,6 @@ def shop(db_path):
     return make_sales_shop()
 
 
-@pytest.fixture(params=[True, False], ids=["process-locks", "database-only"])
-def locks(request, monkeypatch):
-    """Run with the in-process locks on, and off as several processes would be."""
-    monkeypatch.setattr(db, "IN_PROCESS_LOCKS", request.param)
-    return request.param
-
-
 def _product(product_id: int) -> dict:
     rows, _ = products.search_products("")
     return next(r for r in rows if r["id"] == product_id)

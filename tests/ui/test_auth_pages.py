@@ -10,7 +10,6 @@ from tests.conftest import ADMIN
 from tests.ui.conftest import open_app, sign_in, table, texts
 from ui.navigation import visible_scripts
 
-
 REFUSED = (
     "Sign-in refused: unknown username or wrong password, or the account is locked for a while"
     " after too many tries. Ask an administrator if it persists."
