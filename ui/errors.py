@@ -8,8 +8,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from i18n import LANGUAGES, t
 from logic.errors import Busy, DatabaseUnavailable
-from ui.session import tr
+from ui.session import LANGUAGE_KEY, tr
+from ui.text import md
 
 LOG = logging.getLogger("comptoir.incidents")
 
@@ -36,6 +38,9 @@ def run_guarded(run: Callable[[], None]) -> None:
 def show_unavailable(exc: DatabaseUnavailable) -> None:
     """Why the database cannot be opened, and what to do about it."""
     # The path and details go to the server log only; the browser gets what to do.
+    # No settings to read the shop's language from: the session's, else both.
     incident = report_incident(exc)
-    holder = exc.holder or tr("database.unknown_holder")
-    st.error(tr(f"database.{exc.reason}", holder=holder, incident=incident))
+    chosen = st.session_state.get(LANGUAGE_KEY)
+    for lang in [chosen] if chosen in LANGUAGES else list(LANGUAGES):
+        holder = md(exc.holder or t("database.unknown_holder", lang))
+        st.error(t(f"database.{exc.reason}", lang, holder=holder, incident=incident))
