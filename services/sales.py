@@ -371,7 +371,8 @@ def refund_sale(
                     [FieldError("quantity", "refund_taken", {"line": str(line["line_no"])})]
                 )
         refund_totals = totals(amounts for _, amounts in refunds)
-        recorded, change = _tendered(refund_totals.total, [(tender_method, -refund_totals.total)])
+        paid_back = [(tender_method, -refund_totals.total)] if refund_totals.total else []
+        recorded, change = _tendered(refund_totals.total, paid_back)
         sale = {
             "customer_id": original["customer_id"],
             # The return carries the sale's terms, whatever the customer's are today.
