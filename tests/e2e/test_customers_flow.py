@@ -180,6 +180,13 @@ def test_print_courier_label_from_the_card_and_download_the_pdf(server, page, tm
     download.save_as(target)
     text = PdfReader(io.BytesIO(target.read_bytes())).pages[0].extract_text()
     assert "Zacharie Testeur" in text and "Cycles E2E" in text
+    settle(page)
+    # Downloaded: the PDF left the session, its button went with it.
+    expect(page.get_by_role("button", name="Download PDF")).to_have_count(0)
+    # Signed out, the file's address (fetched above by the download) serves nothing.
+    page.locator("[data-testid=stSidebar]").get_by_role("button", name="Sign out").click()
+    settle(page)
+    assert page.request.get(download.url).status == 404
 
 
 def test_take_a_payment_and_see_balance_and_receivables_change(server, page):
