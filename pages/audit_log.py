@@ -30,14 +30,14 @@ text = columns[0].text_input(
 )
 entity = columns[1].selectbox(
     tr("audit.entity"),
-    [None, "customer", "settings", "staff"],
+    ["", "customer", "settings", "staff"],
     format_func=lambda e: t(f"entity.{e}", lang) if e else t("audit.all", lang),
     key="audit.entity",
     on_change=_reset_page,
 )
 who = columns[2].selectbox(
     tr("audit.staff"),
-    [None, *staff],
+    ["", *staff],
     format_func=lambda s: staff.get(s, t("audit.all", lang)),
     key="audit.who",
     on_change=_reset_page,
@@ -45,7 +45,7 @@ who = columns[2].selectbox(
 action = columns[3].selectbox(
     tr("audit.action"),
     [
-        None,
+        "",
         "create",
         "update",
         "archive",
@@ -69,9 +69,9 @@ until = columns[5].date_input(
 
 entries, total = audit.search_audit(
     actor,
-    entity=entity,
-    staff_id=who,
-    action=action,
+    entity=entity or None,  # "" is "all": pick-lists hold codes, never None
+    staff_id=who or None,
+    action=action or None,
     text=text,
     since=datetime.combine(since, time.min) if since else None,
     until=datetime.combine(until, time.min) + timedelta(days=1) if until else None,

@@ -36,11 +36,12 @@ st.title(tr("balances.title"))
 top = st.columns([2, 1.2, 1])
 only = top[0].radio(
     tr("balances.show"),
-    (None, "over_limit", "near_limit", "overdue"),
+    ("all", "over_limit", "near_limit", "overdue"),
     horizontal=True,
     key="balances.only",
-    format_func=lambda o: t(f"balances.only.{o or 'all'}", lang),
+    format_func=lambda o: t(f"balances.only.{o}", lang),
 )
+only = None if only == "all" else only
 sort = top[1].selectbox(
     tr("customers.sort"),
     SORTS,

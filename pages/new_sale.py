@@ -43,7 +43,8 @@ with left:
         placeholder=tr("customers.search_placeholder"),
     )
     found = customers.search_customers(term, page_size=20).rows if term.strip() else []
-    options = [None] + [r["id"] for r in found]
+    # 0 is the walk-in: a pick-list holds codes, never None (see keep_values_across_languages).
+    options = [0] + [r["id"] for r in found]
     if ss.get("till.customer") and ss["till.customer"] not in options:
         options.append(ss["till.customer"])
     labels = {
@@ -57,12 +58,15 @@ with left:
             f"{chosen_row['first_name'] or ''}"
         )
     walk_in = t("sales.walk_in", lang)
-    customer_id = st.selectbox(
-        tr("sales.customer_choice"),
-        options,
-        index=options.index(current) if current in options else 0,
-        format_func=lambda c: labels.get(c, walk_in),
-        key=f"till.customer_choice.{nonce}",
+    customer_id = (
+        st.selectbox(
+            tr("sales.customer_choice"),
+            options,
+            index=options.index(current) if current in options else 0,
+            format_func=lambda c: labels.get(c, walk_in),
+            key=f"till.customer_choice.{nonce}",
+        )
+        or None
     )
     ss["till.customer"] = customer_id
     account = None
@@ -184,6 +188,8 @@ with right:
             else:
                 ss["till.done"] = sale_id
                 ss["till.lines"] = []
+                ss["till.customer"] = None  # the next sale starts as a walk-in
+                ss.pop("till.customer_term", None)
                 ss["till.key"] = uuid.uuid4().hex
                 ss["till.nonce"] = nonce + 1
                 ss["till.flash"] = tr(

@@ -28,18 +28,22 @@ TEXT_FIELDS = {
 PHONE_FIELDS = {"phone", "mobile", "fax"}
 
 
-def _choices(name: str, lists: ShopLists, lang: str) -> dict[str | None, str] | None:
-    """Code -> label for the pick-list fields (None first where the field is optional)."""
+def _choices(name: str, lists: ShopLists, lang: str) -> dict[str, str] | None:
+    """Code -> label for the pick-list fields ("" first where the field is optional).
+
+    "No choice" is the code "", never None: Streamlit keeps a pick-list's choice
+    by its label, and only a real code can be re-stated in a new language.
+    """
     if name == "title":
-        return {None: "", **{x["code"]: x[lang] for x in lists.titles}}
+        return {"": "", **{x["code"]: x[lang] for x in lists.titles}}
     if name == "country_code":
-        return {None: "", **dict(country_options(lang))}
+        return {"": "", **dict(country_options(lang))}
     if name == "contact_preference":
-        return {c: t(f"choice.{c or 'none'}", lang) for c in (None, "email", "sms")}
+        return {c: t(f"choice.{c or 'none'}", lang) for c in ("", "email", "sms")}
     if name == "gender":
         return {x["code"]: x[lang] for x in lists.genders}
     if name == "price_level":
-        return {None: "", **{x["code"]: f"{x['code']} · {x['name']}" for x in lists.price_levels}}
+        return {"": "", **{x["code"]: f"{x['code']} · {x['name']}" for x in lists.price_levels}}
     return None
 
 
@@ -71,7 +75,7 @@ def field_widget(
         return container.selectbox(
             label,
             options,
-            index=_index(options, value),
+            index=_index(options, value or ""),
             key=key,
             format_func=lambda c: choices.get(c) or none,
         )

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, time
+from decimal import Decimal
+
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from i18n import LANGUAGES, t
 from i18n.errors import describe
@@ -48,6 +52,7 @@ def language_picker() -> None:
     def remember() -> None:
         # Kept in a plain key: widget state does not survive a page switch.
         st.session_state[LANGUAGE_KEY] = st.session_state[PICKER_KEY]
+        keep_values_across_languages()
 
     st.sidebar.selectbox(
         t("app.language", current),
@@ -57,6 +62,33 @@ def language_picker() -> None:
         key=PICKER_KEY,
         on_change=remember,
     )
+
+
+# Values a pick-list, radio or text box can hold.
+_RESTATED = (str, int, float, Decimal, date, time, list, tuple)
+
+
+def keep_values_across_languages() -> None:
+    """Re-state every widget's value so pick-lists keep their codes in the new language.
+
+    Streamlit's browser side remembers a pick-list choice by its label; after a
+    language switch no label matches and the old label would come back as the
+    value ("ROYAUME-UNI" for GB). Setting each value again from Python makes
+    Streamlit send it with the new labels, and keeps the user's unsaved input.
+    """
+    state = st.session_state
+    for key in list(state):
+        value = state[key]
+        # Buttons and checkboxes hold booleans, uploads None or files, grids dicts:
+        # none of them shows a label as its value, and buttons may not be set.
+        if key in (PICKER_KEY, LANGUAGE_KEY) or not isinstance(value, _RESTATED):
+            continue
+        if isinstance(value, bool):
+            continue
+        try:
+            state[key] = value
+        except StreamlitAPIException:
+            continue
 
 
 def show_row_refusals(problems: list[tuple[str, ValidationFailed | None]]) -> None:

@@ -3,6 +3,8 @@ a staff member refused a manager page; History names who changed what."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -212,8 +214,10 @@ def test_take_a_payment_and_see_balance_and_receivables_change(server, page):
 
 
 def choose(page, label: str, option_text: str) -> None:
-    """Pick an option of a Streamlit selectbox by its label and visible text."""
-    page.get_by_role("combobox", name=label).click()
+    """Pick an option of a Streamlit selectbox by its label and visible text (typed to filter)."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.press_sequentially(option_text)
     page.get_by_role("option").filter(has_text=option_text).first.click()
     settle(page)
 
@@ -358,3 +362,39 @@ def test_stored_markdown_is_shown_as_typed(server, page):
     assert app.locator("img[src*='127.0.0.1:9']").count() == 0
     assert app.locator("strong", has_text="x").count() == 0
     assert [url for url in fetched if "127.0.0.1:9/" in url] == []
+
+
+def test_switching_language_mid_edit_keeps_the_card_savable(server, page):
+    sign_in(page, f"{server}/", "staff")
+    search(page, "quorvaa")
+    open_first_row(page)
+    choose(page, "Country", "United Kingdom")
+    city = textbox(page, "City")
+    city.fill("Oxford")
+    city.press("Enter")
+    settle(page)
+    choose(page, "Language / Langue", "Français")
+    expect(page.get_by_role("combobox", name="Pays")).to_have_value("Royaume-Uni")
+    expect(textbox(page, "Ville")).to_have_value("Oxford")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    settle(page)
+    expect(page.get_by_text("Enregistré.", exact=True)).to_be_visible()
+    choose(page, "Langue / Language", "English")
+    expect(page.get_by_role("combobox", name="Country")).to_have_value("United Kingdom")
+
+
+def test_switching_language_at_the_till_keeps_the_customer(server, page):
+    sign_in(page, f"{server}/", "staff")
+    page.locator("[data-testid=stSidebarNav]").get_by_text("New sale", exact=True).click()
+    settle(page)
+    customer = textbox(page, "Find the customer")
+    customer.fill("workshop")
+    customer.press("Enter")
+    settle(page)
+    choose(page, "Sell to", "Workshop")
+    choose(page, "Language / Langue", "Français")
+    expect(page.get_by_text("Niveau de prix B")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Vendre à")).to_have_value(
+        re.compile(r"^C\d{6} — Workshop Trade$")
+    )
+    assert page.locator("[data-testid=stException]").count() == 0

@@ -143,3 +143,23 @@ def test_print_courier_label_offers_the_pdf_and_logs_it(card):
     history = table(app, 0)
     assert list(history["Document"]) == ["Courier label"]
     assert list(history["Outcome"]) == ["PDF"]
+
+
+def test_switching_language_keeps_pick_list_codes_and_unsaved_input(card):
+    app, customer_id = card
+    stored = customers.get_customer(customer_id)
+    app.selectbox(key=key(customer_id, "country_code")).set_value("GB").run()
+    app.selectbox(key=key(customer_id, "title")).set_value("dr").run()
+    app.text_input(key=key(customer_id, "city")).input("Oxford").run()
+    app.sidebar.selectbox(key="ui_language_picker").set_value("fr").run()
+    assert not app.exception
+    country = app.selectbox(key=key(customer_id, "country_code"))
+    assert (country.value, country.format_func(country.value)) == ("GB", "Royaume-Uni")
+    assert app.selectbox(key=key(customer_id, "title")).value == "dr"
+    assert app.text_input(key=key(customer_id, "city")).value == "Oxford"
+    app.text_input(key=key(customer_id, "postcode")).input("OX1 2JD").run()
+    app.button(key="card.save").click().run()
+    assert texts(app, "error") == []
+    saved = customers.get_customer(customer_id)
+    assert (saved["country_code"], saved["title"], saved["city"]) == ("GB", "dr", "Oxford")
+    assert saved["version"] == stored["version"] + 1
