@@ -944,6 +944,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sales.title": ("New sale", "Nouvelle vente"),
     "sales.customer_search": ("Find the customer", "Trouver le client"),
     "sales.customer_choice": ("Sell to", "Vendre à"),
+    "sales.scan_placeholder": (
+        "Scan or type a SKU and press Enter, or type a name",
+        "Scannez ou tapez une référence puis Entrée, ou tapez un nom",
+    ),
+    "sales.scan_missed": (
+        "No active product has the SKU {sku}; pick it from the list below.",
+        "Aucun produit actif n'a la référence {sku} ; choisissez-le dans la liste ci-dessous.",
+    ),
     "sales.walk_in": ("Walk-in customer (no card)", "Client de passage (sans fiche)"),
     "sales.fact_level": ("Price level {level}", "Niveau de prix {level}"),
     "sales.fact_discount": ("Discount {percent} %", "Remise {percent} %"),

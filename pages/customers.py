@@ -16,6 +16,7 @@ from ui.grid_state import (
 )
 from ui.new_customer import OPEN_KEY, show_new_customer_dialog_if_open
 from ui.printing import show_outcome
+from ui.search_box import search_box
 from ui.session import language, tr
 
 actor = require_page("customers.view")
@@ -46,17 +47,20 @@ def _keep_edits_and(page: int | None = None) -> None:
 
 
 st.title(tr("customers.title"))
+# Always one slot, filled or not: an element appearing above the search box would
+# move it, and the box would be drawn anew (an extra rerun that loses the message).
+flash_slot = st.empty()
 flash = ss.pop("grid.flash", None)
 if flash:
-    getattr(st, flash[0])(flash[1])
+    getattr(flash_slot, flash[0])(flash[1])
 
 top = st.columns([4, 1.3, 1.2, 1, 1])
-term = top[0].text_input(
+term = search_box(
     tr("customers.search"),
-    key="grid.term",
+    "grid.term",
     placeholder=tr("customers.search_placeholder"),
-    help=tr("customers.search_help"),
     on_change=_keep_edits_and,
+    container=top[0],
 )
 sort = top[1].selectbox(
     tr("customers.sort"),

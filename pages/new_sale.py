@@ -12,6 +12,7 @@ from services import accounts, customers, products, sales, shop
 from services.sales import LineRequest
 from ui.auth import require_page
 from ui.sale_view import show_sale
+from ui.search_box import search_box
 from ui.session import language, show_refusal, tr
 from ui.text import literal_table, md
 
@@ -22,7 +23,25 @@ currency = shop.get_settings().get("currency", "EUR")
 ss.setdefault("till.lines", [])
 ss.setdefault("till.key", uuid.uuid4().hex)
 ss.setdefault("till.nonce", 0)
+ss.setdefault("till.sales", 0)
 nonce = ss["till.nonce"]
+
+
+def _scan(at_nonce: int) -> None:
+    """Enter in the SKU box (a scanner sends one): add that product, ready for the next."""
+    typed = str(ss.get(f"till.product_term.{at_nonce}") or "").strip()
+    found = products.active_by_sku(typed) if typed else None
+    if found is None:
+        ss["till.scan_missed"] = typed
+        return
+    ss["till.lines"].append(
+        {
+            "product_id": found["id"],
+            "quantity": ss.get(f"till.quantity.{at_nonce}") or "1",
+            "line_discount": ss.get(f"till.discount.{at_nonce}") or "",
+        }
+    )
+    ss["till.nonce"] = at_nonce + 1
 
 
 def money(amount: object) -> str:
@@ -30,16 +49,17 @@ def money(amount: object) -> str:
 
 
 st.title(tr("sales.title"))
+flash_slot = st.empty()  # one slot always, so the search boxes below never move
 flash = ss.pop("till.flash", None)
 if flash:
-    st.success(flash)
+    flash_slot.success(flash)
 
 left, right = st.columns([3, 2])
 with left:
     st.subheader(tr("field.customer"))
-    term = st.text_input(
+    term = search_box(
         tr("sales.customer_search"),
-        key="till.customer_term",
+        f"till.customer_term.{ss['till.sales']}",  # a new box after each sale
         placeholder=tr("customers.search_placeholder"),
     )
     found = customers.search_customers(term, page_size=20).rows if term.strip() else []
@@ -88,7 +108,17 @@ with left:
 
     st.subheader(tr("sales.add_item"))
     cols = st.columns([3, 1, 1, 1])
-    product_term = cols[0].text_input(tr("sales.product_search"), key=f"till.product_term.{nonce}")
+    product_term = search_box(
+        tr("sales.product_search"),
+        f"till.product_term.{nonce}",
+        placeholder=tr("sales.scan_placeholder"),
+        on_submit=_scan,
+        args=(nonce,),
+        container=cols[0],
+    )
+    missed = ss.pop("till.scan_missed", None)
+    if missed:
+        st.warning(tr("sales.scan_missed", sku=missed))
     matches, _ = (
         products.search_products(product_term, page_size=20, active_only=True)
         if product_term.strip()
@@ -189,7 +219,7 @@ with right:
                 ss["till.done"] = sale_id
                 ss["till.lines"] = []
                 ss["till.customer"] = None  # the next sale starts as a walk-in
-                ss.pop("till.customer_term", None)
+                ss["till.sales"] += 1
                 ss["till.key"] = uuid.uuid4().hex
                 ss["till.nonce"] = nonce + 1
                 ss["till.flash"] = tr(

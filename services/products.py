@@ -45,6 +45,14 @@ def search_products(
         )
 
 
+def active_by_sku(sku: str) -> dict[str, Any] | None:
+    """The active product with this SKU (any case), as a scanner or a typist gives it."""
+    with db.cursor() as cur:
+        product_id = repo.id_for_sku(cur, sku.strip().upper())
+        found = repo.by_ids(cur, [product_id]).get(product_id) if product_id else None
+    return found if found and found["active"] else None
+
+
 def _clean(
     raw: Mapping[str, object], rates: Sequence[Decimal], levels: Sequence[str]
 ) -> dict[str, Any]:

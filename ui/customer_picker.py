@@ -5,16 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from services import customers
+from ui.search_box import search_box
 from ui.session import tr
 
 
 def customer_picker(key: str = "picker") -> int | None:
     """Search box and result list; returns the chosen customer id, if any."""
-    term = st.text_input(
-        tr("card.pick"),
-        key=f"{key}.term",
-        help=tr("card.pick_help"),
-        placeholder=tr("customers.search_placeholder"),
+    term = search_box(
+        tr("card.pick"), f"{key}.term", placeholder=tr("customers.search_placeholder")
     )
     if not term.strip():
         return None

@@ -83,6 +83,8 @@ def seed(path: Path) -> None:
     )
     for last_name in ("Quorvaa", "Quorvab"):  # adjacent rows for the grid-order test
         customers.create_customer({"last_name": last_name, "city": "Annecy"}, ADMIN)
+    for last_name in ("Langswitch",):  # the language-switch test's own card
+        customers.create_customer({"last_name": last_name, "city": "Annecy"}, ADMIN)
     trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
     accounts.assign_account_type(ADMIN, customer_id, trade, "500")
     for number, amount in (("R000901", "120"), ("R000902", "80")):
@@ -229,3 +231,27 @@ def settle(page) -> None:
     page.wait_for_timeout(150)
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
     page.wait_for_timeout(100)
+
+
+def keyup_box(page, label: str):
+    """The input of a search-as-you-type box (streamlit-keyup) by its label."""
+    return (
+        page.locator(".stkeyup")
+        .filter(has=page.locator(".stkeyup__label", has_text=label))
+        .locator("input")
+        .first
+    )
+
+
+def type_search(page, label: str, text: str) -> None:
+    """Type into a search-as-you-type box and wait for the page to show the result."""
+    box = keyup_box(page, label)
+    box.fill(text)
+    # The box reports after its debounce; the rerun then starts and finishes.
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')"
+        ".getAttribute('data-test-script-state') === 'running'",
+        timeout=5_000,
+        polling="raf",
+    )
+    settle(page)

@@ -86,3 +86,9 @@ def table(test: AppTest, index: int = 0):
     frame = test.table[index].value
     frame = frame.rename(columns=shown)
     return frame.map(lambda v: shown(v) if isinstance(v, str) else v)
+
+
+def type_into(test: AppTest, key: str, text: str) -> AppTest:
+    """Type into a search-as-you-type box (what the browser component reports), then rerun."""
+    test.session_state[f"_st_keyup_{key}"] = {"value": text}
+    return test.run()

@@ -6,7 +6,7 @@ import pytest
 
 from services import customers
 from tests.conftest import ADMIN
-from tests.ui.conftest import table, texts
+from tests.ui.conftest import table, texts, type_into
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def test_without_a_customer_the_card_offers_a_search(app):
     app.switch_page("pages/customer_card.py").run()
     assert app.title[0].value == "Customer card"
     first = customers.search_customers("", page_size=1).rows[0]
-    app.text_input(key="picker.term").input(first["account_number"]).run()
+    type_into(app, "picker.term", first["account_number"])
     app.button(key="picker.open").click().run()
     assert app.title[0].value.endswith(first["last_name"])
 

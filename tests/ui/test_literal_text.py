@@ -10,7 +10,7 @@ from services import accounts, auth, customers, products, sales
 from services.accounts import EntryRequest
 from services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER
-from tests.ui.conftest import open_app, shown
+from tests.ui.conftest import open_app, shown, type_into
 
 PAYLOAD = "**x** [l](http://127.0.0.1:9/) ![i](http://127.0.0.1:9/p.png) :red[x]"
 SHORT = "**x** [l](http://127.0.0.1:9/) :red[x]"  # fits a tax number (50)
@@ -125,9 +125,9 @@ def test_no_page_renders_stored_markdown(hostile):
         seen[page] = _assert_literal(app, page)
     app = open_app("admin")
     app.switch_page("pages/new_sale.py").run()
-    app.text_input(key="till.customer_term").input("MD-1").run()
+    type_into(app, "till.customer_term.0", "MD-1")
     app.selectbox(key="till.customer_choice.0").set_value(customer_id).run()
-    app.text_input(key="till.product_term.0").input("MD-1").run()
+    type_into(app, "till.product_term.0", "MD-1")
     app.button(key="till.add").click().run()
     seen["till"] = _assert_literal(app, "till")
     # Shown literally in the card (title, caption, tables), the audit trail and the till.

@@ -8,7 +8,7 @@ from services import sales
 from services.sales import LineRequest
 from tests.conftest import STAFF
 from tests.sales_samples import make_sales_shop
-from tests.ui.conftest import open_app, table, texts
+from tests.ui.conftest import open_app, table, texts, type_into
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def till_shop(shop_db):
 
 def add_item(app, term: str, product_id: int, quantity: str) -> None:
     nonce = app.session_state["till.nonce"]
-    app.text_input(key=f"till.product_term.{nonce}").input(term).run()
+    type_into(app, f"till.product_term.{nonce}", term)
     picker = app.selectbox(key=f"till.product.{nonce}.{term.strip().lower()}")
     assert picker.value == product_id  # the first match is chosen already
 
@@ -30,7 +30,7 @@ def test_sell_two_items_to_a_level_b_tax_exempt_customer(till_shop):
     app = open_app("staff")
     app.switch_page("pages/new_sale.py").run()
     assert app.title[0].value == "New sale"
-    app.text_input(key="till.customer_term").input("atelier").run()
+    type_into(app, "till.customer_term.0", "atelier")
     app.selectbox(key="till.customer_choice.0").set_value(till_shop["pro"]).run()
     assert any("Price level B" in c and "Tax exempt" in c for c in texts(app, "caption"))
     add_item(app, "tube", till_shop["tube"], "2")
