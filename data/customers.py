@@ -270,8 +270,18 @@ EXPORT_COLUMNS = (
     "city",
     "region",
     "country_code",
+    "fax",
     "contact_preference",
     "marketing_opt_in",
+    "marketing_opt_in_at",
+    "date_of_birth",
+    "gender",
+    "tax_exempt",
+    "tax_number",
+    "price_level",
+    "discount_percent",
+    "notes",
+    "archived",
     "created_at",
 )
 

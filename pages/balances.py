@@ -10,7 +10,7 @@ import streamlit as st
 from i18n import format_money, t
 from services import accounts, shop
 from ui.auth import require_page
-from ui.pager import pager
+from ui.pager import back_to_first, pager
 from ui.session import language, tr
 
 actor = require_page("accounts.balances")
@@ -39,6 +39,8 @@ only = top[0].radio(
     ("all", "over_limit", "near_limit", "overdue"),
     horizontal=True,
     key="balances.only",
+    on_change=back_to_first,
+    args=("balances.page",),
     format_func=lambda o: t(f"balances.only.{o}", lang),
 )
 only = None if only == "all" else only
@@ -46,9 +48,17 @@ sort = top[1].selectbox(
     tr("customers.sort"),
     SORTS,
     key="balances.sort",
+    on_change=back_to_first,
+    args=("balances.page",),
     format_func=lambda s: t(f"balances.sort.{s}", lang),
 )
-descending = top[2].toggle(tr("customers.descending"), value=True, key="balances.desc")
+descending = top[2].toggle(
+    tr("customers.descending"),
+    value=True,
+    key="balances.desc",
+    on_change=back_to_first,
+    args=("balances.page",),
+)
 
 page = ss.get("balances.page", 0)
 report = accounts.balances(

@@ -6,6 +6,7 @@ dated over the last months, deterministic for a given seed.
 
 from __future__ import annotations
 
+import heapq
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -56,8 +57,25 @@ def create(owner: Actor, seed: int = 7, today: datetime | None = None) -> dict[s
         accounts.assign_account_type(owner, row["id"], types[kind], now=now - timedelta(days=200))
         on_account.append(row["id"])
     made = returns = 0
-    for number in range(150):
-        when = now - timedelta(days=rng.randint(0, 150), minutes=rng.randint(0, 600))
+    # Sales are recorded in time order, returns slotted in when they happen, so
+    # receipt and invoice numbers increase with time as at a real till.
+    times = sorted(
+        now - timedelta(days=rng.randint(0, 150), minutes=rng.randint(0, 600)) for _ in range(150)
+    )
+    due_returns: list[tuple[datetime, int, int, str]] = []
+
+    def return_items_until(moment: datetime) -> int:
+        done = 0
+        while due_returns and due_returns[0][0] <= moment:
+            when, number, sale_id, method = heapq.heappop(due_returns)
+            sales.refund_sale(
+                owner, sale_id, {1: "1"}, method, f"demo-return-{seed}-{number}", now=when
+            )
+            done += 1
+        return done
+
+    for number, when in enumerate(times):
+        returns += return_items_until(when)
         customer_id = rng.choice(rows)["id"] if rng.random() < 0.8 else None
         lines = [
             LineRequest(rng.choice(product_ids), str(rng.randint(1, 2)))
@@ -84,15 +102,9 @@ def create(owner: Actor, seed: int = 7, today: datetime | None = None) -> dict[s
         if rng.random() < 0.2:
             sales.issue_invoice(owner, sale_id, now=when)
         if rng.random() < 0.04 and method != "account":
-            sales.refund_sale(
-                owner,
-                sale_id,
-                {1: "1"},
-                method,
-                f"demo-return-{seed}-{number}",
-                now=when + timedelta(days=3),
-            )
-            returns += 1
+            back = min(now, when + timedelta(days=3))
+            heapq.heappush(due_returns, (back, number, sale_id, method))
+    returns += return_items_until(now)
     for number, customer_id in enumerate(on_account):
         balance = accounts.overview(owner, customer_id).balance
         if balance > 0 and rng.random() < 0.6:

@@ -16,7 +16,7 @@ from logic.errors import NotFound, ValidationFailed
 from services import accounts
 from services.accounts import EntryRequest
 from ui.downloads import download_button
-from ui.pager import pager
+from ui.pager import back_to_first, pager
 from ui.session import language, show_refusal, tr
 from ui.text import literal_table
 
@@ -204,20 +204,29 @@ def _reverse_form(actor: Actor, customer_id: int, currency: str) -> None:
 
 def _activity(actor: Actor, customer_id: int, currency: str) -> None:
     lang = language()
+    page_key = f"acct.page.{customer_id}"
+    refilter = {"on_change": back_to_first, "args": (page_key,)}
     cols = st.columns([1, 1, 2])
-    since = cols[0].date_input(tr("audit.since"), value=None, key=f"acct.since.{customer_id}")
-    until = cols[1].date_input(tr("audit.until"), value=None, key=f"acct.until.{customer_id}")
+    since = cols[0].date_input(
+        tr("audit.since"), value=None, key=f"acct.since.{customer_id}", **refilter
+    )
+    until = cols[1].date_input(
+        tr("audit.until"), value=None, key=f"acct.until.{customer_id}", **refilter
+    )
     kinds = cols[2].multiselect(
         tr("account.kinds"),
         (*KINDS, "reversal"),
         format_func=lambda k: t(f"account.kind.{k}", lang),
         key=f"acct.kinds.{customer_id}.{lang}",
+        **refilter,
     )
-    page_key = f"acct.page.{customer_id}"
     page = st.session_state.get(page_key, 0)
     rows, total = accounts.activity(
         actor, customer_id, since=since, until=until, kinds=kinds, page=page
     )
+    if not rows and page > 0:  # never stranded past the last page
+        st.session_state[page_key] = page = 0
+        rows, total = accounts.activity(actor, customer_id, since=since, until=until, kinds=kinds)
     if not rows:
         st.caption(tr("account.no_activity"))
         return

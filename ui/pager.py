@@ -11,6 +11,11 @@ def _go(page_key: str, page: int) -> None:
     st.session_state[page_key] = page
 
 
+def back_to_first(page_key: str) -> None:
+    """Callback for a filter or sort: its results start on the first page."""
+    st.session_state[page_key] = 0
+
+
 def current_page(page_key: str) -> int:
     """The page the user is on (0 until they move)."""
     return int(st.session_state.get(page_key, 0))

@@ -22,11 +22,18 @@ def test_demo_activity_is_consistent(db_path):
         receipts = cur.execute(
             "SELECT count(*), count(DISTINCT receipt_number), max(receipt_number) FROM sales"
         ).fetchall()[0]
+        in_time_order = [
+            r[0]
+            for r in cur.execute("SELECT receipt_number FROM sales ORDER BY sold_at, id").fetchall()
+        ]
+        returns = cur.execute("SELECT count(*) FROM sales WHERE refund_of IS NOT NULL").fetchall()
     for customer_id in ids:
         state = accounts.check_consistency(customer_id)
         assert state["balance"] == state["ledger"]
         assert state["over_debits"] == state["over_credits"] == 0
     assert receipts[0] == receipts[1] and receipts[2] == f"R{receipts[0]:06d}"  # no gap
+    assert in_time_order == sorted(in_time_order)  # numbers increase with time
+    assert returns == [(made["returns"],)] and made["returns"] > 0
     per_year: dict[str, list[int]] = {}
     for number in numbers:
         per_year.setdefault(number[:6], []).append(int(number[-6:]))
