@@ -100,8 +100,13 @@ def build(path: Path, customers: int, n_sales: int, seed: int = 5) -> None:
                 "INSERT INTO sale_lines SELECT l.sale_id, l.line_no, l.product_id, p.sku, p.name,"
                 " l.quantity, CAST(l.unit_price AS DECIMAL(12,2)), 0, 0, 0,"
                 " CAST(l.gross - l.tax AS DECIMAL(12,2)), 20, CAST(l.tax AS DECIMAL(12,2)),"
-                " CAST(l.gross AS DECIMAL(12,2)) FROM lines_frame l"
+                " CAST(l.gross AS DECIMAL(12,2)), NULL FROM lines_frame l"
                 " JOIN products p ON p.id = l.product_id ORDER BY l.sale_id, l.line_no"
+            )
+            # What each sold line may still return, as the till records it.
+            cur.execute(
+                "INSERT INTO sale_line_returns (sale_id, line_no, sold_quantity)"
+                " SELECT sale_id, line_no, quantity FROM lines_frame ORDER BY sale_id, line_no"
             )
             cur.execute(
                 "INSERT INTO sale_tenders SELECT id, 'card', CAST(total AS"

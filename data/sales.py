@@ -72,14 +72,12 @@ def insert_sale(
         [[sale_id, *(line.get(c) for c in columns)] for line in lines],
     )
     if sale.get("refund_of") is None:
-        sold = [
-            [sale_id, line["line_no"], line["quantity"]] for line in lines if line["quantity"] > 0
-        ]
-        if sold:
-            cur.executemany(
-                "INSERT INTO sale_line_returns (sale_id, line_no, sold_quantity) VALUES (?, ?, ?)",
-                sold,
-            )
+        cur.execute(
+            "INSERT INTO sale_line_returns (sale_id, line_no, sold_quantity)"
+            " SELECT sale_id, line_no, quantity FROM sale_lines"
+            " WHERE sale_id = ? AND quantity > 0",
+            [sale_id],
+        )
     if tenders:
         cur.executemany(
             "INSERT INTO sale_tenders (sale_id, method, amount) VALUES (?, ?, ?)",
