@@ -105,6 +105,30 @@ def price_line(
 
 
 @dataclass(frozen=True)
+class ShownLine:
+    """A stored line as receipts show it, so every figure follows from the others.
+
+    amount = unit price x quantity - line discount. The sale's total is the sum
+    of amounts, less the customer's discount, plus the tax adjustment: tax added
+    to prices without tax (positive), or the tax a tax-exempt customer does not
+    pay taken off prices with tax (negative).
+    """
+
+    amount: Decimal
+    line_discount: Decimal
+    tax_adjustment: Decimal
+
+
+def shown_line(
+    unit: Decimal, quantity: Decimal, discount: Decimal, customer_discount: Decimal, gross: Decimal
+) -> ShownLine:
+    """How a stored line reads on a receipt: its amount before the customer's discount."""
+    before = cents(unit * quantity)
+    line_discount = discount - customer_discount
+    return ShownLine(before - line_discount, line_discount, gross - (before - discount))
+
+
+@dataclass(frozen=True)
 class SaleTotals:
     """Sums of the rounded lines, and tax by rate."""
 

@@ -11,10 +11,11 @@ from logic.errors import Busy, NotFound, ValidationFailed
 from services import accounts, customers, products, sales, shop
 from services.sales import LineRequest
 from ui.auth import require_page
+from ui.sale_lines import lines_table, priced_lines
 from ui.sale_view import show_sale
 from ui.search_box import search_box
 from ui.session import language, show_refusal, tr
-from ui.text import literal_table, md
+from ui.text import md
 
 actor = require_page("sales.record")
 ss = st.session_state
@@ -158,21 +159,7 @@ with right:
             priced, basket = [], None
         if basket is not None:
             basket_total = basket.total
-            literal_table(
-                [
-                    {
-                        tr("print.item"): p.name,
-                        tr("print.qty"): f"{p.amounts.quantity.normalize():f}",
-                        tr("print.unit_price"): money(p.amounts.unit_price),
-                        tr("print.discount"): money(p.amounts.discount)
-                        if p.amounts.discount
-                        else "",
-                        tr("sales.tax"): money(p.amounts.tax),
-                        tr("print.amount"): money(p.amounts.gross),
-                    }
-                    for p in priced
-                ]
-            )
+            lines_table(priced_lines(priced), money)
             st.markdown(
                 f"{tr('sales.net')}: {md(money(basket.net))} · {tr('sales.tax')}: "
                 f"{md(money(basket.tax))}  \n### {tr('print.total')} {md(money(basket.total))}"

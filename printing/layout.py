@@ -49,6 +49,14 @@ def _header(shop, width: int) -> list[Row]:
     return rows
 
 
+def tax_adjustment_row(receipt: Receipt, m) -> tuple[str, str]:
+    """The tax line between the items and the total: removed (exempt) or added."""
+    lang = receipt.shop.language
+    if receipt.tax_adjustment < 0:
+        return t("print.tax_removed", lang), f"-{m(-receipt.tax_adjustment)}"
+    return t("print.tax_added", lang), f"+{m(receipt.tax_adjustment)}"
+
+
 def receipt_layout(receipt: Receipt, width: int) -> list[Row]:
     """The 40/42/48-column receipt."""
     shop, lang = receipt.shop, receipt.shop.language
@@ -84,6 +92,8 @@ def receipt_layout(receipt: Receipt, width: int) -> list[Row]:
             "print.customer_discount", lang, percent=number(receipt.customer_discount_percent, lang)
         )
         rows += [TextRow(x) for x in columns(label, f"-{m(receipt.customer_discount)}", width)]
+    if receipt.tax_adjustment:
+        rows += [TextRow(x) for x in columns(*tax_adjustment_row(receipt, m), width)]
     rows += [
         TextRow(x, bold=True) for x in columns(t("print.total", lang), m(receipt.total), width)
     ]

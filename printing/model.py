@@ -65,6 +65,8 @@ class Receipt:
     customer_name: str = ""
     customer_discount: Decimal = Decimal("0")
     customer_discount_percent: Decimal = Decimal("0")
+    # Tax added to prices without tax (+), or not paid by a tax-exempt customer (-).
+    tax_adjustment: Decimal = Decimal("0")
     tax_exempt: bool = False
     customer_tax_number: str = ""
     account_balance: Decimal | None = None

@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from i18n import t
+from printing.layout import tax_adjustment_row
 from printing.model import Invoice, Label, Receipt, Shop, Statement, Voucher
 from printing.text import money, number
 
@@ -146,6 +147,9 @@ def _sale_body(page: _Page, receipt: Receipt) -> None:
             "print.customer_discount", lang, percent=number(receipt.customer_discount_percent, lang)
         )
         page.row([(label, 0, "left"), (f"-{m(receipt.customer_discount)}", 170, "right")])
+    if receipt.tax_adjustment:
+        label, amount = tax_adjustment_row(receipt, m)
+        page.row([(label, 0, "left"), (amount, 170, "right")])
     page.row([(t("print.total", lang), 0, "left"), (m(receipt.total), 170, "right")], 12, bold=True)
     if receipt.tax_exempt:
         page.line(t("print.tax_exempt", lang), 10, bold=True)

@@ -31,6 +31,7 @@ from logic.pricing import (
     parse_percent,
     parse_quantity,
     price_line,
+    shown_line,
     totals,
     unit_price,
 )
@@ -443,16 +444,30 @@ def receipt_document(sale: Mapping[str, Any]) -> Receipt:
         else ""
     )
     paid_on_account = any(t["method"] == "account" for t in sale["tenders"])
+    # Each line as discounted on its own; the customer's discount and the tax
+    # added or not charged show below, so the receipt adds up line by line.
+    shown = [
+        (
+            line,
+            shown_line(
+                Decimal(line["unit_price"]),
+                Decimal(line["quantity"]),
+                Decimal(line["discount"]),
+                Decimal(line["customer_discount"]),
+                Decimal(line["gross"]),
+            ),
+        )
+        for line in sale["lines"]
+    ]
     lines = tuple(
         SaleLine(
             line["name"],
             Decimal(line["quantity"]),
             Decimal(line["unit_price"]),
-            # The line as discounted on its own; the customer's discount shows below.
-            Decimal(line["gross"]) + Decimal(line["customer_discount"]),
-            Decimal(line["discount"]) - Decimal(line["customer_discount"]),
+            view.amount,
+            view.line_discount,
         )
-        for line in sale["lines"]
+        for line, view in shown
     )
     return Receipt(
         shop=shop,
@@ -469,6 +484,7 @@ def receipt_document(sale: Mapping[str, Any]) -> Receipt:
         customer_name=name,
         customer_discount=sum((Decimal(x["customer_discount"]) for x in sale["lines"]), ZERO),
         customer_discount_percent=Decimal(sale["customer_discount_percent"]),
+        tax_adjustment=sum((view.tax_adjustment for _, view in shown), ZERO),
         tax_exempt=bool(sale["tax_exempt"]),
         customer_tax_number=sale["customer_tax_number"] or "",
         account_balance=Decimal(account["balance"]) if paid_on_account and account else None,

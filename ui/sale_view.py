@@ -15,6 +15,7 @@ from services import sales
 from ui.downloads import download_button
 from ui.pager import pager
 from ui.printing import show_history, show_outcome
+from ui.sale_lines import lines_table
 from ui.session import language, show_refusal, tr, tr_plain
 from ui.text import literal_table, md
 
@@ -44,20 +45,7 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
             )
         )
     st.markdown(" · ".join(facts))
-    literal_table(
-        [
-            {
-                tr("field.sku"): line["sku"],
-                tr("print.item"): line["name"],
-                tr("print.qty"): f"{Decimal(line['quantity']).normalize():f}",
-                tr("print.unit_price"): money(line["unit_price"]),
-                tr("print.discount"): money(line["discount"]) if line["discount"] else "",
-                tr("sales.tax"): money(line["tax"]),
-                tr("print.amount"): money(line["gross"]),
-            }
-            for line in sale["lines"]
-        ]
-    )
+    lines_table(sale["lines"], money)
     methods = {m: t(f"print.tender.{m}", lang) for m in TENDERS}
     tenders = ", ".join(f"{methods[x['method']]} {money(x['amount'])}" for x in sale["tenders"])
     st.caption(

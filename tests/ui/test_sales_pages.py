@@ -38,6 +38,8 @@ def test_sell_two_items_to_a_level_b_tax_exempt_customer(till_shop):
     basket = table(app, 0)
     assert list(basket["Unit price"]) == ["€5.00", "€24.00"]
     assert list(basket["Tax"]) == ["€0.00", "€0.00"]
+    assert list(basket["Amount"]) == ["€10.00", "€24.00"]  # unit × quantity, no line discount
+    assert "Tax not charged (exempt) -€5.67" in texts(app, "caption")  # 34.00 → 28.33
     nonce = app.session_state["till.nonce"]
     app.text_input(key=f"till.tender.card.{nonce}").input("10").run()
     app.button(key="till.close").click().run()

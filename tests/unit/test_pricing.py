@@ -8,10 +8,12 @@ import pytest
 
 from logic.errors import FieldProblem
 from logic.pricing import (
+    cents,
     check_tenders,
     parse_quantity,
     parse_tax_rates,
     price_line,
+    shown_line,
     totals,
     unit_price,
 )
@@ -101,3 +103,58 @@ def test_tenders_must_match_and_only_cash_gives_change():
             check_tenders(D("30.00"), tenders)
         assert info.value.code == code
     assert check_tenders(D("-10.00"), [("card", D("-10.00"))])[1] == D("0.00")
+
+
+def test_a_receipt_line_adds_up_for_an_exempt_discounted_level_customer():
+    amounts = price_line(
+        Decimal("5.00"),
+        Decimal("10"),
+        Decimal("20"),
+        line_discount_percent=Decimal("10"),
+        customer_discount_percent=Decimal("5"),
+        tax_exempt=True,
+    )
+    view = shown_line(
+        amounts.unit_price,
+        amounts.quantity,
+        amounts.discount,
+        amounts.customer_discount,
+        amounts.gross,
+    )
+    # 10 × 5.00 = 50.00, less 10 % = 45.00; less the customer's 2.25 and the
+    # 7.12 of tax not charged = 35.63, what is paid.
+    assert (view.amount, view.line_discount, amounts.customer_discount) == (
+        Decimal("45.00"),
+        Decimal("5.00"),
+        Decimal("2.25"),
+    )
+    assert view.tax_adjustment == Decimal("-7.12")
+    assert view.amount - amounts.customer_discount + view.tax_adjustment == amounts.gross
+
+
+@pytest.mark.parametrize("include_tax", [True, False])
+@pytest.mark.parametrize("exempt", [True, False])
+def test_every_line_adds_up_whatever_the_terms(include_tax, exempt):
+    for unit, quantity, line_pct, customer_pct in (
+        ("0.33", "3", "33.33", "5"),
+        ("59.00", "10", "0", "10"),
+        ("19.99", "-2", "12.5", "0"),
+    ):
+        amounts = price_line(
+            Decimal(unit),
+            Decimal(quantity),
+            Decimal("20"),
+            line_discount_percent=Decimal(line_pct),
+            customer_discount_percent=Decimal(customer_pct),
+            tax_exempt=exempt,
+            prices_include_tax=include_tax,
+        )
+        view = shown_line(
+            amounts.unit_price,
+            amounts.quantity,
+            amounts.discount,
+            amounts.customer_discount,
+            amounts.gross,
+        )
+        assert view.amount == cents(amounts.unit_price * amounts.quantity) - view.line_discount
+        assert view.amount - amounts.customer_discount + view.tax_adjustment == amounts.gross
