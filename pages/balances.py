@@ -70,14 +70,17 @@ if page >= pages:
     report = accounts.balances(actor, date.today(), only=only, sort=sort, descending=descending)
 rows = report.rows
 
-metrics = st.columns(6)
+metrics = st.columns(7)
 metrics[0].metric(tr("balances.accounts"), f"{report.count:,}".replace(",", " "))
 metrics[1].metric(tr("balances.total"), money(report.totals["balance"]))
-for column, key, label in zip(
-    metrics[2:], ("d1_30", "d31_60", "d61_90", "over_90"), BUCKET_LABELS[1:], strict=True
-):
+# Every bucket, "current" included, so the buckets add up to the total beside them.
+for column, key, label in zip(metrics[2:], BUCKET_COLUMNS, BUCKET_LABELS, strict=True):
     column.metric(tr(label), money(report.totals[key]))
 
+shown = rows
+if not shown:
+    st.info(tr("balances.none"))  # no chart of empty axes
+    st.stop()
 figure = go.Figure(
     go.Bar(
         x=[t(label, lang) for label in BUCKET_LABELS],
@@ -92,11 +95,6 @@ figure.update_layout(
     yaxis_title=currency,
 )
 st.plotly_chart(figure, width="stretch", key="balances.chart")
-
-shown = rows
-if not shown:
-    st.info(tr("balances.none"))
-    st.stop()
 st.dataframe(
     pd.DataFrame(
         [

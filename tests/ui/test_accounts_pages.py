@@ -94,10 +94,13 @@ def test_balances_page_for_managers(with_account):
     app.switch_page("pages/balances.py").run()
     assert app.title[0].value == "Balances"
     assert metric(app, "Accounts") == "1"
+    buckets = ("Current", "1-30 days", "31-60 days", "61-90 days", "Over 90 days")
+    assert [m.label for m in app.metric][2:] == list(buckets)
     table = app.dataframe[0].value
     assert list(table["Balance"]) == ["€200.00"]
     app.radio(key="balances.only").set_value("over_limit").run()
     assert "No account matches." in texts(app, "info")
+    assert len(app.get("plotly_chart")) == 0  # no chart of empty axes
     staff = open_app("staff")
     staff.switch_page("pages/balances.py").run()
     assert "needs the manager role" in texts(staff, "error")[0]
