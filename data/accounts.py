@@ -213,7 +213,8 @@ def activity(
     offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
     """Entries newest first with the running balance after each, and how many match."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if since is not None:
         where.append("occurred_on >= ?")
         params.append(since)

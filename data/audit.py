@@ -59,7 +59,8 @@ def search(
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """Entries matching every given filter, newest first, and how many match."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     for column, value in (
         ("entity", entity),
         ("entity_id", entity_id),

@@ -70,7 +70,7 @@ def insert(cur: Cursor, fields: Mapping[str, Any], key: str, now: datetime) -> i
     values += [key, fields.get("marketing_opt_in_at"), now, now]
     marks = ", ".join("?" for _ in names)
     cur.execute(f"INSERT INTO customers ({', '.join(names)}) VALUES ({marks}) RETURNING id", values)
-    return int(cur.fetchone()[0])
+    return int(cur.fetchall()[0][0])
 
 
 def update(
@@ -252,7 +252,7 @@ def keys_taken(cur: Cursor, keys: Iterable[str]) -> set[str]:
 
 def count(cur: Cursor) -> int:
     """Number of customers, archived included."""
-    return int(cur.execute("SELECT count(*) FROM customers").fetchone()[0])
+    return int(cur.execute("SELECT count(*) FROM customers").fetchall()[0][0])
 
 
 EXPORT_COLUMNS = (
@@ -288,7 +288,8 @@ EXPORT_COLUMNS = (
 
 def export_frame(cur: Cursor, words: Sequence[str], include_archived: bool, limit: int):
     """Matching customers with the export columns, by last name (a pandas frame)."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     source = "customers c"
     if words:
         subquery, params = _match_subquery(words)

@@ -58,5 +58,5 @@ def replace_price_levels(cur: Cursor, levels: Sequence[tuple[str, str]]) -> None
 
 def customers_using_price_level(cur: Cursor, code: str) -> int:
     """How many customers are on a price level."""
-    row = cur.execute("SELECT count(*) FROM customers WHERE price_level = ?", [code]).fetchone()
-    return int(row[0])
+    cur.execute("SELECT count(*) FROM customers WHERE price_level = ?", [code])
+    return int(cur.fetchall()[0][0])

@@ -204,16 +204,24 @@ def validate_customer(raw: Mapping[str, object], rules: CardRules) -> CustomerFi
 
     take("account_number", lambda: clean_account_number(_opt_str(raw.get("account_number"))))
     take("last_name", lambda: _text(raw.get("last_name"), "last_name", required=True))
+
+    def text_of(name: str) -> Callable[[], str | None]:
+        return lambda: _text(raw.get(name), name)
+
     for name in ("first_name", "company", "address1", "address2", "city", "region"):
-        take(name, lambda n=name: _text(raw.get(n), n))
+        take(name, text_of(name))
     take("tax_number", lambda: _text(raw.get("tax_number"), "tax_number"))
     take("notes", lambda: _text(raw.get("notes"), "notes"))
     take("title", lambda: _choice(raw.get("title"), rules.titles))
     take("country_code", lambda: parse_country(_opt_str(raw.get("country_code"))))
     region = clean.get("country_code") or rules.default_country
     take("postcode", lambda: parse_postcode(_opt_str(raw.get("postcode")), region))
+
+    def phone_of(name: str) -> Callable[[], str | None]:
+        return lambda: parse_phone(_opt_str(raw.get(name)), region)
+
     for name in ("phone", "mobile", "fax"):
-        take(name, lambda n=name: parse_phone(_opt_str(raw.get(n)), region))
+        take(name, phone_of(name))
     take("email", lambda: parse_email(_opt_str(raw.get("email"))))
     take("date_of_birth", lambda: parse_birth_date(raw.get("date_of_birth"), rules.today))
     take("gender", lambda: _choice(raw.get("gender"), rules.genders) or DEFAULT_GENDER)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from logic.errors import FieldError, FieldProblem, ValidationFailed
 
@@ -82,8 +83,8 @@ def clean_printer(raw: Mapping[str, object]) -> PrinterConfig:
     """A checked configuration; every refused field is named."""
     kind = str(raw.get("kind") or "pdf")
     errors: list[FieldError] = []
-    clean: dict[str, object] = {"kind": kind}
-    checks = {
+    clean: dict[str, Any] = {"kind": kind}
+    checks: dict[str, dict[str, Callable[[object], object]]] = {
         "network": {"host": _host, "port": lambda v: _int(v, 1, 65535)},
         "usb": {"usb_vendor": _hex_id, "usb_product": _hex_id},
         "serial": {"serial_device": _required, "baudrate": lambda v: _int(v, 1200, 921600)},
@@ -113,7 +114,7 @@ def clean_printer(raw: Mapping[str, object]) -> PrinterConfig:
     return PrinterConfig(**clean)
 
 
-def parse_stored(values: Mapping[str, object]) -> PrinterConfig:
+def parse_stored(values: Mapping[str, Any]) -> PrinterConfig:
     """A stored configuration (already checked); unknown keys ignored."""
     known = set(PrinterConfig.__dataclass_fields__)
     return PrinterConfig(**{k: v for k, v in values.items() if k in known})

@@ -108,7 +108,8 @@ class Statement:
     entries: tuple[StatementEntry, ...]
     closing_balance: Decimal
     # current, 1-30, 31-60, 61-90, over 90 days past terms
-    aged: tuple[Decimal, Decimal, Decimal, Decimal, Decimal] = field(default=(Decimal("0"),) * 5)
+    # Current, 1-30, 31-60, 61-90, over 90 days.
+    aged: tuple[Decimal, ...] = field(default=(Decimal("0"),) * 5)
 
 
 @dataclass(frozen=True)

@@ -162,7 +162,9 @@ def create_first_admin(
         if repo.count(cur):
             raise ValidationFailed([FieldError("username", "setup_done")])
         staff_id = _insert(cur, SYSTEM, name, shown, "admin", secret, SCREEN_SETUP, moment)
-        return _actor(repo.get(cur, staff_id))
+        created_row = repo.get(cur, staff_id)
+        assert created_row is not None  # inserted just above, in this transaction
+        return _actor(created_row)
 
     return db.run_in_transaction(work)
 
@@ -205,8 +207,8 @@ def sign_in(username: str, password: str, now: datetime | None = None) -> Actor:
         return actor, None
 
     actor, refusal = db.run_in_transaction(work)
-    if refusal is not None:
-        raise refusal
+    if refusal is not None or actor is None:
+        raise refusal or SignInRefused("bad_credentials")
     return actor
 
 

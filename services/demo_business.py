@@ -17,7 +17,7 @@ from services import accounts, customers, products, sales
 from services.accounts import EntryRequest
 from services.sales import LineRequest
 
-PRODUCTS = (
+PRODUCTS: tuple[tuple[str, str, str, str, dict[str, str]], ...] = (
     # sku, name, price, tax rate, level prices
     ("TUBE-700-25", "Chambre à air 700×25c", "6.50", "20", {"A": "5.50", "B": "5.00"}),
     ("TUBE-26-2", "Chambre à air 26×2.0", "7.90", "20", {"B": "6.00"}),

@@ -144,7 +144,7 @@ def save_product(
             )
             return new_id
         before = repo.by_ids(cur, [product_id]).get(product_id)
-        if before is None or before["version"] != version:
+        if before is None or version is None or before["version"] != version:
             raise StaleRecord(product_id, before["version"] if before else None)
         changed = {k: v for k, v in fields.items() if before.get(k, v) != v}
         if changed and repo.update(cur, product_id, version, changed, moment) is None:

@@ -47,7 +47,7 @@ def xlsx_bytes(sheet: str, header: Sequence[str], rows: Iterable[Sequence[object
     page = book.create_sheet(sheet)
     page.append(list(header))
     for row in rows:
-        values = []
+        values: list[object] = []
         for value in row:
             plain = _plain(value)
             if isinstance(plain, bool | int | float | Decimal | date | datetime) or plain is None:

@@ -43,3 +43,23 @@ def test_pages_use_services_not_data():
 def test_services_do_not_import_streamlit():
     for file, names in _imports("services").items():
         assert not names & {"streamlit", "pages", "ui"}, file
+
+
+def test_data_imports_no_layer_above_it():
+    for file, names in _imports("data").items():
+        assert not names & {"streamlit", "services", "pages", "ui", "printing", "messaging"}, file
+
+
+def test_printing_builds_documents_from_plain_data():
+    for file, names in _imports("printing").items():
+        assert not names & {"streamlit", "duckdb", "data", "services", "pages", "ui"}, file
+
+
+def test_ui_reaches_the_database_only_through_services():
+    for file, names in _imports("ui").items():
+        assert not names & {"data", "duckdb"}, file
+
+
+def test_i18n_is_words_only():
+    for file, names in _imports("i18n").items():
+        assert not names & {"streamlit", "duckdb", "data", "services", "pages", "ui"}, file
