@@ -108,82 +108,89 @@ if outcome is not None:
 with st.expander(tr("printing.history")):
     show_history(f"customer:{customer_id}")
 
-raw: dict[str, object] = {}
-tab_account, tab_general, tab_credit, tab_sales, tab_gdpr, tab_history = st.tabs(
-    [
-        tr("card.tab.account"),
-        tr("card.tab.general"),
-        tr("card.tab.credit"),
-        tr("card.tab.sales"),
-        tr("card.tab.gdpr"),
-        tr("card.tab.history"),
-    ]
+# Only the open tab runs (its ledger, history or sales queries included). What the
+# user typed on an editable tab is kept in a draft, so switching tabs loses nothing.
+TABS = ("account", "general", "credit", "sales", "gdpr", "history")
+EDITABLE_TABS = ("account", "general", "gdpr")
+tab_labels = {code: tr(f"card.tab.{code}") for code in TABS}
+tab_state = f"card.tab.{customer_id}"
+tabs_key = f"card.tabs.{lang}"  # a new widget per language: its value is a label
+
+
+tab_list = st.tabs(
+    list(tab_labels.values()),
+    key=tabs_key,
+    on_change="rerun",
+    default=tab_labels[ss.get(tab_state, "account")],  # kept across a language switch
 )
-with tab_account:
-    for section, names in ACCOUNT_FIELDS.items():
-        st.subheader(tr(section))
-        columns = st.columns(2)
-        for position, name in enumerate(names):
-            raw[name] = field_widget(
-                name,
-                customer[name],
-                key(name),
-                lists,
-                region,
-                today,
-                container=columns[position % 2],
-            )
-with tab_general:
-    columns = st.columns(2)
-    for position, name in enumerate(GENERAL_FIELDS):
-        target = st if name == "notes" else columns[position % 2]
-        raw[name] = field_widget(
-            name, customer[name], key(name), lists, region, today, container=target
-        )
-    if customers.discount_warning(customer["discount_percent"], raw["discount_percent"]):
-        st.warning(tr("card.discount_warning"))
-with tab_gdpr:
-    raw["marketing_opt_in"] = field_widget(
-        "marketing_opt_in",
-        customer["marketing_opt_in"],
-        key("marketing_opt_in"),
-        lists,
-        region,
-        today,
+tabs = dict(zip(TABS, tab_list, strict=True))
+open_code = next((code for code, tab in tabs.items() if tab.open), "account")
+ss[tab_state] = open_code
+draft: dict[str, object] = ss.setdefault(f"card.draft.{customer_id}.{nonce}", {})
+
+
+def card_field(name: str, container=st) -> None:
+    """One editable field, seeded from the draft when the user already typed in it."""
+    widget_key = key(name)
+    if name in draft and widget_key not in ss:
+        ss[widget_key] = draft[name]
+    draft[name] = field_widget(
+        name, customer[name], widget_key, lists, region, today, container=container
     )
-    if customer["marketing_opt_in_at"]:
-        st.caption(
-            f"{tr('field.marketing_opt_in_at')}: "
-            f"{format_datetime(customer['marketing_opt_in_at'], lang)}"
-        )
-    st.subheader(tr("card.consent_history"))
-    history = customers.consent_history(customer_id)
-    if not history:
-        st.caption(tr("card.consent_none"))
-    else:
-        st.dataframe(
-            [
-                {
-                    tr("card.consent_change"): tr(
-                        "card.consent_on" if h["marketing_opt_in"] else "card.consent_off"
-                    ),
-                    tr("card.consent_when"): format_datetime(h["changed_at"], lang),
-                    tr("card.consent_screen"): tr(f"screen.{h['screen']}"),
-                    tr("card.consent_by"): h["changed_by"] or "",
-                }
-                for h in history
-            ],
-            hide_index=True,
-            width="stretch",
-        )
 
 
-with tab_credit:
-    account_tab(actor, customer_id, settings.get("currency", "EUR"))
-with tab_sales:
-    purchase_history(actor, customer_id, settings.get("currency", "EUR"))
-with tab_history:
-    history_table(actor, customer_id)
+if tabs["account"].open:
+    with tabs["account"]:
+        for section, names in ACCOUNT_FIELDS.items():
+            st.subheader(tr(section))
+            columns = st.columns(2)
+            for position, name in enumerate(names):
+                card_field(name, columns[position % 2])
+if tabs["general"].open:
+    with tabs["general"]:
+        columns = st.columns(2)
+        for position, name in enumerate(GENERAL_FIELDS):
+            card_field(name, st if name == "notes" else columns[position % 2])
+        if customers.discount_warning(customer["discount_percent"], draft["discount_percent"]):
+            st.warning(tr("card.discount_warning"))
+if tabs["gdpr"].open:
+    with tabs["gdpr"]:
+        card_field("marketing_opt_in")
+        if customer["marketing_opt_in_at"]:
+            st.caption(
+                f"{tr('field.marketing_opt_in_at')}: "
+                f"{format_datetime(customer['marketing_opt_in_at'], lang)}"
+            )
+        st.subheader(tr("card.consent_history"))
+        history = customers.consent_history(customer_id)
+        if not history:
+            st.caption(tr("card.consent_none"))
+        else:
+            st.dataframe(
+                [
+                    {
+                        tr("card.consent_change"): tr(
+                            "card.consent_on" if h["marketing_opt_in"] else "card.consent_off"
+                        ),
+                        tr("card.consent_when"): format_datetime(h["changed_at"], lang),
+                        tr("card.consent_screen"): tr(f"screen.{h['screen']}"),
+                        tr("card.consent_by"): h["changed_by"] or "",
+                    }
+                    for h in history
+                ],
+                hide_index=True,
+                width="stretch",
+            )
+if tabs["credit"].open:
+    with tabs["credit"]:
+        account_tab(actor, customer_id, settings.get("currency", "EUR"))
+if tabs["sales"].open:
+    with tabs["sales"]:
+        purchase_history(actor, customer_id, settings.get("currency", "EUR"))
+if tabs["history"].open:
+    with tabs["history"]:
+        history_table(actor, customer_id)
+raw = dict(draft)
 
 
 def _save(version: int) -> None:
@@ -205,6 +212,8 @@ def _save(version: int) -> None:
     st.rerun()
 
 
+if open_code not in EDITABLE_TABS:
+    st.stop()  # Save and Archive act on the card's fields: shown where those are
 st.divider()
 if ss.get(f"card.stale.{customer_id}"):
     st.warning(tr("card.stale", when=format_datetime(customer["updated_at"], lang)))

@@ -92,3 +92,12 @@ def type_into(test: AppTest, key: str, text: str) -> AppTest:
     """Type into a search-as-you-type box (what the browser component reports), then rerun."""
     test.session_state[f"_st_keyup_{key}"] = {"value": text}
     return test.run()
+
+
+def open_tab(test: AppTest, label: str) -> AppTest:
+    """Open one of the card's tabs (only the open tab runs), as a click would."""
+    tabs_key = f"card.tabs.{test.session_state['ui_language']}"
+    if tabs_key in test.session_state:
+        del test.session_state[tabs_key]
+    test.session_state[tabs_key] = label
+    return test.run()

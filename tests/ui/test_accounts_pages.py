@@ -9,7 +9,7 @@ import pytest
 from services import accounts, customers
 from services.accounts import EntryRequest
 from tests.conftest import MANAGER
-from tests.ui.conftest import open_app, table, texts
+from tests.ui.conftest import open_app, open_tab, table, texts
 
 
 def trade() -> int:
@@ -32,6 +32,7 @@ def with_account(shop_db):
 def open_card(app, customer_id):
     app.query_params["id"] = str(customer_id)
     app.switch_page("pages/customer_card.py").run()
+    open_tab(app, "Account")
     assert not app.exception, app.exception
     return app
 

@@ -7,7 +7,7 @@ import pytest
 from data import demo
 from services import audit, auth, customers
 from tests.conftest import ADMIN
-from tests.ui.conftest import open_app, sign_in, table, texts
+from tests.ui.conftest import open_app, open_tab, sign_in, table, texts
 from ui.navigation import visible_scripts
 
 REFUSED = (
@@ -125,6 +125,7 @@ def test_history_tab_shows_who_changed_what(shop_db):
     app.switch_page("pages/customer_card.py").run()
     app.text_input(key=f"card.{target['id']}.0.city").input("Chamonix").run()
     app.button(key="card.save").click().run()
+    open_tab(app, "History")
     first = table(app, -1).iloc[0]
     assert first["Staff"] == "Sam Vendeur" and first["Action"] == "Changed"
     assert "City:" in first["Changes"] and "→ Chamonix" in first["Changes"]

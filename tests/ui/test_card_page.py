@@ -6,7 +6,7 @@ import pytest
 
 from services import customers
 from tests.conftest import ADMIN
-from tests.ui.conftest import table, texts, type_into
+from tests.ui.conftest import open_tab, table, texts, type_into
 
 
 @pytest.fixture
@@ -86,6 +86,7 @@ def test_discount_warning_and_french_decimal(card):
         ADMIN,
     )
     app.run()
+    open_tab(app, "General")
     app.text_input(key=key(customer_id, "discount_percent")).input("12,5").run()
     assert any("even items already discounted" in w for w in texts(app, "warning"))
 
@@ -93,6 +94,7 @@ def test_discount_warning_and_french_decimal(card):
 def test_consent_change_is_dated_and_listed(card):
     app, customer_id = card
     opted = customers.get_customer(customer_id)["marketing_opt_in"]
+    open_tab(app, "GDPR")
     app.checkbox(key=key(customer_id, "marketing_opt_in")).set_value(not opted).run()
     app.button(key="card.save").click().run()
     history = customers.consent_history(customer_id)
@@ -163,3 +165,18 @@ def test_switching_language_keeps_pick_list_codes_and_unsaved_input(card):
     saved = customers.get_customer(customer_id)
     assert (saved["country_code"], saved["title"], saved["city"]) == ("GB", "dr", "Oxford")
     assert saved["version"] == stored["version"] + 1
+
+
+def test_only_the_open_tab_runs_and_switching_tabs_keeps_typed_input(card):
+    app, customer_id = card
+    assert app.get("metric") == [] and app.table == []  # Account and History did not run
+    app.text_input(key=key(customer_id, "city")).input("Megève").run()
+    open_tab(app, "General")
+    app.text_input(key=key(customer_id, "tax_number")).input("FR00123456789").run()
+    open_tab(app, "History")
+    assert [b.key for b in app.button if b.key == "card.save"] == []  # Save acts on fields
+    open_tab(app, "Account information")
+    assert app.text_input(key=key(customer_id, "city")).value == "Megève"
+    app.button(key="card.save").click().run()
+    saved = customers.get_customer(customer_id)
+    assert (saved["city"], saved["tax_number"]) == ("Megève", "FR00123456789")

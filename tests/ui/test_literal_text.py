@@ -10,7 +10,7 @@ from services import accounts, auth, customers, products, sales
 from services.accounts import EntryRequest
 from services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER
-from tests.ui.conftest import open_app, shown, type_into
+from tests.ui.conftest import open_app, open_tab, shown, type_into
 
 PAYLOAD = "**x** [l](http://127.0.0.1:9/) ![i](http://127.0.0.1:9/p.png) :red[x]"
 SHORT = "**x** [l](http://127.0.0.1:9/) :red[x]"  # fits a tax number (50)
@@ -112,6 +112,12 @@ def test_no_page_renders_stored_markdown(hostile):
     app.query_params["id"] = str(customer_id)
     app.switch_page("pages/customer_card.py").run()
     seen["card"] = _assert_literal(app, "card")
+    for tab in ("General", "Account", "Purchase history", "GDPR", "History"):
+        app = open_app("admin")  # a fresh session per tab: AppTest keeps stale pick-lists
+        app.query_params["id"] = str(customer_id)
+        app.switch_page("pages/customer_card.py").run()
+        open_tab(app, tab)
+        seen["card"] += _assert_literal(app, f"card: {tab}")
     for page in (
         "pages/customers.py",
         "pages/products.py",

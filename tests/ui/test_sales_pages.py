@@ -8,7 +8,7 @@ from services import sales
 from services.sales import LineRequest
 from tests.conftest import STAFF
 from tests.sales_samples import make_sales_shop
-from tests.ui.conftest import open_app, table, texts, type_into
+from tests.ui.conftest import open_app, open_tab, table, texts, type_into
 
 
 @pytest.fixture
@@ -62,6 +62,7 @@ def test_purchase_history_tab_lists_sales_and_issues_the_invoice(till_shop):
     app = open_app("staff")
     app.query_params["id"] = str(till_shop["pro"])
     app.switch_page("pages/customer_card.py").run()
+    open_tab(app, "Purchase history")
     assert not app.exception, app.exception
     history = next(t for t in app.table if "Receipt" in t.value.columns).value
     assert list(history["Receipt"]) == ["R000001"]
