@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sales.py
 	$(BIN)/python bench/products_import.py
 	$(BIN)/python bench/sign_in.py
+	$(BIN)/python bench/ui.py
 
 demo: $(STAMP)
 	$(BIN)/python -m data.demo --customers 2000
