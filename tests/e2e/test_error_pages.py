@@ -11,8 +11,9 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from data import db, migrate
+from data import db
 from tests.e2e.conftest import ROOT, _chromium_or_skip, _free_port, settle
+from tests.holders import held_database
 
 pytestmark = pytest.mark.e2e
 
@@ -20,21 +21,12 @@ pytestmark = pytest.mark.e2e
 def test_a_database_held_by_another_program(tmp_path, browser):
     _chromium_or_skip()
     path = tmp_path / "held" / "shop.duckdb"
-    migrate.migrate(path)
-    db.close(path)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
-            " sys.stdin.read()",
-            str(path),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout.readline().strip() == "ready"
+    with held_database(path) as holder:
+        _show_the_held_database(tmp_path, path, holder.pid, browser)
+    assert "incident" in (tmp_path / "server.log").read_text()
+
+
+def _show_the_held_database(tmp_path, path, holder_pid: int, browser) -> None:
     port = _free_port()
     env = {**os.environ, db.ENV_VAR: str(path), "COMPTOIR_DEMO_CUSTOMERS": "0"}
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
@@ -62,7 +54,7 @@ def test_a_database_held_by_another_program(tmp_path, browser):
         settle(page)
         alert = page.locator("[data-testid=stAlert]").first
         expect(alert).to_contain_text("The shop's database is in use by another program")
-        expect(alert).to_contain_text(f"(PID {holder.pid})")
+        expect(alert).to_contain_text(f"(PID {holder_pid})")
         body = page.locator("body").inner_text()
         assert "Traceback" not in body and str(tmp_path) not in body
     finally:
@@ -70,5 +62,3 @@ def test_a_database_held_by_another_program(tmp_path, browser):
         server.terminate()
         server.wait(timeout=15)
         log.close()
-        holder.communicate("")
-    assert "incident" in (tmp_path / "server.log").read_text()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from data import db, migrate
 from logic.errors import DatabaseUnavailable
+from tests.holders import held_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,25 +30,8 @@ def test_a_new_database_is_private_to_its_owner(tmp_path):
 
 def test_a_file_held_by_another_process_names_the_holder(tmp_path):
     path = tmp_path / "held.duckdb"
-    migrate.migrate(path)
-    db.close(path)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
-            " sys.stdin.read()",
-            str(path),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with held_database(path) as holder:
         refused = _reason(path)
-    finally:
-        holder.communicate("")
     assert refused.reason == "in_use"
     assert f"(PID {holder.pid})" in refused.holder
 
