@@ -8,7 +8,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from data.rows import as_dicts
+from data.rows import as_dicts, scanned
 
 Cursor = duckdb.DuckDBPyConnection
 
@@ -101,12 +101,9 @@ def record_many(cur: Cursor, entries: list[dict[str, Any]]) -> None:
     if not entries:
         return
     frame = pd.DataFrame(entries, columns=[c for c in COLUMNS if c != "id"])
-    cur.register("new_audit_entries", frame)
-    try:
+    with scanned(cur, "new_audit_entries", frame):
         cur.execute(
             "INSERT INTO audit_log (occurred_at, staff_id, staff_name, action, entity, entity_id,"
             " screen, changes) SELECT occurred_at, staff_id, staff_name, action, entity,"
             " entity_id, screen, changes FROM new_audit_entries"
         )
-    finally:
-        cur.unregister("new_audit_entries")

@@ -15,6 +15,7 @@ import pandas as pd
 
 from data import customers as customers_repo
 from data import db, migrate
+from data.rows import scanned
 
 FR_FIRST_F = [
     "Marie",
@@ -387,9 +388,8 @@ def generate(customers: int = 2000, seed: int = 7, path: Path | str | None = Non
             frame["account_number"] = [
                 f"{prefix}{i:06d}" for i in range(start + 1, start + len(frame) + 1)
             ]
-            cur.register("demo_frame", frame)
-            cur.execute(_INSERT_SQL)
-            cur.unregister("demo_frame")
+            with scanned(cur, "demo_frame", frame):
+                cur.execute(_INSERT_SQL)
         cur.execute(_TOKENS_SQL, [first_id, first_id, first_id])
         cur.execute(
             "INSERT INTO consent_history (customer_id, marketing_opt_in, changed_at, screen)"

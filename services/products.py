@@ -164,7 +164,6 @@ def save_product(
 
 Progress = Callable[[float, str], None]
 REQUIRED_COLUMNS = ("sku", "name", "price", "tax_rate")
-_IMPORTED = ("sku", "name", "price", "tax_rate", "active")
 
 
 def _column_name(typed: str) -> str:
@@ -229,7 +228,7 @@ def import_csv(
 
     def work(cur) -> int:
         report(0.45, "writing")
-        existing = repo.all_for_import(cur)
+        existing = repo.for_import(cur, [row["sku_key"] for _, row in rows])
         new = [row for _, row in rows if row["sku_key"] not in existing]
         changed, audit_updates = [], []
         for _, row in rows:
@@ -244,7 +243,7 @@ def import_csv(
         report(0.65, "writing")
         if repo.bulk_update(cur, changed, moment) != len(changed):
             raise Busy()  # a product changed under the import: nothing stored, try again
-        ids = {**{k: v["id"] for k, v in existing.items()}, **created_ids}
+        ids = {**{key: found["id"] for key, found in existing.items()}, **created_ids}
         rewritten = [*new, *changed]
         prices = [
             (ids[row["sku_key"]], level, price)
