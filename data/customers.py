@@ -255,35 +255,9 @@ def count(cur: Cursor) -> int:
     return int(cur.execute("SELECT count(*) FROM customers").fetchall()[0][0])
 
 
-EXPORT_COLUMNS = (
-    "account_number",
-    "title",
-    "first_name",
-    "last_name",
-    "company",
-    "email",
-    "mobile",
-    "phone",
-    "address1",
-    "address2",
-    "postcode",
-    "city",
-    "region",
-    "country_code",
-    "fax",
-    "contact_preference",
-    "marketing_opt_in",
-    "marketing_opt_in_at",
-    "date_of_birth",
-    "gender",
-    "tax_exempt",
-    "tax_number",
-    "price_level",
-    "discount_percent",
-    "notes",
-    "archived",
-    "created_at",
-)
+# Every field of the card (the General tab's too), then when consent was given,
+# whether archived, and when the customer was created.
+EXPORT_COLUMNS = CARD_COLUMNS + ("marketing_opt_in_at", "archived", "created_at")
 
 
 def export_frame(cur: Cursor, words: Sequence[str], include_archived: bool, limit: int):

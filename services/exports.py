@@ -35,11 +35,15 @@ class Export:
     rows: int
 
 
-def check_size(fmt: str, rows: int) -> None:
-    """Refuse a format for more rows than it can sensibly hold."""
+def _row_cap(fmt: str) -> int:
     if fmt not in FORMATS:
         raise ValidationFailed([FieldError("format", "not_in_list", {"allowed": "csv, xlsx"})])
-    cap = XLSX_MAX_ROWS if fmt == "xlsx" else CSV_MAX_ROWS
+    return XLSX_MAX_ROWS if fmt == "xlsx" else CSV_MAX_ROWS
+
+
+def check_size(fmt: str, rows: int) -> None:
+    """Refuse an unknown format, or more rows than the format can sensibly hold."""
+    cap = _row_cap(fmt)
     if rows > cap:
         raise ValidationFailed([FieldError("format", "export_too_many", {"max": f"{cap:,}"})])
 
@@ -58,9 +62,8 @@ def export_customers(
 ) -> Export:
     """The customers matching term as a CSV or XLSX file."""
     require(actor, "customers.export")
-    check_size(fmt, 0)
+    cap = _row_cap(fmt)
     moment = now or datetime.now().replace(microsecond=0)
-    cap = XLSX_MAX_ROWS if fmt == "xlsx" else CSV_MAX_ROWS
     words = query_words(term)
 
     def work(cur) -> tuple[bytes, int]:
