@@ -152,7 +152,7 @@ def history_tab(actor: Actor, customer_id: int, currency: str) -> None:
                     if m.strip()
                 ),
                 tr("print.invoice"): r["invoice_number"] or "",
-                tr("sales.link"): tr("sales.refund_of", receipt=r["refund_of_receipt"])
+                tr("sales.link"): tr_plain("sales.refund_of", receipt=r["refund_of_receipt"])
                 if r["refund_of_receipt"]
                 else "",
             }

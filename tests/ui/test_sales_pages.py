@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services import sales
+from services import sales, shop
 from services.sales import LineRequest
-from tests.conftest import STAFF
+from tests.conftest import ADMIN, STAFF
 from tests.sales_samples import make_sales_shop
 from tests.ui.conftest import open_app, open_tab, table, texts, type_into
 
@@ -83,3 +83,17 @@ def test_products_page_read_only_for_staff_editable_for_managers(till_shop):
     assert list(manager.data_editor[0].value["sku"]) == ["TUBE-700", "LIGHT-1"] or sorted(
         manager.data_editor[0].value["sku"]
     ) == ["LIGHT-1", "TUBE-700"]
+
+
+def test_a_return_is_linked_to_its_sale_as_typed(till_shop):
+    shop.save_settings({"receipt_prefix": "T-"}, [("A", "A"), ("B", "B"), ("C", "C")], ADMIN)
+    sale_id = sales.record_sale(
+        STAFF, till_shop["pro"], [LineRequest(till_shop["light"], "1")], [("card", "20.00")], "k-2"
+    )
+    sales.refund_sale(STAFF, sale_id, {1: "1"}, "card", "k-3")
+    app = open_app("staff")
+    app.query_params["id"] = str(till_shop["pro"])
+    app.switch_page("pages/customer_card.py").run()
+    open_tab(app, "Purchase history")
+    history = table(app, next(i for i, t in enumerate(app.table) if "Link" in t.value.columns))
+    assert list(history["Link"]) == ["return of T-000001", ""]
