@@ -27,12 +27,14 @@ def sign_in_as(actor: Actor) -> None:
     st.session_state[SEEN_KEY] = datetime.now()
 
 
-def forget_downloads() -> None:
-    """Let Streamlit delete generated download files no session shows (two sweeps)."""
+def sweep_downloads(sweeps: int = 1) -> None:
+    """Let Streamlit forget generated download files no session shows.
+
+    One sweep marks such a file, the next deletes it.
+    """
     if runtime.exists():
-        manager = runtime.get_instance().media_file_mgr
-        manager.remove_orphaned_files()
-        manager.remove_orphaned_files()
+        for _ in range(sweeps):
+            runtime.get_instance().media_file_mgr.remove_orphaned_files()
 
 
 def sign_out(notice: str | None = None) -> None:
@@ -42,7 +44,7 @@ def sign_out(notice: str | None = None) -> None:
     for key in list(st.session_state):
         del st.session_state[key]
     # Files this session generated for download go now, not at a later sweep.
-    forget_downloads()
+    sweep_downloads(2)
     if language:
         st.session_state["ui_language"] = language
     if notice:

@@ -14,10 +14,9 @@ import time
 from collections.abc import Callable, Sequence
 
 import streamlit as st
-from streamlit import runtime
 
 from services import auth
-from ui.auth import current_actor
+from ui.auth import current_actor, sweep_downloads
 
 OFFER_MINUTES = 5
 SWEEP_SECONDS = 60
@@ -35,9 +34,7 @@ def start_sweeper() -> threading.Thread:
     def loop() -> None:
         while True:
             time.sleep(SWEEP_SECONDS)
-            # A generated file no session shows is marked by one sweep, deleted by the next.
-            if runtime.exists():
-                runtime.get_instance().media_file_mgr.remove_orphaned_files()
+            sweep_downloads()
 
     thread = threading.Thread(target=loop, name="comptoir-download-sweeper", daemon=True)
     thread.start()
