@@ -146,10 +146,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # Customers page
     "customers.title": ("Customers", "Clients"),
     "customers.search": ("Search", "Rechercher"),
-    "customers.search_help": (
-        "Account number, name, company, e-mail, phone (any format) or postcode.",
-        "Numéro de compte, nom, société, e-mail, téléphone (tout format) ou code postal.",
-    ),
     "customers.search_placeholder": (
         "Type a name, phone, postcode…",
         "Tapez un nom, un téléphone, un code postal…",
@@ -215,10 +211,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # Card
     "card.title": ("Customer card", "Fiche client"),
     "card.pick": ("Find a customer", "Trouver un client"),
-    "card.pick_help": (
-        "Search, then choose the customer to open.",
-        "Recherchez, puis choisissez le client à ouvrir.",
-    ),
     "card.not_found": ("This customer does not exist.", "Ce client n'existe pas."),
     "card.tab.account": ("Account information", "Information du compte"),
     "card.tab.general": ("General", "Général"),
@@ -315,10 +307,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Votre compte a été modifié (mot de passe, rôle ou accès) : reconnectez-vous.",
     ),
     "action.sign_in_locked": ("Sign-in while locked", "Connexion pendant le blocage"),
-    "auth.locked": (
-        "Too many failed attempts: this account is locked until {until}.",
-        "Trop d'essais manqués : ce compte est bloqué jusqu'à {until}.",
-    ),
     "auth.expired": (
         "Your session expired after {minutes} minutes without activity. Please sign in again.",
         "Votre session a expiré après {minutes} minutes d'inactivité. Reconnectez-vous.",
@@ -466,8 +454,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "export.format": ("Format", "Format"),
     "export.matches": ("{total} customers match.", "{total} clients correspondent."),
-    "export.prepare": ("Prepare the file", "Préparer le fichier"),
-    "export.ready": ("{rows} customers in {name}.", "{rows} clients dans {name}."),
     "export.download": ("Download", "Télécharger"),
     # Printed words (documents follow the shop's locale)
     "print.receipt": ("Receipt", "Ticket"),

@@ -40,12 +40,9 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password-0")
 
 
 class SignInRefused(Exception):
-    """Wrong username or password, or the account is locked for a while."""
+    """Unknown user, wrong password or locked account: one reason, so nothing tells them apart."""
 
-    def __init__(self, reason: str, locked_until: datetime | None = None):
-        self.reason = reason
-        self.locked_until = locked_until
-        super().__init__(reason)
+    reason = "bad_credentials"
 
 
 @dataclass(frozen=True)
@@ -175,20 +172,19 @@ def sign_in(username: str, password: str, now: datetime | None = None) -> Actor:
     rules = policy()
     key = username_key(username or "")
 
-    def work(cur) -> tuple[Actor | None, SignInRefused | None]:
+    def work(cur) -> Actor | None:
         # Unknown user, locked account and wrong password take the same steps (a
         # hash check, an audit entry) and get the same answer: nothing tells them apart.
-        refused = SignInRefused("bad_credentials")
         row = repo.by_username(cur, key)
         if row is None or not row["active"]:
             _verify(_DUMMY_HASH, password)
             audit.record(cur, SYSTEM, "sign_in_failed", "staff", None, SCREEN_LOGIN, [], moment)
-            return None, refused
+            return None
         actor = _actor(row)
         good = _verify(row["password_hash"], password)
         if is_locked(row["locked_until"], moment):
             audit.record(cur, actor, "sign_in_locked", "staff", row["id"], SCREEN_LOGIN, [], moment)
-            return None, refused
+            return None
         if not good:
             lock = after_failure(
                 row["failed_attempts"], moment, rules.lockout_attempts, rules.lockout_minutes
@@ -201,15 +197,16 @@ def sign_in(username: str, password: str, now: datetime | None = None) -> Actor:
                 else []
             )
             audit.record(cur, actor, action, "staff", row["id"], SCREEN_LOGIN, changes, moment)
-            return None, refused
+            return None
         repo.record_sign_in(cur, row["id"], 0, None, moment)
         audit.record(cur, actor, "sign_in", "staff", row["id"], SCREEN_LOGIN, [], moment)
-        return actor, None
+        return actor
 
-    actor, refusal = db.run_in_transaction(work)
-    if refusal is not None or actor is None:
-        raise refusal or SignInRefused("bad_credentials")
-    return actor
+    # The failed attempt (its counter, its audit entry) commits before the refusal.
+    signed_in = db.run_in_transaction(work)
+    if signed_in is None:
+        raise SignInRefused()
+    return signed_in
 
 
 def _verify(password_hash: str, password: str) -> bool:
