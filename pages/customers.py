@@ -184,16 +184,7 @@ else:
         for cid, current in outcome.conflicts.items():
             if not current:  # gone meanwhile: nothing to keep
                 continue
-            entry = conflict_entry(current, edits[cid][1], region)
-            described = [
-                t("customers.conflict_field", lang, field=t(f"field.{n}", lang), theirs=a, yours=b)
-                for n, a, b in entry.pop("theirs")
-            ]
-            entry["message"] = (
-                t("customers.conflict_row", lang, fields="; ".join(described))
-                if described
-                else t("customers.conflict_row_other", lang)
-            )
+            entry = conflict_entry(current, edits[cid][1], region, lang)
             ss["grid.pending"][cid] = entry
         ss["grid.nonce"] += 1
         level, parts = "success", [t("customers.saved", lang, count=len(outcome.saved))]

@@ -7,7 +7,7 @@ lines that points at the original.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
@@ -183,9 +183,13 @@ def _store(
     if any(m == "account" for m, _ in recorded) and customer_id is None:
         raise ValidationFailed([FieldError("tenders", "account_needs_customer")])
     number = f"{prefix}{repo.next_number(cur, 'receipt'):06d}"
-    sale = {**sale, "receipt_number": number, "sold_at": moment}
-    sale.setdefault("staff_id", actor.staff_id)
-    sale.setdefault("staff_name", actor.display_name)
+    sale = {
+        **sale,
+        "receipt_number": number,
+        "sold_at": moment,
+        "staff_id": actor.staff_id,
+        "staff_name": actor.display_name,
+    }
     sale_id = repo.insert_sale(cur, sale, rows, recorded)
     for method, amount in recorded:
         if method == "account":
@@ -283,10 +287,10 @@ def record_sale(
         ]
         return _store(cur, actor, sale, rows, recorded, values.get("receipt_prefix", "R"), moment)
 
-    return _with_customer_lock(customer_id, work)
+    return _locked_sale(customer_id, work)
 
 
-def _with_customer_lock(customer_id: int | None, work) -> int:
+def _locked_sale(customer_id: int | None, work: Callable[[Any], int]) -> int:
     # Every sale takes the receipt counter row: one at a time in this process spares
     # conflict retries; across processes the row conflict (then Busy) still holds.
     customer = accounts.customer_lock(customer_id) if customer_id is not None else nullcontext()
@@ -405,7 +409,7 @@ def refund_sale(
 
     with db.cursor() as cur:
         original = repo.sale(cur, sale_id)
-    return _with_customer_lock(original["customer_id"] if original else None, work)
+    return _locked_sale(original["customer_id"] if original else None, work)
 
 
 def purchase_history(

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from i18n import t
 from logic.phones import display_phone
 
 EDITABLE = (
@@ -62,12 +63,13 @@ def rows_as_loaded(
 
 
 def conflict_entry(
-    current: Mapping[str, Any], changes: Mapping[str, Any], shop_region: str
+    current: Mapping[str, Any], changes: Mapping[str, Any], shop_region: str, lang: str
 ) -> dict[str, Any]:
     """A pending row for an edit someone else overtook: their values beside the user's.
 
     The entry carries the current version, so saving again deliberately keeps
-    the user's values; Discard keeps theirs.
+    the user's values; Discard keeps theirs. Its message (shown in the grid's
+    Problem column) names each field with both values.
     """
     theirs = []
     for name, yours in changes.items():
@@ -75,7 +77,21 @@ def conflict_entry(
         shown = display_phone(value, shop_region) if name in PHONES else value
         if (shown or "") != (yours or ""):
             theirs.append((name, "" if shown is None else str(shown), str(yours or "")))
-    return {"version": current["version"], "changes": dict(changes), "theirs": theirs}
+    described = [
+        t("customers.conflict_field", lang, field=t(f"field.{n}", lang), theirs=a, yours=b)
+        for n, a, b in theirs
+    ]
+    message = (
+        t("customers.conflict_row", lang, fields="; ".join(described))
+        if described
+        else t("customers.conflict_row_other", lang)
+    )
+    return {
+        "version": current["version"],
+        "changes": dict(changes),
+        "theirs": theirs,
+        "message": message,
+    }
 
 
 def page_frame(

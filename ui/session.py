@@ -64,8 +64,10 @@ def language_picker() -> None:
     )
 
 
-# Values a pick-list, radio or text box can hold.
-_RESTATED = (str, int, float, Decimal, date, time, list, tuple)
+def _restated(value: object) -> bool:
+    """A value a pick-list, radio or text box holds (not a button's or checkbox's bool)."""
+    restated = (str, int, float, Decimal, date, time, list, tuple)
+    return isinstance(value, restated) and not isinstance(value, bool)
 
 
 def keep_values_across_languages() -> None:
@@ -81,9 +83,7 @@ def keep_values_across_languages() -> None:
         value = state[key]
         # Buttons and checkboxes hold booleans, uploads None or files, grids dicts:
         # none of them shows a label as its value, and buttons may not be set.
-        if key in (PICKER_KEY, LANGUAGE_KEY) or not isinstance(value, _RESTATED):
-            continue
-        if isinstance(value, bool):
+        if key in (PICKER_KEY, LANGUAGE_KEY) or not _restated(value):
             continue
         try:
             state[key] = value

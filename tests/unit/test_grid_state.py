@@ -118,9 +118,11 @@ def test_without_edits_or_with_a_new_editor_the_fresh_rows_are_drawn():
 
 def test_a_conflict_shows_their_value_beside_the_users():
     current = {**ROWS[0], "version": 5, "city": "Paris", "mobile": "+33612345679"}
-    entry = conflict_entry(current, {"city": "Lyon", "mobile": "06 12 34 56 79"}, "FR")
+    entry = conflict_entry(current, {"city": "Lyon", "mobile": "06 12 34 56 79"}, "FR", "en")
     assert entry == {
         "version": 5,
         "changes": {"city": "Lyon", "mobile": "06 12 34 56 79"},
         "theirs": [("city", "Paris", "Lyon")],
+        "message": "Changed by someone else meanwhile. City: theirs “Paris”, yours “Lyon”."
+        " Save again to keep yours, or discard.",
     }
