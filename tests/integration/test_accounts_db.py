@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import threading
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +18,7 @@ from logic.auth import PermissionDenied
 from logic.errors import Busy, ValidationFailed
 from services import accounts, audit, customers
 from services.accounts import EntryRequest
+from tests.concurrency import at_once
 from tests.conftest import ADMIN, MANAGER, STAFF
 
 D = Decimal
@@ -225,30 +225,18 @@ def test_credit_note_refund_and_adjustments(customer):
 
 def test_many_concurrent_charges_never_exceed_the_limit(customer, locks):
     threads, per_thread = 8, 200
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def worker() -> None:
-        for _ in range(per_thread):
-            try:
-                accounts.record_entry(STAFF, customer, EntryRequest("charge", "1.00"), key())
-                result = "ok"
-            except CreditLimitExceeded:
-                result = "refused"
-            except Busy:  # only without the in-process lock: conflicts outlasting the retries
-                result = "busy"
-            with lock:
-                outcomes.append(result)
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    assert len(outcomes) == threads * per_thread  # every charge accounted for
+    outcomes = at_once(
+        threads,
+        per_thread,
+        lambda: accounts.record_entry(STAFF, customer, EntryRequest("charge", "1.00"), key()),
+        # Busy only without the in-process lock: conflicts outlasting the retries.
+        (CreditLimitExceeded, Busy),
+    )
+    assert outcomes.others == []
+    assert len(outcomes.done) + len(outcomes.refused) == threads * per_thread  # all accounted
     # Never over the limit, every charge either stored or refused in words.
-    assert outcomes.count("ok") == 500
-    assert outcomes.count("refused") + outcomes.count("busy") == 1100
+    assert len(outcomes.done) == 500
+    assert len(outcomes.refused) == 1100
     assert consistent(customer)["balance"] == D("500.00")
 
 

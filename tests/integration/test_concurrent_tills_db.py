@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
@@ -11,6 +10,7 @@ from data import db
 from logic.errors import Busy
 from services import sales
 from services.sales import LineRequest
+from tests.concurrency import at_once
 from tests.conftest import STAFF
 from tests.sales_samples import make_sales_shop
 
@@ -18,38 +18,15 @@ from tests.sales_samples import make_sales_shop
 @pytest.mark.parametrize("tills", [4, 8])
 def test_walk_in_sales_from_many_tills(db_path, locks, tills):
     shop = make_sales_shop()
-    stored: list[int] = []
-    busy: list[Busy] = []
-    others: list[BaseException] = []
-    guard = threading.Lock()
-    start = threading.Barrier(tills)
-
-    def till() -> None:
-        start.wait()
-        for _ in range(25):
-            try:
-                sale_id = sales.record_sale(
-                    STAFF,
-                    None,
-                    [LineRequest(shop["tube"], "1")],
-                    [("cash", "10")],
-                    uuid.uuid4().hex,
-                )
-            except Busy as refusal:
-                with guard:
-                    busy.append(refusal)
-            except BaseException as exc:  # noqa: BLE001 - every other failure must be seen
-                with guard:
-                    others.append(exc)
-            else:
-                with guard:
-                    stored.append(sale_id)
-
-    threads = [threading.Thread(target=till) for _ in range(tills)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(
+        tills,
+        25,
+        lambda: sales.record_sale(
+            STAFF, None, [LineRequest(shop["tube"], "1")], [("cash", "10")], uuid.uuid4().hex
+        ),
+        (Busy,),
+    )
+    stored, busy, others = outcomes.done, outcomes.refused, outcomes.others
     assert others == []
     assert len(stored) + len(busy) == tills * 25
     with db.cursor() as cur:

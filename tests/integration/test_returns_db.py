@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from decimal import Decimal
 
@@ -12,6 +11,7 @@ from data import db
 from logic.errors import ValidationFailed
 from services import accounts, customers, products, sales
 from services.sales import LineRequest
+from tests.concurrency import at_once
 from tests.conftest import MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 
@@ -132,34 +132,16 @@ def test_the_same_key_returns_once(shop):
 
 def test_concurrent_returns_never_refund_more_than_was_sold(shop, locks):
     sale_id = _sell(None, [LineRequest(shop["light"], "1")])
-    done: list[int] = []
-    refused: list[str] = []
-    others: list[Exception] = []
-    guard = threading.Lock()
-    start = threading.Barrier(4)
-
-    def till() -> None:
-        start.wait()
-        try:
-            made = sales.refund_sale(STAFF, sale_id, {1: "1"}, "cash", key())
-        except ValidationFailed as exc:
-            with guard:
-                refused.extend(e.code for e in exc.errors)
-        except Exception as exc:  # noqa: BLE001 - every other failure must be seen
-            with guard:
-                others.append(exc)
-        else:
-            with guard:
-                done.append(made)
-
-    threads = [threading.Thread(target=till) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert others == []
+    outcomes = at_once(
+        4,
+        1,
+        lambda: sales.refund_sale(STAFF, sale_id, {1: "1"}, "cash", key()),
+        (ValidationFailed,),
+    )
+    refused = [e.code for exc in outcomes.refused for e in exc.errors]
+    assert outcomes.others == []
     # The losers conflict, retry, re-read and find nothing left.
-    assert len(done) == 1 and refused == ["refund_too_many"] * 3
+    assert len(outcomes.done) == 1 and refused == ["refund_too_many"] * 3
     with db.cursor() as cur:
         refunded = cur.execute(
             "SELECT coalesce(sum(total), 0) FROM sales WHERE refund_of = ?", [sale_id]

@@ -105,6 +105,17 @@ def test_tenders_must_match_and_only_cash_gives_change():
     assert check_tenders(D("-10.00"), [("card", D("-10.00"))])[1] == D("0.00")
 
 
+def _shown(amounts):
+    """A priced line as a receipt shows it, from what the sale stores."""
+    return shown_line(
+        amounts.unit_price,
+        amounts.quantity,
+        amounts.discount,
+        amounts.customer_discount,
+        amounts.gross,
+    )
+
+
 def test_a_receipt_line_adds_up_for_an_exempt_discounted_level_customer():
     amounts = price_line(
         Decimal("5.00"),
@@ -114,13 +125,7 @@ def test_a_receipt_line_adds_up_for_an_exempt_discounted_level_customer():
         customer_discount_percent=Decimal("5"),
         tax_exempt=True,
     )
-    view = shown_line(
-        amounts.unit_price,
-        amounts.quantity,
-        amounts.discount,
-        amounts.customer_discount,
-        amounts.gross,
-    )
+    view = _shown(amounts)
     # 10 × 5.00 = 50.00, less 10 % = 45.00; less the customer's 2.25 and the
     # 7.12 of tax not charged = 35.63, what is paid.
     assert (view.amount, view.line_discount, amounts.customer_discount) == (
@@ -149,12 +154,6 @@ def test_every_line_adds_up_whatever_the_terms(include_tax, exempt):
             tax_exempt=exempt,
             prices_include_tax=include_tax,
         )
-        view = shown_line(
-            amounts.unit_price,
-            amounts.quantity,
-            amounts.discount,
-            amounts.customer_discount,
-            amounts.gross,
-        )
+        view = _shown(amounts)
         assert view.amount == cents(amounts.unit_price * amounts.quantity) - view.line_discount
         assert view.amount - amounts.customer_discount + view.tax_adjustment == amounts.gross
