@@ -9,6 +9,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+# Debian's Chromium on a machine without a display or network (see DESIGN.md).
+CHROMIUM = os.environ.get("COMPTOIR_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 def timings_ms(work: Callable[[], object], repeat: int, warmup: int = 2) -> list[float]:
     """Wall-clock milliseconds of repeat calls, after warmup calls."""

@@ -22,7 +22,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import bench_database, median, p95, result_line, timings_ms  # noqa: E402
+from bench.common import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    bench_database,
+    median,
+    p95,
+    result_line,
+    timings_ms,
+)
 from data import db, demo  # noqa: E402
 from services import customers  # noqa: E402
 
@@ -67,7 +75,7 @@ def server_rss_mb(path: Path) -> float | None:
     """Start the app on the file, open it in Chromium, search once; RSS of the server."""
     import psutil
 
-    chromium = "/usr/bin/chromium"
+    chromium = CHROMIUM
     if not Path(chromium).exists():
         print("rss: skipped, no Chromium at /usr/bin/chromium")
         return None
@@ -104,13 +112,7 @@ def server_rss_mb(path: Path) -> float | None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=chromium,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                ],
+                args=CHROMIUM_ARGS,
             )
             page = browser.new_page()
             page.goto(base, timeout=120_000)

@@ -26,17 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import bench_database, median, p95, result_line  # noqa: E402
+from bench.common import CHROMIUM, CHROMIUM_ARGS, bench_database, median, p95, result_line  # noqa: E402
 from data import db, demo  # noqa: E402
 
-CHROMIUM = os.environ.get("COMPTOIR_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Counts every script run that ends, however short (a poll could miss it).
 COUNT_RUNS = """
 window.__runs = 0;
@@ -215,7 +207,7 @@ def main() -> None:
     echo, echo_base = serve([sys.executable, "-m", "streamlit", "run", echo_app], path)
     try:
         with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             times = measure(base, args.repeat, chromium)
             times["floor"] = floor(echo_base, args.repeat, chromium)
             chromium.close()
