@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from logic.auth import Actor
 from services import auth
 from ui.auth import current_actor, sweep_downloads
 
@@ -41,6 +42,17 @@ def start_sweeper() -> threading.Thread:
     return thread
 
 
+def check_offer(
+    offered: float, now: float, epoch: int | None, current: Actor | None, signed_in: bool
+) -> None:
+    """Refuse a download offered more than OFFER_MINUTES ago, or for an account that was
+    signed out, closed or changed (password, role, access) since."""
+    if now - offered > OFFER_MINUTES * 60:
+        raise DownloadExpired("offer expired")
+    if signed_in and (current is None or current.session_epoch != epoch):
+        raise DownloadExpired("account changed")
+
+
 def download_button(
     label: str,
     make: Maker,
@@ -62,12 +74,8 @@ def download_button(
     epoch = actor.session_epoch if actor else None
 
     def made() -> bytes:
-        if time.monotonic() - offered > OFFER_MINUTES * 60:
-            raise DownloadExpired("offer expired")
-        if staff_id is not None:
-            now = auth.current_actor(staff_id)
-            if now is None or now.session_epoch != epoch:
-                raise DownloadExpired("account changed")
+        current = auth.current_actor(staff_id) if staff_id is not None else None
+        check_offer(offered, time.monotonic(), epoch, current, staff_id is not None)
         return make()
 
     def downloaded() -> None:
