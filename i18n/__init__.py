@@ -1,11 +1,13 @@
 """Every word the UI says, in English and French, and locale formatting."""
 
-from i18n.catalog import LANGUAGES, t
+from i18n.catalog import LANGUAGES, language_of, t, tn
 from i18n.formats import country_name, country_options, format_date, format_datetime, format_money
 
 __all__ = [
     "LANGUAGES",
     "t",
+    "tn",
+    "language_of",
     "country_name",
     "country_options",
     "format_date",

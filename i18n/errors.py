@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from i18n.catalog import t
+from i18n.catalog import t, tn
 from logic.errors import FieldError, ValidationFailed
 
 
 def describe(error: FieldError, language: str) -> str:
     """E.g. 'E-mail is not a valid address: …'; rows of a grid or file say which line."""
     label = t(f"field.{error.field}", language, **error.params)
-    text = t(f"error.{error.code}", language, field=label, **error.params)
+    count = error.params.get("count")
+    if isinstance(count, int):
+        text = tn(f"error.{error.code}", count, language, field=label, **error.params)
+    else:
+        text = t(f"error.{error.code}", language, field=label, **error.params)
     if "line" in error.params:
         return t("error.on_line", language, line=error.params["line"], message=text)
     return text

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from i18n import t
+from i18n import t, tn
 from i18n.errors import describe_all
 from services import customers, printing, shop
 from ui.auth import require_page
@@ -17,7 +17,7 @@ from ui.grid_state import (
 from ui.new_customer import OPEN_KEY, show_new_customer_dialog_if_open
 from ui.printing import show_outcome
 from ui.search_box import search_box
-from ui.session import language, tr
+from ui.session import language, tr, trn
 
 actor = require_page("customers.view")
 lang = language()
@@ -97,8 +97,9 @@ ss["grid.rows"] = rows
 
 bar = st.columns([3, 1, 1, 1.4])
 bar[0].caption(
-    tr(
+    trn(
         "customers.count",
+        result.total,
         total=f"{result.total:,}".replace(",", " "),
         page=result.page + 1,
         pages=result.pages,
@@ -187,13 +188,13 @@ else:
             entry = conflict_entry(current, edits[cid][1], region, lang)
             ss["grid.pending"][cid] = entry
         ss["grid.nonce"] += 1
-        level, parts = "success", [t("customers.saved", lang, count=len(outcome.saved))]
+        level, parts = "success", [tn("customers.saved", len(outcome.saved), lang)]
         if outcome.rejected:
             level = "error"
-            parts.append(t("customers.rejected", lang, count=len(outcome.rejected)))
+            parts.append(tn("customers.rejected", len(outcome.rejected), lang))
         if outcome.conflicts:
             level = "warning" if level == "success" else level
-            parts.append(t("customers.conflict", lang, count=len(outcome.conflicts)))
+            parts.append(tn("customers.conflict", len(outcome.conflicts), lang))
         ss["grid.flash"] = (level, " ".join(parts))
         st.rerun()
     if actions[1].button(tr("customers.discard"), disabled=not edits, key="grid.discard"):

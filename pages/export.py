@@ -8,7 +8,7 @@ from logic.errors import ValidationFailed
 from services import customers, exports
 from ui.auth import require_page
 from ui.downloads import download_button
-from ui.session import show_refusal, tr
+from ui.session import show_refusal, tr, trn
 
 actor = require_page("customers.export")
 st.title(tr("export.title"))
@@ -25,7 +25,7 @@ fmt = st.radio(
     format_func=lambda f: f.upper(),
 )
 total = customers.search_customers(term, page_size=1, include_archived=archived).total
-st.caption(tr("export.matches", total=total))
+st.caption(trn("export.matches", total, total=total))
 try:
     exports.check_size(fmt, total)
 except ValidationFailed as exc:

@@ -9,7 +9,7 @@ from logic.errors import Busy, StaleRecord, ValidationFailed
 from services import products, shop
 from ui.auth import require_page
 from ui.grid_state import rows_as_loaded
-from ui.session import language, show_refusal, show_row_refusals, tr
+from ui.session import language, show_refusal, show_row_refusals, tr, trn
 
 actor = require_page("products.view")
 ss = st.session_state
@@ -81,7 +81,13 @@ st.data_editor(
     },
 )
 st.caption(
-    tr("products.count", total=total, currency=currency, example=format_money(12, currency, lang))
+    trn(
+        "products.count",
+        total,
+        total=total,
+        currency=currency,
+        example=format_money(12, currency, lang),
+    )
 )
 if editable and st.button(tr("customers.save"), type="primary", key="products.save"):
     state = ss.get(editor_key) or {}
@@ -109,7 +115,7 @@ if editable and st.button(tr("customers.save"), type="primary", key="products.sa
         show_row_refusals([(f"{tr('field.sku')} {sku}", exc) for sku, exc in problems])
     else:
         ss["products.nonce"] = nonce + 1
-        ss["products.flash"] = tr("products.saved", count=saved)
+        ss["products.flash"] = trn("products.saved", saved)
         st.rerun()
 
 if editable:
@@ -134,5 +140,5 @@ if editable:
                 st.warning(tr("error.busy"))
             else:
                 ss["products.nonce"] = nonce + 1
-                ss["products.flash"] = tr("products.imported", count=count)
+                ss["products.flash"] = trn("products.imported", count)
                 st.rerun()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from i18n import format_datetime
-from i18n.catalog import MESSAGES
+from i18n.catalog import keys
 from logic.audit import FieldChange
 from logic.auth import Actor
 from services import audit
@@ -29,7 +29,7 @@ def _value(value: object) -> str:
 
 
 def _label(name: str) -> str:
-    return tr(f"field.{name}") if f"field.{name}" in MESSAGES else name
+    return tr(f"field.{name}") if f"field.{name}" in keys() else name
 
 
 def describe_changes(changes: Sequence[FieldChange]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.session import tr
+from ui.session import tr, trn
 
 
 def _go(page_key: str, page: int) -> None:
@@ -40,4 +40,4 @@ def pager(page_key: str, total: int, page_size: int) -> None:
         on_click=_go,
         args=(page_key, page + 1),
     )
-    columns[2].caption(tr("audit.count", total=total, page=page + 1, pages=pages))
+    columns[2].caption(trn("audit.count", total, total=total, page=page + 1, pages=pages))

@@ -8,7 +8,7 @@ from decimal import Decimal
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from i18n import LANGUAGES, t
+from i18n import LANGUAGES, language_of, t, tn
 from i18n.errors import describe
 from logic.errors import FieldError, ValidationFailed
 from services import shop
@@ -24,8 +24,7 @@ def language() -> str:
     if chosen in LANGUAGES:
         return chosen
     # Resolved once per session: every translated word asks, the settings need not.
-    locale = shop.get_settings().get("locale", "en")
-    chosen = "fr" if locale.startswith("fr") else "en"
+    chosen = language_of(shop.get_settings().get("locale", "en"))
     st.session_state[LANGUAGE_KEY] = chosen
     return chosen
 
@@ -37,6 +36,11 @@ def tr(key: str, **params: object) -> str:
     a typed SKU inside one must show as typed.
     """
     return t(key, language(), **{name: md(value) for name, value in params.items()})
+
+
+def trn(key: str, n: int, **params: object) -> str:
+    """Like tr, in the singular or plural form the number n takes in the session's language."""
+    return tn(key, n, language(), **{name: md(value) for name, value in params.items()})
 
 
 def tr_plain(key: str, **params: object) -> str:

@@ -85,7 +85,7 @@ def save_card(page) -> None:
 def test_search_open_edit_save_reload_and_invalid_email(server, page):
     sign_in(page, f"{server}/", "staff")
     search(page, "testeur")
-    expect(page.get_by_text("1 customers · page 1 of 1")).to_be_visible()
+    expect(page.get_by_text("1 customer · page 1 of 1")).to_be_visible()
     open_first_row(page)
     expect(page.get_by_role("heading", name="Zacharie Testeur")).to_be_visible()
     card_url = page.url
@@ -119,17 +119,17 @@ def test_grid_inline_edit_saves_good_rows_and_names_bad_ones(server, page):
     edit_cell(page, "postcode", 0, "74400")
     page.get_by_role("button", name="Save changes").click()
     settle(page)
-    expect(page.get_by_text("1 customers saved.")).to_be_visible()
+    expect(page.get_by_text("1 customer saved.")).to_be_visible()
 
     edit_cell(page, "email", 0, "not-an-address")
     page.get_by_role("button", name="Save changes").click()
     settle(page)
-    expect(page.get_by_text("1 rows were not saved")).to_be_visible()
+    expect(page.get_by_text("1 row was not saved")).to_be_visible()
     page.get_by_role("button", name="Discard changes").click()
     settle(page)
 
     search(page, "74400")
-    expect(page.get_by_text("1 customers · page 1 of 1")).to_be_visible()
+    expect(page.get_by_text("1 customer · page 1 of 1")).to_be_visible()
     open_first_row(page)
     expect(textbox(page, "Postcode")).to_have_value("74400")
     expect(textbox(page, "E-mail")).to_have_value("zacharie@example.com")
@@ -292,7 +292,7 @@ def test_manager_imports_products_from_csv(server, page, tmp_path):
     search_box.fill("pompe")
     search_box.press("Enter")
     settle(page)
-    expect(page.get_by_text("1 products")).to_be_visible()
+    expect(page.get_by_text("1 product")).to_be_visible()
 
 
 def _edit_on_the_card(browser, server: str, term: str, label: str, value: str) -> None:
@@ -323,17 +323,17 @@ def test_a_grid_edit_stays_on_its_customer_and_a_stale_one_shows_both(server, br
     _edit_on_the_card(browser, server, "quorvaa", "Last name", "Quorvac")
     page.get_by_role("button", name="Save changes").click()
     settle(page)
-    expect(page.get_by_text("1 customers saved.")).to_be_visible()
+    expect(page.get_by_text("1 customer saved.")).to_be_visible()
 
     edit_cell(page, "city", 0, "Nice")  # Quorvab is first now
     _edit_on_the_card(browser, server, "quorvab", "City", "Paris")
     page.get_by_role("button", name="Save changes").click()
     settle(page)
-    expect(page.get_by_text("1 rows were changed by someone else meanwhile")).to_be_visible()
+    expect(page.get_by_text("1 row was changed by someone else meanwhile")).to_be_visible()
     # Saving again, knowingly, keeps this user's value.
     page.get_by_role("button", name="Save changes").click()
     settle(page)
-    expect(page.get_by_text("1 customers saved.")).to_be_visible()
+    expect(page.get_by_text("1 customer saved.")).to_be_visible()
 
     search(page, "quorvac")
     open_first_row(page)

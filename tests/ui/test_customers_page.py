@@ -18,7 +18,7 @@ def test_lists_customers_with_count_and_paging(app):
 def test_search_as_you_type_narrows_the_grid(app):
     target = customers.search_customers("", page_size=1).rows[0]
     type_into(app, "grid.term", target["account_number"].lower())
-    assert "1 customers · page 1 of 1" in texts(app, "caption")
+    assert "1 customer · page 1 of 1" in texts(app, "caption")
     assert list(app.data_editor[0].value["account_number"]) == [target["account_number"]]
     type_into(app, "grid.term", "zzzz-nobody")
     assert "No customer matches." in texts(app, "info")

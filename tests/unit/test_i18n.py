@@ -8,8 +8,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from i18n import country_name, country_options, format_date, format_money, t
-from i18n.catalog import MESSAGES
+from babel.messages.pofile import read_po
+
+from i18n import catalog, country_name, country_options, format_date, format_money, t, tn
+from i18n.catalog import LANGUAGES, keys
 from i18n.errors import describe
 from logic.errors import FieldError
 
@@ -20,10 +22,76 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def test_every_message_has_both_languages_with_the_same_placeholders():
-    for key, (en, fr) in MESSAGES.items():
-        assert en.strip() and fr.strip(), key
-        assert _placeholders(en) == _placeholders(fr), key
+def _catalogue(language: str) -> dict[str, tuple[str, ...]]:
+    """Key -> its forms (one, or one per plural form) as the .po file states them."""
+    path = catalog.LOCALES / language / "LC_MESSAGES" / "comptoir.po"
+    with path.open("rb") as source:
+        messages = read_po(source, locale=language)
+    found = {}
+    for message in messages:
+        if not message.id:
+            continue
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        found[key] = (message.string,) if isinstance(message.string, str) else message.string
+    return found
+
+
+def test_every_message_exists_in_every_language_with_the_same_placeholders():
+    english = _catalogue("en")
+    assert len(english) > 500
+    assert list(LANGUAGES) == ["en", "fr"]
+    for language in LANGUAGES:
+        other = _catalogue(language)
+        assert sorted(set(english) ^ set(other)) == [], language
+        for key, forms in english.items():
+            assert len(other[key]) == len(forms), (language, key)
+            for form in other[key]:
+                assert form.strip(), (language, key)
+                assert _placeholders(form) == _placeholders(forms[-1]), (language, key)
+
+
+def test_plural_forms_follow_each_language():
+    assert tn("audit.count", 1, "en", total=1, page=1, pages=1) == "1 entry · page 1 of 1"
+    assert tn("audit.count", 2, "en", total=2, page=1, pages=1) == "2 entries · page 1 of 1"
+    assert tn("audit.count", 0, "en", total=0, page=1, pages=1) == "0 entries · page 1 of 1"
+    assert tn("audit.count", 1, "fr", total=1, page=1, pages=1) == "1 entrée · page 1 sur 1"
+    assert tn("audit.count", 2, "fr", total=2, page=1, pages=1) == "2 entrées · page 1 sur 1"
+    # French counts zero in the singular.
+    assert tn("customers.saved", 0, "fr", count=0) == "0 client enregistré."
+    assert tn("customers.saved", 3, "en", count=3) == "3 customers saved."
+
+
+def test_a_third_language_is_one_new_file(tmp_path, monkeypatch):
+    for language in ("en", "fr"):
+        folder = tmp_path / language / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        (folder / "comptoir.po").write_bytes(
+            (catalog.LOCALES / language / "LC_MESSAGES" / "comptoir.po").read_bytes()
+        )
+    german = tmp_path / "de" / "LC_MESSAGES"
+    german.mkdir(parents=True)
+    text = (catalog.LOCALES / "en" / "LC_MESSAGES" / "comptoir.po").read_text(encoding="utf-8")
+    text = text.replace('"Language: en\\n"', '"Language: de\\n"').replace(
+        'msgstr "Customers"', 'msgstr "Kunden"'
+    )
+    (german / "comptoir.po").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(catalog, "LOCALES", tmp_path)
+    languages = catalog._languages()
+    assert languages == {"en": "English", "de": "Deutsch", "fr": "Français"}
+    monkeypatch.setattr(catalog, "LANGUAGES", languages)
+    catalog._translations.cache_clear()
+    try:
+        assert t("nav.customers", "de") == "Kunden"
+        assert catalog.language_of("de_CH") == "de"
+    finally:
+        catalog._translations.cache_clear()
+
+
+def test_an_unknown_language_or_key_falls_back():
+    assert t("nav.customers", "es") == "Customers"
+    assert catalog.language_of("es_ES") == "en"
+    assert catalog.language_of("fr_CA") == "fr"
+    assert t("no.such.key", "fr") == "no.such.key"
 
 
 def test_every_key_used_in_code_exists():
@@ -35,7 +103,7 @@ def test_every_key_used_in_code_exists():
         for file in files:
             used |= set(pattern.findall(file.read_text(encoding="utf-8")))
     assert used, "no keys found: the pattern is wrong"
-    assert sorted(used - set(MESSAGES)) == []
+    assert sorted(used - keys()) == []
 
 
 def test_every_error_code_raised_in_logic_has_a_message():
@@ -47,13 +115,13 @@ def test_every_error_code_raised_in_logic_has_a_message():
         for pair in pattern.findall(file.read_text(encoding="utf-8")):
             codes |= {code for code in pair if code}
     assert "required" in codes
-    assert sorted(c for c in codes if f"error.{c}" not in MESSAGES) == []
+    assert sorted(c for c in codes if f"error.{c}" not in keys()) == []
 
 
 def test_every_card_field_has_a_label():
     from logic.customers import FIELDS
 
-    assert [f for f in FIELDS if f"field.{f}" not in MESSAGES] == []
+    assert [f for f in FIELDS if f"field.{f}" not in keys()] == []
 
 
 def test_error_sentence_names_the_field_in_each_language():
@@ -95,4 +163,4 @@ def test_every_refused_field_has_a_label():
     for file in (ROOT / "services").rglob("*.py"):
         fields |= set(re.findall(r'FieldError\(\s*"([a-z_]+)"', file.read_text(encoding="utf-8")))
     assert fields
-    assert sorted(f for f in fields if f"field.{f}" not in MESSAGES) == []
+    assert sorted(f for f in fields if f"field.{f}" not in keys()) == []
