@@ -51,6 +51,7 @@ FIELDS = (
     "fax",
     "email",
     "contact_preference",
+    "language",
     "date_of_birth",
     "gender",
     "tax_exempt",
@@ -71,6 +72,7 @@ class CardRules:
     titles: tuple[str, ...] = ()
     genders: tuple[str, ...] = (DEFAULT_GENDER,)
     price_levels: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ("en", "fr")
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class CustomerFields:
     fax: str | None = None
     email: str | None = None
     contact_preference: str | None = None
+    language: str | None = None  # None: the shop's
     date_of_birth: date | None = None
     gender: str = DEFAULT_GENDER
     tax_exempt: bool = False
@@ -230,6 +233,7 @@ def validate_customer(raw: Mapping[str, object], rules: CardRules) -> CustomerFi
     take("discount_percent", lambda: parse_discount(raw.get("discount_percent")))
     take("marketing_opt_in", lambda: _flag(raw.get("marketing_opt_in")))
     take("contact_preference", lambda: _preference(raw.get("contact_preference"), raw))
+    take("language", lambda: _choice(raw.get("language"), rules.languages))
 
     if errors:
         raise ValidationFailed(errors)

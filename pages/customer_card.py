@@ -27,6 +27,7 @@ ACCOUNT_FIELDS = {
         "fax",
         "email",
         "contact_preference",
+        "language",
     ),
     "card.section.address": ("address1", "address2", "city", "region", "country_code"),
 }

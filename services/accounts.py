@@ -510,7 +510,6 @@ def statement(actor: Actor, customer_id: int, start: date, end: date) -> bytes:
     require(actor, "accounts.view")
     if start > end:
         raise ValidationFailed([FieldError("period", "period_invalid")])
-    shop = shop_header()
     with db.cursor() as cur:
         customer = customers_repo.get(cur, customer_id)
         account = repo.account(cur, customer_id)
@@ -534,6 +533,7 @@ def statement(actor: Actor, customer_id: int, start: date, end: date) -> bytes:
         end,
     )
     name = " ".join(p for p in (customer["first_name"], customer["last_name"]) if p)
+    shop = shop_header(customer)
     document = Statement(
         shop=shop,
         customer_name=name,

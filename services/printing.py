@@ -8,7 +8,7 @@ printer that does not answer leaves the user with the PDF instead.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -17,6 +17,7 @@ from typing import Any
 from data import customers as customers_repo
 from data import db, print_log
 from data import settings as settings_repo
+from i18n import LANGUAGES, language_of
 from logic.audit import diff
 from logic.auth import Actor, require
 from logic.errors import NotFound
@@ -48,13 +49,8 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def document_language(locale: str) -> str:
-    """Printed words follow the shop's locale."""
-    return "fr" if locale.lower().startswith("fr") else "en"
-
-
-def shop_header() -> Shop:
-    """The shop as documents print it."""
+def shop_header(customer: Mapping[str, Any] | None = None) -> Shop:
+    """The shop as documents print it, in the customer's language when known."""
     with db.cursor() as cur:
         values = settings_repo.get_all(cur)
     address = tuple(p.strip() for p in values.get("shop_address", "").split(",") if p.strip())
@@ -65,9 +61,15 @@ def shop_header() -> Shop:
         email=values.get("shop_email", ""),
         footer=values.get("receipt_footer", ""),
         currency=values.get("currency", "EUR"),
-        language=document_language(values.get("locale", "en")),
+        language=document_language(values.get("locale", "en"), customer),
         country=values.get("default_country", "FR"),
     )
+
+
+def document_language(locale: str, customer: Mapping[str, Any] | None = None) -> str:
+    """A customer's documents print in their language, else in the shop locale's."""
+    chosen = customer.get("language") if customer else None
+    return chosen if chosen in LANGUAGES else language_of(locale)
 
 
 def printer_for(role: str) -> PrinterConfig:

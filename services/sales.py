@@ -433,10 +433,10 @@ def sale_detail(actor: Actor, sale_id: int) -> dict[str, Any]:
 
 def receipt_document(sale: Mapping[str, Any]) -> Receipt:
     """The printable receipt of a stored sale."""
-    shop = printing.shop_header()
     with db.cursor() as cur:
         customer = customers_repo.get(cur, sale["customer_id"]) if sale["customer_id"] else None
         account = accounts.repo.account(cur, sale["customer_id"]) if customer else None
+    shop = printing.shop_header(customer)
     taxes: dict[Decimal, list[Decimal]] = {}
     for line in sale["lines"]:
         pair = taxes.setdefault(Decimal(line["tax_rate"]), [ZERO, ZERO])
@@ -561,8 +561,9 @@ def invoice_pdf_for(actor: Actor, sale_id: int) -> tuple[str, bytes]:
     """Issue (or reuse) the invoice number and render the A4 invoice."""
     number = issue_invoice(actor, sale_id)
     sale = sale_detail(actor, sale_id)
-    shop = printing.shop_header()
     with db.cursor() as cur:
         customer = customers_repo.get(cur, sale["customer_id"]) if sale["customer_id"] else None
+    receipt = receipt_document(sale)
+    shop = receipt.shop
     address = postal_lines(customer, shop.country, shop.language) if customer else ()
-    return number, invoice_pdf(Invoice(receipt_document(sale), number, address))
+    return number, invoice_pdf(Invoice(receipt, number, address))

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from data import db
 from data import settings as settings_repo
+from i18n import LANGUAGES
 from logic.account_numbers import clean_prefix
 from logic.addresses import parse_country
 from logic.audit import diff
@@ -56,6 +57,7 @@ def card_rules(cur, today: date) -> CardRules:
         titles=tuple(t["code"] for t in settings_repo.titles(cur)),
         genders=tuple(g["code"] for g in settings_repo.genders(cur)),
         price_levels=tuple(p["code"] for p in settings_repo.price_levels(cur)),
+        languages=tuple(LANGUAGES),
     )
 
 

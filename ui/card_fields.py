@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from i18n import country_options, t
+from i18n import LANGUAGES, country_options, t
 from services.customers import oldest_birth_date, phone_for_display
 from services.shop import ShopLists
 from ui.session import language, tr
@@ -40,6 +40,8 @@ def _choices(name: str, lists: ShopLists, lang: str) -> dict[str, str] | None:
         return {"": "", **dict(country_options(lang))}
     if name == "contact_preference":
         return {c: t(f"choice.{c or 'none'}", lang) for c in ("", "email", "sms")}
+    if name == "language":
+        return {"": t("choice.shop_language", lang), **LANGUAGES}
     if name == "gender":
         return {x["code"]: x[lang] for x in lists.genders}
     if name == "price_level":

@@ -323,3 +323,13 @@ def test_aged_balances_report_and_filters(customer):
     assert second_page.totals["balance"] == D("545.00")
     with pytest.raises(PermissionDenied):
         accounts.balances(STAFF)
+
+
+def test_statement_in_the_customers_language(customer):
+    version = customers.get_customer(customer)["version"]
+    customers.update_customer(customer, version, {"language": "en"}, STAFF)
+    post(customer, "charge", "100", on=date(2026, 10, 2), reference="R000001")
+    pdf = accounts.statement(STAFF, customer, date(2026, 10, 1), date(2026, 10, 31))
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Account statement" in text
+    assert "Relevé" not in text

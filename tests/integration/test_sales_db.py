@@ -203,3 +203,30 @@ def test_products_grid_rules_and_csv_import(db_path):
         products.import_csv(MANAGER, b"sku,name,price,tax_rate\nA-3,X,abc,20\nA-1,Y,1,20\n")
     assert {(e.code, e.params.get("line")) for e in info.value.errors} == {("price_invalid", "2")}
     assert products.search_products("")[1] == 2  # nothing half-imported
+
+
+def test_documents_print_in_the_customers_language(db_path):
+    # A French shop; the customer reads English: receipt and invoice in English.
+    shop = make_sales_shop(
+        language="en", discount_percent="5", address1="1 Long Lane", postcode="74000"
+    )
+    sale_id = sales.record_sale(
+        STAFF, shop["pro"], [LineRequest(shop["tube"], "1")], [("card", "3.96")], key()
+    )
+    text = sales.receipt_text(STAFF, sale_id)
+    assert "Tax exempt" in text
+    assert "Exonéré" not in text
+    number, pdf = sales.invoice_pdf_for(STAFF, sale_id)
+    invoice = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Invoice" in invoice
+    assert "Facture" not in invoice
+    # Without a language of their own, a customer gets the shop's.
+    version = customers.get_customer(shop["pro"])["version"]
+    customers.update_customer(shop["pro"], version, {"language": ""}, STAFF)
+    assert "Exonéré de taxe" in sales.receipt_text(STAFF, sale_id)
+
+
+def test_a_language_outside_the_catalogues_is_refused(db_path):
+    with pytest.raises(ValidationFailed) as info:
+        customers.create_customer({"last_name": "Klein", "language": "xx"}, STAFF)
+    assert [(e.field, e.code) for e in info.value.errors] == [("language", "not_in_list")]

@@ -180,3 +180,15 @@ def test_only_the_open_tab_runs_and_switching_tabs_keeps_typed_input(card):
     app.button(key="card.save").click().run()
     saved = customers.get_customer(customer_id)
     assert (saved["city"], saved["tax_number"]) == ("Megève", "FR00123456789")
+
+
+def test_the_customers_language_is_picked_on_the_card(card):
+    app, customer_id = card
+    picker = app.selectbox(key=key(customer_id, "language"))
+    assert picker.label == "Language"
+    assert picker.value == ""  # the shop's until chosen
+    assert picker.options == ["— the shop's —", "English", "Français"]
+    picker.set_value("en").run()
+    app.button(key="card.save").click().run()
+    assert "Saved." in texts(app, "success")
+    assert customers.get_customer(customer_id)["language"] == "en"
