@@ -11,6 +11,7 @@ from ui.grid_state import (
     conflict_entry,
     fold_into_pending,
     page_frame,
+    picked_by_selection,
     rows_as_loaded,
     ticked_for_labels,
 )
@@ -26,6 +27,12 @@ ss.setdefault("grid.pending", {})
 ss.setdefault("grid.nonce", 0)
 ss.setdefault("grid.page", 0)
 ss.setdefault("grid.rows", [])
+ss.setdefault("grid.view_nonce", 0)
+# A click on a row of the read-only grid opens the card before anything else runs.
+opening = ss.pop("grid.open_id", None)
+if opening is not None:
+    ss["card_id"] = opening
+    st.switch_page("pages/customer_card.py", query_params={"id": str(opening)})
 settings = shop.get_settings()
 lists = shop.get_lists()
 region = settings.get("default_country", "FR")
@@ -33,6 +40,41 @@ region = settings.get("default_country", "FR")
 
 def _editor_key() -> str:
     return f"grid.editor.{ss['grid.nonce']}"
+
+
+# Column widths in pixels, in display order (the browser tests click by them).
+WIDTHS = {
+    "account_number": 110,
+    "title": 70,
+    "first_name": 120,
+    "last_name": 130,
+    "company": 140,
+    "email": 220,
+    "mobile": 130,
+    "phone": 130,
+    "postcode": 90,
+    "city": 110,
+    "country_code": 70,
+}
+
+
+def _text_columns() -> dict:
+    return {
+        name: st.column_config.TextColumn(tr(f"field.{name}"), width=width)
+        for name, width in WIDTHS.items()
+    }
+
+
+def _view_key() -> str:
+    return f"grid.view.{ss['grid.view_nonce']}"
+
+
+def _picked() -> None:
+    """Callback of the read-only grid: a clicked cell opens that customer's card."""
+    clicked, _ = picked_by_selection(ss.get(_view_key()), ss.get("grid.shown_ids", []))
+    if clicked is not None:
+        ss["grid.open_id"] = clicked
+        ss["grid.view_nonce"] += 1  # back on this page, the grid comes without the click
 
 
 def _keep_edits_and(page: int | None = None) -> None:
@@ -95,7 +137,7 @@ rows = rows_as_loaded(
 )
 ss["grid.rows"] = rows
 
-bar = st.columns([3, 1, 1, 1.4])
+bar = st.columns([2.6, 1.3, 1, 1, 1.4])
 bar[0].caption(
     trn(
         "customers.count",
@@ -105,44 +147,58 @@ bar[0].caption(
         pages=result.pages,
     )
 )
-bar[1].button(
+editing = bar[1].toggle(tr("customers.edit_mode"), key="grid.edit", on_change=_keep_edits_and)
+bar[2].button(
     tr("customers.previous"),
     disabled=result.page == 0,
     on_click=_keep_edits_and,
     args=(result.page - 1,),
     width="stretch",
 )
-bar[2].button(
+bar[3].button(
     tr("customers.next"),
     disabled=result.page + 1 >= result.pages,
     on_click=_keep_edits_and,
     args=(result.page + 1,),
     width="stretch",
 )
-if bar[3].button(tr("customers.new"), type="primary", width="stretch", key="grid.new"):
+if bar[4].button(tr("customers.new"), type="primary", width="stretch", key="grid.new"):
     ss[OPEN_KEY] = True
 show_new_customer_dialog_if_open()
 
 if not rows:
     st.info(tr("customers.none"))
+elif not editing:
+    titles = {x["code"]: x[lang] for x in lists.titles}
+    frame = page_frame(rows, {}, region)
+    frame["title"] = frame["title"].map(lambda code: titles.get(code, code or ""))
+    ss["grid.shown_ids"] = [int(row["id"]) for row in rows]
+    st.caption(tr("customers.view_help"))
+    if ss["grid.pending"]:
+        st.warning(tr("customers.pending_hidden"))
+    view = st.dataframe(
+        frame,
+        key=_view_key(),
+        on_select=_picked,
+        selection_mode=["multi-row", "single-cell"],
+        column_order=list(WIDTHS),
+        column_config=_text_columns(),
+        hide_index=True,
+        placeholder="",
+        width="stretch",
+    )
+    _, ticked = picked_by_selection(view, ss["grid.shown_ids"])
+    st.caption(tr("customers.labels_help_view"))
 else:
     titles = {x["code"]: x[lang] for x in lists.titles}
     frame = page_frame(rows, ss["grid.pending"], region)
     column_config = {
         "open": st.column_config.CheckboxColumn(tr("field.open"), width=60),
         "label": st.column_config.CheckboxColumn(tr("customers.labels_column"), width=60),
-        "account_number": st.column_config.TextColumn(tr("field.account_number"), width=110),
+        **_text_columns(),
         "title": st.column_config.SelectboxColumn(
             tr("field.title"), options=list(titles), format_func=titles.get, width=70
         ),
-        "first_name": st.column_config.TextColumn(tr("field.first_name"), width=120),
-        "last_name": st.column_config.TextColumn(tr("field.last_name"), width=130),
-        "company": st.column_config.TextColumn(tr("field.company"), width=140),
-        "email": st.column_config.TextColumn(tr("field.email"), width=220),
-        "mobile": st.column_config.TextColumn(tr("field.mobile"), width=130),
-        "phone": st.column_config.TextColumn(tr("field.phone"), width=130),
-        "postcode": st.column_config.TextColumn(tr("field.postcode"), width=90),
-        "city": st.column_config.TextColumn(tr("field.city"), width=110),
         "country_code": st.column_config.SelectboxColumn(
             tr("field.country_code"), options=customers.country_codes(), width=70
         ),
@@ -204,6 +260,8 @@ else:
 
     ticked = ticked_for_labels(rows, state.get("edited_rows", {}))
     st.caption(tr("customers.labels_help"))
+
+if rows:
     if st.button(
         tr("customers.print_labels", count=len(ticked)),
         disabled=not ticked,

@@ -161,3 +161,18 @@ def ticked_for_labels(
         if index < len(rows) and change.get("label"):
             ticked.append(rows[index]["id"])
     return ticked
+
+
+def picked_by_selection(
+    selection: Mapping[str, Any] | None, shown_ids: Sequence[int]
+) -> tuple[int | None, list[int]]:
+    """From a read-only grid's selection: the customer whose cell was clicked, and the ids
+    whose rows are ticked (for labels), both by the ids the grid was drawn with."""
+    chosen = (selection or {}).get("selection") or {}
+    clicked = None
+    for cell in chosen.get("cells") or ():
+        position = int(cell[0])
+        if 0 <= position < len(shown_ids):
+            clicked = shown_ids[position]
+    ticked = [shown_ids[int(p)] for p in chosen.get("rows") or () if 0 <= int(p) < len(shown_ids)]
+    return clicked, ticked

@@ -9,19 +9,37 @@ from tests.ui.conftest import texts, type_into
 def test_lists_customers_with_count_and_paging(app):
     assert [t.value for t in app.title] == ["Customers"]
     assert "60 customers · page 2 of 2".replace("2 of 2", "1 of 2") in texts(app, "caption")
-    assert len(app.data_editor[0].value) == 50
+    assert len(app.dataframe[0].value) == 50
     app.button[1].click().run()  # Next
     assert "60 customers · page 2 of 2" in texts(app, "caption")
-    assert len(app.data_editor[0].value) == 10
+    assert len(app.dataframe[0].value) == 10
 
 
 def test_search_as_you_type_narrows_the_grid(app):
     target = customers.search_customers("", page_size=1).rows[0]
     type_into(app, "grid.term", target["account_number"].lower())
     assert "1 customer · page 1 of 1" in texts(app, "caption")
-    assert list(app.data_editor[0].value["account_number"]) == [target["account_number"]]
+    assert list(app.dataframe[0].value["account_number"]) == [target["account_number"]]
     type_into(app, "grid.term", "zzzz-nobody")
     assert "No customer matches." in texts(app, "info")
+
+
+def test_the_grid_is_read_only_until_edit_mode_is_switched_on(app):
+    assert app.dataframe[0].editing_mode == "read_only"
+    assert app.data_editor == []
+    app.toggle(key="grid.edit").set_value(True).run()
+    assert app.data_editor[0].editing_mode == "fixed"
+    assert list(app.data_editor[0].value.columns[:2]) == ["open", "label"]
+
+
+def test_rows_ticked_in_the_read_only_grid_print_address_labels(app):
+    app.session_state["grid.view.0"] = {"selection": {"rows": [0, 1], "columns": [], "cells": []}}
+    app.run()
+    button = app.button(key="grid.print_labels")
+    assert button.label == "Print address labels (2)"
+    button.click().run()
+    assert not app.exception
+    assert app.session_state["grid.labels"].filename == "address-labels-2.pdf"
 
 
 def test_french_labels_when_language_switched(app):
@@ -32,7 +50,7 @@ def test_french_labels_when_language_switched(app):
 
 
 def test_open_card_from_the_page(app):
-    first = app.data_editor[0].value.iloc[0]
+    first = app.dataframe[0].value.iloc[0]
     app.selectbox(key="grid.open_choice").set_value(int(first["id"])).run()
     app.button(key="grid.open_button").click().run()
     assert not app.exception

@@ -126,3 +126,20 @@ def test_a_conflict_shows_their_value_beside_the_users():
         "message": "Changed by someone else meanwhile. City: theirs “Paris”, yours “Lyon”."
         " Save again to keep yours, or discard.",
     }
+
+
+def test_a_clicked_cell_opens_its_customer_and_ticked_rows_are_ids():
+    from ui.grid_state import picked_by_selection
+
+    shown = [41, 42, 43]
+    clicked, ticked = picked_by_selection(
+        {"selection": {"rows": [2, 0], "columns": [], "cells": [(1, "last_name")]}}, shown
+    )
+    assert clicked == 42
+    assert ticked == [43, 41]
+    # A selection from a grid drawn with more rows than now: positions past the end are ignored.
+    assert picked_by_selection({"selection": {"rows": [5], "cells": [(7, "city")]}}, shown) == (
+        None,
+        [],
+    )
+    assert picked_by_selection(None, shown) == (None, [])
