@@ -293,6 +293,15 @@ BALANCE_FILTERS = {
 }
 
 
+def ledger_stamp(cur: Cursor) -> tuple:
+    """Changes whenever an entry, an allocation or an account (limit, balance) changes."""
+    cur.execute(
+        "SELECT (SELECT max(id) FROM ledger_entries), (SELECT max(id) FROM allocations),"
+        " count(*), max(updated_at), sum(credit_limit), sum(balance) FROM customer_accounts"
+    )
+    return tuple(cur.fetchall()[0])
+
+
 def aged_balances_page(
     cur: Cursor,
     today: date,

@@ -9,9 +9,9 @@ from logic.errors import FieldError, ValidationFailed
 def describe(error: FieldError, language: str) -> str:
     """E.g. 'E-mail is not a valid address: …'; rows of a grid or file say which line."""
     label = t(f"field.{error.field}", language, **error.params)
-    count = error.params.get("count")
-    if isinstance(count, int):
-        text = tn(f"error.{error.code}", count, language, field=label, **error.params)
+    count = str(error.params.get("count", ""))
+    if count.isdigit():  # a count picks the message's singular or plural form
+        text = tn(f"error.{error.code}", int(count), language, field=label, **error.params)
     else:
         text = t(f"error.{error.code}", language, field=label, **error.params)
     if "line" in error.params:

@@ -11,7 +11,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from data import db
-from data import settings as settings_repo
 from data import staff as repo
 from logic.audit import FieldChange, created, diff
 from logic.auth import (
@@ -29,7 +28,7 @@ from logic.auth import (
 )
 from logic.errors import FieldError, FieldProblem, StaleRecord, ValidationFailed
 from logic.text import check_no_controls
-from services import audit
+from services import audit, shop
 
 SCREEN_LOGIN = "login"
 SCREEN_SETUP = "first_admin"
@@ -60,8 +59,7 @@ def _now(now: datetime | None) -> datetime:
 
 def policy() -> SessionPolicy:
     """The session and lockout settings."""
-    with db.cursor() as cur:
-        values = settings_repo.get_all(cur)
+    values = shop.current().values
     return SessionPolicy(
         timeout_minutes=int(values.get("session_timeout_minutes", "30")),
         lockout_attempts=int(values.get("lockout_attempts", "5")),

@@ -45,5 +45,6 @@ def prepare_database() -> dict[str, object]:
         demo_count = demo.generate(wanted, path=path)
         owner = create_demo_accounts()
         demo_business.create(owner)
+    shop.forget_settings()  # the demo wrote its settings directly
     resorted = maintain_search_index()
     return {"path": str(path), "migrations": applied, "demo": demo_count, "resorted": resorted}

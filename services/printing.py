@@ -28,7 +28,7 @@ from printing.layout import label_layout, preview, receipt_layout
 from printing.model import Label, Receipt, SaleLine, Shop, TaxLine, Tender
 from printing.pdf import label_pdf, label_sheet_pdf, receipt_pdf
 from printing.printers import PrinterUnavailable, send
-from services import audit
+from services import audit, shop
 
 SCREEN_SETTINGS = "settings"
 
@@ -51,8 +51,7 @@ def _now() -> datetime:
 
 def shop_header(customer: Mapping[str, Any] | None = None) -> Shop:
     """The shop as documents print it, in the customer's language when known."""
-    with db.cursor() as cur:
-        values = settings_repo.get_all(cur)
+    values = shop.current().values
     address = tuple(p.strip() for p in values.get("shop_address", "").split(",") if p.strip())
     return Shop(
         name=values.get("shop_name", ""),
@@ -74,8 +73,7 @@ def document_language(locale: str, customer: Mapping[str, Any] | None = None) ->
 
 def printer_for(role: str) -> PrinterConfig:
     """The printer configured for a role (receipts or labels)."""
-    with db.cursor() as cur:
-        stored = settings_repo.get_all(cur).get(f"printer_{role}", '{"kind": "pdf"}')
+    stored = shop.current().values.get(f"printer_{role}", '{"kind": "pdf"}')
     return parse_stored(json.loads(stored))
 
 
@@ -96,6 +94,7 @@ def save_printer(actor: Actor, role: str, raw: dict[str, Any]) -> PrinterConfig:
             audit.record(cur, actor, "update", "settings", key, SCREEN_SETTINGS, changes, moment)
 
     db.run_in_transaction(work)
+    shop.forget_settings()
     return config
 
 

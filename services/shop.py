@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import MappingProxyType
 
 from data import db
 from data import settings as settings_repo
@@ -32,20 +35,72 @@ class ShopLists:
 DEMO_KEY = "demo_shop"
 
 
-def get_settings() -> dict[str, str]:
-    """Every shop setting."""
+@dataclass(frozen=True)
+class ShopSettings:
+    """The settings and pick lists as one read: what screens ask for on every rerun."""
+
+    values: Mapping[str, str]
+    lists: ShopLists
+
+    @property
+    def default_country(self) -> str:
+        return self.values.get("default_country", "FR")
+
+    @property
+    def currency(self) -> str:
+        return self.values.get("currency", "EUR")
+
+    @property
+    def locale(self) -> str:
+        return self.values.get("locale", "en")
+
+
+# Read once and kept until a setting is saved in this process, or for a few seconds
+# (another process may have saved). Keyed by database, so tests on new files start clean.
+CACHE_SECONDS = 5.0
+_cache: dict[str, tuple[float, int, ShopSettings]] = {}
+_revision = 0
+_cache_lock = threading.Lock()
+
+
+def forget_settings() -> None:
+    """After a write: the next read goes to the database."""
+    global _revision
+    with _cache_lock:
+        _revision += 1
+        _cache.clear()
+
+
+def current() -> ShopSettings:
+    """The shop's settings and lists, from the cache when it is fresh."""
+    place = str(db.database_path())
+    with _cache_lock:
+        kept, revision = _cache.get(place), _revision
+    if kept and kept[1] == revision and time.monotonic() - kept[0] < CACHE_SECONDS:
+        return kept[2]
     with db.cursor() as cur:
-        return settings_repo.get_all(cur)
+        snapshot = ShopSettings(
+            values=MappingProxyType(settings_repo.get_all(cur)),
+            lists=ShopLists(
+                titles=settings_repo.titles(cur),
+                genders=settings_repo.genders(cur),
+                price_levels=settings_repo.price_levels(cur),
+            ),
+        )
+    with _cache_lock:
+        if _revision == revision:  # not overtaken by a write meanwhile
+            _cache[place] = (time.monotonic(), revision, snapshot)
+    return snapshot
+
+
+def get_settings() -> dict[str, str]:
+    """Every shop setting (a copy of the cached read)."""
+    return dict(current().values)
 
 
 def get_lists() -> ShopLists:
     """The pick lists of the customer card."""
-    with db.cursor() as cur:
-        return ShopLists(
-            titles=settings_repo.titles(cur),
-            genders=settings_repo.genders(cur),
-            price_levels=settings_repo.price_levels(cur),
-        )
+    return current().lists
 
 
 def card_rules(cur, today: date) -> CardRules:
@@ -136,7 +191,10 @@ def save_settings(
         if changes:
             audit.record(cur, actor, "update", "settings", None, SCREEN_SETTINGS, changes, moment)
 
-    db.run_in_transaction(work)
+    try:
+        db.run_in_transaction(work)
+    finally:
+        forget_settings()
 
 
 def _invoice_prefix(raw: object) -> str:
@@ -152,6 +210,7 @@ def _required() -> str:
 def mark_demo() -> None:
     """Mark this database as the demo shop (published passwords, DEMO on every page)."""
     db.run_in_transaction(lambda cur: settings_repo.set_many(cur, {DEMO_KEY: "true"}))
+    forget_settings()
 
 
 def is_demo() -> bool:

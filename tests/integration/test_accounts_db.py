@@ -333,3 +333,23 @@ def test_statement_in_the_customers_language(customer):
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Account statement" in text
     assert "Relevé" not in text
+
+
+def test_balances_are_kept_until_the_ledger_or_an_account_changes(customer, monkeypatch):
+    day = date(2026, 11, 29)
+    post(customer, "charge", "200", on=date(2026, 11, 1))
+    queries = []
+    original = accounts.repo.aged_balances_page
+    monkeypatch.setattr(
+        accounts.repo,
+        "aged_balances_page",
+        lambda *a, **k: queries.append(1) or original(*a, **k),
+    )
+    first = accounts.balances(MANAGER, day)
+    assert accounts.balances(MANAGER, day) is first
+    assert len(queries) == 1
+    post(customer, "payment", "50", method="card", on=day)
+    assert accounts.balances(MANAGER, day).totals["balance"] == D("150.00")
+    accounts.assign_account_type(MANAGER, customer, trade_type(), "120")
+    assert accounts.balances(MANAGER, day, only="over_limit").count == 1
+    assert len(queries) == 3

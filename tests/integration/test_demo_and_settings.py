@@ -94,3 +94,41 @@ def test_a_price_level_in_use_cannot_be_removed(db_path):
     (error,) = info.value.errors
     assert error.code == "price_level_in_use" and error.params["code"] == "B"
     assert [p["code"] for p in shop.get_lists().price_levels] == ["A", "B", "C"]
+
+
+def test_settings_are_read_once_and_fresh_after_a_save(db_path, monkeypatch):
+    reads = []
+    original = shop.settings_repo.get_all
+    monkeypatch.setattr(shop.settings_repo, "get_all", lambda cur: reads.append(1) or original(cur))
+    shop.forget_settings()
+    first = shop.current()
+    for _ in range(20):  # every widget of a page asks
+        assert shop.current() is first
+        shop.get_settings()
+        shop.get_lists()
+    assert len(reads) == 1
+    # Another process's write shows after the cache's lifetime.
+    with db.transaction() as cur:
+        cur.execute("UPDATE settings SET value = 'Elsewhere' WHERE key = 'shop_name'")
+    assert shop.current().values["shop_name"] != "Elsewhere"
+    monkeypatch.setattr(shop, "CACHE_SECONDS", 0.0)
+    assert shop.current().values["shop_name"] == "Elsewhere"
+    monkeypatch.setattr(shop, "CACHE_SECONDS", 60.0)
+    # A save in this process is seen at once.
+    shop.save_settings({"shop_name": "Cycles Neufs"}, [("A", "Public")], ADMIN)
+    assert shop.current().values["shop_name"] == "Cycles Neufs"
+    assert shop.get_lists().price_levels == [{"code": "A", "name": "Public"}]
+
+
+def test_a_price_level_in_use_names_how_many_customers_in_the_right_form(db_path):
+    from i18n.errors import describe_all
+
+    shop.save_settings({}, [("A", "Public"), ("B", "Trade")], ADMIN)
+    customers.create_customer({"last_name": "Seul", "price_level": "B"}, STAFF)
+    with pytest.raises(ValidationFailed) as info:
+        shop.save_settings({}, [("A", "Public")], ADMIN)
+    assert "level B is used by 1 customer; move it first." in describe_all(info.value, "en")
+    customers.create_customer({"last_name": "Second", "price_level": "B"}, STAFF)
+    with pytest.raises(ValidationFailed) as info:
+        shop.save_settings({}, [("A", "Public")], ADMIN)
+    assert "utilisé par 2 clients ; changez-les d'abord." in describe_all(info.value, "fr")
