@@ -217,6 +217,7 @@ def main() -> int:
     frames = pandas_frames(path)
     picks = iter(sample * 10)
     pandas_card_ms = timings_ms(lambda: pandas_card(frames, next(picks)), args.repeat)
+
     def aged_fresh() -> None:
         accounts.forget_balances()  # the query itself, not the kept answer
         accounts.balances(SYSTEM, TODAY)

@@ -25,16 +25,15 @@ ss.setdefault("till.lines", [])
 ss.setdefault("till.key", uuid.uuid4().hex)
 ss.setdefault("till.nonce", 0)
 ss.setdefault("till.sales", 0)
+ss.setdefault("till.finds", 0)
 nonce = ss["till.nonce"]
 
 
-def _scan(at_nonce: int) -> None:
-    """Enter in the SKU box (a scanner sends one): add that product, ready for the next."""
-    typed = str(ss.get(f"till.product_term.{at_nonce}") or "").strip()
+def _add_sku(typed: str, at_nonce: int) -> bool:
+    """Add the active product with that SKU, with the quantity and discount typed before."""
     found = products.active_by_sku(typed) if typed else None
     if found is None:
-        ss["till.scan_missed"] = typed
-        return
+        return False
     ss["till.lines"].append(
         {
             "product_id": found["id"],
@@ -43,6 +42,31 @@ def _scan(at_nonce: int) -> None:
         }
     )
     ss["till.nonce"] = at_nonce + 1
+    return True
+
+
+def _scan(at_nonce: int) -> None:
+    """Enter in the scan box (a scanner ends each code with one): add it, box emptied.
+
+    The box keeps its key, so it keeps the focus: the next scan goes straight in.
+    An unknown code moves to the search by name below, which lists its matches.
+    """
+    typed = str(ss.get("till.sku") or "").strip()
+    ss["till.sku"] = ""
+    if typed and not _add_sku(typed, at_nonce):
+        ss["till.scan_missed"] = typed
+        ss["till.finds"] += 1
+        ss["till.find_seed"] = typed
+
+
+def _find_submitted(at_nonce: int) -> None:
+    """Enter in the search by name: an exact SKU is added as if scanned."""
+    typed = str(ss.get(f"till.product_term.{ss['till.finds']}") or "").strip()
+    if _add_sku(typed, at_nonce):
+        ss["till.finds"] += 1
+        ss.pop("till.find_seed", None)
+    elif typed:
+        ss["till.scan_missed"] = typed
 
 
 def money(amount: object) -> str:
@@ -108,14 +132,23 @@ with left:
         st.caption(" · ".join(facts) or tr("sales.fact_none"))
 
     st.subheader(tr("sales.add_item"))
-    cols = st.columns([3, 1, 1, 1])
+    cols = st.columns([3, 1, 1])
+    cols[0].text_input(
+        tr("sales.scan"),
+        key="till.sku",
+        on_change=_scan,
+        args=(nonce,),
+        placeholder=tr("sales.scan_placeholder"),
+    )
+    quantity = cols[1].text_input(tr("field.quantity"), "1", key=f"till.quantity.{nonce}")
+    discount = cols[2].text_input(tr("field.line_discount"), "", key=f"till.discount.{nonce}")
     product_term = search_box(
         tr("sales.product_search"),
-        f"till.product_term.{nonce}",
-        placeholder=tr("sales.scan_placeholder"),
-        on_submit=_scan,
+        f"till.product_term.{ss['till.finds']}",
+        value=ss.get("till.find_seed", ""),
+        placeholder=tr("sales.find_placeholder"),
+        on_submit=_find_submitted,
         args=(nonce,),
-        container=cols[0],
     )
     missed = ss.pop("till.scan_missed", None)
     if missed:
@@ -134,13 +167,13 @@ with left:
         placeholder=tr("sales.product_placeholder"),
         index=0 if product_labels else None,
     )
-    quantity = cols[1].text_input(tr("field.quantity"), "1", key=f"till.quantity.{nonce}")
-    discount = cols[2].text_input(tr("field.line_discount"), "", key=f"till.discount.{nonce}")
-    if cols[3].button(tr("sales.add"), key="till.add", disabled=product_id is None):
+    if st.button(tr("sales.add"), key="till.add", disabled=product_id is None):
         ss["till.lines"].append(
             {"product_id": product_id, "quantity": quantity, "line_discount": discount}
         )
         ss["till.nonce"] = nonce + 1
+        ss["till.finds"] += 1
+        ss.pop("till.find_seed", None)
         st.rerun()
 
 with right:

@@ -17,17 +17,19 @@ def search_box(
     label: str,
     key: str,
     *,
+    value: str = "",
     placeholder: str = "",
     on_change: Callable[..., None] | None = None,
     on_submit: Callable[..., None] | None = None,
     args: tuple[Any, ...] = (),
     container: Any = st,
 ) -> str:
-    """The box's current text; on_submit runs on Enter (a scanner ends each code with it)."""
+    """The box's current text; on_submit runs on Enter; value fills a box drawn the first time."""
     with nullcontext() if container is st else container:
         return st_keyup(
             label,
             key=key,
+            value=value,
             debounce=DEBOUNCE_MS,
             placeholder=placeholder,
             on_change=on_change,

@@ -18,7 +18,7 @@ def till_shop(shop_db):
 
 def add_item(app, term: str, product_id: int, quantity: str) -> None:
     nonce = app.session_state["till.nonce"]
-    type_into(app, f"till.product_term.{nonce}", term)
+    type_into(app, f"till.product_term.{app.session_state['till.finds']}", term)
     picker = app.selectbox(key=f"till.product.{nonce}.{term.strip().lower()}")
     assert picker.value == product_id  # the first match is chosen already
 
@@ -53,6 +53,21 @@ def test_sell_two_items_to_a_level_b_tax_exempt_customer(till_shop):
     sale_id = app.session_state["till.done"]
     app.button(key=f"till.sale.{sale_id}.invoice").click().run()
     assert any(s.startswith("Invoice F20") for s in texts(app, "success"))
+
+
+def test_scanned_codes_go_straight_into_the_basket_and_the_box_empties(till_shop):
+    app = open_app("staff")
+    app.switch_page("pages/new_sale.py").run()
+    app.text_input(key="till.quantity.0").input("3").run()
+    for code in ("TUBE-700", "tube-700", "LIGHT-1"):
+        app.text_input(key="till.sku").input(code).run()
+        assert app.text_input(key="till.sku").value == ""
+    assert list(table(app, 0)["Qty"]) == ["3", "1", "1"]
+    # An unknown code is named, and the search by name below lists what it matches.
+    app.text_input(key="till.sku").input("Éclair").run()
+    assert "No active product has the SKU Éclair" in " ".join(texts(app, "warning"))
+    assert app.session_state[f"till.product_term.{app.session_state['till.finds']}"] == "Éclair"
+    assert len(table(app, 0)) == 3
 
 
 def test_purchase_history_tab_lists_sales_and_issues_the_invoice(till_shop):
