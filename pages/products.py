@@ -3,12 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from i18n import format_money
+from i18n import format_money, t
 from logic.auth import can
 from logic.errors import Busy, StaleRecord, ValidationFailed
 from services import products, shop
 from ui.auth import require_page
-from ui.grid_state import rows_as_loaded
+from ui.grid_state import rows_as_loaded, stale_row_message
 from ui.session import language, show_refusal, show_row_refusals, tr, trn
 
 actor = require_page("products.view")
@@ -29,20 +29,23 @@ fresh, total = products.search_products(term, page=page)
 editor_key = f"products.grid.{nonce}"
 # Edits belong to the rows the grid was drawn with (id, version), never to positions.
 rows = rows_as_loaded(ss.setdefault("products.loaded", {}), editor_key, fresh, ss.get(editor_key))
+
+
+def _as_shown(r: dict) -> dict:
+    """A product's cells as the grid shows them (and compares them after a conflict)."""
+    return {
+        "sku": r["sku"],
+        "name": r["name"],
+        "price": str(r["price"]),
+        "tax_rate": f"{r['tax_rate'].normalize():f}",
+        "active": bool(r["active"]),
+        **{f"price_{level}": str(r["levels"].get(level, "")) for level in levels},
+    }
+
+
+_COMPARED = ("sku", "name", "price", "tax_rate", "active", *(f"price_{x}" for x in levels))
 frame = pd.DataFrame(
-    [
-        {
-            "id": r["id"],
-            "version": r["version"],
-            "sku": r["sku"],
-            "name": r["name"],
-            "price": str(r["price"]),
-            "tax_rate": f"{r['tax_rate'].normalize():f}",
-            "active": bool(r["active"]),
-            **{f"price_{level}": str(r["levels"].get(level, "")) for level in levels},
-        }
-        for r in rows
-    ],
+    [{"id": r["id"], "version": r["version"], **_as_shown(r)} for r in rows],
     columns=[
         "id",
         "version",
@@ -58,6 +61,7 @@ st.data_editor(
     frame,
     key=editor_key,
     hide_index=True,
+    width="content",  # the columns keep their widths (and the browser tests find them)
     num_rows="add" if editable else "fixed",
     disabled=not editable,
     column_config={
@@ -92,10 +96,11 @@ st.caption(
 if editable and st.button(tr("customers.save"), type="primary", key="products.save"):
     state = ss.get(editor_key) or {}
     # Edited rows keep their other cells; added rows are what was typed.
+    edited = state.get("edited_rows") or {}
     work = [
-        (rows[int(p)], {**frame.iloc[int(p)].to_dict(), **change})
-        for p, change in (state.get("edited_rows") or {}).items()
+        (rows[int(p)], {**frame.iloc[int(p)].to_dict(), **change}) for p, change in edited.items()
     ]
+    typed = {rows[int(p)]["id"]: change for p, change in edited.items()}
     work += [(None, row) for row in state.get("added_rows") or []]
     saved, problems = 0, []
     for current, raw in work:
@@ -109,8 +114,12 @@ if editable and st.button(tr("customers.save"), type="primary", key="products.sa
             saved += 1
         except ValidationFailed as exc:
             problems.append((raw.get("sku") or "?", exc))
-        except StaleRecord:
-            problems.append((raw.get("sku") or "?", None))
+        except StaleRecord:  # only an edited row (current is set) can be stale
+            now = products.get_product(current["id"])
+            changes = {k: v for k, v in typed[current["id"]].items() if k in _COMPARED}
+            name = f"{t('field.sku', lang)} {current['sku']}"
+            message = stale_row_message(name, now and _as_shown(now), changes, lang)
+            problems.append((current["sku"], message))
     if problems:
         show_row_refusals([(f"{tr('field.sku')} {sku}", exc) for sku, exc in problems])
     else:

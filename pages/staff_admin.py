@@ -8,7 +8,7 @@ from logic.auth import ROLES
 from logic.errors import StaleRecord, ValidationFailed
 from services import auth
 from ui.auth import require_page
-from ui.grid_state import rows_as_loaded
+from ui.grid_state import rows_as_loaded, stale_row_message
 from ui.session import language, show_refusal, show_row_refusals, tr
 
 actor = require_page("staff.manage")
@@ -66,7 +66,10 @@ if st.button(tr("staff.save"), key="staff.save", type="primary"):
         except ValidationFailed as exc:
             problems.append((account["username"], exc))
         except StaleRecord:
-            problems.append((account["username"], None))
+            now = {a["id"]: a for a in auth.list_staff(actor)}.get(account["id"])
+            problems.append(
+                (account["username"], stale_row_message(account["username"], now, change, lang))
+            )
     if problems:
         show_row_refusals(problems)
     else:

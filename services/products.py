@@ -277,3 +277,9 @@ def import_csv(
     done = db.run_in_transaction(work)
     report(1.0, "done")
     return done
+
+
+def get_product(product_id: int) -> dict[str, Any] | None:
+    """One product with its level prices, or None."""
+    with db.cursor() as cur:
+        return repo.by_ids(cur, [product_id]).get(product_id)

@@ -65,27 +65,35 @@ def field_widget(
     """Render the widget for one card field and return what the user entered."""
     # Format functions capture the language: AppTest calls them outside a run.
     lang = language()
+    # A widget whose value is already in the session (a draft restored, a language
+    # switch) is drawn without a default: Streamlit warns, with a stack trace, otherwise.
+    seeded = key in st.session_state
+
+    def initial(shown: Any) -> dict[str, Any]:
+        return {} if seeded else {"value": shown}
+
     none = t("choice.none", lang)
     label = t(f"field.{name}", lang)
     if name in TEXT_FIELDS:
-        return container.text_input(label, value=value or "", key=key)
+        return container.text_input(label, key=key, **initial(value or ""))
     if name in PHONE_FIELDS:
-        return container.text_input(label, value=phone_for_display(value, shop_region), key=key)
+        shown = phone_for_display(value, shop_region) if not seeded else None
+        return container.text_input(label, key=key, **initial(shown))
     choices = _choices(name, lists, lang)
     if choices is not None:
         options = list(choices)
         return container.selectbox(
             label,
             options,
-            index=_index(options, value or ""),
             key=key,
+            **({} if seeded else {"index": _index(options, value or "")}),
             format_func=lambda c: choices.get(c) or none,
         )
     if name == "date_of_birth":
         oldest = oldest_birth_date(today)
         return container.date_input(
             label,
-            value=value,
+            **initial(value),
             min_value=oldest,
             max_value=today,
             key=key,
@@ -93,9 +101,11 @@ def field_widget(
         )
     if name == "discount_percent":
         text = "" if value in (None, "") else f"{value}"
-        return container.text_input(label, value=text, key=key)
+        return container.text_input(label, key=key, **initial(text))
     if name in ("tax_exempt", "marketing_opt_in"):
-        return container.checkbox(label, value=bool(value), key=key)
+        return container.checkbox(label, key=key, **initial(bool(value)))
     if name == "notes":
-        return container.text_area(label, value=value or "", key=key, help=tr("card.notes_help"))
+        return container.text_area(
+            label, key=key, help=tr("card.notes_help"), **initial(value or "")
+        )
     raise ValueError(f"no widget for {name}")

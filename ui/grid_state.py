@@ -6,7 +6,7 @@ state (edited rows by position) to per-customer changes is tested here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -62,6 +62,44 @@ def rows_as_loaded(
     return rows
 
 
+def differences(
+    current: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    shown: Callable[[str, Any], Any] = lambda name, value: value,
+) -> list[tuple[str, str, str]]:
+    """(field, theirs, yours) for each edited field whose stored value is now another."""
+    found = []
+    for name, yours in changes.items():
+        theirs = shown(name, current.get(name))
+        if str("" if theirs is None else theirs) != str("" if yours is None else yours):
+            found.append((name, "" if theirs is None else str(theirs), str(yours or "")))
+    return found
+
+
+def described_differences(found: Sequence[tuple[str, str, str]], lang: str) -> str:
+    """ "City: theirs “Paris”, yours “Nice”; …" in the language."""
+    return "; ".join(
+        t("customers.conflict_field", lang, field=t(f"field.{n}", lang), theirs=a, yours=b)
+        for n, a, b in found
+    )
+
+
+def stale_row_message(
+    name: str,
+    current: Mapping[str, Any] | None,
+    changes: Mapping[str, Any],
+    lang: str,
+    shown: Callable[[str, Any], Any] = lambda name, value: value,
+) -> str:
+    """For grids that cannot overwrite: what someone else saved beside what was typed."""
+    if current is None:
+        return t("grid.gone_meanwhile", lang, name=name)
+    found = differences(current, changes, shown)
+    if not found:
+        return t("grid.changed_meanwhile", lang, name=name)
+    return t("grid.conflict_row", lang, name=name, fields=described_differences(found, lang))
+
+
 def conflict_entry(
     current: Mapping[str, Any], changes: Mapping[str, Any], shop_region: str, lang: str
 ) -> dict[str, Any]:
@@ -71,19 +109,14 @@ def conflict_entry(
     the user's values; Discard keeps theirs. Its message (shown in the grid's
     Problem column) names each field with both values.
     """
-    theirs = []
-    for name, yours in changes.items():
-        value = current.get(name)
-        shown = display_phone(value, shop_region) if name in PHONES else value
-        if (shown or "") != (yours or ""):
-            theirs.append((name, "" if shown is None else str(shown), str(yours or "")))
-    described = [
-        t("customers.conflict_field", lang, field=t(f"field.{n}", lang), theirs=a, yours=b)
-        for n, a, b in theirs
-    ]
+    theirs = differences(
+        current,
+        changes,
+        lambda name, value: display_phone(value, shop_region) if name in PHONES else value,
+    )
     message = (
-        t("customers.conflict_row", lang, fields="; ".join(described))
-        if described
+        t("customers.conflict_row", lang, fields=described_differences(theirs, lang))
+        if theirs
         else t("customers.conflict_row_other", lang)
     )
     return {

@@ -10,7 +10,7 @@ import streamlit as st
 from st_keyup import st_keyup
 
 # Milliseconds after the last keystroke before the page reruns with the text.
-DEBOUNCE_MS = 120
+DEBOUNCE_MS = 100
 
 
 def search_box(

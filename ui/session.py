@@ -95,11 +95,11 @@ def keep_values_across_languages() -> None:
             continue
 
 
-def show_row_refusals(problems: list[tuple[str, ValidationFailed | None]]) -> None:
-    """Rows of a grid that were not saved: the rule they broke, or None if changed meanwhile."""
+def show_row_refusals(problems: list[tuple[str, ValidationFailed | str]]) -> None:
+    """Rows of a grid that were not saved: the rule they broke, or what someone else saved."""
     for name, exc in problems:
-        if exc is None:
-            st.warning(tr("grid.changed_meanwhile", name=name))
+        if isinstance(exc, str):
+            st.warning(md(exc))
         else:
             st.error(f"{md(name)}:")
             show_refusal(exc)

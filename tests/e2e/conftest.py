@@ -109,6 +109,12 @@ def seed(path: Path) -> None:
         None,
         {"sku": "LIGHT-1", "name": "Front light", "price": "24.00", "tax_rate": "20"},
     )
+    products.save_product(  # only the products grid's conflict test changes it
+        ADMIN,
+        None,
+        None,
+        {"sku": "BELL-9", "name": "Brass bell", "price": "12.00", "tax_rate": "20"},
+    )
     customers.create_customer(
         {
             "last_name": "Workshop",

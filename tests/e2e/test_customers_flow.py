@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import keyup_box, settle, sign_in, type_search
+from tests.e2e.conftest import settle, sign_in, type_search
 
 pytestmark = pytest.mark.e2e
 
@@ -80,8 +80,10 @@ def edit_mode(page, on: bool = True) -> None:
     save.to_be_visible() if on else save.to_have_count(0)
 
 
-def edit_cell(page, column: str, row: int, text: str) -> None:
-    x, y = cell_point(page, column, row, editing=True)
+def type_in_cell(page, x: float, y: float, text: str) -> None:
+    """Double-click a canvas grid's cell at (x, y), type text, Enter."""
+    page.mouse.move(x, y)  # hovered first: a grid not yet following the pointer loses clicks
+    page.locator("[data-testid=stElementToolbar]").first.wait_for(state="visible")
     page.mouse.dblclick(x, y)
     editor = page.locator(
         "[data-testid=portal] .gdg-clip-region input, "
@@ -91,6 +93,11 @@ def edit_cell(page, column: str, row: int, text: str) -> None:
     editor.fill(text)
     editor.press("Enter")
     page.wait_for_timeout(300)
+
+
+def edit_cell(page, column: str, row: int, text: str) -> None:
+    x, y = cell_point(page, column, row, editing=True)
+    type_in_cell(page, x, y, text)
 
 
 def save_card(page) -> None:
@@ -434,3 +441,42 @@ def test_switching_language_at_the_till_keeps_the_customer(server, page):
         re.compile(r"^C\d{6} — Workshop Trade$")
     )
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+def _set_product_price(page, term: str, price: str) -> None:
+    """On the Products page, type a price into the first row (SKU 120 px, name 260 px)."""
+    page.locator("[data-testid=stSidebarNav]").get_by_text("Products", exact=True).click()
+    settle(page)
+    box = textbox(page, "Search by SKU or name")
+    box.fill(term)
+    box.press("Enter")
+    settle(page)
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.wait_for(state="visible")
+    shape = grid.bounding_box()
+    type_in_cell(page, shape["x"] + 120 + 260 + 45, shape["y"] + HEADER + ROW / 2, price)
+
+
+def test_a_stale_product_edit_names_their_price_and_yours(server, browser, page):
+    sign_in(page, f"{server}/", "manager")
+    _set_product_price(page, "BELL-9", "13.50")
+    # Meanwhile another manager sets the price to 14.00.
+    context = browser.new_context(viewport={"width": 2200, "height": 1300})
+    context.set_default_timeout(20_000)
+    other = context.new_page()
+    try:
+        sign_in(other, f"{server}/", "manager")
+        _set_product_price(other, "BELL-9", "14.00")
+        other.get_by_role("button", name="Save changes").click()
+        settle(other)
+        expect(other.get_by_text("1 product saved.")).to_be_visible()
+    finally:
+        context.close()
+    page.get_by_role("button", name="Save changes").click()
+    settle(page)
+    expect(
+        page.get_by_text(
+            "SKU BELL-9 was changed by someone else meanwhile — Price: theirs “14.00”, "
+            "yours “13.50”."
+        )
+    ).to_be_visible()

@@ -78,14 +78,12 @@ def test_grid_rows_not_saved_are_named_with_their_reason():
         show_row_refusals(
             [
                 ("SKU PUMP-1", ValidationFailed([FieldError("price", "price_invalid")])),
-                ("SKU BELL-1", None),
+                ("SKU BELL-1", "SKU BELL-1 was changed by someone else meanwhile — *theirs*."),
             ]
         )
 
     app = AppTest.from_function(screen).run()
     assert texts(app, "error")[0] == "SKU PUMP-1:"
     assert "Price must be a positive price" in texts(app, "error")[1]
-    assert texts(app, "warning") == [
-        "SKU BELL-1 was changed by someone else meanwhile; reload the page to see it, then "
-        "make your change again."
-    ]
+    # The conflict is told as built, literally (no Markdown in stored values).
+    assert texts(app, "warning") == ["SKU BELL-1 was changed by someone else meanwhile — *theirs*."]

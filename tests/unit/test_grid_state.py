@@ -143,3 +143,17 @@ def test_a_clicked_cell_opens_its_customer_and_ticked_rows_are_ids():
         [],
     )
     assert picked_by_selection(None, shown) == (None, [])
+
+
+def test_a_stale_row_of_any_grid_names_both_values():
+    from ui.grid_state import stale_row_message
+
+    current = {"sku": "PUMP-1", "price": "25.00", "name": "Pompe"}
+    message = stale_row_message("SKU PUMP-1", current, {"price": "27.50", "name": "Pompe"}, "en")
+    assert message == (
+        "SKU PUMP-1 was changed by someone else meanwhile — Price: theirs “25.00”, "
+        "yours “27.50”. Discard your edits to load their version, then change it again."
+    )
+    assert stale_row_message("SKU PUMP-1", None, {"price": "1"}, "fr") == (
+        "SKU PUMP-1 n'existe plus : quelqu'un d'autre l'a supprimé entre-temps."
+    )
