@@ -41,7 +41,7 @@ from logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
 from logic.text import check_no_controls
 from printing.addresses import postal_lines
 from printing.model import Statement, StatementEntry
-from printing.pdf import statement_pdf
+from printing.pdf_a4 import statement_pdf
 from services import audit
 from services.printing import shop_header
 from services.spreadsheets import csv_bytes

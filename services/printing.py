@@ -26,7 +26,8 @@ from printing.addresses import postal_lines
 from printing.escpos_render import render
 from printing.layout import label_layout, preview, receipt_layout
 from printing.model import Label, Receipt, SaleLine, Shop, TaxLine, Tender
-from printing.pdf import label_pdf, label_sheet_pdf, receipt_pdf
+from printing.pdf import label_pdf, label_sheet_pdf
+from printing.pdf_a4 import receipt_pdf
 from printing.printers import PrinterUnavailable, send
 from services import audit, shop
 

@@ -40,7 +40,7 @@ from logic.returns import ReturnableLine, parse_return_quantity, refund_amounts
 from printing.addresses import postal_lines
 from printing.layout import receipt_layout
 from printing.model import Invoice, Receipt, SaleLine, TaxLine, Tender
-from printing.pdf import invoice_pdf, receipt_pdf
+from printing.pdf_a4 import invoice_pdf, receipt_pdf
 from services import accounts, audit, printing
 
 SCREEN_TILL = "new_sale"

@@ -19,18 +19,13 @@ from pypdf import PdfReader
 from logic.printers import PrinterConfig
 from printing.escpos_render import render
 from printing.layout import receipt_layout
-from printing.pdf import (
-    invoice_pdf,
-    label_pdf,
-    label_sheet_pdf,
-    receipt_pdf,
-    statement_pdf,
-    voucher_pdf,
-)
+from printing.model import Invoice, SaleLine
+from printing.pdf import label_pdf, label_sheet_pdf, voucher_pdf
+from printing.pdf_a4 import invoice_pdf, receipt_pdf, statement_pdf
 from printing.printers import STATUS_QUERY, PrinterUnavailable, send
 from services import customers, printing
 from tests.conftest import ADMIN, STAFF
-from tests.printing_samples import invoice, label, receipt, statement, voucher
+from tests.printing_samples import D, invoice, label, receipt, statement, voucher
 
 CP858 = b"\x1bt\x13"
 
@@ -151,6 +146,29 @@ def test_invoice_pdf_reads_back():
         "TVA 20 %",
     ):
         assert expected in text, expected
+
+
+def test_a_long_invoice_wraps_names_repeats_headings_and_numbers_pages():
+    long_name = (
+        "Révision complète atelier <b>vélo</b> de ville & VTT : freins, dérailleur, "
+        "câbles et gaines remplacés, roues dévoilées, pneus contrôlés et gonflés"
+    )
+    lines = tuple(
+        SaleLine(long_name if n == 0 else f"Article {n:03d}", D("1"), D("2.00"), D("2.00"))
+        for n in range(90)
+    )
+    document = Invoice(receipt(lines=lines), "F2026-000099", ("Cycles Façade SARL",))
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(invoice_pdf(document))).pages]
+    assert len(pages) == 3
+    for number, text in enumerate(pages, 1):
+        assert f"Page {number} sur 3" in text
+        assert "Article" in text and "Qté" in text  # the headings on every page
+    # The long name is all there (wrapped, not cut), its markup shown as typed.
+    flat = " ".join(" ".join(pages).split())
+    assert "<b>vélo</b> de ville & VTT" in flat
+    assert "pneus contrôlés et gonflés" in flat
+    assert "…" not in flat
+    assert "Article 089" in pages[2]
 
 
 def test_receipt_statement_and_voucher_pdfs_read_back():
