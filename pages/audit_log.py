@@ -9,7 +9,7 @@ from services import audit, auth
 from ui.auth import require_page
 from ui.history import entries_frame
 from ui.pager import pager
-from ui.session import language, tr
+from ui.session import date_format, language, tr
 from ui.text import literal_table
 
 actor = require_page("audit.view")
@@ -24,7 +24,7 @@ def _reset_page() -> None:
 
 st.title(tr("audit.title"))
 staff = {s["id"]: s["display_name"] for s in auth.list_staff(actor)}
-columns = st.columns([2, 1.2, 1.2, 1.2, 1.2, 1.2])
+columns = st.columns([1.8, 1.1, 1.1, 1.1, 1.35, 1.35])
 text = columns[0].text_input(
     tr("audit.search"), key="audit.text", on_change=_reset_page, help=tr("audit.search_help")
 )
@@ -61,10 +61,10 @@ action = columns[3].selectbox(
     on_change=_reset_page,
 )
 since = columns[4].date_input(
-    tr("audit.since"), value=None, key="audit.since", on_change=_reset_page
+    tr("audit.since"), value=None, format=date_format(), key="audit.since", on_change=_reset_page
 )
 until = columns[5].date_input(
-    tr("audit.until"), value=None, key="audit.until", on_change=_reset_page
+    tr("audit.until"), value=None, format=date_format(), key="audit.until", on_change=_reset_page
 )
 
 entries, total = audit.search_audit(

@@ -70,11 +70,13 @@ if page >= pages:
     report = accounts.balances(actor, date.today(), only=only, sort=sort, descending=descending)
 rows = report.rows
 
-metrics = st.columns(7)
-metrics[0].metric(tr("balances.accounts"), f"{report.count:,}".replace(",", " "))
-metrics[1].metric(tr("balances.total"), money(report.totals["balance"]))
-# Every bucket, "current" included, so the buckets add up to the total beside them.
-for column, key, label in zip(metrics[2:], BUCKET_COLUMNS, BUCKET_LABELS, strict=True):
+# The totals on one row, the five age buckets (which add up to the total) on the next:
+# seven figures on one row are cut short ("2 295,…") at 1,400 px.
+totals_row = st.columns(5)
+totals_row[0].metric(tr("balances.accounts"), f"{report.count:,}".replace(",", " "))
+totals_row[1].metric(tr("balances.total"), money(report.totals["balance"]))
+metrics = st.columns(5)
+for column, key, label in zip(metrics, BUCKET_COLUMNS, BUCKET_LABELS, strict=True):
     column.metric(tr(label), money(report.totals[key]))
 
 shown = rows

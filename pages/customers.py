@@ -44,7 +44,7 @@ def _editor_key() -> str:
 
 # Column widths in pixels, in display order (the browser tests click by them).
 WIDTHS = {
-    "account_number": 110,
+    "account_number": 130,
     "title": 70,
     "first_name": 120,
     "last_name": 130,
@@ -96,7 +96,7 @@ flash = ss.pop("grid.flash", None)
 if flash:
     getattr(flash_slot, flash[0])(flash[1])
 
-top = st.columns([4, 1.3, 1.2, 1, 1])
+top = st.columns([3.2, 1.6, 1.3, 1.1])
 term = search_box(
     tr("customers.search"),
     "grid.term",
@@ -112,16 +112,20 @@ sort = top[1].selectbox(
     on_change=_keep_edits_and,
 )
 descending = top[2].toggle(tr("customers.descending"), key="grid.desc", on_change=_keep_edits_and)
-archived = top[3].toggle(
-    tr("customers.include_archived"), key="grid.archived", on_change=_keep_edits_and
-)
-page_size = top[4].selectbox(
+page_size = top[3].selectbox(
     tr("customers.page_size"),
     customers.PAGE_SIZES,
     index=1,
     key="grid.size",
     on_change=_keep_edits_and,
 )
+
+# The second row: the count (filled once known), switches, pager and New customer.
+bar = st.columns([1.7, 1.55, 1.85, 1.4, 1.15, 1.35])
+archived = bar[1].toggle(
+    tr("customers.include_archived"), key="grid.archived", on_change=_keep_edits_and
+)
+editing = bar[2].toggle(tr("customers.edit_mode"), key="grid.edit", on_change=_keep_edits_and)
 
 result = customers.search_customers(
     term, ss["grid.page"], page_size, sort, descending, include_archived=archived
@@ -137,7 +141,6 @@ rows = rows_as_loaded(
 )
 ss["grid.rows"] = rows
 
-bar = st.columns([2.6, 1.3, 1, 1, 1.4])
 bar[0].caption(
     trn(
         "customers.count",
@@ -147,22 +150,21 @@ bar[0].caption(
         pages=result.pages,
     )
 )
-editing = bar[1].toggle(tr("customers.edit_mode"), key="grid.edit", on_change=_keep_edits_and)
-bar[2].button(
+bar[3].button(
     tr("customers.previous"),
     disabled=result.page == 0,
     on_click=_keep_edits_and,
     args=(result.page - 1,),
     width="stretch",
 )
-bar[3].button(
+bar[4].button(
     tr("customers.next"),
     disabled=result.page + 1 >= result.pages,
     on_click=_keep_edits_and,
     args=(result.page + 1,),
     width="stretch",
 )
-if bar[4].button(tr("customers.new"), type="primary", width="stretch", key="grid.new"):
+if bar[5].button(tr("customers.new"), type="primary", width="stretch", key="grid.new"):
     ss[OPEN_KEY] = True
 show_new_customer_dialog_if_open()
 

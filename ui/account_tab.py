@@ -17,7 +17,7 @@ from services import accounts
 from services.accounts import EntryRequest
 from ui.downloads import download_button
 from ui.pager import back_to_first, pager
-from ui.session import language, show_refusal, tr
+from ui.session import date_format, language, show_refusal, tr
 from ui.text import literal_table
 
 KINDS = ("payment", "charge", "credit_note", "refund", "adjustment")
@@ -103,6 +103,7 @@ def _movement_form(actor: Actor, customer_id: int, view, currency: str) -> None:
         tr("field.entry_date"),
         value=date.today(),
         max_value=date.today(),
+        format=date_format(),
         key=f"acct.on.{customer_id}.{nonce}",
     )
     request: dict[str, object] = {"kind": kind, "amount": amount, "on": on}
@@ -208,10 +209,18 @@ def _activity(actor: Actor, customer_id: int, currency: str) -> None:
     refilter = {"on_change": back_to_first, "args": (page_key,)}
     cols = st.columns([1, 1, 2])
     since = cols[0].date_input(
-        tr("audit.since"), value=None, key=f"acct.since.{customer_id}", **refilter
+        tr("audit.since"),
+        value=None,
+        format=date_format(),
+        key=f"acct.since.{customer_id}",
+        **refilter,
     )
     until = cols[1].date_input(
-        tr("audit.until"), value=None, key=f"acct.until.{customer_id}", **refilter
+        tr("audit.until"),
+        value=None,
+        format=date_format(),
+        key=f"acct.until.{customer_id}",
+        **refilter,
     )
     kinds = cols[2].multiselect(
         tr("account.kinds"),
@@ -323,9 +332,14 @@ def account_tab(actor: Actor, customer_id: int, currency: str) -> None:
     cols = st.columns([1, 1, 2])
     today = date.today()
     start = cols[0].date_input(
-        tr("audit.since"), value=today.replace(day=1), key=f"acct.st_start.{customer_id}"
+        tr("audit.since"),
+        value=today.replace(day=1),
+        format=date_format(),
+        key=f"acct.st_start.{customer_id}",
     )
-    end = cols[1].date_input(tr("audit.until"), value=today, key=f"acct.st_end.{customer_id}")
+    end = cols[1].date_input(
+        tr("audit.until"), value=today, format=date_format(), key=f"acct.st_end.{customer_id}"
+    )
     if start > end:
         st.error(tr("error.period_invalid", field=tr("field.period")))
     else:

@@ -10,7 +10,7 @@ import streamlit as st
 from i18n import LANGUAGES, country_options, t
 from services.customers import oldest_birth_date, phone_for_display
 from services.shop import ShopLists
-from ui.session import language, tr
+from ui.session import date_format, language, tr
 
 TEXT_FIELDS = {
     "account_number",
@@ -97,7 +97,7 @@ def field_widget(
             min_value=oldest,
             max_value=today,
             key=key,
-            format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
+            format=date_format(),
         )
     if name == "discount_percent":
         text = "" if value in (None, "") else f"{value}"

@@ -43,6 +43,11 @@ def trn(key: str, n: int, **params: object) -> str:
     return tn(key, n, language(), **{name: md(value) for name, value in params.items()})
 
 
+def date_format() -> str:
+    """How date boxes show dates in the session's language (French: day first)."""
+    return "DD/MM/YYYY" if language() == "fr" else "YYYY-MM-DD"
+
+
 def tr_plain(key: str, **params: object) -> str:
     """Translate for places that show plain text (pick-list labels, table cells)."""
     return t(key, language(), **params)

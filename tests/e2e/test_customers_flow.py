@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 MARKER = 32
 EDIT_ONLY = {"open": 60, "label": 60}
 WIDTHS = {
-    "account_number": 110,
+    "account_number": 130,
     "title": 70,
     "first_name": 120,
     "last_name": 130,
