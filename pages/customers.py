@@ -7,6 +7,7 @@ from i18n.errors import describe_all
 from services import customers, printing, shop
 from ui.auth import require_page
 from ui.grid_state import (
+    GRID_WIDTHS,
     collect_edits,
     conflict_entry,
     fold_into_pending,
@@ -42,26 +43,10 @@ def _editor_key() -> str:
     return f"grid.editor.{ss['grid.nonce']}"
 
 
-# Column widths in pixels, in display order (the browser tests click by them).
-WIDTHS = {
-    "account_number": 130,
-    "title": 70,
-    "first_name": 120,
-    "last_name": 130,
-    "company": 140,
-    "email": 220,
-    "mobile": 130,
-    "phone": 130,
-    "postcode": 90,
-    "city": 110,
-    "country_code": 70,
-}
-
-
 def _text_columns() -> dict:
     return {
         name: st.column_config.TextColumn(tr(f"field.{name}"), width=width)
-        for name, width in WIDTHS.items()
+        for name, width in GRID_WIDTHS.items()
     }
 
 
@@ -183,7 +168,7 @@ elif not editing:
         key=_view_key(),
         on_select=_picked,
         selection_mode=["multi-row", "single-cell"],
-        column_order=list(WIDTHS),
+        column_order=list(GRID_WIDTHS),
         column_config=_text_columns(),
         hide_index=True,
         placeholder="",

@@ -129,6 +129,11 @@ def _grid(
     return table
 
 
+def _amounts(rows: Sequence[Sequence[str]], bold_last: bool = False) -> Table:
+    """Label and amount rows, the amounts right-aligned in the last 40 mm."""
+    return _grid(rows, [WIDTH - 40 * mm, 40 * mm], 1, heading=False, bold_last=bold_last)
+
+
 def _sale_meta(receipt: Receipt) -> list[Flowable]:
     lang = receipt.shop.language
     lines = [
@@ -184,7 +189,7 @@ def _sale_body(receipt: Receipt) -> list[Flowable]:
     if receipt.tax_adjustment:
         totals.append(list(tax_adjustment_row(receipt, m)))
     totals.append([t("print.total", lang), m(receipt.total)])
-    story.append(_grid(totals, [WIDTH - 40 * mm, 40 * mm], 1, heading=False, bold_last=True))
+    story.append(_amounts(totals, bold_last=True))
     story.append(Spacer(1, 2 * mm))
     if receipt.tax_exempt:
         story.append(_p(t("print.tax_exempt", lang), _STRONG))
@@ -204,7 +209,7 @@ def _sale_body(receipt: Receipt) -> list[Flowable]:
     if paid:
         story += [
             Spacer(1, 2 * mm),
-            _grid(paid, [WIDTH - 40 * mm, 40 * mm], 1, heading=False),
+            _amounts(paid),
         ]
     if shop.footer:
         story += [Spacer(1, 4 * mm), _p(shop.footer)]
@@ -284,23 +289,11 @@ def statement_pdf(statement: Statement) -> bytes:
         _p(f"{statement.customer_name} ({statement.account_number})", _STRONG),
         *(_p(part) for part in statement.address_lines),
         Spacer(1, 4 * mm),
-        _grid(
-            [[t("print.opening_balance", lang), m(statement.opening_balance)]],
-            [WIDTH - 40 * mm, 40 * mm],
-            1,
-            heading=False,
-            bold_last=True,
-        ),
+        _amounts([[t("print.opening_balance", lang), m(statement.opening_balance)]], True),
         Spacer(1, 2 * mm),
         _grid(rows, [24 * mm, 36 * mm, 50 * mm, 30 * mm, 30 * mm], right_from=3),
         Spacer(1, 2 * mm),
-        _grid(
-            [[t("print.closing_balance", lang), m(statement.closing_balance)]],
-            [WIDTH - 40 * mm, 40 * mm],
-            1,
-            heading=False,
-            bold_last=True,
-        ),
+        _amounts([[t("print.closing_balance", lang), m(statement.closing_balance)]], True),
         Spacer(1, 6 * mm),
         _grid(aged, [WIDTH / 5] * 5, right_from=0),
     ]

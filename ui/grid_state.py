@@ -28,6 +28,20 @@ EDITABLE = (
     "country_code",
 )
 COLUMNS = ("open", "label") + EDITABLE + ("problem", "id")
+# Column widths in pixels, in display order (the browser tests click by them).
+GRID_WIDTHS = {
+    "account_number": 130,
+    "title": 70,
+    "first_name": 120,
+    "last_name": 130,
+    "company": 140,
+    "email": 220,
+    "mobile": 130,
+    "phone": 130,
+    "postcode": 90,
+    "city": 110,
+    "country_code": 70,
+}
 PHONES = ("mobile", "phone")
 
 Pending = dict[int, dict[str, Any]]

@@ -9,27 +9,16 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import settle, sign_in, type_search
+from ui.grid_state import GRID_WIDTHS
 
 pytestmark = pytest.mark.e2e
 
-# Column widths fixed in pages/customers.py (pixels), in display order: the read-only
+# Column widths fixed in ui/grid_state.py (pixels), in display order: the read-only
 # grid starts with glide's row-marker column (32 px under 100 rows), the editor with
 # its Open and Label boxes.
 MARKER = 32
 EDIT_ONLY = {"open": 60, "label": 60}
-WIDTHS = {
-    "account_number": 130,
-    "title": 70,
-    "first_name": 120,
-    "last_name": 130,
-    "company": 140,
-    "email": 220,
-    "mobile": 130,
-    "phone": 130,
-    "postcode": 90,
-    "city": 110,
-    "country_code": 70,
-}
+
 HEADER = ROW = 35
 
 
@@ -40,7 +29,7 @@ def cell_point(page, column: str, row: int, editing: bool = False) -> tuple[floa
     page.wait_for_timeout(200)  # the grid is re-mounted after a save
     box = grid.bounding_box()
     x = box["x"] + (0 if editing else MARKER)
-    widths = {**EDIT_ONLY, **WIDTHS} if editing else WIDTHS
+    widths = {**EDIT_ONLY, **GRID_WIDTHS} if editing else GRID_WIDTHS
     for name, width in widths.items():
         if name == column:
             return x + width / 2, box["y"] + HEADER + ROW * row + ROW / 2
