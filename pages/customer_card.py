@@ -8,9 +8,10 @@ from i18n import format_date, format_datetime
 from logic.errors import NotFound, StaleRecord, ValidationFailed
 from services import customers, printing, shop
 from ui.account_tab import account_tab
-from ui.auth import require_page
+from ui.auth import guard_fragment, require_page
 from ui.card_fields import field_widget
 from ui.customer_picker import customer_picker
+from ui.errors import run_guarded
 from ui.history import history_table
 from ui.printing import show_history, show_outcome
 from ui.sale_view import history_tab as purchase_history
@@ -118,130 +119,135 @@ tab_state = f"card.tab.{customer_id}"
 tabs_key = f"card.tabs.{lang}"  # a new widget per language: its value is a label
 
 
-tab_list = st.tabs(
-    list(tab_labels.values()),
-    key=tabs_key,
-    on_change="rerun",
-    default=tab_labels[ss.get(tab_state, "account")],  # kept across a language switch
-)
-tabs = dict(zip(TABS, tab_list, strict=True))
-open_code = next((code for code, tab in tabs.items() if tab.open), "account")
-ss[tab_state] = open_code
-draft: dict[str, object] = ss.setdefault(f"card.draft.{customer_id}.{nonce}", {})
-
-
-def card_field(name: str, container=st) -> None:
-    """One editable field, seeded from the draft when the user already typed in it."""
-    widget_key = key(name)
-    if name in draft and widget_key not in ss:
-        ss[widget_key] = draft[name]
-    draft[name] = field_widget(
-        name, customer[name], widget_key, lists, region, today, container=container
+@st.fragment
+def tabs_and_actions() -> None:
+    """The tabs, Save and Archive: a tab switch or an edit reruns only this part."""
+    guard_fragment("customers.view")
+    tab_list = st.tabs(
+        list(tab_labels.values()),
+        key=tabs_key,
+        on_change="rerun",
+        default=tab_labels[ss.get(tab_state, "account")],  # kept across a language switch
     )
+    tabs = dict(zip(TABS, tab_list, strict=True))
+    open_code = next((code for code, tab in tabs.items() if tab.open), "account")
+    ss[tab_state] = open_code
+    draft: dict[str, object] = ss.setdefault(f"card.draft.{customer_id}.{nonce}", {})
 
+    def card_field(name: str, container=st) -> None:
+        """One editable field, seeded from the draft when the user already typed in it."""
+        widget_key = key(name)
+        if name in draft and widget_key not in ss:
+            ss[widget_key] = draft[name]
+        draft[name] = field_widget(
+            name, customer[name], widget_key, lists, region, today, container=container
+        )
 
-if tabs["account"].open:
-    with tabs["account"]:
-        for section, names in ACCOUNT_FIELDS.items():
-            st.subheader(tr(section))
+    if tabs["account"].open:
+        with tabs["account"]:
+            for section, names in ACCOUNT_FIELDS.items():
+                st.subheader(tr(section))
+                columns = st.columns(2)
+                for position, name in enumerate(names):
+                    card_field(name, columns[position % 2])
+    if tabs["general"].open:
+        with tabs["general"]:
             columns = st.columns(2)
-            for position, name in enumerate(names):
-                card_field(name, columns[position % 2])
-if tabs["general"].open:
-    with tabs["general"]:
-        columns = st.columns(2)
-        for position, name in enumerate(GENERAL_FIELDS):
-            card_field(name, st if name == "notes" else columns[position % 2])
-        if customers.discount_warning(customer["discount_percent"], draft["discount_percent"]):
-            st.warning(tr("card.discount_warning"))
-if tabs["gdpr"].open:
-    with tabs["gdpr"]:
-        card_field("marketing_opt_in")
-        if customer["marketing_opt_in_at"]:
-            st.caption(
-                f"{tr('field.marketing_opt_in_at')}: "
-                f"{format_datetime(customer['marketing_opt_in_at'], lang)}"
-            )
-        st.subheader(tr("card.consent_history"))
-        history = customers.consent_history(customer_id)
-        if not history:
-            st.caption(tr("card.consent_none"))
-        else:
-            st.dataframe(
-                [
-                    {
-                        tr("card.consent_change"): tr(
-                            "card.consent_on" if h["marketing_opt_in"] else "card.consent_off"
-                        ),
-                        tr("card.consent_when"): format_datetime(h["changed_at"], lang),
-                        tr("card.consent_screen"): tr(f"screen.{h['screen']}"),
-                        tr("card.consent_by"): h["changed_by"] or "",
-                    }
-                    for h in history
-                ],
-                hide_index=True,
-                width="stretch",
-            )
-if tabs["credit"].open:
-    with tabs["credit"]:
-        account_tab(actor, customer_id, settings.get("currency", "EUR"))
-if tabs["sales"].open:
-    with tabs["sales"]:
-        purchase_history(actor, customer_id, settings.get("currency", "EUR"))
-if tabs["history"].open:
-    with tabs["history"]:
-        history_table(actor, customer_id)
-raw = dict(draft)
+            for position, name in enumerate(GENERAL_FIELDS):
+                card_field(name, st if name == "notes" else columns[position % 2])
+            if customers.discount_warning(customer["discount_percent"], draft["discount_percent"]):
+                st.warning(tr("card.discount_warning"))
+    if tabs["gdpr"].open:
+        with tabs["gdpr"]:
+            card_field("marketing_opt_in")
+            if customer["marketing_opt_in_at"]:
+                st.caption(
+                    f"{tr('field.marketing_opt_in_at')}: "
+                    f"{format_datetime(customer['marketing_opt_in_at'], lang)}"
+                )
+            st.subheader(tr("card.consent_history"))
+            history = customers.consent_history(customer_id)
+            if not history:
+                st.caption(tr("card.consent_none"))
+            else:
+                st.dataframe(
+                    [
+                        {
+                            tr("card.consent_change"): tr(
+                                "card.consent_on" if h["marketing_opt_in"] else "card.consent_off"
+                            ),
+                            tr("card.consent_when"): format_datetime(h["changed_at"], lang),
+                            tr("card.consent_screen"): tr(f"screen.{h['screen']}"),
+                            tr("card.consent_by"): h["changed_by"] or "",
+                        }
+                        for h in history
+                    ],
+                    hide_index=True,
+                    width="stretch",
+                )
+    if tabs["credit"].open:
+        with tabs["credit"]:
+            account_tab(actor, customer_id, settings.get("currency", "EUR"))
+    if tabs["sales"].open:
+        with tabs["sales"]:
+            purchase_history(actor, customer_id, settings.get("currency", "EUR"))
+    if tabs["history"].open:
+        with tabs["history"]:
+            history_table(actor, customer_id)
+    raw = dict(draft)
 
-
-def _save(version: int) -> None:
-    try:
-        new_version = customers.update_customer(customer_id, version, raw, actor)
-    except ValidationFailed as exc:
-        st.error(tr("card.fix_errors"))
-        show_refusal(exc)
-        return
-    except StaleRecord:
-        ss[f"card.stale.{customer_id}"] = True
-        st.rerun()
-    ss.pop(f"card.stale.{customer_id}", None)
-    ss[f"card.nonce.{customer_id}"] = nonce + 1
-    ss["card.flash"] = (
-        "success",
-        tr("card.saved") if new_version != version else tr("card.nothing_changed"),
-    )
-    st.rerun()
-
-
-if open_code not in EDITABLE_TABS:
-    st.stop()  # Save and Archive act on the card's fields: shown where those are
-st.divider()
-if ss.get(f"card.stale.{customer_id}"):
-    st.warning(tr("card.stale", when=format_datetime(customer["updated_at"], lang)))
-    choice = st.columns([1.2, 1.2, 4])
-    if choice[0].button(tr("card.overwrite"), key="card.overwrite", type="primary"):
-        _save(customer["version"])
-    if choice[1].button(tr("card.reload"), key="card.reload"):
+    def _save(version: int) -> None:
+        try:
+            new_version = customers.update_customer(customer_id, version, raw, actor)
+        except ValidationFailed as exc:
+            st.error(tr("card.fix_errors"))
+            show_refusal(exc)
+            return
+        except StaleRecord:
+            ss[f"card.stale.{customer_id}"] = True
+            st.rerun()
         ss.pop(f"card.stale.{customer_id}", None)
-        ss[f"card.nonce.{customer_id}"] = nonce + 1
-        st.rerun()
-actions = st.columns([1, 1.4, 4])
-if actions[0].button(tr("card.save"), type="primary", key="card.save"):
-    _save(base_version)
-archive_label = tr("card.restore") if customer["archived"] else tr("card.archive")
-if actions[1].button(archive_label, key="card.archive"):
-    try:
-        customers.set_archived(customer_id, customer["version"], not customer["archived"], actor)
-    except StaleRecord:
-        ss[f"card.stale.{customer_id}"] = True
-    else:
         ss[f"card.nonce.{customer_id}"] = nonce + 1
         ss["card.flash"] = (
             "success",
-            tr("card.restored_done" if customer["archived"] else "card.archived_done"),
+            tr("card.saved") if new_version != version else tr("card.nothing_changed"),
         )
-    st.rerun()
-st.caption(
-    f"{tr('field.created_at')}: {format_date(customer['created_at'], lang)} · "
-    f"{tr('field.updated_at')}: {format_datetime(customer['updated_at'], lang)}"
-)
+        st.rerun()
+
+    if open_code not in EDITABLE_TABS:
+        return  # Save and Archive act on the card's fields: shown where those are
+    st.divider()
+    if ss.get(f"card.stale.{customer_id}"):
+        st.warning(tr("card.stale", when=format_datetime(customer["updated_at"], lang)))
+        choice = st.columns([1.2, 1.2, 4])
+        if choice[0].button(tr("card.overwrite"), key="card.overwrite", type="primary"):
+            _save(customer["version"])
+        if choice[1].button(tr("card.reload"), key="card.reload"):
+            ss.pop(f"card.stale.{customer_id}", None)
+            ss[f"card.nonce.{customer_id}"] = nonce + 1
+            st.rerun()
+    actions = st.columns([1, 1.4, 4])
+    if actions[0].button(tr("card.save"), type="primary", key="card.save"):
+        _save(base_version)
+    archive_label = tr("card.restore") if customer["archived"] else tr("card.archive")
+    if actions[1].button(archive_label, key="card.archive"):
+        try:
+            customers.set_archived(
+                customer_id, customer["version"], not customer["archived"], actor
+            )
+        except StaleRecord:
+            ss[f"card.stale.{customer_id}"] = True
+        else:
+            ss[f"card.nonce.{customer_id}"] = nonce + 1
+            ss["card.flash"] = (
+                "success",
+                tr("card.restored_done" if customer["archived"] else "card.archived_done"),
+            )
+        st.rerun()
+    st.caption(
+        f"{tr('field.created_at')}: {format_date(customer['created_at'], lang)} · "
+        f"{tr('field.updated_at')}: {format_datetime(customer['updated_at'], lang)}"
+    )
+
+
+run_guarded(tabs_and_actions)

@@ -10,7 +10,8 @@ from logic.accounts import CreditLimitExceeded
 from logic.errors import Busy, NotFound, ValidationFailed
 from services import accounts, customers, products, sales, shop
 from services.sales import LineRequest
-from ui.auth import require_page
+from ui.auth import guard_fragment, require_page, rerun_part
+from ui.errors import run_guarded
 from ui.sale_lines import lines_table, priced_lines
 from ui.sale_view import show_sale
 from ui.search_box import search_box
@@ -26,7 +27,6 @@ ss.setdefault("till.key", uuid.uuid4().hex)
 ss.setdefault("till.nonce", 0)
 ss.setdefault("till.sales", 0)
 ss.setdefault("till.finds", 0)
-nonce = ss["till.nonce"]
 
 
 def _add_sku(typed: str, at_nonce: int) -> bool:
@@ -79,173 +79,186 @@ flash = ss.pop("till.flash", None)
 if flash:
     flash_slot.success(flash)
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader(tr("field.customer"))
-    term = search_box(
-        tr("sales.customer_search"),
-        f"till.customer_term.{ss['till.sales']}",  # a new box after each sale
-        placeholder=tr("customers.search_placeholder"),
+st.subheader(tr("field.customer"))
+who = st.columns(2)
+term = search_box(
+    tr("sales.customer_search"),
+    f"till.customer_term.{ss['till.sales']}",  # a new box after each sale
+    placeholder=tr("customers.search_placeholder"),
+    container=who[0],
+)
+found = customers.search_customers(term, page_size=20).rows if term.strip() else []
+# 0 is the walk-in: a pick-list holds codes, never None (see keep_values_across_languages).
+options = [0] + [r["id"] for r in found]
+if ss.get("till.customer") and ss["till.customer"] not in options:
+    options.append(ss["till.customer"])
+labels = {
+    r["id"]: f"{r['account_number']} — {r['last_name']} {r['first_name'] or ''}" for r in found
+}
+current = ss.get("till.customer")
+if current and current not in labels:
+    chosen_row = customers.get_customer(current)
+    labels[current] = (
+        f"{chosen_row['account_number']} — {chosen_row['last_name']} "
+        f"{chosen_row['first_name'] or ''}"
     )
-    found = customers.search_customers(term, page_size=20).rows if term.strip() else []
-    # 0 is the walk-in: a pick-list holds codes, never None (see keep_values_across_languages).
-    options = [0] + [r["id"] for r in found]
-    if ss.get("till.customer") and ss["till.customer"] not in options:
-        options.append(ss["till.customer"])
-    labels = {
-        r["id"]: f"{r['account_number']} — {r['last_name']} {r['first_name'] or ''}" for r in found
-    }
-    current = ss.get("till.customer")
-    if current and current not in labels:
-        chosen_row = customers.get_customer(current)
-        labels[current] = (
-            f"{chosen_row['account_number']} — {chosen_row['last_name']} "
-            f"{chosen_row['first_name'] or ''}"
-        )
-    walk_in = t("sales.walk_in", lang)
-    customer_id = (
-        st.selectbox(
-            tr("sales.customer_choice"),
-            options,
-            index=options.index(current) if current in options else 0,
-            format_func=lambda c: labels.get(c, walk_in),
-            key=f"till.customer_choice.{nonce}",
-        )
-        or None
+walk_in = t("sales.walk_in", lang)
+customer_id = (
+    who[1].selectbox(
+        tr("sales.customer_choice"),
+        options,
+        index=options.index(current) if current in options else 0,
+        format_func=lambda c: labels.get(c, walk_in),
+        key=f"till.customer_choice.{ss['till.sales']}",
     )
-    ss["till.customer"] = customer_id
-    account = None
-    if customer_id:
-        customer = customers.get_customer(customer_id)
-        facts = []
-        if customer["price_level"]:
-            facts.append(tr("sales.fact_level", level=customer["price_level"]))
-        if customer["discount_percent"]:
-            facts.append(tr("sales.fact_discount", percent=customer["discount_percent"]))
-        if customer["tax_exempt"]:
-            facts.append(tr("print.tax_exempt"))
-        if customer["tax_number"]:
-            facts.append(f"{tr('field.tax_number')} {md(customer['tax_number'])}")
-        account = accounts.overview(actor, customer_id)
-        if account.account:
-            facts.append(tr("sales.fact_account", available=money(account.available)))
-        st.caption(" · ".join(facts) or tr("sales.fact_none"))
+    or None
+)
+ss["till.customer"] = customer_id
+account = None
+if customer_id:
+    customer = customers.get_customer(customer_id)
+    facts = []
+    if customer["price_level"]:
+        facts.append(tr("sales.fact_level", level=customer["price_level"]))
+    if customer["discount_percent"]:
+        facts.append(tr("sales.fact_discount", percent=customer["discount_percent"]))
+    if customer["tax_exempt"]:
+        facts.append(tr("print.tax_exempt"))
+    if customer["tax_number"]:
+        facts.append(f"{tr('field.tax_number')} {md(customer['tax_number'])}")
+    account = accounts.overview(actor, customer_id)
+    if account.account:
+        facts.append(tr("sales.fact_account", available=money(account.available)))
+    st.caption(" · ".join(facts) or tr("sales.fact_none"))
 
-    st.subheader(tr("sales.add_item"))
-    cols = st.columns([3, 1, 1])
-    cols[0].text_input(
-        tr("sales.scan"),
-        key="till.sku",
-        on_change=_scan,
-        args=(nonce,),
-        placeholder=tr("sales.scan_placeholder"),
-    )
-    quantity = cols[1].text_input(tr("field.quantity"), "1", key=f"till.quantity.{nonce}")
-    discount = cols[2].text_input(tr("field.line_discount"), "", key=f"till.discount.{nonce}")
-    product_term = search_box(
-        tr("sales.product_search"),
-        f"till.product_term.{ss['till.finds']}",
-        value=ss.get("till.find_seed", ""),
-        placeholder=tr("sales.find_placeholder"),
-        on_submit=_find_submitted,
-        args=(nonce,),
-    )
-    missed = ss.pop("till.scan_missed", None)
-    if missed:
-        st.warning(tr("sales.scan_missed", sku=missed))
-    matches, _ = (
-        products.search_products(product_term, page_size=20, active_only=True)
-        if product_term.strip()
-        else ([], 0)
-    )
-    product_labels = {p["id"]: f"{p['sku']} — {p['name']} · {money(p['price'])}" for p in matches}
-    product_id = st.selectbox(
-        tr("field.product"),
-        list(product_labels),
-        format_func=product_labels.get,
-        key=f"till.product.{nonce}.{product_term.strip().lower()}",
-        placeholder=tr("sales.product_placeholder"),
-        index=0 if product_labels else None,
-    )
-    if st.button(tr("sales.add"), key="till.add", disabled=product_id is None):
-        ss["till.lines"].append(
-            {"product_id": product_id, "quantity": quantity, "line_discount": discount}
-        )
-        ss["till.nonce"] = nonce + 1
-        ss["till.finds"] += 1
-        ss.pop("till.find_seed", None)
-        st.rerun()
 
-with right:
-    st.subheader(tr("sales.basket"))
-    lines = [LineRequest(**line) for line in ss["till.lines"]]
-    basket_total = None
-    if not lines:
-        st.caption(tr("sales.basket_empty"))
-    else:
-        try:
-            priced, basket = sales.preview(customer_id, lines)
-        except ValidationFailed as exc:
-            show_refusal(exc)
-            priced, basket = [], None
-        except NotFound:
-            priced, basket = [], None
-        if basket is not None:
-            basket_total = basket.total
-            lines_table(priced_lines(priced), money)
-            st.markdown(
-                f"{tr('sales.net')}: {md(money(basket.net))} · {tr('sales.tax')}: "
-                f"{md(money(basket.tax))}  \n### {tr('print.total')} {md(money(basket.total))}"
+@st.fragment
+def items_and_payment() -> None:
+    """Items, basket and payment: a scan or an edit reruns only this part of the till."""
+    guard_fragment("sales.record")
+    nonce = ss["till.nonce"]  # a scan moved it on since the page last ran
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(tr("sales.add_item"))
+        cols = st.columns([3, 1, 1])
+        cols[0].text_input(
+            tr("sales.scan"),
+            key="till.sku",
+            on_change=_scan,
+            args=(nonce,),
+            placeholder=tr("sales.scan_placeholder"),
+        )
+        quantity = cols[1].text_input(tr("field.quantity"), "1", key=f"till.quantity.{nonce}")
+        discount = cols[2].text_input(tr("field.line_discount"), "", key=f"till.discount.{nonce}")
+        product_term = search_box(
+            tr("sales.product_search"),
+            f"till.product_term.{ss['till.finds']}",
+            value=ss.get("till.find_seed", ""),
+            placeholder=tr("sales.find_placeholder"),
+            on_submit=_find_submitted,
+            args=(nonce,),
+        )
+        missed = ss.pop("till.scan_missed", None)
+        if missed:
+            st.warning(tr("sales.scan_missed", sku=missed))
+        matches, _ = (
+            products.search_products(product_term, page_size=20, active_only=True)
+            if product_term.strip()
+            else ([], 0)
+        )
+        product_labels = {
+            p["id"]: f"{p['sku']} — {p['name']} · {money(p['price'])}" for p in matches
+        }
+        product_id = st.selectbox(
+            tr("field.product"),
+            list(product_labels),
+            format_func=product_labels.get,
+            key=f"till.product.{nonce}.{product_term.strip().lower()}",
+            placeholder=tr("sales.product_placeholder"),
+            index=0 if product_labels else None,
+        )
+        if st.button(tr("sales.add"), key="till.add", disabled=product_id is None):
+            ss["till.lines"].append(
+                {"product_id": product_id, "quantity": quantity, "line_discount": discount}
             )
-        actions = st.columns(2)
-        if actions[0].button(tr("sales.remove_last"), key="till.remove_last"):
-            ss["till.lines"].pop()
-            st.rerun()
-        if actions[1].button(tr("sales.clear"), key="till.clear"):
-            ss["till.lines"] = []
-            st.rerun()
+            ss["till.nonce"] = nonce + 1
+            ss["till.finds"] += 1
+            ss.pop("till.find_seed", None)
+            rerun_part()
 
-    if basket_total is not None:
-        st.subheader(tr("field.tenders"))
-        methods = ["card", "cash"] + (["account"] if account and account.account else [])
-        tender_cols = st.columns(len(methods))
-        tenders = [
-            (
-                method,
-                tender_cols[i].text_input(
-                    t(f"print.tender.{method}", lang), "", key=f"till.tender.{method}.{nonce}"
-                ),
-            )
-            for i, method in enumerate(methods)
-        ]
-        st.caption(tr("sales.tender_help", total=money(abs(basket_total))))
-        if st.button(tr("sales.close"), type="primary", key="till.close"):
+    with right:
+        st.subheader(tr("sales.basket"))
+        lines = [LineRequest(**line) for line in ss["till.lines"]]
+        basket_total = None
+        if not lines:
+            st.caption(tr("sales.basket_empty"))
+        else:
             try:
-                sale_id = sales.record_sale(actor, customer_id, lines, tenders, ss["till.key"])
+                priced, basket = sales.preview(customer_id, lines)
             except ValidationFailed as exc:
                 show_refusal(exc)
-            except Busy:
-                st.warning(tr("error.busy"))  # the basket stays; try again
-            except CreditLimitExceeded as refusal:
-                st.error(
-                    tr(
-                        "account.limit_refused",
-                        balance=money(refusal.balance),
-                        limit=money(refusal.limit),
-                        excess=money(refusal.excess),
-                    )
+                priced, basket = [], None
+            except NotFound:
+                priced, basket = [], None
+            if basket is not None:
+                basket_total = basket.total
+                lines_table(priced_lines(priced), money)
+                st.markdown(
+                    f"{tr('sales.net')}: {md(money(basket.net))} · {tr('sales.tax')}: "
+                    f"{md(money(basket.tax))}  \n### {tr('print.total')} {md(money(basket.total))}"
                 )
-            else:
-                ss["till.done"] = sale_id
+            actions = st.columns(2)
+            if actions[0].button(tr("sales.remove_last"), key="till.remove_last"):
+                ss["till.lines"].pop()
+                rerun_part()
+            if actions[1].button(tr("sales.clear"), key="till.clear"):
                 ss["till.lines"] = []
-                ss["till.customer"] = None  # the next sale starts as a walk-in
-                ss["till.sales"] += 1
-                ss["till.key"] = uuid.uuid4().hex
-                ss["till.nonce"] = nonce + 1
-                ss["till.flash"] = tr(
-                    "sales.closed", receipt=sales.sale_detail(actor, sale_id)["receipt_number"]
+                rerun_part()
+
+        if basket_total is not None:
+            st.subheader(tr("field.tenders"))
+            methods = ["card", "cash"] + (["account"] if account and account.account else [])
+            tender_cols = st.columns(len(methods))
+            tenders = [
+                (
+                    method,
+                    tender_cols[i].text_input(
+                        t(f"print.tender.{method}", lang), "", key=f"till.tender.{method}.{nonce}"
+                    ),
                 )
-                st.rerun()
+                for i, method in enumerate(methods)
+            ]
+            st.caption(tr("sales.tender_help", total=money(abs(basket_total))))
+            if st.button(tr("sales.close"), type="primary", key="till.close"):
+                try:
+                    sale_id = sales.record_sale(actor, customer_id, lines, tenders, ss["till.key"])
+                except ValidationFailed as exc:
+                    show_refusal(exc)
+                except Busy:
+                    st.warning(tr("error.busy"))  # the basket stays; try again
+                except CreditLimitExceeded as refusal:
+                    st.error(
+                        tr(
+                            "account.limit_refused",
+                            balance=money(refusal.balance),
+                            limit=money(refusal.limit),
+                            excess=money(refusal.excess),
+                        )
+                    )
+                else:
+                    ss["till.done"] = sale_id
+                    ss["till.lines"] = []
+                    ss["till.customer"] = None  # the next sale starts as a walk-in
+                    ss["till.sales"] += 1
+                    ss["till.key"] = uuid.uuid4().hex
+                    ss["till.nonce"] = nonce + 1
+                    ss["till.flash"] = tr(
+                        "sales.closed", receipt=sales.sale_detail(actor, sale_id)["receipt_number"]
+                    )
+                    st.rerun()
+
+
+run_guarded(items_and_payment)
 
 if ss.get("till.done"):
     st.divider()

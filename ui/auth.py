@@ -6,6 +6,7 @@ from datetime import datetime
 
 import streamlit as st
 from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from logic.auth import Actor, PermissionDenied, can
 from services import auth
@@ -79,6 +80,27 @@ def require_page(permission: str) -> Actor:
         st.error(tr("auth.page_refused", role=tr(f"role.{needed}")))
         st.stop()
     return actor
+
+
+def guard_fragment(permission: str) -> Actor:
+    """First thing in a fragment: the checks app.py makes before every full run.
+
+    A fragment reruns alone; an expired session, a changed account or a lost
+    permission sends the whole app round again (sign-in page or refusal).
+    """
+    actor = refresh_session()
+    if actor is None or not can(actor.role, permission):
+        st.rerun(scope="app")
+    assert actor is not None  # st.rerun does not return
+    return actor
+
+
+def rerun_part() -> None:
+    """Rerun the fragment being rerun alone, else the whole page (a full run draws it)."""
+    ctx = get_script_run_ctx()
+    if ctx is not None and ctx.fragment_ids_this_run:
+        st.rerun(scope="fragment")
+    st.rerun()
 
 
 def sidebar_identity(actor: Actor) -> None:
