@@ -123,11 +123,14 @@ tabs_key = f"card.tabs.{lang}"  # a new widget per language: its value is a labe
 def tabs_and_actions() -> None:
     """The tabs, Save and Archive: a tab switch or an edit reruns only this part."""
     guard_fragment("customers.view")
+    # The default opens the tab last seen (after a language switch, a new widget) and
+    # stays the same while the widget lives: a default that changed with each switch
+    # would make Streamlit take the tabs for a new widget and snap back to it.
+    default_key = f"card.tabs_default.{customer_id}.{lang}"
+    if tabs_key not in ss or default_key not in ss:
+        ss[default_key] = tab_labels[ss.get(tab_state, "account")]
     tab_list = st.tabs(
-        list(tab_labels.values()),
-        key=tabs_key,
-        on_change="rerun",
-        default=tab_labels[ss.get(tab_state, "account")],  # kept across a language switch
+        list(tab_labels.values()), key=tabs_key, on_change="rerun", default=ss[default_key]
     )
     tabs = dict(zip(TABS, tab_list, strict=True))
     open_code = next((code for code, tab in tabs.items() if tab.open), "account")

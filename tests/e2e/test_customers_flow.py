@@ -125,6 +125,23 @@ def test_search_open_edit_save_reload_and_invalid_email(server, page):
     expect(textbox(page, "E-mail")).to_have_value("zacharie@example.com")
 
 
+def test_card_tabs_switch_back_and_forth_and_keep_what_was_typed(server, page):
+    sign_in(page, f"{server}/", "staff")
+    search(page, "testeur")
+    open_first_row(page)
+    textbox(page, "City").fill("Typed-city")
+    textbox(page, "City").press("Tab")
+    for _ in range(2):  # each tab more than once: the tabs must follow every click
+        page.get_by_role("tab", name="General").click()
+        expect(textbox(page, "Tax number")).to_be_visible()
+        textbox(page, "Tax number").fill("FR-TYPED-1")
+        textbox(page, "Tax number").press("Tab")
+        page.get_by_role("tab", name="Account information").click()
+        expect(textbox(page, "City")).to_have_value("Typed-city")
+    page.get_by_role("tab", name="General").click()
+    expect(textbox(page, "Tax number")).to_have_value("FR-TYPED-1")
+
+
 def test_grid_inline_edit_saves_good_rows_and_names_bad_ones(server, page):
     sign_in(page, f"{server}/", "staff")
     search(page, "E2E-1")
