@@ -107,8 +107,10 @@ if st.button(
 outcome = ss.get(f"card.label.{customer_id}")
 if outcome is not None:
     show_outcome(outcome, f"card.label.{customer_id}")
-with st.expander(tr("printing.history")):
-    show_history(f"customer:{customer_id}")
+print_jobs = st.expander(tr("printing.history"), key="card.print_history", on_change="rerun")
+if print_jobs.open:  # read only when opened
+    with print_jobs:
+        show_history(f"customer:{customer_id}")
 
 # Only the open tab runs (its ledger, history or sales queries included). What the
 # user typed on an editable tab is kept in a draft, so switching tabs loses nothing.

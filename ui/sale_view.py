@@ -58,8 +58,11 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
             )
         )
     )
-    with st.expander(tr("printing.preview")):
-        st.code(sales.receipt_text(actor, sale_id), language=None)
+    # Built only when opened: the receipt preview and the print history.
+    preview = st.expander(tr("printing.preview"), key=f"{key}.preview", on_change="rerun")
+    if preview.open:
+        with preview:
+            st.code(sales.receipt_text(actor, sale_id), language=None)
     buttons = st.columns(3)
     if buttons[0].button(tr("sales.reprint"), key=f"{key}.reprint", icon=":material/print:"):
         st.session_state[f"{key}.outcome"] = sales.reprint_receipt(actor, sale_id)
@@ -78,8 +81,10 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
             mime="application/pdf",
             key=f"{key}.invoice_download",
         )
-    with st.expander(tr("printing.history")):
-        show_history(f"sale:{sale_id}")
+    history = st.expander(tr("printing.history"), key=f"{key}.history", on_change="rerun")
+    if history.open:
+        with history:
+            show_history(f"sale:{sale_id}")
     if Decimal(sale["total"]) > 0 and not sale["refund_of"]:
         with buttons[2].popover(tr("sales.refund"), icon=":material/undo:"):
             _refund_form(actor, sale, key)

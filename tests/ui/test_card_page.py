@@ -9,6 +9,10 @@ from tests.conftest import ADMIN
 from tests.ui.conftest import open_tab, table, texts, type_into
 
 
+def table_count(app) -> int:
+    return len(app.get("table"))
+
+
 @pytest.fixture
 def card(app):
     """The card of a demo customer with a mobile, opened through the URL parameter."""
@@ -142,6 +146,9 @@ def test_print_courier_label_offers_the_pdf_and_logs_it(card):
     app.button(key="card.print_label").click().run()
     assert "No printer is set for this: the PDF is ready." in texts(app, "info")
     assert app.get("download_button")
+    assert table_count(app) == 0  # the print history is read only when opened
+    app.session_state["card.print_history"] = True
+    app.run()
     history = table(app, 0)
     assert list(history["Document"]) == ["Courier label"]
     assert list(history["Outcome"]) == ["PDF"]
