@@ -4,7 +4,7 @@ import streamlit as st
 
 from logic.errors import DatabaseUnavailable
 from services import auth, shop
-from services.bootstrap import database_path, prepare_database
+from services.bootstrap import database_target, prepare_database
 from ui.auth import refresh_session, sidebar_identity
 from ui.downloads import start_sweeper
 from ui.errors import run_guarded, show_unavailable
@@ -14,14 +14,14 @@ from ui.sign_in import first_admin_form, sign_in_form
 
 
 @st.cache_resource(show_spinner="Comptoir: preparing the database… / préparation de la base…")
-def _database_ready(path: str) -> dict[str, object]:
-    # Keyed by path so tests pointing COMPTOIR_DB elsewhere get their own start-up.
+def _database_ready(target: str) -> dict[str, object]:
+    # Keyed by database so tests pointing COMPTOIR_DB elsewhere get their own start-up.
     return prepare_database()
 
 
 st.set_page_config(page_title="Comptoir", page_icon=":material/pedal_bike:", layout="wide")
 try:
-    _database_ready(str(database_path()))
+    _database_ready(database_target())
 except DatabaseUnavailable as unavailable:
     show_unavailable(unavailable)
     st.stop()

@@ -384,10 +384,10 @@ def allocation_totals(cur: Cursor, customer_id: int) -> dict[str, Decimal]:
         SELECT
           (SELECT count(*) FROM (SELECT a.debit_id FROM allocations a
              JOIN ledger_entries e ON e.id = a.debit_id WHERE a.customer_id = ?
-             GROUP BY a.debit_id, e.amount HAVING sum(a.amount) > e.amount)) AS over_debits,
+             GROUP BY a.debit_id, e.amount HAVING sum(a.amount) > e.amount) AS d) AS over_debits,
           (SELECT count(*) FROM (SELECT a.credit_id FROM allocations a
              JOIN ledger_entries e ON e.id = a.credit_id WHERE a.customer_id = ?
-             GROUP BY a.credit_id, e.amount HAVING sum(a.amount) > -e.amount)) AS over_credits
+             GROUP BY a.credit_id, e.amount HAVING sum(a.amount) > -e.amount) AS c) AS over_credits
         """,
         [customer_id, customer_id],
     )

@@ -104,6 +104,7 @@ def record_many(cur: Cursor, entries: list[dict[str, Any]]) -> None:
     with scanned(cur, "new_audit_entries", frame):
         cur.execute(
             "INSERT INTO audit_log (occurred_at, staff_id, staff_name, action, entity, entity_id,"
-            " screen, changes) SELECT occurred_at, staff_id, staff_name, action, entity,"
-            " entity_id, screen, changes FROM new_audit_entries"
+            " screen, changes) SELECT CAST(occurred_at AS TIMESTAMP), CAST(staff_id AS BIGINT),"
+            " staff_name, action, entity, CAST(entity_id AS VARCHAR), screen, changes"
+            " FROM new_audit_entries"
         )

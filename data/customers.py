@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 
+from data.postgres import is_postgres
 from data.rows import as_dicts, versioned_update
 from logic.customers import FIELDS
 from logic.search import prefix_range
@@ -228,17 +229,21 @@ def next_account_sequence(cur: Cursor) -> int:
 
 
 def peek_account_sequence(cur: Cursor) -> int:
-    """DuckDB-specific: the last generated number taken, 0 if none yet."""
-    cur.execute(
-        "SELECT coalesce(last_value, 0) FROM duckdb_sequences()"
-        " WHERE sequence_name = 'account_number_seq'"
-    )
+    """The last generated number taken, 0 if none yet (each engine keeps it elsewhere)."""
+    if is_postgres(cur):
+        cur.execute("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM account_number_seq")
+    else:
+        cur.execute(
+            "SELECT coalesce(last_value, 0) FROM duckdb_sequences()"
+            " WHERE sequence_name = 'account_number_seq'"
+        )
     return int(cur.fetchall()[0][0])
 
 
 def advance_account_sequence(cur: Cursor, count: int) -> None:
     """Consume count numbers at once (bulk imports)."""
-    cur.execute("SELECT max(nextval('account_number_seq')) FROM range(?)", [count]).fetchall()
+    series = "generate_series(1, ?)" if is_postgres(cur) else "range(?)"
+    cur.execute(f"SELECT max(nextval('account_number_seq')) FROM {series}", [count]).fetchall()
 
 
 def keys_taken(cur: Cursor, keys: Iterable[str]) -> set[str]:
@@ -246,7 +251,7 @@ def keys_taken(cur: Cursor, keys: Iterable[str]) -> set[str]:
     wanted = list(keys)
     if not wanted:
         return set()
-    cur.execute("SELECT account_key FROM customers WHERE account_key IN ?", [wanted])
+    cur.execute("SELECT account_key FROM customers WHERE account_key = ANY(?)", [wanted])
     return {row[0] for row in cur.fetchall()}
 
 

@@ -1,4 +1,9 @@
-"""Connection factory, transactions and retries for the DuckDB file."""
+"""Connection factory, transactions and retries: the DuckDB file, or PostgreSQL by URL.
+
+Without COMPTOIR_DATABASE_URL (or [database] url in secrets.toml) everything
+goes to the DuckDB file, as for one shop. With it, cursor(), transaction() and
+run_in_transaction() reach PostgreSQL (data/postgres.py) with the same SQL.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from typing import TypeVar
 
 import duckdb
 
+from data import postgres
 from logic.errors import Busy, DatabaseUnavailable
 
 T = TypeVar("T")
@@ -43,6 +49,27 @@ DatabaseBusy = DatabaseUnavailable  # older name, kept for the CLI tools
 
 
 SECRETS = Path(__file__).resolve().parents[1] / ".streamlit" / "secrets.toml"
+
+
+URL_ENV = "COMPTOIR_DATABASE_URL"
+
+
+def database_url() -> str | None:
+    """$COMPTOIR_DATABASE_URL, else [database] url in .streamlit/secrets.toml, else None."""
+    if os.environ.get(URL_ENV):
+        return os.environ[URL_ENV]
+    if SECRETS.exists():
+        with SECRETS.open("rb") as handle:
+            configured = tomllib.load(handle).get("database", {}).get("url")
+        if configured:
+            return str(configured)
+    return None
+
+
+def target() -> str:
+    """Which database this process uses, safe to show and to key caches by."""
+    url = database_url()
+    return postgres.redacted(url) if url else str(database_path())
 
 
 def database_path() -> Path:
@@ -129,7 +156,11 @@ def connect(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
 
 
 def close(path: Path | str | None = None) -> None:
-    """Close the process's connection to the file (tests and CLI tools)."""
+    """Close the process's connection to the file or pool (tests and CLI tools)."""
+    url = database_url() if path is None else None
+    if url:
+        postgres.close(url)
+        return
     key = str(Path(path or database_path()).resolve())
     with _lock:
         con = _connections.pop(key, None)
@@ -140,6 +171,11 @@ def close(path: Path | str | None = None) -> None:
 @contextmanager
 def cursor(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A fresh cursor for one read-only unit of work."""
+    url = database_url() if path is None else None
+    if url:
+        with postgres.cursor(url) as pg_cursor:
+            yield pg_cursor  # type: ignore[misc]  # same methods, other engine
+        return
     cur = connect(path).cursor()
     try:
         yield cur
@@ -150,6 +186,11 @@ def cursor(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection
 @contextmanager
 def transaction(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """One explicit transaction on its own cursor; rolls back on any error."""
+    url = database_url() if path is None else None
+    if url:
+        with postgres.transaction(url) as pg_cursor:
+            yield pg_cursor  # type: ignore[misc]  # same methods, other engine
+        return
     cur = connect(path).cursor()
     try:
         cur.execute("BEGIN TRANSACTION")
@@ -163,6 +204,15 @@ def transaction(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConne
             raise
     finally:
         cur.close()
+
+
+# Matched by type, never by message: a write conflict (either engine) or a lost
+# PostgreSQL connection, after which nothing was committed.
+_RETRYABLE: tuple[type[Exception], ...] = (
+    duckdb.TransactionException,
+    *postgres.RETRYABLE,
+    *postgres.LOST,
+)
 
 
 def run_in_transaction(
@@ -179,7 +229,10 @@ def run_in_transaction(
         try:
             with transaction(path) as cur:
                 return work(cur)
-        except duckdb.TransactionException as exc:
+        except _RETRYABLE as exc:
+            # Another transaction won the row (DuckDB: conflict; PostgreSQL:
+            # serialization failure, deadlock, key taken meanwhile) or the
+            # connection was lost: nothing was committed, so the work runs again.
             if attempt == retries - 1:
                 raise Busy() from exc
         except duckdb.ConstraintException as exc:

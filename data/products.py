@@ -41,7 +41,9 @@ def _attach_levels(cur: Cursor, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     ids = [r["id"] for r in rows]
-    cur.execute("SELECT product_id, level, price FROM product_prices WHERE product_id IN ?", [ids])
+    cur.execute(
+        "SELECT product_id, level, price FROM product_prices WHERE product_id = ANY(?)", [ids]
+    )
     levels: dict[int, dict[str, Decimal]] = {}
     for product_id, level, price in cur.fetchall():
         levels.setdefault(product_id, {})[level] = price
@@ -54,7 +56,7 @@ def by_ids(cur: Cursor, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
     cur.execute(
-        "SELECT id, sku, name, price, tax_rate, active, version FROM products WHERE id IN ?",
+        "SELECT id, sku, name, price, tax_rate, active, version FROM products WHERE id = ANY(?)",
         [list(ids)],
     )
     rows = as_dicts(cur)
@@ -193,7 +195,7 @@ def bulk_level_prices(
     with scanned(cur, "touched_products", pd.DataFrame({"product_id": list(product_ids)})):
         cur.execute(
             "DELETE FROM product_prices WHERE product_id IN (SELECT product_id FROM"
-            " touched_products) AND level IN (SELECT unnest(?))",
+            " touched_products) AND level = ANY(?)",
             [list(levels)],
         )
     if prices:

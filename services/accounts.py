@@ -587,7 +587,7 @@ def balances(
     """
     require(actor, "accounts.balances")
     day = today or date.today()
-    key = (str(db.database_path()), day, only, sort, descending, page, page_size)
+    key = (db.target(), day, only, sort, descending, page, page_size)
     with db.cursor() as cur:
         stamp = repo.ledger_stamp(cur)
         with _balances_lock:

@@ -9,7 +9,7 @@ from services import auth, demo_business, shop
 from services.customers import maintain_search_index
 
 DEMO_ENV = "COMPTOIR_DEMO_CUSTOMERS"
-database_path = db.database_path
+database_target = db.target
 # Documented in the README; created with the demo shop only, never on a real one.
 DEMO_ACCOUNTS = (
     ("admin", "Amélie Roux", "admin", "demo-admin-2026"),
@@ -34,6 +34,11 @@ def create_demo_accounts():
 
 def prepare_database() -> dict[str, object]:
     """Migrate; on a file that did not exist, write the demo shop."""
+    if db.database_url():
+        # PostgreSQL: the server's database, migrated; the demo is for the DuckDB file.
+        applied = migrate.migrate()
+        shop.forget_settings()
+        return {"path": db.target(), "migrations": applied, "demo": 0, "resorted": False}
     path = db.database_path()
     is_new = not path.exists()
     applied = migrate.migrate(path)

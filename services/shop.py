@@ -73,7 +73,7 @@ def forget_settings() -> None:
 
 def current() -> ShopSettings:
     """The shop's settings and lists, from the cache when it is fresh."""
-    place = str(db.database_path())
+    place = db.target()
     with _cache_lock:
         kept, revision = _cache.get(place), _revision
     if kept and kept[1] == revision and time.monotonic() - kept[0] < CACHE_SECONDS:

@@ -11,6 +11,7 @@ import pytest
 from data import db, demo, migrate
 from logic.auth import Actor
 from logic.customers import CardRules
+from tests.postgres_server import ThrowawayPostgres, binaries
 
 TODAY = date(2026, 11, 29)
 STAFF = Actor(staff_id=None, username="counter", display_name="Counter Staff", role="staff")
@@ -61,3 +62,40 @@ def locks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bo
     """Run with the in-process locks on, and off as several processes would be."""
     monkeypatch.setattr(db, "IN_PROCESS_LOCKS", request.param)
     return request.param
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[ThrowawayPostgres]:
+    """One throwaway PostgreSQL for the test session (skipped without the binaries,
+    except under CI=true, where a missing PostgreSQL is a failure)."""
+    import os
+
+    found = binaries()
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL binaries not found (install the postgresql package)")
+        pytest.skip("PostgreSQL binaries not installed")
+    cluster = ThrowawayPostgres(found)
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_db(postgres_cluster: ThrowawayPostgres, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database set as the app's database; its URL."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_cluster.url(), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = postgres_cluster.url(name)
+    monkeypatch.setenv(db.URL_ENV, url)
+    monkeypatch.setenv("COMPTOIR_DEMO_CUSTOMERS", "0")
+    migrate.migrate()
+    yield url
+    db.close()
+    with psycopg.connect(postgres_cluster.url(), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")

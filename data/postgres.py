@@ -1,0 +1,164 @@
+"""PostgreSQL through psycopg 3: a bounded pool per process, cursors that take our SQL.
+
+The repositories write SQL with `?` placeholders (DuckDB's); this cursor turns
+them into psycopg's `%s` outside quoted text, so one SQL text serves both engines.
+Transactions run at REPEATABLE READ: like DuckDB's snapshots, two transactions
+updating the same row cannot both commit (the second gets a serialization
+failure and is retried), which is what the money rules rely on.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pandas as pd
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg_pool import ConnectionPool
+
+# Conflicts a retry resolves: another transaction won the row or the key.
+RETRYABLE: tuple[type[Exception], ...] = (
+    pg_errors.SerializationFailure,
+    pg_errors.DeadlockDetected,
+    pg_errors.UniqueViolation,  # callers check before inserting: a retry re-reads
+)
+# A lost connection: the pool replaces it, the unit of work is retried whole.
+LOST: tuple[type[Exception], ...] = (psycopg.OperationalError,)
+POOL_SIZE = 10
+
+_pools: dict[str, ConnectionPool] = {}
+_lock = threading.Lock()
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    user = f"{parts.username}:***@" if parts.username else "***@"
+    return urlunsplit(parts._replace(netloc=user + host))
+
+
+def _placeholders(sql: str) -> str:
+    """`?` → `%s` and `%` → `%%`, leaving quoted text alone."""
+    out: list[str] = []
+    quote: str | None = None
+    for char in sql:
+        if quote:
+            out.append("%%" if char == "%" else char)
+            if char == quote:
+                quote = None
+        elif char in ("'", '"'):
+            quote = char
+            out.append(char)
+        elif char == "?":
+            out.append("%s")
+        elif char == "%":
+            out.append("%%")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+class Cursor:
+    """A psycopg cursor that reads our SQL (`?` placeholders) and chains like DuckDB's."""
+
+    def __init__(self, inner: psycopg.Cursor[Any]) -> None:
+        self._inner = inner
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Cursor:
+        self._inner.execute(_placeholders(sql), params)
+        return self
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Cursor:
+        self._inner.executemany(_placeholders(sql), rows)
+        return self
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return self._inner.fetchall()
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self._inner.fetchone()
+
+    @property
+    def description(self) -> Any:
+        return self._inner.description
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def load_frame(self, name: str, frame: pd.DataFrame) -> None:
+        """PostgreSQL's stand-in for DuckDB's frame scan: a temp table filled by COPY."""
+        columns = ", ".join(f'"{c}" {_column_type(frame[c])}' for c in frame.columns)
+        self._inner.execute(f"CREATE TEMP TABLE {name} ({columns})")
+        with self._inner.copy(f"COPY {name} FROM STDIN") as copy:
+            for row in frame.itertuples(index=False, name=None):
+                copy.write_row([None if _missing(v) else v for v in row])
+
+    def drop_frame(self, name: str) -> None:
+        self._inner.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _column_type(column: pd.Series) -> str:
+    """The SQL type a frame column is copied as (text when in doubt: SQL casts it)."""
+    kind = column.dtype.kind
+    return {"i": "BIGINT", "u": "BIGINT", "f": "DOUBLE PRECISION", "b": "BOOLEAN"}.get(
+        kind, "TIMESTAMP" if kind == "M" else "TEXT"
+    )
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NaT
+
+
+def is_postgres(cur: object) -> bool:
+    """True for a PostgreSQL cursor: the few statements that differ ask this."""
+    return isinstance(cur, Cursor)
+
+
+def pool(url: str) -> ConnectionPool:
+    """This process's pool for the URL, opened once (bounded)."""
+    with _lock:
+        found = _pools.get(url)
+        if found is None:
+            found = ConnectionPool(
+                url,
+                min_size=1,
+                max_size=POOL_SIZE,
+                open=True,
+                check=ConnectionPool.check_connection,
+                name="comptoir",
+            )
+            _pools[url] = found
+        return found
+
+
+def close(url: str) -> None:
+    """Close the process's pool for the URL (tests)."""
+    with _lock:
+        found = _pools.pop(url, None)
+    if found is not None:
+        found.close()
+
+
+@contextmanager
+def cursor(url: str) -> Iterator[Cursor]:
+    """A cursor for reads, in a transaction of its own (closed at the end)."""
+    with pool(url).connection() as con, con.cursor() as inner:
+        yield Cursor(inner)
+
+
+@contextmanager
+def transaction(url: str) -> Iterator[Cursor]:
+    """One REPEATABLE READ transaction: committed at the end, rolled back on any error."""
+    with pool(url).connection() as con:
+        con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        with con.transaction(), con.cursor() as inner:
+            yield Cursor(inner)
