@@ -326,7 +326,7 @@ def aged_balances_page(
             SELECT debit_id, sum(amount) AS paid FROM allocations GROUP BY debit_id
         ), open_debits AS (
             SELECT e.customer_id, e.amount - coalesce(p.paid, 0) AS owed,
-                   date_diff('day', e.occurred_on, ?) - t.payment_terms_days AS days_late
+                   (CAST(? AS DATE) - e.occurred_on) - t.payment_terms_days AS days_late
             FROM ledger_entries e
             JOIN customer_accounts a ON a.customer_id = e.customer_id
             JOIN account_types t ON t.id = a.account_type_id

@@ -87,6 +87,11 @@ class Cursor:
     def fetchone(self) -> tuple[Any, ...] | None:
         return self._inner.fetchone()
 
+    def df(self) -> pd.DataFrame:
+        """The remaining rows as a DataFrame, as DuckDB's cursor gives them."""
+        names = [column.name for column in self._inner.description or ()]
+        return pd.DataFrame(self._inner.fetchall(), columns=names)
+
     @property
     def description(self) -> Any:
         return self._inner.description

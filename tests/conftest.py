@@ -99,3 +99,11 @@ def pg_db(postgres_cluster: ThrowawayPostgres, monkeypatch: pytest.MonkeyPatch) 
     db.close()
     with psycopg.connect(postgres_cluster.url(), autocommit=True) as admin:
         admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def database(request: pytest.FixtureRequest) -> str:
+    """The app's database, migrated and empty, on each engine: ids [duckdb] and [postgres]."""
+    if request.param == "duckdb":
+        return str(request.getfixturevalue("db_path"))
+    return str(request.getfixturevalue("pg_db"))

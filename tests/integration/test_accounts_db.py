@@ -34,7 +34,7 @@ def trade_type() -> int:
 
 
 @pytest.fixture
-def customer(db_path) -> int:
+def customer(database) -> int:
     customer_id = customers.create_customer(
         {
             "last_name": "Roux",
@@ -65,7 +65,7 @@ def consistent(customer_id: int) -> dict:
     return state
 
 
-def test_type_assignment_default_or_custom_limit_and_opened_date(db_path):
+def test_type_assignment_default_or_custom_limit_and_opened_date(database):
     customer_id = customers.create_customer({"last_name": "Petit"}, STAFF)
     accounts.assign_account_type(MANAGER, customer_id, trade_type(), now=datetime(2026, 3, 1))
     first = accounts.overview(STAFF, customer_id).account
@@ -89,7 +89,7 @@ def test_type_assignment_default_or_custom_limit_and_opened_date(db_path):
     }
 
 
-def test_account_types_are_unique_ignoring_case(db_path):
+def test_account_types_are_unique_ignoring_case(database):
     new_id = accounts.save_account_type(ADMIN, None, "Schools", "300", "45")
     with pytest.raises(ValidationFailed) as info:
         accounts.save_account_type(ADMIN, None, "  schools ", "100", "30")
@@ -105,7 +105,7 @@ def test_account_types_are_unique_ignoring_case(db_path):
         accounts.save_account_type(MANAGER, None, "Other", "1", "1")
 
 
-def test_no_account_no_charge(db_path):
+def test_no_account_no_charge(database):
     customer_id = customers.create_customer({"last_name": "Cash"}, STAFF)
     with pytest.raises(ValidationFailed) as info:
         post(customer_id, "charge", "10")
@@ -240,8 +240,22 @@ def test_many_concurrent_charges_never_exceed_the_limit(customer, locks):
     assert consistent(customer)["balance"] == D("500.00")
 
 
-def test_the_database_itself_refuses_two_writers_on_one_account(customer):
+def test_the_database_itself_refuses_two_writers_on_one_account(customer, database):
     # Without any lock in Python, two open transactions moving the same balance conflict.
+    if database.startswith("postgresql://"):
+        import psycopg
+
+        from data import postgres
+
+        with psycopg.connect(database) as one, psycopg.connect(database) as two:
+            for con in (one, two):
+                con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            two.execute("SELECT 1")  # the second's snapshot is taken before the first commits
+            repo.add_to_balance(postgres.Cursor(one.cursor()), customer, D("400"), NOW)
+            one.commit()
+            with pytest.raises(psycopg.errors.SerializationFailure):
+                repo.add_to_balance(postgres.Cursor(two.cursor()), customer, D("400"), NOW)
+        return
     first, second = db.connect().cursor(), db.connect().cursor()
     first.execute("BEGIN TRANSACTION")
     second.execute("BEGIN TRANSACTION")

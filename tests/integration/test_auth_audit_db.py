@@ -29,7 +29,7 @@ def trail(entity: str | None = None) -> list[audit.AuditEntry]:
 
 
 @pytest.fixture
-def owner(db_path) -> Actor:
+def owner(database) -> Actor:
     return auth.create_first_admin("Owner", "Shop Owner", "velo-rouge-42", "velo-rouge-42", now=NOW)
 
 
@@ -79,7 +79,7 @@ def test_session_expiry_follows_the_setting(owner):
     assert auth.is_expired(NOW - timedelta(minutes=11), now=NOW)
 
 
-def test_services_refuse_roles_that_may_not(db_path):
+def test_services_refuse_roles_that_may_not(database):
     with pytest.raises(PermissionDenied, match="needs manager"):
         exports.export_customers(STAFF, "", False, "csv")
     with pytest.raises(PermissionDenied, match="needs admin"):
@@ -94,7 +94,7 @@ def test_services_refuse_roles_that_may_not(db_path):
         assert cur.execute("SELECT count(*) FROM customers").fetchall() == [(0,)]
 
 
-def test_a_committed_change_always_has_its_entry(db_path):
+def test_a_committed_change_always_has_its_entry(database):
     customer_id = customers.create_customer({"last_name": "Roux", "city": "Annecy"}, STAFF, now=NOW)
     customers.update_customer(
         customer_id, 1, {"city": "Lyon", "marketing_opt_in": True}, STAFF, now=NOW
@@ -115,7 +115,7 @@ def test_a_committed_change_always_has_its_entry(db_path):
     assert created["last_name"] == "Roux" and created["account_number"] == "C000001"
 
 
-def test_a_failed_change_leaves_no_entry(db_path):
+def test_a_failed_change_leaves_no_entry(database):
     customer_id = customers.create_customer({"last_name": "Roux"}, STAFF, now=NOW)
     with pytest.raises(ValidationFailed):
         customers.update_customer(customer_id, 1, {"city": "Lyon", "email": "bad@"}, STAFF)
@@ -134,7 +134,7 @@ def test_a_failed_change_leaves_no_entry(db_path):
     assert audit.customer_history(STAFF, 999)[1] == 0
 
 
-def test_race_losers_leave_no_entry(db_path):
+def test_race_losers_leave_no_entry(database):
     barrier = threading.Barrier(4)
 
     def create(name: str) -> None:
@@ -236,7 +236,7 @@ def test_the_trail_is_append_only_in_code():
     assert offenders == []
 
 
-def test_stored_changes_are_json(db_path):
+def test_stored_changes_are_json(database):
     customers.create_customer({"last_name": "Json"}, STAFF)
     with db.cursor() as cur:
         (text,) = cur.execute("SELECT changes FROM audit_log").fetchall()[0]

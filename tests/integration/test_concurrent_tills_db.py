@@ -16,7 +16,7 @@ from tests.sales_samples import make_sales_shop
 
 
 @pytest.mark.parametrize("tills", [4, 8])
-def test_walk_in_sales_from_many_tills(db_path, locks, tills):
+def test_walk_in_sales_from_many_tills(database, locks, tills):
     shop = make_sales_shop()
     outcomes = at_once(
         tills,

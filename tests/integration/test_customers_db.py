@@ -26,7 +26,7 @@ def codes(exc: ValidationFailed) -> dict[str, str]:
     return {e.field: e.code for e in exc.errors}
 
 
-def test_created_customer_gets_next_generated_number(db_path):
+def test_created_customer_gets_next_generated_number(database):
     assert customers.preview_account_number() == "C000001"
     first = customers.get_customer(make())
     second = customers.get_customer(make(last_name="Martin"))
@@ -34,12 +34,12 @@ def test_created_customer_gets_next_generated_number(db_path):
     assert first["created_at"] == NOW and first["version"] == 1
 
 
-def test_generation_skips_numbers_typed_by_hand(db_path):
+def test_generation_skips_numbers_typed_by_hand(database):
     make(account_number="c000001")
     assert customers.get_customer(make())["account_number"] == "C000002"
 
 
-def test_offered_number_taken_meanwhile_is_replaced_by_the_next_free(db_path):
+def test_offered_number_taken_meanwhile_is_replaced_by_the_next_free(database):
     offered = customers.preview_account_number()
     make(account_number=offered)  # someone else got it first
     late = customers.create_customer(
@@ -48,7 +48,7 @@ def test_offered_number_taken_meanwhile_is_replaced_by_the_next_free(db_path):
     assert customers.get_customer(late)["account_number"] == "C000002"
 
 
-def test_account_number_unique_ignoring_case_and_spaces_names_the_holder(db_path):
+def test_account_number_unique_ignoring_case_and_spaces_names_the_holder(database):
     make(account_number="AB-12", first_name="Léa", last_name="Martin")
     with pytest.raises(ValidationFailed) as info:
         make(account_number="  ab-12 ")
@@ -57,7 +57,7 @@ def test_account_number_unique_ignoring_case_and_spaces_names_the_holder(db_path
     assert error.params["holder"] == "Léa Martin"
 
 
-def test_renaming_to_a_taken_number_is_refused(db_path):
+def test_renaming_to_a_taken_number_is_refused(database):
     make(account_number="X1")
     other = make(account_number="X2")
     with pytest.raises(ValidationFailed) as info:
@@ -66,7 +66,7 @@ def test_renaming_to_a_taken_number_is_refused(db_path):
     assert customers.get_customer(other)["account_number"] == "X2"
 
 
-def test_two_concurrent_creates_of_one_number_store_exactly_one(db_path):
+def test_two_concurrent_creates_of_one_number_store_exactly_one(database):
     results: list[object] = []
     barrier = threading.Barrier(2)
 
@@ -89,7 +89,7 @@ def test_two_concurrent_creates_of_one_number_store_exactly_one(db_path):
         assert cur.execute("SELECT count(*) FROM customers").fetchall() == [(1,)]
 
 
-def test_concurrent_generated_numbers_never_collide(db_path):
+def test_concurrent_generated_numbers_never_collide(database):
     created: list[int] = []
     lock = threading.Lock()
 
@@ -108,7 +108,7 @@ def test_concurrent_generated_numbers_never_collide(db_path):
     assert len(numbers) == 60 and len(set(numbers)) == 60
 
 
-def test_update_stores_normalised_values_and_bumps_version(db_path):
+def test_update_stores_normalised_values_and_bumps_version(database):
     customer_id = make()
     version = customers.update_customer(
         customer_id,
@@ -123,7 +123,7 @@ def test_update_stores_normalised_values_and_bumps_version(db_path):
     assert stored["discount_percent"] == Decimal("12.50")
 
 
-def test_invalid_update_stores_nothing(db_path):
+def test_invalid_update_stores_nothing(database):
     customer_id = make()
     with pytest.raises(ValidationFailed) as info:
         customers.update_customer(
@@ -134,7 +134,7 @@ def test_invalid_update_stores_nothing(db_path):
     assert stored["first_name"] == "Jean" and stored["version"] == 1
 
 
-def test_someone_else_saved_first(db_path):
+def test_someone_else_saved_first(database):
     customer_id = make()
     customers.update_customer(customer_id, 1, {"city": "Annecy"}, STAFF)
     with pytest.raises(StaleRecord) as info:
@@ -143,12 +143,12 @@ def test_someone_else_saved_first(db_path):
     assert customers.get_customer(customer_id)["city"] == "Annecy"
 
 
-def test_unchanged_save_keeps_the_version(db_path):
+def test_unchanged_save_keeps_the_version(database):
     customer_id = make(city="Annecy")
     assert customers.update_customer(customer_id, 1, {"city": " Annecy "}, STAFF) == 1
 
 
-def test_consent_is_dated_and_every_change_kept(db_path):
+def test_consent_is_dated_and_every_change_kept(database):
     customer_id = make(marketing_opt_in=True)
     assert customers.get_customer(customer_id)["marketing_opt_in_at"] == NOW
     later = datetime(2026, 12, 1, 10, 0)
@@ -162,7 +162,7 @@ def test_consent_is_dated_and_every_change_kept(db_path):
     ]
 
 
-def test_archive_hides_from_search_and_restore_brings_back(db_path):
+def test_archive_hides_from_search_and_restore_brings_back(database):
     customer_id = make(last_name="Zébulon")
     assert customers.search_customers("zebulon").total == 1
     version = customers.set_archived(customer_id, 1, True, STAFF)
@@ -174,7 +174,7 @@ def test_archive_hides_from_search_and_restore_brings_back(db_path):
         assert cur.execute("SELECT count(*) FROM customers").fetchall() == [(1,)]
 
 
-def test_grid_save_keeps_good_rows_and_rejects_bad_ones(db_path):
+def test_grid_save_keeps_good_rows_and_rejects_bad_ones(database):
     a, b, c = make(last_name="A"), make(last_name="B"), make(last_name="C")
     customers.update_customer(c, 1, {"city": "Elsewhere"}, STAFF)  # c moves to version 2
     outcome = customers.save_grid_edits(
@@ -193,7 +193,7 @@ def test_grid_save_keeps_good_rows_and_rejects_bad_ones(db_path):
     assert customers.get_customer(c)["city"] == "Elsewhere"
 
 
-def test_grid_rows_cannot_share_a_new_account_number(db_path):
+def test_grid_rows_cannot_share_a_new_account_number(database):
     a, b = make(), make()
     outcome = customers.save_grid_edits(
         {a: (1, {"account_number": "Z9"}), b: (1, {"account_number": "z9 "})}, STAFF

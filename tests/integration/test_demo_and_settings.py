@@ -46,7 +46,7 @@ def test_demo_refuses_a_database_with_customers(demo_db):
         demo.generate(5, path=demo_db)
 
 
-def test_settings_are_checked_then_stored(db_path):
+def test_settings_are_checked_then_stored(database):
     with pytest.raises(ValidationFailed) as info:
         shop.save_settings(
             {
@@ -87,7 +87,7 @@ def test_settings_are_checked_then_stored(db_path):
     assert customers.preview_account_number() == "LDN-000001"
 
 
-def test_a_price_level_in_use_cannot_be_removed(db_path):
+def test_a_price_level_in_use_cannot_be_removed(database):
     customers.create_customer({"last_name": "B-level", "price_level": "B"}, STAFF)
     with pytest.raises(ValidationFailed) as info:
         shop.save_settings({"shop_name": "Cycles"}, [("A", "Level A")], ADMIN)
@@ -96,7 +96,7 @@ def test_a_price_level_in_use_cannot_be_removed(db_path):
     assert [p["code"] for p in shop.get_lists().price_levels] == ["A", "B", "C"]
 
 
-def test_settings_are_read_once_and_fresh_after_a_save(db_path, monkeypatch):
+def test_settings_are_read_once_and_fresh_after_a_save(database, monkeypatch):
     reads = []
     original = shop.settings_repo.get_all
     monkeypatch.setattr(shop.settings_repo, "get_all", lambda cur: reads.append(1) or original(cur))
@@ -120,7 +120,7 @@ def test_settings_are_read_once_and_fresh_after_a_save(db_path, monkeypatch):
     assert shop.get_lists().price_levels == [{"code": "A", "name": "Public"}]
 
 
-def test_a_price_level_in_use_names_how_many_customers_in_the_right_form(db_path):
+def test_a_price_level_in_use_names_how_many_customers_in_the_right_form(database):
     from i18n.errors import describe_all
 
     shop.save_settings({}, [("A", "Public"), ("B", "Trade")], ADMIN)

@@ -27,7 +27,7 @@ def _count(table: str) -> int:
 
 
 @pytest.mark.parametrize("raw", ["1e30", "9" * 28, "NaN", "Infinity"])
-def test_every_money_field_refuses_nasty_numbers(db_path, raw):
+def test_every_money_field_refuses_nasty_numbers(database, raw):
     shop = make_sales_shop()
     customer_id = customers.create_customer({"last_name": "Nombres"}, STAFF)
     trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")

@@ -231,7 +231,7 @@ def _customer(**fields) -> int:
     return customers.create_customer(raw, STAFF)
 
 
-def test_courier_label_pdf_only_by_default(db_path):
+def test_courier_label_pdf_only_by_default(database):
     customer_id = _customer()
     outcome = printing.print_courier_label(STAFF, customer_id)
     assert not outcome.printed and outcome.reason == "pdf_only"
@@ -243,7 +243,7 @@ def test_courier_label_pdf_only_by_default(db_path):
     assert (job["outcome"], job["staff_name"], job["printer"]) == ("pdf", "Counter Staff", "PDF")
 
 
-def test_courier_label_on_a_network_printer_and_its_fallback(db_path):
+def test_courier_label_on_a_network_printer_and_its_fallback(database):
     customer_id = _customer(
         country_code="GB",
         postcode="SW1A 2AA",
@@ -279,7 +279,7 @@ def test_courier_label_on_a_network_printer_and_its_fallback(db_path):
     ]
 
 
-def test_address_label_sheet_for_chosen_customers(db_path):
+def test_address_label_sheet_for_chosen_customers(database):
     ids = [_customer(last_name=f"Client{i}") for i in range(3)]
     outcome = printing.address_label_sheet(STAFF, ids)
     text = pdf_text(outcome.pdf)
@@ -287,7 +287,7 @@ def test_address_label_sheet_for_chosen_customers(db_path):
     assert outcome.filename == "address-labels-3.pdf"
 
 
-def test_test_page_and_printer_settings_are_admin_only(db_path):
+def test_test_page_and_printer_settings_are_admin_only(database):
     from logic.auth import PermissionDenied
 
     with pytest.raises(PermissionDenied):

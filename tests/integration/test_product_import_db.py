@@ -18,7 +18,7 @@ def _entries(action: str) -> list[audit.AuditEntry]:
     return entries
 
 
-def test_a_price_changed_by_an_import_is_audited_field_by_field(db_path):
+def test_a_price_changed_by_an_import_is_audited_field_by_field(database):
     assert products.import_csv(MANAGER, FIRST) == 2
     assert len(_entries("create")) == 2
     stages: list[tuple[float, str]] = []
@@ -35,7 +35,7 @@ def test_a_price_changed_by_an_import_is_audited_field_by_field(db_path):
     assert len(_entries("update")) == 1 and len(_entries("import")) == 3
 
 
-def test_a_refused_line_stores_nothing(db_path):
+def test_a_refused_line_stores_nothing(database):
     products.import_csv(MANAGER, FIRST)
     bad = b"sku;name;price;tax_rate\nA-1;Pneu;1e30;20\nA-3;Selle;19;20\n"
     with pytest.raises(ValidationFailed) as info:

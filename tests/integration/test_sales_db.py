@@ -26,7 +26,7 @@ def key() -> str:
 
 
 @pytest.fixture
-def shop(db_path):
+def shop(database):
     return make_sales_shop(
         discount_percent="5", address1="1 rue de la Gare", postcode="74000", city="Annecy"
     )
@@ -186,7 +186,7 @@ def test_invoice_numbers_are_gap_free_under_concurrency(shop):
     assert set(issued) == set(numbers)
 
 
-def test_products_grid_rules_and_csv_import(db_path):
+def test_products_grid_rules_and_csv_import(database):
     with pytest.raises(ValidationFailed) as info:
         products.save_product(
             MANAGER, None, None, {"sku": "", "name": "", "price": "-1", "tax_rate": "7"}
@@ -205,7 +205,7 @@ def test_products_grid_rules_and_csv_import(db_path):
     assert products.search_products("")[1] == 2  # nothing half-imported
 
 
-def test_documents_print_in_the_customers_language(db_path):
+def test_documents_print_in_the_customers_language(database):
     # A French shop; the customer reads English: receipt and invoice in English.
     shop = make_sales_shop(
         language="en", discount_percent="5", address1="1 Long Lane", postcode="74000"
@@ -226,7 +226,7 @@ def test_documents_print_in_the_customers_language(db_path):
     assert "Exonéré de taxe" in sales.receipt_text(STAFF, sale_id)
 
 
-def test_a_language_outside_the_catalogues_is_refused(db_path):
+def test_a_language_outside_the_catalogues_is_refused(database):
     with pytest.raises(ValidationFailed) as info:
         customers.create_customer({"last_name": "Klein", "language": "xx"}, STAFF)
     assert [(e.field, e.code) for e in info.value.errors] == [("language", "not_in_list")]

@@ -10,7 +10,7 @@ def _ids(term: str, **kw) -> set[int]:
     return {r["id"] for r in customers.search_customers(term, page_size=100, **kw).rows}
 
 
-def test_find_by_each_kind_of_term(db_path):
+def test_find_by_each_kind_of_term(database):
     lea = customers.create_customer(
         {
             "last_name": "Le Gall",
@@ -56,7 +56,7 @@ def test_find_by_each_kind_of_term(db_path):
         assert _ids(term) == expected, term
 
 
-def test_edits_update_what_a_customer_is_found_by(db_path):
+def test_edits_update_what_a_customer_is_found_by(database):
     customer_id = customers.create_customer({"last_name": "Avant"}, STAFF)
     customers.update_customer(customer_id, 1, {"last_name": "Après"}, STAFF)
     assert _ids("avant") == set()
