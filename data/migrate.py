@@ -12,12 +12,24 @@ from logic.errors import DatabaseUnavailable
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# NNNN_name.postgres.sql replaces NNNN_name.sql on PostgreSQL, where the SQL truly
+# differs (each variant says why at its top).
+VARIANT = ".postgres.sql"
+
+
+def text_for(file: Path, on_postgres: bool) -> str:
+    """The migration's SQL for the engine: its PostgreSQL variant when there is one."""
+    variant = file.with_name(file.stem + VARIANT)
+    chosen = variant if on_postgres and variant.exists() else file
+    return chosen.read_text(encoding="utf-8")
 
 
 def migration_files() -> list[tuple[int, Path]]:
     """The migration files in order, as (version, path)."""
     found = []
     for path in MIGRATIONS_DIR.glob("*.sql"):
+        if path.name.endswith(VARIANT):
+            continue  # a PostgreSQL variant, read in place of its migration there
         match = _NAME.match(path.name)
         if not match:
             raise ValueError(f"badly named migration: {path.name}")
@@ -56,7 +68,8 @@ def migrate(path: Path | str | None = None) -> list[int]:
         if version in done:
             continue
         with db.transaction(path) as cur:
-            for statement in _split(file.read_text(encoding="utf-8")):
+            on_postgres = path is None and db.database_url() is not None
+            for statement in _split(text_for(file, on_postgres)):
                 cur.execute(statement)
             cur.execute(
                 "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -133,16 +134,11 @@ def seed(path: Path) -> None:
     db.close(path)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A running app on its own database; yields its base URL."""
-    _chromium_or_skip()
-    path = tmp_path_factory.mktemp("e2e") / "e2e.duckdb"
-    previous = os.environ.get(db.ENV_VAR)
-    seed(path)
+@contextmanager
+def running_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """The app started as `make run` starts it (serve.py), on a free port; its base URL."""
     port = _free_port()
-    env = {**os.environ, db.ENV_VAR: str(path), "COMPTOIR_DEMO_CUSTOMERS": "0"}
-    log = open(path.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
             sys.executable,
@@ -157,7 +153,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "false",
         ],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "COMPTOIR_DEMO_CUSTOMERS": "0", **env},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -172,7 +168,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {path.with_suffix('.log')}")
+                raise RuntimeError(f"streamlit did not start: {log_path}")
             time.sleep(0.3)
         yield base
     finally:
@@ -182,6 +178,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A running app on its own database; yields its base URL."""
+    _chromium_or_skip()
+    path = tmp_path_factory.mktemp("e2e") / "e2e.duckdb"
+    previous = os.environ.get(db.ENV_VAR)
+    seed(path)
+    try:
+        with running_app({db.ENV_VAR: str(path)}, path.with_suffix(".log")) as base:
+            yield base
+    finally:
         if previous is None:
             os.environ.pop(db.ENV_VAR, None)
         else:

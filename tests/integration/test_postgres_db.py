@@ -152,3 +152,22 @@ def test_four_servers_issue_gap_free_invoice_numbers(pg_db):
     numbers = sorted(n for found in results for n in found)
     year = numbers[0].split("-")[0]
     assert numbers == [f"{year}-{n:06d}" for n in range(1, 41)]
+
+
+def test_postgres_gets_its_indexes_and_money_foreign_keys(pg_db):
+    with db.cursor() as cur:
+        indexes = {r[0] for r in cur.execute("SELECT indexname FROM pg_indexes").fetchall()}
+        keys = cur.execute(
+            "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f'"
+        ).fetchall()
+    assert {"ledger_customer_date", "allocations_debit", "sales_customer_date"} <= indexes
+    assert {"customer_search_token", "audit_entity"} <= indexes
+    assert sorted(r[0] for r in keys) == [
+        "allocations",
+        "allocations",
+        "customer_accounts",
+        "invoices",
+        "ledger_entries",
+        "sale_lines",
+        "sale_tenders",
+    ]

@@ -1,0 +1,3 @@
+-- Indexes and foreign keys for PostgreSQL (0009_indexes.postgres.sql). DuckDB
+-- reads these tables by scans pruned with zone maps (the search index is kept
+-- sorted by token) and its ART indexes block later ALTER TABLEs: nothing here.

@@ -1,0 +1,99 @@
+"""Two app servers (two ports) on one PostgreSQL, in Chromium: an edit saved on one
+is seen on the other; a concurrent edit of the same card is refused with the
+conflict message."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from playwright.sync_api import expect
+
+from data import db, migrate
+from services import customers, shop
+from services.bootstrap import create_demo_accounts
+from tests.conftest import ADMIN
+from tests.e2e.conftest import _chromium_or_skip, running_app, settle, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+
+
+@pytest.fixture(scope="module")
+def two_servers(postgres_cluster, tmp_path_factory) -> Iterator[tuple[str, str, int]]:
+    """Both servers' URLs and a customer, on one fresh PostgreSQL database."""
+    _chromium_or_skip()
+    name = f"chain_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(postgres_cluster.url(), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = postgres_cluster.url(name)
+    previous = os.environ.get(db.URL_ENV)
+    os.environ[db.URL_ENV] = url
+    try:
+        migrate.migrate()
+        create_demo_accounts()
+        shop.save_settings({"locale": "en_GB"}, [("A", "A")], ADMIN)
+        customer_id = customers.create_customer(
+            {"last_name": "Chaîne", "first_name": "Camille", "city": "Annecy"}, ADMIN
+        )
+        db.close()
+        folder = tmp_path_factory.mktemp("chain")
+        with (
+            running_app({db.URL_ENV: url}, folder / "one.log") as one,
+            running_app({db.URL_ENV: url}, folder / "two.log") as two,
+        ):
+            yield one, two, customer_id
+    finally:
+        db.close()
+        if previous is None:
+            os.environ.pop(db.URL_ENV, None)
+        else:
+            os.environ[db.URL_ENV] = previous
+
+
+def _city(page):
+    return page.get_by_role("textbox", name="City", exact=True)
+
+
+def _type_city(page, value: str) -> None:
+    _city(page).fill(value)
+    _city(page).press("Enter")
+    settle(page)
+
+
+def test_an_edit_on_one_server_shows_on_the_other_and_a_stale_one_is_refused(
+    two_servers, browser, page
+):
+    one, two, customer_id = two_servers
+    other_context = browser.new_context(viewport={"width": 2200, "height": 1300})
+    other_context.set_default_timeout(20_000)
+    other = other_context.new_page()
+    try:
+        sign_in(page, f"{one}/customer?id={customer_id}", "staff")
+        sign_in(other, f"{two}/customer?id={customer_id}", "manager")
+        expect(_city(other)).to_have_value("Annecy")
+
+        _type_city(page, "Grenoble")
+        page.get_by_role("button", name="Save", exact=True).click()
+        settle(page)
+        expect(page.get_by_text("Saved.")).to_be_visible()
+
+        # The other server, reloaded, reads the same database.
+        sign_in(other, f"{two}/customer?id={customer_id}", "manager")
+        expect(_city(other)).to_have_value("Grenoble")
+
+        # Both edit; the first save wins, the second is told and keeps its input.
+        _type_city(other, "Lyon")
+        _type_city(page, "Chambéry")
+        page.get_by_role("button", name="Save", exact=True).click()
+        settle(page)
+        expect(page.get_by_text("Saved.")).to_be_visible()
+        other.get_by_role("button", name="Save", exact=True).click()
+        settle(other)
+        expect(other.get_by_text("Someone else saved this customer")).to_be_visible()
+        expect(_city(other)).to_have_value("Lyon")
+        assert customers.get_customer(customer_id)["city"] == "Chambéry"
+    finally:
+        other_context.close()
