@@ -9,16 +9,19 @@ failure and is retried), which is what the money rules rely on.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 import psycopg
 from psycopg import errors as pg_errors
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from logic.errors import DatabaseUnavailable
 
 # Conflicts a retry resolves: another transaction won the row or the key.
 RETRYABLE: tuple[type[Exception], ...] = (
@@ -29,6 +32,8 @@ RETRYABLE: tuple[type[Exception], ...] = (
 # A lost connection: the pool replaces it, the unit of work is retried whole.
 LOST: tuple[type[Exception], ...] = (psycopg.OperationalError,)
 POOL_SIZE = 10
+# Seconds to wait for a connection before telling the user the server is unreachable.
+CONNECT_TIMEOUT = float(os.environ.get("COMPTOIR_DB_CONNECT_TIMEOUT", "10"))
 
 _pools: dict[str, ConnectionPool] = {}
 _lock = threading.Lock()
@@ -140,6 +145,8 @@ def pool(url: str) -> ConnectionPool:
                 open=True,
                 check=ConnectionPool.check_connection,
                 name="comptoir",
+                timeout=CONNECT_TIMEOUT,
+                kwargs={"connect_timeout": max(1, int(CONNECT_TIMEOUT))},
             )
             _pools[url] = found
         return found
@@ -154,16 +161,28 @@ def close(url: str) -> None:
 
 
 @contextmanager
+def _connection(url: str) -> Iterator[psycopg.Connection[Any]]:
+    """A pooled connection; a server that refuses or does not answer is named, no password."""
+    with ExitStack() as stack:
+        try:
+            con = stack.enter_context(pool(url).connection())
+        except (PoolTimeout, psycopg.OperationalError) as exc:
+            reason = type(exc).__name__
+            raise DatabaseUnavailable("unreachable", redacted(url), detail=reason) from None
+        yield con
+
+
+@contextmanager
 def cursor(url: str) -> Iterator[Cursor]:
     """A cursor for reads, in a transaction of its own (closed at the end)."""
-    with pool(url).connection() as con, con.cursor() as inner:
+    with _connection(url) as con, con.cursor() as inner:
         yield Cursor(inner)
 
 
 @contextmanager
 def transaction(url: str) -> Iterator[Cursor]:
     """One REPEATABLE READ transaction: committed at the end, rolled back on any error."""
-    with pool(url).connection() as con:
+    with _connection(url) as con:
         con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         with con.transaction(), con.cursor() as inner:
             yield Cursor(inner)

@@ -55,7 +55,8 @@ class Busy(Exception):
 
 
 class DatabaseUnavailable(Exception):
-    """The database cannot be opened: in_use, cannot_write, not_database or damaged."""
+    """The database cannot be opened: in_use, cannot_write, not_database, damaged or
+    unreachable (a PostgreSQL server that refuses or does not answer)."""
 
     def __init__(self, reason: str, path: str, holder: str = "", detail: str = ""):
         self.reason = reason

@@ -171,3 +171,23 @@ def test_postgres_gets_its_indexes_and_money_foreign_keys(pg_db):
         "sale_lines",
         "sale_tenders",
     ]
+
+
+def test_a_refused_connection_is_named_without_its_password(postgres_cluster, monkeypatch):
+    from data import postgres
+    from logic.errors import DatabaseUnavailable
+
+    wrong = postgres_cluster.url().replace(postgres_cluster.password, "not-the-password")
+    monkeypatch.setattr(postgres, "CONNECT_TIMEOUT", 2.0)
+    monkeypatch.setenv(db.URL_ENV, wrong)
+    try:
+        with pytest.raises(DatabaseUnavailable) as info:
+            customers.search_customers("anyone")
+    finally:
+        db.close()
+    assert info.value.reason == "unreachable"
+    assert (
+        info.value.path == f"postgresql://comptoir:***@127.0.0.1:{postgres_cluster.port}/comptoir"
+    )
+    assert "not-the-password" not in str(info.value)
+    assert info.value.__cause__ is None  # psycopg's own message is not carried along
