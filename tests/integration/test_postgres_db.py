@@ -191,3 +191,50 @@ def test_a_refused_connection_is_named_without_its_password(postgres_cluster, mo
     )
     assert "not-the-password" not in str(info.value)
     assert info.value.__cause__ is None  # psycopg's own message is not carried along
+
+
+def test_a_shop_moves_from_its_duckdb_file_to_postgres(demo_db, postgres_cluster, monkeypatch):
+    import uuid
+
+    import psycopg
+
+    from data import copy_to_postgres
+    from services import sales
+    from services.bootstrap import create_demo_accounts
+    from services.demo_business import create as create_business
+
+    owner = create_demo_accounts()
+    create_business(owner)
+    with db.cursor() as cur:
+        before = {
+            table: cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+            for table in ("customers", "customer_search", "ledger_entries", "sales", "audit_log")
+        }
+        balances = dict(
+            cur.execute("SELECT customer_id, balance FROM customer_accounts").fetchall()
+        )
+        found = customers.search_customers("mart").total
+    db.close(demo_db)
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_cluster.url(), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = postgres_cluster.url(name)
+    monkeypatch.setenv(db.URL_ENV, url)
+    try:
+        copied = copy_to_postgres.copy_file(demo_db, url)
+        assert {table: copied[table] for table in before} == before
+        with db.cursor() as cur:
+            assert (
+                dict(cur.execute("SELECT customer_id, balance FROM customer_accounts").fetchall())
+                == balances
+            )
+        assert customers.search_customers("mart").total == found
+        # Numbering goes on where the file stopped.
+        new_id = customers.create_customer({"last_name": "Suivant"}, STAFF)
+        assert customers.get_customer(new_id)["account_number"] == "C000301"
+        assert auth.sign_in("admin", "demo-admin-2026").username == "admin"
+        assert sales.sale_detail(STAFF, 1)["receipt_number"].startswith("R")
+        with pytest.raises(copy_to_postgres.NotEmpty):
+            copy_to_postgres.copy_file(demo_db, url)
+    finally:
+        db.close()
