@@ -6,7 +6,8 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # Debian's Chromium on a machine without a display or network (see DESIGN.md).
@@ -60,3 +61,39 @@ def bench_database(given: Path | None, name: str, build: Callable[[Path], None],
         build(path)
         print(f"built {what} in {time.perf_counter() - started:.1f} s")
     return path
+
+
+@contextmanager
+def on_engine(engine: str, path: Path, url: str | None = None) -> Iterator[str]:
+    """Run the timings on the built file (duckdb) or on a PostgreSQL copy of it (postgres):
+    the given URL, else a throwaway cluster started here and removed afterwards."""
+    from data import db
+
+    if engine == "duckdb":
+        yield str(path)
+        return
+    from data.copy_to_postgres import copy_file
+    from tests.postgres_server import ThrowawayPostgres, binaries
+
+    db.close(path)
+    cluster = None
+    if url is None:
+        found = binaries()
+        if found is None:
+            raise SystemExit("no PostgreSQL binaries: pass --url")
+        cluster = ThrowawayPostgres(found)
+        url = cluster.start()
+    os.environ[db.URL_ENV] = url
+    try:
+        started = time.perf_counter()
+        copied = copy_file(path, url)
+        seconds = time.perf_counter() - started
+        print(f"copied {sum(copied.values()):,} rows to PostgreSQL in {seconds:.1f} s")
+        with db.cursor() as cur:
+            cur.execute("ANALYZE")
+        yield db.target()
+    finally:
+        db.close()
+        os.environ.pop(db.URL_ENV, None)
+        if cluster is not None:
+            cluster.stop()

@@ -1,11 +1,14 @@
 """Customer search at 1,000,000 customers: our word-start index against naive ILIKE.
 
 python bench/search.py [--customers 1000000] [--repeat 40] [--db path] [--no-rss]
+                       [--engine duckdb|postgres] [--url postgresql://…]
 
 Builds the demo shop (or reuses --db when it already holds customers), times
 the grid's search query (a page of 50 with the total count, as the page runs
 it) for realistic terms, times a naive ILIKE over the raw columns with the same
 paging in the same run, then starts the app on the file and reports its RSS.
+With --engine postgres the file is copied into PostgreSQL (the --url database, or
+a throwaway cluster) and the same queries run there; the RSS step is skipped.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from bench.common import (  # noqa: E402
     CHROMIUM_ARGS,
     bench_database,
     median,
+    on_engine,
     p95,
     result_line,
     timings_ms,
@@ -139,6 +143,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--no-rss", action="store_true")
+    parser.add_argument("--engine", choices=("duckdb", "postgres"), default="duckdb")
+    parser.add_argument("--url", default=None)
     args = parser.parse_args()
 
     path = bench_database(
@@ -147,10 +153,15 @@ def main() -> int:
         lambda p: demo.generate(args.customers, path=p),
         f"{args.customers:,} customers",
     )
+    with on_engine(args.engine, path, args.url) as target:
+        return measure(args, path, target)
+
+
+def measure(args: argparse.Namespace, path: Path, target: str) -> int:
     with db.cursor() as cur:
         total = cur.execute("SELECT count(*) FROM customers").fetchall()[0][0]
         tokens = cur.execute("SELECT count(*) FROM customer_search").fetchall()[0][0]
-    print(f"database: {path} ({total:,} customers, {tokens:,} index rows)")
+    print(f"database: {target} ({total:,} customers, {tokens:,} index rows)")
 
     ours_all: list[float] = []
     naive_all: list[float] = []
@@ -174,9 +185,9 @@ def main() -> int:
         f"browse first page (no term): median {median(browse):.1f} ms, "
         f"page 501: median {median(deep):.1f} ms"
     )
-    db.close(path)
-
-    rss = None if args.no_rss else server_rss_mb(path)
+    if args.engine == "duckdb":
+        db.close(path)
+    rss = None if args.no_rss or args.engine != "duckdb" else server_rss_mb(path)
     ours_p95, naive_p95 = p95(ours_all), p95(naive_all)
     print(
         f"all terms: ours median {median(ours_all):.1f} ms p95 {ours_p95:.1f} ms; "
@@ -192,6 +203,7 @@ def main() -> int:
             rss_mb=f"{rss:.0f}" if rss else "na",
             median_ms=f"{median(ours_all):.1f}",
             customers=total,
+            engine=args.engine,
         )
     )
     return 0
