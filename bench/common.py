@@ -89,8 +89,6 @@ def on_engine(engine: str, path: Path, url: str | None = None) -> Iterator[str]:
         copied = copy_file(path, url)
         seconds = time.perf_counter() - started
         print(f"copied {sum(copied.values()):,} rows to PostgreSQL in {seconds:.1f} s")
-        with db.cursor() as cur:
-            cur.execute("ANALYZE")
         yield db.target()
     finally:
         db.close()

@@ -1,10 +1,12 @@
 """Sales at scale: 100,000 customers, 2,000,000 sales, 6,000,000 lines.
 
 python bench/sales.py [--customers 100000] [--sales 2000000] [--db path]
+                      [--engine duckdb|postgres] [--url postgresql://…]
 
 Times recording a sale (3 lines, a card tender) through the real service,
 opening one customer's purchase history page, and listing all of one
-customer's sales with their totals.
+customer's sales with their totals. With --engine postgres the built file is copied
+into PostgreSQL (the --url database, or a throwaway cluster) and timed there.
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import bench_database, median, p95, result_line, timings_ms  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_database,
+    median,
+    on_engine,
+    p95,
+    result_line,
+    timings_ms,
+)
 from data import db, demo  # noqa: E402
 from logic.auth import SYSTEM  # noqa: E402
 from services import sales  # noqa: E402
@@ -122,6 +131,8 @@ def main() -> int:
     parser.add_argument("--sales", type=int, default=2_000_000)
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=60)
+    parser.add_argument("--engine", choices=("duckdb", "postgres"), default="duckdb")
+    parser.add_argument("--url", default=None)
     args = parser.parse_args()
     path = bench_database(
         args.db,
@@ -140,7 +151,14 @@ def main() -> int:
             ).fetchall()
         ]
         products = [r[0] for r in cur.execute("SELECT id FROM products LIMIT 50").fetchall()]
-    print(f"database: {path} ({counts[0]:,} sales, {counts[1]:,} lines)")
+    with on_engine(args.engine, path, args.url) as target:
+        print(f"database: {target} ({counts[0]:,} sales, {counts[1]:,} lines)")
+        measure(args, customers, products, counts[0])
+    db.close(path)
+    return 0
+
+
+def measure(args: argparse.Namespace, customers: list, products: list, n_sales: int) -> None:
     rng = np.random.default_rng(9)
 
     def record() -> None:
@@ -174,11 +192,10 @@ def main() -> int:
             history_median_ms=f"{median(history_ms):.1f}",
             list_median_ms=f"{median(list_ms):.1f}",
             record_median_ms=f"{median(record_ms):.1f}",
-            sales=counts[0],
+            sales=n_sales,
+            engine=args.engine,
         )
     )
-    db.close(path)
-    return 0
 
 
 if __name__ == "__main__":

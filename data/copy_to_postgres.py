@@ -6,7 +6,8 @@ The PostgreSQL database is migrated first and must hold no customer, sale or
 staff yet. Every table is copied with COPY in the order its foreign keys need,
 the rows the migrations seeded (settings, lists, account types) are replaced by
 the shop's, and each sequence continues where the file's stopped. One
-transaction: a failed copy leaves the PostgreSQL database as it was.
+transaction: a failed copy leaves the PostgreSQL database as it was. Then
+VACUUM ANALYZE, so the planner knows the new rows.
 """
 
 from __future__ import annotations
@@ -82,6 +83,10 @@ def copy_file(path: Path, url: str) -> dict[str, int]:
                 for table in _tables(source):
                     copied[table] = _copy_table(source, target, table)
                 _continue_sequences(source, target)
+        # Planner statistics and the visibility map (index-only scans) for the new rows;
+        # VACUUM cannot run inside a transaction.
+        with psycopg.connect(url, autocommit=True) as maintenance:
+            maintenance.execute("VACUUM ANALYZE")
     finally:
         source.close()
     return copied

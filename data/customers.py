@@ -155,15 +155,25 @@ def search_page(
         raise ValueError(f"cannot sort by {sort!r}")
     order = f"{'DESC' if descending else 'ASC'} NULLS LAST"
     live = "" if include_archived else "NOT c.archived"
+    conditions = [live] if live else []
+    params: list[Any] = []
     if words:
-        subquery, params = _match_subquery(words)
-        source = f"customers c JOIN ({subquery}) m ON c.id = m.customer_id"
+        subquery, words_params = _match_subquery(words)
+        params = list(words_params)
         total_column = ", count(*) OVER () AS total"
+        if is_postgres(cur):
+            # PostgreSQL guesses an INTERSECT of token ranges at thousands of rows and
+            # scans every customer for them; the ids first, then those rows by key.
+            matched = [row[0] for row in cur.execute(subquery, words_params).fetchall()]
+            source, params = "customers c", [matched]
+            conditions.append("c.id = ANY(?)")
+        else:
+            source = f"customers c JOIN ({subquery}) m ON c.id = m.customer_id"
     else:
         params = []
         source = "customers c"
         total_column = ""
-    where = f"WHERE {live}" if live else ""
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     cur.execute(
         f"SELECT c.id{total_column} FROM {source} {where}"
         f" ORDER BY c.{sort} {order}, c.id LIMIT ? OFFSET ?",
