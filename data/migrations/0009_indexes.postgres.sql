@@ -9,6 +9,7 @@ CREATE INDEX allocations_credit ON allocations (credit_id);
 CREATE INDEX allocations_customer ON allocations (customer_id);
 CREATE INDEX sales_customer_date ON sales (customer_id, sold_at);
 CREATE INDEX sales_refund_of ON sales (refund_of);
+CREATE INDEX sale_tenders_sale ON sale_tenders (sale_id);
 CREATE INDEX audit_entity ON audit_log (entity, entity_id);
 CREATE INDEX consent_customer ON consent_history (customer_id);
 CREATE INDEX print_jobs_reference ON print_jobs (reference);
