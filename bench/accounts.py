@@ -1,11 +1,14 @@
 """Credit accounts at scale: 100,000 accounts, 2,000,000 ledger entries.
 
 python bench/accounts.py [--customers 100000] [--entries 2000000] [--db path]
+                         [--engine duckdb|postgres] [--url postgresql://…]
 
 Times (1) the data of one card's Account tab (account, receivables, open
 credit, first activity page with running balances) and (2) the aged-balances
 page over every account, each beside the same computation in pandas on
-frames already in memory, in the same run.
+frames already in memory, in the same run. With --engine postgres the built file is
+copied into PostgreSQL (the --url database, or a throwaway cluster) and our side is
+timed there; the pandas frames are read from the file first.
 """
 
 from __future__ import annotations
@@ -21,7 +24,14 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import bench_database, median, p95, result_line, timings_ms  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_database,
+    median,
+    on_engine,
+    p95,
+    result_line,
+    timings_ms,
+)
 from data import db, demo  # noqa: E402
 from logic.auth import SYSTEM  # noqa: E402
 from services import accounts  # noqa: E402
@@ -184,6 +194,8 @@ def main() -> int:
     parser.add_argument("--entries", type=int, default=2_000_000)
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--engine", choices=("duckdb", "postgres"), default="duckdb")
+    parser.add_argument("--url", default=None)
     args = parser.parse_args()
     path = bench_database(
         args.db,
@@ -203,18 +215,24 @@ def main() -> int:
                 "SELECT customer_id FROM customer_accounts USING SAMPLE 60 ROWS (reservoir, 7)"
             ).fetchall()
         ]
-    print(
-        f"database: {path} ({counts[0]:,} accounts, {counts[1]:,} entries, "
-        f"{counts[2]:,} allocations)"
-    )
+    frames = pandas_frames(path)  # the baseline reads the file, whatever the engine
+    with on_engine(args.engine, path, args.url) as target:
+        print(
+            f"database: {target} ({counts[0]:,} accounts, {counts[1]:,} entries, "
+            f"{counts[2]:,} allocations)"
+        )
+        measure(args, sample, frames, counts[1])
+    db.close(path)
+    return 0
 
+
+def measure(args: argparse.Namespace, sample: list, frames: dict, entries: int) -> None:
     def card(customer_id: int) -> None:
         accounts.overview(SYSTEM, customer_id)
         accounts.activity(SYSTEM, customer_id)
 
     picks = iter(sample * 10)
     ours_card = timings_ms(lambda: card(next(picks)), args.repeat)
-    frames = pandas_frames(path)
     picks = iter(sample * 10)
     pandas_card_ms = timings_ms(lambda: pandas_card(frames, next(picks)), args.repeat)
 
@@ -244,11 +262,10 @@ def main() -> int:
             card_ratio=f"{median(pandas_card_ms) / median(ours_card):.2f}",
             aged_ratio=f"{median(pandas_aged_ms) / median(ours_aged):.2f}",
             card_p95_ms=f"{p95(ours_card):.1f}",
-            entries=counts[1],
+            entries=entries,
+            engine=args.engine,
         )
     )
-    db.close(path)
-    return 0
 
 
 if __name__ == "__main__":
