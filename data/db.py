@@ -15,6 +15,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -54,16 +55,26 @@ SECRETS = Path(__file__).resolve().parents[1] / ".streamlit" / "secrets.toml"
 URL_ENV = "COMPTOIR_DATABASE_URL"
 
 
+def _configured(key: str) -> str | None:
+    """[database] key in .streamlit/secrets.toml, read once per version of the file."""
+    try:
+        stamp = SECRETS.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _database_section(str(SECRETS), stamp).get(key)
+
+
+@lru_cache(maxsize=4)
+def _database_section(path: str, stamp: int) -> dict[str, str]:
+    # Every cursor asks which database to use: the file is parsed when it changes only.
+    with open(path, "rb") as handle:
+        section = tomllib.load(handle).get("database", {})
+    return {k: str(v) for k, v in section.items()}
+
+
 def database_url() -> str | None:
     """$COMPTOIR_DATABASE_URL, else [database] url in .streamlit/secrets.toml, else None."""
-    if os.environ.get(URL_ENV):
-        return os.environ[URL_ENV]
-    if SECRETS.exists():
-        with SECRETS.open("rb") as handle:
-            configured = tomllib.load(handle).get("database", {}).get("url")
-        if configured:
-            return str(configured)
-    return None
+    return os.environ.get(URL_ENV) or _configured("url") or None
 
 
 def target() -> str:
@@ -76,12 +87,8 @@ def database_path() -> Path:
     """$COMPTOIR_DB, else [database] path in .streamlit/secrets.toml, else data/comptoir.duckdb."""
     if os.environ.get(ENV_VAR):
         return Path(os.environ[ENV_VAR])
-    if SECRETS.exists():
-        with SECRETS.open("rb") as handle:
-            configured = tomllib.load(handle).get("database", {}).get("path")
-        if configured:
-            return Path(configured).expanduser()
-    return DEFAULT_PATH
+    configured = _configured("path")
+    return Path(configured).expanduser() if configured else DEFAULT_PATH
 
 
 _named_locks: dict[str, threading.Lock] = {}
