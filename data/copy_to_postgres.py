@@ -77,10 +77,11 @@ def copy_file(path: Path, url: str) -> dict[str, int]:
             for table in ("customers", "sales", "staff"):
                 if target.execute(f"SELECT count(*) FROM {table}").fetchone()[0]:  # type: ignore[index]
                     raise NotEmpty(table)
+            tables = _tables(source)
             with target.transaction():
-                for table in reversed(_tables(source)):
+                for table in reversed(tables):
                     target.execute(f"DELETE FROM {table}")  # the migrations' seeded rows
-                for table in _tables(source):
+                for table in tables:
                     copied[table] = _copy_table(source, target, table)
                 _continue_sequences(source, target)
         # Planner statistics and the visibility map (index-only scans) for the new rows;

@@ -84,21 +84,13 @@ def postgres_cluster() -> Iterator[ThrowawayPostgres]:
 @pytest.fixture
 def pg_db(postgres_cluster: ThrowawayPostgres, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh, migrated PostgreSQL database set as the app's database; its URL."""
-    import uuid
-
-    import psycopg
-
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_cluster.url(), autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    url = postgres_cluster.url(name)
+    url = postgres_cluster.new_database()
     monkeypatch.setenv(db.URL_ENV, url)
     monkeypatch.setenv("COMPTOIR_DEMO_CUSTOMERS", "0")
     migrate.migrate()
     yield url
     db.close()
-    with psycopg.connect(postgres_cluster.url(), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    postgres_cluster.drop_database(url)
 
 
 @pytest.fixture(params=["duckdb", "postgres"])

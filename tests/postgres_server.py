@@ -12,7 +12,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import uuid
 from pathlib import Path
+
+import psycopg
 
 ROOTS = (Path("/usr/lib/postgresql"),)
 
@@ -87,27 +90,20 @@ class ThrowawayPostgres:
             "-w",
             "start",
         )
-        env_password = f"PGPASSWORD={self.password}"
-        prefix = ["runuser", "-u", "postgres", "--"] if self.as_root else []
-        subprocess.run(
-            [
-                *prefix,
-                "env",
-                env_password,
-                str(self.bin / "createdb"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "comptoir",
-                "comptoir",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-        return self.url()
+        return self.new_database("comptoir")
+
+    def new_database(self, name: str | None = None) -> str:
+        """Create a database (a fresh name unless given); its URL."""
+        name = name or f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self.url("postgres"), autocommit=True) as admin:
+            admin.execute(f"CREATE DATABASE {name}")
+        return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        """Drop a database made by new_database, closing its sessions."""
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(self.url("postgres"), autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
     def url(self, database: str = "comptoir") -> str:
         return f"postgresql://comptoir:{self.password}@127.0.0.1:{self.port}/{database}"

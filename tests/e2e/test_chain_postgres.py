@@ -5,10 +5,8 @@ conflict message."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from playwright.sync_api import expect
 
@@ -25,10 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 def two_servers(postgres_cluster, tmp_path_factory) -> Iterator[tuple[str, str, int]]:
     """Both servers' URLs and a customer, on one fresh PostgreSQL database."""
     _chromium_or_skip()
-    name = f"chain_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(postgres_cluster.url(), autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    url = postgres_cluster.url(name)
+    url = postgres_cluster.new_database()
     previous = os.environ.get(db.URL_ENV)
     os.environ[db.URL_ENV] = url
     try:

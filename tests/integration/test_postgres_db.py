@@ -194,10 +194,6 @@ def test_a_refused_connection_is_named_without_its_password(postgres_cluster, mo
 
 
 def test_a_shop_moves_from_its_duckdb_file_to_postgres(demo_db, postgres_cluster, monkeypatch):
-    import uuid
-
-    import psycopg
-
     from data import copy_to_postgres
     from services import sales
     from services.bootstrap import create_demo_accounts
@@ -215,10 +211,7 @@ def test_a_shop_moves_from_its_duckdb_file_to_postgres(demo_db, postgres_cluster
         )
         found = customers.search_customers("mart").total
     db.close(demo_db)
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_cluster.url(), autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    url = postgres_cluster.url(name)
+    url = postgres_cluster.new_database()
     monkeypatch.setenv(db.URL_ENV, url)
     try:
         copied = copy_to_postgres.copy_file(demo_db, url)
