@@ -6,6 +6,7 @@ from i18n import t, tn
 from i18n.errors import describe_all
 from services import customers, printing, shop
 from ui.auth import require_page
+from ui.customer_picker import customer_label
 from ui.grid_state import (
     GRID_WIDTHS,
     collect_edits,
@@ -260,10 +261,7 @@ if rows:
         show_outcome(ss["grid.labels"], "grid.labels")
 
     with st.expander(tr("customers.open_card"), expanded=False):
-        labels = {
-            r["id"]: f"{r['account_number']} — {r['last_name']} {r['first_name'] or ''}".strip()
-            for r in rows
-        }
+        labels = {r["id"]: customer_label(r) for r in rows}
         choice = st.selectbox(
             tr("customers.open_card"), list(labels), format_func=labels.get, key="grid.open_choice"
         )

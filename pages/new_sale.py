@@ -11,6 +11,7 @@ from logic.errors import Busy, NotFound, ValidationFailed
 from services import accounts, customers, products, sales, shop
 from services.sales import LineRequest
 from ui.auth import guard_fragment, require_page, rerun_part
+from ui.customer_picker import customer_label
 from ui.errors import run_guarded
 from ui.sale_lines import lines_table, priced_lines
 from ui.sale_view import show_sale
@@ -92,16 +93,10 @@ found = customers.search_customers(term, page_size=20).rows if term.strip() else
 options = [0] + [r["id"] for r in found]
 if ss.get("till.customer") and ss["till.customer"] not in options:
     options.append(ss["till.customer"])
-labels = {
-    r["id"]: f"{r['account_number']} — {r['last_name']} {r['first_name'] or ''}" for r in found
-}
+labels = {r["id"]: customer_label(r) for r in found}
 current = ss.get("till.customer")
 if current and current not in labels:
-    chosen_row = customers.get_customer(current)
-    labels[current] = (
-        f"{chosen_row['account_number']} — {chosen_row['last_name']} "
-        f"{chosen_row['first_name'] or ''}"
-    )
+    labels[current] = customer_label(customers.get_customer(current))
 walk_in = t("sales.walk_in", lang)
 customer_id = (
     who[1].selectbox(

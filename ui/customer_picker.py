@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import streamlit as st
 
 from services import customers
 from ui.search_box import search_box
 from ui.session import tr
+
+
+def customer_label(row: Mapping[str, Any]) -> str:
+    """How a pick-list names a customer: account number — last and first name."""
+    return f"{row['account_number']} — {row['last_name']} {row['first_name'] or ''}".strip()
 
 
 def customer_picker(key: str = "picker") -> int | None:
