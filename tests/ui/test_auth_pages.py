@@ -167,3 +167,33 @@ def test_export_page_for_managers(shop_db):
     state = [app.session_state[k] for k in app.session_state]
     assert not any(isinstance(v, bytes | bytearray) for v in state)
     assert audit.search_audit(ADMIN, entity="customer_list")[1] == 0
+
+
+def test_a_fragment_checks_the_session_before_it_runs(db_path):
+    from streamlit.testing.v1 import AppTest
+
+    def screen():
+        from datetime import datetime
+
+        import streamlit as st
+
+        from logic.auth import Actor
+        from ui.auth import ACTOR_KEY, SEEN_KEY, guard_fragment
+
+        if "ui_language" not in st.session_state:  # the first run (sign-out keeps it)
+            # An account that no longer exists (as if deactivated meanwhile).
+            st.session_state["ui_language"] = "en"
+            st.session_state[ACTOR_KEY] = Actor(
+                staff_id=None, username="gone", display_name="Gone", role="staff"
+            )
+            st.session_state[SEEN_KEY] = datetime.now()
+        if ACTOR_KEY not in st.session_state:
+            st.write("signed out")  # what app.py shows instead of the page
+            st.stop()
+        guard_fragment("customers.view")
+        st.write("inside the fragment")
+
+    app = AppTest.from_function(screen).run()
+    assert not app.exception
+    assert [m.value for m in app.markdown] == ["signed out"]
+    assert app.session_state["auth.notice"] == "Your account was deactivated."
