@@ -51,13 +51,16 @@ def _text_columns() -> dict:
     }
 
 
-def _view_key() -> str:
-    return f"grid.view.{ss['grid.view_nonce']}"
+def _view_key(shown_ids: list[int]) -> str:
+    """The read-only grid's key names the rows it shows: a selection (by position)
+    never carries over to other rows after a search, a sort or a page change."""
+    return f"grid.view.{ss['grid.view_nonce']}.{hash(tuple(shown_ids))}"
 
 
 def _picked() -> None:
     """Callback of the read-only grid: a clicked cell opens that customer's card."""
-    clicked, _ = picked_by_selection(ss.get(_view_key()), ss.get("grid.shown_ids", []))
+    shown = ss.get("grid.shown_ids", [])
+    clicked, _ = picked_by_selection(ss.get(_view_key(shown)), shown)
     if clicked is not None:
         ss["grid.open_id"] = clicked
         ss["grid.view_nonce"] += 1  # back on this page, the grid comes without the click
@@ -166,7 +169,7 @@ elif not editing:
         st.warning(tr("customers.pending_hidden"))
     view = st.dataframe(
         frame,
-        key=_view_key(),
+        key=_view_key(ss["grid.shown_ids"]),
         on_select=_picked,
         selection_mode=["multi-row", "single-cell"],
         column_order=list(GRID_WIDTHS),
