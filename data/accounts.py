@@ -311,6 +311,7 @@ def aged_balances_page(
     descending: bool,
     limit: int,
     offset: int,
+    shop_code: str | None = None,
 ) -> tuple[list[dict[str, Any]], int, dict[str, Decimal]]:
     """DuckDB analytics: one page of accounts with a balance, aged by days past terms.
 
@@ -320,6 +321,12 @@ def aged_balances_page(
     if sort not in BALANCE_SORTS or only not in BALANCE_FILTERS:
         raise ValueError((sort, only))
     direction = "DESC" if descending else "ASC"
+    used_at_shop = (
+        "AND EXISTS (SELECT 1 FROM ledger_entries u"
+        " WHERE u.customer_id = a.customer_id AND u.shop_code = ?)"
+        if shop_code
+        else ""
+    )
     cur.execute(
         f"""
         WITH allocated AS (
@@ -354,7 +361,7 @@ def aged_balances_page(
             JOIN customers c ON c.id = a.customer_id
             JOIN account_types t ON t.id = a.account_type_id
             LEFT JOIN buckets b ON b.customer_id = a.customer_id
-            WHERE a.balance <> 0
+            WHERE a.balance <> 0 {used_at_shop}
         )
         SELECT *, count(*) OVER () AS total_rows,
                sum(balance) OVER () AS t_balance, sum(current) OVER () AS t_current,
@@ -363,7 +370,7 @@ def aged_balances_page(
         FROM report WHERE {BALANCE_FILTERS[only]}
         ORDER BY {sort} {direction} NULLS LAST, customer_id LIMIT ? OFFSET ?
         """,
-        [today, limit, offset],
+        [today, *([shop_code] if shop_code else []), limit, offset],
     )
     rows = as_dicts(cur)
     totals = {

@@ -25,6 +25,8 @@ from data import db, migrate, postgres
 # Parents before children (PostgreSQL checks the foreign keys of 0009).
 ORDER = (
     "settings",
+    "shops",
+    "shop_settings",
     "titles",
     "genders",
     "price_levels",

@@ -399,9 +399,12 @@ def generate(customers: int = 2000, seed: int = 7, path: Path | str | None = Non
         )
         customers_repo.advance_account_sequence(cur, customers)
         customers_repo.mark_search_index_sorted(cur)
-        cur.execute("UPDATE settings SET value = 'Cycles du Comptoir' WHERE key = 'shop_name'")
         cur.execute(
-            "UPDATE settings SET value = ? WHERE key = 'shop_address'",
+            "UPDATE shop_settings SET value = 'Cycles du Comptoir'"
+            " WHERE shop_code = 'MAIN' AND key = 'shop_name'"
+        )
+        cur.execute(
+            "UPDATE shop_settings SET value = ? WHERE shop_code = 'MAIN' AND key = 'shop_address'",
             ["12 rue du Moulin, 74000 Annecy"],
         )
     return customers

@@ -18,6 +18,7 @@ def record(
     at: datetime,
     staff_id: int | None,
     staff_name: str,
+    shop_code: str,
     document: str,
     reference: str | None,
     printer: str,
@@ -26,16 +27,17 @@ def record(
 ) -> None:
     """Append one print job."""
     cur.execute(
-        "INSERT INTO print_jobs (occurred_at, staff_id, staff_name, document, reference,"
-        " printer, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [at, staff_id, staff_name, document, reference, printer, outcome, detail],
+        "INSERT INTO print_jobs (occurred_at, staff_id, staff_name, shop_code, document,"
+        " reference, printer, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [at, staff_id, staff_name, shop_code, document, reference, printer, outcome, detail],
     )
 
 
 def for_reference(cur: Cursor, reference: str, limit: int = 20) -> list[dict[str, Any]]:
     """The latest jobs for one document, newest first."""
     cur.execute(
-        "SELECT occurred_at, staff_name, document, printer, outcome, detail FROM print_jobs"
+        "SELECT occurred_at, staff_name, shop_code, document, printer, outcome, detail"
+        " FROM print_jobs"
         " WHERE reference = ? ORDER BY occurred_at DESC, id DESC LIMIT ?",
         [reference, limit],
     )

@@ -140,19 +140,20 @@ def take_return(cur: Cursor, sale_id: int, line_no: int, quantity: Any) -> bool:
 
 
 def history(
-    cur: Cursor, customer_id: int, limit: int, offset: int
+    cur: Cursor, customer_id: int, limit: int, offset: int, shop_code: str | None = None
 ) -> tuple[list[dict[str, Any]], int]:
-    """A customer's sales, newest first, with item count, tenders and invoice number.
+    """A customer's sales (at one shop, or all), newest first, with items, tenders, invoice.
 
     The page's ids are found first; lines and tenders are then read for those
     ids only (JOINs let DuckDB skip the other row groups).
     """
+    at_shop = "AND shop_code = ?" if shop_code else ""
     cur.execute(
-        """
+        f"""
         WITH mine AS (
-            SELECT id, receipt_number, sold_at, total, refund_of, staff_name,
+            SELECT id, receipt_number, sold_at, total, refund_of, staff_name, shop_code,
                    count(*) OVER () AS total_rows
-            FROM sales WHERE customer_id = ?
+            FROM sales WHERE customer_id = ? {at_shop}
             ORDER BY sold_at DESC, id DESC LIMIT ? OFFSET ?
         ), items AS (
             SELECT l.sale_id, sum(l.quantity) AS items
@@ -170,7 +171,7 @@ def history(
         LEFT JOIN sales o ON o.id = m.refund_of
         ORDER BY m.sold_at DESC, m.id DESC
         """,
-        [customer_id, limit, offset],
+        [customer_id, *([shop_code] if shop_code else []), limit, offset],
     )
     rows = as_dicts(cur)
     total = int(rows[0]["total_rows"]) if rows else 0

@@ -3,26 +3,70 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import duckdb
 
+from logic.shops import split_settings
+
 Cursor = duckdb.DuckDBPyConnection
 
 
-def get_all(cur: Cursor) -> dict[str, str]:
-    """Every setting as key -> value."""
-    return dict(cur.execute("SELECT key, value FROM settings").fetchall())
+def get_all(cur: Cursor, shop: str) -> dict[str, str]:
+    """The chain's settings with the shop's own (name, printers, prefixes...) over them."""
+    values = dict(cur.execute("SELECT key, value FROM settings").fetchall())
+    values.update(shop_values(cur, shop))
+    return values
 
 
-def set_many(cur: Cursor, values: Mapping[str, str]) -> None:
-    """Insert or replace settings."""
-    for key, value in values.items():
+def shop_values(cur: Cursor, shop: str) -> dict[str, str]:
+    """One shop's own settings."""
+    cur.execute("SELECT key, value FROM shop_settings WHERE shop_code = ?", [shop])
+    return dict(cur.fetchall())
+
+
+def set_many(cur: Cursor, values: Mapping[str, str], shop: str) -> None:
+    """Insert or replace settings: the shop's own keys for that shop, the rest chain-wide."""
+    chain, own = split_settings(values)
+    for key, value in own.items():
+        cur.execute(
+            "INSERT INTO shop_settings (shop_code, key, value) VALUES (?, ?, ?)"
+            " ON CONFLICT (shop_code, key) DO UPDATE SET value = excluded.value",
+            [shop, key, value],
+        )
+    for key, value in chain.items():
         cur.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [key, value],
         )
+
+
+def shops(cur: Cursor) -> list[dict[str, str]]:
+    """Every shop of the chain with its own settings (code, shop_name, time_zone, ...)."""
+    cur.execute(
+        "SELECT s.code, k.key, k.value FROM shops s"
+        " LEFT JOIN shop_settings k ON k.shop_code = s.code ORDER BY s.created_at, s.code"
+    )
+    found: dict[str, dict[str, str]] = {}
+    for code, key, value in cur.fetchall():
+        row = found.setdefault(code, {"code": code})
+        if key is not None:
+            row[key] = value
+    return list(found.values())
+
+
+def shop_exists(cur: Cursor, code: str) -> bool:
+    """Whether the chain has a shop with this code."""
+    cur.execute("SELECT count(*) FROM shops WHERE code = ?", [code])
+    return bool(cur.fetchall()[0][0])
+
+
+def insert_shop(cur: Cursor, code: str, values: Mapping[str, str], now: datetime) -> None:
+    """A new shop with its own settings (the primary key refuses a code taken meanwhile)."""
+    cur.execute("INSERT INTO shops (code, created_at) VALUES (?, ?)", [code, now])
+    set_many(cur, split_settings(values)[1], code)
 
 
 def _labelled(cur: Cursor, table: str) -> list[dict[str, Any]]:

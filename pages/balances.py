@@ -12,6 +12,7 @@ from services import accounts, shop
 from ui.auth import require_page
 from ui.pager import back_to_first, pager
 from ui.session import language, tr
+from ui.shop_picker import shop_picker
 
 actor = require_page("accounts.balances")
 ss = st.session_state
@@ -34,6 +35,7 @@ def money(amount: object) -> str:
 
 st.title(tr("balances.title"))
 top = st.columns([2, 1.2, 1])
+chain = shop_picker("balances.shop", "balances.page")
 only = top[0].radio(
     tr("balances.show"),
     ("all", "over_limit", "near_limit", "overdue"),
@@ -62,12 +64,20 @@ descending = top[2].toggle(
 
 page = ss.get("balances.page", 0)
 report = accounts.balances(
-    actor, date.today(), only=only, sort=sort, descending=descending, page=page
+    actor,
+    date.today(),
+    only=only,
+    sort=sort,
+    descending=descending,
+    page=page,
+    shop_code=chain.chosen,
 )
 pages = max(1, -(-report.count // accounts.BALANCE_PAGE))
 if page >= pages:
     ss["balances.page"] = page = 0
-    report = accounts.balances(actor, date.today(), only=only, sort=sort, descending=descending)
+    report = accounts.balances(
+        actor, date.today(), only=only, sort=sort, descending=descending, shop_code=chain.chosen
+    )
 rows = report.rows
 
 # The totals on one row, the five age buckets (which add up to the total) on the next:

@@ -36,6 +36,8 @@ def k(name: str) -> str:
 
 entered: dict[str, str] = {}
 st.subheader(tr("settings.shop"))
+# Name, address, time zone, prefixes and printers are this server's shop's own.
+st.caption(tr("settings.this_shop_only", code=shop.here()))
 columns = st.columns(2)
 for position, name in enumerate(
     ("shop_name", "shop_phone", "shop_email", "shop_address", "receipt_footer")
@@ -43,6 +45,13 @@ for position, name in enumerate(
     entered[name] = columns[position % 2].text_input(
         tr(f"field.{name}"), values.get(name, ""), key=k(name)
     )
+zones = shop.TIME_ZONES
+entered["time_zone"] = columns[1].selectbox(
+    tr("field.time_zone"),
+    zones,
+    index=zones.index(values["time_zone"]) if values.get("time_zone") in zones else None,
+    key=k("time_zone"),
+)
 
 st.subheader(tr("settings.regional"))
 columns = st.columns(3)
@@ -96,7 +105,7 @@ levels = st.data_editor(
 )
 
 st.subheader(tr("settings.sales"))
-columns = st.columns(4)
+columns = st.columns(5)
 entered["prices_include_tax"] = (
     "true"
     if columns[0].toggle(
@@ -114,6 +123,14 @@ entered["receipt_prefix"] = columns[2].text_input(
 )
 entered["invoice_prefix"] = columns[3].text_input(
     tr("field.invoice_prefix"), values.get("invoice_prefix", ""), key=k("invoice_prefix")
+)
+numbering = shop.INVOICE_NUMBERING
+entered["invoice_numbering"] = columns[4].selectbox(
+    tr("field.invoice_numbering"),
+    numbering,
+    index=numbering.index(values.get("invoice_numbering", "chain")),
+    format_func=lambda code: t(f"settings.invoice_numbering.{code}", lang),
+    key=k("invoice_numbering"),
 )
 
 st.subheader(tr("settings.security"))
@@ -133,6 +150,58 @@ if st.button(tr("settings.save"), type="primary", key="settings.save"):
         ss["settings.nonce"] = nonce + 1
         ss["settings.flash"] = tr("settings.saved")
         st.rerun()
+
+st.divider()
+st.subheader(tr("settings.shops"))
+st.caption(tr("settings.shops_help"))
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "code": row["code"],
+                "shop_name": row.get("shop_name", ""),
+                "time_zone": row.get("time_zone", ""),
+                "receipt_prefix": row.get("receipt_prefix", ""),
+                "here": row["code"] == shop.here(),
+            }
+            for row in lists.shops
+        ],
+        columns=["code", "shop_name", "time_zone", "receipt_prefix", "here"],
+    ),
+    hide_index=True,
+    column_config={
+        "code": st.column_config.TextColumn(tr("field.shop_code")),
+        "shop_name": st.column_config.TextColumn(tr("field.shop_name")),
+        "time_zone": st.column_config.TextColumn(tr("field.time_zone")),
+        "receipt_prefix": st.column_config.TextColumn(tr("field.receipt_prefix")),
+        "here": st.column_config.CheckboxColumn(tr("settings.this_server")),
+    },
+)
+with st.form(f"settings.{nonce}.new_shop", border=True):
+    st.markdown(f"**{tr('settings.add_shop')}**")
+    columns = st.columns(4)
+    new_shop = {
+        "shop_code": columns[0].text_input(tr("field.shop_code"), key=k("new_shop.code")),
+        "shop_name": columns[1].text_input(tr("field.shop_name"), key=k("new_shop.name")),
+        "time_zone": columns[2].selectbox(
+            tr("field.time_zone"),
+            zones,
+            index=zones.index(values["time_zone"]) if values.get("time_zone") in zones else None,
+            key=k("new_shop.time_zone"),
+        ),
+        "receipt_prefix": columns[3].text_input(
+            tr("field.receipt_prefix"), key=k("new_shop.receipt_prefix")
+        ),
+    }
+    if st.form_submit_button(tr("settings.add_shop")):
+        try:
+            added = shop.add_shop(actor, new_shop)
+        except ValidationFailed as exc:
+            show_refusal(exc)
+        else:
+            ss["settings.nonce"] = nonce + 1
+            ss["settings.flash"] = tr("settings.shop_added", code=added)
+            st.rerun()
 
 st.divider()
 st.subheader(tr("settings.account_types"))

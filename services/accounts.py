@@ -42,7 +42,7 @@ from logic.text import check_no_controls
 from printing.addresses import postal_lines
 from printing.model import Statement, StatementEntry
 from printing.pdf_a4 import statement_pdf
-from services import audit
+from services import audit, shop
 from services.printing import shop_header
 from services.spreadsheets import csv_bytes
 
@@ -320,6 +320,7 @@ def _post(
             "recorded_at": moment,
             "staff_id": actor.staff_id,
             "staff_name": actor.display_name,
+            "shop_code": shop.here(),  # where the payment was taken, for shop filters
         },
     )
     order = list(first) + [i for i in chosen if i not in first]
@@ -534,14 +535,14 @@ def statement(actor: Actor, customer_id: int, start: date, end: date) -> bytes:
         end,
     )
     name = " ".join(p for p in (customer["first_name"], customer["last_name"]) if p)
-    shop = shop_header(customer)
+    header = shop_header(customer)
     document = Statement(
-        shop=shop,
+        shop=header,
         customer_name=name,
         account_number=customer["account_number"],
-        address_lines=postal_lines(customer, shop.country, shop.language)[1:]
+        address_lines=postal_lines(customer, header.country, header.language)[1:]
         if name
-        else postal_lines(customer, shop.country, shop.language),
+        else postal_lines(customer, header.country, header.language),
         period_start=start,
         period_end=end,
         opening_balance=opening,
@@ -579,15 +580,19 @@ def balances(
     descending: bool = True,
     page: int = 0,
     page_size: int = BALANCE_PAGE,
+    shop_code: str | None = None,
 ) -> BalancesReport:
     """Aged balances (managers); only: over_limit, near_limit (>= 90 %) or overdue.
+
+    shop_code keeps the accounts used at that shop (a charge, payment or other
+    entry recorded there); their balances stay the chain's.
 
     The aged query reads the whole ledger; its answer is kept for a short while
     and read again as soon as the ledger or an account changed (any process).
     """
     require(actor, "accounts.balances")
     day = today or date.today()
-    key = (db.target(), day, only, sort, descending, page, page_size)
+    key = (db.target(), day, only, sort, descending, page, page_size, shop_code)
     with db.cursor() as cur:
         stamp = repo.ledger_stamp(cur)
         with _balances_lock:
@@ -602,6 +607,7 @@ def balances(
             descending=descending,
             limit=page_size,
             offset=page * page_size,
+            shop_code=shop_code,
         )
     report = BalancesReport(rows, count, totals)
     with _balances_lock:

@@ -38,6 +38,7 @@ def prepare_database() -> dict[str, object]:
         # PostgreSQL: the server's database, migrated; the demo is for the DuckDB file.
         applied = migrate.migrate()
         shop.forget_settings()
+        shop.check_here()
         return {"path": db.target(), "migrations": applied, "demo": 0, "resorted": False}
     path = db.database_path()
     is_new = not path.exists()
@@ -51,5 +52,6 @@ def prepare_database() -> dict[str, object]:
         owner = create_demo_accounts()
         demo_business.create(owner)
     shop.forget_settings()  # the demo wrote its settings directly
+    shop.check_here()
     resorted = maintain_search_index()
     return {"path": str(path), "migrations": applied, "demo": demo_count, "resorted": resorted}

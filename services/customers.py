@@ -29,7 +29,7 @@ from logic.customers import (
 from logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from logic.phones import display_phone
 from logic.search import customer_tokens, query_words, tokens_rows
-from services import audit
+from services import audit, shop
 from services.shop import card_rules
 
 SCREEN_GRID = "customers_grid"
@@ -115,7 +115,7 @@ def preview_account_number() -> str:
 
 
 def _next_free_number(cur, reserve: bool) -> str:
-    prefix = settings_repo.get_all(cur).get("account_prefix", "")
+    prefix = settings_repo.get_all(cur, shop.here()).get("account_prefix", "")
     number = repo.peek_account_sequence(cur)
     while True:
         number = repo.next_account_sequence(cur) if reserve else number + 1

@@ -50,9 +50,13 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def shop_header(customer: Mapping[str, Any] | None = None) -> Shop:
-    """The shop as documents print it, in the customer's language when known."""
-    values = shop.current().values
+def shop_header(customer: Mapping[str, Any] | None = None, shop_code: str | None = None) -> Shop:
+    """The shop as documents print it, in the customer's language when known.
+
+    A sale's documents name the shop where it happened (shop_code), whichever
+    shop's server reprints them.
+    """
+    values = shop.settings_of(shop_code) if shop_code else shop.current().values
     address = tuple(p.strip() for p in values.get("shop_address", "").split(",") if p.strip())
     return Shop(
         name=values.get("shop_name", ""),
@@ -88,8 +92,8 @@ def save_printer(actor: Actor, role: str, raw: dict[str, Any]) -> PrinterConfig:
 
     def work(cur) -> None:
         key = f"printer_{role}"
-        before = json.loads(settings_repo.get_all(cur).get(key, "{}"))
-        settings_repo.set_many(cur, {key: json.dumps(config.as_dict())})
+        before = json.loads(settings_repo.shop_values(cur, shop.here()).get(key, "{}"))
+        settings_repo.set_many(cur, {key: json.dumps(config.as_dict())}, shop.here())
         changes = diff({key: _summary(before)}, {key: config.describe()})
         if changes:
             audit.record(cur, actor, "update", "settings", key, SCREEN_SETTINGS, changes, moment)
@@ -117,6 +121,7 @@ def _log(
             at=_now(),
             staff_id=actor.staff_id,
             staff_name=actor.display_name,
+            shop_code=shop.here(),
             document=document,
             reference=reference,
             printer=printer,
@@ -147,14 +152,14 @@ def deliver(
 
 def customer_label(customer_id: int) -> Label:
     """The courier label of a customer: address by the destination's rules, shop as sender."""
-    shop = shop_header()
+    header = shop_header()
     with db.cursor() as cur:
         customer = customers_repo.get(cur, customer_id)
     if customer is None:
         raise NotFound(customer_id)
     return Label(
-        recipient=postal_lines(customer, shop.country, shop.language),
-        sender=(shop.name, *shop.address_lines),
+        recipient=postal_lines(customer, header.country, header.language),
+        sender=(header.name, *header.address_lines),
         reference=str(customer["account_number"]),
     )
 
@@ -191,7 +196,7 @@ def address_label_sheet(actor: Actor, customer_ids: Iterable[int]) -> PrintOutco
 
 def sample_receipt() -> Receipt:
     """A receipt with accents and currency signs, to try a printer."""
-    shop = shop_header()
+    header = shop_header()
     lines = (
         SaleLine("Chambre à air 700×25c", Decimal("2"), Decimal("6.50"), Decimal("13.00")),
         SaleLine(
@@ -206,7 +211,7 @@ def sample_receipt() -> Receipt:
     total = sum((line.amount for line in lines), Decimal("0"))
     net = (total / Decimal("1.2")).quantize(Decimal("0.01"))
     return Receipt(
-        shop=shop,
+        shop=header,
         number="TEST-0001",
         issued_at=_now(),
         staff="Comptoir",

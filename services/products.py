@@ -16,7 +16,7 @@ from logic.csv_files import MAX_REPORTED, read_table
 from logic.errors import Busy, FieldError, FieldProblem, StaleRecord, ValidationFailed
 from logic.pricing import cents, parse_percent, parse_price, parse_tax_rates
 from logic.text import check_no_controls
-from services import audit
+from services import audit, shop
 
 SCREEN_PRODUCTS = "products"
 SCREEN_IMPORT = "product_import"
@@ -26,7 +26,7 @@ PAGE_SIZE = 50
 def tax_rates() -> tuple[Decimal, ...]:
     """The tax rates products may use (from settings)."""
     with db.cursor() as cur:
-        return parse_tax_rates(settings_repo.get_all(cur).get("tax_rates", "20"))
+        return parse_tax_rates(settings_repo.get_all(cur, shop.here()).get("tax_rates", "20"))
 
 
 def price_levels() -> list[str]:

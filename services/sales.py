@@ -37,11 +37,13 @@ from logic.pricing import (
 )
 from logic.returns import PARTS as RETURN_PARTS
 from logic.returns import ReturnableLine, parse_return_quantity, refund_amounts
+from logic.shops import counter_for_invoices, counter_for_receipts
 from printing.addresses import postal_lines
 from printing.layout import receipt_layout
 from printing.model import Invoice, Receipt, SaleLine, TaxLine, Tender
 from printing.pdf_a4 import invoice_pdf, receipt_pdf
 from services import accounts, audit, printing
+from services.shop import here
 
 SCREEN_TILL = "new_sale"
 SCREEN_HISTORY = "purchase_history"
@@ -147,7 +149,7 @@ def preview(customer_id: int | None, lines: Sequence[LineRequest]) -> tuple[list
     parsed = _parse_lines(lines)
     with db.cursor() as cur:
         customer = _customer(cur, customer_id)
-        priced = _price(cur, customer, parsed, _include_tax(settings_repo.get_all(cur)))
+        priced = _price(cur, customer, parsed, _include_tax(settings_repo.get_all(cur, here())))
     return priced, totals(p.amounts for p in priced)
 
 
@@ -175,16 +177,22 @@ def _store(
     sale: dict[str, Any],
     rows: list[dict[str, Any]],
     recorded: Sequence[tuple[str, Decimal]],
-    prefix: str,
     moment: datetime,
 ) -> int:
-    """Number, insert, post the account tender and audit one sale (inside its transaction)."""
+    """Number, insert, post the account tender and audit one sale (inside its transaction).
+
+    The sale belongs to this server's shop: its receipt number comes from that
+    shop's counter with that shop's prefix.
+    """
     customer_id = sale["customer_id"]
     if any(m == "account" for m, _ in recorded) and customer_id is None:
         raise ValidationFailed([FieldError("tenders", "account_needs_customer")])
-    number = f"{prefix}{repo.next_number(cur, 'receipt'):06d}"
+    code = here()
+    prefix = settings_repo.get_all(cur, code).get("receipt_prefix", "R")
+    number = f"{prefix}{repo.next_number(cur, counter_for_receipts(code)):06d}"
     sale = {
         **sale,
+        "shop_code": code,
         "receipt_number": number,
         "sold_at": moment,
         "staff_id": actor.staff_id,
@@ -253,8 +261,7 @@ def record_sale(
         done = repo.sale_by_key(cur, idempotency_key)
         if done is not None:
             return done
-        values = settings_repo.get_all(cur)
-        include_tax = _include_tax(values)
+        include_tax = _include_tax(settings_repo.get_all(cur, here()))
         customer = _customer(cur, customer_id)
         priced = _price(cur, customer, parsed, include_tax)
         sale_totals = totals(p.amounts for p in priced)
@@ -285,7 +292,7 @@ def record_sale(
             )
             for n, p in enumerate(priced, start=1)
         ]
-        return _store(cur, actor, sale, rows, recorded, values.get("receipt_prefix", "R"), moment)
+        return _store(cur, actor, sale, rows, recorded, moment)
 
     return _locked_sale(customer_id, work)
 
@@ -294,7 +301,7 @@ def _locked_sale(customer_id: int | None, work: Callable[[Any], int]) -> int:
     # Every sale takes the receipt counter row: one at a time in this process spares
     # conflict retries; across processes the row conflict (then Busy) still holds.
     customer = accounts.customer_lock(customer_id) if customer_id is not None else nullcontext()
-    with customer, db.process_lock("receipt"):
+    with customer, db.process_lock(counter_for_receipts(here())):
         return db.run_in_transaction(work)
 
 
@@ -404,8 +411,7 @@ def refund_sale(
             )
             for n, (line, amounts) in enumerate(refunds, start=1)
         ]
-        prefix = settings_repo.get_all(cur).get("receipt_prefix", "R")
-        return _store(cur, actor, sale, rows, recorded, prefix, moment)
+        return _store(cur, actor, sale, rows, recorded, moment)
 
     with db.cursor() as cur:
         original = repo.sale(cur, sale_id)
@@ -413,12 +419,16 @@ def refund_sale(
 
 
 def purchase_history(
-    actor: Actor, customer_id: int, page: int = 0, page_size: int = PAGE_SIZE
+    actor: Actor,
+    customer_id: int,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+    shop_code: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """The customer's sales, newest first."""
+    """The customer's sales, newest first: at every shop of the chain, or at one."""
     require(actor, "sales.view")
     with db.cursor() as cur:
-        return repo.history(cur, customer_id, page_size, page * page_size)
+        return repo.history(cur, customer_id, page_size, page * page_size, shop_code)
 
 
 def sale_detail(actor: Actor, sale_id: int) -> dict[str, Any]:
@@ -436,7 +446,7 @@ def receipt_document(sale: Mapping[str, Any]) -> Receipt:
     with db.cursor() as cur:
         customer = customers_repo.get(cur, sale["customer_id"]) if sale["customer_id"] else None
         account = accounts.repo.account(cur, sale["customer_id"]) if customer else None
-    shop = printing.shop_header(customer)
+    shop = printing.shop_header(customer, sale.get("shop_code"))
     taxes: dict[Decimal, list[Decimal]] = {}
     for line in sale["lines"]:
         pair = taxes.setdefault(Decimal(line["tax_rate"]), [ZERO, ZERO])
@@ -518,9 +528,13 @@ def reprint_receipt(actor: Actor, sale_id: int) -> printing.PrintOutcome:
     )
 
 
-def _invoice_number(cur, values: Mapping[str, str], moment: datetime) -> str:
+def _invoice_number(cur, shop_code: str, moment: datetime) -> str:
+    # The sale's shop numbers it (its prefix; its own counter when numbering is per shop).
+    values = settings_repo.get_all(cur, shop_code)
     prefix = values.get("invoice_prefix", "F{year}-")
-    counter = f"invoice:{moment.year}" if "{year}" in prefix else "invoice"
+    year = moment.year if "{year}" in prefix else None
+    numbering = values.get("invoice_numbering", "chain")
+    counter = counter_for_invoices(numbering, shop_code, year)
     return f"{prefix.replace('{year}', str(moment.year))}{repo.next_number(cur, counter):06d}"
 
 
@@ -536,7 +550,7 @@ def issue_invoice(actor: Actor, sale_id: int, now: datetime | None = None) -> st
         sale = repo.sale(cur, sale_id)
         if sale is None:
             raise NotFound(sale_id)
-        number = _invoice_number(cur, settings_repo.get_all(cur), moment)
+        number = _invoice_number(cur, sale["shop_code"], moment)
         repo.insert_invoice(cur, sale_id, number, moment, actor.display_name)
         audit.record(
             cur,

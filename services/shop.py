@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import MappingProxyType
+from typing import Any
+from zoneinfo import available_timezones
 
 from data import db
 from data import settings as settings_repo
@@ -17,9 +20,16 @@ from logic.addresses import parse_country
 from logic.audit import diff
 from logic.auth import Actor, clean_minutes, require
 from logic.customers import CardRules
-from logic.errors import FieldError, FieldProblem, ValidationFailed
+from logic.errors import DatabaseUnavailable, FieldError, FieldProblem, ValidationFailed
 from logic.pricing import parse_tax_rates
 from logic.settings import clean_currency, clean_locale, clean_price_levels
+from logic.shops import (
+    DEFAULT_SHOP,
+    INVOICE_NUMBERING,
+    clean_shop_code,
+    clean_time_zone,
+    prefix_clash,
+)
 from services import audit
 
 
@@ -30,9 +40,33 @@ class ShopLists:
     titles: list[dict]
     genders: list[dict]
     price_levels: list[dict]
+    shops: tuple[dict[str, str], ...] = ()
 
 
 DEMO_KEY = "demo_shop"
+TIME_ZONES = tuple(sorted(available_timezones()))
+SHOP_ENV = "COMPTOIR_SHOP"
+
+
+def here() -> str:
+    """The code of the shop this server runs for: $COMPTOIR_SHOP, else MAIN."""
+    raw = os.environ.get(SHOP_ENV, "").strip()
+    if not raw:
+        return DEFAULT_SHOP
+    try:
+        return clean_shop_code(raw)
+    except FieldProblem:
+        return raw  # refused by check_here() with the value as given
+
+
+def check_here() -> None:
+    """Refuse to start for a shop the database does not have (a typo must not invent one)."""
+    code = here()
+    with db.cursor() as cur:
+        if settings_repo.shop_exists(cur, code):
+            return
+        known = ", ".join(s["code"] for s in settings_repo.shops(cur))
+    raise DatabaseUnavailable("unknown_shop", db.target(), holder=code, detail=known)
 
 
 @dataclass(frozen=True)
@@ -54,6 +88,15 @@ class ShopSettings:
     def locale(self) -> str:
         return self.values.get("locale", "en")
 
+    @property
+    def code(self) -> str:
+        return self.values.get("shop_code", DEFAULT_SHOP)
+
+    @property
+    def shops(self) -> tuple[dict[str, str], ...]:
+        """Every shop of the chain (code and own settings), for pickers and filters."""
+        return self.lists.shops
+
 
 # Read once and kept until a setting is saved in this process, or for a few seconds
 # (another process may have saved). Keyed by database, so tests on new files start clean.
@@ -73,24 +116,35 @@ def forget_settings() -> None:
 
 def current() -> ShopSettings:
     """The shop's settings and lists, from the cache when it is fresh."""
-    place = db.target()
+    place = f"{db.target()}#{here()}"
     with _cache_lock:
         kept, revision = _cache.get(place), _revision
     if kept and kept[1] == revision and time.monotonic() - kept[0] < CACHE_SECONDS:
         return kept[2]
+    code = here()
     with db.cursor() as cur:
         snapshot = ShopSettings(
-            values=MappingProxyType(settings_repo.get_all(cur)),
+            values=MappingProxyType({**settings_repo.get_all(cur, code), "shop_code": code}),
             lists=ShopLists(
                 titles=settings_repo.titles(cur),
                 genders=settings_repo.genders(cur),
                 price_levels=settings_repo.price_levels(cur),
+                shops=tuple(settings_repo.shops(cur)),
             ),
         )
     with _cache_lock:
         if _revision == revision:  # not overtaken by a write meanwhile
             _cache[place] = (time.monotonic(), revision, snapshot)
     return snapshot
+
+
+def settings_of(code: str) -> Mapping[str, str]:
+    """The settings as another shop of the chain has them (its name, address, footer...)."""
+    snapshot = current()
+    if code == snapshot.code:
+        return snapshot.values
+    own = next((s for s in snapshot.shops if s["code"] == code), {})
+    return MappingProxyType({**snapshot.values, **own, "shop_code": code})
 
 
 def get_settings() -> dict[str, str]:
@@ -105,7 +159,7 @@ def get_lists() -> ShopLists:
 
 def card_rules(cur, today: date) -> CardRules:
     """Rules context from the stored settings and lists."""
-    values = settings_repo.get_all(cur)
+    values = settings_repo.get_all(cur, here())
     return CardRules(
         default_country=values.get("default_country", "FR"),
         today=today,
@@ -136,7 +190,7 @@ def save_settings(
     moment = now or datetime.now().replace(microsecond=0)
     errors: list[FieldError] = []
     clean: dict[str, str] = {}
-    checks = {
+    checks: dict[str, Callable[[Any], str]] = {
         "default_country": lambda v: parse_country(v) or _required(),
         "currency": clean_currency,
         "locale": clean_locale,
@@ -145,6 +199,8 @@ def save_settings(
         "invoice_prefix": lambda v: _invoice_prefix(v),
         "tax_rates": lambda v: "; ".join(f"{r.normalize():f}" for r in parse_tax_rates(v)),
         "prices_include_tax": lambda v: "true" if str(v).lower() == "true" else "false",
+        "time_zone": clean_time_zone,
+        "invoice_numbering": _numbering,
     }
     for key, value in values.items():
         try:
@@ -166,7 +222,10 @@ def save_settings(
     if errors:
         raise ValidationFailed(errors)
 
+    code = here()
+
     def work(cur) -> None:
+        _refuse_prefix_clashes(cur, code, clean)
         kept = {code for code, _ in levels}
         before_levels = settings_repo.price_levels(cur)
         for old in before_levels:
@@ -181,8 +240,8 @@ def save_settings(
                         )
                     ]
                 )
-        before = settings_repo.get_all(cur)
-        settings_repo.set_many(cur, clean)
+        before = settings_repo.get_all(cur, code)
+        settings_repo.set_many(cur, clean, code)
         settings_repo.replace_price_levels(cur, levels)
         changes = diff(before, clean, list(clean))
         old_levels = [f"{x['code']}: {x['name']}" for x in before_levels]
@@ -197,6 +256,74 @@ def save_settings(
         forget_settings()
 
 
+def _numbering(raw: object) -> str:
+    if str(raw) not in INVOICE_NUMBERING:
+        raise FieldProblem("invalid_choice", value=str(raw))
+    return str(raw)
+
+
+def _refuse_prefix_clashes(cur, code: str, clean: Mapping[str, str]) -> None:
+    """Receipt numbers (always) and invoice numbers (when per shop) must not repeat."""
+    stored = settings_repo.get_all(cur, code)
+    per_shop_invoices = clean.get("invoice_numbering", stored.get("invoice_numbering")) == "shop"
+    shops = settings_repo.shops(cur)
+    errors = []
+    for key, counted_per_shop in (("receipt_prefix", True), ("invoice_prefix", per_shop_invoices)):
+        prefix = clean.get(key, stored.get(key, ""))
+        others = {s["code"]: s.get(key, "") for s in shops}
+        clash = prefix_clash(prefix, code, others, counted_per_shop)
+        if clash:
+            errors.append(FieldError(key, "prefix_used_by_shop", {"value": prefix, "shop": clash}))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+SHOP_FIELDS = ("shop_code", "shop_name", "time_zone", "receipt_prefix")
+
+
+def add_shop(actor: Actor, values: Mapping[str, object], now: datetime | None = None) -> str:
+    """Add a shop to the chain (administrators): shop_code, shop_name, time_zone, receipt_prefix.
+
+    Its other settings (address, printers, ...) are set in Settings on its own server.
+    """
+    require(actor, "settings.edit")
+    moment = now or datetime.now().replace(microsecond=0)
+    errors: list[FieldError] = []
+    clean: dict[str, str] = {}
+    checks = {
+        "shop_code": clean_shop_code,
+        "shop_name": lambda v: " ".join(str(v or "").split()) or _required(),
+        "time_zone": clean_time_zone,
+        "receipt_prefix": lambda v: clean_prefix(str(v or "")) or _required(),
+    }
+    for key, check in checks.items():
+        try:
+            clean[key] = check(values.get(key))
+        except FieldProblem as problem:
+            errors.append(FieldError(key, problem.code, problem.params))
+    if errors:
+        raise ValidationFailed(errors)
+    code = clean.pop("shop_code")
+
+    def work(cur) -> None:
+        if settings_repo.shop_exists(cur, code):
+            raise ValidationFailed([FieldError("shop_code", "shop_code_taken", {"value": code})])
+        chain = settings_repo.get_all(cur, here())
+        # Invoices keep the chain's prefix pattern until the shop sets its own.
+        own = {**clean, "invoice_prefix": chain.get("invoice_prefix", "F{year}-")}
+        own["printer_receipts"] = own["printer_labels"] = '{"kind": "pdf"}'
+        settings_repo.insert_shop(cur, code, own, moment)
+        _refuse_prefix_clashes(cur, code, own)
+        changes = diff({}, {"shop_code": code, **clean}, ["shop_code", *clean])
+        audit.record(cur, actor, "create", "shop", None, SCREEN_SETTINGS, changes, moment)
+
+    try:
+        db.run_in_transaction(work)
+    finally:
+        forget_settings()
+    return code
+
+
 def _invoice_prefix(raw: object) -> str:
     text = str(raw or "").strip()
     clean_prefix(text.replace("{year}", ""))
@@ -209,7 +336,7 @@ def _required() -> str:
 
 def mark_demo() -> None:
     """Mark this database as the demo shop (published passwords, DEMO on every page)."""
-    db.run_in_transaction(lambda cur: settings_repo.set_many(cur, {DEMO_KEY: "true"}))
+    db.run_in_transaction(lambda cur: settings_repo.set_many(cur, {DEMO_KEY: "true"}, here()))
     forget_settings()
 
 

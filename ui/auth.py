@@ -9,7 +9,7 @@ from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from logic.auth import Actor, PermissionDenied, can
-from services import auth
+from services import auth, shop
 from ui.session import tr
 
 ACTOR_KEY = "auth.actor"
@@ -104,7 +104,9 @@ def rerun_part() -> None:
 
 
 def sidebar_identity(actor: Actor) -> None:
-    """Who is signed in, and the sign-out button."""
+    """Which shop this is, who is signed in, and the sign-out button."""
+    here = shop.current()
+    st.sidebar.caption(tr("shop.here", name=here.values.get("shop_name", ""), code=here.code))
     st.sidebar.caption(
         tr("auth.signed_in_as", name=actor.display_name, role=tr(f"role.{actor.role}"))
     )

@@ -55,6 +55,7 @@ def show_history(reference: str) -> None:
             {
                 tr("audit.when"): format_datetime(job["occurred_at"], lang),
                 tr("audit.staff"): job["staff_name"],
+                tr("field.shop"): job["shop_code"],
                 tr("field.document"): tr(f"document.{job['document']}"),
                 tr("field.printer"): job["printer"],
                 tr("field.outcome"): outcome,

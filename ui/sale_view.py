@@ -17,6 +17,7 @@ from ui.pager import pager
 from ui.printing import show_history, show_outcome
 from ui.sale_lines import lines_table
 from ui.session import language, show_refusal, tr, tr_plain
+from ui.shop_picker import shop_picker
 from ui.text import literal_table, md
 
 
@@ -135,8 +136,9 @@ def history_tab(actor: Actor, customer_id: int, currency: str) -> None:
     if flash:
         st.success(flash)
     page_key = f"history.sales.page.{customer_id}"
+    chain = shop_picker(f"history.sales.shop.{customer_id}", page_key)
     page = st.session_state.get(page_key, 0)
-    rows, total = sales.purchase_history(actor, customer_id, page=page)
+    rows, total = sales.purchase_history(actor, customer_id, page=page, shop_code=chain.chosen)
     if not rows:
         st.caption(tr("sales.none"))
         return
@@ -149,6 +151,7 @@ def history_tab(actor: Actor, customer_id: int, currency: str) -> None:
             {
                 tr("print.date"): format_datetime(r["sold_at"], lang),
                 tr("print.receipt"): r["receipt_number"],
+                **({tr("field.shop"): chain.name(r["shop_code"])} if chain.several else {}),
                 tr("sales.items"): f"{Decimal(r['items'] or 0).normalize():f}",
                 tr("print.total"): money(r["total"]),
                 tr("field.tenders"): ", ".join(

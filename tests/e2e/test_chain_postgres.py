@@ -1,6 +1,6 @@
-"""Two app servers (two ports) on one PostgreSQL, in Chromium: an edit saved on one
-is seen on the other; a concurrent edit of the same card is refused with the
-conflict message."""
+"""Two app servers (two ports, two shops) on one PostgreSQL, in Chromium: each says
+which shop it is; an edit saved on one is seen on the other; a concurrent edit of
+the same card is refused with the conflict message."""
 
 from __future__ import annotations
 
@@ -30,6 +30,15 @@ def two_servers(postgres_cluster, tmp_path_factory) -> Iterator[tuple[str, str, 
         migrate.migrate()
         create_demo_accounts()
         shop.save_settings({"locale": "en_GB"}, [("A", "A")], ADMIN)
+        shop.add_shop(
+            ADMIN,
+            {
+                "shop_code": "LYON",
+                "shop_name": "Comptoir Lyon",
+                "time_zone": "Europe/Paris",
+                "receipt_prefix": "L",
+            },
+        )
         customer_id = customers.create_customer(
             {"last_name": "Chaîne", "first_name": "Camille", "city": "Annecy"}, ADMIN
         )
@@ -37,7 +46,7 @@ def two_servers(postgres_cluster, tmp_path_factory) -> Iterator[tuple[str, str, 
         folder = tmp_path_factory.mktemp("chain")
         with (
             running_app({db.URL_ENV: url}, folder / "one.log") as one,
-            running_app({db.URL_ENV: url}, folder / "two.log") as two,
+            running_app({db.URL_ENV: url, shop.SHOP_ENV: "LYON"}, folder / "two.log") as two,
         ):
             yield one, two, customer_id
     finally:
@@ -69,6 +78,8 @@ def test_an_edit_on_one_server_shows_on_the_other_and_a_stale_one_is_refused(
         sign_in(page, f"{one}/customer?id={customer_id}", "staff")
         sign_in(other, f"{two}/customer?id={customer_id}", "manager")
         expect(_city(other)).to_have_value("Annecy")
+        expect(page.get_by_text("Shop: Comptoir (MAIN)")).to_be_visible()
+        expect(other.get_by_text("Shop: Comptoir Lyon (LYON)")).to_be_visible()
 
         _type_city(page, "Grenoble")
         page.get_by_role("button", name="Save", exact=True).click()

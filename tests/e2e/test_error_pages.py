@@ -55,3 +55,19 @@ def test_a_postgres_server_refusing_the_password(tmp_path, browser, postgres_clu
         finally:
             context.close()
     assert "Wr0ng-Passw0rd" not in (tmp_path / "server.log").read_text()
+
+
+def test_a_server_for_a_shop_the_database_does_not_have(tmp_path, browser):
+    _chromium_or_skip()
+    env = {db.ENV_VAR: str(tmp_path / "shop.duckdb"), "COMPTOIR_SHOP": "lyno"}
+    with running_app(env, tmp_path / "server.log") as base:
+        context, page = _first_alert(browser, base)
+        try:
+            alert = page.locator("[data-testid=stAlert]").first
+            expect(alert).to_contain_text(
+                "This server is set to run for shop LYNO (COMPTOIR_SHOP), which this database"
+                " does not have."
+            )
+            assert page.get_by_role("button", name="Sign in").count() == 0
+        finally:
+            context.close()

@@ -99,7 +99,9 @@ def test_a_price_level_in_use_cannot_be_removed(database):
 def test_settings_are_read_once_and_fresh_after_a_save(database, monkeypatch):
     reads = []
     original = shop.settings_repo.get_all
-    monkeypatch.setattr(shop.settings_repo, "get_all", lambda cur: reads.append(1) or original(cur))
+    monkeypatch.setattr(
+        shop.settings_repo, "get_all", lambda cur, code: reads.append(1) or original(cur, code)
+    )
     shop.forget_settings()
     first = shop.current()
     for _ in range(20):  # every widget of a page asks
@@ -109,7 +111,7 @@ def test_settings_are_read_once_and_fresh_after_a_save(database, monkeypatch):
     assert len(reads) == 1
     # Another process's write shows after the cache's lifetime.
     with db.transaction() as cur:
-        cur.execute("UPDATE settings SET value = 'Elsewhere' WHERE key = 'shop_name'")
+        cur.execute("UPDATE shop_settings SET value = 'Elsewhere' WHERE key = 'shop_name'")
     assert shop.current().values["shop_name"] != "Elsewhere"
     monkeypatch.setattr(shop, "CACHE_SECONDS", 0.0)
     assert shop.current().values["shop_name"] == "Elsewhere"

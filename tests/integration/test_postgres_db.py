@@ -161,15 +161,19 @@ def test_postgres_gets_its_indexes_and_money_foreign_keys(pg_db):
             "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f'"
         ).fetchall()
     assert {"ledger_customer_date", "allocations_debit", "sales_customer_date"} <= indexes
-    assert {"customer_search_token", "audit_entity"} <= indexes
+    assert {"customer_search_token", "audit_entity", "sales_shop_date"} <= indexes
     assert sorted(r[0] for r in keys) == [
         "allocations",
         "allocations",
         "customer_accounts",
         "invoices",
         "ledger_entries",
+        "ledger_entries",  # and its shop
+        "print_jobs",  # its shop
         "sale_lines",
         "sale_tenders",
+        "sales",  # its shop
+        "shop_settings",
     ]
 
 

@@ -88,7 +88,7 @@ def test_bad_sales_are_refused_and_store_nothing(shop):
     assert count("sales") == count("sale_lines") == count("sale_tenders") == 0
     with db.cursor() as cur:
         assert cur.execute(
-            "SELECT value FROM number_counters WHERE name = 'receipt'"
+            "SELECT value FROM number_counters WHERE name = 'receipt:MAIN'"
         ).fetchall() == [(0,)]
 
 

@@ -87,3 +87,37 @@ def test_grid_rows_not_saved_are_named_with_their_reason():
     assert "Price must be a positive price" in texts(app, "error")[1]
     # The conflict is told as built, literally (no Markdown in stored values).
     assert texts(app, "warning") == ["SKU BELL-1 was changed by someone else meanwhile — *theirs*."]
+
+
+def test_a_shop_is_added_and_the_lists_offer_a_shop_filter(app):
+    app.switch_page("pages/settings.py").run()
+    assert "Shop: Cycles du Comptoir (MAIN)" in texts(app.sidebar, "caption")
+    assert app.selectbox(key="settings.0.time_zone").value == "Europe/Paris"
+    # A form: what is typed is sent with the button.
+    app.text_input(key="settings.0.new_shop.code").input("lyon 2")
+    app.text_input(key="settings.0.new_shop.name").input("Comptoir Lyon")
+    app.text_input(key="settings.0.new_shop.receipt_prefix").input("R")
+    next(b for b in app.button if b.label == "Add a shop").click().run()
+    assert texts(app, "error") == ["- Shop code: 1 to 12 letters, digits, - or _ (not “LYON 2”)."]
+    app.text_input(key="settings.0.new_shop.code").input("lyon")
+    next(b for b in app.button if b.label == "Add a shop").click().run()
+    assert texts(app, "error") == [
+        "- Receipt number prefix: “R” is already used by shop MAIN, numbers would repeat."
+    ]
+    assert [s["code"] for s in shop.current().shops] == ["MAIN"]
+    app.text_input(key="settings.0.new_shop.receipt_prefix").input("L")
+    next(b for b in app.button if b.label == "Add a shop").click().run()
+    assert texts(app, "success") == [
+        "Shop LYON added. Start its server with COMPTOIR_SHOP=LYON and set its address and "
+        "printers there."
+    ]
+    listed = next(d.value for d in app.dataframe if "here" in d.value.columns)
+    assert listed[["code", "shop_name", "receipt_prefix", "here"]].values.tolist() == [
+        ["MAIN", "Cycles du Comptoir", "R", True],
+        ["LYON", "Comptoir Lyon", "L", False],
+    ]
+    app.switch_page("pages/balances.py").run()
+    picker = app.selectbox(key="balances.shop")
+    assert picker.options == ["All shops", "Cycles du Comptoir (MAIN)", "Comptoir Lyon (LYON)"]
+    picker.set_value("LYON").run()
+    assert app.session_state["balances.shop"] == "LYON"

@@ -1,0 +1,3 @@
+-- Foreign keys from sales, ledger entries and print jobs to their shop, and the
+-- indexes for filtering by shop: PostgreSQL only (0011_shop_keys.postgres.sql).
+-- DuckDB cannot add a foreign key to an existing table, and scans these columns.
