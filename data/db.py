@@ -148,6 +148,9 @@ def open_file(file: Path) -> duckdb.DuckDBPyConnection:
         raise DatabaseUnavailable("damaged", str(file), detail=type(exc).__name__) from exc
     if is_new:
         file.chmod(0o600)
+    # Every cursor in UTC: timestamps are stored and read as UTC instants whatever
+    # the machine's zone; screens and documents show them in the shop's.
+    con.execute("SET GLOBAL TimeZone = 'UTC'")
     return con
 
 

@@ -146,7 +146,12 @@ def pool(url: str) -> ConnectionPool:
                 check=ConnectionPool.check_connection,
                 name="comptoir",
                 timeout=CONNECT_TIMEOUT,
-                kwargs={"connect_timeout": max(1, int(CONNECT_TIMEOUT))},
+                # Sessions in UTC: timestamps are stored and read as UTC instants
+                # whatever the server's zone; screens show them in the shop's.
+                kwargs={
+                    "connect_timeout": max(1, int(CONNECT_TIMEOUT)),
+                    "options": "-c TimeZone=UTC",
+                },
             )
             _pools[url] = found
         return found

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from logic.errors import FieldProblem
 
 DEFAULT_SHOP = "MAIN"
+DEFAULT_TIME_ZONE = "Europe/Paris"
 # Settings that differ from shop to shop; every other setting is the chain's.
 PER_SHOP_KEYS = (
     "shop_name",

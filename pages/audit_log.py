@@ -1,11 +1,11 @@
 """Audit trail (administrators): search every change, who made it and from where."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
 from i18n import t
-from services import audit, auth
+from services import audit, auth, clock
 from ui.auth import require_page
 from ui.history import entries_frame
 from ui.pager import pager
@@ -73,8 +73,9 @@ entries, total = audit.search_audit(
     staff_id=who or None,
     action=action or None,
     text=text,
-    since=datetime.combine(since, time.min) if since else None,
-    until=datetime.combine(until, time.min) + timedelta(days=1) if until else None,
+    # The shop's days: from its midnight to the next (stored moments are UTC).
+    since=clock.day_start(since) if since else None,
+    until=clock.day_start(until + timedelta(days=1)) if until else None,
     page=ss["audit.page"],
 )
 if entries:

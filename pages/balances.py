@@ -1,6 +1,5 @@
 """Balances (managers): every account with a balance, aged debt, filters and a chart."""
 
-from datetime import date
 from decimal import Decimal
 
 import pandas as pd
@@ -8,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from i18n import format_money, t
-from services import accounts, shop
+from services import accounts, clock, shop
 from ui.auth import require_page
 from ui.pager import back_to_first, pager
 from ui.session import language, tr
@@ -63,9 +62,10 @@ descending = top[2].toggle(
 )
 
 page = ss.get("balances.page", 0)
+today = clock.local_day()  # the shop's day, wherever the server is
 report = accounts.balances(
     actor,
-    date.today(),
+    today,
     only=only,
     sort=sort,
     descending=descending,
@@ -76,7 +76,12 @@ pages = max(1, -(-report.count // accounts.BALANCE_PAGE))
 if page >= pages:
     ss["balances.page"] = page = 0
     report = accounts.balances(
-        actor, date.today(), only=only, sort=sort, descending=descending, shop_code=chain.chosen
+        actor,
+        today,
+        only=only,
+        sort=sort,
+        descending=descending,
+        shop_code=chain.chosen,
     )
 rows = report.rows
 

@@ -1,12 +1,10 @@
 """Customer card: header, Account information, General and GDPR tabs."""
 
-from datetime import date
-
 import streamlit as st
 
-from i18n import format_date, format_datetime
+from i18n import format_date
 from logic.errors import NotFound, StaleRecord, ValidationFailed
-from services import customers, printing, shop
+from services import clock, customers, printing, shop
 from ui.account_tab import account_tab
 from ui.auth import guard_fragment, require_page
 from ui.card_fields import field_widget
@@ -15,7 +13,7 @@ from ui.errors import run_guarded
 from ui.history import history_table
 from ui.printing import show_history, show_outcome
 from ui.sale_view import history_tab as purchase_history
-from ui.session import language, show_refusal, tr
+from ui.session import language, show_refusal, tr, when
 from ui.text import md
 
 ACCOUNT_FIELDS = {
@@ -73,7 +71,7 @@ except NotFound:
 st.query_params["id"] = str(customer_id)
 
 lists = shop.get_lists()
-today = date.today()
+today = clock.local_day()
 nonce = ss.setdefault(f"card.nonce.{customer_id}", 0)
 # The version the user's edits are based on; kept across reruns until saved.
 base_version = ss.setdefault(f"card.base.{customer_id}.{nonce}", customer["version"])
@@ -93,7 +91,7 @@ flash = ss.pop("card.flash", None)
 if flash:
     getattr(st, flash[0])(flash[1])
 if customer["archived"]:
-    st.warning(tr("card.archived_banner", when=format_datetime(customer["archived_at"], lang)))
+    st.warning(tr("card.archived_banner", when=when(customer["archived_at"])))
 
 has_address = bool(customer["address1"] or customer["city"])
 if st.button(
@@ -167,8 +165,7 @@ def tabs_and_actions() -> None:
             card_field("marketing_opt_in")
             if customer["marketing_opt_in_at"]:
                 st.caption(
-                    f"{tr('field.marketing_opt_in_at')}: "
-                    f"{format_datetime(customer['marketing_opt_in_at'], lang)}"
+                    f"{tr('field.marketing_opt_in_at')}: {when(customer['marketing_opt_in_at'])}"
                 )
             st.subheader(tr("card.consent_history"))
             history = customers.consent_history(customer_id)
@@ -181,7 +178,7 @@ def tabs_and_actions() -> None:
                             tr("card.consent_change"): tr(
                                 "card.consent_on" if h["marketing_opt_in"] else "card.consent_off"
                             ),
-                            tr("card.consent_when"): format_datetime(h["changed_at"], lang),
+                            tr("card.consent_when"): when(h["changed_at"]),
                             tr("card.consent_screen"): tr(f"screen.{h['screen']}"),
                             tr("card.consent_by"): h["changed_by"] or "",
                         }
@@ -223,7 +220,7 @@ def tabs_and_actions() -> None:
         return  # Save and Archive act on the card's fields: shown where those are
     st.divider()
     if ss.get(f"card.stale.{customer_id}"):
-        st.warning(tr("card.stale", when=format_datetime(customer["updated_at"], lang)))
+        st.warning(tr("card.stale", when=when(customer["updated_at"])))
         choice = st.columns([1.2, 1.2, 4])
         if choice[0].button(tr("card.overwrite"), key="card.overwrite", type="primary"):
             _save(customer["version"])
@@ -251,7 +248,7 @@ def tabs_and_actions() -> None:
         st.rerun()
     st.caption(
         f"{tr('field.created_at')}: {format_date(customer['created_at'], lang)} · "
-        f"{tr('field.updated_at')}: {format_datetime(customer['updated_at'], lang)}"
+        f"{tr('field.updated_at')}: {when(customer['updated_at'])}"
     )
 
 

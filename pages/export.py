@@ -1,11 +1,9 @@
 """Export customers (managers): the customers of a search as CSV or XLSX."""
 
-from datetime import datetime
-
 import streamlit as st
 
 from logic.errors import ValidationFailed
-from services import customers, exports
+from services import clock, customers, exports
 from ui.auth import require_page
 from ui.downloads import download_button
 from ui.session import show_refusal, tr, trn
@@ -36,7 +34,7 @@ else:
     download_button(
         tr("export.download"),
         lambda: exports.export_customers(actor, term, archived, fmt).data,
-        file_name=exports.file_name(fmt, datetime.now()),
+        file_name=exports.file_name(fmt, clock.local(clock.now())),
         mime=exports.MIME[fmt],
         key="export.download",
         type="primary",

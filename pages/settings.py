@@ -1,6 +1,5 @@
 """Settings: shop details, country, currency, locale, account prefix, price levels."""
 
-from datetime import date
 from decimal import Decimal
 
 import pandas as pd
@@ -9,7 +8,7 @@ import streamlit as st
 from i18n import country_options, format_date, format_money, t
 from logic.errors import ValidationFailed
 from logic.printers import CODE_PAGES, KINDS, WIDTHS
-from services import accounts, customers, printing, shop
+from services import accounts, clock, customers, printing, shop
 from ui.auth import require_page
 from ui.printing import show_outcome
 from ui.session import language, show_refusal, tr
@@ -82,7 +81,7 @@ st.caption(
     tr(
         "settings.example",
         money=example_money,
-        date=format_date(date.today(), lang, entered["default_country"]),
+        date=format_date(clock.local_day(), lang, entered["default_country"]),
     )
 )
 

@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from i18n import format_datetime, t
+from i18n import t
 from logic.auth import ROLES
 from logic.errors import StaleRecord, ValidationFailed
 from services import auth
 from ui.auth import require_page
 from ui.grid_state import rows_as_loaded, stale_row_message
-from ui.session import language, show_refusal, show_row_refusals, tr
+from ui.session import language, show_refusal, show_row_refusals, tr, when
 
 actor = require_page("staff.manage")
 ss = st.session_state
@@ -34,8 +34,8 @@ frame = pd.DataFrame(
             "display_name": a["display_name"],
             "role": a["role"],
             "active": a["active"],
-            "last_login_at": format_datetime(a["last_login_at"], lang),
-            "locked_until": format_datetime(a["locked_until"], lang),
+            "last_login_at": when(a["last_login_at"]),
+            "locked_until": when(a["locked_until"]),
         }
         for a in accounts
     ]

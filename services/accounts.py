@@ -42,7 +42,7 @@ from logic.text import check_no_controls
 from printing.addresses import postal_lines
 from printing.model import Statement, StatementEntry
 from printing.pdf_a4 import statement_pdf
-from services import audit, shop
+from services import audit, clock, shop
 from services.printing import shop_header
 from services.spreadsheets import csv_bytes
 
@@ -62,7 +62,7 @@ _locks: defaultdict[int, threading.Lock] = defaultdict(threading.Lock)
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or datetime.now().replace(microsecond=0)
+    return clock.utc(now)
 
 
 def _refuse(field: str, problem: FieldProblem) -> ValidationFailed:
@@ -215,8 +215,8 @@ def assign_account_type(
         current = repo.account(cur, customer_id)
         after = {"account_type": types[type_id]["name"], "credit_limit": chosen}
         if current is None:
-            repo.open_account(cur, customer_id, type_id, chosen, moment.date(), moment)
-            after["account_opened"] = moment.date()
+            repo.open_account(cur, customer_id, type_id, chosen, clock.local_day(moment), moment)
+            after["account_opened"] = clock.local_day(moment)
             before: dict[str, Any] = {}
         else:
             repo.set_terms(cur, customer_id, type_id, chosen, moment)
@@ -372,7 +372,7 @@ def record_entry(
     charges or pays twice.
     """
     moment = _now(now)
-    amount, on, reason, method = _check(request, moment.date())
+    amount, on, reason, method = _check(request, clock.local_day(moment))
     require(actor, PERMISSION[request.kind])
     signed = _signed(request.kind, amount, request.direction)
 
@@ -439,7 +439,7 @@ def reverse_entry(
         values = {
             "kind": "reversal",
             "amount": reversal_amount(Decimal(original["amount"])),
-            "occurred_on": moment.date(),
+            "occurred_on": clock.local_day(moment),
             "reference": original["reference"],
             "reason": why,
             "reverses_id": entry_id,
@@ -591,7 +591,7 @@ def balances(
     and read again as soon as the ledger or an account changed (any process).
     """
     require(actor, "accounts.balances")
-    day = today or date.today()
+    day = today or clock.local_day()
     key = (db.target(), day, only, sort, descending, page, page_size, shop_code)
     with db.cursor() as cur:
         stamp = repo.ledger_stamp(cur)
@@ -650,7 +650,7 @@ def post_sale_tender(
     values = {
         "kind": "charge" if amount > 0 else "credit_note",
         "amount": amount,
-        "occurred_on": moment.date(),
+        "occurred_on": clock.local_day(moment),
         "reference": reference,
         "reason": None if amount > 0 else f"refund {reference}",
     }

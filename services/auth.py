@@ -28,7 +28,7 @@ from logic.auth import (
 )
 from logic.errors import FieldError, FieldProblem, StaleRecord, ValidationFailed
 from logic.text import check_no_controls
-from services import audit, shop
+from services import audit, clock, shop
 
 SCREEN_LOGIN = "login"
 SCREEN_SETUP = "first_admin"
@@ -54,7 +54,7 @@ class SessionPolicy:
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or datetime.now().replace(microsecond=0)
+    return clock.utc(now)
 
 
 def policy() -> SessionPolicy:
@@ -223,7 +223,8 @@ def current_actor(staff_id: int) -> Actor | None:
 
 def is_expired(last_seen: datetime | None, now: datetime | None = None) -> bool:
     """True when the session was idle longer than the setting allows."""
-    return session_expired(last_seen, _now(now), policy().timeout_minutes)
+    seen = clock.utc(last_seen) if last_seen is not None else None
+    return session_expired(seen, _now(now), policy().timeout_minutes)
 
 
 def list_staff(actor: Actor) -> list[dict[str, Any]]:

@@ -29,7 +29,7 @@ from logic.customers import (
 from logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from logic.phones import display_phone
 from logic.search import customer_tokens, query_words, tokens_rows
-from services import audit, shop
+from services import audit, clock, shop
 from services.shop import card_rules
 
 SCREEN_GRID = "customers_grid"
@@ -67,7 +67,7 @@ class GridSaveResult:
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or datetime.now().replace(microsecond=0)
+    return clock.utc(now)
 
 
 def search_customers(
@@ -162,7 +162,7 @@ def create_customer(
         generate = not typed or (generated_number and typed == generated_number.strip())
         if generate:
             values["account_number"] = "-"  # stands in while the other fields are checked
-        clean = validate_customer(values, card_rules(cur, moment.date()))
+        clean = validate_customer(values, card_rules(cur, clock.local_day(moment)))
         if generate:
             # Taken only once the card is valid, so a refused try burns no number.
             clean = replace(clean, account_number=_next_free_number(cur, reserve=True))
@@ -201,7 +201,7 @@ def _apply_update(
         raise StaleRecord(customer_id, current["version"])
     merged = {name: current[name] for name in repo.CARD_COLUMNS}
     merged.update(changes)
-    clean = validate_customer(merged, rules or card_rules(cur, moment.date()))
+    clean = validate_customer(merged, rules or card_rules(cur, clock.local_day(moment)))
     new_values = clean.as_dict()
     changed = {k: v for k, v in new_values.items() if current[k] != v}
     if not changed:
@@ -321,7 +321,7 @@ def save_grid_edits(
         def work(cur, batch=pending, failed=failed) -> list[int]:
             failed.clear()  # a retried attempt starts over
             done = []
-            rules = card_rules(cur, moment.date())  # once for the batch, not per row
+            rules = card_rules(cur, clock.local_day(moment))  # once for the batch, not per row
             for customer_id, (version, changes) in batch.items():
                 try:
                     _apply_update(

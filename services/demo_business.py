@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from logic.accounts import CreditLimitExceeded
 from logic.auth import Actor
-from services import accounts, customers, products, sales
+from services import accounts, clock, customers, products, sales
 from services.accounts import EntryRequest
 from services.sales import LineRequest
 
@@ -43,7 +43,7 @@ PRODUCTS: tuple[tuple[str, str, str, str, dict[str, str]], ...] = (
 def create(owner: Actor, seed: int = 7, today: datetime | None = None) -> dict[str, int]:
     """Products, ~60 credit accounts with their ledger, ~150 sales with a few returns."""
     rng = random.Random(seed)
-    now = today or datetime.now().replace(microsecond=0)
+    now = clock.utc(today)
     product_ids = []
     for sku, name, price, rate, levels in PRODUCTS:
         raw = {"sku": sku, "name": name, "price": price, "tax_rate": rate}
@@ -116,7 +116,7 @@ def create(owner: Actor, seed: int = 7, today: datetime | None = None) -> dict[s
                     "payment",
                     str(part),
                     method=rng.choice(["transfer", "cheque"]),
-                    on=(now - timedelta(days=rng.randint(0, 20))).date(),
+                    on=clock.local_day(now - timedelta(days=rng.randint(0, 20))),
                 ),
                 f"demo-payment-{seed}-{number}",
                 now=now,

@@ -11,7 +11,7 @@ from logic.audit import FieldChange
 from logic.auth import Actor, require
 from logic.errors import FieldError, ValidationFailed
 from logic.search import query_words
-from services import audit
+from services import audit, clock
 from services.spreadsheets import csv_bytes, xlsx_bytes
 
 FORMATS = ("csv", "xlsx")
@@ -63,7 +63,7 @@ def export_customers(
     """The customers matching term as a CSV or XLSX file."""
     require(actor, "customers.export")
     cap = _row_cap(fmt)
-    moment = now or datetime.now().replace(microsecond=0)
+    moment = clock.utc(now)
     words = query_words(term)
 
     def work(cur) -> tuple[bytes, int]:

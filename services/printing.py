@@ -29,7 +29,7 @@ from printing.model import Label, Receipt, SaleLine, Shop, TaxLine, Tender
 from printing.pdf import label_pdf, label_sheet_pdf
 from printing.pdf_a4 import receipt_pdf
 from printing.printers import PrinterUnavailable, send
-from services import audit, shop
+from services import audit, clock, shop
 
 SCREEN_SETTINGS = "settings"
 
@@ -47,7 +47,7 @@ class PrintOutcome:
 
 
 def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
+    return clock.now()
 
 
 def shop_header(customer: Mapping[str, Any] | None = None, shop_code: str | None = None) -> Shop:
@@ -213,7 +213,7 @@ def sample_receipt() -> Receipt:
     return Receipt(
         shop=header,
         number="TEST-0001",
-        issued_at=_now(),
+        issued_at=clock.local(clock.now()),
         staff="Comptoir",
         lines=lines,
         total=total,

@@ -16,7 +16,7 @@ from logic.csv_files import MAX_REPORTED, read_table
 from logic.errors import Busy, FieldError, FieldProblem, StaleRecord, ValidationFailed
 from logic.pricing import cents, parse_percent, parse_price, parse_tax_rates
 from logic.text import check_no_controls
-from services import audit, shop
+from services import audit, clock, shop
 
 SCREEN_PRODUCTS = "products"
 SCREEN_IMPORT = "product_import"
@@ -128,7 +128,7 @@ def save_product(
 ) -> int:
     """Add or change one product (managers)."""
     require(actor, "products.edit")
-    moment = now or datetime.now().replace(microsecond=0)
+    moment = clock.utc(now)
     clean = _clean(raw, tax_rates(), price_levels())
 
     def work(cur) -> int:
@@ -199,7 +199,7 @@ def import_csv(
     created or changed gets its audit entry with old → new values.
     """
     require(actor, "products.edit")
-    moment = now or datetime.now().replace(microsecond=0)
+    moment = clock.utc(now)
     report = progress or (lambda fraction, stage: None)
     report(0.0, "reading")
     table = read_table(data, REQUIRED_COLUMNS, _column_name)

@@ -42,7 +42,7 @@ from printing.addresses import postal_lines
 from printing.layout import receipt_layout
 from printing.model import Invoice, Receipt, SaleLine, TaxLine, Tender
 from printing.pdf_a4 import invoice_pdf, receipt_pdf
-from services import accounts, audit, printing
+from services import accounts, audit, clock, printing
 from services.shop import here
 
 SCREEN_TILL = "new_sale"
@@ -71,7 +71,7 @@ class PricedLine:
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or datetime.now().replace(microsecond=0)
+    return clock.utc(now)
 
 
 def _parse_lines(lines: Sequence[LineRequest]) -> list[tuple[int, Decimal, Decimal]]:
@@ -486,7 +486,7 @@ def receipt_document(sale: Mapping[str, Any]) -> Receipt:
     return Receipt(
         shop=shop,
         number=sale["receipt_number"],
-        issued_at=sale["sold_at"],
+        issued_at=clock.local(sale["sold_at"], sale.get("shop_code")),
         staff=sale["staff_name"],
         lines=lines,
         total=Decimal(sale["total"]),

@@ -30,7 +30,7 @@ from logic.shops import (
     clean_time_zone,
     prefix_clash,
 )
-from services import audit
+from services import audit, clock
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def save_settings(
 ) -> None:
     """Check and store shop settings and price levels in one transaction (administrators)."""
     require(actor, "settings.edit")
-    moment = now or datetime.now().replace(microsecond=0)
+    moment = clock.utc(now)
     errors: list[FieldError] = []
     clean: dict[str, str] = {}
     checks: dict[str, Callable[[Any], str]] = {
@@ -287,7 +287,7 @@ def add_shop(actor: Actor, values: Mapping[str, object], now: datetime | None = 
     Its other settings (address, printers, ...) are set in Settings on its own server.
     """
     require(actor, "settings.edit")
-    moment = now or datetime.now().replace(microsecond=0)
+    moment = clock.utc(now)
     errors: list[FieldError] = []
     clean: dict[str, str] = {}
     checks = {

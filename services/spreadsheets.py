@@ -11,6 +11,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 
 from logic.text import spreadsheet_text
+from services import clock
 
 
 def _plain(value: object) -> object:
@@ -25,7 +26,8 @@ def _plain(value: object) -> object:
     if hasattr(value, "to_pydatetime"):
         value = value.to_pydatetime()
     if isinstance(value, datetime) and value.tzinfo is not None:
-        value = value.replace(tzinfo=None)
+        # Spreadsheets have no time zones: the shop's wall-clock time.
+        value = clock.local(value).replace(tzinfo=None)
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         value = value.item()  # numpy scalars
     return spreadsheet_text(value)

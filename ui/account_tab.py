@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from decimal import Decimal
 
 import pandas as pd
@@ -13,7 +12,7 @@ from i18n import format_date, format_money, t
 from logic.accounts import PAYMENT_METHODS, CreditLimitExceeded, OverpaymentNeedsConfirmation
 from logic.auth import Actor, can
 from logic.errors import NotFound, ValidationFailed
-from services import accounts
+from services import accounts, clock
 from services.accounts import EntryRequest
 from ui.downloads import download_button
 from ui.pager import back_to_first, pager
@@ -101,8 +100,8 @@ def _movement_form(actor: Actor, customer_id: int, view, currency: str) -> None:
     amount = cols[0].text_input(tr("field.amount"), key=f"acct.amount.{customer_id}.{nonce}")
     on = cols[1].date_input(
         tr("field.entry_date"),
-        value=date.today(),
-        max_value=date.today(),
+        value=clock.local_day(),
+        max_value=clock.local_day(),
         format=date_format(),
         key=f"acct.on.{customer_id}.{nonce}",
     )
@@ -317,8 +316,8 @@ def account_tab(actor: Actor, customer_id: int, currency: str) -> None:
                     tr("account.age"): t(
                         "account.age_days",
                         lang,
-                        days=(date.today() - r["occurred_on"]).days,
-                        overdue=max(0, (date.today() - r["occurred_on"]).days - terms),
+                        days=(clock.local_day() - r["occurred_on"]).days,
+                        overdue=max(0, (clock.local_day() - r["occurred_on"]).days - terms),
                     ),
                 }
                 for r in open_rows
@@ -330,7 +329,7 @@ def account_tab(actor: Actor, customer_id: int, currency: str) -> None:
     _activity(actor, customer_id, currency)
     st.subheader(tr("account.statement"))
     cols = st.columns([1, 1, 2])
-    today = date.today()
+    today = clock.local_day()
     start = cols[0].date_input(
         tr("audit.since"),
         value=today.replace(day=1),

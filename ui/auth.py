@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from logic.auth import Actor, PermissionDenied, can
-from services import auth, shop
+from services import auth, clock, shop
 from ui.session import tr
 
 ACTOR_KEY = "auth.actor"
@@ -25,7 +23,7 @@ def current_actor() -> Actor | None:
 def sign_in_as(actor: Actor) -> None:
     """Remember the actor for this session."""
     st.session_state[ACTOR_KEY] = actor
-    st.session_state[SEEN_KEY] = datetime.now()
+    st.session_state[SEEN_KEY] = clock.now()
 
 
 def sweep_downloads(sweeps: int = 1) -> None:
@@ -68,7 +66,7 @@ def refresh_session() -> Actor | None:
         sign_out(tr("auth.account_changed"))
         return None
     st.session_state[ACTOR_KEY] = fresh
-    st.session_state[SEEN_KEY] = datetime.now()
+    st.session_state[SEEN_KEY] = clock.now()
     return fresh
 
 

@@ -6,13 +6,12 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from i18n import format_datetime
 from i18n.catalog import keys
 from logic.audit import FieldChange
 from logic.auth import Actor
 from services import audit
 from services.audit import AuditEntry
-from ui.session import language, tr
+from ui.session import tr, when
 from ui.text import literal_table
 
 
@@ -39,11 +38,10 @@ def describe_changes(changes: Sequence[FieldChange]) -> str:
 
 def entries_frame(entries: Sequence[AuditEntry], with_entity: bool = False) -> list[dict]:
     """Rows for st.dataframe in the UI language."""
-    lang = language()
     rows = []
     for e in entries:
         row = {
-            tr("audit.when"): format_datetime(e.at, lang),
+            tr("audit.when"): when(e.at),
             tr("audit.staff"): e.staff_name,
             tr("audit.action"): tr(f"action.{e.action}"),
             tr("audit.screen"): tr(f"screen.{e.screen}"),

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from logic.errors import ValidationFailed
-from services import customers, shop
+from services import clock, customers, shop
 from ui.auth import current_actor
 from ui.card_fields import field_widget
 from ui.session import show_refusal, tr
@@ -64,7 +62,7 @@ def new_customer_dialog() -> None:
             f"new.{name}",
             lists,
             region,
-            date.today(),
+            clock.local_day(),
             container=columns[position % 2],
         )
     if st.button(tr("customers.create"), type="primary", key="new.create"):

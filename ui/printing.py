@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import format_datetime
 from services.printing import PrintOutcome, print_history
 from ui.downloads import download_button
-from ui.session import language, tr
+from ui.session import tr, when
 from ui.text import literal_table
 
 
@@ -44,7 +43,6 @@ def show_history(reference: str) -> None:
     if not jobs:
         st.caption(tr("printing.none"))
         return
-    lang = language()
     rows = []
     for job in jobs:
         outcome = tr(f"printing.outcome.{job['outcome']}")
@@ -53,7 +51,7 @@ def show_history(reference: str) -> None:
             outcome += f" ({tr(f'printing.reason.{reason}')})"
         rows.append(
             {
-                tr("audit.when"): format_datetime(job["occurred_at"], lang),
+                tr("audit.when"): when(job["occurred_at"]),
                 tr("audit.staff"): job["staff_name"],
                 tr("field.shop"): job["shop_code"],
                 tr("field.document"): tr(f"document.{job['document']}"),

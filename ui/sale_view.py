@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from i18n import format_datetime, format_money, t
+from i18n import format_money, t
 from logic.auth import Actor
 from logic.errors import Busy, ValidationFailed
 from logic.pricing import TENDERS
@@ -16,7 +16,7 @@ from ui.downloads import download_button
 from ui.pager import pager
 from ui.printing import show_history, show_outcome
 from ui.sale_lines import lines_table
-from ui.session import language, show_refusal, tr, tr_plain
+from ui.session import language, show_refusal, tr, tr_plain, when
 from ui.shop_picker import shop_picker
 from ui.text import literal_table, md
 
@@ -31,7 +31,7 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
 
     facts = [
         f"**{tr('print.receipt')} {md(sale['receipt_number'])}**",
-        md(format_datetime(sale["sold_at"], lang)),
+        md(when(sale["sold_at"])),
         md(sale["staff_name"]),
     ]
     if sale["invoice_number"]:
@@ -149,7 +149,7 @@ def history_tab(actor: Actor, customer_id: int, currency: str) -> None:
     literal_table(
         [
             {
-                tr("print.date"): format_datetime(r["sold_at"], lang),
+                tr("print.date"): when(r["sold_at"]),
                 tr("print.receipt"): r["receipt_number"],
                 **({tr("field.shop"): chain.name(r["shop_code"])} if chain.several else {}),
                 tr("sales.items"): f"{Decimal(r['items'] or 0).normalize():f}",
@@ -169,9 +169,7 @@ def history_tab(actor: Actor, customer_id: int, currency: str) -> None:
     )
     pager(page_key, total, sales.PAGE_SIZE)
     labels = {
-        r["id"]: f"{r['receipt_number']} · {format_datetime(r['sold_at'], lang)} · "
-        f"{money(r['total'])}"
-        for r in rows
+        r["id"]: f"{r['receipt_number']} · {when(r['sold_at'])} · {money(r['total'])}" for r in rows
     }
     chosen = st.selectbox(
         tr("sales.open"),

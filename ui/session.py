@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from i18n import LANGUAGES, language_of, t, tn
+from i18n import LANGUAGES, format_datetime, language_of, t, tn
 from i18n.errors import describe
 from logic.errors import FieldError, ValidationFailed
-from services import shop
+from services import clock, shop
 from ui.text import md
 
 LANGUAGE_KEY = "ui_language"
@@ -46,6 +46,11 @@ def trn(key: str, n: int, **params: object) -> str:
 def date_format() -> str:
     """How date boxes show dates in the session's language (French: day first)."""
     return "DD/MM/YYYY" if language() == "fr" else "YYYY-MM-DD"
+
+
+def when(moment: datetime | None) -> str:
+    """A stored moment as the shop's wall-clock time, in the session's language."""
+    return format_datetime(clock.local(moment), language())
 
 
 def tr_plain(key: str, **params: object) -> str:

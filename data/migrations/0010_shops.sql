@@ -4,7 +4,7 @@
 -- for one shop (COMPTOIR_SHOP, default MAIN).
 CREATE TABLE shops (
     code VARCHAR PRIMARY KEY,
-    created_at TIMESTAMP NOT NULL
+    created_at TIMESTAMPTZ NOT NULL
 );
 
 -- What differs from shop to shop (name, address, receipt prefix, printers, time

@@ -7,7 +7,7 @@ import json
 import re
 import threading
 from contextlib import suppress
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -19,7 +19,7 @@ from logic.errors import StaleRecord, ValidationFailed
 from services import audit, auth, customers, exports, shop
 from tests.conftest import ADMIN, MANAGER, STAFF
 
-NOW = datetime(2026, 11, 29, 9, 0)
+NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]
 
 

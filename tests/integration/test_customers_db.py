@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,7 @@ from logic.errors import StaleRecord, ValidationFailed
 from services import customers
 from tests.conftest import STAFF
 
-NOW = datetime(2026, 11, 29, 9, 30)
+NOW = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
 
 
 def make(**fields) -> int:
@@ -151,7 +151,7 @@ def test_unchanged_save_keeps_the_version(database):
 def test_consent_is_dated_and_every_change_kept(database):
     customer_id = make(marketing_opt_in=True)
     assert customers.get_customer(customer_id)["marketing_opt_in_at"] == NOW
-    later = datetime(2026, 12, 1, 10, 0)
+    later = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
     customers.update_customer(customer_id, 1, {"marketing_opt_in": False}, STAFF, now=later)
     stored = customers.get_customer(customer_id)
     assert stored["marketing_opt_in"] is False and stored["marketing_opt_in_at"] is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from data import demo
-from services import audit, auth, customers
+from services import audit, auth, clock, customers
 from tests.conftest import ADMIN
 from tests.ui.conftest import open_app, open_tab, sign_in, table, texts
 from ui.navigation import visible_scripts
@@ -110,9 +110,9 @@ def test_sign_out_and_session_expiry(shop_db):
     assert [t.value for t in app.title] == ["Sign in"]
     assert "You are signed out." in texts(app, "info")
     app = open_app("staff")
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
-    app.session_state["auth.last_seen"] = datetime.now() - timedelta(minutes=31)
+    app.session_state["auth.last_seen"] = clock.now() - timedelta(minutes=31)
     app.run()
     assert [t.value for t in app.title] == ["Sign in"]
     assert any("expired after 30 minutes" in i for i in texts(app, "info"))
@@ -173,11 +173,11 @@ def test_a_fragment_checks_the_session_before_it_runs(db_path):
     from streamlit.testing.v1 import AppTest
 
     def screen():
-        from datetime import datetime
 
         import streamlit as st
 
         from logic.auth import Actor
+        from services import clock
         from ui.auth import ACTOR_KEY, SEEN_KEY, guard_fragment
 
         if "ui_language" not in st.session_state:  # the first run (sign-out keeps it)
@@ -186,7 +186,7 @@ def test_a_fragment_checks_the_session_before_it_runs(db_path):
             st.session_state[ACTOR_KEY] = Actor(
                 staff_id=None, username="gone", display_name="Gone", role="staff"
             )
-            st.session_state[SEEN_KEY] = datetime.now()
+            st.session_state[SEEN_KEY] = clock.now()
         if ACTOR_KEY not in st.session_state:
             st.write("signed out")  # what app.py shows instead of the page
             st.stop()
