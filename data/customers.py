@@ -87,11 +87,20 @@ def current_version(cur: Cursor, customer_id: int) -> int | None:
     return int(row[0]) if row else None
 
 
-def replace_tokens(cur: Cursor, customer_id: int, rows: Sequence[tuple[str, int]]) -> None:
-    """Swap a customer's search tokens."""
+def replace_tokens(
+    cur: Cursor,
+    customer_id: int,
+    rows: Sequence[tuple[str, int]],
+    sort_name: str | None,
+    live: bool,
+) -> None:
+    """Swap a customer's search tokens (each carrying the sort name and live flag)."""
     cur.execute("DELETE FROM customer_search WHERE customer_id = ?", [customer_id])
     if rows:
-        cur.executemany("INSERT INTO customer_search (token, customer_id) VALUES (?, ?)", rows)
+        cur.executemany(
+            "INSERT INTO customer_search (token, customer_id, sort_name, live) VALUES (?, ?, ?, ?)",
+            [(token, owner, sort_name, live) for token, owner in rows],
+        )
 
 
 def unsorted_tokens(cur: Cursor) -> int:
@@ -107,10 +116,13 @@ def rebuild_search_index_sorted(cur: Cursor) -> None:
     """DuckDB-specific: rewrite the index sorted by token so zone maps prune it."""
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE _tokens AS"
-        " SELECT token, customer_id FROM customer_search ORDER BY token"
+        " SELECT token, customer_id, sort_name, live FROM customer_search ORDER BY token"
     )
     cur.execute("DELETE FROM customer_search")
-    cur.execute("INSERT INTO customer_search SELECT token, customer_id FROM _tokens ORDER BY token")
+    cur.execute(
+        "INSERT INTO customer_search (token, customer_id, sort_name, live)"
+        " SELECT token, customer_id, sort_name, live FROM _tokens ORDER BY token"
+    )
     cur.execute("DROP TABLE _tokens")
     mark_search_index_sorted(cur)
 
@@ -132,6 +144,57 @@ def _match_subquery(words: Sequence[str]) -> tuple[str, list[str]]:
     if len(parts) == 1:
         return parts[0].replace("SELECT", "SELECT DISTINCT", 1), params
     return " INTERSECT ".join(parts), params  # INTERSECT is distinct already
+
+
+def _page_from_index(
+    cur: Cursor, words: Sequence[str], include_archived: bool, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """PostgreSQL, sorted by name: the page's ids and the count from the search index alone.
+
+    Each token row carries the customer's sort name and live flag, so an
+    index-only scan of the words' ranges finds, sorts and counts the matches
+    without reading a customer row; only the page's 50 are read after.
+    """
+    first, *others = words
+    low, high = prefix_range(first)
+    params: list[Any] = [low, high]
+    # The other words keep the customers they also match (a hash semi-join, cheaper
+    # than intersecting the wider rows); DISTINCT: one customer may hold two tokens
+    # of one range (dubois, dubreuil) and counts once.
+    also = ""
+    for word in others:
+        also += (
+            " AND customer_id IN (SELECT customer_id FROM customer_search"
+            " WHERE token >= ? AND token < ?)"
+        )
+        params += list(prefix_range(word))
+    live = "" if include_archived else " AND live"
+    matches = (
+        "SELECT DISTINCT customer_id, sort_name FROM customer_search"
+        f" WHERE token >= ? AND token < ?{live}{also}"
+    )
+    cur.execute(
+        f"SELECT customer_id, count(*) OVER () AS total FROM ({matches}) AS m"
+        " ORDER BY sort_name ASC NULLS LAST, customer_id LIMIT ? OFFSET ?",
+        params + [limit, offset],
+    )
+    found = cur.fetchall()
+    if not found:
+        total = 0
+        if offset:  # past the last page: the count still says how many there are
+            cur.execute(f"SELECT count(*) FROM ({matches}) AS m", params)
+            total = int(cur.fetchall()[0][0])
+        return [], total
+    return _grid_rows(cur, [row[0] for row in found]), int(found[0][1])
+
+
+def _grid_rows(cur: Cursor, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The grid columns of these customers, in the order given."""
+    columns = ", ".join(GRID_COLUMNS)
+    marks = ", ".join("?" for _ in ids)
+    cur.execute(f"SELECT {columns} FROM customers WHERE id IN ({marks})", list(ids))
+    by_id = {row["id"]: row for row in as_dicts(cur)}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def search_page(
@@ -157,6 +220,8 @@ def search_page(
     live = "" if include_archived else "NOT c.archived"
     conditions = [live] if live else []
     params: list[Any] = []
+    if words and is_postgres(cur) and sort == "last_name" and not descending:
+        return _page_from_index(cur, words, include_archived, limit, offset)
     if words:
         subquery, words_params = _match_subquery(words)
         params = list(words_params)
@@ -187,11 +252,7 @@ def search_page(
         total = int(cur.execute(f"SELECT count(*) FROM {source} {where}", params).fetchall()[0][0])
     if not ids:
         return [], total
-    columns = ", ".join(GRID_COLUMNS)
-    marks = ", ".join("?" for _ in ids)
-    cur.execute(f"SELECT {columns} FROM customers WHERE id IN ({marks})", ids)
-    by_id = {row["id"]: row for row in as_dicts(cur)}
-    return [by_id[i] for i in ids if i in by_id], total
+    return _grid_rows(cur, ids), total
 
 
 def insert_consent(
@@ -224,13 +285,18 @@ def set_archived(
     cur: Cursor, customer_id: int, version: int, archived: bool, now: datetime
 ) -> int | None:
     """Archive or restore; new version or None if the row moved on."""
-    return update(
+    version_now = update(
         cur,
         customer_id,
         version,
         {"archived": archived, "archived_at": now if archived else None},
         now,
     )
+    if version_now is not None:
+        cur.execute(
+            "UPDATE customer_search SET live = ? WHERE customer_id = ?", [not archived, customer_id]
+        )
+    return version_now
 
 
 def next_account_sequence(cur: Cursor) -> int:

@@ -337,7 +337,7 @@ def build_frame(
 # Mirrors logic.search.customer_tokens for the demo's FR/GB data; a test checks
 # that both give the same tokens for every demo customer.
 _TOKENS_SQL = r"""
-INSERT INTO customer_search (token, customer_id)
+INSERT INTO customer_search (token, customer_id, sort_name, live)
 WITH words AS (
     SELECT id, unnest(string_split_regex(strip_accents(lower(
         concat_ws(' ', account_number, first_name, last_name, company, email, postcode))),
@@ -355,7 +355,8 @@ WITH words AS (
     FROM (SELECT id, unnest([phone, mobile, fax]) AS p FROM customers WHERE id >= ?)
     WHERE p IS NOT NULL
 )
-SELECT token, id FROM pieces WHERE token <> '' ORDER BY token
+SELECT p.token, p.id, c.last_name, NOT c.archived
+FROM pieces p JOIN customers c ON c.id = p.id WHERE p.token <> '' ORDER BY p.token
 """
 
 _INSERT_SQL = """

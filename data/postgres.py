@@ -150,7 +150,8 @@ def pool(url: str) -> ConnectionPool:
                 # whatever the server's zone; screens show them in the shop's.
                 kwargs={
                     "connect_timeout": max(1, int(CONNECT_TIMEOUT)),
-                    "options": "-c TimeZone=UTC",
+                    # JIT compiling costs more than these short queries take.
+                    "options": "-c TimeZone=UTC -c jit=off -c work_mem=32MB",
                 },
             )
             _pools[url] = found

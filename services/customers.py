@@ -138,7 +138,9 @@ def _taken_error(holder: Mapping[str, Any]) -> ValidationFailed:
 
 
 def _store_tokens(cur, customer_id: int, fields: Mapping[str, Any]) -> None:
-    repo.replace_tokens(cur, customer_id, tokens_rows(customer_id, customer_tokens(fields)))
+    rows = tokens_rows(customer_id, customer_tokens(fields))
+    live = not fields.get("archived", False)
+    repo.replace_tokens(cur, customer_id, rows, fields.get("last_name"), live)
 
 
 def create_customer(
@@ -221,7 +223,7 @@ def _apply_update(
     new_version = repo.update(cur, customer_id, version, changed, moment)
     if new_version is None:
         raise StaleRecord(customer_id, repo.current_version(cur, customer_id))
-    _store_tokens(cur, customer_id, new_values)
+    _store_tokens(cur, customer_id, {**new_values, "archived": current["archived"]})
     if consent:
         repo.insert_consent(
             cur, customer_id, consent.opted_in, consent.at, screen, actor.display_name
