@@ -32,6 +32,8 @@ ENV_VAR = "COMPTOIR_DB"
 # Bounded so the app's server stays small even with a million customers.
 MEMORY_LIMIT = os.environ.get("COMPTOIR_DB_MEMORY", "256MB")
 MAX_RETRIES = 40
+# Attempts before a DuckDB constraint error is taken as a real violation, not a race.
+CONSTRAINT_ATTEMPTS = 3
 # Back-off between retries of a write conflict, seconds: doubles per attempt up to
 # RETRY_CAP, with jitter, so a burst of tills spreads out instead of colliding again.
 RETRY_PAUSE = 0.001
@@ -235,6 +237,7 @@ def run_in_transaction(
     When the conflicts outlast the retries, Busy: nothing was stored and the
     user is asked to try again, never shown a traceback.
     """
+    constraint_failures = 0
     for attempt in range(retries):
         try:
             with transaction(path) as cur:
@@ -245,13 +248,13 @@ def run_in_transaction(
             # connection was lost: nothing was committed, so the work runs again.
             if attempt == retries - 1:
                 raise Busy() from exc
-        except duckdb.ConstraintException as exc:
-            # A concurrent commit of the same key shows as a constraint error
-            # when the other transaction won; callers check before inserting,
-            # so a retry re-reads and reports properly.
-            if "Duplicate key" not in str(exc):
+        except duckdb.ConstraintException:
+            # DuckDB reports a key another transaction committed meanwhile with the
+            # same exception type as a CHECK: callers check before inserting, so a
+            # race is re-read and reported properly on the next attempt, while a
+            # real violation repeats and is raised as it is (no message matching).
+            constraint_failures += 1
+            if constraint_failures >= CONSTRAINT_ATTEMPTS or attempt == retries - 1:
                 raise
-            if attempt == retries - 1:
-                raise Busy() from exc
         time.sleep(min(RETRY_CAP, RETRY_PAUSE * 2**attempt) * random.uniform(0.5, 1.5))
     raise AssertionError("unreachable")
