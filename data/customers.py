@@ -146,6 +146,16 @@ def _match_subquery(words: Sequence[str]) -> tuple[str, list[str]]:
     return " INTERSECT ".join(parts), params  # INTERSECT is distinct already
 
 
+def customers_stamp(cur: Cursor) -> tuple:
+    """Changes whenever the number of customers or of archived ones changes.
+
+    Customers are never deleted: adding one moves max(id), archiving or
+    restoring moves the archived count (a partial index on PostgreSQL).
+    """
+    cur.execute("SELECT max(id), (SELECT count(*) FROM customers WHERE archived) FROM customers")
+    return tuple(cur.fetchall()[0])
+
+
 def _page_from_index(
     cur: Cursor, words: Sequence[str], include_archived: bool, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
@@ -206,8 +216,9 @@ def search_page(
     descending: bool,
     limit: int,
     offset: int,
+    total: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of matching customers and the total number of matches.
+    """One page of matching customers and the total number of matches (unless given).
 
     Two steps: the page's ids from the id and sort columns only (a JOIN, not
     IN, lets DuckDB push the matched ids into the customers scan), then the
@@ -248,7 +259,7 @@ def search_page(
     ids = [row[0] for row in found]
     if words and found:
         total = int(found[0][1])
-    else:
+    elif total is None:
         total = int(cur.execute(f"SELECT count(*) FROM {source} {where}", params).fetchall()[0][0])
     if not ids:
         return [], total

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -78,9 +80,21 @@ def search_customers(
     descending: bool = False,
     include_archived: bool = False,
 ) -> SearchResult:
-    """A page of customers matching every word start of term."""
+    """A page of customers matching every word start of term.
+
+    Browsing with no term counts every customer: that count is kept until a
+    customer is added, archived or restored (any process), or BROWSE_SECONDS.
+    """
     words = query_words(term)
+    key = (db.target(), include_archived)
     with db.cursor() as cur:
+        known, stamp = None, None
+        if not words:
+            stamp = repo.customers_stamp(cur)
+            with _browse_lock:
+                kept = _browse_totals.get(key)
+            if kept and kept[1] == stamp and time.monotonic() - kept[0] < BROWSE_SECONDS:
+                known = kept[2]
         rows, total = repo.search_page(
             cur,
             words,
@@ -89,8 +103,17 @@ def search_customers(
             descending=descending,
             limit=page_size,
             offset=page * page_size,
+            total=known,
         )
+    if stamp is not None and known is None:
+        with _browse_lock:
+            _browse_totals[key] = (time.monotonic(), stamp, total)
     return SearchResult(rows=rows, total=total, page=page, page_size=page_size)
+
+
+BROWSE_SECONDS = 30.0
+_browse_totals: dict[tuple, tuple[float, tuple, int]] = {}
+_browse_lock = threading.Lock()
 
 
 def get_customer(customer_id: int) -> dict[str, Any]:

@@ -121,3 +121,24 @@ def test_name_order_archiving_and_repeated_prefixes_on_either_engine(database):
     customers.update_customer(made["Durand"], current["version"], {"last_name": "Aduran"}, STAFF)
     # Still found by the e-mail (durand.dupond@…), now sorted by the new name.
     assert names("du") == ["Aduran/4", "Dubreuil/4", "Dupont/4", "Dupuis/4"]
+
+
+def test_the_browse_count_follows_adds_archives_and_restores(database, monkeypatch):
+    reads = []
+    original = customers.repo.search_page
+    monkeypatch.setattr(
+        customers.repo,
+        "search_page",
+        lambda cur, words, **kw: reads.append(kw["total"]) or original(cur, words, **kw),
+    )
+    first = customers.create_customer({"last_name": "Un"}, STAFF)
+    assert customers.search_customers("").total == 1
+    assert customers.search_customers("").total == 1
+    assert reads == [None, 1]  # counted once, then kept
+    customers.create_customer({"last_name": "Deux"}, STAFF)
+    assert customers.search_customers("").total == 2
+    customers.set_archived(first, 1, True, STAFF)
+    assert customers.search_customers("").total == 1
+    assert customers.search_customers("", include_archived=True).total == 2
+    customers.set_archived(first, 2, False, STAFF)
+    assert customers.search_customers("").total == 2

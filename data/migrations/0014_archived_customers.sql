@@ -1,0 +1,4 @@
+-- PostgreSQL only (0014_archived_customers.postgres.sql): the archived customers
+-- counted from a small partial index, for the stamp that keeps the customers
+-- page's browse count (services/customers.py). DuckDB scans the flag column and
+-- keeps no index here (its indexes would block later ALTERs).
