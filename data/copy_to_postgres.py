@@ -47,6 +47,7 @@ ORDER = (
     "invoices",
     "sale_line_returns",
     "print_jobs",
+    "messages",
     "audit_log",
 )
 CHUNK = 50_000

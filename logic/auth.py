@@ -30,6 +30,8 @@ PERMISSIONS: dict[str, str] = {
     "accounts.types": "admin",
     "sales.record": "staff",
     "sales.view": "staff",
+    "messages.send": "staff",
+    "messages.marketing": "manager",
     "products.view": "staff",
     "products.edit": "manager",
     "customers.export": "manager",

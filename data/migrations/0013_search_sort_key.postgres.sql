@@ -11,3 +11,5 @@ ALTER TABLE customer_search ALTER COLUMN live DROP DEFAULT;
 CREATE INDEX customer_search_page ON customer_search (token, sort_name, customer_id)
     INCLUDE (live);
 DROP INDEX customer_search_token;
+-- A finer histogram of tokens: the row estimates of prefix ranges drive the plans.
+ALTER TABLE customer_search ALTER COLUMN token SET STATISTICS 1000;

@@ -1,0 +1,111 @@
+"""The messages table: the outbox, the communications log, staff notes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from data.rows import as_dicts
+
+Cursor = duckdb.DuckDBPyConnection
+
+LOG_COLUMNS = (
+    "id, customer_id, channel, direction, kind, recipient, subject, body, attachment_name,"
+    " status, attempts, next_attempt_at, provider_id, error, staff_name, created_at, sent_at"
+)
+
+
+def by_key(cur: Cursor, key: str) -> int | None:
+    """The message queued under this idempotency key, if any."""
+    cur.execute("SELECT id FROM messages WHERE idempotency_key = ?", [key])
+    found = cur.fetchall()
+    return int(found[0][0]) if found else None
+
+
+def insert(cur: Cursor, values: Mapping[str, Any]) -> int:
+    """One message (queued, received or a note); returns its id."""
+    names = list(values)
+    cur.execute(
+        f"INSERT INTO messages ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+        " RETURNING id",
+        [values[n] for n in names],
+    )
+    return int(cur.fetchall()[0][0])
+
+
+def get(cur: Cursor, message_id: int) -> dict[str, Any] | None:
+    """One message with its attachment."""
+    cur.execute(f"SELECT {LOG_COLUMNS}, attachment FROM messages WHERE id = ?", [message_id])
+    found = as_dicts(cur)
+    return found[0] if found else None
+
+
+def due(cur: Cursor, now: datetime, stale_before: datetime, limit: int) -> list[int]:
+    """Messages to send now: queued or failed and due, or claimed by a sender long gone."""
+    cur.execute(
+        "SELECT id FROM messages WHERE (status IN ('queued', 'failed')"
+        " AND next_attempt_at <= ?) OR (status = 'sending' AND next_attempt_at <= ?)"
+        " ORDER BY next_attempt_at, id LIMIT ?",
+        [now, stale_before, limit],
+    )
+    return [int(row[0]) for row in cur.fetchall()]
+
+
+def claim(cur: Cursor, message_id: int, now: datetime, stale_before: datetime) -> bool:
+    """Take the message for sending; False when another sender has it or it is done.
+
+    The conditional UPDATE is the claim: of two senders (threads or servers) only
+    one sees its row updated.
+    """
+    cur.execute(
+        "UPDATE messages SET status = 'sending', attempts = attempts + 1, next_attempt_at = ?"
+        " WHERE id = ? AND ((status IN ('queued', 'failed') AND next_attempt_at <= ?)"
+        " OR (status = 'sending' AND next_attempt_at <= ?)) RETURNING id",
+        [now, message_id, now, stale_before],
+    )
+    return bool(cur.fetchall())
+
+
+def mark_sent(cur: Cursor, message_id: int, provider_id: str, now: datetime) -> None:
+    """The provider accepted it."""
+    cur.execute(
+        "UPDATE messages SET status = 'sent', provider_id = ?, error = NULL, sent_at = ?,"
+        " next_attempt_at = NULL WHERE id = ?",
+        [provider_id, now, message_id],
+    )
+
+
+def mark_failed(cur: Cursor, message_id: int, reason: str, retry_at: datetime | None) -> None:
+    """The provider refused it or was unreachable; retried at retry_at (None: given up)."""
+    cur.execute(
+        "UPDATE messages SET status = 'failed', error = ?, next_attempt_at = ? WHERE id = ?",
+        [reason, retry_at, message_id],
+    )
+
+
+def retry_now(cur: Cursor, message_id: int, now: datetime) -> bool:
+    """A failed message due again at once (by hand)."""
+    cur.execute(
+        "UPDATE messages SET next_attempt_at = ? WHERE id = ? AND status = 'failed' RETURNING id",
+        [now, message_id],
+    )
+    return bool(cur.fetchall())
+
+
+def for_customer(
+    cur: Cursor, customer_id: int, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """A customer's communications, newest first, and how many there are."""
+    cur.execute(
+        f"SELECT {LOG_COLUMNS}, count(*) OVER () AS total_rows FROM messages"
+        " WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+        [customer_id, limit, offset],
+    )
+    rows = as_dicts(cur)
+    total = int(rows[0]["total_rows"]) if rows else 0
+    for row in rows:
+        del row["total_rows"]
+    return rows, total

@@ -1,0 +1,1 @@
+"""The edges that send and receive: e-mail through SMTP (yagmail), SMS through Twilio."""

@@ -1,0 +1,285 @@
+"""Messages: queue in the outbox, send by e-mail or SMS, notes, the communications log.
+
+A message is written queued (with its idempotency key) before anything is sent;
+sending claims the row, calls the provider outside any transaction, then
+records sent with the provider's id or failed with its reason and the next try.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from data import customers as customers_repo
+from data import db
+from data import messages as repo
+from logic.auth import Actor, require
+from logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
+from logic.messages import (
+    SENDING_LEASE,
+    ConsentRefused,
+    check_consent,
+    clean_body,
+    clean_subject,
+    next_attempt,
+)
+from messaging import config
+from messaging.email import SendFailed, Sent, send_email
+from messaging.sms import send_sms
+from services import clock, shop
+
+PAGE_SIZE = 20
+BATCH = 20
+LOG = logging.getLogger("comptoir.messaging")
+
+
+@dataclass(frozen=True)
+class Channels:
+    """Which channels are configured (Settings shows it; buttons explain the rest)."""
+
+    email: bool
+    sms: bool
+
+
+def channels() -> Channels:
+    """E-mail and SMS configured in .streamlit/secrets.toml, or not."""
+    return Channels(email=config.smtp() is not None, sms=config.twilio() is not None)
+
+
+def _recipient(customer: dict[str, Any], channel: str) -> str:
+    address = customer.get("email") if channel == "email" else customer.get("mobile")
+    if not address:
+        field = "email" if channel == "email" else "mobile"
+        raise ValidationFailed([FieldError(field, "no_address_for_channel")])
+    return str(address)
+
+
+def send_message(
+    actor: Actor,
+    customer_id: int,
+    channel: str,
+    body: object,
+    idempotency_key: str,
+    subject: object = None,
+    kind: str = "transactional",
+    attachment: tuple[str, bytes] | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Queue one e-mail or SMS to a customer, then try to send it; returns its id.
+
+    The same idempotency key again returns the first message and sends nothing.
+    """
+    require(actor, "messages.marketing" if kind == "marketing" else "messages.send")
+    if channel not in ("email", "sms"):
+        raise ValueError(channel)
+    errors: list[FieldError] = []
+    clean: dict[str, str] = {}
+    checks: list[tuple[str, Callable[[], str]]] = [("body", lambda: clean_body(body, channel))]
+    if channel == "email":
+        checks.insert(0, ("subject", lambda: clean_subject(subject)))
+    for field, check in checks:
+        try:
+            clean[field] = check()
+        except FieldProblem as problem:
+            errors.append(FieldError(field, problem.code, problem.params))
+    if errors:
+        raise ValidationFailed(errors)
+    moment = clock.utc(now)
+
+    def work(cur) -> tuple[int, bool]:
+        existing = repo.by_key(cur, idempotency_key)
+        if existing is not None:
+            return existing, False
+        customer = customers_repo.get(cur, customer_id)
+        if customer is None:
+            raise NotFound(customer_id)
+        try:
+            check_consent(kind, bool(customer["marketing_opt_in"]))
+        except ConsentRefused:
+            refusal = FieldError("marketing_opt_in", "no_marketing_consent")
+            raise ValidationFailed([refusal]) from None
+        message_id = repo.insert(
+            cur,
+            {
+                "customer_id": customer_id,
+                "shop_code": shop.here(),
+                "channel": channel,
+                "direction": "out",
+                "kind": kind,
+                "recipient": _recipient(customer, channel),
+                "subject": clean.get("subject"),
+                "body": clean["body"],
+                "attachment_name": attachment[0] if attachment else None,
+                "attachment": attachment[1] if attachment else None,
+                "status": "queued",
+                "next_attempt_at": moment,
+                "idempotency_key": idempotency_key,
+                "staff_id": actor.staff_id,
+                "staff_name": actor.display_name,
+                "created_at": moment,
+            },
+        )
+        return message_id, True
+
+    message_id, queued = db.run_in_transaction(work)
+    if queued:
+        deliver(message_id, now=moment)
+    return message_id
+
+
+def add_note(
+    actor: Actor, customer_id: int, body: object, idempotency_key: str, now: datetime | None = None
+) -> int:
+    """A staff note on the customer's communications log (plain text, shown as typed)."""
+    require(actor, "customers.edit")
+    try:
+        text = clean_body(body, "note")
+    except FieldProblem as problem:
+        raise ValidationFailed([FieldError("note", problem.code, problem.params)]) from None
+    moment = clock.utc(now)
+
+    def work(cur) -> int:
+        existing = repo.by_key(cur, idempotency_key)
+        if existing is not None:
+            return existing
+        if customers_repo.get(cur, customer_id) is None:
+            raise NotFound(customer_id)
+        return repo.insert(
+            cur,
+            {
+                "customer_id": customer_id,
+                "shop_code": shop.here(),
+                "channel": "note",
+                "direction": "note",
+                "kind": "note",
+                "body": text,
+                "status": "noted",
+                "idempotency_key": idempotency_key,
+                "staff_id": actor.staff_id,
+                "staff_name": actor.display_name,
+                "created_at": moment,
+            },
+        )
+
+    return db.run_in_transaction(work)
+
+
+Provider = Callable[[dict[str, Any]], Sent]
+
+
+def _provider(message: dict[str, Any]) -> Sent:
+    """Hand the message to its channel's provider (SendFailed when not configured)."""
+    if message["channel"] == "email":
+        smtp = config.smtp()
+        if smtp is None:
+            raise SendFailed("not_configured")
+        attachment = (
+            (message["attachment_name"], bytes(message["attachment"]))
+            if message["attachment_name"]
+            else None
+        )
+        return send_email(
+            smtp,
+            message["recipient"],
+            message["subject"] or "",
+            message["body"],
+            attachment,
+            message_id=f"<comptoir-{message['id']}@{smtp.host}>",
+        )
+    twilio = config.twilio()
+    if twilio is None:
+        raise SendFailed("not_configured")
+    return send_sms(twilio, message["recipient"], message["body"])
+
+
+def deliver(message_id: int, now: datetime | None = None, provider: Provider = _provider) -> str:
+    """Send one due message if this sender can claim it; its status afterwards."""
+    moment = clock.utc(now)
+    stale = moment - SENDING_LEASE
+
+    def claim(cur) -> dict[str, Any] | None:
+        if not repo.claim(cur, message_id, moment, stale):
+            return None
+        message = repo.get(cur, message_id)
+        customer = customers_repo.get(cur, message["customer_id"]) if message else None
+        if (
+            message
+            and message["kind"] == "marketing"
+            and not (customer and customer["marketing_opt_in"])
+        ):
+            # Consent withdrawn since it was queued: never sent.
+            repo.mark_failed(cur, message_id, "no_marketing_consent", None)
+            return None
+        return message
+
+    message = db.run_in_transaction(claim)
+    if message is None:
+        with db.cursor() as cur:
+            found = repo.get(cur, message_id)
+        return str(found["status"]) if found else "missing"
+    try:
+        sent = provider(message)
+    except SendFailed as failure:
+        reason = failure.reason
+        retry_at = next_attempt(int(message["attempts"]), moment)
+        db.run_in_transaction(lambda cur: repo.mark_failed(cur, message_id, reason, retry_at))
+        return "failed"
+    provider_id = sent.provider_id
+    db.run_in_transaction(lambda cur: repo.mark_sent(cur, message_id, provider_id, clock.now()))
+    return "sent"
+
+
+def deliver_due(now: datetime | None = None, provider: Provider = _provider) -> dict[str, int]:
+    """Send what is due (queued, failed and due again, or left by a dead sender)."""
+    moment = clock.utc(now)
+    with db.cursor() as cur:
+        ids = repo.due(cur, moment, moment - SENDING_LEASE, BATCH)
+    outcome: dict[str, int] = {}
+    for message_id in ids:
+        status = deliver(message_id, now=moment, provider=provider)
+        outcome[status] = outcome.get(status, 0) + 1
+    return outcome
+
+
+def retry(actor: Actor, message_id: int, now: datetime | None = None) -> str:
+    """Send a failed message again now (by hand)."""
+    require(actor, "messages.send")
+    moment = clock.utc(now)
+    db.run_in_transaction(lambda cur: repo.retry_now(cur, message_id, moment))
+    return deliver(message_id, now=moment)
+
+
+def communications(
+    actor: Actor, customer_id: int, page: int = 0, page_size: int = PAGE_SIZE
+) -> tuple[list[dict[str, Any]], int]:
+    """The customer's e-mails, SMS and notes, newest first."""
+    require(actor, "customers.view")
+    with db.cursor() as cur:
+        return repo.for_customer(cur, customer_id, page_size, page * page_size)
+
+
+_sender_lock = threading.Lock()
+_sender: threading.Thread | None = None
+
+
+def start_sender(every_seconds: float = 30.0) -> None:
+    """The process's background sender: sends what is due every few seconds (once)."""
+    global _sender
+    with _sender_lock:
+        if _sender is not None and _sender.is_alive():
+            return
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.wait(every_seconds):
+                try:
+                    deliver_due()
+                except Exception:  # noqa: BLE001 - logged; the next round tries again
+                    LOG.exception("background sender")
+
+        _sender = threading.Thread(target=loop, name="comptoir-sender", daemon=True)
+        _sender.start()

@@ -1,0 +1,209 @@
+"""Messages through real edges: an SMTP server on loopback, the twilio client against a
+local fake of its API; the outbox in the database on both engines."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from data import db
+from logic.errors import ValidationFailed
+from messaging import config
+from services import customers, messaging
+from tests.conftest import MANAGER, STAFF
+from tests.messaging_servers import smtp_server, twilio_server, write_secrets
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def key() -> str:
+    return uuid.uuid4().hex
+
+
+@pytest.fixture
+def edges(database, tmp_path, monkeypatch):
+    with smtp_server() as (mailbox, smtp_port), twilio_server() as (fake, twilio_port):
+        secrets = write_secrets(tmp_path / "secrets.toml", smtp_port, twilio_port)
+        monkeypatch.setattr(config, "SECRETS", secrets)
+        yield mailbox, fake
+
+
+@pytest.fixture
+def lea(database) -> int:
+    return customers.create_customer(
+        {
+            "last_name": "Roux",
+            "first_name": "Léa",
+            "email": "lea.roux@exemple.fr",
+            "mobile": "06 12 34 56 78",
+        },
+        STAFF,
+    )
+
+
+def stored(message_id: int) -> dict:
+    with db.cursor() as cur:
+        return cur.execute(
+            "SELECT status, attempts, provider_id, error, next_attempt_at FROM messages"
+            " WHERE id = ?",
+            [message_id],
+        ).fetchall()[0]
+
+
+def test_an_email_with_a_pdf_arrives_with_both_bodies(edges, lea):
+    mailbox, _ = edges
+    pdf = b"%PDF-1.4 receipt bytes"
+    message_id = messaging.send_message(
+        STAFF,
+        lea,
+        "email",
+        "Bonjour Léa,\n\nvotre vélo est prêt.\n<b>pas du HTML</b>",
+        key(),
+        subject="Votre vélo est prêt",
+        attachment=("receipt-R000001.pdf", pdf),
+        now=NOW,
+    )
+    sender, recipients, mail = mailbox.wait_for(1)[0]
+    assert (sender, recipients) == ("atelier@comptoir.example", ["lea.roux@exemple.fr"])
+    assert mail["Subject"] == "Votre vélo est prêt"
+    parts = {p.get_content_type(): p for p in mail.walk() if not p.is_multipart()}
+    # Lines end in CRLF on the wire.
+    assert parts["text/plain"].get_content().replace("\r\n", "\n") == (
+        "Bonjour Léa,\n\nvotre vélo est prêt.\n<b>pas du HTML</b>\n"
+    )
+    assert "&lt;b&gt;pas du HTML&lt;/b&gt;" in parts["text/html"].get_payload(decode=True).decode()
+    assert parts["application/pdf"].get_payload(decode=True) == pdf
+    assert parts["application/pdf"].get_filename() == "receipt-R000001.pdf"
+    status, attempts, provider_id, error, _ = stored(message_id)
+    assert (status, attempts, error) == ("sent", 1, None)
+    assert provider_id.startswith(f"<comptoir-{message_id}@")
+
+
+def test_the_same_key_twice_sends_once(edges, lea):
+    mailbox, fake = edges
+    same = key()
+    first = messaging.send_message(STAFF, lea, "sms", "Votre vélo est prêt", same, now=NOW)
+    again = messaging.send_message(STAFF, lea, "sms", "Votre vélo est prêt", same, now=NOW)
+    assert first == again
+    assert len(fake.requests) == 1
+
+
+def test_an_sms_goes_through_the_twilio_client(edges, lea):
+    _, fake = edges
+    message_id = messaging.send_message(STAFF, lea, "sms", "Vélo prêt ✔", key(), now=NOW)
+    (request,) = fake.requests
+    assert request["path"].endswith("/Accounts/AC" + "0" * 32 + "/Messages.json")
+    assert (request["To"], request["From"], request["Body"]) == (
+        "+33612345678",
+        "+33600000000",
+        "Vélo prêt ✔",
+    )
+    assert stored(message_id)[:3] == ("sent", 1, "SM" + "1".zfill(32))
+
+
+def test_provider_refusals_are_recorded_and_retried_later(edges, lea):
+    mailbox, fake = edges
+    fake.mode = "invalid_number"
+    sms = messaging.send_message(STAFF, lea, "sms", "Bonjour", key(), now=NOW)
+    status, attempts, _, error, retry_at = stored(sms)
+    assert (status, attempts) == ("failed", 1)
+    assert error == (
+        "Twilio 21211: Unable to create record: The 'To' number +33612345678 is not a valid"
+        " phone number."
+    )
+    assert retry_at == NOW + timedelta(minutes=1)
+    fake.mode = "down"
+    assert messaging.deliver_due(now=NOW + timedelta(minutes=1)) == {"failed": 1}
+    assert stored(sms)[:2] == ("failed", 2)
+    assert stored(sms)[3].startswith("Twilio 500")
+    assert stored(sms)[4] == NOW + timedelta(minutes=3)  # waits twice as long
+    assert messaging.deliver_due(now=NOW + timedelta(minutes=2)) == {}  # not due yet
+    fake.mode = "ok"
+    assert messaging.deliver_due(now=NOW + timedelta(minutes=3)) == {"sent": 1}
+    assert stored(sms)[:2] == ("sent", 3)
+
+    mailbox.refuse = "550 5.1.1 mailbox unavailable"
+    mail = messaging.send_message(STAFF, lea, "email", "Bonjour", key(), subject="Test", now=NOW)
+    assert stored(mail)[0] == "failed"
+    assert stored(mail)[3] == "SMTP 550 5.1.1 mailbox unavailable"
+    mailbox.refuse = None
+    assert messaging.retry(STAFF, mail, now=NOW) == "sent"
+    assert len(mailbox.wait_for(1)) == 1
+
+
+def test_a_server_that_is_down_leaves_a_failed_row(database, lea, tmp_path, monkeypatch):
+    from tests.messaging_servers import free_port
+
+    monkeypatch.setattr(config, "SECRETS", write_secrets(tmp_path / "s.toml", free_port(), None))
+    mail = messaging.send_message(STAFF, lea, "email", "Bonjour", key(), subject="Test", now=NOW)
+    status, attempts, _, error, _ = stored(mail)
+    assert (status, attempts) == ("failed", 1)
+    assert error.startswith("ConnectionRefusedError")
+    sms = messaging.send_message(STAFF, lea, "sms", "Bonjour", key(), now=NOW)
+    assert stored(sms)[0] == "failed" and stored(sms)[3] == "not_configured"
+
+
+def test_a_claimed_message_left_by_a_dead_sender_is_sent_once_after_the_lease(edges, lea):
+    _, fake = edges
+    fake.mode = "down"
+    message_id = messaging.send_message(STAFF, lea, "sms", "Bonjour", key(), now=NOW)
+
+    def dies(message):
+        raise SystemExit  # killed after claiming, before any answer
+
+    fake.mode = "ok"
+    with pytest.raises(SystemExit):
+        messaging.deliver_due(now=NOW + timedelta(minutes=1), provider=dies)
+    assert stored(message_id)[0] == "sending"
+    # Another sender (a restart) leaves it alone while the lease runs, then sends it once.
+    assert messaging.deliver_due(now=NOW + timedelta(minutes=3)) == {}
+    assert messaging.deliver_due(now=NOW + timedelta(minutes=7)) == {"sent": 1}
+    assert messaging.deliver_due(now=NOW + timedelta(minutes=20)) == {}
+    assert len(fake.requests) == 2  # the first (refused) attempt and the one that went
+
+
+def test_marketing_needs_consent_at_queueing_and_at_sending(edges, lea):
+    _, fake = edges
+    with pytest.raises(ValidationFailed) as refused:
+        messaging.send_message(MANAGER, lea, "sms", "Soldes !", key(), kind="marketing")
+    assert [(e.field, e.code) for e in refused.value.errors] == [
+        ("marketing_opt_in", "no_marketing_consent")
+    ]
+    with pytest.raises(Exception) as denied:
+        messaging.send_message(STAFF, lea, "sms", "Soldes !", key(), kind="marketing")
+    assert type(denied.value).__name__ == "PermissionDenied"
+    assert fake.requests == []
+
+
+def test_notes_and_the_log_keep_text_as_typed(database, lea):
+    messaging.add_note(STAFF, lea, "Appeler **avant** 18h <script>", key(), now=NOW)
+    rows, total = messaging.communications(STAFF, lea)
+    assert total == 1
+    assert (rows[0]["channel"], rows[0]["body"], rows[0]["status"]) == (
+        "note",
+        "Appeler **avant** 18h <script>",
+        "noted",
+    )
+    with pytest.raises(ValidationFailed):
+        messaging.add_note(STAFF, lea, "   ", key())
+
+
+def test_bad_input_is_named_and_nothing_is_queued(database, lea):
+    nobody = customers.create_customer({"last_name": "Sans"}, STAFF)
+    with pytest.raises(ValidationFailed) as bad:
+        messaging.send_message(STAFF, lea, "email", "", key(), subject="")
+    assert [(e.field, e.code) for e in bad.value.errors] == [
+        ("subject", "required"),
+        ("body", "required"),
+    ]
+    with pytest.raises(ValidationFailed) as no_mobile:
+        messaging.send_message(STAFF, nobody, "sms", "Bonjour", key())
+    assert [(e.field, e.code) for e in no_mobile.value.errors] == [
+        ("mobile", "no_address_for_channel")
+    ]
+    with pytest.raises(ValidationFailed) as long_sms:
+        messaging.send_message(STAFF, lea, "sms", "ç" * 500, key())
+    assert [(e.field, e.code) for e in long_sms.value.errors] == [("body", "sms_too_long")]
+    assert messaging.communications(STAFF, lea)[1] == 0
