@@ -1,9 +1,11 @@
 """Comptoir: page config, database start-up, sign-in gate and the page router."""
 
+import os
+
 import streamlit as st
 
 from logic.errors import DatabaseUnavailable
-from services import auth, shop
+from services import auth, messaging, shop
 from services.bootstrap import database_target, prepare_database
 from ui.auth import refresh_session, sidebar_identity
 from ui.downloads import start_sweeper
@@ -27,6 +29,8 @@ except DatabaseUnavailable as unavailable:
     st.stop()
 language_picker()
 start_sweeper()
+if os.environ.get("COMPTOIR_SENDER") == "1":
+    messaging.start_sender()  # once per process: retries what failed or was left queued
 if shop.is_demo():
     demo_banner()
 

@@ -47,7 +47,7 @@ def shops(cur: Cursor) -> list[dict[str, str]]:
     """Every shop of the chain with its own settings (code, shop_name, time_zone, ...)."""
     cur.execute(
         "SELECT s.code, k.key, k.value FROM shops s"
-        " LEFT JOIN shop_settings k ON k.shop_code = s.code ORDER BY s.created_at, s.code"
+        " LEFT JOIN shop_settings k ON k.shop_code = s.code ORDER BY s.position, s.code"
     )
     found: dict[str, dict[str, str]] = {}
     for code, key, value in cur.fetchall():
@@ -65,7 +65,11 @@ def shop_exists(cur: Cursor, code: str) -> bool:
 
 def insert_shop(cur: Cursor, code: str, values: Mapping[str, str], now: datetime) -> None:
     """A new shop with its own settings (the primary key refuses a code taken meanwhile)."""
-    cur.execute("INSERT INTO shops (code, created_at) VALUES (?, ?)", [code, now])
+    cur.execute(
+        "INSERT INTO shops (code, position, created_at)"
+        " SELECT ?, coalesce(max(position), 0) + 1, ? FROM shops",
+        [code, now],
+    )
     set_many(cur, split_settings(values)[1], code)
 
 

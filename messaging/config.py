@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 SECRETS = Path(__file__).resolve().parents[1] / ".streamlit" / "secrets.toml"
+# Another secrets file (a test server's, a second shop's): COMPTOIR_SECRETS.
+SECRETS_ENV = "COMPTOIR_SECRETS"
+
+
+def secrets_path() -> Path:
+    """$COMPTOIR_SECRETS, else .streamlit/secrets.toml."""
+    return Path(os.environ[SECRETS_ENV]) if os.environ.get(SECRETS_ENV) else SECRETS
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,7 @@ def _sections(path: Path) -> dict[str, Any]:
 
 def smtp(path: Path | None = None) -> SmtpSettings | None:
     """The SMTP settings, or None when [smtp] has no host."""
-    found = _sections(path or SECRETS).get("smtp", {})
+    found = _sections(path or secrets_path()).get("smtp", {})
     if not found.get("host"):
         return None
     security = str(found.get("security", "starttls")).lower()
@@ -63,7 +71,7 @@ def smtp(path: Path | None = None) -> SmtpSettings | None:
 
 def twilio(path: Path | None = None) -> TwilioSettings | None:
     """The Twilio settings, or None without an account SID and a sender."""
-    found = _sections(path or SECRETS).get("twilio", {})
+    found = _sections(path or secrets_path()).get("twilio", {})
     sender = found.get("from_number") or found.get("messaging_service_sid")
     if not found.get("account_sid") or not found.get("auth_token") or not sender:
         return None

@@ -11,6 +11,7 @@ from ui.card_fields import field_widget
 from ui.customer_picker import customer_picker
 from ui.errors import run_guarded
 from ui.history import history_table
+from ui.messages_tab import messages_tab
 from ui.printing import show_history, show_outcome
 from ui.sale_view import history_tab as purchase_history
 from ui.session import language, show_refusal, tr, when
@@ -112,7 +113,7 @@ if print_jobs.open:  # read only when opened
 
 # Only the open tab runs (its ledger, history or sales queries included). What the
 # user typed on an editable tab is kept in a draft, so switching tabs loses nothing.
-TABS = ("account", "general", "credit", "sales", "gdpr", "history")
+TABS = ("account", "general", "credit", "sales", "messages", "gdpr", "history")
 EDITABLE_TABS = ("account", "general", "gdpr")
 tab_labels = {code: tr(f"card.tab.{code}") for code in TABS}
 tab_state = f"card.tab.{customer_id}"
@@ -193,6 +194,9 @@ def tabs_and_actions() -> None:
     if tabs["sales"].open:
         with tabs["sales"]:
             purchase_history(actor, customer_id, settings.get("currency", "EUR"))
+    if tabs["messages"].open:
+        with tabs["messages"]:
+            messages_tab(actor, customer)
     if tabs["history"].open:
         with tabs["history"]:
             history_table(actor, customer_id)

@@ -8,10 +8,10 @@ import streamlit as st
 from i18n import country_options, format_date, format_money, t
 from logic.errors import ValidationFailed
 from logic.printers import CODE_PAGES, KINDS, WIDTHS
-from services import accounts, clock, customers, printing, shop
+from services import accounts, clock, customers, messaging, printing, shop
 from ui.auth import require_page
 from ui.printing import show_outcome
-from ui.session import language, show_refusal, tr
+from ui.session import language, show_refusal, tr, tr_plain
 
 LOCALES = ("fr_FR", "en_GB", "fr_BE", "fr_CH", "fr_CA", "en_IE", "en_US", "de_DE", "nl_NL")
 CURRENCIES = ("EUR", "GBP", "CHF", "USD", "CAD")
@@ -305,3 +305,24 @@ for column, role in zip(st.columns(2), ("receipts", "labels"), strict=True):
             ss[f"settings.test.{role}"] = printing.print_test_page(actor, role)
         if ss.get(f"settings.test.{role}") is not None:
             show_outcome(ss[f"settings.test.{role}"], f"settings.test.{role}")
+
+st.divider()
+st.subheader(tr("settings.channels"))
+configured = messaging.channels()
+for channel, ready in (("email", configured.email), ("sms", configured.sms)):
+    label = tr_plain(f"messages.channel.{channel}")
+    if ready:
+        st.success(tr("settings.channel_ok", channel=label))
+    else:
+        st.warning(tr("settings.channel_missing", channel=label))
+test_to = st.text_input(tr("settings.test_to"), key="settings.test_to")
+if st.button(tr("settings.send_test"), key="settings.send_test"):
+    try:
+        sent, detail = messaging.send_test(actor, test_to)
+    except ValidationFailed as exc:
+        show_refusal(exc)
+    else:
+        if sent:
+            st.success(tr("messages.sent", to=detail))
+        else:
+            st.warning(tr("settings.test_failed", reason=detail))

@@ -17,7 +17,9 @@ from typing import Any
 from data import customers as customers_repo
 from data import db
 from data import messages as repo
+from i18n import t
 from logic.auth import Actor, require
+from logic.emails import parse_email
 from logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
 from logic.messages import (
     SENDING_LEASE,
@@ -27,10 +29,12 @@ from logic.messages import (
     clean_subject,
     next_attempt,
 )
+from logic.phones import parse_phone
 from messaging import config
 from messaging.email import SendFailed, Sent, send_email
 from messaging.sms import send_sms
-from services import clock, shop
+from printing.pdf_a4 import receipt_pdf
+from services import clock, sales, shop
 
 PAGE_SIZE = 20
 BATCH = 20
@@ -166,6 +170,92 @@ def add_note(
         )
 
     return db.run_in_transaction(work)
+
+
+def _document_mail(
+    actor: Actor, sale_id: int, document: str
+) -> tuple[int, str, str, tuple[str, bytes]]:
+    """Customer, subject, body and PDF of a sale's receipt or invoice, in their language."""
+    sale = sales.sale_detail(actor, sale_id)
+    if not sale["customer_id"]:
+        raise ValidationFailed([FieldError("customer", "sale_without_customer")])
+    receipt = sales.receipt_document(sale)
+    with db.cursor() as cur:
+        customer = customers_repo.get(cur, sale["customer_id"]) or {}
+    if document == "invoice":
+        number, pdf = sales.invoice_pdf_for(actor, sale_id)
+        attachment = (f"invoice-{number}.pdf", pdf)
+    else:
+        number = sale["receipt_number"]
+        attachment = (f"receipt-{number}.pdf", receipt_pdf(receipt))
+    lang = receipt.shop.language
+    values = {
+        "first_name": customer.get("first_name") or customer.get("last_name") or "",
+        "shop_name": receipt.shop.name,
+        "number": number,
+    }
+    subject = t(f"message.{document}.subject", lang, **values)
+    body = t(f"message.{document}.body", lang, **values)
+    return int(sale["customer_id"]), subject, body, attachment
+
+
+def email_document(
+    actor: Actor, sale_id: int, document: str, idempotency_key: str, now: datetime | None = None
+) -> int:
+    """E-mail a sale's receipt or invoice (as stored: its lines, its shop) to its customer."""
+    if document not in ("receipt", "invoice"):
+        raise ValueError(document)
+    customer_id, subject, body, attachment = _document_mail(actor, sale_id, document)
+    return send_message(
+        actor,
+        customer_id,
+        "email",
+        body,
+        idempotency_key,
+        subject=subject,
+        attachment=attachment,
+        now=now,
+    )
+
+
+def send_test(actor: Actor, to: object) -> tuple[bool, str]:
+    """Send a test e-mail (an address) or SMS (a number) straight away (administrators).
+
+    Not queued and not on any customer's log: it only tells whether the channel works.
+    """
+    require(actor, "settings.edit")
+    text = str(to or "").strip()
+    message: dict[str, Any]
+    try:
+        if "@" in text:
+            address = parse_email(text)
+            if address is None:
+                raise FieldProblem("required")
+            message = {"channel": "email", "recipient": address, "attachment_name": None}
+        else:
+            number = parse_phone(text, shop.current().default_country)
+            if number is None:
+                raise FieldProblem("required")
+            message = {"channel": "sms", "recipient": number}
+    except FieldProblem as problem:
+        raise ValidationFailed([FieldError("test_to", problem.code, problem.params)]) from None
+    name = shop.current().values.get("shop_name", "Comptoir")
+    message |= {"id": 0, "subject": f"{name}: test", "body": f"{name}: test message from Comptoir."}
+    try:
+        _provider(message)
+    except SendFailed as failure:
+        return False, failure.reason
+    return True, str(message["recipient"])
+
+
+def status_of(message_id: int) -> dict[str, Any]:
+    """A message's status, attempts and reason (for the screen that sent it)."""
+    with db.cursor() as cur:
+        found = repo.get(cur, message_id)
+    if found is None:
+        raise NotFound(message_id)
+    found.pop("attachment", None)
+    return found
 
 
 Provider = Callable[[dict[str, Any]], Sent]

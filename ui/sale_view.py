@@ -11,8 +11,9 @@ from i18n import format_money, t
 from logic.auth import Actor
 from logic.errors import Busy, ValidationFailed
 from logic.pricing import TENDERS
-from services import sales
+from services import messaging, sales
 from ui.downloads import download_button
+from ui.messages_tab import show_outcome as show_message_outcome
 from ui.pager import pager
 from ui.printing import show_history, show_outcome
 from ui.sale_lines import lines_table
@@ -82,6 +83,8 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
             mime="application/pdf",
             key=f"{key}.invoice_download",
         )
+    if sale["customer_id"]:
+        _email_buttons(actor, sale_id, key)
     history = st.expander(tr("printing.history"), key=f"{key}.history", on_change="rerun")
     if history.open:
         with history:
@@ -89,6 +92,26 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
     if Decimal(sale["total"]) > 0 and not sale["refund_of"]:
         with buttons[2].popover(tr("sales.refund"), icon=":material/undo:"):
             _refund_form(actor, sale, key)
+
+
+def _email_buttons(actor: Actor, sale_id: int, key: str) -> None:
+    """E-mail the receipt or the invoice to the sale's customer (once per click's key)."""
+    mails = st.columns(2)
+    for column, document in zip(mails, ("receipt", "invoice"), strict=True):
+        if column.button(
+            tr(f"sales.email_{document}"), key=f"{key}.email_{document}", icon=":material/mail:"
+        ):
+            # One key per click on this sale's button: a rerun of the same click reuses it.
+            idempotency = st.session_state.setdefault(
+                f"{key}.email_{document}.key", uuid.uuid4().hex
+            )
+            try:
+                message_id = messaging.email_document(actor, sale_id, document, idempotency)
+            except ValidationFailed as exc:
+                show_refusal(exc)
+            else:
+                st.session_state.pop(f"{key}.email_{document}.key", None)
+                show_message_outcome(message_id)
 
 
 def _refund_form(actor: Actor, sale: dict, key: str) -> None:

@@ -4,6 +4,7 @@
 -- for one shop (COMPTOIR_SHOP, default MAIN).
 CREATE TABLE shops (
     code VARCHAR PRIMARY KEY,
+    position INTEGER NOT NULL UNIQUE,  -- the order lists show them in
     created_at TIMESTAMPTZ NOT NULL
 );
 
@@ -16,7 +17,7 @@ CREATE TABLE shop_settings (
     PRIMARY KEY (shop_code, key)
 );
 
-INSERT INTO shops (code, created_at) VALUES ('MAIN', current_timestamp);
+INSERT INTO shops (code, position, created_at) VALUES ('MAIN', 1, current_timestamp);
 
 INSERT INTO shop_settings (shop_code, key, value)
 SELECT 'MAIN', key, value FROM settings

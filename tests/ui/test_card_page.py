@@ -39,6 +39,7 @@ def test_card_shows_name_number_and_national_phone(card):
         "General",
         "Account",
         "Purchase history",
+        "Messages and communications",
         "GDPR",
         "History",
     ]
@@ -126,6 +127,7 @@ def test_card_in_french(card):
         "Général",
         "Compte",
         "Historique d'achat",
+        "Messages et communications",
         "RGPD",
         "Historique",
     ]

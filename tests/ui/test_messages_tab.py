@@ -1,0 +1,103 @@
+"""AppTest: the card's Messages and communications tab, Settings' channels, e-mailed receipts."""
+
+from __future__ import annotations
+
+import pytest
+
+from messaging import config
+from services import customers
+from tests.messaging_servers import smtp_server, twilio_server, write_secrets
+from tests.ui.conftest import open_tab, table, texts
+
+TAB = "Messages and communications"
+
+
+@pytest.fixture
+def edges(tmp_path, monkeypatch):
+    with smtp_server() as (mailbox, smtp_port), twilio_server() as (fake, twilio_port):
+        secrets = write_secrets(tmp_path / "secrets.toml", smtp_port, twilio_port)
+        monkeypatch.setattr(config, "SECRETS", secrets)
+        yield mailbox, fake
+
+
+def open_messages(app, customer_id: int):
+    app.query_params["id"] = str(customer_id)
+    app.switch_page("pages/customer_card.py").run()
+    open_tab(app, TAB)
+    assert not app.exception, app.exception
+    return app
+
+
+def reachable() -> dict:
+    return next(
+        r for r in customers.search_customers("", page_size=60).rows if r["mobile"] and r["email"]
+    )
+
+
+def test_an_sms_is_sent_from_the_card_and_logged(app, edges):
+    _, fake = edges
+    target = reachable()
+    open_messages(app, target["id"])
+    body = app.text_area(key=f"messages.sms.{target['id']}.body")
+    body.input("Bonjour, votre vélo est prêt ✔").run()
+    assert "30 characters · 1 SMS (UCS-2)" in texts(app, "caption")
+    app.button(key=f"messages.sms.{target['id']}.go").click().run()
+    assert texts(app, "info") == [f"Sent to {target['mobile']}."]
+    (request,) = fake.requests
+    assert (request["To"], request["Body"]) == (target["mobile"], "Bonjour, votre vélo est prêt ✔")
+    log = table(app)
+    assert log["Channel"].tolist() == ["SMS"]
+    assert log["Status"].tolist() == ["Sent"]
+    assert log["Message"].tolist() == ["Bonjour, votre vélo est prêt ✔"]
+    # The form is empty again; a rerun sends nothing more.
+    assert app.text_area(key=f"messages.sms.{target['id']}.body").value == ""
+    app.run()
+    assert len(fake.requests) == 1
+
+
+def test_an_email_and_a_note_show_in_the_log_as_typed(app, edges):
+    mailbox, _ = edges
+    target = reachable()
+    open_messages(app, target["id"])
+    app.text_input(key=f"messages.email.{target['id']}.subject").input("Rappel").run()
+    app.text_area(key=f"messages.email.{target['id']}.body").input("Révision **samedi**").run()
+    app.button(key=f"messages.email.{target['id']}.go").click().run()
+    assert texts(app, "info") == [f"Sent to {target['email']}."]
+    assert mailbox.wait_for(1)[0][1] == [target["email"]]
+    app.text_area(key=f"messages.note.{target['id']}.body").input("Client _pressé_ <b>").run()
+    app.button(key=f"messages.note.{target['id']}.go").click().run()
+    assert texts(app, "info") == ["Note added."]
+    log = table(app)
+    assert log["Message"].tolist() == ["Client _pressé_ <b>", "Révision **samedi**"]
+    assert log["Status"].tolist() == ["Noted", "Sent"]
+
+
+def test_an_unconfigured_channel_says_what_to_configure(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "SECRETS", tmp_path / "missing.toml")
+    target = reachable()
+    open_messages(app, target["id"])
+    warnings = texts(app, "warning")
+    assert any(w.startswith("E-mail is not configured: add an [smtp] section") for w in warnings)
+    assert any(w.startswith("SMS is not configured: add a [twilio] section") for w in warnings)
+    app.switch_page("pages/settings.py").run()
+    assert "E-mail: not configured (see .streamlit/secrets.example.toml)." in texts(app, "warning")
+
+
+def test_settings_send_a_test_sms(app, edges):
+    _, fake = edges
+    app.switch_page("pages/settings.py").run()
+    assert "SMS: configured." in texts(app, "success")
+    app.text_input(key="settings.test_to").input("06 11 22 33 44").run()
+    app.button(key="settings.send_test").click().run()
+    assert "Sent to +33611223344." in texts(app, "success")
+    assert fake.requests[0]["To"] == "+33611223344"
+
+
+def test_messages_tab_in_french(app, edges):
+    app.sidebar.selectbox(key="ui_language_picker").set_value("fr").run()
+    target = reachable()
+    app.query_params["id"] = str(target["id"])
+    app.switch_page("pages/customer_card.py").run()
+    open_tab(app, "Messages et communications")
+    assert app.button(key=f"messages.sms.{target['id']}.go").label == "Envoyer"
+    assert "Aucun message ni note pour l'instant." in texts(app, "caption")

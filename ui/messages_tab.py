@@ -1,0 +1,173 @@
+"""The card's Messages and communications tab: send e-mail or SMS, add a note, the log."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import streamlit as st
+
+from logic.auth import Actor
+from logic.errors import Busy, ValidationFailed
+from logic.messages import sms_encoding, sms_segments
+from services import messaging
+from ui.pager import pager
+from ui.session import show_refusal, tr, tr_plain, when
+from ui.text import literal_table
+
+
+def _key(name: str) -> str:
+    """An idempotency key kept while its form is on screen (a rerun sends nothing twice)."""
+    return st.session_state.setdefault(name, uuid.uuid4().hex)
+
+
+def _done(names: list[str], flash: str) -> None:
+    for name in names:
+        st.session_state.pop(name, None)
+    st.session_state["messages.flash"] = flash
+    st.rerun()
+
+
+def show_outcome(message_id: int) -> None:
+    """Sent, or not sent with the reason (it stays queued for the background sender)."""
+    found = messaging.status_of(message_id)
+    if found["status"] == "sent":
+        st.success(tr("messages.sent", to=found["recipient"]))
+    else:
+        st.warning(_outcome(message_id))
+
+
+def _outcome(message_id: int) -> str:
+    found = messaging.status_of(message_id)
+    if found["status"] == "sent":
+        return tr("messages.sent", to=found["recipient"])
+    return tr("messages.failed", to=found["recipient"], reason=_reason(found["error"]))
+
+
+def _reason(error: str | None) -> str:
+    if error in ("not_configured", "no_marketing_consent"):
+        return tr_plain(f"messages.reason.{error}")
+    return error or ""
+
+
+def messages_tab(actor: Actor, customer: dict[str, Any]) -> None:
+    """Send buttons where the seed puts them (an e-mail address, a mobile), notes, the log."""
+    customer_id = int(customer["id"])
+    flash = st.session_state.pop("messages.flash", None)
+    if flash:
+        st.info(flash)
+    configured = messaging.channels()
+    buttons = st.columns(3)
+    if customer.get("email"):
+        with buttons[0].popover(tr("messages.send_email"), icon=":material/mail:"):
+            if not configured.email:
+                st.warning(tr("messages.email_not_configured"))
+            else:
+                _email_form(actor, customer_id, customer["email"])
+    if customer.get("mobile"):
+        with buttons[1].popover(tr("messages.send_sms"), icon=":material/sms:"):
+            if not configured.sms:
+                st.warning(tr("messages.sms_not_configured"))
+            else:
+                _sms_form(actor, customer_id, customer["mobile"])
+    with buttons[2].popover(tr("messages.add_note"), icon=":material/edit_note:"):
+        _note_form(actor, customer_id)
+    _log(actor, customer_id)
+
+
+def _email_form(actor: Actor, customer_id: int, address: str) -> None:
+    base = f"messages.email.{customer_id}"
+    st.caption(tr("messages.to", to=address))
+    subject = st.text_input(tr("field.subject"), key=f"{base}.subject", max_chars=200)
+    body = st.text_area(tr("field.body"), key=f"{base}.body", height=160)
+    if st.button(tr("messages.send"), key=f"{base}.go", type="primary"):
+        try:
+            message_id = messaging.send_message(
+                actor, customer_id, "email", body, _key(f"{base}.key"), subject=subject
+            )
+        except ValidationFailed as exc:
+            show_refusal(exc)
+        except Busy:
+            st.warning(tr("error.busy"))
+        else:
+            _done([f"{base}.subject", f"{base}.body", f"{base}.key"], _outcome(message_id))
+
+
+def _sms_form(actor: Actor, customer_id: int, mobile: str) -> None:
+    base = f"messages.sms.{customer_id}"
+    st.caption(tr("messages.to", to=mobile))
+    body = st.text_area(tr("field.body"), key=f"{base}.body", height=120)
+    text = body or ""
+    st.caption(
+        tr(
+            "messages.sms_count",
+            characters=len(text),
+            segments=sms_segments(text),
+            encoding=sms_encoding(text),
+        )
+    )
+    if st.button(tr("messages.send"), key=f"{base}.go", type="primary"):
+        try:
+            message_id = messaging.send_message(
+                actor, customer_id, "sms", body, _key(f"{base}.key")
+            )
+        except ValidationFailed as exc:
+            show_refusal(exc)
+        except Busy:
+            st.warning(tr("error.busy"))
+        else:
+            _done([f"{base}.body", f"{base}.key"], _outcome(message_id))
+
+
+def _note_form(actor: Actor, customer_id: int) -> None:
+    base = f"messages.note.{customer_id}"
+    body = st.text_area(tr("field.note"), key=f"{base}.body", height=120)
+    if st.button(tr("messages.save_note"), key=f"{base}.go"):
+        try:
+            messaging.add_note(actor, customer_id, body, _key(f"{base}.key"))
+        except ValidationFailed as exc:
+            show_refusal(exc)
+        else:
+            _done([f"{base}.body", f"{base}.key"], tr("messages.note_saved"))
+
+
+def _log(actor: Actor, customer_id: int) -> None:
+    page_key = f"messages.page.{customer_id}"
+    rows, total = messaging.communications(
+        actor, customer_id, page=st.session_state.get(page_key, 0)
+    )
+    st.subheader(tr("messages.log"))
+    if not rows:
+        st.caption(tr("messages.none"))
+        return
+    literal_table(
+        [
+            {
+                tr_plain("audit.when"): when(r["created_at"]),
+                tr_plain("audit.staff"): r["staff_name"],
+                tr_plain("field.channel"): tr_plain(f"messages.channel.{r['channel']}"),
+                tr_plain("field.recipient"): r["recipient"] or "",
+                tr_plain("field.subject"): r["subject"] or "",
+                tr_plain("field.body"): r["body"],
+                tr_plain("field.status"): tr_plain(f"messages.status.{r['status']}")
+                + (f" ({_reason(r['error'])})" if r["status"] == "failed" else ""),
+            }
+            for r in rows
+        ]
+    )
+    pager(page_key, total, messaging.PAGE_SIZE)
+    failed = {
+        r["id"]: f"{when(r['created_at'])} · {r['recipient']}"
+        for r in rows
+        if r["status"] == "failed"
+    }
+    if failed:
+        chosen = st.selectbox(
+            tr("messages.retry_which"),
+            list(failed),
+            format_func=failed.get,
+            key=f"{page_key}.retry",
+        )
+        if st.button(tr("messages.retry"), key=f"{page_key}.retry_go") and chosen is not None:
+            messaging.retry(actor, chosen)
+            _done([], _outcome(chosen))
