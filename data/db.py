@@ -15,6 +15,8 @@ import time
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -80,9 +82,8 @@ def database_url() -> str | None:
 
 
 def target() -> str:
-    """Which database this process uses, safe to show and to key caches by."""
-    url = database_url()
-    return postgres.redacted(url) if url else str(database_path())
+    """Which database the current unit of work uses, safe to show and to key caches by."""
+    return current().target()
 
 
 def database_path() -> Path:
@@ -167,13 +168,8 @@ def connect(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
         return con
 
 
-def close(path: Path | str | None = None) -> None:
-    """Close the process's connection to the file or pool (tests and CLI tools)."""
-    url = database_url() if path is None else None
-    if url:
-        postgres.close(url)
-        return
-    key = str(Path(path or database_path()).resolve())
+def _close_file(path: Path) -> None:
+    key = str(path.resolve())
     with _lock:
         con = _connections.pop(key, None)
     if con is not None:
@@ -181,13 +177,7 @@ def close(path: Path | str | None = None) -> None:
 
 
 @contextmanager
-def cursor(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A fresh cursor for one read-only unit of work."""
-    url = database_url() if path is None else None
-    if url:
-        with postgres.cursor(url) as pg_cursor:
-            yield pg_cursor  # type: ignore[misc]  # same methods, other engine
-        return
+def _file_cursor(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     cur = connect(path).cursor()
     try:
         yield cur
@@ -196,13 +186,7 @@ def cursor(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection
 
 
 @contextmanager
-def transaction(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One explicit transaction on its own cursor; rolls back on any error."""
-    url = database_url() if path is None else None
-    if url:
-        with postgres.transaction(url) as pg_cursor:
-            yield pg_cursor  # type: ignore[misc]  # same methods, other engine
-        return
+def _file_transaction(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     cur = connect(path).cursor()
     try:
         cur.execute("BEGIN TRANSACTION")
@@ -216,6 +200,118 @@ def transaction(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConne
             raise
     finally:
         cur.close()
+
+
+class Database:
+    """What services need of a database: read cursors and units of work with retries.
+
+    Two implementations with the same SQL behind them: the DuckDB file and a
+    PostgreSQL server (a pool per process). A unit of work runs on the database
+    bound by its caller (using()), else the configured one (default()).
+    """
+
+    def target(self) -> str:
+        """Which database, safe to show and to key caches by."""
+        raise NotImplementedError
+
+    def cursor(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A fresh cursor for one read-only unit of work."""
+        raise NotImplementedError
+
+    def transaction(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """One explicit transaction on its own cursor; rolls back on any error."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Close this process's connection or pool (tests and CLI tools)."""
+        raise NotImplementedError
+
+    def run(self, work: Callable[[duckdb.DuckDBPyConnection], T], retries: int = MAX_RETRIES) -> T:
+        """Run work(cur) in a transaction, retrying write conflicts (see run_in_transaction)."""
+        return _run(self, work, retries)
+
+
+@dataclass(frozen=True)
+class DuckDBFile(Database):
+    """The embedded DuckDB file: one process's connection, a cursor per unit of work."""
+
+    path: Path
+
+    def target(self) -> str:
+        return str(self.path)
+
+    def cursor(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        return _file_cursor(self.path)
+
+    def transaction(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        return _file_transaction(self.path)
+
+    def close(self) -> None:
+        _close_file(self.path)
+
+
+@dataclass(frozen=True)
+class PostgresServer(Database):
+    """A PostgreSQL database by URL, through this process's bounded pool."""
+
+    url: str
+
+    def target(self) -> str:
+        return postgres.redacted(self.url)
+
+    def cursor(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        return postgres.cursor(self.url)  # type: ignore[return-value]  # same methods
+
+    def transaction(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        return postgres.transaction(self.url)  # type: ignore[return-value]  # same methods
+
+    def close(self) -> None:
+        postgres.close(self.url)
+
+
+def default() -> Database:
+    """The configured database: PostgreSQL by URL, else the DuckDB file."""
+    url = database_url()
+    return PostgresServer(url) if url else DuckDBFile(database_path())
+
+
+_bound: ContextVar[Database | None] = ContextVar("comptoir_database", default=None)
+
+
+@contextmanager
+def using(database: Database) -> Iterator[Database]:
+    """Run the units of work inside the block on this database (this thread or task)."""
+    token = _bound.set(database)
+    try:
+        yield database
+    finally:
+        _bound.reset(token)
+
+
+def current() -> Database:
+    """The database of the current unit of work: bound by using(), else default()."""
+    return _bound.get() or default()
+
+
+def _chosen(path: Path | str | None) -> Database:
+    return DuckDBFile(Path(path)) if path is not None else current()
+
+
+def close(path: Path | str | None = None) -> None:
+    """Close the process's connection to the file or pool (tests and CLI tools)."""
+    _chosen(path).close()
+
+
+def cursor(path: Path | str | None = None) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """A fresh cursor for one read-only unit of work (the given file, else current())."""
+    return _chosen(path).cursor()
+
+
+def transaction(
+    path: Path | str | None = None,
+) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """One explicit transaction on its own cursor (the given file, else current())."""
+    return _chosen(path).transaction()
 
 
 # Matched by type, never by message: a write conflict (either engine) or a lost
@@ -232,15 +328,19 @@ def run_in_transaction(
     path: Path | str | None = None,
     retries: int = MAX_RETRIES,
 ) -> T:
-    """Run work(cur) in a transaction, retrying optimistic write conflicts.
+    """Run work(cur) in a transaction on the given file or current(), retrying conflicts.
 
     When the conflicts outlast the retries, Busy: nothing was stored and the
     user is asked to try again, never shown a traceback.
     """
+    return _run(_chosen(path), work, retries)
+
+
+def _run(database: Database, work: Callable[[duckdb.DuckDBPyConnection], T], retries: int) -> T:
     constraint_failures = 0
     for attempt in range(retries):
         try:
-            with transaction(path) as cur:
+            with database.transaction() as cur:
                 return work(cur)
         except _RETRYABLE as exc:
             # Another transaction won the row (DuckDB: conflict; PostgreSQL:
