@@ -109,3 +109,31 @@ def for_customer(
     for row in rows:
         del row["total_rows"]
     return rows, total
+
+
+def customers_with_mobile(cur: Cursor, mobile: str) -> list[int]:
+    """Live customers whose mobile is this E.164 number."""
+    cur.execute(
+        "SELECT id FROM customers WHERE mobile = ? AND NOT archived ORDER BY id LIMIT 2", [mobile]
+    )
+    return [int(row[0]) for row in cur.fetchall()]
+
+
+def unmatched(cur: Cursor, limit: int) -> list[dict[str, Any]]:
+    """Received SMS matched to no customer, newest first."""
+    cur.execute(
+        f"SELECT {LOG_COLUMNS} FROM messages WHERE direction = 'in' AND customer_id IS NULL"
+        " ORDER BY created_at DESC, id DESC LIMIT ?",
+        [limit],
+    )
+    return as_dicts(cur)
+
+
+def attach(cur: Cursor, message_id: int, customer_id: int) -> bool:
+    """Put an unmatched received SMS on a customer's log."""
+    cur.execute(
+        "UPDATE messages SET customer_id = ? WHERE id = ? AND direction = 'in'"
+        " AND customer_id IS NULL RETURNING id",
+        [customer_id, message_id],
+    )
+    return bool(cur.fetchall())

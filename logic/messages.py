@@ -122,3 +122,12 @@ def next_attempt(attempts: int, now: datetime) -> datetime | None:
         return None
     wait = min(LONGEST_WAIT, FIRST_WAIT * 2 ** max(0, attempts - 1))
     return now + wait
+
+
+_STOP_WORDS = {"STOP", "ARRET", "ARRÊT", "STOPALL", "UNSUBSCRIBE", "DESABONNER", "DÉSABONNER"}
+
+
+def is_stop(body: str) -> bool:
+    """A reply asking to stop (STOP, ARRÊT…), alone or first on the message."""
+    words = body.strip().split()
+    return bool(words) and words[0].strip(".!").upper() in _STOP_WORDS

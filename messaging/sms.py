@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
@@ -49,3 +52,34 @@ def send_sms(settings: TwilioSettings, to: str, body: str) -> Sent:
     except (TwilioException, OSError) as exc:
         raise SendFailed(f"{type(exc).__name__}: {exc}"[:300]) from exc
     return Sent(provider_id=str(message.sid or ""))
+
+
+@dataclass(frozen=True)
+class Received:
+    """One SMS sent to the shop's number."""
+
+    sid: str
+    sender: str
+    body: str
+    sent_at: datetime | None
+
+
+def received_since(
+    settings: TwilioSettings, since: date | None, limit: int = 500
+) -> list[Received]:
+    """SMS received by the shop's number (since a day, when given), oldest first."""
+    filters: dict[str, object] = {"to": settings.from_number, "limit": limit}
+    if since is not None:
+        filters["date_sent_after"] = datetime.combine(since, datetime.min.time())
+    try:
+        found = client(settings).messages.list(**filters)
+    except TwilioRestException as exc:
+        raise SendFailed(f"Twilio {exc.code or exc.status}: {exc.msg}"[:300]) from exc
+    except (TwilioException, OSError) as exc:
+        raise SendFailed(f"{type(exc).__name__}: {exc}"[:300]) from exc
+    inbound = [m for m in found if str(m.direction or "").startswith("inbound")]
+    # Twilio lists the newest first.
+    return [
+        Received(str(m.sid), str(m.from_ or ""), str(m.body or ""), m.date_sent)
+        for m in reversed(inbound)
+    ]

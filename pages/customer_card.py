@@ -190,7 +190,7 @@ def tabs_and_actions() -> None:
                 )
     if tabs["credit"].open:
         with tabs["credit"]:
-            account_tab(actor, customer_id, settings.get("currency", "EUR"))
+            account_tab(actor, customer_id, settings.get("currency", "EUR"), customer["email"])
     if tabs["sales"].open:
         with tabs["sales"]:
             purchase_history(actor, customer_id, settings.get("currency", "EUR"))

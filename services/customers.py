@@ -401,3 +401,31 @@ def discount_warning(current: object, typed: object) -> bool:
         return discount_needs_warning(parse_discount(current), parse_discount(typed))
     except FieldProblem:
         return False
+
+
+SCREEN_SMS_STOP = "sms_stop"
+
+
+def withdraw_marketing_consent(cur, customer_id: int, actor: Actor, moment: datetime) -> bool:
+    """Inside the caller's transaction: marketing consent off (a STOP reply), recorded in
+    the consent history and the audit trail; False when it was already off."""
+    current = repo.get(cur, customer_id)
+    if current is None or not current["marketing_opt_in"]:
+        return False
+    if (
+        repo.update(cur, customer_id, current["version"], {"marketing_opt_in": False}, moment)
+        is None
+    ):
+        raise StaleRecord(customer_id, repo.current_version(cur, customer_id))
+    repo.insert_consent(cur, customer_id, False, moment, SCREEN_SMS_STOP, actor.display_name)
+    audit.record(
+        cur,
+        actor,
+        "update",
+        "customer",
+        customer_id,
+        SCREEN_SMS_STOP,
+        diff({"marketing_opt_in": True}, {"marketing_opt_in": False}),
+        moment,
+    )
+    return True

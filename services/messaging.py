@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from data import customers as customers_repo
 from data import db
 from data import messages as repo
-from i18n import t
-from logic.auth import Actor, require
+from data import settings as settings_repo
+from i18n import format_date, t
+from logic.auth import SYSTEM, Actor, require
 from logic.emails import parse_email
 from logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
 from logic.messages import (
@@ -27,18 +29,23 @@ from logic.messages import (
     check_consent,
     clean_body,
     clean_subject,
+    is_stop,
     next_attempt,
 )
 from logic.phones import parse_phone
 from messaging import config
 from messaging.email import SendFailed, Sent, send_email
-from messaging.sms import send_sms
+from messaging.sms import received_since, send_sms
 from printing.pdf_a4 import receipt_pdf
-from services import clock, sales, shop
+from services import accounts, clock, customers, printing, sales, shop
 
 PAGE_SIZE = 20
 BATCH = 20
 LOG = logging.getLogger("comptoir.messaging")
+# The shop's day of the last check for replies (the next asks Twilio from the day before).
+CHECKED_KEY = "sms_checked_on"
+# Seconds between the background sender's checks for replies.
+REPLIES_EVERY = 300.0
 
 
 @dataclass(frozen=True)
@@ -248,6 +255,122 @@ def send_test(actor: Actor, to: object) -> tuple[bool, str]:
     return True, str(message["recipient"])
 
 
+def email_statement(
+    actor: Actor,
+    customer_id: int,
+    start: date,
+    end: date,
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> int:
+    """E-mail an account statement for the period to the customer, in their language."""
+    pdf = accounts.statement(actor, customer_id, start, end)
+    with db.cursor() as cur:
+        customer = customers_repo.get(cur, customer_id) or {}
+    header = printing.shop_header(customer)
+    values = {
+        "first_name": customer.get("first_name") or customer.get("last_name") or "",
+        "shop_name": header.name,
+        "start": format_date(start, header.language),
+        "end": format_date(end, header.language),
+    }
+    return send_message(
+        actor,
+        customer_id,
+        "email",
+        t("message.statement.body", header.language, **values),
+        idempotency_key,
+        subject=t("message.statement.subject", header.language, **values),
+        attachment=(
+            f"statement-{customer.get('account_number', customer_id)}-{end:%Y%m%d}.pdf",
+            pdf,
+        ),
+        now=now,
+    )
+
+
+@dataclass(frozen=True)
+class Replies:
+    """What a check for replies found."""
+
+    matched: int
+    unmatched: int
+    stops: int
+
+
+def check_replies(actor: Actor = SYSTEM, now: datetime | None = None) -> Replies:
+    """Fetch SMS sent to the shop's number since the last check; file each on its customer.
+
+    Matched by mobile number (one live customer with it), else left for staff to
+    attach; a message already fetched is skipped (its Twilio id is its key); a
+    STOP or ARRÊT reply withdraws the customer's marketing consent.
+    """
+    settings = config.twilio()
+    if settings is None:
+        raise SendFailed("not_configured")
+    moment = clock.utc(now)
+    with db.cursor() as cur:
+        last = settings_repo.get_all(cur, shop.here()).get(CHECKED_KEY)
+    since = date.fromisoformat(last) - timedelta(days=1) if last else None
+    received = received_since(settings, since)
+    counts = {"matched": 0, "unmatched": 0, "stops": 0}
+
+    def work(cur) -> None:
+        for sms in received:
+            key = f"twilio:{sms.sid}"
+            if repo.by_key(cur, key) is not None:
+                continue
+            owners = repo.customers_with_mobile(cur, sms.sender)
+            owner = owners[0] if len(owners) == 1 else None
+            repo.insert(
+                cur,
+                {
+                    "customer_id": owner,
+                    "shop_code": shop.here(),
+                    "channel": "sms",
+                    "direction": "in",
+                    "kind": "transactional",
+                    "recipient": sms.sender,
+                    "body": sms.body,
+                    "status": "received",
+                    "provider_id": sms.sid,
+                    "idempotency_key": key,
+                    "staff_name": "SMS",
+                    "created_at": clock.utc(sms.sent_at) if sms.sent_at else moment,
+                },
+            )
+            counts["matched" if owner else "unmatched"] += 1
+            if owner is None or not is_stop(sms.body):
+                continue
+            if customers.withdraw_marketing_consent(cur, owner, actor, moment):
+                counts["stops"] += 1
+        checked = {CHECKED_KEY: clock.local_day(moment).isoformat()}
+        settings_repo.set_many(cur, checked, shop.here())
+
+    db.run_in_transaction(work)
+    return Replies(**counts)
+
+
+def unmatched_replies(actor: Actor, limit: int = 50) -> list[dict[str, Any]]:
+    """Received SMS that matched no customer, for staff to attach."""
+    require(actor, "messages.send")
+    with db.cursor() as cur:
+        return repo.unmatched(cur, limit)
+
+
+def attach_reply(actor: Actor, message_id: int, customer_id: int) -> None:
+    """File an unmatched received SMS on a customer's log."""
+    require(actor, "messages.send")
+
+    def work(cur) -> None:
+        if customers_repo.get(cur, customer_id) is None:
+            raise NotFound(customer_id)
+        if not repo.attach(cur, message_id, customer_id):
+            raise NotFound(message_id)
+
+    db.run_in_transaction(work)
+
+
 def status_of(message_id: int) -> dict[str, Any]:
     """A message's status, attempts and reason (for the screen that sent it)."""
     with db.cursor() as cur:
@@ -365,9 +488,13 @@ def start_sender(every_seconds: float = 30.0) -> None:
         stop = threading.Event()
 
         def loop() -> None:
+            checked = 0.0
             while not stop.wait(every_seconds):
                 try:
                     deliver_due()
+                    if config.twilio() is not None and time.monotonic() - checked > REPLIES_EVERY:
+                        checked = time.monotonic()
+                        check_replies()
                 except Exception:  # noqa: BLE001 - logged; the next round tries again
                     LOG.exception("background sender")
 

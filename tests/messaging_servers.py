@@ -75,6 +75,9 @@ class FakeTwilio:
     def __init__(self) -> None:
         self.requests: list[dict[str, str]] = []
         self.mode = "ok"
+        # What the shop's number received: (sid, from, body, RFC 2822 date).
+        self.inbound: list[tuple[str, str, str, str]] = []
+        self.listed: list[str] = []
 
 
 @contextmanager
@@ -85,6 +88,23 @@ def twilio_server() -> Iterator[tuple[FakeTwilio, int]]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args) -> None:  # quiet
             pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            fake.listed.append(self.path)
+            messages = [
+                {
+                    "sid": sid,
+                    "account_sid": ACCOUNT,
+                    "from": sender,
+                    "to": "+33600000000",
+                    "body": body,
+                    "direction": "inbound",
+                    "status": "received",
+                    "date_sent": sent,
+                }
+                for sid, sender, body, sent in reversed(fake.inbound)  # newest first
+            ]
+            self._answer(200, {"messages": messages, "next_page_uri": None, "page": 0})
 
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("Content-Length", 0))

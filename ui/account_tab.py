@@ -12,9 +12,10 @@ from i18n import format_date, format_money, t
 from logic.accounts import PAYMENT_METHODS, CreditLimitExceeded, OverpaymentNeedsConfirmation
 from logic.auth import Actor, can
 from logic.errors import NotFound, ValidationFailed
-from services import accounts, clock
+from services import accounts, clock, messaging
 from services.accounts import EntryRequest
 from ui.downloads import download_button
+from ui.messages_tab import show_outcome as show_message_outcome
 from ui.pager import back_to_first, pager
 from ui.session import date_format, language, show_refusal, tr
 from ui.text import literal_table
@@ -268,7 +269,7 @@ def _activity(actor: Actor, customer_id: int, currency: str) -> None:
     )
 
 
-def account_tab(actor: Actor, customer_id: int, currency: str) -> None:
+def account_tab(actor: Actor, customer_id: int, currency: str, email: str | None = None) -> None:
     """Everything about the customer's credit account."""
     lang = language()
     flash = st.session_state.pop("acct.flash", None)
@@ -350,3 +351,19 @@ def account_tab(actor: Actor, customer_id: int, currency: str) -> None:
             key=f"acct.statement.{customer_id}",
             container=cols[2],
         )
+        if email and cols[2].button(
+            tr("account.email_statement"),
+            key=f"acct.email_statement.{customer_id}",
+            icon=":material/mail:",
+        ):
+            # One key per click: a rerun of the same click sends nothing more.
+            idempotency = st.session_state.setdefault(
+                f"acct.email_statement.{customer_id}.key", uuid.uuid4().hex
+            )
+            try:
+                message_id = messaging.email_statement(actor, customer_id, start, end, idempotency)
+            except ValidationFailed as exc:
+                show_refusal(exc)
+            else:
+                st.session_state.pop(f"acct.email_statement.{customer_id}.key", None)
+                show_message_outcome(message_id)

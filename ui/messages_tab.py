@@ -72,7 +72,42 @@ def messages_tab(actor: Actor, customer: dict[str, Any]) -> None:
                 _sms_form(actor, customer_id, customer["mobile"])
     with buttons[2].popover(tr("messages.add_note"), icon=":material/edit_note:"):
         _note_form(actor, customer_id)
+    if configured.sms:
+        _replies(actor, customer_id)
     _log(actor, customer_id)
+
+
+def _replies(actor: Actor, customer_id: int) -> None:
+    """Check for replies now; file a reply from an unknown number on this customer."""
+    if st.button(tr("messages.check_replies"), key="messages.check", icon=":material/inbox:"):
+        try:
+            found = messaging.check_replies(actor)
+        except messaging.SendFailed as failure:
+            st.warning(tr("messages.check_failed", reason=_reason(failure.reason)))
+        else:
+            _done(
+                [],
+                tr(
+                    "messages.replies_found",
+                    matched=found.matched,
+                    unmatched=found.unmatched,
+                    stops=found.stops,
+                ),
+            )
+    strangers = messaging.unmatched_replies(actor)
+    if not strangers:
+        return
+    with st.expander(tr("messages.unmatched", count=len(strangers))):
+        labels = {
+            r["id"]: f"{when(r['created_at'])} · {r['recipient']} · {r['body'][:80]}"
+            for r in strangers
+        }
+        chosen = st.selectbox(
+            tr("messages.reply"), list(labels), format_func=labels.get, key="messages.stranger"
+        )
+        if st.button(tr("messages.attach"), key="messages.attach") and chosen is not None:
+            messaging.attach_reply(actor, chosen, customer_id)
+            _done([], tr("messages.attached"))
 
 
 def _email_form(actor: Actor, customer_id: int, address: str) -> None:

@@ -207,3 +207,61 @@ def test_bad_input_is_named_and_nothing_is_queued(database, lea):
         messaging.send_message(STAFF, lea, "sms", "ç" * 500, key())
     assert [(e.field, e.code) for e in long_sms.value.errors] == [("body", "sms_too_long")]
     assert messaging.communications(STAFF, lea)[1] == 0
+
+
+def test_a_statement_is_emailed_in_the_customers_language(edges, lea):
+    from datetime import date
+
+    from services import accounts
+    from services.accounts import EntryRequest
+
+    mailbox, _ = edges
+    trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
+    accounts.assign_account_type(MANAGER, lea, trade, "500", now=NOW)
+    accounts.record_entry(MANAGER, lea, EntryRequest("charge", "40"), key(), now=NOW)
+    messaging.email_statement(STAFF, lea, date(2026, 11, 1), date(2026, 11, 30), key(), now=NOW)
+    _, recipients, mail = mailbox.wait_for(1)[0]
+    assert (recipients, mail["Subject"]) == (
+        ["lea.roux@exemple.fr"],
+        "Votre relevé de compte de Comptoir",
+    )
+    (pdf,) = [p for p in mail.walk() if p.get_content_type() == "application/pdf"]
+    account_number = customers.get_customer(lea)["account_number"]
+    assert pdf.get_filename() == f"statement-{account_number}-20261130.pdf"
+    assert pdf.get_payload(decode=True).startswith(b"%PDF")
+    text = mail.get_body(("plain",)).get_content()
+    assert "du 1 nov. 2026 au 30 nov. 2026" in text
+
+
+def test_replies_are_filed_matched_once_and_stop_withdraws_consent(edges, lea):
+    _, fake = edges
+    current = customers.get_customer(lea)
+    customers.update_customer(lea, current["version"], {"marketing_opt_in": True}, STAFF)
+    fake.inbound = [
+        (
+            "SM" + "a" * 32,
+            "+33612345678",
+            "Merci, je passe demain",
+            "Mon, 30 Nov 2026 08:00:00 +0000",
+        ),
+        ("SM" + "b" * 32, "+33699999999", "Qui est-ce ?", "Mon, 30 Nov 2026 08:05:00 +0000"),
+        ("SM" + "c" * 32, "+33612345678", "STOP", "Mon, 30 Nov 2026 08:10:00 +0000"),
+    ]
+    found = messaging.check_replies(now=NOW)
+    assert (found.matched, found.unmatched, found.stops) == (2, 1, 1)
+    assert customers.get_customer(lea)["marketing_opt_in"] is False
+    assert customers.consent_history(lea)[0]["screen"] == "sms_stop"
+    rows, _ = messaging.communications(STAFF, lea)
+    assert [(r["direction"], r["body"], r["status"]) for r in rows] == [
+        ("in", "STOP", "received"),
+        ("in", "Merci, je passe demain", "received"),
+    ]
+    assert rows[0]["created_at"] == datetime(2026, 11, 30, 8, 10, tzinfo=UTC)
+    # Checked again: nothing twice; the next check asks from the day before the last.
+    assert messaging.check_replies(now=NOW) == messaging.Replies(0, 0, 0)
+    assert "DateSent%3E=2026-11-29" in fake.listed[-1]
+    (stranger,) = messaging.unmatched_replies(STAFF)
+    assert (stranger["recipient"], stranger["body"]) == ("+33699999999", "Qui est-ce ?")
+    messaging.attach_reply(STAFF, stranger["id"], lea)
+    assert messaging.unmatched_replies(STAFF) == []
+    assert messaging.communications(STAFF, lea)[1] == 3

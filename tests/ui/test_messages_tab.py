@@ -101,3 +101,26 @@ def test_messages_tab_in_french(app, edges):
     open_tab(app, "Messages et communications")
     assert app.button(key=f"messages.sms.{target['id']}.go").label == "Envoyer"
     assert "Aucun message ni note pour l'instant." in texts(app, "caption")
+
+
+def test_check_for_replies_and_file_a_stranger_on_this_customer(app, edges):
+    _, fake = edges
+    target = reachable()
+    fake.inbound = [
+        ("SM" + "d" * 32, target["mobile"], "OK merci", "Mon, 30 Nov 2026 08:00:00 +0000"),
+        (
+            "SM" + "e" * 32,
+            "+33688888888",
+            "C'est Paul, nouveau numéro",
+            "Mon, 30 Nov 2026 08:01:00 +0000",
+        ),
+    ]
+    open_messages(app, target["id"])
+    app.button(key="messages.check").click().run()
+    assert texts(app, "info") == [
+        "Replies: 1 filed on their customer, 1 from unknown numbers, 0 STOP."
+    ]
+    assert table(app)["Message"].tolist() == ["OK merci"]
+    app.button(key="messages.attach").click().run()
+    assert texts(app, "info") == ["Reply filed on this customer."]
+    assert table(app)["Message"].tolist() == ["C'est Paul, nouveau numéro", "OK merci"]

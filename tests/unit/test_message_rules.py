@@ -15,6 +15,7 @@ from logic.messages import (
     check_consent,
     check_template,
     clean_body,
+    is_stop,
     next_attempt,
     pick_channel,
     render,
@@ -107,3 +108,21 @@ def test_retries_back_off_then_give_up():
     waits = [next_attempt(n, now) - now for n in range(1, 8)]
     assert waits == [timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 60)]
     assert next_attempt(MAX_ATTEMPTS, now) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "stop"),
+    [
+        ("STOP", True),
+        (" stop ", True),
+        ("Arrêt", True),
+        ("ARRET.", True),
+        ("stop!", True),
+        ("STOP merci", True),
+        ("Please don't stop", False),
+        ("", False),
+        ("Stopper le vélo ?", False),
+    ],
+)
+def test_stop_replies(body, stop):
+    assert is_stop(body) is stop
