@@ -137,3 +137,23 @@ def attach(cur: Cursor, message_id: int, customer_id: int) -> bool:
         [customer_id, message_id],
     )
     return bool(cur.fetchall())
+
+
+def templates(cur: Cursor) -> list[dict[str, Any]]:
+    """Every message template, by code then language."""
+    cur.execute(
+        "SELECT code, language, subject, body FROM message_templates ORDER BY code, language"
+    )
+    return as_dicts(cur)
+
+
+def save_template(
+    cur: Cursor, code: str, language: str, subject: str, body: str, now: datetime
+) -> None:
+    """Insert or replace one template."""
+    cur.execute(
+        "INSERT INTO message_templates (code, language, subject, body, updated_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (code, language) DO UPDATE"
+        " SET subject = excluded.subject, body = excluded.body, updated_at = excluded.updated_at",
+        [code, language, subject, body, now],
+    )

@@ -17,6 +17,10 @@ LONGEST_WAIT = timedelta(hours=1)
 # A message claimed by a sender that then died is sent again after this lease.
 SENDING_LEASE = timedelta(minutes=5)
 MAX_SMS_SEGMENTS = 6
+# What a template may use; every one is filled for any customer.
+TEMPLATE_FIELDS = frozenset(
+    {"first_name", "last_name", "shop_name", "shop_phone", "account_number", "balance"}
+)
 MAX_SUBJECT = 200
 MAX_BODY = 20_000
 

@@ -30,7 +30,7 @@ text = columns[0].text_input(
 )
 entity = columns[1].selectbox(
     tr("audit.entity"),
-    ["", "customer", "settings", "staff"],
+    ["", "customer", "settings", "staff", "shop", "template", "account_type", "product", "sale"],
     format_func=lambda e: t(f"entity.{e}", lang) if e else t("audit.all", lang),
     key="audit.entity",
     on_change=_reset_page,

@@ -5,8 +5,9 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from i18n import country_options, format_date, format_money, t
+from i18n import LANGUAGES, country_options, format_date, format_money, t
 from logic.errors import ValidationFailed
+from logic.messages import TEMPLATE_FIELDS as FIELDS
 from logic.printers import CODE_PAGES, KINDS, WIDTHS
 from services import accounts, clock, customers, messaging, printing, shop
 from ui.auth import require_page
@@ -326,3 +327,37 @@ if st.button(tr("settings.send_test"), key="settings.send_test"):
             st.success(tr("messages.sent", to=detail))
         else:
             st.warning(tr("settings.test_failed", reason=detail))
+
+st.divider()
+st.subheader(tr("settings.templates"))
+st.caption(tr("settings.templates_help", fields=", ".join(f"{{{f}}}" for f in sorted(FIELDS))))
+stored = {(row["code"], row["language"]): row for row in messaging.templates()}
+codes = sorted({code for code, _ in stored})
+columns = st.columns(2)
+code = columns[0].selectbox(
+    tr("field.template"),
+    codes,
+    format_func=lambda c: t(f"template.{c}", lang),
+    key="settings.template.code",
+)
+template_lang = columns[1].selectbox(
+    tr("field.language"),
+    list(LANGUAGES),
+    format_func=lambda code: LANGUAGES[code],
+    key="settings.template.language",
+)
+current_template = stored.get((code, template_lang), {"subject": "", "body": ""})
+template_key = f"settings.template.{nonce}.{code}.{template_lang}"
+subject = st.text_input(
+    tr("field.subject"), current_template["subject"], key=f"{template_key}.subject"
+)
+body = st.text_area(tr("field.body"), current_template["body"], key=f"{template_key}.body")
+if st.button(tr("settings.save_template"), key="settings.template.save"):
+    try:
+        messaging.save_template(actor, code, template_lang, subject, body)
+    except ValidationFailed as exc:
+        show_refusal(exc)
+    else:
+        ss["settings.nonce"] = nonce + 1
+        ss["settings.flash"] = tr("settings.template_saved")
+        st.rerun()

@@ -13,31 +13,36 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from data import customers as customers_repo
 from data import db
 from data import messages as repo
 from data import settings as settings_repo
-from i18n import format_date, t
+from i18n import format_date, format_money, t
+from logic.audit import diff
 from logic.auth import SYSTEM, Actor, require
 from logic.emails import parse_email
 from logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
 from logic.messages import (
     SENDING_LEASE,
+    TEMPLATE_FIELDS,
     ConsentRefused,
     check_consent,
+    check_template,
     clean_body,
     clean_subject,
     is_stop,
     next_attempt,
+    render,
 )
 from logic.phones import parse_phone
 from messaging import config
 from messaging.email import SendFailed, Sent, send_email
 from messaging.sms import received_since, send_sms
 from printing.pdf_a4 import receipt_pdf
-from services import accounts, clock, customers, printing, sales, shop
+from services import accounts, audit, clock, customers, printing, sales, shop
 
 PAGE_SIZE = 20
 BATCH = 20
@@ -369,6 +374,85 @@ def attach_reply(actor: Actor, message_id: int, customer_id: int) -> None:
             raise NotFound(message_id)
 
     db.run_in_transaction(work)
+
+
+def templates() -> list[dict[str, Any]]:
+    """The message templates (code, language, subject, body)."""
+    with db.cursor() as cur:
+        return repo.templates(cur)
+
+
+def save_template(
+    actor: Actor,
+    code: str,
+    language: str,
+    subject: object,
+    body: object,
+    now: datetime | None = None,
+) -> None:
+    """Check and store a template (administrators): unknown fields are refused now."""
+    require(actor, "settings.edit")
+    errors: list[FieldError] = []
+    clean: dict[str, str] = {}
+    for field, raw, check in (
+        ("subject", subject, lambda v: clean_subject(v)),
+        ("body", body, lambda v: clean_body(v, "email")),
+    ):
+        try:
+            clean[field] = check(raw)
+            check_template(clean[field], set(TEMPLATE_FIELDS))
+        except FieldProblem as problem:
+            errors.append(FieldError(field, problem.code, problem.params))
+    if errors:
+        raise ValidationFailed(errors)
+    moment = clock.utc(now)
+
+    def work(cur) -> None:
+        before = {t["code"] + "/" + t["language"]: t for t in repo.templates(cur)}
+        old = before.get(f"{code}/{language}", {})
+        repo.save_template(cur, code, language, clean["subject"], clean["body"], moment)
+        changes = diff(
+            {"subject": old.get("subject"), "body": old.get("body")},
+            {"subject": clean["subject"], "body": clean["body"]},
+        )
+        if changes:
+            audit.record(
+                cur,
+                actor,
+                "update",
+                "template",
+                None,
+                f"template:{code}:{language}",
+                changes,
+                moment,
+            )
+
+    db.run_in_transaction(work)
+
+
+def render_template(actor: Actor, customer_id: int, code: str) -> tuple[str, str]:
+    """A template filled for a customer, in their language (else the shop's, else English)."""
+    require(actor, "messages.send")
+    with db.cursor() as cur:
+        customer = customers_repo.get(cur, customer_id)
+        if customer is None:
+            raise NotFound(customer_id)
+        account = accounts.repo.account(cur, customer_id)
+        found = {(t["code"], t["language"]): t for t in repo.templates(cur)}
+    header = printing.shop_header(customer)
+    chosen = found.get((code, header.language)) or found.get((code, "en"))
+    if chosen is None:
+        raise NotFound(code)
+    balance = Decimal(account["balance"]) if account else Decimal("0")
+    values = {
+        "first_name": customer["first_name"] or customer["last_name"] or "",
+        "last_name": customer["last_name"] or "",
+        "shop_name": header.name,
+        "shop_phone": header.phone,
+        "account_number": customer["account_number"],
+        "balance": format_money(balance, header.currency, header.language, header.country),
+    }
+    return render(chosen["subject"], values), render(chosen["body"], values)
 
 
 def status_of(message_id: int) -> dict[str, Any]:

@@ -110,9 +110,31 @@ def _replies(actor: Actor, customer_id: int) -> None:
             _done([], tr("messages.attached"))
 
 
+def _template_picker(actor: Actor, customer_id: int, base: str) -> None:
+    """Pick a template: it fills the subject and message, filled for this customer."""
+    codes = sorted({row["code"] for row in messaging.templates()})
+
+    def fill() -> None:
+        chosen = st.session_state.get(f"{base}.template")
+        if chosen:
+            subject, body = messaging.render_template(actor, customer_id, chosen)
+            st.session_state[f"{base}.subject"] = subject
+            st.session_state[f"{base}.body"] = body
+
+    labels = {"": "—", **{code: tr_plain(f"template.{code}") for code in codes}}
+    st.selectbox(
+        tr("messages.use_template"),
+        list(labels),
+        format_func=labels.__getitem__,
+        key=f"{base}.template",
+        on_change=fill,
+    )
+
+
 def _email_form(actor: Actor, customer_id: int, address: str) -> None:
     base = f"messages.email.{customer_id}"
     st.caption(tr("messages.to", to=address))
+    _template_picker(actor, customer_id, base)
     subject = st.text_input(tr("field.subject"), key=f"{base}.subject", max_chars=200)
     body = st.text_area(tr("field.body"), key=f"{base}.body", height=160)
     if st.button(tr("messages.send"), key=f"{base}.go", type="primary"):
@@ -125,12 +147,14 @@ def _email_form(actor: Actor, customer_id: int, address: str) -> None:
         except Busy:
             st.warning(tr("error.busy"))
         else:
-            _done([f"{base}.subject", f"{base}.body", f"{base}.key"], _outcome(message_id))
+            names = [f"{base}.subject", f"{base}.body", f"{base}.key", f"{base}.template"]
+            _done(names, _outcome(message_id))
 
 
 def _sms_form(actor: Actor, customer_id: int, mobile: str) -> None:
     base = f"messages.sms.{customer_id}"
     st.caption(tr("messages.to", to=mobile))
+    _template_picker(actor, customer_id, base)
     body = st.text_area(tr("field.body"), key=f"{base}.body", height=120)
     text = body or ""
     st.caption(
@@ -151,7 +175,7 @@ def _sms_form(actor: Actor, customer_id: int, mobile: str) -> None:
         except Busy:
             st.warning(tr("error.busy"))
         else:
-            _done([f"{base}.body", f"{base}.key"], _outcome(message_id))
+            _done([f"{base}.body", f"{base}.key", f"{base}.template"], _outcome(message_id))
 
 
 def _note_form(actor: Actor, customer_id: int) -> None:

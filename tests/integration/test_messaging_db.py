@@ -265,3 +265,29 @@ def test_replies_are_filed_matched_once_and_stop_withdraws_consent(edges, lea):
     messaging.attach_reply(STAFF, stranger["id"], lea)
     assert messaging.unmatched_replies(STAFF) == []
     assert messaging.communications(STAFF, lea)[1] == 3
+
+
+def test_templates_are_checked_when_saved_and_filled_in_the_customers_language(database, lea):
+    from tests.conftest import ADMIN
+
+    with pytest.raises(ValidationFailed) as unknown:
+        messaging.save_template(ADMIN, "bike_ready", "fr", "Prêt", "Bonjour {prenom}")
+    assert [(e.field, e.code, e.params.get("field_name")) for e in unknown.value.errors] == [
+        ("body", "template_unknown_field", "prenom")
+    ]
+    subject, body = messaging.render_template(STAFF, lea, "bike_ready")
+    assert subject == "Votre vélo est prêt"  # the shop's language: French
+    assert body.startswith("Bonjour Léa, votre vélo est prêt")
+    current = customers.get_customer(lea)
+    customers.update_customer(lea, current["version"], {"language": "en"}, STAFF)
+    messaging.save_template(
+        ADMIN, "balance_reminder", "en", "Balance", "{first_name} owes {balance} ({account_number})"
+    )
+    number = customers.get_customer(lea)["account_number"]
+    assert messaging.render_template(STAFF, lea, "balance_reminder") == (
+        "Balance",
+        f"Léa owes 0,00\u00a0€ ({number})",  # the shop's country writes the money
+    )
+    with pytest.raises(Exception) as denied:
+        messaging.save_template(STAFF, "bike_ready", "fr", "x", "y")
+    assert type(denied.value).__name__ == "PermissionDenied"

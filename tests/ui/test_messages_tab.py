@@ -124,3 +124,20 @@ def test_check_for_replies_and_file_a_stranger_on_this_customer(app, edges):
     app.button(key="messages.attach").click().run()
     assert texts(app, "info") == ["Reply filed on this customer."]
     assert table(app)["Message"].tolist() == ["C'est Paul, nouveau numéro", "OK merci"]
+
+
+def test_a_template_fills_the_sms_and_settings_edit_it(app, edges):
+    target = reachable()
+    app.switch_page("pages/settings.py").run()
+    app.selectbox(key="settings.template.code").set_value("bike_ready").run()
+    app.selectbox(key="settings.template.language").set_value("fr").run()
+    body_key = "settings.template.0.bike_ready.fr.body"
+    app.text_area(key=body_key).input("Salut {first_name} : vélo prêt chez {shop_name}.").run()
+    app.button(key="settings.template.save").click().run()
+    assert "Template saved." in texts(app, "success")
+    open_messages(app, target["id"])
+    app.selectbox(key=f"messages.sms.{target['id']}.template").set_value("bike_ready").run()
+    first = customers.get_customer(target["id"])["first_name"] or target["last_name"]
+    assert app.text_area(key=f"messages.sms.{target['id']}.body").value == (
+        f"Salut {first} : vélo prêt chez Cycles du Comptoir."
+    )
