@@ -6,6 +6,7 @@ from i18n import t, tn
 from i18n.errors import describe_all
 from services import customers, printing, shop
 from ui.auth import require_page
+from ui.bulk_message import bulk_message
 from ui.customer_picker import customer_label
 from ui.grid_state import (
     GRID_WIDTHS,
@@ -262,6 +263,10 @@ if rows:
         ss["grid.labels"] = printing.address_label_sheet(actor, ticked)
     if ss.get("grid.labels") is not None:
         show_outcome(ss["grid.labels"], "grid.labels")
+    if ticked:
+        names = {r["id"]: customer_label(r) for r in rows if r["id"] in set(ticked)}
+        with st.popover(tr("messages.bulk", count=len(ticked)), icon=":material/campaign:"):
+            bulk_message(actor, names)
 
     with st.expander(tr("customers.open_card"), expanded=False):
         labels = {r["id"]: customer_label(r) for r in rows}

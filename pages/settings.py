@@ -134,10 +134,12 @@ entered["invoice_numbering"] = columns[4].selectbox(
 )
 
 st.subheader(tr("settings.security"))
-columns = st.columns(3)
-for position, name in enumerate(("session_timeout_minutes", "lockout_attempts", "lockout_minutes")):
+columns = st.columns(4)
+for position, name in enumerate(
+    ("session_timeout_minutes", "lockout_attempts", "lockout_minutes", "messages_per_minute")
+):
     entered[name] = columns[position].text_input(
-        tr(f"field.{name}"), values.get(name, ""), key=k(name)
+        tr(f"field.{name}"), values.get(name, "60"), key=k(name)
     )
 
 if st.button(tr("settings.save"), type="primary", key="settings.save"):

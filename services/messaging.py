@@ -35,6 +35,7 @@ from logic.messages import (
     clean_subject,
     is_stop,
     next_attempt,
+    pick_channel,
     render,
 )
 from logic.phones import parse_phone
@@ -453,6 +454,91 @@ def render_template(actor: Actor, customer_id: int, code: str) -> tuple[str, str
         "balance": format_money(balance, header.currency, header.language, header.country),
     }
     return render(chosen["subject"], values), render(chosen["body"], values)
+
+
+@dataclass(frozen=True)
+class BulkPlan:
+    """Who a bulk message goes to (customer, channel) and how many are left out, by why."""
+
+    kind: str
+    recipients: tuple[tuple[int, str], ...]
+    excluded: dict[str, int]
+
+
+def bulk_plan(actor: Actor, customer_ids: list[int], kind: str, channel: str | None) -> BulkPlan:
+    """Before sending: the recipients and the customers left out (no consent, no channel)."""
+    require(actor, "messages.marketing" if kind == "marketing" else "messages.send")
+    recipients: list[tuple[int, str]] = []
+    excluded: dict[str, int] = {}
+    with db.cursor() as cur:
+        for customer_id in dict.fromkeys(customer_ids):
+            customer = customers_repo.get(cur, customer_id)
+            reason = None
+            chosen = None
+            if customer is None or customer["archived"]:
+                reason = "archived"
+            else:
+                try:
+                    check_consent(kind, bool(customer["marketing_opt_in"]))
+                except ConsentRefused:
+                    reason = "no_consent"
+                else:
+                    chosen = pick_channel(
+                        channel,
+                        customer["contact_preference"],
+                        customer["email"],
+                        customer["mobile"],
+                    )
+                    reason = None if chosen else "no_channel"
+            if reason:
+                excluded[reason] = excluded.get(reason, 0) + 1
+            elif chosen:
+                recipients.append((customer_id, chosen))
+    return BulkPlan(kind, tuple(recipients), excluded)
+
+
+def rate_per_minute() -> int:
+    """How many bulk messages may leave per minute (Settings; a typo cannot flood)."""
+    try:
+        return max(1, int(shop.current().values.get("messages_per_minute", "60")))
+    except ValueError:
+        return 60
+
+
+def send_bulk(
+    actor: Actor,
+    plan: BulkPlan,
+    template_code: str,
+    batch_key: str,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+    pause: Callable[[float], None] = time.sleep,
+) -> list[tuple[int, str, str]]:
+    """Send the template to each recipient at the configured rate; (customer, channel, status).
+
+    Each message's key is the batch's key and the customer: sending the same batch
+    again (a rerun, a double click) sends nobody twice.
+    """
+    wait = 60.0 / rate_per_minute()
+    results: list[tuple[int, str, str]] = []
+    for position, (customer_id, channel) in enumerate(plan.recipients):
+        if position:
+            pause(wait)
+        try:
+            subject, body = render_template(actor, customer_id, template_code)
+            message_id = send_message(
+                actor,
+                customer_id,
+                channel,
+                body,
+                f"{batch_key}:{customer_id}",
+                subject=subject if channel == "email" else None,
+                kind=plan.kind,
+            )
+            results.append((customer_id, channel, str(status_of(message_id)["status"])))
+        except ValidationFailed as refused:
+            results.append((customer_id, channel, refused.errors[0].code))
+        progress(position + 1, len(plan.recipients))
+    return results
 
 
 def status_of(message_id: int) -> dict[str, Any]:

@@ -176,6 +176,7 @@ NUMBER_LIMITS = {
     "session_timeout_minutes": (1, 720),
     "lockout_attempts": (3, 20),
     "lockout_minutes": (1, 1440),
+    "messages_per_minute": (1, 600),
 }
 
 

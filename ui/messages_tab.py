@@ -205,6 +205,7 @@ def _log(actor: Actor, customer_id: int) -> None:
                 tr_plain("audit.when"): when(r["created_at"]),
                 tr_plain("audit.staff"): r["staff_name"],
                 tr_plain("field.channel"): tr_plain(f"messages.channel.{r['channel']}"),
+                tr_plain("field.direction"): tr_plain(f"messages.direction.{r['direction']}"),
                 tr_plain("field.recipient"): r["recipient"] or "",
                 tr_plain("field.subject"): r["subject"] or "",
                 tr_plain("field.body"): r["body"],

@@ -291,3 +291,72 @@ def test_templates_are_checked_when_saved_and_filled_in_the_customers_language(d
     with pytest.raises(Exception) as denied:
         messaging.save_template(STAFF, "bike_ready", "fr", "x", "y")
     assert type(denied.value).__name__ == "PermissionDenied"
+
+
+def test_a_bulk_send_leaves_out_who_it_must_and_never_sends_twice(edges, lea):
+    mailbox, fake = edges
+    opted = customers.create_customer(
+        {
+            "last_name": "Oui",
+            "first_name": "Ana",
+            "mobile": "06 22 33 44 55",
+            "marketing_opt_in": True,
+        },
+        STAFF,
+    )
+    silent = customers.create_customer({"last_name": "Sans", "first_name": "Contact"}, STAFF)
+    service = messaging.bulk_plan(MANAGER, [lea, opted, silent, lea], "service", "sms")
+    assert (service.recipients, service.excluded) == (
+        ((lea, "sms"), (opted, "sms")),
+        {"no_channel": 1},
+    )
+    marketing = messaging.bulk_plan(MANAGER, [lea, opted, silent], "marketing", None)
+    assert (marketing.recipients, marketing.excluded) == (
+        ((opted, "sms"),),
+        {"no_consent": 2},
+    )
+    waits, seen = [], []
+    results = messaging.send_bulk(
+        MANAGER, service, "bike_ready", "batch-1", lambda d, t: seen.append((d, t)), waits.append
+    )
+    assert results == [(lea, "sms", "sent"), (opted, "sms", "sent")]
+    assert (seen, waits) == ([(1, 2), (2, 2)], [1.0])  # 60 a minute: one second apart
+    assert [r["To"] for r in fake.requests] == ["+33612345678", "+33622334455"]
+    assert fake.requests[1]["Body"].startswith("Bonjour Ana, votre vélo est prêt")
+    again = messaging.send_bulk(MANAGER, service, "bike_ready", "batch-1", pause=waits.append)
+    assert again == results and len(fake.requests) == 2
+    with pytest.raises(Exception) as denied:
+        messaging.bulk_plan(STAFF, [lea], "marketing", None)
+    assert type(denied.value).__name__ == "PermissionDenied"
+
+
+def test_a_sender_process_killed_after_claiming_is_replaced_once(edges, lea, database):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    _, fake = edges
+    fake.mode = "down"
+    message_id = messaging.send_message(STAFF, lea, "sms", "Bonjour", key(), now=NOW)
+    fake.mode = "ok"
+    db.close()
+    # Another process claims the message for sending and is killed before any answer.
+    script = (
+        "import os, sys\n"
+        "from datetime import datetime, timedelta, UTC\n"
+        "from services import messaging\n"
+        "def killed(message):\n"
+        "    os._exit(9)\n"
+        f"messaging.deliver({message_id}, now=datetime(2026, 11, 30, 9, 1, tzinfo=UTC),"
+        " provider=killed)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    ended = subprocess.run([sys.executable, "-c", script], cwd=root, env=dict(os.environ))
+    assert ended.returncode == 9
+    assert stored(message_id)[:2] == ("sending", 2)
+    # A restarted sender leaves it alone while the lease runs, then sends it once.
+    assert messaging.deliver_due(now=NOW + timedelta(minutes=3)) == {}
+    assert messaging.deliver_due(now=NOW + timedelta(minutes=7)) == {"sent": 1}
+    assert messaging.deliver_due(now=NOW + timedelta(minutes=30)) == {}
+    assert [r["Body"] for r in fake.requests] == ["Bonjour", "Bonjour"]  # refused, then sent

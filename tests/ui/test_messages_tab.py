@@ -141,3 +141,30 @@ def test_a_template_fills_the_sms_and_settings_edit_it(app, edges):
     assert app.text_area(key=f"messages.sms.{target['id']}.body").value == (
         f"Salut {first} : vélo prêt chez Cycles du Comptoir."
     )
+
+
+def test_message_a_selection_from_the_customers_grid(shop_db, edges):
+    from services import shop
+    from tests.conftest import ADMIN
+    from tests.ui.conftest import open_app
+
+    _, fake = edges
+    levels = [(p["code"], p["name"]) for p in shop.get_lists().price_levels]
+    shop.save_settings({"messages_per_minute": "600"}, levels, ADMIN)  # 0.1 s apart
+    manager = open_app("manager")
+    rows = customers.search_customers("", page_size=50).rows
+    grid_key = manager.dataframe[0].key
+    manager.session_state[grid_key] = {"selection": {"rows": [0, 1, 2], "columns": [], "cells": []}}
+    manager.run()
+    manager.radio(key="bulk.kind").set_value("service").run()
+    manager.selectbox(key="bulk.channel").set_value("sms").run()
+    with_mobile = [r for r in rows[:3] if r["mobile"]]
+    assert f"**{len(with_mobile)}** will receive it." in [m.value for m in manager.markdown]
+    manager.button(key="bulk.send").click().run()
+    assert not manager.exception
+    assert sorted(r["To"] for r in fake.requests) == sorted(r["mobile"] for r in with_mobile)
+    shown = table(manager)
+    assert shown["Status"].tolist() == ["Sent"] * len(with_mobile)
+    # The same batch again (a rerun) sends nobody twice.
+    manager.run()
+    assert len(fake.requests) == len(with_mobile)
