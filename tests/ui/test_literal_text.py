@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from services import accounts, auth, customers, products, sales
+from services import accounts, auth, customers, messaging, products, sales
 from services.accounts import EntryRequest
 from services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER
@@ -80,6 +80,7 @@ def hostile(shop_db):
     )
     sales.refund_sale(ADMIN, sale_id, {1: "1"}, "card", uuid.uuid4().hex)
     auth.create_staff(ADMIN, "mdstaff", PAYLOAD[:80], "staff", "velo-bleu-42", "velo-bleu-42")
+    messaging.add_note(ADMIN, customer_id, PAYLOAD, uuid.uuid4().hex)
     return customer_id, product_id
 
 
@@ -112,7 +113,14 @@ def test_no_page_renders_stored_markdown(hostile):
     app.query_params["id"] = str(customer_id)
     app.switch_page("pages/customer_card.py").run()
     seen["card"] = _assert_literal(app, "card")
-    for tab in ("General", "Account", "Purchase history", "GDPR", "History"):
+    for tab in (
+        "General",
+        "Account",
+        "Purchase history",
+        "Messages and communications",
+        "GDPR",
+        "History",
+    ):
         app = open_app("admin")  # a fresh session per tab: AppTest keeps stale pick-lists
         app.query_params["id"] = str(customer_id)
         app.switch_page("pages/customer_card.py").run()
