@@ -48,6 +48,7 @@ ORDER = (
     "sale_line_returns",
     "print_jobs",
     "messages",
+    "message_templates",
     "audit_log",
 )
 CHUNK = 50_000
