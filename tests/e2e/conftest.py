@@ -260,13 +260,25 @@ def keyup_box(page, label: str):
 
 def type_search(page, label: str, text: str) -> None:
     """Type into a search-as-you-type box and wait for the page to show the result."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     box = keyup_box(page, label)
     box.fill(text)
-    # The box reports after its debounce; the rerun then starts and finishes.
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=stApp]')"
-        ".getAttribute('data-test-script-state') === 'running'",
-        timeout=5_000,
-        polling="raf",
-    )
+    # The box reports after its debounce; the rerun then starts and finishes. A box
+    # whose component frame was still loading when typed into misses the input: type
+    # it again once.
+    for attempt in range(2):
+        try:
+            page.wait_for_function(
+                "() => document.querySelector('[data-testid=stApp]')"
+                ".getAttribute('data-test-script-state') === 'running'",
+                timeout=5_000,
+                polling="raf",
+            )
+            break
+        except PlaywrightTimeout:
+            if attempt:
+                raise
+            box.fill("")
+            box.fill(text)
     settle(page)
