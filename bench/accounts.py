@@ -105,8 +105,9 @@ def build(path: Path, customers: int, entries: int, seed: int = 11) -> None:
         cur.register("ledger_frame", ledger)
         cur.execute(
             "INSERT INTO ledger_entries (id, customer_id, kind, amount, occurred_on, recorded_at,"
-            " reference, staff_name) SELECT id, customer_id, kind, CAST(amount AS DECIMAL(12,2)),"
-            " CAST(occurred_on AS DATE), now(), reference, 'bench' FROM ledger_frame"
+            " reference, staff_name, shop_code) SELECT id, customer_id, kind,"
+            " CAST(amount AS DECIMAL(12,2)), CAST(occurred_on AS DATE), now(), reference,"
+            " 'bench', 'MAIN' FROM ledger_frame"
             " ORDER BY occurred_on, id"  # as a shop records them: by date
         )
         # Explicit ids were used: move the sequence past them.

@@ -99,10 +99,10 @@ def build(path: Path, customers: int, n_sales: int, seed: int = 5) -> None:
             cur.execute(
                 "INSERT INTO sales (id, receipt_number, customer_id, sold_at, staff_name,"
                 " prices_include_tax, tax_exempt, customer_discount_percent, net_total,"
-                " tax_total, total, change_given) SELECT id, 'B' || lpad(CAST(id AS VARCHAR),"
-                " 8, '0'), customer_id, sold_at, 'bench', true, false, 0,"
-                " CAST(total - tax AS DECIMAL(12,2)), CAST(tax AS DECIMAL(12,2)),"
-                " CAST(total AS DECIMAL(12,2)), 0 FROM sales_frame ORDER BY id"
+                " tax_total, total, change_given, shop_code) SELECT id, 'B' ||"
+                " lpad(CAST(id AS VARCHAR), 8, '0'), customer_id, sold_at, 'bench', true, false,"
+                " 0, CAST(total - tax AS DECIMAL(12,2)), CAST(tax AS DECIMAL(12,2)),"
+                " CAST(total AS DECIMAL(12,2)), 0, 'MAIN' FROM sales_frame ORDER BY id"
             )
             cur.register("lines_frame", lines)
             cur.execute(
