@@ -15,9 +15,13 @@ Cursor = duckdb.DuckDBPyConnection
 
 def get_all(cur: Cursor, shop: str) -> dict[str, str]:
     """The chain's settings with the shop's own (name, printers, prefixes...) over them."""
-    values = dict(cur.execute("SELECT key, value FROM settings").fetchall())
-    values.update(shop_values(cur, shop))
-    return values
+    # One statement: the shop's rows come last and win.
+    cur.execute(
+        "SELECT 0 AS layer, key, value FROM settings UNION ALL"
+        " SELECT 1 AS layer, key, value FROM shop_settings WHERE shop_code = ? ORDER BY layer",
+        [shop],
+    )
+    return {key: value for _, key, value in cur.fetchall()}
 
 
 def shop_values(cur: Cursor, shop: str) -> dict[str, str]:

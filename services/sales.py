@@ -178,6 +178,7 @@ def _store(
     rows: list[dict[str, Any]],
     recorded: Sequence[tuple[str, Decimal]],
     moment: datetime,
+    values: Mapping[str, str] | None = None,
 ) -> int:
     """Number, insert, post the account tender and audit one sale (inside its transaction).
 
@@ -188,7 +189,9 @@ def _store(
     if any(m == "account" for m, _ in recorded) and customer_id is None:
         raise ValidationFailed([FieldError("tenders", "account_needs_customer")])
     code = here()
-    prefix = settings_repo.get_all(cur, code).get("receipt_prefix", "R")
+    if values is None:
+        values = settings_repo.get_all(cur, code)
+    prefix = values.get("receipt_prefix", "R")
     number = f"{prefix}{repo.next_number(cur, counter_for_receipts(code)):06d}"
     sale = {
         **sale,
@@ -261,7 +264,8 @@ def record_sale(
         done = repo.sale_by_key(cur, idempotency_key)
         if done is not None:
             return done
-        include_tax = _include_tax(settings_repo.get_all(cur, here()))
+        values = settings_repo.get_all(cur, here())
+        include_tax = _include_tax(values)
         customer = _customer(cur, customer_id)
         priced = _price(cur, customer, parsed, include_tax)
         sale_totals = totals(p.amounts for p in priced)
@@ -292,7 +296,7 @@ def record_sale(
             )
             for n, p in enumerate(priced, start=1)
         ]
-        return _store(cur, actor, sale, rows, recorded, moment)
+        return _store(cur, actor, sale, rows, recorded, moment, values)
 
     return _locked_sale(customer_id, work)
 
