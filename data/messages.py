@@ -111,6 +111,16 @@ def for_customer(
     return rows, total
 
 
+def contacts(cur: Cursor, customer_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What a bulk send needs of each selected customer, in one read."""
+    cur.execute(
+        "SELECT id, archived, marketing_opt_in, contact_preference, email, mobile"
+        " FROM customers WHERE id = ANY(?)",
+        [customer_ids],
+    )
+    return {int(row["id"]): row for row in as_dicts(cur)}
+
+
 def customers_with_mobile(cur: Cursor, mobile: str) -> list[int]:
     """Live customers whose mobile is this E.164 number."""
     cur.execute(

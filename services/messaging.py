@@ -470,30 +470,28 @@ def bulk_plan(actor: Actor, customer_ids: list[int], kind: str, channel: str | N
     require(actor, "messages.marketing" if kind == "marketing" else "messages.send")
     recipients: list[tuple[int, str]] = []
     excluded: dict[str, int] = {}
+    chosen_ids = list(dict.fromkeys(customer_ids))
     with db.cursor() as cur:
-        for customer_id in dict.fromkeys(customer_ids):
-            customer = customers_repo.get(cur, customer_id)
-            reason = None
-            chosen = None
-            if customer is None or customer["archived"]:
-                reason = "archived"
+        found = repo.contacts(cur, chosen_ids)
+    for customer_id in chosen_ids:
+        customer = found.get(customer_id)
+        reason, chosen = None, None
+        if customer is None or customer["archived"]:
+            reason = "archived"
+        else:
+            try:
+                check_consent(kind, bool(customer["marketing_opt_in"]))
+            except ConsentRefused:
+                reason = "no_consent"
             else:
-                try:
-                    check_consent(kind, bool(customer["marketing_opt_in"]))
-                except ConsentRefused:
-                    reason = "no_consent"
-                else:
-                    chosen = pick_channel(
-                        channel,
-                        customer["contact_preference"],
-                        customer["email"],
-                        customer["mobile"],
-                    )
-                    reason = None if chosen else "no_channel"
-            if reason:
-                excluded[reason] = excluded.get(reason, 0) + 1
-            elif chosen:
-                recipients.append((customer_id, chosen))
+                chosen = pick_channel(
+                    channel, customer["contact_preference"], customer["email"], customer["mobile"]
+                )
+                reason = None if chosen else "no_channel"
+        if reason:
+            excluded[reason] = excluded.get(reason, 0) + 1
+        elif chosen:
+            recipients.append((customer_id, chosen))
     return BulkPlan(kind, tuple(recipients), excluded)
 
 
