@@ -63,26 +63,25 @@ descending = top[2].toggle(
 
 page = ss.get("balances.page", 0)
 today = clock.local_day()  # the shop's day, wherever the server is
-report = accounts.balances(
-    actor,
-    today,
-    only=only,
-    sort=sort,
-    descending=descending,
-    page=page,
-    shop_code=chain.chosen,
-)
-pages = max(1, -(-report.count // accounts.BALANCE_PAGE))
-if page >= pages:
-    ss["balances.page"] = page = 0
-    report = accounts.balances(
+
+
+def report_for(page: int) -> accounts.BalancesReport:
+    return accounts.balances(
         actor,
         today,
         only=only,
         sort=sort,
         descending=descending,
+        page=page,
         shop_code=chain.chosen,
     )
+
+
+report = report_for(page)
+pages = max(1, -(-report.count // accounts.BALANCE_PAGE))
+if page >= pages:  # the filter shrank the list under the page the user was on
+    ss["balances.page"] = page = 0
+    report = report_for(0)
 rows = report.rows
 
 # The totals on one row, the five age buckets (which add up to the total) on the next:

@@ -30,18 +30,20 @@ def _done(names: list[str], flash: str) -> None:
 
 def show_outcome(message_id: int) -> None:
     """Sent, or not sent with the reason (it stays queued for the background sender)."""
-    found = messaging.status_of(message_id)
-    if found["status"] == "sent":
-        st.success(tr("messages.sent", to=found["recipient"]))
-    else:
-        st.warning(_outcome(message_id))
+    sent, text = _outcome_of(message_id)
+    (st.success if sent else st.warning)(text)
 
 
 def _outcome(message_id: int) -> str:
+    return _outcome_of(message_id)[1]
+
+
+def _outcome_of(message_id: int) -> tuple[bool, str]:
     found = messaging.status_of(message_id)
     if found["status"] == "sent":
-        return tr("messages.sent", to=found["recipient"])
-    return tr("messages.failed", to=found["recipient"], reason=_reason(found["error"]))
+        return True, tr("messages.sent", to=found["recipient"])
+    reason = _reason(found["error"])
+    return False, tr("messages.failed", to=found["recipient"], reason=reason)
 
 
 def _reason(error: str | None) -> str:
