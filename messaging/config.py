@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,18 @@ class TwilioSettings:
 
 
 def _sections(path: Path) -> dict[str, Any]:
+    """The file's sections, parsed once per version of it (every screen asks)."""
     try:
-        with path.open("rb") as handle:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    return _parsed(str(path), stamp)
+
+
+@lru_cache(maxsize=8)
+def _parsed(path: str, stamp: int) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
             return tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError):
         return {}

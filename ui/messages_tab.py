@@ -59,19 +59,20 @@ def messages_tab(actor: Actor, customer: dict[str, Any]) -> None:
     if flash:
         st.info(flash)
     configured = messaging.channels()
+    codes = sorted({row["code"] for row in messaging.templates()})  # read once for both forms
     buttons = st.columns(3)
     if customer.get("email"):
         with buttons[0].popover(tr("messages.send_email"), icon=":material/mail:"):
             if not configured.email:
                 st.warning(tr("messages.email_not_configured"))
             else:
-                _email_form(actor, customer_id, customer["email"])
+                _email_form(actor, customer_id, customer["email"], codes)
     if customer.get("mobile"):
         with buttons[1].popover(tr("messages.send_sms"), icon=":material/sms:"):
             if not configured.sms:
                 st.warning(tr("messages.sms_not_configured"))
             else:
-                _sms_form(actor, customer_id, customer["mobile"])
+                _sms_form(actor, customer_id, customer["mobile"], codes)
     with buttons[2].popover(tr("messages.add_note"), icon=":material/edit_note:"):
         _note_form(actor, customer_id)
     if configured.sms:
@@ -112,9 +113,8 @@ def _replies(actor: Actor, customer_id: int) -> None:
             _done([], tr("messages.attached"))
 
 
-def _template_picker(actor: Actor, customer_id: int, base: str) -> None:
+def _template_picker(actor: Actor, customer_id: int, base: str, codes: list[str]) -> None:
     """Pick a template: it fills the subject and message, filled for this customer."""
-    codes = sorted({row["code"] for row in messaging.templates()})
 
     def fill() -> None:
         chosen = st.session_state.get(f"{base}.template")
@@ -133,10 +133,10 @@ def _template_picker(actor: Actor, customer_id: int, base: str) -> None:
     )
 
 
-def _email_form(actor: Actor, customer_id: int, address: str) -> None:
+def _email_form(actor: Actor, customer_id: int, address: str, codes: list[str]) -> None:
     base = f"messages.email.{customer_id}"
     st.caption(tr("messages.to", to=address))
-    _template_picker(actor, customer_id, base)
+    _template_picker(actor, customer_id, base, codes)
     subject = st.text_input(tr("field.subject"), key=f"{base}.subject", max_chars=200)
     body = st.text_area(tr("field.body"), key=f"{base}.body", height=160)
     if st.button(tr("messages.send"), key=f"{base}.go", type="primary"):
@@ -153,10 +153,10 @@ def _email_form(actor: Actor, customer_id: int, address: str) -> None:
             _done(names, _outcome(message_id))
 
 
-def _sms_form(actor: Actor, customer_id: int, mobile: str) -> None:
+def _sms_form(actor: Actor, customer_id: int, mobile: str, codes: list[str]) -> None:
     base = f"messages.sms.{customer_id}"
     st.caption(tr("messages.to", to=mobile))
-    _template_picker(actor, customer_id, base)
+    _template_picker(actor, customer_id, base, codes)
     body = st.text_area(tr("field.body"), key=f"{base}.body", height=120)
     text = body or ""
     st.caption(
