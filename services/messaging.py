@@ -20,7 +20,7 @@ from data import customers as customers_repo
 from data import db
 from data import messages as repo
 from data import settings as settings_repo
-from i18n import format_date, format_money, t
+from i18n import format_date, format_money, language_of, t
 from logic.audit import diff
 from logic.auth import SYSTEM, Actor, require
 from logic.emails import parse_email
@@ -253,7 +253,12 @@ def send_test(actor: Actor, to: object) -> tuple[bool, str]:
     except FieldProblem as problem:
         raise ValidationFailed([FieldError("test_to", problem.code, problem.params)]) from None
     name = shop.current().values.get("shop_name", "Comptoir")
-    message |= {"id": 0, "subject": f"{name}: test", "body": f"{name}: test message from Comptoir."}
+    language = language_of(shop.current().locale)  # the shop's language, like its documents
+    message |= {
+        "id": 0,
+        "subject": t("message.test.subject", language, shop_name=name),
+        "body": t("message.test.body", language, shop_name=name),
+    }
     try:
         _provider(message)
     except SendFailed as failure:

@@ -91,6 +91,9 @@ def test_settings_send_a_test_sms(app, edges):
     app.button(key="settings.send_test").click().run()
     assert "Sent to +33611223344." in texts(app, "success")
     assert fake.requests[0]["To"] == "+33611223344"
+    assert fake.requests[0]["Body"] == (  # in the shop's language (the demo shop: French)
+        "Cycles du Comptoir : message de test de Comptoir. L'e-mail et le SMS fonctionnent."
+    )
 
 
 def test_messages_tab_in_french(app, edges):
