@@ -49,6 +49,12 @@ ORDER = (
     "print_jobs",
     "messages",
     "message_templates",
+    "serviced_items",
+    "orders",
+    "order_lines",
+    "order_events",
+    "order_deposits",
+    "service_reminders",
     "audit_log",
 )
 CHUNK = 50_000

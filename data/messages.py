@@ -14,7 +14,8 @@ Cursor = duckdb.DuckDBPyConnection
 
 LOG_COLUMNS = (
     "id, customer_id, channel, direction, kind, recipient, subject, body, attachment_name,"
-    " status, attempts, next_attempt_at, provider_id, error, staff_name, created_at, sent_at"
+    " status, attempts, next_attempt_at, provider_id, error, staff_name, created_at, sent_at,"
+    " order_id"
 )
 
 
@@ -109,6 +110,15 @@ def for_customer(
     for row in rows:
         del row["total_rows"]
     return rows, total
+
+
+def for_order(cur: Cursor, order_id: int) -> list[dict[str, Any]]:
+    """The messages and notes about one order, newest first."""
+    cur.execute(
+        f"SELECT {LOG_COLUMNS} FROM messages WHERE order_id = ? ORDER BY created_at DESC, id DESC",
+        [order_id],
+    )
+    return as_dicts(cur)
 
 
 def contacts(cur: Cursor, customer_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -14,7 +14,9 @@ from data.postgres import is_postgres
 
 Cursor = duckdb.DuckDBPyConnection
 # Tables with id, version and updated_at columns that versioned_update may touch.
-VERSIONED = frozenset({"customers", "staff", "products"})
+VERSIONED = frozenset(
+    {"customers", "staff", "products", "serviced_items", "orders", "service_reminders"}
+)
 
 
 @contextmanager

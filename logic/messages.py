@@ -17,9 +17,19 @@ LONGEST_WAIT = timedelta(hours=1)
 # A message claimed by a sender that then died is sent again after this lease.
 SENDING_LEASE = timedelta(minutes=5)
 MAX_SMS_SEGMENTS = 6
-# What a template may use; every one is filled for any customer.
+# What a template may use; every one is filled for any customer (item_name and
+# order_number empty outside workshop messages).
 TEMPLATE_FIELDS = frozenset(
-    {"first_name", "last_name", "shop_name", "shop_phone", "account_number", "balance"}
+    {
+        "first_name",
+        "last_name",
+        "shop_name",
+        "shop_phone",
+        "account_number",
+        "balance",
+        "item_name",
+        "order_number",
+    }
 )
 MAX_SUBJECT = 200
 MAX_BODY = 20_000

@@ -85,6 +85,7 @@ def send_message(
     kind: str = "transactional",
     attachment: tuple[str, bytes] | None = None,
     now: datetime | None = None,
+    order_id: int | None = None,
 ) -> int:
     """Queue one e-mail or SMS to a customer, then try to send it; returns its id.
 
@@ -114,31 +115,18 @@ def send_message(
         customer = customers_repo.get(cur, customer_id)
         if customer is None:
             raise NotFound(customer_id)
-        try:
-            check_consent(kind, bool(customer["marketing_opt_in"]))
-        except ConsentRefused:
-            refusal = FieldError("marketing_opt_in", "no_marketing_consent")
-            raise ValidationFailed([refusal]) from None
-        message_id = repo.insert(
+        message_id = queue(
             cur,
-            {
-                "customer_id": customer_id,
-                "shop_code": shop.here(),
-                "channel": channel,
-                "direction": "out",
-                "kind": kind,
-                "recipient": _recipient(customer, channel),
-                "subject": clean.get("subject"),
-                "body": clean["body"],
-                "attachment_name": attachment[0] if attachment else None,
-                "attachment": attachment[1] if attachment else None,
-                "status": "queued",
-                "next_attempt_at": moment,
-                "idempotency_key": idempotency_key,
-                "staff_id": actor.staff_id,
-                "staff_name": actor.display_name,
-                "created_at": moment,
-            },
+            actor,
+            customer,
+            channel,
+            clean.get("subject"),
+            clean["body"],
+            kind,
+            idempotency_key,
+            moment,
+            attachment=attachment,
+            order_id=order_id,
         )
         return message_id, True
 
@@ -148,10 +136,61 @@ def send_message(
     return message_id
 
 
-def add_note(
-    actor: Actor, customer_id: int, body: object, idempotency_key: str, now: datetime | None = None
+def queue(
+    cur,
+    actor: Actor,
+    customer: dict[str, Any],
+    channel: str,
+    subject: str | None,
+    body: str,
+    kind: str,
+    idempotency_key: str,
+    moment: datetime,
+    attachment: tuple[str, bytes] | None = None,
+    order_id: int | None = None,
 ) -> int:
-    """A staff note on the customer's communications log (plain text, shown as typed)."""
+    """Write a checked message queued, inside the caller's transaction; returns its id.
+
+    The caller sends it (deliver) once its transaction has committed.
+    """
+    try:
+        check_consent(kind, bool(customer["marketing_opt_in"]))
+    except ConsentRefused:
+        raise ValidationFailed([FieldError("marketing_opt_in", "no_marketing_consent")]) from None
+    return repo.insert(
+        cur,
+        {
+            "customer_id": customer["id"],
+            "shop_code": shop.here(),
+            "channel": channel,
+            "direction": "out",
+            "kind": kind,
+            "recipient": _recipient(customer, channel),
+            "subject": subject,
+            "body": body,
+            "attachment_name": attachment[0] if attachment else None,
+            "attachment": attachment[1] if attachment else None,
+            "status": "queued",
+            "next_attempt_at": moment,
+            "idempotency_key": idempotency_key,
+            "staff_id": actor.staff_id,
+            "staff_name": actor.display_name,
+            "created_at": moment,
+            "order_id": order_id,
+        },
+    )
+
+
+def add_note(
+    actor: Actor,
+    customer_id: int,
+    body: object,
+    idempotency_key: str,
+    now: datetime | None = None,
+    order_id: int | None = None,
+) -> int:
+    """A staff note on the customer's communications log (plain text, shown as typed),
+    about one of their orders when order_id is given."""
     require(actor, "customers.edit")
     try:
         text = clean_body(body, "note")
@@ -179,6 +218,7 @@ def add_note(
                 "staff_id": actor.staff_id,
                 "staff_name": actor.display_name,
                 "created_at": moment,
+                "order_id": order_id,
             },
         )
 
@@ -436,15 +476,27 @@ def save_template(
     db.run_in_transaction(work)
 
 
-def render_template(actor: Actor, customer_id: int, code: str) -> tuple[str, str]:
+def render_template(
+    actor: Actor, customer_id: int, code: str, extra: dict[str, str] | None = None
+) -> tuple[str, str]:
     """A template filled for a customer, in their language (else the shop's, else English)."""
     require(actor, "messages.send")
     with db.cursor() as cur:
         customer = customers_repo.get(cur, customer_id)
         if customer is None:
             raise NotFound(customer_id)
-        account = accounts.repo.account(cur, customer_id)
-        found = {(t["code"], t["language"]): t for t in repo.templates(cur)}
+        return rendered(cur, customer, code, extra)
+
+
+def rendered(
+    cur, customer: dict[str, Any], code: str, extra: dict[str, str] | None = None
+) -> tuple[str, str]:
+    """render_template inside the caller's transaction: (subject, body).
+
+    extra fills the fields only some messages have (item_name, order_number).
+    """
+    account = accounts.repo.account(cur, customer["id"])
+    found = {(t["code"], t["language"]): t for t in repo.templates(cur)}
     header = printing.shop_header(customer)
     chosen = found.get((code, header.language)) or found.get((code, "en"))
     if chosen is None:
@@ -457,6 +509,9 @@ def render_template(actor: Actor, customer_id: int, code: str) -> tuple[str, str
         "shop_phone": header.phone,
         "account_number": customer["account_number"],
         "balance": format_money(balance, header.currency, header.language, header.country),
+        "item_name": "",
+        "order_number": "",
+        **(extra or {}),
     }
     return render(chosen["subject"], values), render(chosen["body"], values)
 
@@ -637,6 +692,13 @@ def retry(actor: Actor, message_id: int, now: datetime | None = None) -> str:
     moment = clock.utc(now)
     db.run_in_transaction(lambda cur: repo.retry_now(cur, message_id, moment))
     return deliver(message_id, now=moment)
+
+
+def order_messages(actor: Actor, order_id: int) -> list[dict[str, Any]]:
+    """The e-mails, SMS and notes about one order, newest first."""
+    require(actor, "customers.view")
+    with db.cursor() as cur:
+        return repo.for_order(cur, order_id)
 
 
 def communications(

@@ -57,6 +57,12 @@ class LineRequest:
     product_id: int
     quantity: object = "1"
     line_discount: object = ""
+    # Set by services, never by the till: an order's line keeps the price agreed when
+    # it was added (even if the product has since changed or been withdrawn), and a
+    # deposit line is fixed (no discount of any kind applies to it).
+    unit_price: Decimal | None = None
+    name: str | None = None
+    fixed: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ def _now(now: datetime | None) -> datetime:
     return clock.utc(now)
 
 
-def _parse_lines(lines: Sequence[LineRequest]) -> list[tuple[int, Decimal, Decimal]]:
+def _parse_lines(lines: Sequence[LineRequest]) -> list[tuple[LineRequest, Decimal, Decimal]]:
     if not lines:
         raise ValidationFailed([FieldError("lines", "sale_empty")])
     errors, parsed = [], []
@@ -89,41 +95,48 @@ def _parse_lines(lines: Sequence[LineRequest]) -> list[tuple[int, Decimal, Decim
         except FieldProblem as problem:
             errors.append(FieldError("line_discount", problem.code, {"line": str(number)}))
             continue
-        parsed.append((line.product_id, quantity, discount))
+        parsed.append((line, quantity, discount))
     if errors:
         raise ValidationFailed(errors)
     return parsed
 
 
 def _price(cur, customer: Mapping[str, Any] | None, parsed, include_tax: bool) -> list[PricedLine]:
-    products = products_repo.by_ids(cur, [p for p, _, _ in parsed])
+    products = products_repo.by_ids(cur, [line.product_id for line, _, _ in parsed])
     errors, priced = [], []
     level = customer["price_level"] if customer else None
     customer_discount = Decimal(customer["discount_percent"]) if customer else ZERO
     exempt = bool(customer["tax_exempt"]) if customer else False
-    for number, (product_id, quantity, discount) in enumerate(parsed, start=1):
-        product = products.get(product_id)
+    for number, (line, quantity, discount) in enumerate(parsed, start=1):
+        product = products.get(line.product_id)
         if product is None:
             errors.append(FieldError("product", "product_unknown", {"line": str(number)}))
             continue
-        if not product["active"]:
+        if not product["active"] and line.unit_price is None:
             errors.append(
                 FieldError(
                     "product", "product_inactive", {"line": str(number), "sku": product["sku"]}
                 )
             )
             continue
-        unit = unit_price(Decimal(product["price"]), product["levels"], level)
+        unit = (
+            line.unit_price
+            if line.unit_price is not None
+            else unit_price(Decimal(product["price"]), product["levels"], level)
+        )
+        if line.fixed:
+            discount = ZERO
         amounts = price_line(
             unit,
             quantity,
             Decimal(product["tax_rate"]),
             line_discount_percent=discount,
-            customer_discount_percent=customer_discount,
+            customer_discount_percent=ZERO if line.fixed else customer_discount,
             tax_exempt=exempt,
             prices_include_tax=include_tax,
         )
-        priced.append(PricedLine(product_id, product["sku"], product["name"], discount, amounts))
+        name = line.name or product["name"]
+        priced.append(PricedLine(line.product_id, product["sku"], name, discount, amounts))
     if errors:
         raise ValidationFailed(errors)
     return priced
@@ -254,8 +267,13 @@ def record_sale(
     tenders: Sequence[tuple[str, object]],
     idempotency_key: str,
     now: datetime | None = None,
+    within: Callable[[Any, int], None] | None = None,
 ) -> int:
-    """Close a sale in one transaction; returns its id (the same one for a repeated key)."""
+    """Close a sale in one transaction; returns its id (the same one for a repeated key).
+
+    within(cursor, sale_id), when given, runs in the sale's transaction (an order's
+    deposit or collection is recorded with its sale, or not at all).
+    """
     require(actor, "sales.record")
     moment = _now(now)
     parsed = _parse_lines(lines)
@@ -296,7 +314,10 @@ def record_sale(
             )
             for n, p in enumerate(priced, start=1)
         ]
-        return _store(cur, actor, sale, rows, recorded, moment, values)
+        sale_id = _store(cur, actor, sale, rows, recorded, moment, values)
+        if within is not None:
+            within(cur, sale_id)
+        return sale_id
 
     return _locked_sale(customer_id, work)
 

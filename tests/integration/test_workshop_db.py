@@ -1,0 +1,291 @@
+"""The workshop on real databases: check-in, lines, deposit, collection at the till,
+reminders scheduled and sent exactly once."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from data import db
+from logic.errors import StaleRecord, ValidationFailed
+from messaging.email import Sent
+from services import customers, products, reminders, sales, workshop
+from tests.conftest import MANAGER, STAFF
+
+D = Decimal
+NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+
+
+def key() -> str:
+    return uuid.uuid4().hex
+
+
+@pytest.fixture
+def bike_shop(database):
+    chain = products.save_product(
+        MANAGER,
+        None,
+        None,
+        {"sku": "CHAIN-11", "name": "Chaîne 11v", "price": "40.00", "tax_rate": "20"},
+    )
+    anna = customers.create_customer(
+        {
+            "last_name": "Martin",
+            "first_name": "Anna",
+            "email": "anna@example.org",
+            "contact_preference": "email",
+            "discount_percent": "10",
+        },
+        STAFF,
+    )
+    paul = customers.create_customer({"last_name": "Petit", "first_name": "Paul"}, STAFF)
+    return {"chain": chain, "anna": anna, "paul": paul}
+
+
+def check_in(customer_id: int, serial: str = "WTU 123-456", now: datetime = NOW) -> int:
+    return workshop.create_order(
+        STAFF,
+        customer_id,
+        {
+            "kind": "job",
+            "reported": "Gears skip under load",
+            "agreed": "Replace chain, index gears",
+            "estimate_limit": "120",
+            "promised_on": date(2026, 3, 12),
+            "booked_on": date(2026, 3, 11),
+            "booked_hours": "1,5",
+        },
+        key(),
+        new_item={"name": "Trek Domane SL6", "make": "Trek", "serial": serial, "colour": "Red"},
+        now=now,
+    )
+
+
+def count(table: str, where: str = "true") -> int:
+    with db.cursor() as cur:
+        return cur.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchall()[0][0]
+
+
+def test_a_job_with_labour_and_parts_is_collected_as_one_sale_less_the_deposit(bike_shop):
+    order_id = check_in(bike_shop["anna"])
+    order = workshop.order_detail(STAFF, order_id)
+    assert (order["number"], order["status"], order["item_name"]) == (
+        "J000001",
+        "open",
+        "Trek Domane SL6",
+    )
+    workshop.add_labour(STAFF, order_id, "1,5", "50", "Index gears", now=NOW)
+    workshop.add_part(STAFF, order_id, bike_shop["chain"], "1", now=NOW)
+    deposit_sale = workshop.take_deposit(STAFF, order_id, "30", "card", key(), now=NOW)
+    deposit = sales.sale_detail(STAFF, deposit_sale)
+    assert (deposit["total"], deposit["receipt_number"]) == (D("30.00"), "R000001")
+    assert deposit["lines"][0]["name"] == "Acompte J000001"
+    # The price agreed stays: a later price change does not reach the order.
+    products.save_product(
+        MANAGER,
+        bike_shop["chain"],
+        1,
+        {"sku": "CHAIN-11", "name": "Chaîne 11v", "price": "55.00", "tax_rate": "20"},
+    )
+    order = workshop.order_detail(STAFF, order_id)
+    totals = workshop.order_totals(order)
+    # 1.5 h × 50 = 75.00 and 40.00, less the customer's 10 %: 67.50 + 36.00 = 103.50.
+    assert (totals.total, totals.deposit, totals.due) == (D("103.50"), D("30.00"), D("73.50"))
+    for status in ("in_progress", "ready"):
+        workshop.move(STAFF, order_id, status, now=NOW)
+    sale_id = workshop.collect(STAFF, order_id, [("cash", "80")], key(), now=NOW)
+    sale = sales.sale_detail(STAFF, sale_id)
+    assert sale["receipt_number"] == "R000002"  # gap-free after the deposit's R000001
+    assert [(x["name"], x["gross"]) for x in sale["lines"]] == [
+        ("Index gears", D("67.50")),
+        ("Chaîne 11v", D("36.00")),
+        ("Acompte J000001", D("-30.00")),
+    ]
+    assert (sale["total"], sale["change_given"]) == (D("73.50"), D("6.50"))
+    order = workshop.order_detail(STAFF, order_id)
+    assert (order["status"], order["sale_id"]) == ("collected", sale_id)
+    assert [e["status"] for e in order["events"]] == [
+        "open",
+        "open",
+        "in_progress",
+        "ready",
+        "collected",
+    ]
+    # Collecting scheduled the Settings' reminders: 6 weeks and 12 months later.
+    found = reminders.customer_reminders(STAFF, bike_shop["anna"])
+    assert [(r["due_on"], r["template"], r["status"]) for r in found] == [
+        (date(2026, 4, 21), "service_first_check", "scheduled"),
+        (date(2027, 3, 10), "service_annual", "scheduled"),
+    ]
+
+
+def test_a_collection_is_refused_when_the_order_changed_after_it_was_read(bike_shop):
+    order_id = check_in(bike_shop["anna"])
+    workshop.add_labour(STAFF, order_id, "1", now=NOW)
+    original = workshop._line_requests
+
+    def add_a_line_meanwhile(order):
+        requests = original(order)
+        workshop.add_part(STAFF, order_id, bike_shop["chain"], "1", now=NOW)
+        return requests
+
+    workshop._line_requests = add_a_line_meanwhile  # type: ignore[assignment]
+    try:
+        with pytest.raises(StaleRecord):
+            workshop.collect(STAFF, order_id, [("card", "54")], key(), now=NOW)
+    finally:
+        workshop._line_requests = original  # type: ignore[assignment]
+    assert count("sales") == 0
+    assert workshop.order_detail(STAFF, order_id)["status"] == "open"
+
+
+def test_status_moves_follow_the_rules_and_a_quote_is_converted_first(bike_shop):
+    quote = workshop.create_order(STAFF, bike_shop["paul"], {"kind": "quote"}, key(), now=NOW)
+    with pytest.raises(ValidationFailed) as refused:
+        workshop.move(STAFF, quote, "in_progress", now=NOW)
+    assert refused.value.errors[0].code == "move_refused"
+    with pytest.raises(ValidationFailed) as refused:
+        workshop.take_deposit(STAFF, quote, "10", "cash", key(), now=NOW)
+    assert refused.value.errors[0].code == "deposit_not_allowed"
+    assert count("sales") == 0  # the deposit's sale rolled back with the refusal
+    workshop.convert_quote(STAFF, quote, "special_order", now=NOW)
+    assert workshop.advance(STAFF, quote, now=NOW) == "in_progress"
+    assert workshop.advance(STAFF, quote, now=NOW) == "ready"
+    assert workshop.advance(STAFF, quote, now=NOW) is None
+    with pytest.raises(ValidationFailed) as refused:
+        workshop.move(STAFF, quote, "collected", now=NOW)
+    assert refused.value.errors[0].code == "move_refused"
+
+
+def test_the_same_serial_on_two_customers_is_flagged_and_found(bike_shop):
+    check_in(bike_shop["anna"], "WTU123456")
+    workshop.add_item(STAFF, bike_shop["paul"], {"name": "Old Trek", "serial": "wtu-123 456"})
+    anna_items = workshop.items(STAFF, bike_shop["anna"])
+    assert [(i["serial_key"], i["serial_elsewhere"], i["jobs"]) for i in anna_items] == [
+        ("WTU123456", True, 1)
+    ]
+    found = workshop.find_serial(STAFF, "WTU 123456")
+    assert [f["customer_id"] for f in found] == [bike_shop["anna"], bike_shop["paul"]]
+    board = workshop.board(STAFF, "wtu123456")
+    assert [o["customer_id"] for o in board] == [bike_shop["anna"]]
+
+
+def test_editing_an_item_keeps_the_old_serial_in_the_audit_trail(bike_shop):
+    item_id = workshop.add_item(STAFF, bike_shop["paul"], {"name": "Bike", "serial": "AB1234"})
+    workshop.edit_item(STAFF, item_id, 1, {"name": "Gravel bike", "serial": "AB1235"})
+    with pytest.raises(StaleRecord):
+        workshop.edit_item(STAFF, item_id, 1, {"name": "Late", "serial": "X"})
+    with db.cursor() as cur:
+        cur.execute(
+            "SELECT changes FROM audit_log WHERE screen = 'serviced_items' AND action = 'update'"
+        )
+        (changes,) = [json.loads(row[0]) for row in cur.fetchall()]
+    assert sorted((c["field"], c["before"], c["after"]) for c in changes) == [
+        ("item.name", "Bike", "Gravel bike"),
+        ("item.serial", "AB1234", "AB1235"),
+    ]
+
+
+def test_bad_input_names_the_field_and_stores_nothing(bike_shop):
+    with pytest.raises(ValidationFailed) as refused:
+        workshop.create_order(
+            STAFF,
+            bike_shop["anna"],
+            {"kind": "job", "booked_hours": "30", "promised_on": date(2020, 1, 1)},
+            key(),
+            new_item={"name": "", "serial": "x\x1by"},
+            now=NOW,
+        )
+    assert sorted(refused.value.fields()) == ["booked_hours", "name", "promised_on", "serial"]
+    assert count("orders") == count("serviced_items") == 0
+
+
+def test_diary_sums_booked_hours_against_capacity(bike_shop):
+    check_in(bike_shop["anna"])
+    check_in(bike_shop["paul"], "X2")
+    load = workshop.diary(date(2026, 3, 10), 3)
+    assert [(d.day, d.booked, d.capacity, d.over) for d in load] == [
+        (date(2026, 3, 10), D("0"), D("16.00"), False),
+        (date(2026, 3, 11), D("3.00"), D("16.00"), False),
+        (date(2026, 3, 12), D("0"), D("16.00"), False),
+    ]
+
+
+class Sink:
+    """A provider that counts what it was handed (thread safe)."""
+
+    def __init__(self, fail: bool = False):
+        self.sent: list[int] = []
+        self.fail = fail
+        self.lock = threading.Lock()
+
+    def __call__(self, message):
+        from messaging.email import SendFailed
+
+        if self.fail:
+            raise SendFailed("connection_refused")
+        with self.lock:
+            self.sent.append(message["id"])
+        return Sent(f"id-{message['id']}")
+
+
+def test_two_senders_at_once_deliver_each_due_reminder_exactly_once(bike_shop):
+    for _ in range(12):
+        reminders.schedule(STAFF, bike_shop["anna"], date(2026, 3, 10), now=NOW)
+    reminders.schedule(STAFF, bike_shop["paul"], date(2026, 3, 10), now=NOW)  # no channel
+    reminders.schedule(STAFF, bike_shop["anna"], date(2026, 3, 20), now=NOW)  # not due
+    sink = Sink()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def sender():
+        barrier.wait()
+        outcomes.append(reminders.send_due(now=NOW, provider=sink))
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(sink.sent) == len(set(sink.sent)) == 12
+    assert count("service_reminders", "status = 'queued'") == 12
+    assert count("service_reminders", "status = 'phone'") == 1
+    assert count("service_reminders", "status = 'scheduled'") == 1
+    assert [r["last_name"] for r in reminders.phone_list(STAFF)] == ["Petit"]
+
+
+def test_a_failed_reminder_is_kept_with_its_reason_and_retried(bike_shop):
+    reminders.schedule(STAFF, bike_shop["anna"], date(2026, 3, 10), now=NOW)
+    assert reminders.send_due(now=NOW, provider=Sink(fail=True)) == {"failed": 1, "phone": 0}
+    (found,) = reminders.customer_reminders(STAFF, bike_shop["anna"])
+    assert (found["message_status"], found["message_error"]) == ("failed", "connection_refused")
+    from services import messaging
+
+    sink = Sink()
+    later = NOW + timedelta(minutes=2)
+    assert messaging.deliver_due(now=later, provider=sink) == {"sent": 1}
+    (found,) = reminders.customer_reminders(STAFF, bike_shop["anna"])
+    assert found["message_status"] == "sent"
+
+
+def test_reminders_edit_by_id_and_version_and_cancel(bike_shop):
+    first = reminders.schedule(STAFF, bike_shop["anna"], date(2026, 4, 1), "Check", now=NOW)
+    second = reminders.schedule(STAFF, bike_shop["anna"], date(2026, 5, 1), now=NOW)
+    reminders.save_edits(STAFF, {first: (1, {"body": "Brake check", "channel": "sms"})}, now=NOW)
+    with pytest.raises(StaleRecord):
+        reminders.save_edits(STAFF, {first: (1, {"body": "Late"})}, now=NOW)
+    with pytest.raises(ValidationFailed) as refused:
+        reminders.save_edits(STAFF, {second: (1, {"due_on": date(2026, 1, 1)})}, now=NOW)
+    assert refused.value.fields() == {"due_on"}
+    assert reminders.cancel(STAFF, [first, second], now=NOW) == [first, second]
+    assert reminders.cancel(STAFF, [first], now=NOW) == []
+    rows = reminders.customer_reminders(STAFF, bike_shop["anna"])
+    assert [(r["body"], r["channel"], r["status"]) for r in rows] == [
+        ("Brake check", "sms", "cancelled"),
+        ("", "auto", "cancelled"),
+    ]
