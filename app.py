@@ -5,7 +5,7 @@ import os
 import streamlit as st
 
 from logic.errors import DatabaseUnavailable
-from services import auth, messaging, shop
+from services import auth, messaging, reminders, shop
 from services.bootstrap import database_target, prepare_database
 from ui.auth import refresh_session, sidebar_identity
 from ui.downloads import start_sweeper
@@ -31,6 +31,7 @@ language_picker()
 start_sweeper()
 if os.environ.get("COMPTOIR_SENDER") == "1":
     messaging.start_sender()  # once per process: retries what failed or was left queued
+    reminders.start_scheduler()  # the process owning the database sends due reminders
 if shop.is_demo():
     demo_banner()
 

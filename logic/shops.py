@@ -22,6 +22,7 @@ PER_SHOP_KEYS = (
     "receipt_footer",
     "printer_receipts",
     "printer_labels",
+    "workshop_capacity_hours",
 )
 INVOICE_NUMBERING = ("chain", "shop")
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,11}$")

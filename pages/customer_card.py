@@ -16,6 +16,7 @@ from ui.printing import show_history, show_outcome
 from ui.sale_view import history_tab as purchase_history
 from ui.session import language, show_refusal, tr, when
 from ui.text import md
+from ui.workshop_tabs import items_tab, orders_tab, reminders_tab
 
 ACCOUNT_FIELDS = {
     "card.section.basic": ("account_number", "title", "first_name", "last_name"),
@@ -113,7 +114,18 @@ if print_jobs.open:  # read only when opened
 
 # Only the open tab runs (its ledger, history or sales queries included). What the
 # user typed on an editable tab is kept in a draft, so switching tabs loses nothing.
-TABS = ("account", "general", "credit", "sales", "messages", "gdpr", "history")
+TABS = (
+    "account",
+    "general",
+    "credit",
+    "orders",
+    "sales",
+    "messages",
+    "items",
+    "reminders",
+    "gdpr",
+    "history",
+)
 EDITABLE_TABS = ("account", "general", "gdpr")
 tab_labels = {code: tr(f"card.tab.{code}") for code in TABS}
 tab_state = f"card.tab.{customer_id}"
@@ -191,6 +203,15 @@ def tabs_and_actions() -> None:
     if tabs["credit"].open:
         with tabs["credit"]:
             account_tab(actor, customer_id, settings.get("currency", "EUR"), customer["email"])
+    if tabs["orders"].open:
+        with tabs["orders"]:
+            orders_tab(actor, customer, settings.get("currency", "EUR"))
+    if tabs["items"].open:
+        with tabs["items"]:
+            items_tab(actor, customer)
+    if tabs["reminders"].open:
+        with tabs["reminders"]:
+            reminders_tab(actor, customer)
     if tabs["sales"].open:
         with tabs["sales"]:
             purchase_history(actor, customer_id, settings.get("currency", "EUR"))

@@ -4,7 +4,8 @@ import streamlit as st
 
 from i18n import t, tn
 from i18n.errors import describe_all
-from services import customers, printing, shop
+from logic.auth import can
+from services import customers, printing, shop, workshop
 from ui.auth import require_page
 from ui.bulk_message import bulk_message
 from ui.customer_picker import customer_label
@@ -21,7 +22,8 @@ from ui.grid_state import (
 from ui.new_customer import OPEN_KEY, show_new_customer_dialog_if_open
 from ui.printing import show_outcome
 from ui.search_box import search_box
-from ui.session import language, tr, trn
+from ui.session import language, tr, tr_plain, trn
+from ui.text import md
 
 actor = require_page("customers.view")
 lang = language()
@@ -125,6 +127,25 @@ if not result.rows and ss["grid.page"] > 0:
     result = customers.search_customers(
         term, ss["grid.page"], page_size, sort, descending, include_archived=archived
     )
+# A frame number typed in the search finds the bike and its owner (or owners).
+for found in workshop.find_serial(actor, term or "") if can(actor.role, "workshop.view") else []:
+    owner = " ".join(p for p in (found["first_name"], found["last_name"]) if p)
+    line = st.columns([5, 1])
+    line[0].info(
+        md(
+            tr_plain(
+                "customers.serial_found",
+                serial=found["serial"],
+                item=found["name"],
+                owner=f"{owner} ({found['account_number']})",
+            )
+        ),
+        icon=":material/pedal_bike:",
+    )
+    if line[1].button(tr("customers.open_owner"), key=f"grid.serial.{found['id']}"):
+        ss["card_id"] = found["customer_id"]
+        st.switch_page("pages/customer_card.py", query_params={"id": str(found["customer_id"])})
+
 # Edits belong to the rows the editor was drawn with (ids, versions), not to positions.
 rows = rows_as_loaded(
     ss.setdefault("grid.loaded", {}), _editor_key(), result.rows, ss.get(_editor_key())

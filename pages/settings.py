@@ -133,6 +133,23 @@ entered["invoice_numbering"] = columns[4].selectbox(
     key=k("invoice_numbering"),
 )
 
+st.subheader(tr("settings.workshop"))
+columns = st.columns([1, 1, 3])
+entered["workshop_capacity_hours"] = columns[0].text_input(
+    tr("field.workshop_capacity_hours"),
+    values.get("workshop_capacity_hours", "16"),
+    key=k("workshop_capacity_hours"),
+)
+entered["order_prefix"] = columns[1].text_input(
+    tr("field.order_prefix"), values.get("order_prefix", "J"), key=k("order_prefix")
+)
+entered["service_reminder_intervals"] = columns[2].text_input(
+    tr("field.service_reminder_intervals"),
+    values.get("service_reminder_intervals", ""),
+    help=tr("settings.intervals_help"),
+    key=k("service_reminder_intervals"),
+)
+
 st.subheader(tr("settings.security"))
 columns = st.columns(4)
 for position, name in enumerate(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from i18n import t
-from printing.model import Label, Receipt, Voucher
+from printing.model import JobTicket, Label, Receipt, Voucher
 from printing.text import centred, columns, money, number, rule, wrap
 
 
@@ -172,6 +172,53 @@ def voucher_layout(voucher: Voucher, width: int) -> list[Row]:
             )
         ]
     rows += [BarcodeRow(voucher.code), QrRow(voucher.code), CutRow()]
+    return rows
+
+
+def job_ticket_layout(ticket: JobTicket, width: int) -> list[Row]:
+    """A job ticket on the receipt printer: the customer's copy, then a tag for the bike
+    with the job number as a barcode."""
+    shop, lang = ticket.shop, ticket.shop.language
+
+    def pair(label: str, value: str) -> list[Row]:
+        return [TextRow(x) for x in columns(t(label, lang), value, width)] if value else []
+
+    def block(label: str, text: str) -> list[Row]:
+        if not text:
+            return []
+        lines = [x for part in text.splitlines() for x in wrap(part, width)]
+        return [TextRow(t(label, lang), bold=True), *(TextRow(x) for x in lines)]
+
+    promised = ticket.promised_on.strftime("%d/%m/%Y") if ticket.promised_on else ""
+    rows = _header(shop, width)
+    rows += [
+        TextRow(rule(width)),
+        TextRow(t(f"print.ticket.{ticket.kind}", lang), "center", bold=True),
+        TextRow(ticket.number, "center", bold=True, large=True),
+    ]
+    rows += pair("print.date", ticket.created_at.strftime("%d/%m/%Y %H:%M"))
+    rows += pair("print.promised", promised)
+    rows += pair("print.customer", f"{ticket.customer_name} ({ticket.account_number})")
+    rows += pair("print.phone", ticket.phone)
+    rows += pair("print.item", ticket.item_name)
+    rows += pair("print.serial", ticket.serial)
+    rows += pair("print.colour", ticket.colour)
+    rows += pair("print.mechanic", ticket.mechanic)
+    rows += block("print.reported", ticket.reported)
+    rows += block("print.agreed", ticket.agreed)
+    if ticket.estimate_limit is not None:
+        rows += pair("print.estimate_limit", money(ticket.estimate_limit, shop.currency, lang))
+    if ticket.deposit:
+        rows += pair("print.deposit", money(ticket.deposit, shop.currency, lang))
+    rows += [BarcodeRow(ticket.number), CutRow()]
+    # The tag tied to the bike: number, owner, promised date.
+    rows += [
+        TextRow(ticket.number, "center", bold=True, large=True),
+        *(TextRow(x, "center") for x in centred(ticket.customer_name, width)),
+        *(TextRow(x, "center") for x in centred(ticket.item_name, width) if ticket.item_name),
+    ]
+    rows += pair("print.promised", promised)
+    rows += [BarcodeRow(ticket.number), CutRow()]
     return rows
 
 

@@ -130,3 +130,25 @@ class Voucher:
     amount: Decimal
     expires_on: date | None
     issued_on: date
+
+
+@dataclass(frozen=True)
+class JobTicket:
+    """A workshop job's ticket: the bike's tag and the customer's copy to sign."""
+
+    shop: Shop
+    number: str
+    kind: str  # job, special_order, layaway, quote
+    created_at: datetime
+    promised_on: date | None
+    customer_name: str
+    account_number: str
+    phone: str
+    item_name: str = ""
+    serial: str = ""
+    colour: str = ""
+    reported: str = ""
+    agreed: str = ""
+    estimate_limit: Decimal | None = None
+    deposit: Decimal = Decimal("0")
+    mechanic: str = ""

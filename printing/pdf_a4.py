@@ -24,7 +24,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from i18n import t
 from printing.layout import tax_adjustment_row
-from printing.model import Invoice, Receipt, Shop, Statement
+from printing.model import Invoice, JobTicket, Receipt, Shop, Statement
 from printing.text import money, number
 
 FONT, BOLD = "Helvetica", "Helvetica-Bold"
@@ -298,3 +298,56 @@ def statement_pdf(statement: Statement) -> bytes:
         _grid(aged, [WIDTH / 5] * 5, right_from=0),
     ]
     return _build(f"{t('print.statement', lang)} {statement.account_number}", lang, story)
+
+
+def job_ticket_pdf(ticket: JobTicket) -> bytes:
+    """An A4 job ticket: the job, the customer's fault and the agreement, and a box for
+    the customer's signature."""
+    shop, lang = ticket.shop, ticket.shop.language
+
+    def m(amount: Decimal) -> str:
+        return money(amount, shop.currency, lang)
+
+    facts = [
+        (t("print.date", lang), ticket.created_at.strftime("%d/%m/%Y %H:%M")),
+        (
+            t("print.promised", lang),
+            ticket.promised_on.strftime("%d/%m/%Y") if ticket.promised_on else "",
+        ),
+        (t("print.customer", lang), f"{ticket.customer_name} ({ticket.account_number})"),
+        (t("print.phone", lang), ticket.phone),
+        (t("print.item", lang), ticket.item_name),
+        (t("print.serial", lang), ticket.serial),
+        (t("print.colour", lang), ticket.colour),
+        (t("print.mechanic", lang), ticket.mechanic),
+        (
+            t("print.estimate_limit", lang),
+            m(ticket.estimate_limit) if ticket.estimate_limit is not None else "",
+        ),
+        (t("print.deposit", lang), m(ticket.deposit) if ticket.deposit else ""),
+    ]
+    rows = [[_p(label, _STRONG), _p(value)] for label, value in facts if value]
+    story: list[Flowable] = [
+        _header(shop, t(f"print.ticket.{ticket.kind}", lang), ticket.number),
+        Spacer(1, 6 * mm),
+        _grid(rows, [50 * mm, WIDTH - 50 * mm], right_from=2, heading=False),
+        Spacer(1, 4 * mm),
+    ]
+    for label, text in (("print.reported", ticket.reported), ("print.agreed", ticket.agreed)):
+        if text:
+            story += [_p(t(label, lang), _STRONG), *(_p(x) for x in text.splitlines())]
+            story.append(Spacer(1, 3 * mm))
+    signature = Table(
+        [[_p(t("print.signature", lang), _SMALL)], [""]],
+        colWidths=[90 * mm],
+        rowHeights=[6 * mm, 25 * mm],
+    )
+    signature.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.75, colors.black)]))
+    story += [
+        _p(t("print.ticket_terms", lang), _SMALL),
+        Spacer(1, 6 * mm),
+        signature,
+        Spacer(1, 6 * mm),
+        Code128(ticket.number, barHeight=12 * mm, barWidth=0.9, humanReadable=True),
+    ]
+    return _build(f"{t(f'print.ticket.{ticket.kind}', lang)} {ticket.number}", lang, story)

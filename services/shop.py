@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from data import db
+from data import messages as messages_repo
 from data import settings as settings_repo
 from i18n import LANGUAGES
 from logic.account_numbers import clean_prefix
@@ -30,6 +31,7 @@ from logic.shops import (
     clean_time_zone,
     prefix_clash,
 )
+from logic.workshop import format_intervals, parse_capacity, parse_intervals
 from services import audit, clock
 
 
@@ -202,6 +204,9 @@ def save_settings(
         "prices_include_tax": lambda v: "true" if str(v).lower() == "true" else "false",
         "time_zone": clean_time_zone,
         "invoice_numbering": _numbering,
+        "order_prefix": lambda v: clean_prefix(str(v or "")) or _required(),
+        "workshop_capacity_hours": lambda v: f"{parse_capacity(v).normalize():f}",
+        "service_reminder_intervals": lambda v: format_intervals(parse_intervals(str(v or ""))),
     }
     for key, value in values.items():
         try:
@@ -227,6 +232,7 @@ def save_settings(
 
     def work(cur) -> None:
         _refuse_prefix_clashes(cur, code, clean)
+        _refuse_unknown_templates(cur, clean)
         kept = {code for code, _ in levels}
         before_levels = settings_repo.price_levels(cur)
         for old in before_levels:
@@ -255,6 +261,24 @@ def save_settings(
         db.run_in_transaction(work)
     finally:
         forget_settings()
+
+
+def _refuse_unknown_templates(cur, clean: Mapping[str, str]) -> None:
+    """Each reminder interval names a message template that exists."""
+    if "service_reminder_intervals" not in clean:
+        return
+    known = {t["code"] for t in messages_repo.templates(cur)}
+    for interval in parse_intervals(clean["service_reminder_intervals"]):
+        if interval.template not in known:
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "service_reminder_intervals",
+                        "template_unknown",
+                        {"value": interval.template},
+                    )
+                ]
+            )
 
 
 def _numbering(raw: object) -> str:

@@ -18,10 +18,12 @@ from data import db
 from data import products as products_repo
 from data import settings as settings_repo
 from data import workshop as repo
+from i18n import t
 from logic.accounts import parse_amount
 from logic.audit import FieldChange, diff
 from logic.auth import Actor, require
 from logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
+from logic.messages import pick_channel
 from logic.pricing import ZERO, SaleTotals, parse_percent, parse_quantity, unit_price
 from logic.workshop import (
     CLOSED_STATUSES,
@@ -41,7 +43,10 @@ from logic.workshop import (
     serial_key,
     takes_deposit,
 )
-from services import audit, clock, reminders, sales
+from printing.layout import job_ticket_layout
+from printing.model import JobTicket
+from printing.pdf_a4 import job_ticket_pdf
+from services import audit, clock, messaging, printing, reminders, sales
 from services.shop import here
 
 SCREEN_ITEMS = "serviced_items"
@@ -759,3 +764,103 @@ def diary(start: date, days: int = DIARY_DAYS) -> list[DayLoad]:
 def day_load(day: date) -> DayLoad:
     """One day's booked hours against capacity (shown while booking a job)."""
     return diary(day, 1)[0]
+
+
+# ---- job tickets ----------------------------------------------------------------
+
+
+def ticket_document(order: Mapping[str, Any]) -> JobTicket:
+    """The printable ticket of an order (in the customer's language)."""
+    with db.cursor() as cur:
+        customer = customers_repo.get(cur, order["customer_id"])
+        item = repo.item(cur, order["item_id"]) if order["item_id"] else None
+    shop = printing.shop_header(customer, order["shop_code"])
+    name = " ".join(p for p in (order["first_name"], order["last_name"]) if p)
+    return JobTicket(
+        shop=shop,
+        number=order["number"],
+        kind=order["kind"],
+        created_at=clock.local(order["created_at"], order["shop_code"]),
+        promised_on=order["promised_on"],
+        customer_name=name,
+        account_number=order["account_number"],
+        phone=(customer or {}).get("mobile") or (customer or {}).get("phone") or "",
+        item_name=item["name"] if item else "",
+        serial=item["serial"] if item else "",
+        colour=item["colour"] if item else "",
+        reported=order["reported"],
+        agreed=order["agreed"],
+        estimate_limit=order["estimate_limit"],
+        deposit=Decimal(order["deposit"]),
+        mechanic=order["mechanic"],
+    )
+
+
+def ticket_pdf(actor: Actor, order_id: int) -> tuple[str, bytes]:
+    """The A4 job ticket with the customer's signature box: (file name, PDF)."""
+    order = order_detail(actor, order_id)
+    return f"ticket-{order['number']}.pdf", job_ticket_pdf(ticket_document(order))
+
+
+def print_ticket(actor: Actor, order_id: int) -> printing.PrintOutcome:
+    """Print the job ticket and bike tag on the receipt printer (the A4 PDF otherwise)."""
+    require(actor, "print.documents")
+    order = order_detail(actor, order_id)
+    ticket = ticket_document(order)
+    config = printing.printer_for("receipts")
+    return printing.deliver(
+        actor,
+        "receipts",
+        "job_ticket",
+        f"customer:{order['customer_id']}",
+        job_ticket_layout(ticket, config.columns),
+        job_ticket_pdf(ticket),
+        f"ticket-{order['number']}.pdf",
+    )
+
+
+# ---- telling the customer ---------------------------------------------------------
+
+
+def notify_ready(actor: Actor, order_id: int, idempotency_key: str) -> tuple[str, int]:
+    """Tell the customer their order is ready, through their contact preference.
+
+    Returns (outcome, message id): the message's status (sent, failed, queued) or
+    "note" when no channel is usable or configured (a note on the order says so, for
+    staff to phone).
+    """
+    require(actor, "messages.send")
+    order = order_detail(actor, order_id)
+    with db.cursor() as cur:
+        customer = customers_repo.get(cur, order["customer_id"])
+    if customer is None:
+        raise NotFound(order["customer_id"])
+    channel = pick_channel(
+        None, customer["contact_preference"], customer["email"], customer["mobile"]
+    )
+    configured = messaging.channels()
+    if channel is None or not getattr(configured, channel):
+        note = t("workshop.ready_note", printing.shop_header(customer).language)
+        message_id = messaging.add_note(
+            actor, customer["id"], f"{order['number']}: {note}", idempotency_key, order_id=order_id
+        )
+        return "note", message_id
+    extra = {"order_number": order["number"], "item_name": order["item_name"] or ""}
+    subject, body = messaging.render_template(actor, customer["id"], "bike_ready", extra)
+    message_id = messaging.send_message(
+        actor,
+        customer["id"],
+        channel,
+        body,
+        idempotency_key,
+        subject=subject,
+        kind="service",
+        order_id=order_id,
+    )
+    return str(messaging.status_of(message_id)["status"]), message_id
+
+
+def add_order_note(actor: Actor, order_id: int, body: object, idempotency_key: str) -> int:
+    """A staff note about an order, kept in the customer's communications log."""
+    order = order_detail(actor, order_id)
+    return messaging.add_note(actor, order["customer_id"], body, idempotency_key, order_id=order_id)

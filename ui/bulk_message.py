@@ -21,7 +21,7 @@ def bulk_message(actor: Actor, names: dict[int, str]) -> None:
     names: the selected customers' labels by id (what the grid shows).
     """
     customer_ids = list(names)
-    kinds = [k for k in KINDS if k != "marketing" or can(actor, "messages.marketing")]
+    kinds = [k for k in KINDS if k != "marketing" or can(actor.role, "messages.marketing")]
     kind_labels = {k: tr_plain(f"messages.kind.{k}") for k in kinds}
     kind = st.radio(
         tr("messages.kind"), kinds, format_func=kind_labels.__getitem__, key="bulk.kind"

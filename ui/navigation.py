@@ -49,6 +49,14 @@ PAGES = (
     ),
     PageSpec(
         "nav.section.shop",
+        "pages/workshop.py",
+        "nav.workshop",
+        "pedal_bike",
+        "workshop",
+        "workshop.view",
+    ),
+    PageSpec(
+        "nav.section.shop",
         "pages/products.py",
         "nav.products",
         "inventory_2",

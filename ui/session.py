@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -51,6 +52,13 @@ def date_format() -> str:
 def when(moment: datetime | None) -> str:
     """A stored moment as the shop's wall-clock time, in the session's language."""
     return format_datetime(clock.local(moment), language())
+
+
+def worded(prefix: str) -> Callable[[str], str]:
+    """A pick list's format_func: code -> its word, in the language of this run (the
+    function may be called after the run, when the session is no longer at hand)."""
+    lang = language()
+    return lambda code: t(f"{prefix}.{code}", lang)
 
 
 def tr_plain(key: str, **params: object) -> str:

@@ -38,8 +38,11 @@ def test_card_shows_name_number_and_national_phone(card):
         "Account information",
         "General",
         "Account",
+        "Orders and workshop jobs",
         "Purchase history",
         "Messages and communications",
+        "Serviced items",
+        "Service reminders",
         "GDPR",
         "History",
     ]
@@ -126,8 +129,11 @@ def test_card_in_french(card):
         "Information du compte",
         "Général",
         "Compte",
+        "Commandes et réparations",
         "Historique d'achat",
         "Messages et communications",
+        "Articles entretenus",
+        "Rappels d'entretien",
         "RGPD",
         "Historique",
     ]

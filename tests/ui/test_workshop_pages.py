@@ -1,0 +1,212 @@
+"""AppTest: the card's workshop tabs, the Workshop page, Settings' workshop section and
+finding a bike by serial number from the customers grid."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from services import clock, customers, products, reminders, workshop
+from tests.conftest import MANAGER, STAFF
+from tests.ui.conftest import open_app, open_tab, table, texts, type_into
+
+ORDERS = "Orders and workshop jobs"
+ITEMS = "Serviced items"
+REMINDERS = "Service reminders"
+
+
+def some_customer() -> dict:
+    return customers.search_customers("", page_size=60).rows[0]
+
+
+def open_card(app, customer_id: int, tab: str):
+    app.query_params["id"] = str(customer_id)
+    app.switch_page("pages/customer_card.py").run()
+    open_tab(app, tab)
+    assert not app.exception, app.exception
+    return app
+
+
+def warnings(app) -> list[str]:
+    """Warnings other than the demo shop's banner."""
+    return [w for w in texts(app, "warning") if not w.startswith("DEMO shop")]
+
+
+def button(app, label: str):
+    return next(b for b in app.button if b.label == label)
+
+
+def booked_job(customer_id: int, serial: str = "WTU-0001") -> int:
+    return workshop.create_order(
+        STAFF,
+        customer_id,
+        {"kind": "job", "reported": "Brakes squeal", "promised_on": clock.local_day()},
+        uuid.uuid4().hex,
+        new_item={"name": "Trek Domane", "serial": serial},
+    )
+
+
+def test_a_bike_is_checked_in_moved_and_collected_from_the_card(app):
+    target = some_customer()
+    open_card(app, target["id"], ORDERS)
+    base = f"orders.{target['id']}.new.0"
+    app.text_input(key=f"{base}.item.name").input("Trek Domane SL6")
+    app.text_input(key=f"{base}.item.serial").input("WTU 123 456")
+    app.text_area(key=f"{base}.reported").input("Gears skip; <b>urgent</b>")
+    app.text_input(key=f"{base}.hours").input("1,5")
+    app.date_input(key=f"{base}.booked").set_value(clock.local_day())
+    app.run()
+    assert "That day: 0 h booked of 16 h." in texts(app, "caption")
+    app.button(key=f"{base}.go").click().run()
+    assert not app.exception, app.exception
+    assert texts(app, "success") == ["Order J000001 created."]
+    orders = table(app)
+    assert orders["Number"].tolist() == ["J000001"]
+    assert orders["Status"].tolist() == ["Open"]
+    assert orders["Serviced item"].tolist() == ["Trek Domane SL6"]
+    order_id = workshop.customer_orders(STAFF, target["id"])[0]["id"]
+    key = f"order.{order_id}"
+    app.button(key=f"{key}.next").click().run()
+    assert texts(app, "success") == ["Now: In progress."]
+    app.text_input(key=f"{key}.labour.hours").input("2")
+    app.text_input(key=f"{key}.labour.rate").input("50")
+    app.text_input(key=f"{key}.labour.text").input("Index gears")
+    next(b for b in app.button if b.label == "Add" and "labour" in str(b.id)).click().run()
+    assert texts(app, "success") == ["Line added."]
+    assert workshop.order_totals(workshop.order_detail(STAFF, order_id)).total > 0
+    app.button(key=f"{key}.next").click().run()
+    assert texts(app, "success") == ["Now: Ready for collection."]
+    # Ready offers to tell the customer; this customer's channel is not configured here.
+    assert "Ready for collection: tell the customer now" in texts(app, "info")[0]
+    app.button(key=f"{key}.notify_go").click().run()
+    (warning,) = warnings(app)
+    assert warning.startswith("The customer has no usable e-mail or mobile")
+    due = workshop.order_totals(workshop.order_detail(STAFF, order_id)).due
+    app.text_input(key=f"{key}.collect.card").input(str(due))
+    app.button(key=f"{key}.collect.go").click().run()
+    assert not app.exception, app.exception
+    (message,) = texts(app, "success")
+    assert message.startswith("Collected: receipt R")
+    assert workshop.order_detail(STAFF, order_id)["status"] == "collected"
+    # Open orders now show none; "Show closed" shows the collected one.
+    assert "No orders to show." in texts(app, "caption")
+    app.radio(key=f"orders.{target['id']}.which").set_value("closed").run()
+    assert table(app)["Status"].tolist() == ["Collected"]
+
+
+def test_refusals_name_the_field_and_keep_what_was_typed(app):
+    target = some_customer()
+    open_card(app, target["id"], ORDERS)
+    base = f"orders.{target['id']}.new.0"
+    app.text_input(key=f"{base}.item.serial").input("ABC123")
+    app.text_input(key=f"{base}.hours").input("99")
+    app.button(key=f"{base}.go").click().run()
+    (error,) = texts(app, "error")
+    assert "Booked hours must be between 0 and 24 hours." in error
+    assert "Name is required." in error
+    assert app.text_input(key=f"{base}.item.serial").value == "ABC123"
+    assert workshop.customer_orders(STAFF, target["id"], "all") == []
+
+
+def test_items_tab_flags_a_serial_shared_with_another_customer_and_edits_it(app):
+    first, second = customers.search_customers("", page_size=60).rows[:2]
+    booked_job(first["id"], "WTU-0001")
+    workshop.add_item(STAFF, second["id"], {"name": "Old bike", "serial": "wtu 0001"})
+    open_card(app, first["id"], ITEMS)
+    assert warnings(app) == [
+        "The serial number WTU-0001 is also on another customer's item: check who owns the bike."
+    ]
+    (item,) = workshop.items(STAFF, first["id"])
+    app.session_state[f"items.{first['id']}.item.{item['id']}"] = True  # expand it
+    app.run()
+    assert table(app)["Number"].tolist() == ["J000001"]  # its jobs
+    key = f"items.{first['id']}.edit.{item['id']}.1"
+    app.text_input(key=f"{key}.serial").input("WTU-0002")
+    button(app, "Save the item").click().run()
+    assert texts(app, "success") == ["Saved."]
+    assert workshop.items(STAFF, first["id"])[0]["serial"] == "WTU-0002"
+    assert warnings(app) == []
+    # "Send service reminder" without messaging configured: kept due, with the reason.
+    app.session_state[f"items.{first['id']}.item.{item['id']}"] = True
+    app.run()
+    app.button(key=f"items.{first['id']}.remind.{item['id']}").click().run()
+    assert texts(app, "success") == ["Failed: the channel is not configured (retried later)"]
+
+
+def test_reminders_tab_lists_reminders_and_schedules_one_by_hand(app):
+    target = some_customer()
+    reminders.schedule(STAFF, target["id"], clock.local_day() + timedelta(days=30), "Brakes")
+    open_card(app, target["id"], REMINDERS)
+    grid = app.session_state[f"reminders.{target['id']}.rows.0"]
+    assert [(r["body"], r["status"]) for r in grid] == [("Brakes", "scheduled")]
+    base = f"reminders.{target['id']}.form.0"
+    app.text_area(key=f"{base}.body").input("Annual service")
+    button(app, "Schedule").click().run()
+    assert texts(app, "success") == ["Reminder scheduled."]
+    rows = reminders.customer_reminders(STAFF, target["id"])
+    assert [r["body"] for r in rows] == ["Annual service", "Brakes"]
+
+
+def test_workshop_board_moves_a_job_and_search_finds_it_by_serial(app):
+    first, second = customers.search_customers("", page_size=60).rows[:2]
+    job = booked_job(first["id"], "FRAME-777")
+    booked_job(second["id"], "OTHER-1")
+    app.switch_page("pages/workshop.py").run()
+    assert not app.exception, app.exception
+    app.button(key=f"workshop.next.{job}").click().run()
+    assert texts(app, "success") == ["Now: In progress."]
+    assert workshop.order_detail(STAFF, job)["status"] == "in_progress"
+    type_into(app, "workshop.search", "frame 777")
+    assert [b.key for b in app.button if str(b.key).startswith("workshop.open.")] == [
+        f"workshop.open.{job}"
+    ]
+    app.segmented_control(key="workshop.view").set_value("list").run()
+    assert table(app)["Number"].tolist() == [workshop.order_detail(STAFF, job)["number"]]
+    app.segmented_control(key="workshop.view").set_value("diary").run()
+    assert not app.exception, app.exception
+    assert len(table(app)) == 14
+
+
+def test_customers_search_by_serial_opens_the_owner(app):
+    target = some_customer()
+    booked_job(target["id"], "WTU 98765")
+    app.switch_page("pages/customers.py").run()
+    type_into(app, "grid.term", "wtu98765")
+    found = [i for i in texts(app, "info") if i.startswith("Serial number")]
+    name = f"{target['first_name']} {target['last_name']} ({target['account_number']})"
+    assert found == [f"Serial number WTU 98765: Trek Domane, owned by {name}"]
+    button(app, "Open the card").click().run()
+    assert app.session_state["card_id"] == target["id"]
+
+
+def test_settings_workshop_section_saves_and_names_a_bad_field(app):
+    app.switch_page("pages/settings.py").run()
+    nonce = app.session_state["settings.nonce"]
+    app.text_input(key=f"settings.{nonce}.service_reminder_intervals").input("6 weeks")
+    app.button(key="settings.save").click().run()
+    assert "Reminders after a collection: write intervals like" in texts(app, "error")[0]
+    app.text_input(key=f"settings.{nonce}.service_reminder_intervals").input("4w:nope")
+    app.button(key="settings.save").click().run()
+    assert "there is no message template nope" in texts(app, "error")[0]
+    app.text_input(key=f"settings.{nonce}.service_reminder_intervals").input(
+        "4W:service_first_check"
+    )
+    app.text_input(key=f"settings.{nonce}.workshop_capacity_hours").input("24,5")
+    app.button(key="settings.save").click().run()
+    assert not texts(app, "error")
+    assert workshop.capacity() == 24.5
+    assert reminders.intervals_of({"service_reminder_intervals": "4w:service_first_check"})
+
+
+@pytest.mark.parametrize("username", ["staff"])
+def test_staff_cannot_send_all_due_reminders(shop_db, username):
+    app = open_app(username)
+    app.switch_page("pages/workshop.py").run()
+    assert not app.exception, app.exception
+    assert "workshop.send_due" not in [b.key for b in app.button]
+
+
+def test_products_and_manager_fixtures_still_fine():
+    assert MANAGER.role == "manager" and products
