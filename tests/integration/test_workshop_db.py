@@ -3,19 +3,26 @@ reminders scheduled and sent exactly once."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import subprocess
+import sys
 import threading
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from data import db
 from logic.errors import StaleRecord, ValidationFailed
 from messaging.email import Sent
-from services import customers, products, reminders, sales, workshop
-from tests.conftest import MANAGER, STAFF
+from services import clock, customers, printing, products, reminders, sales, workshop
+from tests.conftest import ADMIN, MANAGER, STAFF
+from tests.holders import held_database
 
 D = Decimal
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -289,3 +296,59 @@ def test_reminders_edit_by_id_and_version_and_cancel(bike_shop):
         ("Brake check", "sms", "cancelled"),
         ("", "auto", "cancelled"),
     ]
+
+
+def test_job_ticket_prints_on_a_network_printer_with_its_barcode_and_reads_back_as_pdf(
+    bike_shop,
+):
+    from tests.integration.test_printing_devices import listening
+
+    order_id = check_in(bike_shop["anna"])
+    with listening() as printer:
+        printing.save_printer(
+            ADMIN,
+            "receipts",
+            {"kind": "network", "host": "127.0.0.1", "port": printer.port, "columns": 42},
+        )
+        outcome = workshop.print_ticket(STAFF, order_id)
+        printer.done.wait(5)
+    assert outcome.printed
+    data = bytes(printer.received)
+    # CODE39 of the job number, twice: the customer's copy and the bike's tag.
+    assert data.count(b"\x1dkE\x07J000001") == 2
+    assert b"Trek Domane SL6" in data and b"WTU 123-456" in data
+    name, pdf = workshop.ticket_pdf(STAFF, order_id)
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert name == "ticket-J000001.pdf"
+    for expected in ("FICHE ATELIER", "J000001", "Gears skip under load", "Signature du client"):
+        assert expected in text
+    (job,) = printing.print_history(f"customer:{bike_shop['anna']}")
+    assert (job["document"], job["outcome"]) == ("job_ticket", "printed")
+
+
+def run_command(path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COMPTOIR_DB": str(path)}
+    env.pop("COMPTOIR_DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "services.reminders"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_command_sends_due_reminders_and_refuses_while_the_file_is_held(db_path):
+    customer = customers.create_customer({"last_name": "Martin"}, STAFF)  # no channel
+    reminders.schedule(STAFF, customer, clock.local_day(), "Service due")
+    db.close(db_path)
+    with held_database(db_path):
+        refused = run_command(db_path)
+    assert refused.returncode == 2
+    assert "Refused: the app holds the database file" in refused.stderr
+    done = run_command(db_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "Service reminders: phone: 1"
+    (found,) = reminders.customer_reminders(STAFF, customer)
+    assert (found["status"], found["reason"]) == ("phone", "no_channel")
