@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from logic.accounts import CreditLimitExceeded
 from logic.auth import Actor
-from services import accounts, clock, customers, products, sales
+from services import accounts, clock, customers, products, sales, workshop
 from services.accounts import EntryRequest
 from services.sales import LineRequest
 
@@ -65,6 +65,7 @@ def create(owner: Actor, seed: int = 7, today: datetime | None = None) -> dict[s
     due_returns: list[tuple[datetime, int, int, str]] = []
 
     def return_items_until(moment: datetime) -> int:
+        nonlocal returns
         done = 0
         while due_returns and due_returns[0][0] <= moment:
             when, number, sale_id, method = heapq.heappop(due_returns)
@@ -72,10 +73,25 @@ def create(owner: Actor, seed: int = 7, today: datetime | None = None) -> dict[s
                 owner, sale_id, {1: "1"}, method, f"demo-return-{seed}-{number}", now=when
             )
             done += 1
+        returns += done
         return done
 
+    # Workshop jobs are checked in first; each collection (a sale) is slotted in at its
+    # time like the returns.
+    collections = _check_in(owner, rng, rows, product_ids, now, seed)
+
+    def collect_until(moment: datetime) -> None:
+        while collections and collections[0][0] <= moment:
+            # A return due before this collection goes first: numbers follow time.
+            return_items_until(collections[0][0])
+            when, number, order_id = heapq.heappop(collections)
+            due = workshop.order_totals(workshop.order_detail(owner, order_id)).due
+            key = f"demo-collect-{seed}-{number}"
+            workshop.collect(owner, order_id, [("card", str(due))], key, when)
+
     for number, when in enumerate(times):
-        returns += return_items_until(when)
+        collect_until(when)
+        return_items_until(when)
         customer_id = rng.choice(rows)["id"] if rng.random() < 0.8 else None
         lines = [
             LineRequest(rng.choice(product_ids), str(rng.randint(1, 2)))
@@ -104,7 +120,8 @@ def create(owner: Actor, seed: int = 7, today: datetime | None = None) -> dict[s
         if rng.random() < 0.04 and method != "account":
             back = min(now, when + timedelta(days=3))
             heapq.heappush(due_returns, (back, number, sale_id, method))
-    returns += return_items_until(now)
+    collect_until(now)
+    return_items_until(now)
     for number, customer_id in enumerate(on_account):
         balance = accounts.overview(owner, customer_id).balance
         if balance > 0 and rng.random() < 0.6:
@@ -126,4 +143,77 @@ def create(owner: Actor, seed: int = 7, today: datetime | None = None) -> dict[s
         "accounts": len(on_account),
         "sales": made,
         "returns": returns,
+        "jobs": JOBS,
     }
+
+
+BIKES = (
+    ("Trek Domane SL6", "Trek", "Domane SL6", "Red"),
+    ("Specialized Rockhopper", "Specialized", "Rockhopper", "Green"),
+    ("Brompton C Line", "Brompton", "C Line", "Black"),
+    ("Giant Talon 29", "Giant", "Talon 29", "Blue"),
+    ("Cannondale Topstone", "Cannondale", "Topstone", "Grey"),
+    ("Moustache Samedi 28", "Moustache", "Samedi 28", "White"),
+)
+FAULTS = (
+    "Gears skip under load",
+    "Rear brake rubs",
+    "Puncture, tyre worn",
+    "Annual service",
+    "Creak from the bottom bracket",
+    "Front light does not charge",
+)
+
+
+JOBS = 24
+
+
+def _check_in(
+    owner: Actor, rng: random.Random, rows: list, product_ids: list[int], now: datetime, seed: int
+) -> list[tuple[datetime, int, int]]:
+    """Workshop jobs: a third done weeks ago (to collect, then their reminders fall due),
+    the others open in every status, promised around today, booked over the next days.
+    Returns the collections to make: (when, number, order id), soonest first."""
+    collections: list[tuple[datetime, int, int]] = []
+    starts = sorted(
+        (now - timedelta(days=rng.randint(45, 120) if n < 8 else rng.randint(0, 6)), n)
+        for n in range(JOBS)
+    )
+    for start, number in starts:
+        customer_id = rows[(number * 7) % len(rows)]["id"]
+        name, make, model, colour = BIKES[number % len(BIKES)]
+        today = clock.local_day(start)
+        order_id = workshop.create_order(
+            owner,
+            customer_id,
+            {
+                "kind": "job",
+                "reported": FAULTS[number % len(FAULTS)],
+                "agreed": "Quote before parts over 50 €" if number % 3 else "",
+                "estimate_limit": "150" if number % 2 else "",
+                "promised_on": today + timedelta(days=rng.randint(1, 8)),
+                "booked_on": today + timedelta(days=rng.randint(0, 13)),
+                "booked_hours": rng.choice(["1", "1.5", "2", "3"]),
+                "mechanic": rng.choice(["Léa", "Marc", ""]),
+            },
+            f"demo-job-{seed}-{number}",
+            new_item={
+                "name": name,
+                "make": make,
+                "model": model,
+                "serial": f"WTU{seed:02d}{number:04d}",
+                "colour": colour,
+            },
+            now=start,
+        )
+        workshop.add_labour(owner, order_id, rng.choice(["0.5", "1", "1.5"]), now=start)
+        workshop.add_part(owner, order_id, rng.choice(product_ids[:8]), "1", now=start)
+        if number < 8:
+            for status in ("in_progress", "ready"):
+                workshop.move(owner, order_id, status, now=start)
+            collections.append((start + timedelta(days=2), number, order_id))
+            continue
+        for status in ("in_progress", "waiting_parts", "ready")[: number % 4]:
+            workshop.move(owner, order_id, status, now=start)
+    heapq.heapify(collections)
+    return collections

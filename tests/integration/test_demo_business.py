@@ -39,3 +39,21 @@ def test_demo_activity_is_consistent(db_path):
         per_year.setdefault(number[:6], []).append(int(number[-6:]))
     for values in per_year.values():
         assert values == list(range(1, len(values) + 1))
+
+
+def test_demo_workshop_has_open_jobs_in_every_status_and_collected_ones(db_path):
+    demo.generate(120, seed=4, path=db_path)
+    demo_business.create(create_demo_accounts(), seed=4)
+    with db.cursor() as cur:
+        statuses = dict(
+            cur.execute("SELECT status, count(*) FROM orders GROUP BY status").fetchall()
+        )
+        reminders = cur.execute("SELECT count(*) FROM service_reminders").fetchall()[0][0]
+    assert statuses == {
+        "collected": 8,
+        "open": 4,
+        "in_progress": 4,
+        "waiting_parts": 4,
+        "ready": 4,
+    }
+    assert reminders == 16  # two per collected job

@@ -77,11 +77,12 @@ def test_each_role_sees_only_its_pages():
         "pages/customers.py",
         "pages/customer_card.py",
         "pages/new_sale.py",
+        "pages/workshop.py",
         "pages/products.py",
     ]
     assert visible_scripts("staff") == staff
     assert visible_scripts("manager") == [*staff, "pages/balances.py", "pages/export.py"]
-    assert len(visible_scripts("admin")) == 9
+    assert len(visible_scripts("admin")) == 10
     assert visible_scripts(None) == []
 
 
