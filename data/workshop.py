@@ -120,7 +120,8 @@ def order(cur: Cursor, order_id: int) -> dict[str, Any] | None:
     )
     row["events"] = as_dicts(cur)
     cur.execute(
-        "SELECT d.sale_id, d.amount, d.taken_at, s.receipt_number FROM order_deposits d"
+        "SELECT d.sale_id, d.amount, d.taken_at, d.returned_at, s.receipt_number"
+        " FROM order_deposits d"
         " JOIN sales s ON s.id = d.sale_id WHERE d.order_id = ? ORDER BY d.taken_at",
         [order_id],
     )
@@ -255,6 +256,31 @@ def add_deposit(cur: Cursor, order_id: int, sale_id: int, amount: Decimal, now: 
         " WHERE id = ?",
         [amount, now, order_id],
     )
+
+
+def is_deposit(cur: Cursor, sale_id: int) -> bool:
+    """The sale took a deposit for an order."""
+    cur.execute("SELECT 1 FROM order_deposits WHERE sale_id = ?", [sale_id])
+    return bool(cur.fetchall())
+
+
+def return_deposit(cur: Cursor, order_id: int, sale_id: int, now: datetime) -> Decimal:
+    """Mark a deposit given back and take it off the order; the amount (0 if done)."""
+    cur.execute(
+        "UPDATE order_deposits SET returned_at = ? WHERE order_id = ? AND sale_id = ?"
+        " AND returned_at IS NULL RETURNING amount",
+        [now, order_id, sale_id],
+    )
+    found = cur.fetchall()
+    if not found:
+        return Decimal("0")
+    amount = Decimal(found[0][0])
+    cur.execute(
+        "UPDATE orders SET deposit = deposit - ?, updated_at = ?, version = version + 1"
+        " WHERE id = ?",
+        [amount, now, order_id],
+    )
+    return amount
 
 
 def booked_hours(cur: Cursor, shop_code: str, start: date, end: date) -> dict[date, Decimal]:

@@ -19,6 +19,7 @@ from data import db
 from data import products as products_repo
 from data import sales as repo
 from data import settings as settings_repo
+from data import workshop as workshop_repo
 from logic.accounts import parse_amount
 from logic.audit import FieldChange
 from logic.auth import Actor, require
@@ -360,8 +361,12 @@ def refund_sale(
     tender_method: str,
     idempotency_key: str,
     now: datetime | None = None,
+    within: Callable[[Any, int], None] | None = None,
 ) -> int:
     """Return items of a sale: a new sale with negative lines pointing at the original.
+
+    A deposit for an order is given back only by cancelling the order (within:
+    the order's change, run in the return's transaction).
 
     Everything refunded comes from the stored lines (price, discounts, tax,
     exemption); the quantities left are checked and taken inside the return's
@@ -382,6 +387,8 @@ def refund_sale(
             raise NotFound(sale_id)
         if original["refund_of"] is not None:
             raise ValidationFailed([FieldError("sale", "sale_is_return")])
+        if within is None and workshop_repo.is_deposit(cur, sale_id):
+            raise ValidationFailed([FieldError("sale", "deposit_refund_from_order")])
         so_far = repo.refunded_so_far(cur, sale_id)
         errors, refunds = [], []
         for line in original["lines"]:
@@ -436,7 +443,10 @@ def refund_sale(
             )
             for n, (line, amounts) in enumerate(refunds, start=1)
         ]
-        return _store(cur, actor, sale, rows, recorded, moment)
+        refund_id = _store(cur, actor, sale, rows, recorded, moment)
+        if within is not None:
+            within(cur, refund_id)
+        return refund_id
 
     with db.cursor() as cur:
         original = repo.sale(cur, sale_id)

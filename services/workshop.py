@@ -354,6 +354,50 @@ def move(
     return db.run_in_transaction(work)
 
 
+def cancel(
+    actor: Actor,
+    order_id: int,
+    refund_method: str | None,
+    idempotency_key: str,
+    note: object = "",
+    now: datetime | None = None,
+) -> list[int]:
+    """Cancel an open order; its deposits are given back first through the till (a
+    return of each deposit sale, by refund_method). The returns' sale ids."""
+    require(actor, "workshop.edit")
+    moment = clock.utc(now)
+    order = order_detail(actor, order_id)
+    held = [d for d in order["deposits"] if d["returned_at"] is None]
+    if held and refund_method is None:
+        raise ValidationFailed(
+            [FieldError("status", "deposit_held", {"amount": str(order["deposit"])})]
+        )
+    returns = []
+    for deposit in held:
+        sale_id = int(deposit["sale_id"])
+
+        def within(cur, refund_id: int, sale_id: int = sale_id) -> None:
+            locked = _locked_open(cur, order_id)
+            if locked["status"] not in OPEN_STATUSES:
+                raise ValidationFailed([FieldError("status", "order_closed")])
+            amount = repo.return_deposit(cur, order_id, sale_id, moment)
+            repo.insert_event(cur, order_id, locked["status"], f"deposit -{amount}", moment, actor)
+
+        returns.append(
+            sales.refund_sale(
+                actor,
+                sale_id,
+                {1: "1"},
+                str(refund_method),
+                f"{idempotency_key}:{sale_id}",
+                now=moment,
+                within=within,
+            )
+        )
+    move(actor, order_id, "cancelled", note, now=moment)
+    return returns
+
+
 def advance(actor: Actor, order_id: int, now: datetime | None = None) -> str | None:
     """The board's one click: the usual next status (None when there is none)."""
     order = order_detail(actor, order_id)

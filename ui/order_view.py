@@ -102,7 +102,7 @@ def show_order(actor: Actor, order_id: int, currency: str, key: str) -> None:
         st.error(tr("workshop.overdue_banner"), icon=":material/schedule:")
     open_order = order["status"] in ("open", "in_progress", "waiting_parts", "ready")
     if open_order:
-        _status_buttons(actor, order, key)
+        _status_buttons(actor, order, key, money)
         if st.session_state.get(f"{key}.offer_notify"):
             _notify(actor, order, key)
     _lines(actor, order, key, money, open_order)
@@ -113,7 +113,7 @@ def show_order(actor: Actor, order_id: int, currency: str, key: str) -> None:
     _history_and_messages(actor, order, key)
 
 
-def _status_buttons(actor: Actor, order: dict, key: str) -> None:
+def _status_buttons(actor: Actor, order: dict, key: str, money) -> None:
     wanted = next_status(order["kind"], order["status"])
     columns = st.columns(4)
     if (
@@ -139,8 +139,23 @@ def _status_buttons(actor: Actor, order: dict, key: str) -> None:
                 key=f"{key}.status_choice",
             )
             note = st.text_input(tr("field.note"), key=f"{key}.status_note")
+            refund = None
+            if chosen == "cancelled" and Decimal(order["deposit"]) > 0:
+                st.caption(tr("workshop.cancel_refunds", amount=money(order["deposit"])))
+                refund = st.selectbox(
+                    tr("sales.refund_method"),
+                    TENDERS,
+                    format_func=worded("print.tender"),
+                    key=f"{key}.cancel_refund",
+                )
             if st.button(tr("workshop.apply_status"), key=f"{key}.status_go"):
                 moved = tr("workshop.moved", status=tr_plain(f"workshop.status.{chosen}"))
+                if chosen == "cancelled":
+                    once = _once(f"{key}.cancel.key")
+                    _act(
+                        key, lambda: workshop.cancel(actor, order["id"], refund, once, note), moved
+                    )
+                    return
                 if chosen == "ready":  # offered once the move is done
                     st.session_state[f"{key}.offer_notify"] = True
                 if not _act(key, lambda: workshop.move(actor, order["id"], chosen, note), moved):

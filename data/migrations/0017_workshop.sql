@@ -89,7 +89,8 @@ CREATE TABLE order_deposits (
     order_id BIGINT NOT NULL,
     sale_id BIGINT NOT NULL,
     amount DECIMAL(12, 2) NOT NULL CHECK (amount > 0),
-    taken_at TIMESTAMPTZ NOT NULL
+    taken_at TIMESTAMPTZ NOT NULL,
+    returned_at TIMESTAMPTZ  -- given back when the order was cancelled
 );
 
 CREATE SEQUENCE service_reminder_id_seq START 1;

@@ -352,3 +352,27 @@ def test_the_command_sends_due_reminders_and_refuses_while_the_file_is_held(db_p
     assert done.stdout.strip() == "Service reminders: phone: 1"
     (found,) = reminders.customer_reminders(STAFF, customer)
     assert (found["status"], found["reason"]) == ("phone", "no_channel")
+
+
+def test_cancelling_gives_the_deposit_back_through_the_till_and_only_so(bike_shop):
+    order_id = check_in(bike_shop["anna"])
+    deposit_sale = workshop.take_deposit(STAFF, order_id, "40", "cash", key(), now=NOW)
+    with pytest.raises(ValidationFailed) as refused:
+        sales.refund_sale(STAFF, deposit_sale, {1: "1"}, "cash", key(), now=NOW)
+    assert refused.value.errors[0].code == "deposit_refund_from_order"
+    with pytest.raises(ValidationFailed) as refused:
+        workshop.move(STAFF, order_id, "cancelled", now=NOW)
+    assert refused.value.errors[0].code == "deposit_held"
+    cancel_key = key()
+    (refund_id,) = workshop.cancel(
+        STAFF, order_id, "card", cancel_key, "Customer changed mind", NOW
+    )
+    refund = sales.sale_detail(STAFF, refund_id)
+    assert (refund["total"], refund["refund_of"]) == (D("-40.00"), deposit_sale)
+    assert [(t["method"], t["amount"]) for t in refund["tenders"]] == [("card", D("-40.00"))]
+    order = workshop.order_detail(STAFF, order_id)
+    assert (order["status"], order["deposit"]) == ("cancelled", D("0.00"))
+    assert order["deposits"][0]["returned_at"] is not None
+    # A double click gives nothing back twice.
+    assert workshop.cancel(STAFF, order_id, "card", cancel_key, "", NOW) == []
+    assert count("sales", "refund_of IS NOT NULL") == 1
