@@ -215,6 +215,7 @@ def measure(args: argparse.Namespace, serials: list[str], names: list[str]) -> N
             "SELECT count(*) FROM service_reminders WHERE status = 'scheduled' AND due_on <= ?",
             [today],
         ).fetchall()[0][0]
+    smtp_s, smtp_count = _through_smtp()
     print(f"open jobs on the board: {open_jobs:,}")
     print(f"board: median {median(board_ms):.1f} ms, p95 {p95(board_ms):.1f} ms")
     print(f"list by customer name: median {median(list_ms):.1f} ms, p95 {p95(list_ms):.1f} ms")
@@ -232,16 +233,42 @@ def measure(args: argparse.Namespace, serials: list[str], names: list[str]) -> N
         f" the sink got {sink.count:,}; still due {left}"
     )
     print(
+        f"the same {DUE:,} again through a local SMTP server (aiosmtpd, one connection per"
+        f" message): {smtp_s:.2f} s; the server received {smtp_count:,}"
+    )
+    print(
         result_line(
             board_median_ms=f"{median(board_ms):.1f}",
             list_median_ms=f"{median(list_ms):.1f}",
             serial_p95_ms=f"{p95(serial_ms):.1f}",
             reminders_1000_s=f"{reminders_s:.2f}",
+            reminders_smtp_1000_s=f"{smtp_s:.2f}",
             naive_board_ratio=f"{median(naive_board_ms) / median(board_ms):.1f}",
             naive_serial_ratio=f"{median(naive_serial_ms) / median(serial_ms):.1f}",
             engine=args.engine,
         )
     )
+
+
+def _through_smtp() -> tuple[float, int]:
+    """Schedule the same reminders again and send them to a local SMTP server."""
+    import tempfile
+
+    from messaging import config
+    from tests.messaging_servers import smtp_server, write_secrets
+
+    with db.transaction() as cur:
+        cur.execute("DELETE FROM messages WHERE idempotency_key LIKE 'reminder:%'")
+        cur.execute(
+            "UPDATE service_reminders SET status = 'scheduled', message_id = NULL WHERE id <= ?",
+            [DUE],
+        )
+    with smtp_server() as (mailbox, port):
+        config.SECRETS = write_secrets(Path(tempfile.mkdtemp()) / "secrets.toml", port, None)
+        started = time.perf_counter()
+        reminders.send_due()
+        seconds = time.perf_counter() - started
+        return seconds, len(mailbox.received)
 
 
 def main() -> int:

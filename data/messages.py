@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
+import pandas as pd
 
-from data.rows import as_dicts
+from data.rows import as_dicts, scanned
 
 Cursor = duckdb.DuckDBPyConnection
 
@@ -68,6 +69,71 @@ def claim(cur: Cursor, message_id: int, now: datetime, stale_before: datetime) -
         [now, message_id, now, stale_before],
     )
     return bool(cur.fetchall())
+
+
+def claim_many(cur: Cursor, ids: list[int], now: datetime, stale_before: datetime) -> list[int]:
+    """claim for many messages in one statement: the ids this sender got."""
+    if not ids:
+        return []
+    cur.execute(
+        "UPDATE messages SET status = 'sending', attempts = attempts + 1, next_attempt_at = ?"
+        " WHERE id = ANY(?) AND ((status IN ('queued', 'failed') AND next_attempt_at <= ?)"
+        " OR (status = 'sending' AND next_attempt_at <= ?)) RETURNING id",
+        [now, list(ids), now, stale_before],
+    )
+    return sorted(int(row[0]) for row in cur.fetchall())
+
+
+def get_many(cur: Cursor, ids: list[int]) -> list[dict[str, Any]]:
+    """Messages with their attachment and whether their customer consents to marketing now."""
+    if not ids:
+        return []
+    columns = ", ".join(f"m.{c.strip()}" for c in LOG_COLUMNS.split(","))
+    cur.execute(
+        f"SELECT {columns}, m.attachment, c.marketing_opt_in AS customer_opt_in FROM messages m"
+        " LEFT JOIN customers c ON c.id = m.customer_id WHERE m.id = ANY(?) ORDER BY m.id",
+        [list(ids)],
+    )
+    return as_dicts(cur)
+
+
+def mark_sent_many(cur: Cursor, sent: list[tuple[int, str]], now: datetime) -> None:
+    """mark_sent for many messages in one statement: (id, provider id) pairs."""
+    if not sent:
+        return
+    frame = pd.DataFrame(sent, columns=["id", "provider_id"])
+    with scanned(cur, "sent_frame", frame):
+        cur.execute(
+            "UPDATE messages SET status = 'sent', provider_id = f.provider_id, error = NULL,"
+            " sent_at = ?, next_attempt_at = NULL FROM sent_frame f"
+            " WHERE messages.id = CAST(f.id AS BIGINT)",
+            [now],
+        )
+
+
+def insert_queued(cur: Cursor, frame: pd.DataFrame, shared: Mapping[str, Any]) -> dict[str, int]:
+    """Queued messages in one statement, one per frame row (customer_id, channel,
+    recipient, subject, body, order_id, idempotency_key; text columns), with the fields
+    they share (shop_code, kind, staff_id, staff_name, created_at); ids by key."""
+    if frame.empty:
+        return {}
+    with scanned(cur, "queued_frame", frame):
+        cur.execute(
+            "INSERT INTO messages (customer_id, shop_code, channel, direction, kind, recipient,"
+            " subject, body, status, next_attempt_at, idempotency_key, staff_id, staff_name,"
+            " created_at, order_id) SELECT CAST(customer_id AS BIGINT), ?, channel, 'out', ?,"
+            " recipient, CAST(subject AS VARCHAR), body, 'queued', ?, idempotency_key, ?, ?, ?,"
+            " CAST(order_id AS BIGINT) FROM queued_frame RETURNING id, idempotency_key",
+            [
+                shared["shop_code"],
+                shared["kind"],
+                shared["created_at"],
+                shared["staff_id"],
+                shared["staff_name"],
+                shared["created_at"],
+            ],
+        )
+        return {str(key): int(message_id) for message_id, key in cur.fetchall()}
 
 
 def mark_sent(cur: Cursor, message_id: int, provider_id: str, now: datetime) -> None:

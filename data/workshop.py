@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 
+from data import customers as customers_repo
 from data.rows import as_dicts, versioned_update
 
 Cursor = duckdb.DuckDBPyConnection
@@ -356,6 +357,56 @@ def claim_reminder(cur: Cursor, reminder_id: int, now: datetime) -> bool:
         [now, reminder_id],
     )
     return bool(cur.fetchall())
+
+
+def claim_reminders(cur: Cursor, ids: Sequence[int], now: datetime) -> list[int]:
+    """Take scheduled reminders for sending in one statement: the ids this sender got."""
+    if not ids:
+        return []
+    cur.execute(
+        "UPDATE service_reminders SET status = 'queued', updated_at = ?, version = version + 1"
+        " WHERE id = ANY(?) AND status = 'scheduled' RETURNING id",
+        [now, list(ids)],
+    )
+    return sorted(int(row[0]) for row in cur.fetchall())
+
+
+def reminders_to_send(cur: Cursor, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """What sending needs of each reminder: its customer (the card's columns, their
+    account balance) and its bike's name."""
+    if not ids:
+        return []
+    columns = ", ".join(f"c.{c}" for c in customers_repo.META_COLUMNS + customers_repo.CARD_COLUMNS)
+    cur.execute(
+        f"SELECT r.id AS reminder_id, r.order_id, r.channel AS wanted, r.template, r.body AS own,"
+        f" i.name AS item_name, a.balance AS account_balance, {columns}"
+        " FROM service_reminders r JOIN customers c ON c.id = r.customer_id"
+        " LEFT JOIN serviced_items i ON i.id = r.item_id"
+        " LEFT JOIN customer_accounts a ON a.customer_id = r.customer_id"
+        " WHERE r.id = ANY(?) ORDER BY r.id",
+        [list(ids)],
+    )
+    return as_dicts(cur)
+
+
+def set_reminders(cur: Cursor, ids: Sequence[int], status: str, reason: str | None) -> None:
+    """Several reminders to one status and reason (those left for staff to phone)."""
+    if ids:
+        cur.execute(
+            "UPDATE service_reminders SET status = ?, reason = ? WHERE id = ANY(?)",
+            [status, reason, list(ids)],
+        )
+
+
+def link_messages(cur: Cursor, ids: Sequence[int]) -> None:
+    """Point queued reminders at the messages queued for them (key reminder:<id>)."""
+    if ids:
+        cur.execute(
+            "UPDATE service_reminders SET message_id = m.id FROM messages m"
+            " WHERE m.idempotency_key = 'reminder:' || CAST(service_reminders.id AS VARCHAR)"
+            " AND service_reminders.id = ANY(?)",
+            [list(ids)],
+        )
 
 
 def set_reminder(

@@ -65,7 +65,30 @@ def _advance(order_id: int) -> None:
             ss[f"workshop.order.{order_id}.offer_notify"] = True
 
 
+def _load_chart(height: int) -> list:
+    """The next 14 days: booked hours as bars (red over capacity), capacity as a line."""
+    load = workshop.diary(today)
+    days = [d.day.strftime("%d/%m") for d in load]
+    figure = go.Figure()
+    figure.add_bar(
+        x=days,
+        y=[float(d.booked) for d in load],
+        marker_color=["#d62728" if d.over else "#1f77b4" for d in load],
+        name=tr_plain("workshop.booked"),
+    )
+    figure.add_scatter(
+        x=days,
+        y=[float(d.capacity) for d in load],
+        mode="lines",
+        name=tr_plain("workshop.capacity"),
+    )
+    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    st.plotly_chart(figure, width="stretch", key=f"workshop.load.{height}")
+    return load
+
+
 if view == "board" or view is None:
+    _load_chart(160)
     if not orders:
         st.caption(tr("workshop.no_open"))
     columns = st.columns(len(BOARD_COLUMNS))
@@ -139,22 +162,7 @@ elif view == "list":
             ss["workshop.chosen"] = picked
 
 elif view == "diary":
-    load = workshop.diary(today)
-    figure = go.Figure()
-    figure.add_bar(
-        x=[d.day.strftime("%d/%m") for d in load],
-        y=[float(d.booked) for d in load],
-        marker_color=["#d62728" if d.over else "#1f77b4" for d in load],
-        name=tr_plain("workshop.booked"),
-    )
-    figure.add_scatter(
-        x=[d.day.strftime("%d/%m") for d in load],
-        y=[float(d.capacity) for d in load],
-        mode="lines",
-        name=tr_plain("workshop.capacity"),
-    )
-    figure.update_layout(height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    st.plotly_chart(figure, width="stretch", key="workshop.diary_chart")
+    load = _load_chart(320)
     literal_table(
         [
             {

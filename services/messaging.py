@@ -489,19 +489,26 @@ def render_template(
 
 
 def rendered(
-    cur, customer: dict[str, Any], code: str, extra: dict[str, str] | None = None
+    cur,
+    customer: dict[str, Any],
+    code: str,
+    extra: dict[str, str] | None = None,
+    stored: list[dict[str, Any]] | None = None,
+    balance: Decimal | None = None,
 ) -> tuple[str, str]:
     """render_template inside the caller's transaction: (subject, body).
 
-    extra fills the fields only some messages have (item_name, order_number).
+    extra fills the fields only some messages have (item_name, order_number); a batch
+    passes the templates (stored) and the customer's balance it read once.
     """
-    account = accounts.repo.account(cur, customer["id"])
-    found = {(t["code"], t["language"]): t for t in repo.templates(cur)}
+    if balance is None:
+        account = accounts.repo.account(cur, customer["id"])
+        balance = Decimal(account["balance"]) if account else Decimal("0")
+    found = {(t["code"], t["language"]): t for t in stored or repo.templates(cur)}
     header = printing.shop_header(customer)
     chosen = found.get((code, header.language)) or found.get((code, "en"))
     if chosen is None:
         raise NotFound(code)
-    balance = Decimal(account["balance"]) if account else Decimal("0")
     values = {
         "first_name": customer["first_name"] or customer["last_name"] or "",
         "last_name": customer["last_name"] or "",
@@ -674,16 +681,51 @@ def deliver(message_id: int, now: datetime | None = None, provider: Provider = _
     return "sent"
 
 
+def deliver_many(
+    message_ids: list[int], now: datetime | None = None, provider: Provider = _provider
+) -> dict[str, int]:
+    """deliver for a batch: one transaction claims them all, the provider is called for
+    each outside it, one more records what happened. Counts by outcome (sent, failed);
+    ids another sender holds are left to it."""
+    moment = clock.utc(now)
+
+    def claim(cur) -> list[dict[str, Any]]:
+        claimed = repo.get_many(
+            cur, repo.claim_many(cur, message_ids, moment, moment - SENDING_LEASE)
+        )
+        ready = []
+        for message in claimed:
+            if message["kind"] == "marketing" and not message["customer_opt_in"]:
+                repo.mark_failed(cur, message["id"], "no_marketing_consent", None)
+            else:
+                ready.append(message)
+        return ready
+
+    sent: list[tuple[int, str]] = []
+    failed: list[tuple[int, str, datetime | None]] = []
+    for message in db.run_in_transaction(claim):
+        try:
+            sent.append((message["id"], provider(message).provider_id))
+        except SendFailed as failure:
+            retry_at = next_attempt(int(message["attempts"]), moment)
+            failed.append((message["id"], failure.reason, retry_at))
+
+    def record(cur) -> None:
+        repo.mark_sent_many(cur, sent, clock.now())
+        for message_id, reason, retry_at in failed:
+            repo.mark_failed(cur, message_id, reason, retry_at)
+
+    db.run_in_transaction(record)
+    outcome = {"sent": len(sent), "failed": len(failed)}
+    return {k: v for k, v in outcome.items() if v}
+
+
 def deliver_due(now: datetime | None = None, provider: Provider = _provider) -> dict[str, int]:
     """Send what is due (queued, failed and due again, or left by a dead sender)."""
     moment = clock.utc(now)
     with db.cursor() as cur:
         ids = repo.due(cur, moment, moment - SENDING_LEASE, BATCH)
-    outcome: dict[str, int] = {}
-    for message_id in ids:
-        status = deliver(message_id, now=moment, provider=provider)
-        outcome[status] = outcome.get(status, 0) + 1
-    return outcome
+    return deliver_many(ids, now=moment, provider=provider)
 
 
 def retry(actor: Actor, message_id: int, now: datetime | None = None) -> str:

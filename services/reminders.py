@@ -15,10 +15,14 @@ import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
+
+import pandas as pd
 
 from data import customers as customers_repo
 from data import db, migrate
+from data import messages as messages_repo
 from data import settings as settings_repo
 from data import workshop as repo
 from logic.audit import FieldChange
@@ -191,8 +195,8 @@ def send_now(
         idempotency_key=idempotency_key,
         now=moment,
     )
-    for message_id in db.run_in_transaction(lambda cur: _queue(cur, [reminder_id], moment)):
-        messaging.deliver(message_id, now=moment)
+    queued = db.run_in_transaction(lambda cur: _queue(cur, [reminder_id], moment))
+    messaging.deliver_many(queued, now=moment)
     with db.cursor() as cur:
         found = repo.reminder(cur, reminder_id)
     assert found is not None
@@ -200,49 +204,71 @@ def send_now(
 
 
 def _queue(cur, candidates: Sequence[int], moment: datetime) -> list[int]:
-    """Claim these reminders if still scheduled and queue their messages; message ids.
+    """Claim these reminders if still scheduled and queue their messages (a few
+    statements for the whole batch); the message ids.
 
     A customer with no usable channel (or a text too long for SMS) is left for staff
     to phone.
     """
-    queued = []
-    for reminder_id in candidates:
-        if not repo.claim_reminder(cur, reminder_id, moment):
-            continue  # another sender has it, or it was cancelled
-        reminder = repo.reminder(cur, reminder_id)
-        customer = customers_repo.get(cur, reminder["customer_id"]) if reminder else None
-        if reminder is None or customer is None:
+    claimed = repo.claim_reminders(cur, candidates, moment)
+    stored = messages_repo.templates(cur)
+    phone: dict[str, list[int]] = {}
+    queued: list[dict[str, Any]] = []
+    for row in repo.reminders_to_send(cur, claimed):
+        reminder_id = int(row["reminder_id"])
+        wanted = None if row["wanted"] == "auto" else row["wanted"]
+        channel = pick_channel(wanted, row["contact_preference"], row["email"], row["mobile"])
+        if channel is None or row["archived"]:
+            phone.setdefault("no_channel", []).append(reminder_id)
             continue
-        wanted = None if reminder["channel"] == "auto" else reminder["channel"]
-        channel = pick_channel(
-            wanted, customer["contact_preference"], customer["email"], customer["mobile"]
-        )
-        if channel is None or customer["archived"]:
-            repo.set_reminder(cur, reminder_id, "phone", "no_channel", None)
-            continue
-        extra = {"item_name": reminder["item_name"] or ""}
+        extra = {"item_name": row["item_name"] or ""}
+        balance = Decimal(row["account_balance"] or 0)
         try:
-            subject, body = messaging.rendered(cur, customer, reminder["template"], extra)
-            body = clean_body(reminder["body"] or body, channel)
+            subject, body = messaging.rendered(cur, row, row["template"], extra, stored, balance)
+            body = clean_body(row["own"] or body, channel)
         except (NotFound, FieldProblem) as problem:
             reason = problem.code if isinstance(problem, FieldProblem) else "template_missing"
-            repo.set_reminder(cur, reminder_id, "phone", reason, None)
+            phone.setdefault(reason, []).append(reminder_id)
             continue
-        message_id = messaging.queue(
-            cur,
-            SYSTEM,
-            customer,
-            channel,
-            subject if channel == "email" else None,
-            body,
-            "service",
-            f"reminder:{reminder_id}",
-            moment,
-            order_id=reminder["order_id"],
+        queued.append(
+            {
+                "customer_id": str(row["id"]),
+                "channel": channel,
+                "recipient": row["email"] if channel == "email" else row["mobile"],
+                "subject": subject if channel == "email" else None,
+                "body": body,
+                "order_id": None if row["order_id"] is None else str(row["order_id"]),
+                "idempotency_key": f"reminder:{reminder_id}",
+            }
         )
-        repo.set_reminder(cur, reminder_id, "queued", None, message_id)
-        queued.append(message_id)
-    return queued
+    for reason, ids in phone.items():
+        repo.set_reminders(cur, ids, "phone", reason)
+    frame = pd.DataFrame(
+        queued,
+        columns=[
+            "customer_id",
+            "channel",
+            "recipient",
+            "subject",
+            "body",
+            "order_id",
+            "idempotency_key",
+        ],
+        dtype=object,
+    )
+    made = messages_repo.insert_queued(
+        cur,
+        frame,
+        {
+            "shop_code": here(),
+            "kind": "service",
+            "staff_id": SYSTEM.staff_id,
+            "staff_name": SYSTEM.display_name,
+            "created_at": moment,
+        },
+    )
+    repo.link_messages(cur, [i for i in claimed if f"reminder:{i}" in made])
+    return sorted(made.values())
 
 
 def _queue_batch(candidates: Sequence[int], moment: datetime) -> list[int]:
@@ -281,13 +307,13 @@ def send_due(
             break
         message_ids = _queue_batch(candidates, moment)
         outcome["phone"] = outcome.get("phone", 0) + _phoned(candidates)
-        for message_id in message_ids:
-            status = (
-                messaging.deliver(message_id, now=moment)
-                if provider is None
-                else messaging.deliver(message_id, now=moment, provider=provider)
-            )
-            outcome[status] = outcome.get(status, 0) + 1
+        delivered = (
+            messaging.deliver_many(message_ids, now=moment)
+            if provider is None
+            else messaging.deliver_many(message_ids, now=moment, provider=provider)
+        )
+        for status, count in delivered.items():
+            outcome[status] = outcome.get(status, 0) + count
         done += len(candidates)
         if progress is not None:
             progress(min(done, total), max(total, done))

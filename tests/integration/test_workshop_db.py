@@ -19,10 +19,12 @@ from pypdf import PdfReader
 
 from data import db
 from logic.errors import StaleRecord, ValidationFailed
+from messaging import config
 from messaging.email import Sent
 from services import clock, customers, printing, products, reminders, sales, workshop
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.holders import held_database
+from tests.messaging_servers import smtp_server, write_secrets
 
 D = Decimal
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -241,28 +243,39 @@ class Sink:
         return Sent(f"id-{message['id']}")
 
 
-def test_two_senders_at_once_deliver_each_due_reminder_exactly_once(bike_shop):
+def test_two_senders_at_once_deliver_each_due_reminder_exactly_once(
+    bike_shop, tmp_path, monkeypatch
+):
     for _ in range(12):
         reminders.schedule(STAFF, bike_shop["anna"], date(2026, 3, 10), now=NOW)
     reminders.schedule(STAFF, bike_shop["paul"], date(2026, 3, 10), now=NOW)  # no channel
     reminders.schedule(STAFF, bike_shop["anna"], date(2026, 3, 20), now=NOW)  # not due
-    sink = Sink()
     barrier = threading.Barrier(2)
     outcomes = []
 
     def sender():
         barrier.wait()
-        outcomes.append(reminders.send_due(now=NOW, provider=sink))
+        outcomes.append(reminders.send_due(now=NOW))
 
-    threads = [threading.Thread(target=sender) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(sink.sent) == len(set(sink.sent)) == 12
+    with smtp_server() as (mailbox, port):
+        monkeypatch.setattr(config, "SECRETS", write_secrets(tmp_path / "s.toml", port, None))
+        threads = [threading.Thread(target=sender) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        # Each send returns once the server accepted the mail: after both senders end,
+        # everything sent has arrived.
+        received = list(mailbox.received)
+    assert len(received) == 12
+    assert {tuple(recipients) for _, recipients, _ in received} == {("anna@example.org",)}
+    (subject,) = {mail["Subject"] for _, _, mail in received}
+    assert subject == "C'est l'heure de la révision"  # the customer's (French) template
+    assert sum(o.get("sent", 0) for o in outcomes) == 12
     assert count("service_reminders", "status = 'queued'") == 12
     assert count("service_reminders", "status = 'phone'") == 1
     assert count("service_reminders", "status = 'scheduled'") == 1
+    assert count("messages", "status = 'sent'") == 12
     assert [r["last_name"] for r in reminders.phone_list(STAFF)] == ["Petit"]
 
 
