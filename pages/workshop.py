@@ -82,8 +82,14 @@ def _load_chart(height: int) -> list:
         mode="lines",
         name=tr_plain("workshop.capacity"),
     )
-    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    st.plotly_chart(figure, width="stretch", key=f"workshop.load.{height}")
+    figure.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    st.plotly_chart(
+        figure, width="stretch", key=f"workshop.load.{height}", config={"displayModeBar": False}
+    )
     return load
 
 
@@ -108,21 +114,23 @@ if view == "board" or view is None:
                     card.badge(tr_plain("workshop.overdue_on", day=day), color="red")
                 else:
                     card.caption(tr("workshop.promised", day=day))
-            buttons = card.columns(2)
-            buttons[0].button(
+            card.button(
                 tr("workshop.open"),
                 key=f"workshop.open.{order['id']}",
                 on_click=_open,
                 args=(order["id"],),
+                width="stretch",
             )
             wanted = next_status(order["kind"], order["status"])
             if wanted:
-                buttons[1].button(
+                card.button(
                     "→ " + tr_plain(f"workshop.status.{wanted}"),
                     key=f"workshop.next.{order['id']}",
                     on_click=_advance,
                     args=(order["id"],),
                     help=tr("workshop.move_to", status=tr_plain(f"workshop.status.{wanted}")),
+                    width="stretch",
+                    type="primary",
                 )
         if len(in_status) > PER_COLUMN:
             column.caption(tr("workshop.more", count=len(in_status) - PER_COLUMN))
