@@ -250,6 +250,18 @@ def customer_orders(actor: Actor, customer_id: int, which: str = "open") -> list
         return repo.orders_of(cur, customer_id, WHICH[which])
 
 
+def _audit(cur, actor: Actor, order: Mapping[str, Any], changes: list[FieldChange], moment) -> None:
+    """An order's change in the audit trail, on its customer, named by the order's number."""
+    named = [FieldChange("order", None, order["number"]), *changes]
+    audit.record(
+        cur, actor, "update", "customer", order["customer_id"], SCREEN_ORDERS, named, moment
+    )
+
+
+def _line_text(line: Mapping[str, Any]) -> str:
+    return f"{line['description']} x {line['quantity']} @ {line['unit_price']}"
+
+
 def _locked_open(cur, order_id: int, version: int | None = None) -> dict[str, Any]:
     order = repo.lock_order(cur, order_id)
     if order is None:
@@ -285,16 +297,7 @@ def update_order(
             for c in diff(order, clean, list(clean))
         ]
         if changes:
-            audit.record(
-                cur,
-                actor,
-                "update",
-                "customer",
-                order["customer_id"],
-                SCREEN_ORDERS,
-                [FieldChange("order", None, order["number"]), *changes],
-                moment,
-            )
+            _audit(cur, actor, order, changes, moment)
         return new_version
 
     return db.run_in_transaction(work)
@@ -336,19 +339,7 @@ def move(
             cur, order_id, order["version"], {"status": to_status, "closed_at": closed}, moment
         )
         repo.insert_event(cur, order_id, to_status, text, moment, actor)
-        audit.record(
-            cur,
-            actor,
-            "update",
-            "customer",
-            order["customer_id"],
-            SCREEN_ORDERS,
-            [
-                FieldChange("order", None, order["number"]),
-                FieldChange("order.status", order["status"], to_status),
-            ],
-            moment,
-        )
+        _audit(cur, actor, order, [FieldChange("order.status", order["status"], to_status)], moment)
         return to_status
 
     return db.run_in_transaction(work)
@@ -420,19 +411,7 @@ def convert_quote(actor: Actor, order_id: int, to_kind: str, now: datetime | Non
             raise ValidationFailed([FieldError("kind", problem.code, problem.params)]) from None
         repo.update_order(cur, order_id, order["version"], {"kind": to_kind}, moment)
         repo.insert_event(cur, order_id, "open", f"quote -> {to_kind}", moment, actor)
-        audit.record(
-            cur,
-            actor,
-            "update",
-            "customer",
-            order["customer_id"],
-            SCREEN_ORDERS,
-            [
-                FieldChange("order", None, order["number"]),
-                FieldChange("order.kind", "quote", to_kind),
-            ],
-            moment,
-        )
+        _audit(cur, actor, order, [FieldChange("order.kind", "quote", to_kind)], moment)
 
     db.run_in_transaction(work)
 
@@ -490,20 +469,16 @@ def _add_line(actor: Actor, order_id: int, build, now: datetime | None) -> int:
             cur, order_id, {**values, "added_at": moment, "staff_name": actor.display_name}
         )
         repo.touch_order(cur, order_id, moment)
-        audit.record(
+        _audit(
             cur,
             actor,
-            "update",
-            "customer",
-            order["customer_id"],
-            SCREEN_ORDERS,
+            order,
             [
-                FieldChange("order", None, order["number"]),
                 FieldChange(
                     f"order.line{number}",
                     None,
-                    f"{values['description']} x {values['quantity']} @ {values['unit_price']}",
-                ),
+                    _line_text(values),
+                )
             ],
             moment,
         )
@@ -606,20 +581,16 @@ def remove_line(actor: Actor, order_id: int, line_no: int, now: datetime | None 
         if removed is None:
             raise NotFound(line_no)
         repo.touch_order(cur, order_id, moment)
-        audit.record(
+        _audit(
             cur,
             actor,
-            "update",
-            "customer",
-            order["customer_id"],
-            SCREEN_ORDERS,
+            order,
             [
-                FieldChange("order", None, order["number"]),
                 FieldChange(
                     f"order.line{line_no}",
-                    f"{removed['description']} x {removed['quantity']} @ {removed['unit_price']}",
+                    _line_text(removed),
                     None,
-                ),
+                )
             ],
             moment,
         )
