@@ -87,6 +87,7 @@ def test_check_in_ticket_ready_collect_reminders_and_serial_search(workshop_app,
     # The job ticket as an A4 PDF with the customer's signature box.
     with page.expect_download() as download:
         page.get_by_role("button", name="Job ticket (A4 PDF)").click()
+    settle(page)  # the download button reruns the page
     pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))  # noqa: SIM115
     text = pdf.pages[0].extract_text()
     assert "J000001" in text and "Gears skip under load" in text
@@ -95,7 +96,7 @@ def test_check_in_ticket_ready_collect_reminders_and_serial_search(workshop_app,
     assert f"Promised for {day}/{month}/{year}" in text.replace("\n", " ")
 
     # Labour, then the job moves to ready; the customer is not told this time.
-    page.get_by_role("button", name="Add labour").click()
+    page.get_by_role("button", name="Add labour", exact=True).click()
     popover(page).get_by_role("textbox", name="Hours").fill("1")
     popover(page).get_by_role("button", name="Add").click()
     settle(page)
@@ -108,7 +109,7 @@ def test_check_in_ticket_ready_collect_reminders_and_serial_search(workshop_app,
     click(page, "Not now")
 
     # Collected at the till: one sale, the receipt numbered.
-    page.get_by_role("button", name="Collect at the till").click()
+    page.get_by_role("button", name="Collect at the till", exact=True).click()
     popover(page).get_by_role("textbox", name="Card").fill("60.00")
     popover(page).get_by_role("button", name="Collect and take payment").click()
     settle(page)

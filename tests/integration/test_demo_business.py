@@ -27,6 +27,10 @@ def test_demo_activity_is_consistent(db_path):
             for r in cur.execute("SELECT receipt_number FROM sales ORDER BY sold_at, id").fetchall()
         ]
         returns = cur.execute("SELECT count(*) FROM sales WHERE refund_of IS NOT NULL").fetchall()
+        statuses = dict(
+            cur.execute("SELECT status, count(*) FROM orders GROUP BY status").fetchall()
+        )
+        reminders = cur.execute("SELECT count(*) FROM service_reminders").fetchall()[0][0]
     for customer_id in ids:
         state = accounts.check_consistency(customer_id)
         assert state["balance"] == state["ledger"]
@@ -39,16 +43,7 @@ def test_demo_activity_is_consistent(db_path):
         per_year.setdefault(number[:6], []).append(int(number[-6:]))
     for values in per_year.values():
         assert values == list(range(1, len(values) + 1))
-
-
-def test_demo_workshop_has_open_jobs_in_every_status_and_collected_ones(db_path):
-    demo.generate(120, seed=4, path=db_path)
-    demo_business.create(create_demo_accounts(), seed=4)
-    with db.cursor() as cur:
-        statuses = dict(
-            cur.execute("SELECT status, count(*) FROM orders GROUP BY status").fetchall()
-        )
-        reminders = cur.execute("SELECT count(*) FROM service_reminders").fetchall()[0][0]
+    # The workshop: jobs in every status, collected ones with their two reminders each.
     assert statuses == {
         "collected": 8,
         "open": 4,
@@ -56,4 +51,4 @@ def test_demo_workshop_has_open_jobs_in_every_status_and_collected_ones(db_path)
         "waiting_parts": 4,
         "ready": 4,
     }
-    assert reminders == 16  # two per collected job
+    assert reminders == 16

@@ -20,8 +20,17 @@ from pypdf import PdfReader
 from data import db
 from logic.errors import StaleRecord, ValidationFailed
 from messaging import config
-from messaging.email import Sent
-from services import clock, customers, printing, products, reminders, sales, workshop
+from messaging.email import SendFailed, Sent
+from services import (
+    clock,
+    customers,
+    messaging,
+    printing,
+    products,
+    reminders,
+    sales,
+    workshop,
+)
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.holders import held_database
 from tests.messaging_servers import smtp_server, write_secrets
@@ -234,8 +243,6 @@ class Sink:
         self.lock = threading.Lock()
 
     def __call__(self, message):
-        from messaging.email import SendFailed
-
         if self.fail:
             raise SendFailed("connection_refused")
         with self.lock:
@@ -284,8 +291,6 @@ def test_a_failed_reminder_is_kept_with_its_reason_and_retried(bike_shop):
     assert reminders.send_due(now=NOW, provider=Sink(fail=True)) == {"failed": 1, "phone": 0}
     (found,) = reminders.customer_reminders(STAFF, bike_shop["anna"])
     assert (found["message_status"], found["message_error"]) == ("failed", "connection_refused")
-    from services import messaging
-
     sink = Sink()
     later = NOW + timedelta(minutes=2)
     assert messaging.deliver_due(now=later, provider=sink) == {"sent": 1}
@@ -389,3 +394,26 @@ def test_cancelling_gives_the_deposit_back_through_the_till_and_only_so(bike_sho
     # A double click gives nothing back twice.
     assert workshop.cancel(STAFF, order_id, "card", cancel_key, "", NOW) == []
     assert count("sales", "refund_of IS NOT NULL") == 1
+
+
+def test_ready_tells_the_customer_by_their_preference_or_leaves_a_note(
+    bike_shop, tmp_path, monkeypatch
+):
+    order_id = check_in(bike_shop["anna"])
+    workshop.move(STAFF, order_id, "ready", now=NOW)
+    with smtp_server() as (mailbox, port):
+        monkeypatch.setattr(config, "SECRETS", write_secrets(tmp_path / "s.toml", port, None))
+        outcome, message_id = workshop.notify_ready(STAFF, order_id, "ready-1")
+        assert workshop.notify_ready(STAFF, order_id, "ready-1") == (outcome, message_id)
+        received = list(mailbox.received)
+    assert outcome == "sent" and len(received) == 1
+    (_, recipients, mail) = received[0]
+    assert recipients == ["anna@example.org"]
+    assert mail["Subject"] == "Votre vélo est prêt"
+    (message,) = messaging.order_messages(STAFF, order_id)
+    assert (message["channel"], message["status"]) == ("email", "sent")
+    # Paul has no e-mail or mobile: a note on the order asks staff to phone.
+    paul_job = check_in(bike_shop["paul"], "X1")
+    assert workshop.notify_ready(STAFF, paul_job, "ready-2")[0] == "note"
+    (note,) = messaging.order_messages(STAFF, paul_job)
+    assert note["body"].startswith("J000002: prêt à retirer")

@@ -210,3 +210,58 @@ def test_staff_cannot_send_all_due_reminders(shop_db, username):
 
 def test_products_and_manager_fixtures_still_fine():
     assert MANAGER.role == "manager" and products
+
+
+def test_a_manager_sends_due_reminders_and_staff_phone_the_rest(shop_db):
+    first, second = customers.search_customers("", page_size=60).rows[:2]
+    today = clock.local_day()
+    reminders.schedule(STAFF, first["id"], today, "Service due")
+    silent = customers.create_customer({"last_name": "Sansmail", "first_name": "Sam"}, STAFF)
+    reminders.schedule(STAFF, silent, today, "Service due")
+    app = open_app("manager")
+    app.switch_page("pages/workshop.py").run()
+    assert "Service reminders due: 2" in texts(app, "caption")
+    app.button(key="workshop.send_due").click().run()
+    assert not app.exception, app.exception
+    # Messaging is not configured here: the e-mail is kept and retried, Sam is to phone.
+    assert texts(app, "success") == ["Reminders: 0 sent, 1 failed (retried later), 1 to phone."]
+    app.segmented_control(key="workshop.view").set_value("phone").run()
+    (row,) = [m for m in app.markdown if "Sansmail" in m.value]
+    (call,) = reminders.phone_list(MANAGER)
+    app.button(key=f"workshop.phoned.{call['id']}").click().run()
+    assert reminders.phone_list(MANAGER) == []
+    assert "Nobody to phone." in texts(app, "caption")
+    assert row
+
+
+def test_a_note_on_an_order_shows_in_its_history_and_the_communications_log(app):
+    target = some_customer()
+    job = booked_job(target["id"])
+    open_card(app, target["id"], ORDERS)
+    key = f"order.{job}"
+    app.session_state[f"{key}.history"] = True  # open History and messages
+    app.run()
+    app.text_area(key=f"{key}.note.text").input("Customer will bring the charger")
+    next(b for b in app.button if b.label == "Add a note" and key in str(b.id)).click().run()
+    assert texts(app, "success") == ["Note added."]
+    from services import messaging
+
+    (note,) = messaging.order_messages(STAFF, job)
+    assert (note["channel"], note["body"]) == ("note", "Customer will bring the charger")
+    log, _ = messaging.communications(STAFF, target["id"])
+    assert [m["body"] for m in log] == ["Customer will bring the charger"]
+
+
+def test_cancelling_an_order_with_a_deposit_refunds_it_from_the_card(app):
+    target = some_customer()
+    job = booked_job(target["id"])
+    workshop.take_deposit(STAFF, job, "25", "cash", uuid.uuid4().hex)
+    open_card(app, target["id"], ORDERS)
+    key = f"order.{job}"
+    app.selectbox(key=f"{key}.status_choice").set_value("cancelled").run()
+    assert "Cancelling gives the deposit of" in " ".join(texts(app, "caption"))
+    app.selectbox(key=f"{key}.cancel_refund").set_value("card").run()
+    app.button(key=f"{key}.status_go").click().run()
+    assert texts(app, "success") == ["Now: Cancelled."]
+    order = workshop.order_detail(STAFF, job)
+    assert (order["status"], order["deposit"]) == ("cancelled", 0)
