@@ -55,6 +55,12 @@ ORDER = (
     "order_events",
     "order_deposits",
     "service_reminders",
+    "gift_vouchers",
+    "voucher_entries",
+    "rewards_accounts",
+    "rewards_old_cards",
+    "rewards_entries",
+    "delivery_addresses",
     "audit_log",
 )
 CHUNK = 50_000

@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, str] = {
     "workshop.view": "staff",
     "workshop.edit": "staff",
     "workshop.send_due": "manager",
+    "vouchers.manage": "manager",
+    "rewards.adjust": "manager",
     "products.view": "staff",
     "products.edit": "manager",
     "customers.export": "manager",

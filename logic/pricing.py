@@ -23,7 +23,10 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 ZERO = Decimal("0.00")
 MAX_QUANTITY = Decimal("9999")
-TENDERS = ("cash", "card", "account")
+TENDERS = ("cash", "card", "account")  # what staff take money by
+# Every tender a sale may record: gift vouchers and rewards points too (each spent
+# through its own ledger, not typed as an amount alone).
+ALL_TENDERS = (*TENDERS, "voucher", "rewards")
 
 
 def cents(value: Decimal) -> Decimal:
@@ -221,7 +224,7 @@ def check_tenders(
     """
     clean = [(method, amount) for method, amount in tenders if amount != 0]
     for method, amount in clean:
-        if method not in TENDERS:
+        if method not in ALL_TENDERS:
             raise FieldProblem("not_in_list", allowed=", ".join(TENDERS))
         if (amount < 0) != (total < 0):
             raise FieldProblem("tender_sign")

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from data import customers as customers_repo
 from data import db
+from data import delivery as delivery_repo
 from data import products as products_repo
 from data import sales as repo
 from data import settings as settings_repo
+from data import vouchers as vouchers_repo
 from data import workshop as workshop_repo
 from logic.accounts import parse_amount
 from logic.audit import FieldChange
@@ -39,11 +41,12 @@ from logic.pricing import (
 from logic.returns import PARTS as RETURN_PARTS
 from logic.returns import ReturnableLine, parse_return_quantity, refund_amounts
 from logic.shops import counter_for_invoices, counter_for_receipts
+from logic.vouchers import check_code, format_code
 from printing.addresses import postal_lines
 from printing.layout import receipt_layout
 from printing.model import Invoice, Receipt, SaleLine, TaxLine, Tender
 from printing.pdf_a4 import invoice_pdf, receipt_pdf
-from services import accounts, audit, clock, printing
+from services import accounts, audit, clock, printing, rewards_ledger, voucher_ledger
 from services.shop import here
 
 SCREEN_TILL = "new_sale"
@@ -64,6 +67,7 @@ class LineRequest:
     unit_price: Decimal | None = None
     name: str | None = None
     fixed: bool = False
+    gift_voucher: bool = False  # the line sells a gift voucher of unit_price
 
 
 @dataclass(frozen=True)
@@ -269,15 +273,32 @@ def record_sale(
     idempotency_key: str,
     now: datetime | None = None,
     within: Callable[[Any, int], None] | None = None,
+    vouchers: Sequence[tuple[object, object]] = (),
+    points: object = None,
+    delivery_address_id: int | None = None,
 ) -> int:
     """Close a sale in one transaction; returns its id (the same one for a repeated key).
 
-    within(cursor, sale_id), when given, runs in the sale's transaction (an order's
-    deposit or collection is recorded with its sale, or not at all).
+    vouchers: (code, amount) gift vouchers spent; points: rewards points spent (the
+    customer's); delivery_address_id: one of the customer's delivery addresses.
+    Lines may sell gift vouchers. within(cursor, sale_id), when given, runs in the
+    sale's transaction (an order's deposit or collection is recorded with its sale,
+    or not at all).
     """
     require(actor, "sales.record")
     moment = _now(now)
-    parsed = _parse_lines(lines)
+    today = clock.local_day(moment)
+    # Each voucher sold gets its code now, so the line (and receipt) names it.
+    codes = [voucher_ledger.draw_code() if line.gift_voucher else None for line in lines]
+    named = [
+        replace(line, name=f"{line.name or voucher_ledger.NAMES['en']} {format_code(code)}")
+        if code
+        else line
+        for line, code in zip(lines, codes, strict=True)
+    ]
+    parsed = _parse_lines(named)
+    spends = _parse_vouchers(vouchers)
+    wants_points = points not in (None, "", 0, "0")
 
     def work(cur) -> int:
         done = repo.sale_by_key(cur, idempotency_key)
@@ -286,9 +307,16 @@ def record_sale(
         values = settings_repo.get_all(cur, here())
         include_tax = _include_tax(values)
         customer = _customer(cur, customer_id)
+        if delivery_address_id is not None:
+            _check_delivery(cur, customer_id, delivery_address_id)
         priced = _price(cur, customer, parsed, include_tax)
         sale_totals = totals(p.amounts for p in priced)
-        recorded, change = _tendered(sale_totals.total, tenders)
+        extra = [("voucher", amount) for _, amount in spends]
+        spent_points = 0
+        if wants_points:
+            spent_points, worth = rewards_ledger.price_points(cur, customer_id, points)
+            extra.append(("rewards", worth))
+        recorded, change = _tendered(sale_totals.total, [*tenders, *extra])
         sale = {
             "customer_id": customer_id,
             "prices_include_tax": include_tax,
@@ -303,6 +331,7 @@ def record_sale(
             "change_given": change,
             "refund_of": None,
             "idempotency_key": idempotency_key,
+            "delivery_address_id": delivery_address_id,
         }
         rows = [
             _line_row(
@@ -316,11 +345,51 @@ def record_sale(
             for n, p in enumerate(priced, start=1)
         ]
         sale_id = _store(cur, actor, sale, rows, recorded, moment, values)
+        staff = actor.display_name
+        for number, (code, line) in enumerate(zip(codes, priced, strict=True), start=1):
+            if code:
+                voucher_ledger.issue(
+                    cur, sale_id, number, code, line.amounts.gross, customer_id, moment, staff
+                )
+        voucher_ledger.spend(cur, sale_id, spends, today, moment, staff)
+        if spent_points:
+            rewards_ledger.spend(cur, int(customer_id or 0), spent_points, sale_id, moment, staff)
+        rewards_ledger.earn(
+            cur,
+            customer_id,
+            [(p.sku, p.amounts.gross) for p in priced],
+            recorded,
+            sale_id,
+            moment,
+            staff,
+        )
         if within is not None:
             within(cur, sale_id)
         return sale_id
 
     return _locked_sale(customer_id, work)
+
+
+def _parse_vouchers(vouchers: Sequence[tuple[object, object]]) -> list[tuple[str, Decimal]]:
+    """Voucher codes (typos refused before any lookup) and the amounts to take off them."""
+    spends: list[tuple[str, Decimal]] = []
+    errors: list[FieldError] = []
+    for typed, amount in vouchers:
+        try:
+            spends.append((check_code(typed), parse_amount(amount)))
+        except FieldProblem as problem:
+            errors.append(FieldError("vouchers", problem.code, problem.params))
+    if len({code for code, _ in spends}) != len(spends):
+        errors.append(FieldError("vouchers", "voucher_twice"))
+    if errors:
+        raise ValidationFailed(errors)
+    return spends
+
+
+def _check_delivery(cur, customer_id: int | None, address_id: int) -> None:
+    found = delivery_repo.address(cur, address_id)
+    if found is None or found["customer_id"] != customer_id or found["removed_at"] is not None:
+        raise ValidationFailed([FieldError("delivery_address", "not_customers_address")])
 
 
 def _locked_sale(customer_id: int | None, work: Callable[[Any], int]) -> int:
@@ -374,7 +443,7 @@ def refund_sale(
     """
     require(actor, "sales.record")
     moment = _now(now)
-    if tender_method not in TENDERS:
+    if tender_method not in (*TENDERS, "voucher"):
         allowed = ", ".join(TENDERS)
         raise ValidationFailed([FieldError("tenders", "not_in_list", {"allowed": allowed})])
 
@@ -444,6 +513,13 @@ def refund_sale(
             for n, (line, amounts) in enumerate(refunds, start=1)
         ]
         refund_id = _store(cur, actor, sale, rows, recorded, moment)
+        staff = actor.display_name
+        voucher_ledger.cancel_returned(
+            cur, sale_id, [line["line_no"] for line, _ in refunds], moment, staff
+        )
+        if tender_method == "voucher":
+            voucher_ledger.give_back(cur, sale_id, -refund_totals.total, refund_id, moment, staff)
+        rewards_ledger.take_back(cur, original, refund_totals.total, refund_id, moment, staff)
         if within is not None:
             within(cur, refund_id)
         return refund_id
@@ -481,6 +557,12 @@ def receipt_document(sale: Mapping[str, Any]) -> Receipt:
     with db.cursor() as cur:
         customer = customers_repo.get(cur, sale["customer_id"]) if sale["customer_id"] else None
         account = accounts.repo.account(cur, sale["customer_id"]) if customer else None
+        moved = vouchers_repo.points_of_sale(cur, sale["id"]) if customer else {}
+        points_after = (
+            vouchers_repo.balance_after_sale(cur, sale["customer_id"], sale["id"])
+            if moved
+            else None
+        )
     shop = printing.shop_header(customer, sale.get("shop_code"))
     taxes: dict[Decimal, list[Decimal]] = {}
     for line in sale["lines"]:
@@ -537,6 +619,8 @@ def receipt_document(sale: Mapping[str, Any]) -> Receipt:
         tax_exempt=bool(sale["tax_exempt"]),
         customer_tax_number=sale["customer_tax_number"] or "",
         account_balance=Decimal(account["balance"]) if paid_on_account and account else None,
+        points_earned=moved.get("earned") if moved else None,
+        points_balance=points_after,
     )
 
 

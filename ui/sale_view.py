@@ -10,7 +10,7 @@ import streamlit as st
 from i18n import format_money, t
 from logic.auth import Actor
 from logic.errors import Busy, ValidationFailed
-from logic.pricing import TENDERS
+from logic.pricing import ALL_TENDERS, TENDERS
 from services import messaging, sales
 from ui.downloads import download_button
 from ui.messages_tab import show_outcome as show_message_outcome
@@ -48,7 +48,7 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
         )
     st.markdown(" · ".join(facts))
     lines_table(sale["lines"], money)
-    methods = {m: t(f"print.tender.{m}", lang) for m in TENDERS}
+    methods = {m: t(f"print.tender.{m}", lang) for m in ALL_TENDERS}
     tenders = ", ".join(f"{methods[x['method']]} {money(x['amount'])}" for x in sale["tenders"])
     st.caption(
         md(

@@ -1,0 +1,306 @@
+"""Delivery addresses: the card's list, the billing address copied, web-shop imports,
+the courier label to a chosen address."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from data import customers as customers_repo
+from data import db
+from data import delivery as repo
+from logic.account_numbers import account_key
+from logic.audit import FieldChange, diff
+from logic.auth import Actor, require
+from logic.csv_files import read_table
+from logic.delivery import FIELDS, billing_as_delivery, check_address, place_key
+from logic.errors import FieldError, NotFound, StaleRecord, ValidationFailed
+from printing.addresses import postal_lines
+from printing.layout import label_layout
+from printing.model import Label
+from printing.pdf import label_pdf
+from services import audit, clock, printing, shop
+
+SCREEN = "delivery_addresses"
+IMPORT_SCREEN = "web_import"
+
+
+def addresses(actor: Actor, customer_id: int) -> list[dict[str, Any]]:
+    """The customer's delivery addresses, default first."""
+    require(actor, "customers.view")
+    with db.cursor() as cur:
+        return repo.of_customer(cur, customer_id)
+
+
+def _clean(raw: Mapping[str, object]) -> dict[str, Any]:
+    country = shop.get_settings().get("default_country", "FR")
+    clean, errors = check_address(raw, country)
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def _add(cur, actor: Actor, customer_id: int, clean: dict[str, Any], source: str, moment) -> int:
+    key = place_key(clean)
+    if repo.same_place(cur, customer_id, key) is not None:
+        raise ValidationFailed([FieldError("address1", "address_exists")])
+    first = not repo.of_customer(cur, customer_id)
+    address_id = repo.insert(
+        cur,
+        {
+            "customer_id": customer_id,
+            **clean,
+            "source": source,
+            "is_default": first,
+            "place_key": key,
+            "created_at": moment,
+            "updated_at": moment,
+        },
+    )
+    changes = [FieldChange(f"delivery.{k}", None, str(v)) for k, v in clean.items() if v]
+    audit.record(cur, actor, "create", "customer", customer_id, SCREEN, changes, moment)
+    return address_id
+
+
+def add(
+    actor: Actor, customer_id: int, raw: Mapping[str, object], now: datetime | None = None
+) -> int:
+    """A delivery address typed by staff; refused when the customer has it already."""
+    require(actor, "customers.edit")
+    clean = _clean(raw)
+    moment = clock.utc(now)
+
+    def work(cur) -> int:
+        if customers_repo.get(cur, customer_id) is None:
+            raise NotFound(customer_id)
+        return _add(cur, actor, customer_id, clean, "manual", moment)
+
+    return db.run_in_transaction(work)
+
+
+def add_billing(actor: Actor, customer_id: int, now: datetime | None = None) -> int:
+    """The billing address copied as a delivery address (unless it is there already)."""
+    require(actor, "customers.edit")
+    moment = clock.utc(now)
+
+    def work(cur) -> int:
+        customer = customers_repo.get(cur, customer_id)
+        if customer is None:
+            raise NotFound(customer_id)
+        return _add(
+            cur, actor, customer_id, _clean(billing_as_delivery(customer)), "billing", moment
+        )
+
+    return db.run_in_transaction(work)
+
+
+def edit(
+    actor: Actor,
+    address_id: int,
+    version: int,
+    raw: Mapping[str, object],
+    now: datetime | None = None,
+) -> None:
+    """Change an address (old values in the audit trail); the default flag too."""
+    require(actor, "customers.edit")
+    clean = _clean(raw)
+    moment = clock.utc(now)
+    make_default = bool(raw.get("is_default"))
+
+    def work(cur) -> None:
+        before = repo.address(cur, address_id)
+        if before is None or before["removed_at"] is not None:
+            raise NotFound(address_id)
+        key = place_key(clean)
+        if repo.same_place(cur, before["customer_id"], key, exclude_id=address_id):
+            raise ValidationFailed([FieldError("address1", "address_exists")])
+        fields = {**clean, "place_key": key, "is_default": make_default or before["is_default"]}
+        if not repo.update(cur, address_id, version, fields, moment):
+            raise StaleRecord(address_id, before["version"])
+        if make_default:
+            repo.clear_default(cur, before["customer_id"], address_id)
+        changes = [
+            FieldChange(f"delivery.{c.field}", c.before, c.after)
+            for c in diff(before, clean, list(FIELDS))
+        ]
+        if changes:
+            customer_id = before["customer_id"]
+            audit.record(cur, actor, "update", "customer", customer_id, SCREEN, changes, moment)
+
+    db.run_in_transaction(work)
+
+
+def remove(actor: Actor, address_id: int, version: int, now: datetime | None = None) -> None:
+    """Take an address off the list (kept for the sales that used it, and audited)."""
+    require(actor, "customers.edit")
+    moment = clock.utc(now)
+
+    def work(cur) -> None:
+        before = repo.address(cur, address_id)
+        if before is None or before["removed_at"] is not None:
+            raise NotFound(address_id)
+        if not repo.update(
+            cur, address_id, version, {"removed_at": moment, "is_default": False}, moment
+        ):
+            raise StaleRecord(address_id, before["version"])
+        text = ", ".join(str(before[k]) for k in ("address1", "postcode", "city") if before[k])
+        audit.record(
+            cur,
+            actor,
+            "update",
+            "customer",
+            before["customer_id"],
+            SCREEN,
+            [FieldChange("delivery.removed", text, None)],
+            moment,
+        )
+
+    db.run_in_transaction(work)
+
+
+# ---- web-shop orders ----------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    """What an import did: added, duplicates skipped, rows with no customer, bad rows."""
+
+    added: int = 0
+    duplicates: list[int] = field(default_factory=list)
+    unmatched: list[int] = field(default_factory=list)
+    invalid: list[tuple[int, str, str]] = field(default_factory=list)  # line, field, code
+
+
+WEB_COLUMNS = ("email", "account_number", *FIELDS)
+
+
+def _rows(data: bytes, name: str) -> list[tuple[int, dict[str, str]]]:
+    if name.lower().endswith(".json"):
+        try:
+            items = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ValidationFailed([FieldError("file", "json_invalid")]) from None
+        if not isinstance(items, list):
+            raise ValidationFailed([FieldError("file", "json_invalid")])
+        return [
+            (number, {k: str(v) for k, v in item.items() if v is not None})
+            if isinstance(item, dict)
+            else (number, {})
+            for number, item in enumerate(items, start=1)
+        ]
+    table = read_table(data, ("address1",))
+    return list(table.rows)
+
+
+def import_web_orders(
+    actor: Actor, data: bytes, name: str, now: datetime | None = None
+) -> ImportReport:
+    """Delivery addresses of web-shop orders (CSV or JSON: the customer's e-mail or account
+    number, then the address). New ones are added with source "web"; the same place
+    again is skipped; rows with no customer or a bad field are reported by line."""
+    require(actor, "customers.edit")
+    moment = clock.utc(now)
+    rows = _rows(data, name)
+    country = shop.get_settings().get("default_country", "FR")
+    report = ImportReport()
+    checked: list[tuple[int, str, str | None, dict[str, Any]]] = []
+    for line, row in rows:
+        clean, errors = check_address(row, country)
+        if errors:
+            report.invalid.append((line, errors[0].field, errors[0].code))
+            continue
+        email = (row.get("email") or "").strip().lower()
+        account = (
+            account_key(row.get("account_number") or "") if row.get("account_number") else None
+        )
+        if not email and not account:
+            report.invalid.append((line, "email", "required"))
+            continue
+        checked.append((line, email, account, clean))
+
+    def work(cur) -> None:
+        by_email, by_account = repo.customer_ids_by_contact(
+            cur,
+            sorted({e for _, e, _, _ in checked if e}),
+            sorted({a for _, _, a, _ in checked if a}),
+        )
+        owners = [by_account.get(a or "") or by_email.get(e) for _, e, a, _ in checked]
+        seen = repo.place_keys(cur, sorted({o for o in owners if o}))
+        for (line, _, _, clean), owner in zip(checked, owners, strict=True):
+            if owner is None:
+                report.unmatched.append(line)
+                continue
+            key = place_key(clean)
+            if (owner, key) in seen:
+                report.duplicates.append(line)
+                continue
+            first = not any(c == owner for c, _ in seen)
+            seen.add((owner, key))
+            repo.insert(
+                cur,
+                {
+                    "customer_id": owner,
+                    **clean,
+                    "source": "web",
+                    "is_default": first,
+                    "place_key": key,
+                    "created_at": moment,
+                    "updated_at": moment,
+                },
+            )
+            report.added += 1
+        if report.added:
+            audit.record(
+                cur,
+                actor,
+                "import",
+                "customer_list",
+                None,
+                IMPORT_SCREEN,
+                [FieldChange("delivery_addresses", None, f"{report.added} ({name})")],
+                moment,
+            )
+
+    db.run_in_transaction(work)
+    return report
+
+
+# ---- the courier label ---------------------------------------------------------------
+
+
+def label(customer_id: int, address_id: int | None) -> Label:
+    """The courier label to the billing address (None) or one delivery address."""
+    if address_id is None:
+        return printing.customer_label(customer_id)
+    header = printing.shop_header()
+    with db.cursor() as cur:
+        customer = customers_repo.get(cur, customer_id)
+        found = repo.address(cur, address_id)
+    if customer is None or found is None or found["customer_id"] != customer_id:
+        raise NotFound(address_id)
+    recipient = {**found, "first_name": found["name"] or "", "last_name": ""}
+    return Label(
+        recipient=postal_lines(recipient, header.country, header.language),
+        sender=(header.name, *header.address_lines),
+        reference=str(customer["account_number"]),
+    )
+
+
+def print_label(actor: Actor, customer_id: int, address_id: int | None) -> printing.PrintOutcome:
+    """Print the courier label to the chosen address (label printer, else PDF)."""
+    require(actor, "print.documents")
+    made = label(customer_id, address_id)
+    language = printing.shop_header().language
+    config = printing.printer_for("labels")
+    return printing.deliver(
+        actor,
+        "labels",
+        "courier_label",
+        f"customer:{customer_id}",
+        label_layout(made, config.columns, language),
+        label_pdf(made, language),
+        f"label-{made.reference}.pdf",
+    )

@@ -1,0 +1,241 @@
+"""Gift vouchers: the till's voucher line, the card's list, expiry changes, cancelling,
+reprinting and e-mailing, the managers' Vouchers page. Spending and issuing happen in
+the sale's transaction (services/voucher_ledger.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from data import customers as customers_repo
+from data import db
+from data import vouchers as repo
+from i18n import format_money, t
+from logic.accounts import parse_amount
+from logic.audit import FieldChange
+from logic.auth import Actor, require
+from logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
+from logic.vouchers import STATES, check_code, format_code, state
+from logic.workshop import clean_text
+from printing.layout import voucher_layout
+from printing.model import Voucher
+from printing.pdf import voucher_pdf
+from services import audit, clock, messaging, printing, sales, voucher_ledger
+
+SCREEN = "vouchers"
+PAGE_SIZE = 50
+
+
+def voucher_line(amount: object) -> sales.LineRequest:
+    """A till line that sells a gift voucher of amount (no tax, no discount)."""
+    try:
+        value = parse_amount(amount)
+    except FieldProblem as problem:
+        raise ValidationFailed(
+            [FieldError("voucher_amount", problem.code, problem.params)]
+        ) from None
+    product = db.run_in_transaction(voucher_ledger.product)
+    return sales.LineRequest(
+        int(product["id"]),
+        "1",
+        unit_price=value,
+        name=product["name"],
+        fixed=True,
+        gift_voucher=True,
+    )
+
+
+def _with_state(row: dict[str, Any], today: date) -> dict[str, Any]:
+    row["state"] = state(row["status"], Decimal(row["balance"]), row["expires_on"], today)
+    row["shown_code"] = format_code(row["code"])
+    return row
+
+
+def customer_vouchers(actor: Actor, customer_id: int) -> list[dict[str, Any]]:
+    """The customer's vouchers with balance and state (active, used, expired, cancelled)."""
+    require(actor, "customers.view")
+    today = clock.local_day()
+    with db.cursor() as cur:
+        return [_with_state(v, today) for v in repo.of_customer(cur, customer_id)]
+
+
+def find(actor: Actor, typed: object) -> dict[str, Any]:
+    """A voucher by its code (a mistyped code is refused before any lookup)."""
+    require(actor, "sales.view")
+    try:
+        code = check_code(typed)
+    except FieldProblem as problem:
+        raise ValidationFailed([FieldError("vouchers", problem.code, problem.params)]) from None
+    with db.cursor() as cur:
+        found = repo.by_code(cur, code)
+    if found is None:
+        raise ValidationFailed([FieldError("vouchers", "voucher_unknown")])
+    return _with_state(found, clock.local_day())
+
+
+def detail(actor: Actor, voucher_id: int) -> dict[str, Any]:
+    """A voucher with its history."""
+    require(actor, "customers.view")
+    with db.cursor() as cur:
+        found = repo.voucher(cur, voucher_id)
+    if found is None:
+        raise NotFound(voucher_id)
+    return _with_state(found, clock.local_day())
+
+
+def _change(
+    actor: Actor,
+    voucher_id: int,
+    version: int,
+    fields: dict[str, Any],
+    kind: str,
+    note: str,
+    changes: list[FieldChange],
+    moment: datetime,
+) -> None:
+    def work(cur) -> None:
+        current = repo.voucher(cur, voucher_id)
+        if current is None:
+            raise NotFound(voucher_id)
+        if current["status"] == "cancelled":
+            raise ValidationFailed([FieldError("status", "voucher_cancelled")])
+        if not repo.update_voucher(cur, voucher_id, version, fields, moment):
+            raise StaleRecord(voucher_id, current["version"])
+        repo.entry(cur, voucher_id, kind, Decimal(0), None, note, moment, actor.display_name)
+        audit.record(
+            cur,
+            actor,
+            "update",
+            "customer" if current["customer_id"] else "voucher",
+            current["customer_id"] or voucher_id,
+            SCREEN,
+            [FieldChange("voucher", None, format_code(current["code"])), *changes],
+            moment,
+        )
+
+    db.run_in_transaction(work)
+
+
+def _reason(raw: object) -> str:
+    try:
+        text = clean_text(raw, 300, multiline=False)
+    except FieldProblem as problem:
+        raise ValidationFailed([FieldError("reason", problem.code, problem.params)]) from None
+    if not text:
+        raise ValidationFailed([FieldError("reason", "required")])
+    return text
+
+
+def change_expiry(
+    actor: Actor,
+    voucher_id: int,
+    version: int,
+    expires_on: date | None,
+    reason: object,
+    now: datetime | None = None,
+) -> None:
+    """A new last day of use (None: never expires), with the reason kept."""
+    require(actor, "sales.record")
+    why = _reason(reason)
+    moment = clock.utc(now)
+    current = detail(actor, voucher_id)
+    changes = [FieldChange("voucher.expires_on", str(current["expires_on"]), str(expires_on))]
+    _change(actor, voucher_id, version, {"expires_on": expires_on}, "expiry", why, changes, moment)
+
+
+def cancel(
+    actor: Actor, voucher_id: int, version: int, reason: object, now: datetime | None = None
+) -> None:
+    """Cancel a voucher for good: its balance can no longer be spent (reason kept)."""
+    require(actor, "sales.record")
+    why = _reason(reason)
+    moment = clock.utc(now)
+    fields = {"status": "cancelled", "cancel_reason": why, "cancelled_at": moment}
+    changes = [FieldChange("voucher.status", "active", "cancelled")]
+    _change(actor, voucher_id, version, fields, "cancelled", why, changes, moment)
+
+
+def document(voucher: dict[str, Any]) -> Voucher:
+    """The printable voucher (as issued: its amount and code, its expiry now)."""
+    with db.cursor() as cur:
+        customer = (
+            customers_repo.get(cur, voucher["customer_id"]) if voucher["customer_id"] else None
+        )
+    return Voucher(
+        shop=printing.shop_header(customer, voucher["shop_code"]),
+        code=format_code(voucher["code"]),
+        amount=Decimal(voucher["amount"]),
+        expires_on=voucher["expires_on"],
+        issued_on=clock.local(voucher["issued_at"]).date(),
+    )
+
+
+def reprint(actor: Actor, voucher_id: int) -> printing.PrintOutcome:
+    """Print the voucher again (receipt printer, else the PDF); logged."""
+    require(actor, "print.documents")
+    voucher = detail(actor, voucher_id)
+    made = document(voucher)
+    config = printing.printer_for("receipts")
+    return printing.deliver(
+        actor,
+        "receipts",
+        "voucher",
+        f"customer:{voucher['customer_id']}" if voucher["customer_id"] else None,
+        voucher_layout(made, config.columns),
+        voucher_pdf(made),
+        f"voucher-{voucher['code']}.pdf",
+    )
+
+
+def email(actor: Actor, voucher_id: int, idempotency_key: str) -> int:
+    """E-mail the voucher's PDF to its customer; the message id."""
+    voucher = detail(actor, voucher_id)
+    if not voucher["customer_id"]:
+        raise ValidationFailed([FieldError("customer", "voucher_no_customer")])
+    made = document(voucher)
+    language = made.shop.language
+    amount = format_money(made.amount, made.shop.currency, language, made.shop.country)
+    return messaging.send_message(
+        actor,
+        voucher["customer_id"],
+        "email",
+        t("vouchers.email_body", language, amount=amount, code=made.code, shop=made.shop.name),
+        idempotency_key,
+        subject=t("vouchers.email_subject", language, shop=made.shop.name),
+        kind="transactional",
+        attachment=(f"voucher-{voucher['code']}.pdf", voucher_pdf(made)),
+    )
+
+
+def search(
+    actor: Actor,
+    code: str = "",
+    states: Sequence[str] = STATES,
+    expires_before: date | None = None,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+) -> tuple[list[dict[str, Any]], int]:
+    """Vouchers for the managers' page: by code, state and expiry, newest first."""
+    require(actor, "vouchers.manage")
+    typed = "".join(c for c in code.upper() if c.isalnum())
+    today = clock.local_day()
+    with db.cursor() as cur:
+        rows, total = repo.search(
+            cur,
+            typed,
+            list(states) or list(STATES),
+            today,
+            expires_before,
+            page_size,
+            page * page_size,
+        )
+    return [_with_state(r, today) for r in rows], total
+
+
+def liability(actor: Actor) -> Decimal:
+    """What the shop owes on vouchers: the balances of active ones."""
+    require(actor, "vouchers.manage")
+    with db.cursor() as cur:
+        return repo.liability(cur, clock.local_day())

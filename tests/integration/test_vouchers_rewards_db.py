@@ -1,0 +1,355 @@
+"""Gift vouchers, rewards points and delivery addresses on real databases: sold and spent
+through sales, never overspent by concurrent tills, given back by returns; the
+web-shop address import."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from data import db
+from logic.errors import ValidationFailed
+from logic.vouchers import check_code, format_code
+from services import customers, delivery, products, rewards, sales, vouchers
+from services.sales import LineRequest
+from tests.conftest import ADMIN, MANAGER, STAFF
+
+D = Decimal
+NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+
+
+def key() -> str:
+    return uuid.uuid4().hex
+
+
+@pytest.fixture
+def till(database):
+    lamp = products.save_product(
+        MANAGER,
+        None,
+        None,
+        {"sku": "LAMP", "name": "Lampe", "price": "30.00", "tax_rate": "20"},
+    )
+    anna = customers.create_customer(
+        {
+            "last_name": "Martin",
+            "first_name": "Anna",
+            "email": "anna@example.org",
+            "address1": "3 rue Royale",
+            "postcode": "74000",
+            "city": "Annecy",
+            "country_code": "FR",
+        },
+        STAFF,
+    )
+    return {"lamp": lamp, "anna": anna}
+
+
+def sell_voucher(customer_id: int | None, amount: str = "50") -> str:
+    sale_id = sales.record_sale(
+        STAFF, customer_id, [vouchers.voucher_line(amount)], [("card", amount)], key(), now=NOW
+    )
+    (line,) = sales.sale_detail(STAFF, sale_id)["lines"]
+    assert (line["tax"], line["gross"]) == (D("0.00"), D(amount).quantize(D("0.01")))
+    return check_code(line["name"].split()[-1])
+
+
+def count(table: str, where: str = "true") -> int:
+    with db.cursor() as cur:
+        return cur.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchall()[0][0]
+
+
+def test_a_voucher_sold_then_spent_across_two_sales(till):
+    code = sell_voucher(till["anna"])
+    (sold,) = vouchers.customer_vouchers(STAFF, till["anna"])
+    assert (sold["amount"], sold["balance"], sold["state"]) == (D("50.00"), D("50.00"), "active")
+    assert sold["expires_on"] == date(2027, 3, 10)  # Settings: 12 months
+    lamp = [LineRequest(till["lamp"], "1")]
+    first = sales.record_sale(STAFF, None, lamp, [], key(), now=NOW, vouchers=[(code, "30")])
+    assert vouchers.find(STAFF, format_code(code))["balance"] == D("20.00")
+    # The rest pays part of a second sale; the card pays what is left.
+    sales.record_sale(
+        STAFF, None, lamp, [("card", "10")], key(), now=NOW, vouchers=[(code.lower(), "20")]
+    )
+    found = vouchers.find(STAFF, code)
+    assert (found["balance"], found["state"]) == (D("0.00"), "used")
+    with pytest.raises(ValidationFailed) as refused:
+        sales.record_sale(STAFF, None, lamp, [], key(), now=NOW, vouchers=[(code, "30")])
+    assert refused.value.errors[0].code == "voucher_used"
+    # A return of the first sale, paid by voucher, goes back to it.
+    sales.refund_sale(STAFF, first, {1: "1"}, "voucher", key(), now=NOW)
+    assert vouchers.find(STAFF, code)["balance"] == D("30.00")
+
+
+def test_a_mistyped_expired_or_cancelled_voucher_is_refused_with_the_reason(till):
+    code = sell_voucher(None, "40")
+    lamp = [LineRequest(till["lamp"], "1")]
+    typo = code[:3] + ("2" if code[3] != "2" else "3") + code[4:]
+    for typed, reason in ((typo, "voucher_code_invalid"), ("", "required")):
+        with pytest.raises(ValidationFailed) as refused:
+            sales.record_sale(STAFF, None, lamp, [], key(), vouchers=[(typed, "30")])
+        assert refused.value.errors[0].code == reason
+    voucher = vouchers.find(STAFF, code)
+    vouchers.change_expiry(STAFF, voucher["id"], voucher["version"], date(2026, 1, 1), "Promo")
+    with pytest.raises(ValidationFailed) as refused:
+        sales.record_sale(STAFF, None, lamp, [], key(), vouchers=[(code, "30")])
+    assert refused.value.errors[0].code == "voucher_expired"
+    voucher = vouchers.find(STAFF, code)
+    vouchers.cancel(STAFF, voucher["id"], voucher["version"], "Lost, reissued")
+    with pytest.raises(ValidationFailed) as refused:
+        sales.record_sale(STAFF, None, lamp, [], key(), vouchers=[(code, "30")])
+    assert refused.value.errors[0].code == "voucher_cancelled"
+    with pytest.raises(ValidationFailed) as refused:
+        vouchers.cancel(STAFF, voucher["id"], voucher["version"] + 1, "Again")
+    assert refused.value.errors[0].code == "voucher_cancelled"
+    entries = [e["kind"] for e in vouchers.detail(STAFF, voucher["id"])["entries"]]
+    assert entries == ["issued", "expiry", "cancelled"]
+    assert count("sales") == 1  # only the voucher's own sale
+
+
+def test_eight_tills_spending_one_voucher_at_once_never_overspend(till):
+    code = sell_voucher(None, "100")
+    barrier = threading.Barrier(8)
+    paid, refused = [], []
+
+    def till_spends():
+        barrier.wait()
+        try:
+            sales.record_sale(
+                STAFF, None, [LineRequest(till["lamp"], "1")], [], key(), vouchers=[(code, "30")]
+            )
+            paid.append(1)
+        except ValidationFailed as exc:
+            refused.append(exc.errors[0].code)
+
+    threads = [threading.Thread(target=till_spends) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(paid) == 3 and refused == ["voucher_balance_short"] * 5
+    assert vouchers.find(STAFF, code)["balance"] == D("10.00")
+
+
+def test_returning_a_sold_voucher_cancels_it_only_while_unspent(till):
+    sale_id = sales.record_sale(
+        STAFF, None, [vouchers.voucher_line("25")], [("cash", "25")], key(), now=NOW
+    )
+    code = check_code(sales.sale_detail(STAFF, sale_id)["lines"][0]["name"].split()[-1])
+    sales.refund_sale(STAFF, sale_id, {1: "1"}, "cash", key(), now=NOW)
+    assert vouchers.find(STAFF, code)["state"] == "cancelled"
+    other = sales.record_sale(
+        STAFF, None, [vouchers.voucher_line("25")], [("cash", "25")], key(), now=NOW
+    )
+    spent = check_code(sales.sale_detail(STAFF, other)["lines"][0]["name"].split()[-1])
+    sales.record_sale(
+        STAFF,
+        None,
+        [LineRequest(till["lamp"], "1")],
+        [("cash", "20")],
+        key(),
+        vouchers=[(spent, "10")],
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        sales.refund_sale(STAFF, other, {1: "1"}, "cash", key(), now=NOW)
+    assert refused.value.errors[0].code == "voucher_already_used"
+
+
+def test_points_are_earned_spent_capped_and_clawed_back(till):
+    card = rewards.create(STAFF, till["anna"], now=NOW)
+    assert len(card) == 13 and card.startswith("7")
+    assert rewards.create(STAFF, till["anna"], now=NOW) == card  # once per customer
+    lamps = [LineRequest(till["lamp"], "20")]  # 600.00: 600 points at 1 per euro
+    sale_id = sales.record_sale(STAFF, till["anna"], lamps, [("card", "600")], key(), now=NOW)
+    assert rewards.overview(STAFF, till["anna"]).points == 600
+    receipt = sales.receipt_document(sales.sale_detail(STAFF, sale_id))
+    assert (receipt.points_earned, receipt.points_balance) == (600, 600)
+    # 500 points (the minimum) are worth 5.00; more than the balance is refused.
+    with pytest.raises(ValidationFailed) as refused:
+        sales.record_sale(
+            STAFF,
+            till["anna"],
+            lamps[:0] or [LineRequest(till["lamp"], "1")],
+            [("card", "23")],
+            key(),
+            points="700",
+        )
+    assert refused.value.errors[0].code == "points_over_balance"
+    with pytest.raises(ValidationFailed) as refused:
+        sales.record_sale(
+            STAFF,
+            till["anna"],
+            [LineRequest(till["lamp"], "1")],
+            [("card", "29")],
+            key(),
+            points="100",
+        )
+    assert refused.value.errors[0].code == "points_below_minimum"
+    second = sales.record_sale(
+        STAFF,
+        till["anna"],
+        [LineRequest(till["lamp"], "1")],
+        [("card", "25")],
+        key(),
+        now=NOW,
+        points="500",
+    )
+    tenders = {t["method"]: t["amount"] for t in sales.sale_detail(STAFF, second)["tenders"]}
+    assert tenders == {"card": D("25.00"), "rewards": D("5.00")}
+    # Points are earned on what the card paid only: 25 more.
+    assert rewards.overview(STAFF, till["anna"]).points == 600 - 500 + 25
+    # Returning half of the first sale takes back half its points, no more than is left.
+    sales.refund_sale(STAFF, sale_id, {1: "10"}, "card", key(), now=NOW)
+    assert rewards.overview(STAFF, till["anna"]).points == 0  # 125 held, 300 due: capped
+    kinds = [e["kind"] for e in rewards.overview(STAFF, till["anna"]).entries]
+    assert kinds == ["clawed_back", "earned", "redeemed", "earned"]
+
+
+def test_two_sales_cannot_spend_the_same_points(till):
+    rewards.create(STAFF, till["anna"])
+    sales.record_sale(
+        STAFF, till["anna"], [LineRequest(till["lamp"], "20")], [("card", "600")], key()
+    )
+    barrier = threading.Barrier(8)
+    done, refused = [], []
+
+    def spend():
+        barrier.wait()
+        try:
+            sales.record_sale(
+                STAFF,
+                till["anna"],
+                [LineRequest(till["lamp"], "1")],
+                [("card", "25")],
+                key(),
+                points="500",
+            )
+            done.append(1)
+        except ValidationFailed as exc:
+            refused.append(exc.errors[0].code)
+
+    threads = [threading.Thread(target=spend) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(done) == 1 and len(refused) == 7
+    assert set(refused) == {"points_over_balance"}
+    assert rewards.overview(STAFF, till["anna"]).points == 600 - 500 + 25
+
+
+def test_manager_adjusts_points_and_a_new_card_keeps_the_old_number(till):
+    old = rewards.create(STAFF, till["anna"])
+    assert rewards.adjust(MANAGER, till["anna"], "+40", "Welcome gift") == 40
+    with pytest.raises(ValidationFailed) as refused:
+        rewards.adjust(MANAGER, till["anna"], "-50", "Too much")
+    assert refused.value.errors[0].code == "points_below_zero"
+    new = rewards.assign_new_card(STAFF, till["anna"])
+    shown = rewards.overview(STAFF, till["anna"])
+    assert (shown.card_number, [c["card_number"] for c in shown.old_cards]) == (new, [old])
+    assert shown.value == D("0.40")
+
+
+def test_points_lapse_after_months_without_activity(till):
+    rewards.create(STAFF, till["anna"], now=datetime(2023, 1, 5, tzinfo=UTC))
+    rewards.adjust(MANAGER, till["anna"], "300", "Old points", now=datetime(2023, 1, 5, tzinfo=UTC))
+    assert rewards.expire_lapsed(now=datetime(2024, 12, 31, tzinfo=UTC)) == 0  # 23 months
+    assert rewards.expire_lapsed(now=datetime(2025, 1, 6, tzinfo=UTC)) == 1  # 24 months
+    assert rewards.overview(STAFF, till["anna"]).points == 0
+
+
+def test_billing_address_is_copied_once_and_addresses_edit_and_remove(till):
+    first = delivery.add_billing(STAFF, till["anna"])
+    with pytest.raises(ValidationFailed) as refused:
+        delivery.add_billing(STAFF, till["anna"])
+    assert refused.value.errors[0].code == "address_exists"
+    with pytest.raises(ValidationFailed) as refused:
+        delivery.add(
+            STAFF,
+            till["anna"],
+            {"address1": "3, RUE royale ", "postcode": "74000", "city": "ANNECY"},
+        )
+    assert refused.value.errors[0].code == "address_exists"
+    with pytest.raises(ValidationFailed) as refused:
+        delivery.add(STAFF, till["anna"], {"address1": "1 rue", "city": "Lyon", "postcode": "6900"})
+    assert refused.value.fields() == {"postcode"}
+    second = delivery.add(
+        STAFF,
+        till["anna"],
+        {"name": "Atelier", "address1": "1 quai", "city": "Lyon", "postcode": "69001"},
+    )
+    shown = delivery.addresses(STAFF, till["anna"])
+    assert [(a["id"], a["source"], a["is_default"]) for a in shown] == [
+        (first, "billing", True),
+        (second, "manual", False),
+    ]
+    delivery.edit(STAFF, second, 1, {**shown[1], "city": "Lyon 1er", "is_default": True})
+    delivery.remove(STAFF, first, 1)
+    shown = delivery.addresses(STAFF, till["anna"])
+    assert [(a["city"], a["is_default"]) for a in shown] == [("Lyon 1er", True)]
+    outcome = delivery.print_label(STAFF, till["anna"], second)
+    assert outcome.pdf.startswith(b"%PDF")
+    sale_id = sales.record_sale(
+        STAFF,
+        till["anna"],
+        [LineRequest(till["lamp"], "1")],
+        [("card", "30")],
+        key(),
+        delivery_address_id=second,
+    )
+    assert sales.sale_detail(STAFF, sale_id)["delivery_address_id"] == second
+
+
+def test_web_shop_import_adds_new_addresses_and_reports_the_rest(till):
+    customers.create_customer(
+        {"last_name": "Durand", "account_number": "W0042", "email": "d@example.org"}, STAFF
+    )
+    rows = [
+        {
+            "email": "ANNA@example.org",
+            "address1": "9 rue Neuve",
+            "city": "Annecy",
+            "postcode": "74000",
+        },
+        {
+            "account_number": "w0042",
+            "address1": "1 place Bellecour",
+            "city": "Lyon",
+            "postcode": "69002",
+        },
+        {
+            "email": "anna@example.org",
+            "address1": "9 Rue Neuve",
+            "city": "ANNECY",
+            "postcode": "74000",
+        },
+        {"email": "nobody@example.org", "address1": "1 rue", "city": "Paris", "postcode": "75001"},
+        {"email": "anna@example.org", "address1": "", "city": "Paris"},
+        {"email": "anna@example.org", "address1": "5 rue", "city": "Paris", "postcode": "7500"},
+    ]
+    data = json.dumps(rows).encode()
+    report = delivery.import_web_orders(STAFF, data, "orders.json")
+    assert report.added == 2
+    assert report.duplicates == [3]
+    assert report.unmatched == [4]
+    assert report.invalid == [(5, "address1", "required"), (6, "postcode", "postcode_invalid")]
+    again = delivery.import_web_orders(STAFF, data, "orders.json")
+    assert (again.added, again.duplicates) == (0, [1, 2, 3])
+    csv = (
+        b"email;address1;city;postcode\n"
+        b"anna@example.org;9 rue neuve;Annecy;74000\n"
+        b"anna@example.org;12 avenue du Lac;Annecy;74000\n"
+        b'anna@example.org;"unclosed;Annecy;74000\n'
+    )
+    with pytest.raises(ValidationFailed):
+        delivery.import_web_orders(STAFF, csv, "orders.csv")
+    good = b"email,address1,city,postcode\nanna@example.org,12 avenue du Lac,Annecy,74000\n"
+    assert delivery.import_web_orders(STAFF, good, "orders.csv").added == 1
+    sources = sorted(a["source"] for a in delivery.addresses(STAFF, till["anna"]))
+    assert sources == ["web", "web"]
+    assert ADMIN
