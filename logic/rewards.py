@@ -130,3 +130,37 @@ def card_number(sequence: int) -> str:
         d = int(digit) * (2 if i % 2 == 0 else 1)
         total += d - 9 if d > 9 else d
     return body + str((10 - total % 10) % 10)
+
+
+SETTING_KEYS = (
+    "rewards_points_per_unit",
+    "rewards_point_value",
+    "rewards_min_redeem",
+    "rewards_expiry_months",
+    "rewards_excluded_tenders",
+    "rewards_excluded_skus",
+)
+
+
+def clean_setting(key: str, value: object, tenders: Iterable[str]) -> str:
+    """A rewards setting as stored, or refused (the field's code)."""
+    text = " ".join(str(value if value is not None else "").split())
+    if key == "rewards_excluded_tenders":
+        words = _words(text)
+        unknown = [w for w in words if w not in set(tenders)]
+        if unknown:
+            raise FieldProblem("not_in_list", allowed=", ".join(tenders))
+        return ", ".join(words)
+    if key == "rewards_excluded_skus":
+        return ", ".join(w.upper() for w in _words(text))
+    limits = {
+        "rewards_points_per_unit": ("points_rate_range", Decimal(100)),
+        "rewards_point_value": ("point_value_range", Decimal(100)),
+        "rewards_min_redeem": ("points_range", Decimal(10**7)),
+        "rewards_expiry_months": ("months_range", Decimal(120)),
+    }
+    code, high = limits[key]
+    number = _decimal(text, code, ZERO, high)
+    if key in ("rewards_min_redeem", "rewards_expiry_months") and number != int(number):
+        raise FieldProblem(code)
+    return f"{number.normalize():f}"

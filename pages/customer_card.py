@@ -9,6 +9,7 @@ from ui.account_tab import account_tab
 from ui.auth import guard_fragment, require_page
 from ui.card_fields import field_widget
 from ui.customer_picker import customer_picker
+from ui.delivery_tab import delivery_tab
 from ui.errors import run_guarded
 from ui.history import history_table
 from ui.messages_tab import messages_tab
@@ -16,6 +17,7 @@ from ui.printing import show_history, show_outcome
 from ui.sale_view import history_tab as purchase_history
 from ui.session import language, show_refusal, tr, when
 from ui.text import md
+from ui.vouchers_rewards_tabs import rewards_tab, vouchers_tab
 from ui.workshop_tabs import items_tab, orders_tab, reminders_tab
 
 ACCOUNT_FIELDS = {
@@ -117,13 +119,16 @@ if print_jobs.open:  # read only when opened
 TABS = (
     "account",
     "general",
+    "rewards",
+    "gdpr",
     "credit",
     "orders",
     "sales",
     "messages",
+    "delivery",
+    "vouchers",
     "items",
     "reminders",
-    "gdpr",
     "history",
 )
 EDITABLE_TABS = ("account", "general", "gdpr")
@@ -203,6 +208,15 @@ def tabs_and_actions() -> None:
     if tabs["credit"].open:
         with tabs["credit"]:
             account_tab(actor, customer_id, settings.get("currency", "EUR"), customer["email"])
+    if tabs["rewards"].open:
+        with tabs["rewards"]:
+            rewards_tab(actor, customer, settings.get("currency", "EUR"))
+    if tabs["delivery"].open:
+        with tabs["delivery"]:
+            delivery_tab(actor, customer)
+    if tabs["vouchers"].open:
+        with tabs["vouchers"]:
+            vouchers_tab(actor, customer, settings.get("currency", "EUR"))
     if tabs["orders"].open:
         with tabs["orders"]:
             orders_tab(actor, customer, settings.get("currency", "EUR"))

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from logic.errors import ValidationFailed
-from services import clock, customers, exports
+from i18n.errors import describe
+from logic.errors import FieldError, ValidationFailed
+from services import clock, customers, delivery, exports
 from ui.auth import require_page
 from ui.downloads import download_button
-from ui.session import show_refusal, tr, trn
+from ui.session import language, show_refusal, tr, trn
 
 actor = require_page("customers.export")
 st.title(tr("export.title"))
@@ -40,3 +41,33 @@ else:
         type="primary",
         disabled=total == 0,
     )
+
+st.divider()
+st.subheader(tr("delivery.import_title"))
+st.caption(tr("delivery.import_help"))
+upload = st.file_uploader(tr("delivery.import_file"), type=["csv", "json"], key="export.web_orders")
+if upload is not None and st.button(tr("delivery.import_go"), key="export.web_import"):
+    try:
+        report = delivery.import_web_orders(actor, upload.getvalue(), upload.name)
+    except ValidationFailed as exc:
+        show_refusal(exc)
+    else:
+        st.success(
+            tr(
+                "delivery.import_done",
+                added=report.added,
+                duplicates=len(report.duplicates),
+                unmatched=len(report.unmatched),
+                invalid=len(report.invalid),
+            )
+        )
+        if report.unmatched:
+            st.warning(tr("delivery.import_unmatched", lines=", ".join(map(str, report.unmatched))))
+        for line, field, code in report.invalid:
+            st.warning(
+                tr(
+                    "delivery.import_invalid",
+                    line=line,
+                    reason=describe(FieldError(field, code), language()),
+                )
+            )

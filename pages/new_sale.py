@@ -1,6 +1,7 @@
 """New sale: a simple till. Customer or walk-in, items by SKU or name, tenders, receipt."""
 
 import uuid
+from dataclasses import asdict
 from decimal import Decimal
 
 import streamlit as st
@@ -8,7 +9,7 @@ import streamlit as st
 from i18n import format_money, t
 from logic.accounts import CreditLimitExceeded
 from logic.errors import Busy, NotFound, ValidationFailed
-from services import accounts, customers, products, sales, shop
+from services import accounts, customers, delivery, products, rewards, sales, shop, vouchers
 from services.sales import LineRequest
 from ui.auth import guard_fragment, require_page, rerun_part
 from ui.customer_picker import customer_label
@@ -180,6 +181,17 @@ def items_and_payment() -> None:
             ss["till.finds"] += 1
             ss.pop("till.find_seed", None)
             rerun_part()
+        with st.popover(tr("sales.sell_voucher"), icon=":material/redeem:"):
+            amount = st.text_input(tr("field.voucher_amount"), key=f"till.voucher_amount.{nonce}")
+            if st.button(tr("sales.add"), key="till.voucher_add"):
+                try:
+                    line = vouchers.voucher_line(amount)
+                except ValidationFailed as exc:
+                    show_refusal(exc)
+                else:
+                    ss["till.lines"].append(asdict(line))
+                    ss["till.nonce"] = nonce + 1
+                    rerun_part()
 
     with right:
         st.subheader(tr("sales.basket"))
@@ -223,10 +235,50 @@ def items_and_payment() -> None:
                 )
                 for i, method in enumerate(methods)
             ]
+            extra = st.columns(3)
+            voucher_code = extra[0].text_input(
+                tr("sales.voucher_code"), key=f"till.voucher_code.{nonce}"
+            )
+            voucher_amount = extra[1].text_input(
+                tr("sales.voucher_pays"), key=f"till.voucher_pays.{nonce}"
+            )
+            points = None
+            held = rewards.overview(actor, customer_id) if customer_id else None
+            if held is not None:
+                points = extra[2].text_input(
+                    tr("sales.points", points=held.points, value=money(held.value)),
+                    key=f"till.points.{nonce}",
+                )
+            addresses = delivery.addresses(actor, customer_id) if customer_id else []
+            address_id = None
+            if addresses:
+                shown = {
+                    a["id"]: ", ".join(p for p in (a["address1"], a["city"]) if p)
+                    for a in addresses
+                }
+                address_id = (
+                    st.selectbox(
+                        tr("sales.deliver_to"),
+                        [0, *shown],
+                        format_func=lambda i: shown.get(i, t("sales.no_delivery", lang)),
+                        key=f"till.deliver_to.{nonce}",
+                    )
+                    or None
+                )
             st.caption(tr("sales.tender_help", total=money(abs(basket_total))))
             if st.button(tr("sales.close"), type="primary", key="till.close"):
+                spent = [(voucher_code, voucher_amount)] if voucher_code.strip() else []
                 try:
-                    sale_id = sales.record_sale(actor, customer_id, lines, tenders, ss["till.key"])
+                    sale_id = sales.record_sale(
+                        actor,
+                        customer_id,
+                        lines,
+                        tenders,
+                        ss["till.key"],
+                        vouchers=spent,
+                        points=points,
+                        delivery_address_id=address_id,
+                    )
                 except ValidationFailed as exc:
                     show_refusal(exc)
                 except Busy:

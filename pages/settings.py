@@ -150,6 +150,23 @@ entered["service_reminder_intervals"] = columns[2].text_input(
     key=k("service_reminder_intervals"),
 )
 
+st.subheader(tr("settings.vouchers_rewards"))
+columns = st.columns(4)
+for position, name in enumerate(
+    (
+        "voucher_validity_months",
+        "rewards_points_per_unit",
+        "rewards_point_value",
+        "rewards_min_redeem",
+        "rewards_expiry_months",
+        "rewards_excluded_tenders",
+        "rewards_excluded_skus",
+    )
+):
+    entered[name] = columns[position % 4].text_input(
+        tr(f"field.{name}"), values.get(name, ""), key=k(name)
+    )
+
 st.subheader(tr("settings.security"))
 columns = st.columns(4)
 for position, name in enumerate(

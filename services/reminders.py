@@ -44,7 +44,7 @@ from logic.workshop import (
     parse_intervals,
     reminder_dates,
 )
-from services import audit, clock, messaging
+from services import audit, clock, messaging, rewards
 from services.shop import here
 
 SCREEN = "reminders"
@@ -467,6 +467,7 @@ def start_scheduler(every_seconds: float = 60.0) -> None:
             while not stop.wait(every_seconds):
                 try:
                     send_due()
+                    rewards.expire_lapsed()  # the same clockwork: points lapse daily
                 except Exception:  # noqa: BLE001 - logged; the next round tries again
                     LOG.exception("reminder scheduler")
 

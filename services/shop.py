@@ -22,7 +22,9 @@ from logic.audit import diff
 from logic.auth import Actor, clean_minutes, require
 from logic.customers import CardRules
 from logic.errors import DatabaseUnavailable, FieldError, FieldProblem, ValidationFailed
-from logic.pricing import parse_tax_rates
+from logic.pricing import ALL_TENDERS, parse_tax_rates
+from logic.rewards import SETTING_KEYS as REWARDS_KEYS
+from logic.rewards import clean_setting as clean_rewards_setting
 from logic.settings import clean_currency, clean_locale, clean_price_levels
 from logic.shops import (
     DEFAULT_SHOP,
@@ -31,6 +33,7 @@ from logic.shops import (
     clean_time_zone,
     prefix_clash,
 )
+from logic.vouchers import parse_months
 from logic.workshop import format_intervals, parse_capacity, parse_intervals
 from services import audit, clock
 
@@ -207,6 +210,8 @@ def save_settings(
         "order_prefix": lambda v: clean_prefix(str(v or "")) or _required(),
         "workshop_capacity_hours": lambda v: f"{parse_capacity(v).normalize():f}",
         "service_reminder_intervals": lambda v: format_intervals(parse_intervals(str(v or ""))),
+        "voucher_validity_months": lambda v: str(parse_months(v)),
+        **{key: _rewards_check(key) for key in REWARDS_KEYS},
     }
     for key, value in values.items():
         try:
@@ -261,6 +266,10 @@ def save_settings(
         db.run_in_transaction(work)
     finally:
         forget_settings()
+
+
+def _rewards_check(key: str) -> Callable[[Any], str]:
+    return lambda value: clean_rewards_setting(key, value, ALL_TENDERS)
 
 
 def _refuse_unknown_templates(cur, clean: Mapping[str, str]) -> None:

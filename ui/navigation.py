@@ -73,6 +73,14 @@ PAGES = (
     ),
     PageSpec(
         "nav.section.shop",
+        "pages/vouchers.py",
+        "nav.vouchers",
+        "redeem",
+        "vouchers",
+        "vouchers.manage",
+    ),
+    PageSpec(
+        "nav.section.shop",
         "pages/export.py",
         "nav.export",
         "download",

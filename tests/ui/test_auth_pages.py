@@ -81,8 +81,13 @@ def test_each_role_sees_only_its_pages():
         "pages/products.py",
     ]
     assert visible_scripts("staff") == staff
-    assert visible_scripts("manager") == [*staff, "pages/balances.py", "pages/export.py"]
-    assert len(visible_scripts("admin")) == 10
+    assert visible_scripts("manager") == [
+        *staff,
+        "pages/balances.py",
+        "pages/vouchers.py",
+        "pages/export.py",
+    ]
+    assert len(visible_scripts("admin")) == 11
     assert visible_scripts(None) == []
 
 

@@ -37,13 +37,16 @@ def test_card_shows_name_number_and_national_phone(card):
     assert [t.label for t in app.tabs] == [
         "Account information",
         "General",
+        "Customer rewards",
+        "GDPR",
         "Account",
         "Orders and workshop jobs",
         "Purchase history",
         "Messages and communications",
+        "Delivery addresses",
+        "Gift vouchers",
         "Serviced items",
         "Service reminders",
-        "GDPR",
         "History",
     ]
 
@@ -128,13 +131,16 @@ def test_card_in_french(card):
     assert [t.label for t in app.tabs] == [
         "Information du compte",
         "Général",
+        "Fidélité client",
+        "RGPD",
         "Compte",
         "Commandes et réparations",
         "Historique d'achat",
         "Messages et communications",
+        "Adresses de livraison",
+        "Bons cadeaux",
         "Articles entretenus",
         "Rappels d'entretien",
-        "RGPD",
         "Historique",
     ]
     assert app.text_input(key=key(customer_id, "last_name")).label == "Nom de famille"

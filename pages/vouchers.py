@@ -1,0 +1,83 @@
+"""Gift vouchers (managers): find by code, filter by state and expiry, what the shop owes
+on them, export."""
+
+from datetime import date
+from decimal import Decimal
+
+import streamlit as st
+
+from i18n import format_money
+from logic.vouchers import STATES
+from services import clock, shop, vouchers
+from ui.auth import require_page
+from ui.downloads import download_button
+from ui.pager import back_to_first, pager
+from ui.session import date_format, language, tr, when, worded
+from ui.text import literal_table
+
+actor = require_page("vouchers.manage")
+ss = st.session_state
+lang = language()
+currency = shop.get_settings().get("currency", "EUR")
+
+
+def money(amount: object) -> str:
+    return format_money(Decimal(str(amount)), currency, lang)
+
+
+st.title(tr("vouchers.title"))
+st.metric(tr("vouchers.liability"), money(vouchers.liability(actor)))
+top = st.columns([2, 3, 2])
+code = top[0].text_input(
+    tr("vouchers.code"), key="vouchers.code", on_change=back_to_first, args=("vouchers.page",)
+)
+states = top[1].multiselect(
+    tr("field.status"),
+    STATES,
+    default=["active"],
+    format_func=worded("vouchers.state"),
+    key="vouchers.states",
+    on_change=back_to_first,
+    args=("vouchers.page",),
+)
+before: date | None = top[2].date_input(
+    tr("vouchers.expiring_before"),
+    None,
+    format=date_format(),
+    key="vouchers.before",
+    on_change=back_to_first,
+    args=("vouchers.page",),
+)
+page = ss.get("vouchers.page", 0)
+rows, total = vouchers.search(actor, code, states, before, page)
+if not rows:
+    st.caption(tr("vouchers.none_found"))
+else:
+    literal_table(
+        [
+            {
+                tr("vouchers.code"): v["shown_code"],
+                tr("workshop.customer"): " ".join(
+                    p for p in (v["first_name"], v["last_name"]) if p
+                ),
+                tr("vouchers.amount"): money(v["amount"]),
+                tr("vouchers.balance"): money(v["balance"]),
+                tr("field.status"): worded("vouchers.state")(v["state"]),
+                tr("vouchers.expires"): v["expires_on"].strftime("%d/%m/%Y")
+                if v["expires_on"]
+                else "",
+                tr("vouchers.issued"): when(v["issued_at"]),
+            }
+            for v in rows
+        ]
+    )
+    pager("vouchers.page", total, vouchers.PAGE_SIZE)
+
+
+download_button(
+    tr("vouchers.export"),
+    lambda: vouchers.export_csv(actor, code, states, before),
+    file_name=f"vouchers-{clock.local_day():%Y%m%d}.csv",
+    mime="text/csv",
+    key="vouchers.export",
+)

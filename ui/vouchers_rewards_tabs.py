@@ -1,0 +1,191 @@
+"""The card's Gift vouchers and Customer rewards tabs."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import streamlit as st
+
+from i18n import format_money
+from logic.auth import Actor, can
+from logic.errors import NotFound, StaleRecord, ValidationFailed
+from services import rewards, vouchers
+from ui.messages_tab import show_outcome as show_message_outcome
+from ui.printing import show_outcome
+from ui.session import date_format, language, show_refusal, tr, tr_plain, when
+from ui.text import literal_table, md
+
+
+def _refused(action) -> bool:
+    try:
+        action()
+    except ValidationFailed as exc:
+        show_refusal(exc)
+    except (StaleRecord, NotFound):
+        st.warning(tr("workshop.changed_meanwhile"))
+    else:
+        return False
+    return True
+
+
+def _day(value) -> str:
+    return value.strftime("%d/%m/%Y") if value else tr_plain("vouchers.never")
+
+
+def vouchers_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
+    """Every voucher issued for the customer; adjust expiry, cancel, reprint, e-mail."""
+    lang = language()
+    customer_id = int(customer["id"])
+    base = f"vouchers.{customer_id}"
+    ss = st.session_state
+    flash = ss.pop(f"{base}.flash", None)
+    if flash:
+        st.success(flash)
+
+    def money(amount: object) -> str:
+        return format_money(Decimal(str(amount)), currency, lang)
+
+    rows = vouchers.customer_vouchers(actor, customer_id)
+    if not rows:
+        st.caption(tr("vouchers.none"))
+        return
+    literal_table(
+        [
+            {
+                tr("vouchers.code"): v["shown_code"],
+                tr("vouchers.amount"): money(v["amount"]),
+                tr("vouchers.balance"): money(v["balance"]),
+                tr("field.status"): tr_plain(f"vouchers.state.{v['state']}"),
+                tr("vouchers.expires"): _day(v["expires_on"]),
+                tr("vouchers.issued"): when(v["issued_at"]),
+            }
+            for v in rows
+        ]
+    )
+    labels = {v["id"]: f"{v['shown_code']} · {money(v['balance'])}" for v in rows}
+    chosen_id = st.selectbox(
+        tr("vouchers.choose"), list(labels), format_func=labels.get, key=f"{base}.chosen"
+    )
+    voucher = vouchers.detail(actor, chosen_id) if chosen_id is not None else None
+    if voucher is None:
+        return
+    live = voucher["status"] == "active"
+    columns = st.columns(4)
+    if live:
+        with columns[0].popover(tr("vouchers.change_expiry"), icon=":material/event:"):
+            day = st.date_input(
+                tr("vouchers.expires"),
+                voucher["expires_on"],
+                format=date_format(),
+                key=f"{base}.{voucher['id']}.expiry",
+            )
+            why = st.text_input(tr("vouchers.reason"), key=f"{base}.{voucher['id']}.expiry_why")
+            if st.button(tr("card.save"), key=f"{base}.expiry.go") and not _refused(
+                lambda: vouchers.change_expiry(actor, voucher["id"], voucher["version"], day, why)
+            ):
+                ss[f"{base}.flash"] = tr("vouchers.expiry_changed")
+                st.rerun()
+        with columns[1].popover(tr("vouchers.cancel"), icon=":material/block:"):
+            st.caption(tr("vouchers.cancel_help"))
+            why = st.text_input(tr("vouchers.reason"), key=f"{base}.{voucher['id']}.cancel_why")
+            if st.button(
+                tr("vouchers.cancel_confirm"), key=f"{base}.cancel.go", type="primary"
+            ) and not _refused(
+                lambda: vouchers.cancel(actor, voucher["id"], voucher["version"], why)
+            ):
+                ss[f"{base}.flash"] = tr("vouchers.cancelled")
+                st.rerun()
+    if columns[2].button(tr("vouchers.reprint"), key=f"{base}.reprint", icon=":material/print:"):
+        ss[f"{base}.print"] = vouchers.reprint(actor, voucher["id"])
+    if customer.get("email") and columns[3].button(
+        tr("vouchers.email"), key=f"{base}.email", icon=":material/mail:"
+    ):
+        idempotency = ss.setdefault(f"{base}.email.key", uuid.uuid4().hex)
+        try:
+            message_id = vouchers.email(actor, voucher["id"], idempotency)
+        except ValidationFailed as exc:
+            show_refusal(exc)
+        else:
+            ss.pop(f"{base}.email.key", None)
+            show_message_outcome(message_id)
+    if ss.get(f"{base}.print") is not None:
+        show_outcome(ss[f"{base}.print"], f"{base}.print")
+    literal_table(
+        [
+            {
+                tr("card.consent_when"): when(e["happened_at"]),
+                tr("field.kind"): tr_plain(f"vouchers.entry.{e['kind']}"),
+                tr("vouchers.amount"): money(e["amount"]) if e["amount"] else "",
+                tr("vouchers.reason"): e["note"] if not e["note"].startswith("sale:") else "",
+                tr("card.consent_by"): e["staff_name"],
+            }
+            for e in voucher["entries"]
+        ]
+    )
+
+
+def rewards_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
+    """The rewards account: card number, balance in money, ledger; create, new card,
+    a manager's adjustment."""
+    lang = language()
+    customer_id = int(customer["id"])
+    base = f"rewards.{customer_id}"
+    ss = st.session_state
+    flash = ss.pop(f"{base}.flash", None)
+    if flash:
+        st.success(flash)
+    account = rewards.overview(actor, customer_id)
+    if account is None:
+        st.info(tr("rewards.none"))
+        if st.button(tr("rewards.create"), key=f"{base}.create", type="primary") and not _refused(
+            lambda: rewards.create(actor, customer_id)
+        ):
+            ss[f"{base}.flash"] = tr("rewards.created")
+            st.rerun()
+        return
+    columns = st.columns(3)
+    columns[0].metric(tr("rewards.card_number"), account.card_number)
+    columns[1].metric(tr("rewards.points"), f"{account.points:,}".replace(",", "\u202f"))
+    columns[2].metric(tr("rewards.value"), format_money(account.value, currency, lang))
+    st.caption(tr("rewards.read_only", when=when(account.last_activity_at)))
+    actions = st.columns(2)
+    if actions[0].button(
+        tr("rewards.new_card"), key=f"{base}.new_card", icon=":material/credit_card:"
+    ) and not _refused(lambda: rewards.assign_new_card(actor, customer_id)):
+        ss[f"{base}.flash"] = tr("rewards.card_replaced")
+        st.rerun()
+    if can(actor.role, "rewards.adjust"):
+        with actions[1].popover(tr("rewards.adjust"), icon=":material/tune:"):
+            points = st.text_input(tr("field.points"), key=f"{base}.adjust.points")
+            why = st.text_input(tr("vouchers.reason"), key=f"{base}.adjust.why")
+            if st.button(tr("card.save"), key=f"{base}.adjust.go") and not _refused(
+                lambda: rewards.adjust(actor, customer_id, points, why)
+            ):
+                ss[f"{base}.flash"] = tr("rewards.adjusted")
+                st.rerun()
+    if account.old_cards:
+        st.caption(
+            md(
+                tr_plain("rewards.old_cards")
+                + ": "
+                + ", ".join(c["card_number"] for c in account.old_cards)
+            )
+        )
+    if account.entries:
+        literal_table(
+            [
+                {
+                    tr("card.consent_when"): when(e["happened_at"]),
+                    tr("field.kind"): tr_plain(f"rewards.entry.{e['kind']}"),
+                    tr("field.points"): f"{e['points']:+d}",
+                    tr("print.receipt"): e["receipt_number"] or "",
+                    tr("vouchers.reason"): e["reason"]
+                    if not e["reason"].startswith("sale:")
+                    else "",
+                    tr("card.consent_by"): e["staff_name"],
+                }
+                for e in account.entries
+            ]
+        )
