@@ -1,0 +1,158 @@
+"""Vouchers, rewards and delivery addresses in Chromium against the app as `make run`
+starts it: the billing address copied as a delivery address (a second time refused),
+a voucher sold, part of it spent in another sale, then cancelled; a rewards account
+created, a sale made, the points on the card and on the receipt."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from data import db, demo
+from services import customers, products, shop
+from services.bootstrap import create_demo_accounts
+from tests.conftest import ADMIN, MANAGER, STAFF
+from tests.e2e.conftest import _chromium_or_skip, running_app, settle, sign_in, type_search
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def shop_app(tmp_path_factory) -> Iterator[tuple[str, int]]:
+    _chromium_or_skip()
+    folder = tmp_path_factory.mktemp("vouchers")
+    path = folder / "shop.duckdb"
+    previous = os.environ.get(db.ENV_VAR)
+    os.environ[db.ENV_VAR] = str(path)
+    try:
+        demo.generate(20, seed=4, path=path)
+        create_demo_accounts()
+        shop.save_settings({"locale": "en_GB"}, [("A", "A"), ("B", "B"), ("C", "C")], ADMIN)
+        products.save_product(
+            MANAGER,
+            None,
+            None,
+            {"sku": "LAMP-1", "name": "Front lamp", "price": "30.00", "tax_rate": "20"},
+        )
+        customer_id = customers.create_customer(
+            {
+                "last_name": "Fidele",
+                "first_name": "Flora",
+                "address1": "3 rue Royale",
+                "postcode": "74000",
+                "city": "Annecy",
+                "country_code": "FR",
+            },
+            STAFF,
+        )
+        db.close(path)
+        with running_app({db.ENV_VAR: str(path)}, folder / "server.log") as base:
+            yield base, customer_id
+    finally:
+        if previous is None:
+            os.environ.pop(db.ENV_VAR, None)
+        else:
+            os.environ[db.ENV_VAR] = previous
+
+
+def click(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+    settle(page)
+
+
+def popover(page):
+    return page.locator("[data-testid=stPopoverBody]")
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    settle(page)
+
+
+def go(page, name: str) -> None:
+    page.locator("[data-testid=stSidebarNav]").get_by_text(name, exact=True).click()
+    settle(page)
+
+
+def choose(page, label: str, option_text: str) -> None:
+    """Pick an option of a Streamlit selectbox by its label and visible text."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.press_sequentially(option_text)
+    page.get_by_role("option").filter(has_text=option_text).first.click()
+    settle(page)
+
+
+def pay(page, label: str, amount: str) -> None:
+    box = page.get_by_role("textbox", name=label, exact=True)
+    box.fill(amount)
+    box.press("Enter")
+    settle(page)
+
+
+def test_delivery_address_voucher_and_rewards(shop_app, page):
+    base, customer_id = shop_app
+    sign_in(page, f"{base}/customer?id={customer_id}", "manager")
+
+    # The billing address copied once; the second time is refused.
+    open_tab(page, "Delivery addresses")
+    click(page, "Add the billing address as delivery address")
+    expect(page.get_by_text("Delivery address added.")).to_be_visible()
+    click(page, "Add the billing address as delivery address")
+    expect(page.get_by_text("the customer already has this address")).to_be_visible()
+
+    # A rewards account for the customer.
+    open_tab(page, "Customer rewards")
+    expect(page.get_by_text("No customer rewards account")).to_be_visible()
+    click(page, "Create a rewards account")
+    expect(page.get_by_text("Rewards account created.")).to_be_visible()
+
+    # Sell Flora a 50.00 voucher, paid cash.
+    go(page, "New sale")
+    type_search(page, "Find the customer", "fidele")
+    choose(page, "Sell to", "Fidele")
+    page.get_by_role("button", name="Sell a gift voucher").click()
+    popover(page).get_by_role("textbox", name="Voucher amount").fill("50")
+    popover(page).get_by_role("button", name="Add", exact=True).click()
+    settle(page)
+    page.keyboard.press("Escape")
+    pay(page, "Cash", "50")
+    click(page, "Close the sale")
+    expect(page.get_by_text("Sale closed: receipt R000001.")).to_be_visible()
+    sold = page.locator("[data-testid=stTable]").last
+    expect(sold).to_contain_text("Gift voucher")
+    code = re.search(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]", sold.inner_text())
+    assert code is not None
+
+    # Flora buys the lamp (30.00): 20.00 from the voucher, 10.00 by card; she earns points
+    # on what the card paid, printed on the receipt.
+    type_search(page, "Find the customer", "fidele")
+    choose(page, "Sell to", "Fidele")
+    type_search(page, "Find by name", "lamp")
+    click(page, "Add")
+    page.get_by_role("textbox", name="Gift voucher code").fill(code.group(0))
+    page.get_by_role("textbox", name="Paid by the voucher").fill("20")
+    pay(page, "Card", "10")
+    click(page, "Close the sale")
+    expect(page.get_by_text("Sale closed: receipt R000002.")).to_be_visible()
+    page.get_by_text("Receipt-printer preview").click()
+    preview = page.locator("[data-testid=stCode]").last
+    expect(preview).to_contain_text(re.compile(r"Points earned\s+10"))
+
+    # The card: 10 points; the voucher has 30.00 left and is cancelled with a reason.
+    go(page, "Customer card")
+    open_tab(page, "Customer rewards")
+    expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text("10")
+    open_tab(page, "Gift vouchers")
+    vouchers_table = page.locator("[data-testid=stTable]").first
+    expect(vouchers_table).to_contain_text("€30.00")
+    page.get_by_role("button", name="Cancel", exact=True).click()
+    popover(page).get_by_role("textbox", name="Reason").fill("Customer asked for a refund")
+    popover(page).get_by_role("button", name="Cancel the voucher for good").click()
+    settle(page)
+    expect(page.get_by_text("Voucher cancelled.")).to_be_visible()
+    expect(page.locator("[data-testid=stTable]").first).to_contain_text("Cancelled")
