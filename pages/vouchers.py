@@ -12,6 +12,7 @@ from services import clock, shop, vouchers
 from ui.auth import require_page
 from ui.downloads import download_button
 from ui.pager import back_to_first, pager
+from ui.printing import show_outcome
 from ui.session import date_format, language, tr, when, worded
 from ui.text import literal_table
 
@@ -72,6 +73,17 @@ else:
         ]
     )
     pager("vouchers.page", total, vouchers.PAGE_SIZE)
+    labels = {v["id"]: f"{v['shown_code']} · {money(v['balance'])}" for v in rows}
+    columns = st.columns([3, 1])
+    picked = columns[0].selectbox(
+        tr("vouchers.choose"), list(labels), format_func=labels.get, key="vouchers.picked"
+    )
+    if picked is not None and columns[1].button(
+        tr("vouchers.reprint"), key="vouchers.reprint", icon=":material/print:"
+    ):
+        ss["vouchers.print"] = vouchers.reprint(actor, picked)
+    if ss.get("vouchers.print") is not None:
+        show_outcome(ss["vouchers.print"], "vouchers.print")
 
 
 download_button(

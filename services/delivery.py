@@ -28,6 +28,16 @@ SCREEN = "delivery_addresses"
 IMPORT_SCREEN = "web_import"
 
 
+def one_line(address_id: int) -> str:
+    """An address on one line (a sale's delivery address, even one since removed)."""
+    with db.cursor() as cur:
+        found = repo.address(cur, address_id)
+    if found is None:
+        return ""
+    parts = ("name", "address1", "address2", "postcode", "city", "country_code")
+    return ", ".join(str(found[p]) for p in parts if found[p])
+
+
 def addresses(actor: Actor, customer_id: int) -> list[dict[str, Any]]:
     """The customer's delivery addresses, default first."""
     require(actor, "customers.view")

@@ -276,3 +276,11 @@ def export_csv(
         )
     )
     return data
+
+
+def sold_by(actor: Actor, sale_id: int) -> list[dict[str, Any]]:
+    """The vouchers a sale sold (to print them)."""
+    require(actor, "sales.view")
+    today = clock.local_day()
+    with db.cursor() as cur:
+        return [_with_state(v, today) for v in repo.sold_by_sale(cur, sale_id).values()]

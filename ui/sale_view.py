@@ -11,7 +11,7 @@ from i18n import format_money, t
 from logic.auth import Actor
 from logic.errors import Busy, ValidationFailed
 from logic.pricing import ALL_TENDERS, TENDERS
-from services import messaging, sales
+from services import delivery, messaging, sales, vouchers
 from ui.downloads import download_button
 from ui.messages_tab import show_outcome as show_message_outcome
 from ui.pager import pager
@@ -85,6 +85,18 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
         )
     if sale["customer_id"]:
         _email_buttons(actor, sale_id, key)
+    for voucher in vouchers.sold_by(actor, sale_id):
+        if st.button(
+            tr("vouchers.print", code=voucher["shown_code"]),
+            key=f"{key}.voucher.{voucher['id']}",
+            icon=":material/redeem:",
+        ):
+            st.session_state[f"{key}.outcome"] = vouchers.reprint(actor, voucher["id"])
+            st.rerun()
+    if sale.get("delivery_address_id"):
+        st.caption(
+            md(f"{tr_plain('sales.deliver_to')}: {delivery.one_line(sale['delivery_address_id'])}")
+        )
     history = st.expander(tr("printing.history"), key=f"{key}.history", on_change="rerun")
     if history.open:
         with history:
@@ -130,9 +142,11 @@ def _refund_form(actor: Actor, sale: dict, key: str) -> None:
             key=f"{key}.refund.{line['line_no']}",
             disabled=left[line["line_no"]] <= 0,
         )
+    # Paid by gift voucher: the return can go back to it.
+    paid_by_voucher = any(t["method"] == "voucher" for t in sale["tenders"])
     method = st.selectbox(
         tr("sales.refund_method"),
-        TENDERS,
+        (*TENDERS, "voucher") if paid_by_voucher else TENDERS,
         format_func=lambda m: t(f"print.tender.{m}", lang),
         key=f"{key}.refund.method",
     )

@@ -48,7 +48,11 @@ def test_a_voucher_is_sold_at_the_till_then_spent_in_part(till_shop):
     app.text_input(key=f"till.tender.cash.{nonce}").input("40").run()
     app.button(key="till.close").click().run()
     assert "Sale closed: receipt R000001." in texts(app, "success")
-    code = sold_code(app.session_state["till.done"])
+    sale_id = app.session_state["till.done"]
+    code = sold_code(sale_id)
+    (sold,) = vouchers.sold_by(STAFF, sale_id)
+    app.button(key=f"till.sale.{sale_id}.voucher.{sold['id']}").click().run()
+    assert "No printer is set for this: the PDF is ready." in texts(app, "info")
     # The next sale: the light (24.00) paid 20 by the voucher and 4 by card.
     type_into(app, f"till.product_term.{app.session_state['till.finds']}", "light")
     app.button(key="till.add").click().run()
