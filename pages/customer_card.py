@@ -205,36 +205,24 @@ def tabs_and_actions() -> None:
                     hide_index=True,
                     width="stretch",
                 )
-    if tabs["credit"].open:
-        with tabs["credit"]:
-            account_tab(actor, customer_id, settings.get("currency", "EUR"), customer["email"])
-    if tabs["rewards"].open:
-        with tabs["rewards"]:
-            rewards_tab(actor, customer, settings.get("currency", "EUR"))
-    if tabs["delivery"].open:
-        with tabs["delivery"]:
-            delivery_tab(actor, customer)
-    if tabs["vouchers"].open:
-        with tabs["vouchers"]:
-            vouchers_tab(actor, customer, settings.get("currency", "EUR"))
-    if tabs["orders"].open:
-        with tabs["orders"]:
-            orders_tab(actor, customer, settings.get("currency", "EUR"))
-    if tabs["items"].open:
-        with tabs["items"]:
-            items_tab(actor, customer)
-    if tabs["reminders"].open:
-        with tabs["reminders"]:
-            reminders_tab(actor, customer)
-    if tabs["sales"].open:
-        with tabs["sales"]:
-            purchase_history(actor, customer_id, settings.get("currency", "EUR"))
-    if tabs["messages"].open:
-        with tabs["messages"]:
-            messages_tab(actor, customer)
-    if tabs["history"].open:
-        with tabs["history"]:
-            history_table(actor, customer_id)
+    currency = settings.get("currency", "EUR")
+    # The tabs that draw a section of their own (only the open one runs).
+    sections = {
+        "credit": lambda: account_tab(actor, customer_id, currency, customer["email"]),
+        "rewards": lambda: rewards_tab(actor, customer, currency),
+        "delivery": lambda: delivery_tab(actor, customer),
+        "vouchers": lambda: vouchers_tab(actor, customer, currency),
+        "orders": lambda: orders_tab(actor, customer, currency),
+        "items": lambda: items_tab(actor, customer),
+        "reminders": lambda: reminders_tab(actor, customer),
+        "sales": lambda: purchase_history(actor, customer_id, currency),
+        "messages": lambda: messages_tab(actor, customer),
+        "history": lambda: history_table(actor, customer_id),
+    }
+    for code, draw in sections.items():
+        if tabs[code].open:
+            with tabs[code]:
+                draw()
     raw = dict(draft)
 
     def _save(version: int) -> None:

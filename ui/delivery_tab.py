@@ -9,25 +9,13 @@ import streamlit as st
 
 from i18n import country_options
 from logic.auth import Actor
-from logic.errors import NotFound, StaleRecord, ValidationFailed
 from services import delivery, shop
+from ui.actions import refused
 from ui.printing import show_outcome
-from ui.session import language, show_refusal, tr, tr_plain
+from ui.session import language, tr, tr_plain
 from ui.text import literal_table
 
 TEXT_FIELDS = ("name", "company", "address1", "address2", "city", "region", "postcode", "phone")
-
-
-def _refused(action) -> bool:
-    try:
-        action()
-    except ValidationFailed as exc:
-        show_refusal(exc)
-    except (StaleRecord, NotFound):
-        st.warning(tr("workshop.changed_meanwhile"))
-    else:
-        return False
-    return True
 
 
 def _fields(prefix: str, current: dict[str, Any] | None) -> dict[str, object]:
@@ -75,13 +63,13 @@ def delivery_tab(actor: Actor, customer: dict[str, Any]) -> None:
         disabled=not has_billing,
         help=None if has_billing else tr("card.label_needs_address"),
         icon=":material/content_copy:",
-    ) and not _refused(lambda: delivery.add_billing(actor, customer_id)):
+    ) and not refused(lambda: delivery.add_billing(actor, customer_id)):
         ss[f"{base}.flash"] = tr("delivery.added")
         st.rerun()
     nonce = ss.setdefault(f"{base}.nonce", 0)
     with top[1].popover(tr("delivery.add"), icon=":material/add_location:"):
         raw = _fields(f"{base}.new.{nonce}", None)
-        if st.button(tr("workshop.add"), key=f"{base}.new.go") and not _refused(
+        if st.button(tr("workshop.add"), key=f"{base}.new.go") and not refused(
             lambda: delivery.add(actor, customer_id, raw)
         ):
             ss[f"{base}.nonce"] = nonce + 1
@@ -120,7 +108,7 @@ def delivery_tab(actor: Actor, customer: dict[str, Any]) -> None:
             chosen["is_default"],
             key=f"{base}.edit.{chosen['id']}.{chosen['version']}.default",
         )
-        if st.button(tr("card.save"), key=f"{base}.edit.go") and not _refused(
+        if st.button(tr("card.save"), key=f"{base}.edit.go") and not refused(
             lambda: delivery.edit(actor, chosen["id"], chosen["version"], raw)
         ):
             ss[f"{base}.flash"] = tr("card.saved")
@@ -132,7 +120,7 @@ def delivery_tab(actor: Actor, customer: dict[str, Any]) -> None:
         ss[f"{base}.label.outcome"] = delivery.print_label(actor, customer_id, chosen["id"])
     if actions[1].button(
         tr("delivery.remove"), key=f"{base}.remove", icon=":material/delete:"
-    ) and not _refused(lambda: delivery.remove(actor, chosen["id"], chosen["version"])):
+    ) and not refused(lambda: delivery.remove(actor, chosen["id"], chosen["version"])):
         ss[f"{base}.flash"] = tr("delivery.removed")
         st.rerun()
     if ss.get(f"{base}.label.outcome") is not None:

@@ -10,24 +10,13 @@ import streamlit as st
 
 from i18n import format_money
 from logic.auth import Actor, can
-from logic.errors import NotFound, StaleRecord, ValidationFailed
+from logic.errors import ValidationFailed
 from services import rewards, vouchers
+from ui.actions import refused
 from ui.messages_tab import show_outcome as show_message_outcome
 from ui.printing import show_outcome
 from ui.session import date_format, language, show_refusal, tr, tr_plain, when
 from ui.text import literal_table, md
-
-
-def _refused(action) -> bool:
-    try:
-        action()
-    except ValidationFailed as exc:
-        show_refusal(exc)
-    except (StaleRecord, NotFound):
-        st.warning(tr("workshop.changed_meanwhile"))
-    else:
-        return False
-    return True
 
 
 def _day(value) -> str:
@@ -82,7 +71,7 @@ def vouchers_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
                 key=f"{base}.{voucher['id']}.expiry",
             )
             why = st.text_input(tr("vouchers.reason"), key=f"{base}.{voucher['id']}.expiry_why")
-            if st.button(tr("card.save"), key=f"{base}.expiry.go") and not _refused(
+            if st.button(tr("card.save"), key=f"{base}.expiry.go") and not refused(
                 lambda: vouchers.change_expiry(actor, voucher["id"], voucher["version"], day, why)
             ):
                 ss[f"{base}.flash"] = tr("vouchers.expiry_changed")
@@ -92,7 +81,7 @@ def vouchers_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
             why = st.text_input(tr("vouchers.reason"), key=f"{base}.{voucher['id']}.cancel_why")
             if st.button(
                 tr("vouchers.cancel_confirm"), key=f"{base}.cancel.go", type="primary"
-            ) and not _refused(
+            ) and not refused(
                 lambda: vouchers.cancel(actor, voucher["id"], voucher["version"], why)
             ):
                 ss[f"{base}.flash"] = tr("vouchers.cancelled")
@@ -139,7 +128,7 @@ def rewards_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
     account = rewards.overview(actor, customer_id)
     if account is None:
         st.info(tr("rewards.none"))
-        if st.button(tr("rewards.create"), key=f"{base}.create", type="primary") and not _refused(
+        if st.button(tr("rewards.create"), key=f"{base}.create", type="primary") and not refused(
             lambda: rewards.create(actor, customer_id)
         ):
             ss[f"{base}.flash"] = tr("rewards.created")
@@ -153,14 +142,14 @@ def rewards_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
     actions = st.columns(2)
     if actions[0].button(
         tr("rewards.new_card"), key=f"{base}.new_card", icon=":material/credit_card:"
-    ) and not _refused(lambda: rewards.assign_new_card(actor, customer_id)):
+    ) and not refused(lambda: rewards.assign_new_card(actor, customer_id)):
         ss[f"{base}.flash"] = tr("rewards.card_replaced")
         st.rerun()
     if can(actor.role, "rewards.adjust"):
         with actions[1].popover(tr("rewards.adjust"), icon=":material/tune:"):
             points = st.text_input(tr("field.points"), key=f"{base}.adjust.points")
             why = st.text_input(tr("vouchers.reason"), key=f"{base}.adjust.why")
-            if st.button(tr("card.save"), key=f"{base}.adjust.go") and not _refused(
+            if st.button(tr("card.save"), key=f"{base}.adjust.go") and not refused(
                 lambda: rewards.adjust(actor, customer_id, points, why)
             ):
                 ss[f"{base}.flash"] = tr("rewards.adjusted")

@@ -11,12 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from logic.auth import Actor
-from logic.errors import Busy, NotFound, StaleRecord, ValidationFailed
 from logic.workshop import KINDS, REMINDER_CHANNELS
 from services import clock, reminders, workshop
+from ui.actions import refused
 from ui.order_view import FLASH, show_flash, show_order, status_word
 from ui.reminders_grid import reminder_edits
-from ui.session import date_format, show_refusal, tr, tr_plain, when, worded
+from ui.session import date_format, tr, tr_plain, when, worded
 from ui.text import literal_table
 
 ITEM_FIELDS = ("name", "make", "model", "serial", "colour")
@@ -31,21 +31,6 @@ def _once(name: str) -> str:
 
 def _day(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
-
-
-def _refused(action) -> bool:
-    """Run a service; True (and the reason shown) when it was refused."""
-    try:
-        action()
-    except ValidationFailed as exc:
-        show_refusal(exc)
-    except StaleRecord:
-        st.warning(tr("workshop.changed_meanwhile"))
-    except (Busy, NotFound):
-        st.warning(tr("error.busy"))
-    else:
-        return False
-    return True
 
 
 # ---- orders -------------------------------------------------------------------
@@ -153,7 +138,7 @@ def _new_order(actor: Actor, customer_id: int, base: str) -> None:
             (st.warning if load.over else st.caption)(text)
         if st.button(tr("workshop.create_order"), key=f"{k}.go", type="primary"):
             created: list[int] = []
-            if not _refused(
+            if not refused(
                 lambda: created.append(
                     workshop.create_order(
                         actor, customer_id, raw, _once(f"{k}.key"), new_item=new_item
@@ -207,7 +192,7 @@ def _new_item(actor: Actor, customer_id: int, base: str) -> None:
                 name: st.text_input(tr(f"field.{name}"), key=f"{base}.new.{nonce}.{name}")
                 for name in (*ITEM_FIELDS, "notes")
             }
-            if st.form_submit_button(tr("workshop.add")) and not _refused(
+            if st.form_submit_button(tr("workshop.add")) and not refused(
                 lambda: workshop.add_item(actor, customer_id, raw)
             ):
                 st.session_state[f"{base}.new.nonce"] = nonce + 1
@@ -239,7 +224,7 @@ def _item_detail(actor: Actor, customer_id: int, item: dict[str, Any], base: str
             for i, name in enumerate(ITEM_FIELDS)
         }
         raw["notes"] = st.text_area(tr("field.notes"), item["notes"], key=f"{k}.notes")
-        if st.form_submit_button(tr("workshop.edit_item")) and not _refused(
+        if st.form_submit_button(tr("workshop.edit_item")) and not refused(
             lambda: workshop.edit_item(actor, item["id"], item["version"], raw)
         ):
             st.session_state[f"{base}.flash"] = tr("card.saved")
@@ -247,7 +232,7 @@ def _item_detail(actor: Actor, customer_id: int, item: dict[str, Any], base: str
     send_key = f"{base}.remind.{item['id']}"
     if st.button(tr("workshop.send_reminder"), key=send_key, icon=":material/notifications:"):
         sent: list[dict[str, Any]] = []
-        if not _refused(
+        if not refused(
             lambda: sent.append(
                 reminders.send_now(actor, customer_id, item["id"], _once(f"{send_key}.key"))
             )
@@ -348,7 +333,7 @@ def reminders_tab(actor: Actor, customer: dict[str, Any]) -> None:
     columns = st.columns([1, 1, 3])
     if columns[0].button(
         tr("customers.save"), key=f"{base}.save", type="primary", disabled=not edits
-    ) and not _refused(lambda: reminders.save_edits(actor, edits)):
+    ) and not refused(lambda: reminders.save_edits(actor, edits)):
         ss[f"{base}.nonce"] = nonce + 1
         ss[f"{base}.flash"] = tr("card.saved")
         st.rerun()
@@ -358,7 +343,7 @@ def reminders_tab(actor: Actor, customer: dict[str, Any]) -> None:
         disabled=not ticked,
     ):
         done: list[list[int]] = []
-        if not _refused(lambda: done.append(reminders.cancel(actor, ticked))):
+        if not refused(lambda: done.append(reminders.cancel(actor, ticked))):
             ss[f"{base}.nonce"] = nonce + 1
             ss[f"{base}.flash"] = tr("workshop.reminders_cancelled", count=len(done[0]))
             st.rerun()
@@ -385,7 +370,7 @@ def _schedule_form(actor: Actor, customer_id: int, base: str) -> None:
                 tr("field.item_id"), list(choices), format_func=choices.get, key=f"{k}.item"
             )
             body = st.text_area(tr("workshop.own_text"), key=f"{k}.body")
-            if st.form_submit_button(tr("workshop.schedule")) and not _refused(
+            if st.form_submit_button(tr("workshop.schedule")) and not refused(
                 lambda: reminders.schedule(
                     actor,
                     customer_id,
