@@ -5,9 +5,13 @@ from __future__ import annotations
 import html
 import mimetypes
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
+from typing import Any
 
 import yagmail
 
@@ -60,6 +64,45 @@ def build_message(
     return message
 
 
+# Inside connection(): the block's sends share one open SMTP connection.
+_shared: ContextVar[dict[str, Any] | None] = ContextVar("smtp_shared", default=None)
+
+
+def _open(settings: SmtpSettings, timeout: float) -> yagmail.SMTP:
+    client = yagmail.SMTP(
+        user=settings.user or settings.sender_address,
+        password=settings.password or None,
+        host=settings.host,
+        port=settings.port,
+        smtp_ssl=settings.security == "ssl",
+        smtp_starttls=settings.security == "starttls",
+        smtp_skip_login=not settings.user,
+        soft_email_validation=False,
+        timeout=timeout,
+    )
+    client.login()
+    return client
+
+
+def _close(client: yagmail.SMTP | None) -> None:
+    if client is not None:
+        with suppress(Exception):  # a connection the server already dropped
+            client.close()
+
+
+@contextmanager
+def connection() -> Iterator[None]:
+    """Sends inside the block share one SMTP connection (opened by the first send, closed
+    at the end, opened again after a failure): a batch of reminders pays one login."""
+    holder: dict[str, Any] = {}
+    token = _shared.set(holder)
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+        _close(holder.get("client"))
+
+
 def send_email(
     settings: SmtpSettings,
     to: str,
@@ -75,23 +118,24 @@ def send_email(
     built with the standard library so the plain and HTML bodies stay apart.
     """
     message = build_message(settings, to, subject, text, attachment, message_id)
+    holder = _shared.get()
     try:
-        client = yagmail.SMTP(
-            user=settings.user or settings.sender_address,
-            password=settings.password or None,
-            host=settings.host,
-            port=settings.port,
-            smtp_ssl=settings.security == "ssl",
-            smtp_starttls=settings.security == "starttls",
-            smtp_skip_login=not settings.user,
-            soft_email_validation=False,
-            timeout=timeout,
-        )
-        try:
-            client.login()
-            client.smtp.send_message(message, settings.sender_address, [to])
-        finally:
-            client.close()
+        if holder is None:
+            client = _open(settings, timeout)
+            try:
+                client.smtp.send_message(message, settings.sender_address, [to])
+            finally:
+                _close(client)
+        else:
+            if holder.get("settings") != settings:
+                _close(holder.pop("client", None))
+            if holder.get("client") is None:
+                holder["client"], holder["settings"] = _open(settings, timeout), settings
+            try:
+                holder["client"].smtp.send_message(message, settings.sender_address, [to])
+            except Exception:
+                _close(holder.pop("client", None))  # the next send starts afresh
+                raise
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [f"{code} {_text(msg)}" for code, msg in exc.recipients.values()]
         raise SendFailed("SMTP " + "; ".join(codes)) from exc

@@ -41,6 +41,7 @@ from logic.messages import (
 from logic.phones import parse_phone
 from messaging import config
 from messaging.email import SendFailed, Sent, send_email
+from messaging.email import connection as email_connection
 from messaging.sms import received_since, send_sms
 from printing.pdf_a4 import receipt_pdf
 from services import accounts, audit, clock, customers, printing, sales, shop
@@ -703,12 +704,13 @@ def deliver_many(
 
     sent: list[tuple[int, str]] = []
     failed: list[tuple[int, str, datetime | None]] = []
-    for message in db.run_in_transaction(claim):
-        try:
-            sent.append((message["id"], provider(message).provider_id))
-        except SendFailed as failure:
-            retry_at = next_attempt(int(message["attempts"]), moment)
-            failed.append((message["id"], failure.reason, retry_at))
+    with email_connection():  # one SMTP login for the batch
+        for message in db.run_in_transaction(claim):
+            try:
+                sent.append((message["id"], provider(message).provider_id))
+            except SendFailed as failure:
+                retry_at = next_attempt(int(message["attempts"]), moment)
+                failed.append((message["id"], failure.reason, retry_at))
 
     def record(cur) -> None:
         repo.mark_sent_many(cur, sent, clock.now())

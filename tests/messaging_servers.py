@@ -30,17 +30,20 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.received: list[tuple[str, list[str], Message]] = []
+        self.peers: list[object] = []  # the client's address of each mail: its connection
         self.refuse: str | None = None
+        self.refuse_only: str | None = None  # refuse this recipient only
         self.arrived = threading.Condition()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if self.refuse:
+        if self.refuse and (self.refuse_only is None or address == self.refuse_only):
             return self.refuse
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         with self.arrived:
+            self.peers.append(session.peer)
             self.received.append(
                 (
                     envelope.mail_from,

@@ -417,3 +417,25 @@ def test_ready_tells_the_customer_by_their_preference_or_leaves_a_note(
     assert workshop.notify_ready(STAFF, paul_job, "ready-2")[0] == "note"
     (note,) = messaging.order_messages(STAFF, paul_job)
     assert note["body"].startswith("J000002: prêt à retirer")
+
+
+def test_a_batch_of_reminders_shares_one_smtp_connection_and_survives_a_refusal(
+    bike_shop, tmp_path, monkeypatch
+):
+    bruno = customers.create_customer(
+        {"last_name": "Refus", "email": "bounce@example.org", "contact_preference": "email"},
+        STAFF,
+    )
+    for customer_id in (bike_shop["anna"], bruno, bike_shop["anna"], bike_shop["anna"]):
+        reminders.schedule(STAFF, customer_id, date(2026, 3, 10), now=NOW)
+    with smtp_server() as (mailbox, port):
+        mailbox.refuse, mailbox.refuse_only = "550 no such user", "bounce@example.org"
+        monkeypatch.setattr(config, "SECRETS", write_secrets(tmp_path / "s.toml", port, None))
+        outcome = reminders.send_due(now=NOW)
+        peers = list(mailbox.peers)
+    assert outcome == {"sent": 3, "failed": 1, "phone": 0}
+    # The first mail goes on one connection; the refusal closes it; the last two
+    # share the new one.
+    assert len(peers) == 3 and len(set(peers)) == 2
+    (failed,) = reminders.customer_reminders(STAFF, bruno)
+    assert failed["message_error"].startswith("SMTP 550")
