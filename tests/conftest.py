@@ -99,3 +99,12 @@ def database(request: pytest.FixtureRequest) -> str:
     if request.param == "duckdb":
         return str(request.getfixturevalue("db_path"))
     return str(request.getfixturevalue("pg_db"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With two workers (pytest-xdist, --dist loadgroup), the browser tests run one after
+    another on one worker while the other runs the rest: two Chromiums and two app
+    servers at once on two cores would make their waits flaky."""
+    for item in items:
+        if item.get_closest_marker("e2e") is not None:
+            item.add_marker(pytest.mark.xdist_group("e2e"))
