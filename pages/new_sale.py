@@ -17,7 +17,7 @@ from ui.errors import run_guarded
 from ui.sale_lines import lines_table, priced_lines
 from ui.sale_view import show_sale
 from ui.search_box import search_box
-from ui.session import language, show_refusal, tr
+from ui.session import date_format, language, show_refusal, tr
 from ui.text import md
 
 actor = require_page("sales.record")
@@ -183,9 +183,15 @@ def items_and_payment() -> None:
             rerun_part()
         with st.popover(tr("sales.sell_voucher"), icon=":material/redeem:"):
             amount = st.text_input(tr("field.voucher_amount"), key=f"till.voucher_amount.{nonce}")
+            expires_on = st.date_input(
+                tr("field.voucher_expires_on"),
+                vouchers.default_expiry(),
+                format=date_format(),
+                key=f"till.voucher_expires.{nonce}",
+            )
             if st.button(tr("sales.add"), key="till.voucher_add"):
                 try:
-                    line = vouchers.voucher_line(amount)
+                    line = vouchers.voucher_line(amount, expires_on)
                 except ValidationFailed as exc:
                     show_refusal(exc)
                 else:

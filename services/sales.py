@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -68,6 +68,7 @@ class LineRequest:
     name: str | None = None
     fixed: bool = False
     gift_voucher: bool = False  # the line sells a gift voucher of unit_price
+    voucher_expires_on: date | None = None  # its last day (None: from Settings)
 
 
 @dataclass(frozen=True)
@@ -346,10 +347,20 @@ def record_sale(
         ]
         sale_id = _store(cur, actor, sale, rows, recorded, moment, values)
         staff = actor.display_name
-        for number, (code, line) in enumerate(zip(codes, priced, strict=True), start=1):
+        for number, (code, line, asked) in enumerate(
+            zip(codes, priced, named, strict=True), start=1
+        ):
             if code:
                 voucher_ledger.issue(
-                    cur, sale_id, number, code, line.amounts.gross, customer_id, moment, staff
+                    cur,
+                    sale_id,
+                    number,
+                    code,
+                    line.amounts.gross,
+                    customer_id,
+                    moment,
+                    staff,
+                    asked.voucher_expires_on,
                 )
         voucher_ledger.spend(cur, sale_id, spends, today, moment, staff)
         if spent_points:

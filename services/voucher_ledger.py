@@ -42,6 +42,16 @@ def product(cur) -> dict[str, Any]:
     return products_repo.by_ids(cur, [product_id])[product_id]
 
 
+def default_expiry(cur, issued_on: date) -> date | None:
+    """The last day of a voucher issued that day, by the Settings' validity."""
+    values = settings_repo.get_all(cur, here())
+    try:
+        months = parse_months(values.get("voucher_validity_months", "12"))
+    except FieldProblem:
+        months = 12
+    return expiry(issued_on, months)
+
+
 def draw_code() -> str:
     """A new code: 12 characters from the operating system's random source + check."""
     return new_code("".join(secrets.choice(ALPHABET) for _ in range(BODY)))
@@ -56,13 +66,9 @@ def issue(
     customer_id: int | None,
     moment: datetime,
     staff: str,
+    expires_on: date | None = None,
 ) -> int:
-    """The voucher a sale line sold (expiry from Settings' validity)."""
-    values = settings_repo.get_all(cur, here())
-    try:
-        months = parse_months(values.get("voucher_validity_months", "12"))
-    except FieldProblem:
-        months = 12
+    """The voucher a sale line sold (its expiry as chosen, else from Settings)."""
     voucher_id = repo.insert_voucher(
         cur,
         {
@@ -71,7 +77,7 @@ def issue(
             "amount": amount,
             "balance": amount,
             "status": "active",
-            "expires_on": expiry(clock.local_day(moment), months),
+            "expires_on": expires_on or default_expiry(cur, clock.local_day(moment)),
             "issued_at": moment,
             "sale_id": sale_id,
             "sale_line_no": line_no,

@@ -28,14 +28,24 @@ SCREEN = "vouchers"
 PAGE_SIZE = 50
 
 
-def voucher_line(amount: object) -> sales.LineRequest:
-    """A till line that sells a gift voucher of amount (no tax, no discount)."""
+def default_expiry() -> date | None:
+    """The last day of a voucher sold today, by the Settings' validity."""
+    with db.cursor() as cur:
+        return voucher_ledger.default_expiry(cur, clock.local_day())
+
+
+def voucher_line(amount: object, expires_on: date | None = None) -> sales.LineRequest:
+    """A till line that sells a gift voucher of amount (no tax, no discount), valid until
+    expires_on (None: the Settings' validity)."""
+    errors: list[FieldError] = []
     try:
         value = parse_amount(amount)
     except FieldProblem as problem:
-        raise ValidationFailed(
-            [FieldError("voucher_amount", problem.code, problem.params)]
-        ) from None
+        errors.append(FieldError("voucher_amount", problem.code, problem.params))
+    if expires_on is not None and expires_on < clock.local_day():
+        errors.append(FieldError("voucher_expires_on", "date_in_past"))
+    if errors:
+        raise ValidationFailed(errors)
     product = db.run_in_transaction(voucher_ledger.product)
     return sales.LineRequest(
         int(product["id"]),
@@ -44,6 +54,7 @@ def voucher_line(amount: object) -> sales.LineRequest:
         name=product["name"],
         fixed=True,
         gift_voucher=True,
+        voucher_expires_on=expires_on,
     )
 
 

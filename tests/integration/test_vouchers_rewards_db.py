@@ -353,3 +353,18 @@ def test_web_shop_import_adds_new_addresses_and_reports_the_rest(till):
     sources = sorted(a["source"] for a in delivery.addresses(STAFF, till["anna"]))
     assert sources == ["web", "web"]
     assert ADMIN
+
+
+def test_a_voucher_sold_with_a_chosen_expiry_keeps_it(till):
+    from logic.workshop import add_months
+    from services import clock
+
+    later = add_months(clock.local_day(), 24)
+    sale_id = sales.record_sale(
+        STAFF, None, [vouchers.voucher_line("15", later)], [("cash", "15")], key()
+    )
+    code = check_code(sales.sale_detail(STAFF, sale_id)["lines"][0]["name"].split()[-1])
+    assert vouchers.find(STAFF, code)["expires_on"] == later
+    with pytest.raises(ValidationFailed) as refused:
+        vouchers.voucher_line("15", date(2020, 1, 1))
+    assert refused.value.fields() == {"voucher_expires_on"}
