@@ -233,8 +233,8 @@ def measure(args: argparse.Namespace, serials: list[str], names: list[str]) -> N
         f" the sink got {sink.count:,}; still due {left}"
     )
     print(
-        f"the same {DUE:,} again through a local SMTP server (aiosmtpd, one connection per"
-        f" message): {smtp_s:.2f} s; the server received {smtp_count:,}"
+        f"the same {DUE:,} again through a local SMTP server (aiosmtpd in this process, one"
+        f" connection per batch): {smtp_s:.2f} s; the server received {smtp_count:,}"
     )
     print(
         result_line(

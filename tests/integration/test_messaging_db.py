@@ -236,7 +236,10 @@ def test_a_statement_is_emailed_in_the_customers_language(edges, lea):
 def test_replies_are_filed_matched_once_and_stop_withdraws_consent(edges, lea):
     _, fake = edges
     current = customers.get_customer(lea)
-    customers.update_customer(lea, current["version"], {"marketing_opt_in": True}, STAFF)
+    # Opted in before the replies came (NOW is a fixed moment, not the wall clock).
+    customers.update_customer(
+        lea, current["version"], {"marketing_opt_in": True}, STAFF, now=NOW - timedelta(hours=2)
+    )
     fake.inbound = [
         (
             "SM" + "a" * 32,

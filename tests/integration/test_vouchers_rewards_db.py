@@ -50,9 +50,10 @@ def till(database):
     return {"lamp": lamp, "anna": anna}
 
 
-def sell_voucher(customer_id: int | None, amount: str = "50") -> str:
+def sell_voucher(customer_id: int | None, amount: str = "50", now=None) -> str:
+    """A voucher sold now (or at now): valid 12 months from that day."""
     sale_id = sales.record_sale(
-        STAFF, customer_id, [vouchers.voucher_line(amount)], [("card", amount)], key(), now=NOW
+        STAFF, customer_id, [vouchers.voucher_line(amount)], [("card", amount)], key(), now=now
     )
     (line,) = sales.sale_detail(STAFF, sale_id)["lines"]
     assert (line["tax"], line["gross"]) == (D("0.00"), D(amount).quantize(D("0.01")))
@@ -65,7 +66,7 @@ def count(table: str, where: str = "true") -> int:
 
 
 def test_a_voucher_sold_then_spent_across_two_sales(till):
-    code = sell_voucher(till["anna"])
+    code = sell_voucher(till["anna"], now=NOW)
     (sold,) = vouchers.customer_vouchers(STAFF, till["anna"])
     assert (sold["amount"], sold["balance"], sold["state"]) == (D("50.00"), D("50.00"), "active")
     assert sold["expires_on"] == date(2027, 3, 10)  # Settings: 12 months
@@ -137,15 +138,11 @@ def test_eight_tills_spending_one_voucher_at_once_never_overspend(till):
 
 
 def test_returning_a_sold_voucher_cancels_it_only_while_unspent(till):
-    sale_id = sales.record_sale(
-        STAFF, None, [vouchers.voucher_line("25")], [("cash", "25")], key(), now=NOW
-    )
+    sale_id = sales.record_sale(STAFF, None, [vouchers.voucher_line("25")], [("cash", "25")], key())
     code = check_code(sales.sale_detail(STAFF, sale_id)["lines"][0]["name"].split()[-1])
-    sales.refund_sale(STAFF, sale_id, {1: "1"}, "cash", key(), now=NOW)
+    sales.refund_sale(STAFF, sale_id, {1: "1"}, "cash", key())
     assert vouchers.find(STAFF, code)["state"] == "cancelled"
-    other = sales.record_sale(
-        STAFF, None, [vouchers.voucher_line("25")], [("cash", "25")], key(), now=NOW
-    )
+    other = sales.record_sale(STAFF, None, [vouchers.voucher_line("25")], [("cash", "25")], key())
     spent = check_code(sales.sale_detail(STAFF, other)["lines"][0]["name"].split()[-1])
     sales.record_sale(
         STAFF,
@@ -156,7 +153,7 @@ def test_returning_a_sold_voucher_cancels_it_only_while_unspent(till):
         vouchers=[(spent, "10")],
     )
     with pytest.raises(ValidationFailed) as refused:
-        sales.refund_sale(STAFF, other, {1: "1"}, "cash", key(), now=NOW)
+        sales.refund_sale(STAFF, other, {1: "1"}, "cash", key())
     assert refused.value.errors[0].code == "voucher_already_used"
 
 
