@@ -81,6 +81,7 @@ class Invoice:
     receipt: Receipt
     number: str
     billing_address: tuple[str, ...] = ()
+    delivery_address: tuple[str, ...] = ()  # where the goods went, when not the billing one
 
 
 @dataclass(frozen=True)

@@ -242,6 +242,14 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         _p(t("print.bill_to", lang), _STRONG),
         *(_p(part) for part in invoice.billing_address),
         Spacer(1, 4 * mm),
+    ]
+    if invoice.delivery_address:
+        story += [
+            _p(t("print.deliver_to", lang), _STRONG),
+            *(_p(part) for part in invoice.delivery_address),
+            Spacer(1, 4 * mm),
+        ]
+    story += [
         *_sale_meta(receipt),
         *_sale_body(receipt),
     ]

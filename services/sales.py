@@ -707,7 +707,22 @@ def invoice_pdf_for(actor: Actor, sale_id: int) -> tuple[str, bytes]:
     sale = sale_detail(actor, sale_id)
     with db.cursor() as cur:
         customer = customers_repo.get(cur, sale["customer_id"]) if sale["customer_id"] else None
+        delivery = (
+            delivery_repo.address(cur, sale["delivery_address_id"])
+            if sale.get("delivery_address_id")
+            else None
+        )
     receipt = receipt_document(sale)
     shop = receipt.shop
     address = postal_lines(customer, shop.country, shop.language) if customer else ()
-    return number, invoice_pdf(Invoice(receipt, number, address))
+    # The delivery address as it was chosen (kept even if removed from the card since).
+    deliver_to = (
+        postal_lines(
+            {**delivery, "first_name": delivery["name"] or "", "last_name": ""},
+            shop.country,
+            shop.language,
+        )
+        if delivery
+        else ()
+    )
+    return number, invoice_pdf(Invoice(receipt, number, address, deliver_to))

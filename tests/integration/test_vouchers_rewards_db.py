@@ -4,6 +4,7 @@ web-shop address import."""
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import uuid
@@ -11,6 +12,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 
 from data import db
 from logic.errors import ValidationFailed
@@ -300,6 +302,11 @@ def test_billing_address_is_copied_once_and_addresses_edit_and_remove(till):
         delivery_address_id=second,
     )
     assert sales.sale_detail(STAFF, sale_id)["delivery_address_id"] == second
+    # The invoice says where the goods went, even once the address left the card.
+    delivery.remove(STAFF, second, 2)
+    _, pdf = sales.invoice_pdf_for(STAFF, sale_id)
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Livrer à" in text and "1 quai" in text and "LYON 1ER" in text.upper()
 
 
 def test_web_shop_import_adds_new_addresses_and_reports_the_rest(till):
