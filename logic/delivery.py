@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from logic.addresses import parse_country, parse_postcode
 from logic.errors import FieldError, FieldProblem
 from logic.phones import parse_phone
-from logic.text import check_no_controls
+from logic.text import clean_text
 
 FIELDS = (
     "name",
@@ -58,14 +58,10 @@ def check_address(
 
 
 def _text(value: object, limit: int, required: bool) -> str | None:
-    text = " ".join(check_no_controls(str(value or "")).split())
-    if not text:
-        if required:
-            raise FieldProblem("required")
-        return None
-    if len(text) > limit:
-        raise FieldProblem("too_long", max=str(limit))
-    return text
+    text = clean_text(value, limit, multiline=False)
+    if not text and required:
+        raise FieldProblem("required")
+    return text or None
 
 
 def place_key(address: Mapping[str, object]) -> str:

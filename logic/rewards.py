@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
+from logic.dates import add_months
 from logic.errors import FieldProblem
-from logic.workshop import add_months
 
 ZERO = Decimal(0)
 CARD_PREFIX = "7"

@@ -56,3 +56,17 @@ def spreadsheet_text(value: object) -> object:
     if isinstance(value, str):
         return neutralise_formula(without_controls(value, keep_newlines=True))
     return value
+
+
+# Free text fields (notes, reasons, a fault as the customer tells it): at most this long.
+MAX_TEXT = 2000
+
+
+def clean_text(value: object, limit: int = MAX_TEXT, multiline: bool = True) -> str:
+    """Free text as typed (trimmed); control characters refused (new lines where multiline)."""
+    text = "" if value is None else str(value).replace("\r\n", "\n").strip()
+    if not multiline:
+        text = " ".join(text.split())
+    if len(text) > limit:
+        raise FieldProblem("too_long", max=str(limit))
+    return check_no_controls(text, multiline=multiline)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from logic.dates import add_months
 from logic.errors import FieldProblem
-from logic.workshop import add_months
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 BODY = 12

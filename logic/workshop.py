@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -11,8 +10,9 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from logic.accounts import parse_amount
+from logic.dates import add_months
 from logic.errors import FieldError, FieldProblem
-from logic.text import check_no_controls
+from logic.text import MAX_TEXT, clean_text
 
 KINDS = ("job", "special_order", "layaway", "quote")
 STATUSES = ("open", "in_progress", "waiting_parts", "ready", "collected", "cancelled")
@@ -37,7 +37,6 @@ _NEXT = {"open": "in_progress", "in_progress": "ready", "waiting_parts": "in_pro
 LINE_KINDS = ("labour", "part")
 REMINDER_STATUSES = ("scheduled", "queued", "phone", "phoned", "cancelled")
 REMINDER_CHANNELS = ("auto", "email", "sms")
-MAX_TEXT = 2000
 MAX_HOURS = Decimal("24")
 MAX_SERIAL = 60
 DEFAULT_INTERVALS = "6w:service_first_check, 12m:service_annual"
@@ -106,16 +105,6 @@ def serial_key(serial: str | None) -> str:
         return ""
     folded = unicodedata.normalize("NFKD", serial).upper()
     return "".join(c for c in folded if c.isascii() and c.isalnum())
-
-
-def clean_text(value: object, limit: int = MAX_TEXT, multiline: bool = True) -> str:
-    """Free text as typed (trimmed); control characters refused (new lines where multiline)."""
-    text = "" if value is None else str(value).replace("\r\n", "\n").strip()
-    if not multiline:
-        text = " ".join(text.split())
-    if len(text) > limit:
-        raise FieldProblem("too_long", max=str(limit))
-    return check_no_controls(text, multiline=multiline)
 
 
 ITEM_LIMITS = {"name": 120, "make": 60, "model": 60, "serial": MAX_SERIAL, "colour": 40}
@@ -236,14 +225,6 @@ def parse_intervals(text: str) -> tuple[Interval, ...]:
 def format_intervals(intervals: Iterable[Interval]) -> str:
     """The setting's text for a list of intervals."""
     return ", ".join(f"{i.count}{i.unit}:{i.template}" for i in intervals)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day N months later; the month's last day when it has fewer days
-    (31 January + 1 month = 28 or 29 February; 29 February + 12 months = 28 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def reminder_date(collected_on: date, interval: Interval) -> date:

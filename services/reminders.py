@@ -36,11 +36,11 @@ from logic.errors import (
     ValidationFailed,
 )
 from logic.messages import clean_body, pick_channel
+from logic.text import clean_text
 from logic.workshop import (
     DEFAULT_INTERVALS,
     REMINDER_CHANNELS,
     check_reminder_date,
-    clean_text,
     parse_intervals,
     reminder_dates,
 )

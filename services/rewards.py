@@ -14,9 +14,10 @@ from data import db
 from data import vouchers as repo
 from logic.audit import FieldChange
 from logic.auth import SYSTEM, Actor, require
+from logic.dates import add_months
 from logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
 from logic.rewards import card_number, expires, value_of
-from logic.workshop import add_months, clean_text
+from logic.text import clean_text
 from services import audit, clock, rewards_ledger
 
 SCREEN = "rewards"

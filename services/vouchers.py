@@ -17,8 +17,8 @@ from logic.accounts import parse_amount
 from logic.audit import FieldChange
 from logic.auth import Actor, require
 from logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
+from logic.text import clean_text
 from logic.vouchers import STATES, check_code, format_code, state
-from logic.workshop import clean_text
 from printing.layout import voucher_layout
 from printing.model import Voucher
 from printing.pdf import voucher_pdf

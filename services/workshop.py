@@ -25,6 +25,7 @@ from logic.auth import Actor, require
 from logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from logic.messages import pick_channel
 from logic.pricing import ZERO, SaleTotals, parse_percent, parse_quantity, unit_price
+from logic.text import clean_text
 from logic.workshop import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -35,7 +36,6 @@ from logic.workshop import (
     check_item,
     check_move,
     check_order,
-    clean_text,
     diary_load,
     next_status,
     parse_capacity,

@@ -1,7 +1,9 @@
-"""Running a user's action on a tab: refusals shown in words, nothing else happens."""
+"""Running a user's action: refusals shown in words, nothing else happens; idempotency
+keys that last while their form is on screen."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 import streamlit as st
@@ -9,17 +11,31 @@ import streamlit as st
 from logic.errors import Busy, NotFound, StaleRecord, ValidationFailed
 from ui.session import show_refusal, tr
 
+FAILED = object()
+
+
+def attempt(action: Callable[[], object], gone: str = "workshop.changed_meanwhile") -> object:
+    """Run a service: its result, or FAILED with the reason on screen (gone: what to say
+    when the record no longer exists)."""
+    try:
+        return action()
+    except ValidationFailed as exc:
+        show_refusal(exc)
+    except StaleRecord:
+        st.warning(tr("workshop.changed_meanwhile"))
+    except NotFound:
+        st.warning(tr(gone))
+    except Busy:
+        st.warning(tr("error.busy"))
+    return FAILED
+
 
 def refused(action: Callable[[], object]) -> bool:
     """Run a service; True (and the reason on screen) when it was refused."""
-    try:
-        action()
-    except ValidationFailed as exc:
-        show_refusal(exc)
-    except (StaleRecord, NotFound):
-        st.warning(tr("workshop.changed_meanwhile"))
-    except Busy:
-        st.warning(tr("error.busy"))
-    else:
-        return False
-    return True
+    return attempt(action) is FAILED
+
+
+def once(name: str) -> str:
+    """An idempotency key kept while its form is on screen (a rerun or a double click
+    acts once); drop it from the session once the action succeeded."""
+    return st.session_state.setdefault(name, uuid.uuid4().hex)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import streamlit as st
@@ -11,14 +10,10 @@ from logic.auth import Actor
 from logic.errors import Busy, ValidationFailed
 from logic.messages import sms_encoding, sms_segments
 from services import messaging
+from ui.actions import once
 from ui.pager import pager
 from ui.session import show_refusal, tr, tr_plain, when
 from ui.text import literal_table
-
-
-def _key(name: str) -> str:
-    """An idempotency key kept while its form is on screen (a rerun sends nothing twice)."""
-    return st.session_state.setdefault(name, uuid.uuid4().hex)
 
 
 def _done(names: list[str], flash: str) -> None:
@@ -142,7 +137,7 @@ def _email_form(actor: Actor, customer_id: int, address: str, codes: list[str]) 
     if st.button(tr("messages.send"), key=f"{base}.go", type="primary"):
         try:
             message_id = messaging.send_message(
-                actor, customer_id, "email", body, _key(f"{base}.key"), subject=subject
+                actor, customer_id, "email", body, once(f"{base}.key"), subject=subject
             )
         except ValidationFailed as exc:
             show_refusal(exc)
@@ -170,7 +165,7 @@ def _sms_form(actor: Actor, customer_id: int, mobile: str, codes: list[str]) -> 
     if st.button(tr("messages.send"), key=f"{base}.go", type="primary"):
         try:
             message_id = messaging.send_message(
-                actor, customer_id, "sms", body, _key(f"{base}.key")
+                actor, customer_id, "sms", body, once(f"{base}.key")
             )
         except ValidationFailed as exc:
             show_refusal(exc)
@@ -185,7 +180,7 @@ def _note_form(actor: Actor, customer_id: int) -> None:
     body = st.text_area(tr("field.note"), key=f"{base}.body", height=120)
     if st.button(tr("messages.save_note"), key=f"{base}.go"):
         try:
-            messaging.add_note(actor, customer_id, body, _key(f"{base}.key"))
+            messaging.add_note(actor, customer_id, body, once(f"{base}.key"))
         except ValidationFailed as exc:
             show_refusal(exc)
         else:

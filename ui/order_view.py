@@ -3,7 +3,6 @@ ticket, history and messages. Shared by the card's tab and the Workshop page."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -12,20 +11,15 @@ import streamlit as st
 
 from i18n import format_money, t
 from logic.auth import Actor
-from logic.errors import Busy, NotFound, StaleRecord, ValidationFailed
 from logic.pricing import TENDERS
 from logic.workshop import KINDS, allowed_moves, is_overdue, next_status, over_estimate
 from services import clock, messaging, products, sales, workshop
+from ui.actions import FAILED, attempt, once
 from ui.downloads import download_button
 from ui.messages_tab import show_outcome as show_message_outcome
 from ui.printing import show_outcome
-from ui.session import language, show_refusal, tr, tr_plain, when, worded
+from ui.session import language, tr, tr_plain, when, worded
 from ui.text import literal_table, md
-
-
-def _once(name: str) -> str:
-    """An idempotency key kept while its form is on screen (a rerun acts once)."""
-    return st.session_state.setdefault(name, uuid.uuid4().hex)
 
 
 def status_word(status: str) -> str:
@@ -50,22 +44,9 @@ def show_flash() -> None:
         st.success(flash)
 
 
-FAILED = object()
-
-
 def _run(action: Callable[[], object]) -> object:
-    """Call a service; refusals shown in words (FAILED returned), nothing else happens."""
-    try:
-        return action()
-    except ValidationFailed as exc:
-        show_refusal(exc)
-    except StaleRecord:
-        st.warning(tr("workshop.changed_meanwhile"))
-    except Busy:
-        st.warning(tr("error.busy"))
-    except NotFound:
-        st.warning(tr("workshop.not_found"))
-    return FAILED
+    """A service's result, or FAILED with the reason on screen."""
+    return attempt(action, gone="workshop.not_found")
 
 
 def _act(key: str, action: Callable[[], object], message: str) -> bool:
@@ -105,10 +86,11 @@ def show_order(actor: Actor, order_id: int, currency: str, key: str) -> None:
         _status_buttons(actor, order, key, money)
         if st.session_state.get(f"{key}.offer_notify"):
             _notify(actor, order, key)
-    _lines(actor, order, key, money, open_order)
+    totals = workshop.order_totals(order)  # priced once for the lines and the till
+    _lines(actor, order, key, money, open_order, totals)
     if open_order:
         _details_form(actor, order, key, today)
-        _money_actions(actor, order, key, money)
+        _money_actions(actor, order, key, money, totals)
     _ticket(actor, order, key)
     _history_and_messages(actor, order, key)
 
@@ -151,9 +133,11 @@ def _status_buttons(actor: Actor, order: dict, key: str, money) -> None:
             if st.button(tr("workshop.apply_status"), key=f"{key}.status_go"):
                 moved = tr("workshop.moved", status=tr_plain(f"workshop.status.{chosen}"))
                 if chosen == "cancelled":
-                    once = _once(f"{key}.cancel.key")
+                    cancel_key = once(f"{key}.cancel.key")
                     _act(
-                        key, lambda: workshop.cancel(actor, order["id"], refund, once, note), moved
+                        key,
+                        lambda: workshop.cancel(actor, order["id"], refund, cancel_key, note),
+                        moved,
                     )
                     return
                 if chosen == "ready":  # offered once the move is done
@@ -188,7 +172,7 @@ def _notify(actor: Actor, order: dict, key: str) -> None:
     st.info(tr("workshop.offer_notify"))
     columns = st.columns([1, 1, 3])
     if columns[0].button(tr("workshop.notify"), key=f"{key}.notify_go", type="primary"):
-        result = _run(lambda: workshop.notify_ready(actor, order["id"], _once(f"{key}.notify.key")))
+        result = _run(lambda: workshop.notify_ready(actor, order["id"], once(f"{key}.notify.key")))
         if isinstance(result, tuple):
             outcome, message_id = result
             st.session_state.pop(f"{key}.notify.key", None)
@@ -202,7 +186,9 @@ def _notify(actor: Actor, order: dict, key: str) -> None:
         st.rerun()
 
 
-def _lines(actor: Actor, order: dict, key: str, money, open_order: bool) -> None:
+def _lines(
+    actor: Actor, order: dict, key: str, money, open_order: bool, totals: workshop.OrderTotals
+) -> None:
     st.markdown(f"**{tr('workshop.lines')}**")
     if order["lines"]:
         literal_table(
@@ -220,7 +206,6 @@ def _lines(actor: Actor, order: dict, key: str, money, open_order: bool) -> None
         )
     else:
         st.caption(tr("workshop.no_lines"))
-    totals = workshop.order_totals(order)
     st.caption(
         md(
             f"{tr_plain('print.total')}: {money(totals.total)} · "
@@ -318,7 +303,9 @@ def _details_form(actor: Actor, order: dict, key: str, today: date) -> None:
             (st.warning if load.over else st.caption)(text)
 
 
-def _money_actions(actor: Actor, order: dict, key: str, money) -> None:
+def _money_actions(
+    actor: Actor, order: dict, key: str, money, totals: workshop.OrderTotals
+) -> None:
     lang = language()
     columns = st.columns(2)
     if order["kind"] != "quote":
@@ -333,7 +320,7 @@ def _money_actions(actor: Actor, order: dict, key: str, money) -> None:
             if st.button(tr("workshop.take_deposit"), key=f"{key}.deposit.go"):
                 sale_id = _run(
                     lambda: workshop.take_deposit(
-                        actor, order["id"], amount, method, _once(f"{key}.deposit.key")
+                        actor, order["id"], amount, method, once(f"{key}.deposit.key")
                     )
                 )
                 if isinstance(sale_id, int):
@@ -341,7 +328,6 @@ def _money_actions(actor: Actor, order: dict, key: str, money) -> None:
                     receipt = sales.sale_detail(actor, sale_id)["receipt_number"]
                     _flash(key, tr("workshop.deposit_taken", receipt=receipt))
         with columns[1].popover(tr("workshop.collect"), icon=":material/point_of_sale:"):
-            totals = workshop.order_totals(order)
             st.markdown(md(f"{tr_plain('workshop.due')}: {money(totals.due)}"))
             tender_columns = st.columns(len(TENDERS))
             tenders = [
@@ -356,7 +342,7 @@ def _money_actions(actor: Actor, order: dict, key: str, money) -> None:
             if st.button(tr("workshop.collect_confirm"), key=f"{key}.collect.go", type="primary"):
                 sale_id = _run(
                     lambda: workshop.collect(
-                        actor, order["id"], tenders, _once(f"{key}.collect.key")
+                        actor, order["id"], tenders, once(f"{key}.collect.key")
                     )
                 )
                 if isinstance(sale_id, int):
@@ -432,7 +418,7 @@ def _history_and_messages(actor: Actor, order: dict, key: str) -> None:
             if st.form_submit_button(tr("messages.add_note")):
                 done = _run(
                     lambda: workshop.add_order_note(
-                        actor, order["id"], text, _once(f"{key}.note.key")
+                        actor, order["id"], text, once(f"{key}.note.key")
                     )
                 )
                 if done is not FAILED:

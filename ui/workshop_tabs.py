@@ -3,7 +3,6 @@ scheduled service reminders."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
 
@@ -13,7 +12,7 @@ import streamlit as st
 from logic.auth import Actor
 from logic.workshop import KINDS, REMINDER_CHANNELS
 from services import clock, reminders, workshop
-from ui.actions import refused
+from ui.actions import once, refused
 from ui.order_view import FLASH, show_flash, show_order, status_word
 from ui.reminders_grid import reminder_edits
 from ui.session import date_format, tr, tr_plain, when, worded
@@ -22,11 +21,6 @@ from ui.text import literal_table
 ITEM_FIELDS = ("name", "make", "model", "serial", "colour")
 WHICH = ("open", "all", "closed")
 NEW_ITEM = -1
-
-
-def _once(name: str) -> str:
-    """An idempotency key kept while its form is on screen (a rerun acts once)."""
-    return st.session_state.setdefault(name, uuid.uuid4().hex)
 
 
 def _day(value: date | None) -> str:
@@ -141,7 +135,7 @@ def _new_order(actor: Actor, customer_id: int, base: str) -> None:
             if not refused(
                 lambda: created.append(
                     workshop.create_order(
-                        actor, customer_id, raw, _once(f"{k}.key"), new_item=new_item
+                        actor, customer_id, raw, once(f"{k}.key"), new_item=new_item
                     )
                 )
             ):
@@ -234,7 +228,7 @@ def _item_detail(actor: Actor, customer_id: int, item: dict[str, Any], base: str
         sent: list[dict[str, Any]] = []
         if not refused(
             lambda: sent.append(
-                reminders.send_now(actor, customer_id, item["id"], _once(f"{send_key}.key"))
+                reminders.send_now(actor, customer_id, item["id"], once(f"{send_key}.key"))
             )
         ):
             st.session_state.pop(f"{send_key}.key", None)
@@ -378,7 +372,7 @@ def _schedule_form(actor: Actor, customer_id: int, base: str) -> None:
                     body,
                     channel,
                     item_id or None,
-                    _once(f"{k}.key"),
+                    once(f"{k}.key"),
                 )
             ):
                 st.session_state[f"{base}.form.nonce"] = nonce + 1

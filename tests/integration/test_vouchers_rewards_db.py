@@ -360,7 +360,7 @@ def test_web_shop_import_adds_new_addresses_and_reports_the_rest(till):
 
 
 def test_a_voucher_sold_with_a_chosen_expiry_keeps_it(till):
-    from logic.workshop import add_months
+    from logic.dates import add_months
     from services import clock
 
     later = add_months(clock.local_day(), 24)

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from logic.dates import add_months
 from logic.errors import FieldProblem
 from logic.workshop import (
     STATUSES,
     Interval,
     MoveRefused,
-    add_months,
     allowed_moves,
     can_collect,
     check_conversion,
