@@ -19,9 +19,7 @@ from logic.csv_files import read_table
 from logic.delivery import FIELDS, billing_as_delivery, check_address, place_key
 from logic.errors import FieldError, NotFound, StaleRecord, ValidationFailed
 from printing.addresses import postal_lines
-from printing.layout import label_layout
 from printing.model import Label
-from printing.pdf import label_pdf
 from services import audit, clock, printing, shop
 
 SCREEN = "delivery_addresses"
@@ -302,15 +300,4 @@ def label(customer_id: int, address_id: int | None) -> Label:
 def print_label(actor: Actor, customer_id: int, address_id: int | None) -> printing.PrintOutcome:
     """Print the courier label to the chosen address (label printer, else PDF)."""
     require(actor, "print.documents")
-    made = label(customer_id, address_id)
-    language = printing.shop_header().language
-    config = printing.printer_for("labels")
-    return printing.deliver(
-        actor,
-        "labels",
-        "courier_label",
-        f"customer:{customer_id}",
-        label_layout(made, config.columns, language),
-        label_pdf(made, language),
-        f"label-{made.reference}.pdf",
-    )
+    return printing.print_courier_label(actor, customer_id, label(customer_id, address_id))

@@ -164,10 +164,11 @@ def customer_label(customer_id: int) -> Label:
     )
 
 
-def print_courier_label(actor: Actor, customer_id: int) -> PrintOutcome:
-    """Print a customer's courier label on the label printer, with the PDF as fallback."""
+def print_courier_label(actor: Actor, customer_id: int, label: Label | None = None) -> PrintOutcome:
+    """Print a customer's courier label (to their billing address, or the label given: a
+    delivery address) on the label printer, with the PDF as fallback."""
     require(actor, "print.documents")
-    label = customer_label(customer_id)
+    label = label or customer_label(customer_id)
     language = shop_header().language
     config = printer_for("labels")
     rows = label_layout(label, config.columns, language)

@@ -148,7 +148,8 @@ def _price(cur, customer: Mapping[str, Any] | None, parsed, include_tax: bool) -
     return priced
 
 
-def _customer(cur, customer_id: int | None) -> dict[str, Any] | None:
+def live_customer(cur, customer_id: int | None) -> dict[str, Any] | None:
+    """The customer a sale or an order is for (None: a walk-in); refused when archived."""
     if customer_id is None:
         return None
     customer = customers_repo.get(cur, customer_id)
@@ -167,7 +168,7 @@ def preview(customer_id: int | None, lines: Sequence[LineRequest]) -> tuple[list
     """Price a basket without storing anything (the till shows it as you type)."""
     parsed = _parse_lines(lines)
     with db.cursor() as cur:
-        customer = _customer(cur, customer_id)
+        customer = live_customer(cur, customer_id)
         priced = _price(cur, customer, parsed, _include_tax(settings_repo.get_all(cur, here())))
     return priced, totals(p.amounts for p in priced)
 
@@ -307,7 +308,7 @@ def record_sale(
             return done
         values = settings_repo.get_all(cur, here())
         include_tax = _include_tax(values)
-        customer = _customer(cur, customer_id)
+        customer = live_customer(cur, customer_id)
         if delivery_address_id is not None:
             _check_delivery(cur, customer_id, delivery_address_id)
         priced = _price(cur, customer, parsed, include_tax)

@@ -9,13 +9,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from data import products as products_repo
 from data import settings as settings_repo
 from data import vouchers as repo
 from logic.errors import FieldError, FieldProblem, ValidationFailed
 from logic.pricing import ZERO
 from logic.vouchers import ALPHABET, BODY, check_redeem, expiry, new_code, parse_months
-from services import clock
+from services import clock, products
 from services.shop import here
 
 SKU = "VOUCHER"
@@ -24,22 +23,7 @@ NAMES = {"en": "Gift voucher", "fr": "Bon cadeau"}
 
 def product(cur) -> dict[str, Any]:
     """The gift-voucher product (no tax, never sold by SKU), made the first time."""
-    product_id = products_repo.id_for_sku(cur, SKU)
-    if product_id is None:
-        values = settings_repo.get_all(cur, here())
-        product_id = products_repo.insert(
-            cur,
-            {
-                "sku": SKU,
-                "sku_key": SKU,
-                "name": NAMES["fr" if values.get("locale", "").startswith("fr") else "en"],
-                "price": Decimal("1.00"),
-                "tax_rate": ZERO,
-                "active": False,
-            },
-            clock.now(),
-        )
-    return products_repo.by_ids(cur, [product_id])[product_id]
+    return products.system_product(cur, SKU, NAMES, Decimal("1.00"), taxed=False)
 
 
 def default_expiry(cur, issued_on: date) -> date | None:

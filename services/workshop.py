@@ -46,7 +46,7 @@ from logic.workshop import (
 from printing.layout import job_ticket_layout
 from printing.model import JobTicket
 from printing.pdf_a4 import job_ticket_pdf
-from services import audit, clock, messaging, printing, reminders, sales
+from services import audit, clock, messaging, printing, products, reminders, sales
 from services.shop import here
 
 SCREEN_ITEMS = "serviced_items"
@@ -113,7 +113,7 @@ def add_item(
     moment = clock.utc(now)
 
     def work(cur) -> int:
-        _live_customer(cur, customer_id)
+        sales.live_customer(cur, customer_id)
         return _insert_item(cur, actor, customer_id, clean, moment)
 
     return db.run_in_transaction(work)
@@ -153,15 +153,6 @@ def edit_item(
 # ---- orders -----------------------------------------------------------------
 
 
-def _live_customer(cur, customer_id: int) -> dict[str, Any]:
-    customer = customers_repo.get(cur, customer_id)
-    if customer is None:
-        raise NotFound(customer_id)
-    if customer["archived"]:
-        raise ValidationFailed([FieldError("customer", "customer_archived")])
-    return customer
-
-
 def create_order(
     actor: Actor,
     customer_id: int,
@@ -188,7 +179,7 @@ def create_order(
         existing = repo.order_by_key(cur, idempotency_key)
         if existing is not None:
             return existing
-        _live_customer(cur, customer_id)
+        sales.live_customer(cur, customer_id)
         chosen = item_id
         if item_clean is not None:
             chosen = _insert_item(cur, actor, customer_id, item_clean, moment)
@@ -419,41 +410,24 @@ def convert_quote(actor: Actor, order_id: int, to_kind: str, now: datetime | Non
 # ---- lines and totals ---------------------------------------------------------
 
 
-# The workshop's own products, created the first time they are needed (in the
-# shop's language): labour's price is the default hourly rate (a manager changes
-# it on the Products page); the deposit line is never sold at the till.
-SYSTEM_PRODUCTS = {
-    LABOUR_SKU: ({"en": "Workshop labour (hour)", "fr": "Main-d'œuvre atelier (heure)"}, True),
-    DEPOSIT_SKU: ({"en": "Deposit", "fr": "Acompte"}, False),
-}
+# The workshop's own products, made the first time they are needed: labour's price is
+# the default hourly rate (a manager changes it on the Products page); the deposit line
+# is never sold at the till.
+LABOUR_NAMES = {"en": "Workshop labour (hour)", "fr": "Main-d'œuvre atelier (heure)"}
+DEPOSIT_NAMES = {"en": "Deposit", "fr": "Acompte"}
 DEFAULT_RATE = Decimal("60.00")
 
 
 def _product(cur, sku: str) -> dict[str, Any]:
-    product_id = products_repo.id_for_sku(cur, sku)
-    if product_id is None:
-        values = settings_repo.get_all(cur, here())
-        names, active = SYSTEM_PRODUCTS[sku]
-        product_id = products_repo.insert(
-            cur,
-            {
-                "sku": sku,
-                "sku_key": sku,
-                "name": names["fr" if values.get("locale", "").startswith("fr") else "en"],
-                "price": DEFAULT_RATE if sku == LABOUR_SKU else Decimal("1.00"),
-                "tax_rate": Decimal(values.get("default_tax_rate", "20")) if active else ZERO,
-                "active": active,
-            },
-            clock.now(),
-        )
-    return products_repo.by_ids(cur, [product_id])[product_id]
+    if sku == LABOUR_SKU:
+        return products.system_product(cur, sku, LABOUR_NAMES, DEFAULT_RATE, taxed=True)
+    return products.system_product(cur, sku, DEPOSIT_NAMES, Decimal("1.00"), taxed=False)
 
 
 def labour_rate() -> Decimal:
     """The default hourly rate: the LABOUR product's price."""
     with db.cursor() as cur:
-        product_id = products_repo.id_for_sku(cur, LABOUR_SKU)
-        found = products_repo.by_ids(cur, [product_id]).get(product_id) if product_id else None
+        found = products.by_sku(cur, LABOUR_SKU)
     return Decimal(found["price"]) if found else DEFAULT_RATE
 
 
@@ -552,7 +526,7 @@ def add_part(
 
     def build(cur, order) -> dict[str, Any]:
         product = products_repo.by_ids(cur, [product_id]).get(product_id)
-        if product is None or not product["active"] or product["sku"] in (DEPOSIT_SKU,):
+        if product is None or not product["active"]:  # the deposit line is inactive too
             raise ValidationFailed([FieldError("product", "product_unknown", {"line": "1"})])
         customer = customers_repo.get(cur, order["customer_id"])
         level = customer["price_level"] if customer else None
@@ -696,12 +670,12 @@ def collect(
         order = repo.order(cur, order_id)
     if order is None:
         raise NotFound(order_id)
-    deposit_product = db.run_in_transaction(lambda cur: _product(cur, DEPOSIT_SKU))
     if not can_collect(order["kind"], order["status"]):
         raise ValidationFailed([FieldError("status", "cannot_collect")])
     lines = _line_requests(order)
     deposit = Decimal(order["deposit"])
     if deposit:
+        deposit_product = db.run_in_transaction(lambda cur: _product(cur, DEPOSIT_SKU))
         lines.append(
             sales.LineRequest(
                 int(deposit_product["id"]),
