@@ -76,18 +76,18 @@ def voucher(cur: Cursor, voucher_id: int) -> dict[str, Any] | None:
     return row
 
 
-def spend(cur: Cursor, code: str, amount: Decimal, today: date) -> Decimal | None:
+def spend(cur: Cursor, code: str, amount: Decimal, today: date) -> int | None:
     """Take amount off an active, unexpired voucher holding at least that much; the
-    balance left, or None when it cannot pay it. Concurrent spenders conflict (DuckDB)
+    voucher's id, or None when it cannot pay it. Concurrent spenders conflict (DuckDB)
     or wait and re-check (PostgreSQL); the CHECK refuses a negative balance either way."""
     cur.execute(
         "UPDATE gift_vouchers SET balance = balance - ?, version = version + 1"
         " WHERE code = ? AND status = 'active' AND balance >= ?"
-        " AND (expires_on IS NULL OR expires_on >= ?) RETURNING balance",
+        " AND (expires_on IS NULL OR expires_on >= ?) RETURNING id",
         [amount, code, amount, today],
     )
     found = cur.fetchall()
-    return Decimal(found[0][0]) if found else None
+    return int(found[0][0]) if found else None
 
 
 def restore(cur: Cursor, voucher_id: int, amount: Decimal) -> None:

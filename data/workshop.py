@@ -349,16 +349,6 @@ def update_reminder(
     return versioned_update(cur, "service_reminders", reminder_id, version, fields, now)
 
 
-def claim_reminder(cur: Cursor, reminder_id: int, now: datetime) -> bool:
-    """Take a scheduled reminder for sending: of two senders, one gets it."""
-    cur.execute(
-        "UPDATE service_reminders SET status = 'queued', updated_at = ?, version = version + 1"
-        " WHERE id = ? AND status = 'scheduled' RETURNING id",
-        [now, reminder_id],
-    )
-    return bool(cur.fetchall())
-
-
 def claim_reminders(cur: Cursor, ids: Sequence[int], now: datetime) -> list[int]:
     """Take scheduled reminders for sending in one statement: the ids this sender got."""
     if not ids:
@@ -419,18 +409,19 @@ def set_reminder(
     )
 
 
-def cancel_reminders(cur: Cursor, ids: Sequence[int], now: datetime) -> list[int]:
-    """Cancel those still scheduled (or waiting for a phone call); the ids cancelled."""
+def cancel_reminders(cur: Cursor, ids: Sequence[int], now: datetime) -> list[tuple[int, int]]:
+    """Cancel those still scheduled (or waiting for a phone call); (id, customer) of each
+    cancelled, by id."""
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)
     cur.execute(
         "UPDATE service_reminders SET status = 'cancelled', updated_at = ?,"
         f" version = version + 1 WHERE id IN ({marks}) AND status IN ('scheduled', 'phone')"
-        " RETURNING id",
+        " RETURNING id, customer_id",
         [now, *ids],
     )
-    return sorted(int(row[0]) for row in cur.fetchall())
+    return sorted((int(row[0]), int(row[1])) for row in cur.fetchall())
 
 
 def to_phone(cur: Cursor, limit: int = 200) -> list[dict[str, Any]]:

@@ -249,10 +249,10 @@ def items_and_payment() -> None:
                 tr("sales.voucher_pays"), key=f"till.voucher_pays.{nonce}"
             )
             points = None
-            held = rewards.overview(actor, customer_id) if customer_id else None
+            held = rewards.balance(actor, customer_id) if customer_id else None
             if held is not None:
                 points = extra[2].text_input(
-                    tr("sales.points", points=held.points, value=money(held.value)),
+                    tr("sales.points", points=held[0], value=money(held[1])),
                     key=f"till.points.{nonce}",
                 )
             addresses = delivery.addresses(actor, customer_id) if customer_id else []

@@ -195,7 +195,7 @@ def send_now(
         idempotency_key=idempotency_key,
         now=moment,
     )
-    queued = db.run_in_transaction(lambda cur: _queue(cur, [reminder_id], moment))
+    queued, _ = db.run_in_transaction(lambda cur: _queue(cur, [reminder_id], moment))
     messaging.deliver_many(queued, now=moment)
     with db.cursor() as cur:
         found = repo.reminder(cur, reminder_id)
@@ -203,9 +203,9 @@ def send_now(
     return found
 
 
-def _queue(cur, candidates: Sequence[int], moment: datetime) -> list[int]:
+def _queue(cur, candidates: Sequence[int], moment: datetime) -> tuple[list[int], int]:
     """Claim these reminders if still scheduled and queue their messages (a few
-    statements for the whole batch); the message ids.
+    statements for the whole batch); the message ids, and how many were left to phone.
 
     A customer with no usable channel (or a text too long for SMS) is left for staff
     to phone.
@@ -268,10 +268,10 @@ def _queue(cur, candidates: Sequence[int], moment: datetime) -> list[int]:
         },
     )
     repo.link_messages(cur, [i for i in claimed if f"reminder:{i}" in made])
-    return sorted(made.values())
+    return sorted(made.values()), sum(len(ids) for ids in phone.values())
 
 
-def _queue_batch(candidates: Sequence[int], moment: datetime) -> list[int]:
+def _queue_batch(candidates: Sequence[int], moment: datetime) -> tuple[list[int], int]:
     return db.run_in_transaction(lambda cur: _queue(cur, candidates, moment))
 
 
@@ -305,8 +305,8 @@ def send_due(
             candidates = repo.due_reminder_ids(cur, today, BATCH)
         if not candidates:
             break
-        message_ids = _queue_batch(candidates, moment)
-        outcome["phone"] = outcome.get("phone", 0) + _phoned(candidates)
+        message_ids, phoned = _queue_batch(candidates, moment)
+        outcome["phone"] = outcome.get("phone", 0) + phoned
         delivered = (
             messaging.deliver_many(message_ids, now=moment)
             if provider is None
@@ -318,15 +318,6 @@ def send_due(
         if progress is not None:
             progress(min(done, total), max(total, done))
     return outcome
-
-
-def _phoned(ids: Sequence[int]) -> int:
-    with db.cursor() as cur:
-        cur.execute(
-            "SELECT count(*) FROM service_reminders WHERE status = 'phone' AND id = ANY(?)",
-            [list(ids)],
-        )
-        return int(cur.fetchall()[0][0])
 
 
 def send_due_now(actor: Actor, progress: Progress | None = None) -> dict[str, int]:
@@ -398,10 +389,8 @@ def cancel(actor: Actor, ids: Sequence[int], now: datetime | None = None) -> lis
     def work(cur) -> list[int]:
         done = repo.cancel_reminders(cur, list(ids), moment)
         by_customer: dict[int, list[int]] = {}
-        for reminder_id in done:
-            found = repo.reminder(cur, reminder_id)
-            if found:
-                by_customer.setdefault(found["customer_id"], []).append(reminder_id)
+        for reminder_id, customer_id in done:
+            by_customer.setdefault(customer_id, []).append(reminder_id)
         for customer_id, cancelled in by_customer.items():
             audit.record(
                 cur,
@@ -413,7 +402,7 @@ def cancel(actor: Actor, ids: Sequence[int], now: datetime | None = None) -> lis
                 [FieldChange(f"reminder{r}.status", "scheduled", "cancelled") for r in cancelled],
                 moment,
             )
-        return done
+        return [reminder_id for reminder_id, _ in done]
 
     return db.run_in_transaction(work)
 

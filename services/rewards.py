@@ -53,6 +53,18 @@ def overview(actor: Actor, customer_id: int) -> Rewards | None:
         )
 
 
+def balance(actor: Actor, customer_id: int) -> tuple[int, Decimal] | None:
+    """Points held and what they are worth (None: no rewards account): what the till
+    shows, without the ledger."""
+    require(actor, "customers.view")
+    with db.cursor() as cur:
+        account = repo.rewards_account(cur, customer_id)
+        if account is None:
+            return None
+        points = int(account["points"])
+        return points, value_of(points, rewards_ledger.rules(cur))
+
+
 def create(actor: Actor, customer_id: int, now: datetime | None = None) -> str:
     """Open a rewards account with a new card number; the number (once per customer)."""
     require(actor, "customers.edit")

@@ -78,8 +78,8 @@ def spend(
 ) -> None:
     """Take each voucher's amount for the sale, or refuse the sale naming why."""
     for code, amount in spends:
-        left = repo.spend(cur, code, amount, today)
-        if left is None:
+        voucher_id = repo.spend(cur, code, amount, today)
+        if voucher_id is None:
             found = repo.by_code(cur, code)
             if found is None:
                 raise ValidationFailed([FieldError("vouchers", "voucher_unknown")])
@@ -92,9 +92,7 @@ def spend(
                     [FieldError("vouchers", problem.code, problem.params)]
                 ) from None
             raise ValidationFailed([FieldError("vouchers", "voucher_balance_short")])
-        found = repo.by_code(cur, code)
-        assert found is not None
-        repo.entry(cur, found["id"], "redeemed", amount, sale_id, "", moment, staff)
+        repo.entry(cur, voucher_id, "redeemed", amount, sale_id, "", moment, staff)
 
 
 def give_back(cur, original_id: int, amount: Decimal, refund_id: int, moment, staff: str) -> None:

@@ -13,6 +13,7 @@ from logic.auth import Actor
 from logic.workshop import KINDS, REMINDER_CHANNELS
 from services import clock, reminders, workshop
 from ui.actions import once, refused
+from ui.grid_state import rows_as_loaded
 from ui.order_view import FLASH, show_flash, show_order, status_word
 from ui.reminders_grid import reminder_edits
 from ui.session import date_format, tr, tr_plain, when, worded
@@ -276,10 +277,13 @@ def reminders_tab(actor: Actor, customer: dict[str, Any]) -> None:
     _schedule_form(actor, customer_id, base)
     nonce = ss.setdefault(f"{base}.nonce", 0)
     editor_key = f"{base}.grid.{nonce}"
-    # The rows the grid was drawn with stay while it holds edits (ids and versions).
-    if editor_key not in ss or f"{base}.rows.{nonce}" not in ss:
-        ss[f"{base}.rows.{nonce}"] = reminders.customer_reminders(actor, customer_id)
-    rows = ss[f"{base}.rows.{nonce}"]
+    # Edits belong to the rows the grid was drawn with (ids, versions) while it holds any.
+    rows = rows_as_loaded(
+        ss.setdefault(f"{base}.loaded", {}),
+        editor_key,
+        reminders.customer_reminders(actor, customer_id),
+        ss.get(editor_key),
+    )
     if not rows:
         st.caption(tr("workshop.no_reminders"))
         return

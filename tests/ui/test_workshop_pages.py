@@ -139,7 +139,7 @@ def test_reminders_tab_lists_reminders_and_schedules_one_by_hand(app):
     target = some_customer()
     reminders.schedule(STAFF, target["id"], clock.local_day() + timedelta(days=30), "Brakes")
     open_card(app, target["id"], REMINDERS)
-    grid = app.session_state[f"reminders.{target['id']}.rows.0"]
+    _, grid = app.session_state[f"reminders.{target['id']}.loaded"]["loaded"]
     assert [(r["body"], r["status"]) for r in grid] == [("Brakes", "scheduled")]
     base = f"reminders.{target['id']}.form.0"
     app.text_area(key=f"{base}.body").input("Annual service")
