@@ -14,7 +14,7 @@ from data import db
 from data import vouchers as repo
 from i18n import format_money, t
 from logic.accounts import parse_amount
-from logic.audit import FieldChange
+from logic.audit import FieldChange, diff
 from logic.auth import Actor, require
 from logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from logic.text import clean_text
@@ -103,9 +103,12 @@ def _change(
     fields: dict[str, Any],
     kind: str,
     note: str,
-    changes: list[FieldChange],
+    audited: str,
     moment: datetime,
 ) -> None:
+    """Change a voucher still in use at version; its entry and audit (the audited field
+    before and after) in the same transaction."""
+
     def work(cur) -> None:
         current = repo.voucher(cur, voucher_id)
         if current is None:
@@ -122,7 +125,13 @@ def _change(
             "customer" if current["customer_id"] else "voucher",
             current["customer_id"] or voucher_id,
             SCREEN,
-            [FieldChange("voucher", None, format_code(current["code"])), *changes],
+            [
+                FieldChange("voucher", None, format_code(current["code"])),
+                *(
+                    FieldChange(f"voucher.{c.field}", c.before, c.after)
+                    for c in diff(current, fields, [audited])
+                ),
+            ],
             moment,
         )
 
@@ -151,9 +160,8 @@ def change_expiry(
     require(actor, "sales.record")
     why = _reason(reason)
     moment = clock.utc(now)
-    current = detail(actor, voucher_id)
-    changes = [FieldChange("voucher.expires_on", str(current["expires_on"]), str(expires_on))]
-    _change(actor, voucher_id, version, {"expires_on": expires_on}, "expiry", why, changes, moment)
+    fields = {"expires_on": expires_on}
+    _change(actor, voucher_id, version, fields, "expiry", why, "expires_on", moment)
 
 
 def cancel(
@@ -164,8 +172,7 @@ def cancel(
     why = _reason(reason)
     moment = clock.utc(now)
     fields = {"status": "cancelled", "cancel_reason": why, "cancelled_at": moment}
-    changes = [FieldChange("voucher.status", "active", "cancelled")]
-    _change(actor, voucher_id, version, fields, "cancelled", why, changes, moment)
+    _change(actor, voucher_id, version, fields, "cancelled", why, "status", moment)
 
 
 def document(voucher: dict[str, Any]) -> Voucher:
