@@ -17,7 +17,7 @@ from ui.grid_state import rows_as_loaded
 from ui.order_view import FLASH, show_flash, show_order, status_word
 from ui.reminders_grid import reminder_edits
 from ui.session import date_format, tr, tr_plain, when, worded
-from ui.text import literal_table
+from ui.text import literal_table, md
 
 ITEM_FIELDS = ("name", "make", "model", "serial", "colour")
 WHICH = ("open", "all", "closed")
@@ -171,7 +171,8 @@ def items_tab(actor: Actor, customer: dict[str, Any]) -> None:
         title = f"{item['name']} · {item['serial']}" if item["serial"] else item["name"]
         flag = " ⚠" if item["serial_elsewhere"] else ""
         with st.expander(
-            f"{tr_plain('workshop.item_jobs', count=item['jobs'])} — {title}{flag}",
+            # An expander's label renders Markdown: the item's name shows as typed.
+            f"{tr_plain('workshop.item_jobs', count=item['jobs'])} — {md(title)}{flag}",
             key=f"{base}.item.{item['id']}",
             on_change="rerun",
         ) as section:

@@ -6,7 +6,20 @@ import uuid
 
 import pytest
 
-from services import accounts, auth, customers, messaging, products, sales
+from services import (
+    accounts,
+    auth,
+    clock,
+    customers,
+    delivery,
+    messaging,
+    products,
+    reminders,
+    rewards,
+    sales,
+    vouchers,
+    workshop,
+)
 from services.accounts import EntryRequest
 from services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER
@@ -81,6 +94,24 @@ def hostile(shop_db):
     sales.refund_sale(ADMIN, sale_id, {1: "1"}, "card", uuid.uuid4().hex)
     auth.create_staff(ADMIN, "mdstaff", PAYLOAD[:80], "staff", "velo-bleu-42", "velo-bleu-42")
     messaging.add_note(ADMIN, customer_id, PAYLOAD, uuid.uuid4().hex)
+    # The workshop, delivery addresses, vouchers and rewards, made of it too.
+    order_id = workshop.create_order(
+        ADMIN,
+        customer_id,
+        {"kind": "job", "reported": PAYLOAD, "agreed": PAYLOAD, "mechanic": SHORT},
+        uuid.uuid4().hex,
+        new_item={"name": PAYLOAD, "make": SHORT, "serial": SHORT, "colour": SHORT},
+    )
+    workshop.add_labour(ADMIN, order_id, "1", "50", PAYLOAD)
+    reminders.schedule(ADMIN, customer_id, clock.local_day(), PAYLOAD)
+    delivery.add(ADMIN, customer_id, {"name": PAYLOAD, "address1": PAYLOAD, "city": PAYLOAD})
+    rewards.create(ADMIN, customer_id)
+    rewards.adjust(ADMIN, customer_id, "10", PAYLOAD)
+    sold = sales.record_sale(
+        ADMIN, customer_id, [vouchers.voucher_line("20")], [("card", "20")], uuid.uuid4().hex
+    )
+    (voucher,) = vouchers.sold_by(ADMIN, sold)
+    vouchers.change_expiry(ADMIN, voucher["id"], voucher["version"], None, PAYLOAD)
     return customer_id, product_id
 
 
@@ -120,6 +151,12 @@ def test_no_page_renders_stored_markdown(hostile):
         "Messages and communications",
         "GDPR",
         "History",
+        "Orders and workshop jobs",
+        "Serviced items",
+        "Service reminders",
+        "Delivery addresses",
+        "Gift vouchers",
+        "Customer rewards",
     ):
         app = open_app("admin")  # a fresh session per tab: AppTest keeps stale pick-lists
         app.query_params["id"] = str(customer_id)
@@ -133,6 +170,8 @@ def test_no_page_renders_stored_markdown(hostile):
         "pages/staff_admin.py",
         "pages/balances.py",
         "pages/export.py",
+        "pages/workshop.py",
+        "pages/vouchers.py",
     ):
         app = open_app("admin")  # a fresh session per page, as a user opening it
         app.switch_page(page).run()
