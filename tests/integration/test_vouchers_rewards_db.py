@@ -372,3 +372,63 @@ def test_a_voucher_sold_with_a_chosen_expiry_keeps_it(till):
     with pytest.raises(ValidationFailed) as refused:
         vouchers.voucher_line("15", date(2020, 1, 1))
     assert refused.value.fields() == {"voucher_expires_on"}
+
+
+def test_a_voucher_is_emailed_with_its_pdf_and_the_list_exports_audited(
+    till, tmp_path, monkeypatch
+):
+    from messaging import config
+    from tests.messaging_servers import smtp_server, write_secrets
+
+    code = sell_voucher(till["anna"], "35")
+    voucher = vouchers.find(STAFF, code)
+    with smtp_server() as (mailbox, port):
+        monkeypatch.setattr(config, "SECRETS", write_secrets(tmp_path / "s.toml", port, None))
+        vouchers.email(STAFF, voucher["id"], "mail-1")
+        received = list(mailbox.received)
+    (_, recipients, mail) = received[0]
+    assert recipients == ["anna@example.org"]
+    (pdf,) = [p for p in mail.walk() if p.get_content_type() == "application/pdf"]
+    assert pdf.get_filename() == f"voucher-{code}.pdf"
+    assert format_code(code) in mail.get_body(("plain",)).get_content()
+    data = vouchers.export_csv(MANAGER, "", ["active"], None).decode("utf-8-sig")
+    assert data.splitlines()[0] == "code,customer,amount,balance,state,expires_on,issued_at"
+    assert format_code(code) in data and "Anna Martin" in data
+    assert count("audit_log", "action = 'export' AND entity = 'voucher_list'") == 1
+
+
+def test_voucher_and_rewards_settings_are_checked_and_stored(till):
+    from services import shop
+
+    levels = [("A", "A"), ("B", "B"), ("C", "C")]
+    with pytest.raises(ValidationFailed) as refused:
+        shop.save_settings(
+            {
+                "voucher_validity_months": "200",
+                "rewards_point_value": "-1",
+                "rewards_excluded_tenders": "cheque",
+            },
+            levels,
+            ADMIN,
+        )
+    assert refused.value.fields() == {
+        "voucher_validity_months",
+        "rewards_point_value",
+        "rewards_excluded_tenders",
+    }
+    shop.save_settings(
+        {
+            "voucher_validity_months": "6",
+            "rewards_point_value": "0,05",
+            "rewards_excluded_skus": "lamp",
+        },
+        levels,
+        ADMIN,
+    )
+    stored = shop.get_settings()
+    assert (stored["voucher_validity_months"], stored["rewards_point_value"]) == ("6", "0.05")
+    rewards.create(STAFF, till["anna"])
+    sales.record_sale(
+        STAFF, till["anna"], [LineRequest(till["lamp"], "1")], [("card", "30")], key()
+    )
+    assert rewards.overview(STAFF, till["anna"]).points == 0  # LAMP earns none now

@@ -439,3 +439,30 @@ def test_a_batch_of_reminders_shares_one_smtp_connection_and_survives_a_refusal(
     assert len(peers) == 3 and len(set(peers)) == 2
     (failed,) = reminders.customer_reminders(STAFF, bruno)
     assert failed["message_error"].startswith("SMTP 550")
+
+
+def test_an_order_is_edited_by_version_and_a_line_removed_is_audited(bike_shop):
+    order_id = check_in(bike_shop["anna"])
+    workshop.add_labour(STAFF, order_id, "1", "50", "Bleed brakes", now=NOW)
+    workshop.add_part(STAFF, order_id, bike_shop["chain"], "1", now=NOW)
+    version = workshop.order_detail(STAFF, order_id)["version"]
+    workshop.update_order(
+        STAFF, order_id, version, {"mechanic": "Léa", "booked_hours": "2"}, now=NOW
+    )
+    with pytest.raises(StaleRecord):
+        workshop.update_order(STAFF, order_id, version, {"mechanic": "Marc"}, now=NOW)
+    workshop.remove_line(STAFF, order_id, 1, now=NOW)
+    order = workshop.order_detail(STAFF, order_id)
+    assert (order["mechanic"], order["booked_hours"]) == ("Léa", D("2.00"))
+    assert [line["description"] for line in order["lines"]] == ["Chaîne 11v"]
+    assert workshop.order_totals(order).total == D("36.00")  # 40.00 less 10 %
+    with db.cursor() as cur:
+        cur.execute("SELECT changes FROM audit_log WHERE screen = 'orders' ORDER BY id")
+        fields = [c["field"] for row in cur.fetchall() for c in json.loads(row[0])]
+    assert "order.mechanic" in fields and "order.line1" in fields
+    workshop.move(STAFF, order_id, "cancelled", now=NOW)
+    with pytest.raises(ValidationFailed) as refused:
+        workshop.update_order(
+            STAFF, order_id, workshop.order_detail(STAFF, order_id)["version"], {"agreed": "x"}
+        )
+    assert refused.value.errors[0].code == "order_closed"
