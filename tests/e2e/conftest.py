@@ -210,8 +210,13 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport={"width": 2200, "height": 1300})
     context.set_default_timeout(20_000)
+    # Assertions wait as long as actions do: the other test worker shares the two cores,
+    # and a rerun can take more than the default 5 s to show its result.
+    expect.set_options(timeout=20_000)
     opened = context.new_page()
     yield opened
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
