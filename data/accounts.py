@@ -202,17 +202,14 @@ def ledger_sum(cur: Cursor, customer_id: int) -> Decimal:
     return Decimal(cur.fetchall()[0][0])
 
 
-def activity(
-    cur: Cursor,
+def activity_query(
     customer_id: int,
     *,
     since: date | None,
     until: date | None,
     kinds: Sequence[str] | None,
-    limit: int,
-    offset: int,
-) -> tuple[list[dict[str, Any]], int]:
-    """Entries newest first with the running balance after each, and how many match."""
+) -> tuple[str, list[Any]]:
+    """A customer's entries with the running balance after each, newest first."""
     where: list[str] = []
     params: list[Any] = []
     if since is not None:
@@ -225,19 +222,36 @@ def activity(
         where.append(f"kind IN ({', '.join('?' for _ in kinds)})")
         params += list(kinds)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    cur.execute(
-        f"""
+    sql = f"""
         WITH running AS (
             SELECT id, occurred_on, recorded_at, kind, reference, method, reason, reverses_id,
                    staff_name, amount,
-                   sum(amount) OVER (ORDER BY occurred_on, id
-                                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS balance
+                   CAST(sum(amount) OVER (ORDER BY occurred_on, id
+                                          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+                        AS DECIMAL(14, 2)) AS balance
             FROM ledger_entries WHERE customer_id = ?
         )
-        SELECT *, count(*) OVER () AS total FROM running {clause}
-        ORDER BY occurred_on DESC, id DESC LIMIT ? OFFSET ?
-        """,
-        [customer_id, *params, limit, offset],
+        SELECT * FROM running {clause} ORDER BY occurred_on DESC, id DESC
+        """
+    return sql, [customer_id, *params]
+
+
+def activity(
+    cur: Cursor,
+    customer_id: int,
+    *,
+    since: date | None,
+    until: date | None,
+    kinds: Sequence[str] | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """Entries newest first with the running balance after each, and how many match."""
+    sql, params = activity_query(customer_id, since=since, until=until, kinds=kinds)
+    cur.execute(
+        f"SELECT *, count(*) OVER () AS total FROM ({sql}) AS q"
+        " ORDER BY occurred_on DESC, id DESC LIMIT ? OFFSET ?",
+        [*params, limit, offset],
     )
     rows = as_dicts(cur)
     total = int(rows[0]["total"]) if rows else 0
@@ -302,32 +316,15 @@ def ledger_stamp(cur: Cursor) -> tuple:
     return tuple(cur.fetchall()[0])
 
 
-def aged_balances_page(
-    cur: Cursor,
-    today: date,
-    *,
-    only: str | None,
-    sort: str,
-    descending: bool,
-    limit: int,
-    offset: int,
-    shop_code: str | None = None,
-) -> tuple[list[dict[str, Any]], int, dict[str, Decimal]]:
-    """DuckDB analytics: one page of accounts with a balance, aged by days past terms.
-
-    Filtering, totals, sorting and paging happen in SQL: only the page's rows
-    reach Python, whatever the number of accounts.
-    """
-    if sort not in BALANCE_SORTS or only not in BALANCE_FILTERS:
-        raise ValueError((sort, only))
-    direction = "DESC" if descending else "ASC"
+def _aged_report(today: date, shop_code: str | None) -> tuple[str, list[Any]]:
+    """The CTEs ending in `report`: every account with a balance, aged by days past terms."""
     used_at_shop = (
         "AND EXISTS (SELECT 1 FROM ledger_entries u"
         " WHERE u.customer_id = a.customer_id AND u.shop_code = ?)"
         if shop_code
         else ""
     )
-    cur.execute(
+    return (
         f"""
         WITH allocated AS (
             SELECT debit_id, sum(amount) AS paid FROM allocations GROUP BY debit_id
@@ -363,6 +360,57 @@ def aged_balances_page(
             LEFT JOIN buckets b ON b.customer_id = a.customer_id
             WHERE a.balance <> 0 {used_at_shop}
         )
+""",
+        [today, *([shop_code] if shop_code else [])],
+    )
+
+
+def aged_balances_query(
+    today: date, *, only: str | None, sort: str, descending: bool, shop_code: str | None = None
+) -> tuple[str, list[Any]]:
+    """The Balances list (filter and order as shown), for a streamed export."""
+    if sort not in BALANCE_SORTS or only not in BALANCE_FILTERS:
+        raise ValueError((sort, only))
+    cte, params = _aged_report(today, shop_code)
+    # PostgreSQL's sums are of unbounded scale: cast, so money is exported to the cent.
+    money = ", ".join(
+        f"CAST({c} AS DECIMAL(14, 2)) AS {c}"
+        for c in ("current", "d1_30", "d31_60", "d61_90", "over_90", "overdue")
+    )
+    columns = (
+        "account_number, last_name, first_name, company, account_type, credit_limit, balance,"
+        f" {money}, CAST(used AS DECIMAL(8, 1)) AS used"
+    )
+    direction = "DESC" if descending else "ASC"
+    return (
+        f"{cte} SELECT {columns} FROM report WHERE {BALANCE_FILTERS[only]}"
+        f" ORDER BY {sort} {direction} NULLS LAST, customer_id",
+        params,
+    )
+
+
+def aged_balances_page(
+    cur: Cursor,
+    today: date,
+    *,
+    only: str | None,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+    shop_code: str | None = None,
+) -> tuple[list[dict[str, Any]], int, dict[str, Decimal]]:
+    """DuckDB analytics: one page of accounts with a balance, aged by days past terms.
+
+    Filtering, totals, sorting and paging happen in SQL: only the page's rows
+    reach Python, whatever the number of accounts.
+    """
+    if sort not in BALANCE_SORTS or only not in BALANCE_FILTERS:
+        raise ValueError((sort, only))
+    direction = "DESC" if descending else "ASC"
+    cte, params = _aged_report(today, shop_code)
+    cur.execute(
+        f"""{cte}
         SELECT *, count(*) OVER () AS total_rows,
                sum(balance) OVER () AS t_balance, sum(current) OVER () AS t_current,
                sum(d1_30) OVER () AS t_d1_30, sum(d31_60) OVER () AS t_d31_60,
@@ -370,7 +418,7 @@ def aged_balances_page(
         FROM report WHERE {BALANCE_FILTERS[only]}
         ORDER BY {sort} {direction} NULLS LAST, customer_id LIMIT ? OFFSET ?
         """,
-        [today, *([shop_code] if shop_code else []), limit, offset],
+        [*params, limit, offset],
     )
     rows = as_dicts(cur)
     totals = {

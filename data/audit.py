@@ -45,20 +45,15 @@ def record(
     )
 
 
-def search(
-    cur: Cursor,
-    *,
-    entity: str | None = None,
-    entity_id: str | None = None,
-    staff_id: int | None = None,
-    action: str | None = None,
-    text: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
-    """Entries matching every given filter, newest first, and how many match."""
+def _where(
+    entity: str | None,
+    entity_id: str | None,
+    staff_id: int | None,
+    action: str | None,
+    text: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     for column, value in (
@@ -79,7 +74,39 @@ def search(
     if text:
         where.append("(changes ILIKE ? OR staff_name ILIKE ? OR entity_id = ?)")
         params += [f"%{text}%", f"%{text}%", text]
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    return (f"WHERE {' AND '.join(where)}" if where else ""), params
+
+
+def export_query(
+    *,
+    entity: str | None = None,
+    staff_id: int | None = None,
+    action: str | None = None,
+    text: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> tuple[str, list[Any]]:
+    """The filtered trail, newest first, for a streamed export."""
+    clause, params = _where(entity, None, staff_id, action, text, since, until)
+    columns = ", ".join(c for c in COLUMNS if c != "staff_id")
+    return f"SELECT {columns} FROM audit_log {clause} ORDER BY occurred_at DESC, id DESC", params
+
+
+def search(
+    cur: Cursor,
+    *,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    staff_id: int | None = None,
+    action: str | None = None,
+    text: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """Entries matching every given filter, newest first, and how many match."""
+    clause, params = _where(entity, entity_id, staff_id, action, text, since, until)
     cur.execute(
         f"SELECT {', '.join(COLUMNS)}, count(*) OVER () AS total FROM audit_log {clause}"
         " ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?",

@@ -350,20 +350,27 @@ def count(cur: Cursor) -> int:
 EXPORT_COLUMNS = CARD_COLUMNS + ("marketing_opt_in_at", "archived", "created_at")
 
 
-def export_frame(cur: Cursor, words: Sequence[str], include_archived: bool, limit: int):
-    """Matching customers with the export columns, by last name (a pandas frame)."""
-    where: list[str] = []
+def export_query(
+    words: Sequence[str],
+    include_archived: bool,
+    sort: str,
+    descending: bool,
+    columns: Sequence[str] = EXPORT_COLUMNS,
+) -> tuple[str, list[Any]]:
+    """The matching customers' columns in the grid's order (for a streamed export)."""
+    if sort not in SORTABLE or any(name not in EXPORT_COLUMNS for name in columns):
+        raise ValueError((sort, columns))
     params: list[Any] = []
     source = "customers c"
     if words:
         subquery, params = _match_subquery(words)
         source = f"customers c JOIN ({subquery}) m ON c.id = m.customer_id"
-    if not include_archived:
-        where.append("NOT c.archived")
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
-    columns = ", ".join(f"c.{name}" for name in EXPORT_COLUMNS)
-    return cur.execute(
-        f"SELECT {columns} FROM {source} {clause}"
-        " ORDER BY c.last_name NULLS LAST, c.first_name NULLS LAST, c.id LIMIT ?",
-        params + [limit],
-    ).df()
+    clause = "" if include_archived else "WHERE NOT c.archived"
+    order = f"{'DESC' if descending else 'ASC'} NULLS LAST"
+    tie = "" if sort == "last_name" else ", c.last_name NULLS LAST"
+    selected = ", ".join(f"c.{name}" for name in columns)
+    return (
+        f"SELECT {selected} FROM {source} {clause}"
+        f" ORDER BY c.{sort} {order}{tie}, c.first_name NULLS LAST, c.id",
+        list(params),
+    )

@@ -15,18 +15,32 @@ from data.rows import as_dicts, scanned, versioned_update
 Cursor = duckdb.DuckDBPyConnection
 
 
+def _where(term: str, active_only: bool) -> tuple[str, list[Any]]:
+    where = ["(sku_key LIKE ? OR lower(name) LIKE ?)"]
+    params: list[Any] = [f"%{term.strip().upper()}%", f"%{term.strip().lower()}%"]
+    if active_only:
+        where.append("active")
+    return " AND ".join(where), params
+
+
+def export_query(term: str, active_only: bool) -> tuple[str, list[Any]]:
+    """The Products list by name, for a streamed export."""
+    where, params = _where(term, active_only)
+    return (
+        f"SELECT sku, name, price, tax_rate, active FROM products WHERE {where}"
+        " ORDER BY lower(name), id",
+        params,
+    )
+
+
 def search(
     cur: Cursor, term: str, *, active_only: bool, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
     """Products whose SKU or name contains term, by name, with their level prices."""
-    where = ["(sku_key LIKE ? OR lower(name) LIKE ?)"]
-    pattern = f"%{term.strip().lower()}%"
-    params: list[Any] = [f"%{term.strip().upper()}%", pattern]
-    if active_only:
-        where.append("active")
+    where, params = _where(term, active_only)
     cur.execute(
         f"SELECT id, sku, name, price, tax_rate, active, version, count(*) OVER () AS total"
-        f" FROM products WHERE {' AND '.join(where)} ORDER BY lower(name), id LIMIT ? OFFSET ?",
+        f" FROM products WHERE {where} ORDER BY lower(name), id LIMIT ? OFFSET ?",
         params + [limit, offset],
     )
     rows = as_dicts(cur)

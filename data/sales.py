@@ -180,6 +180,34 @@ def history(
     return rows, total
 
 
+def history_query(customer_id: int, shop_code: str | None = None) -> tuple[str, list[Any]]:
+    """A customer's purchase history as listed (newest first), for a streamed export."""
+    at_shop = "AND shop_code = ?" if shop_code else ""
+    return (
+        f"""
+        WITH mine AS (
+            SELECT id, receipt_number, sold_at, total, refund_of, staff_name, shop_code
+            FROM sales WHERE customer_id = ? {at_shop}
+        ), items AS (
+            SELECT l.sale_id, CAST(sum(l.quantity) AS DECIMAL(12, 3)) AS items
+            FROM sale_lines l JOIN mine m ON l.sale_id = m.id GROUP BY l.sale_id
+        ), paid AS (
+            SELECT t.sale_id, string_agg(t.method, ', ' ORDER BY t.method) AS tenders
+            FROM sale_tenders t JOIN mine m ON t.sale_id = m.id GROUP BY t.sale_id
+        )
+        SELECT m.receipt_number, m.sold_at, m.shop_code, m.staff_name, items.items,
+               paid.tenders, m.total, i.invoice_number, o.receipt_number AS refund_of_receipt
+        FROM mine m
+        LEFT JOIN items ON items.sale_id = m.id
+        LEFT JOIN paid ON paid.sale_id = m.id
+        LEFT JOIN invoices i ON i.sale_id = m.id
+        LEFT JOIN sales o ON o.id = m.refund_of
+        ORDER BY m.sold_at DESC, m.id DESC
+        """,
+        [customer_id, *([shop_code] if shop_code else [])],
+    )
+
+
 def invoice_of(cur: Cursor, sale_id: int) -> dict[str, Any] | None:
     """The invoice of a sale, if issued."""
     cur.execute("SELECT * FROM invoices WHERE sale_id = ?", [sale_id])

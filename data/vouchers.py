@@ -142,6 +142,44 @@ def update_voucher(
     return bool(cur.fetchall())
 
 
+_STATE = (
+    "CASE WHEN v.status = 'cancelled' THEN 'cancelled' WHEN v.balance <= 0 THEN 'used'"
+    " WHEN v.expires_on < ? THEN 'expired' ELSE 'active' END"
+)
+
+
+def _filters(
+    code: str, states: Sequence[str], today: date, expires_before: date | None
+) -> tuple[str, str, list[Any]]:
+    where = [f"{_STATE} IN ({', '.join('?' for _ in states)})"]
+    params: list[Any] = [today, *states]
+    if code:
+        where.append("v.code LIKE ?")
+        params.append(f"{code}%")
+    if expires_before is not None:
+        where.append("v.expires_on < ?")
+        params.append(expires_before)
+    return _STATE, " AND ".join(where), params
+
+
+def export_query(
+    code: str, states: Sequence[str], today: date, expires_before: date | None
+) -> tuple[str, list[Any]]:
+    """The Vouchers page's list, newest first, for a streamed export."""
+    state, where, params = _filters(code, states, today, expires_before)
+    return (
+        # The code in groups of four, as printed (logic.vouchers.format_code).
+        "SELECT substr(v.code, 1, 4) || '-' || substr(v.code, 5, 4) || '-'"
+        " || substr(v.code, 9, 4) || '-' || substr(v.code, 13) AS code,"
+        " trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) AS customer,"
+        f" v.amount, v.balance, {state} AS state, v.expires_on, v.issued_at, v.shop_code,"
+        " c.account_number, v.cancel_reason"
+        " FROM gift_vouchers v LEFT JOIN customers c ON c.id = v.customer_id"
+        f" WHERE {where} ORDER BY v.issued_at DESC, v.id DESC",
+        [today, *params],
+    )
+
+
 def search(
     cur: Cursor,
     code: str,
@@ -152,22 +190,11 @@ def search(
     offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
     """Vouchers by code (start), state and expiry, newest first; and how many match."""
-    state = (
-        "CASE WHEN v.status = 'cancelled' THEN 'cancelled' WHEN v.balance <= 0 THEN 'used'"
-        " WHEN v.expires_on < ? THEN 'expired' ELSE 'active' END"
-    )
-    where = [f"{state} IN ({', '.join('?' for _ in states)})"]
-    params: list[Any] = [today, *states]
-    if code:
-        where.append("v.code LIKE ?")
-        params.append(f"{code}%")
-    if expires_before is not None:
-        where.append("v.expires_on < ?")
-        params.append(expires_before)
+    state, where, params = _filters(code, states, today, expires_before)
     cur.execute(
         f"SELECT {VOUCHER_COLUMNS}, {state} AS state, c.account_number, c.first_name,"
         " c.last_name, count(*) OVER () AS total_rows FROM gift_vouchers v"
-        f" LEFT JOIN customers c ON c.id = v.customer_id WHERE {' AND '.join(where)}"
+        f" LEFT JOIN customers c ON c.id = v.customer_id WHERE {where}"
         " ORDER BY v.issued_at DESC, v.id DESC LIMIT ? OFFSET ?",
         [today, *params, limit, offset],
     )

@@ -157,19 +157,9 @@ def orders_of_item(cur: Cursor, item_id: int) -> list[dict[str, Any]]:
     return as_dicts(cur)
 
 
-def open_orders(
-    cur: Cursor,
-    shop_code: str | None,
-    statuses: Sequence[str],
-    search: str = "",
-    serial_key: str = "",
-    limit: int = 500,
-) -> list[dict[str, Any]]:
-    """Open orders for the board and list, by promised date (none last), then number.
-
-    search matches the order number, the customer's account number or name; the
-    serial key matches the item's serial.
-    """
+def _open_where(
+    shop_code: str | None, statuses: Sequence[str], search: str, serial_key: str
+) -> tuple[str, list[Any]]:
     marks = ", ".join("?" for _ in statuses)
     where = [f"o.status IN ({marks})"]
     params: list[Any] = [*statuses]
@@ -190,8 +180,39 @@ def open_orders(
             values.append(serial_key)
         where.append(f"({' OR '.join(clauses)})")
         params.extend(values)
+    return " AND ".join(where), params
+
+
+def open_orders_query(
+    shop_code: str | None, statuses: Sequence[str], search: str = "", serial_key: str = ""
+) -> tuple[str, list[Any]]:
+    """The Workshop list by promised date, for a streamed export."""
+    where, params = _open_where(shop_code, statuses, search, serial_key)
+    return (
+        "SELECT o.number, o.kind, o.status, o.promised_on, o.booked_on, o.booked_hours,"
+        " o.mechanic, c.account_number, c.first_name, c.last_name, i.name AS item_name,"
+        f" i.serial, o.reported, o.deposit, o.created_at {BOARD_FROM} WHERE {where}"
+        " ORDER BY o.promised_on NULLS LAST, o.id",
+        params,
+    )
+
+
+def open_orders(
+    cur: Cursor,
+    shop_code: str | None,
+    statuses: Sequence[str],
+    search: str = "",
+    serial_key: str = "",
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    """Open orders for the board and list, by promised date (none last), then number.
+
+    search matches the order number, the customer's account number or name; the
+    serial key matches the item's serial.
+    """
+    where, params = _open_where(shop_code, statuses, search, serial_key)
     cur.execute(
-        f"SELECT {BOARD_COLUMNS} {BOARD_FROM} WHERE {' AND '.join(where)}"
+        f"SELECT {BOARD_COLUMNS} {BOARD_FROM} WHERE {where}"
         " ORDER BY o.promised_on NULLS LAST, o.id LIMIT ?",
         [*params, limit],
     )

@@ -5,8 +5,9 @@ from datetime import timedelta
 import streamlit as st
 
 from i18n import t
-from services import audit, auth, clock
+from services import audit, auth, clock, export_views
 from ui.auth import require_page
+from ui.export_panel import export_panel
 from ui.history import entries_frame
 from ui.pager import pager
 from ui.session import date_format, language, tr
@@ -83,3 +84,16 @@ if entries:
 else:
     st.info(tr("audit.none"))
 pager("audit.page", total, audit.PAGE_SIZE)
+
+export_panel(
+    lambda: export_views.audit_trail(
+        actor,
+        entity=entity or None,
+        staff_id=who or None,
+        action=action or None,
+        text=text,
+        since=clock.day_start(since) if since else None,
+        until=clock.day_start(until + timedelta(days=1)) if until else None,
+    ),
+    "audit.export",
+)

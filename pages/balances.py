@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from i18n import format_money, t
-from services import accounts, clock, shop
+from services import accounts, clock, export_views, shop
 from ui.auth import require_page
+from ui.export_panel import export_panel
 from ui.pager import back_to_first, pager
 from ui.session import language, tr
 from ui.shop_picker import shop_picker
@@ -144,3 +145,8 @@ choice = st.selectbox(
 if st.button(tr("customers.open"), key="balances.open"):
     ss["card_id"] = choice
     st.switch_page("pages/customer_card.py", query_params={"id": str(choice)})
+
+export_panel(
+    lambda: export_views.balances(actor, only, sort, descending, chain.chosen, today),
+    "balances.export",
+)

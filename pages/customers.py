@@ -5,10 +5,11 @@ import streamlit as st
 from i18n import t, tn
 from i18n.errors import describe_all
 from logic.auth import can
-from services import customers, printing, shop, workshop
+from services import customers, exports, printing, shop, workshop
 from ui.auth import require_page
 from ui.bulk_message import bulk_message
 from ui.customer_picker import customer_label
+from ui.export_panel import export_panel
 from ui.grid_state import (
     GRID_WIDTHS,
     collect_edits,
@@ -297,3 +298,5 @@ if rows:
         if st.button(tr("customers.open"), key="grid.open_button"):
             ss["card_id"] = choice
             st.switch_page("pages/customer_card.py", query_params={"id": str(choice)})
+
+export_panel(lambda: exports.customers_view(term or "", archived, sort, descending), "grid.export")

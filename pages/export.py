@@ -1,12 +1,12 @@
-"""Export customers (managers): the customers of a search as CSV or XLSX."""
+"""Export customers (managers): the customers of a search as CSV, XLSX or Parquet; web orders in."""
 
 import streamlit as st
 
 from i18n.errors import describe
 from logic.errors import FieldError, ValidationFailed
-from services import clock, customers, delivery, exports
+from services import customers, delivery, exports
 from ui.auth import require_page
-from ui.downloads import download_button
+from ui.export_panel import export_panel
 from ui.session import language, show_refusal, tr, trn
 
 actor = require_page("customers.export")
@@ -16,31 +16,9 @@ term = st.text_input(
     tr("customers.search"), key="export.term", placeholder=tr("customers.search_placeholder")
 )
 archived = st.toggle(tr("customers.include_archived"), key="export.archived")
-fmt = st.radio(
-    tr("export.format"),
-    exports.FORMATS,
-    horizontal=True,
-    key="export.format",
-    format_func=lambda f: f.upper(),
-)
 total = customers.search_customers(term, page_size=1, include_archived=archived).total
 st.caption(trn("export.matches", total, total=total))
-try:
-    exports.check_size(fmt, total)
-except ValidationFailed as exc:
-    show_refusal(exc)
-else:
-    # The file is made (and the export audited) when the button is clicked; nothing
-    # is kept in the session.
-    download_button(
-        tr("export.download"),
-        lambda: exports.export_customers(actor, term, archived, fmt).data,
-        file_name=exports.file_name(fmt, clock.local(clock.now())),
-        mime=exports.MIME[fmt],
-        key="export.download",
-        type="primary",
-        disabled=total == 0,
-    )
+export_panel(lambda: exports.customers_view(term, archived), "export")
 
 st.divider()
 st.subheader(tr("delivery.import_title"))

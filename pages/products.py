@@ -6,8 +6,9 @@ import streamlit as st
 from i18n import format_money, t
 from logic.auth import can
 from logic.errors import Busy, StaleRecord, ValidationFailed
-from services import products, shop
+from services import export_views, products, shop
 from ui.auth import require_page
+from ui.export_panel import export_panel
 from ui.grid_state import rows_as_loaded, stale_row_message
 from ui.session import language, show_refusal, show_row_refusals, tr, trn
 
@@ -151,3 +152,5 @@ if editable:
                 ss["products.nonce"] = nonce + 1
                 ss["products.flash"] = trn("products.imported", count)
                 st.rerun()
+
+export_panel(lambda: export_views.products(term), "products.export")

@@ -8,9 +8,9 @@ import streamlit as st
 
 from i18n import format_money
 from logic.vouchers import STATES
-from services import clock, shop, vouchers
+from services import export_views, shop, vouchers
 from ui.auth import require_page
-from ui.downloads import download_button
+from ui.export_panel import export_panel
 from ui.pager import back_to_first, pager
 from ui.printing import show_outcome
 from ui.session import date_format, language, tr, when, worded
@@ -86,10 +86,4 @@ else:
         show_outcome(ss["vouchers.print"], "vouchers.print")
 
 
-download_button(
-    tr("vouchers.export"),
-    lambda: vouchers.export_csv(actor, code, states, before),
-    file_name=f"vouchers-{clock.local_day():%Y%m%d}.csv",
-    mime="text/csv",
-    key="vouchers.export",
-)
+export_panel(lambda: export_views.vouchers(actor, code, states, before), "vouchers.export")

@@ -6,9 +6,10 @@ import streamlit as st
 
 from logic.auth import can
 from logic.errors import Busy, StaleRecord, ValidationFailed
-from logic.workshop import BOARD_COLUMNS, is_overdue, next_status
-from services import clock, reminders, shop, workshop
+from logic.workshop import BOARD_COLUMNS, OPEN_STATUSES, is_overdue, next_status
+from services import clock, export_views, reminders, shop, workshop
 from ui.auth import require_page
+from ui.export_panel import export_panel
 from ui.order_view import show_flash, show_order
 from ui.search_box import search_box
 from ui.session import language, tr, tr_plain, worded
@@ -168,6 +169,9 @@ elif view == "list":
         )
         if picked is not None:
             ss["workshop.chosen"] = picked
+        export_panel(
+            lambda: export_views.orders(actor, OPEN_STATUSES, term or ""), "workshop.export"
+        )
 
 elif view == "diary":
     load = _load_chart(320)

@@ -1,33 +1,284 @@
-"""Customer list exports (managers): CSV or XLSX of a search, recorded in the audit trail."""
+"""Exports of what a list shows (managers): CSV, XLSX or Parquet, streamed, audited.
+
+A list hands over a View: its query in the list's own filters and order. The
+rows come from the database in Arrow batches and go straight to a file, so a
+million rows never sit in memory at once; text cells are made inert for
+spreadsheets; the export is audited once the file is whole.
+"""
 
 from __future__ import annotations
 
+import codecs
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
-from data import customers as repo
-from data import db
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+from openpyxl import Workbook
+
+from data import customers as customers_repo
+from data import db, streams
 from logic.audit import FieldChange
 from logic.auth import Actor, require
 from logic.errors import FieldError, ValidationFailed
 from logic.search import query_words
+from logic.text import spreadsheet_text
 from services import audit, clock
-from services.spreadsheets import csv_bytes, xlsx_bytes
 
-FORMATS = ("csv", "xlsx")
-# openpyxl writes about 20k rows a second: beyond this a CSV is the sane choice.
-XLSX_MAX_ROWS = 100_000
-CSV_MAX_ROWS = 2_000_000
+FORMATS = ("csv", "xlsx", "parquet")
+# A worksheet holds 1,048,576 rows, the header included.
+XLSX_MAX_ROWS = 1_048_575
 SCREEN_EXPORT = "export"
 MIME = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
 }
+# Files wait here for their download, in a private folder, swept after OFFER_SECONDS.
+FOLDER = Path(tempfile.gettempdir()) / "comptoir-exports"
+OFFER_SECONDS = 10 * 60
+# Any character a spreadsheet or a printer must not get (controls, invisible formats,
+# unassigned) but the line break: such cells go through the Python rule, the rest stay
+# in Arrow.
+_HIDDEN = r"[^\p{L}\p{M}\p{N}\p{P}\p{S}\p{Z}\n]"
+_FORMULA = r"^[=+\-@\t\r]"
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class View:
+    """What a list shows: a name (file, audit entity), its query in its order, its filters."""
+
+    name: str
+    sql: str
+    params: tuple[Any, ...] = ()
+    filters: tuple[tuple[str, object], ...] = ()
+    entity: str = ""
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A finished file waiting for its download."""
+
+    path: Path
+    filename: str
+    mime: str
+    rows: int
+
+    def read(self) -> bytes:
+        """The file's bytes (for the download button)."""
+        return self.path.read_bytes()
+
+    def discard(self) -> None:
+        """Remove the file and its folder."""
+        shutil.rmtree(self.path.parent, ignore_errors=True)
+
+
+def check_size(fmt: str, rows: int) -> None:
+    """Refuse an unknown format, or more rows than a worksheet holds."""
+    if fmt not in FORMATS:
+        raise ValidationFailed(
+            [FieldError("format", "not_in_list", {"allowed": ", ".join(FORMATS)})]
+        )
+    if fmt == "xlsx" and rows > XLSX_MAX_ROWS:
+        raise ValidationFailed(
+            [FieldError("format", "export_xlsx_limit", {"max": f"{XLSX_MAX_ROWS:,}"})]
+        )
+
+
+def file_name(name: str, fmt: str, moment: datetime) -> str:
+    """customers-20261129-0930.csv"""
+    return f"{name}-{moment:%Y%m%d-%H%M}.{fmt}"
+
+
+def count(view: View) -> int:
+    """How many rows the view's export would hold."""
+    with db.cursor() as cur:
+        return streams.count(cur, view.sql, view.params)
+
+
+def safe_text(column: pa.Array) -> pa.Array:
+    """A text column a spreadsheet shows as text: controls removed, formulas inert."""
+    hidden = pc.match_substring_regex(column, _HIDDEN)
+    if pc.any(hidden).as_py():
+        pairs = zip(column.to_pylist(), hidden.to_pylist(), strict=True)
+        column = pa.array([spreadsheet_text(v) if f else v for v, f in pairs], type=pa.string())
+    starts = pc.match_substring_regex(pc.utf8_ltrim(column, characters=" "), _FORMULA)
+    return pc.if_else(starts, pc.binary_join_element_wise("'", column, ""), column)
+
+
+def for_spreadsheet(batch: pa.RecordBatch, zone: str) -> pa.RecordBatch:
+    """Text made inert; moments as the shop's wall-clock time (spreadsheets have no zones)."""
+    columns = []
+    for column in batch.columns:
+        kind = column.type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            column = safe_text(column.cast(pa.string()))
+        elif pa.types.is_timestamp(kind) and kind.tz is not None:
+            column = pc.local_timestamp(column.cast(pa.timestamp(kind.unit, tz=zone)))
+        columns.append(column)
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
+
+
+def _write_csv(batches: Iterable[pa.RecordBatch], path: Path, bom: bool, zone: str, done) -> None:
+    options = pa_csv.WriteOptions(quoting_style="needed")
+    with path.open("wb") as out:
+        if bom:  # Excel then reads the accents right
+            out.write(codecs.BOM_UTF8)
+        writer = None
+        for batch in batches:
+            safe = for_spreadsheet(batch, zone)
+            if writer is None:
+                writer = pa_csv.CSVWriter(out, safe.schema, write_options=options)
+            writer.write_batch(safe)
+            done(batch.num_rows)
+        if writer is not None:
+            writer.close()
+
+
+def _write_xlsx(batches: Iterable[pa.RecordBatch], path: Path, sheet: str, zone: str, done) -> None:
+    book = Workbook(write_only=True)
+    page = book.create_sheet(sheet[:31])
+    header = False
+    for batch in batches:
+        safe = for_spreadsheet(batch, zone)
+        if not header:
+            page.append(list(safe.schema.names))
+            header = True
+        for row in zip(*(c.to_pylist() for c in safe.columns), strict=True):
+            page.append(list(row))
+        done(batch.num_rows)
+    book.save(path)
+
+
+def _write_parquet(batches: Iterable[pa.RecordBatch], path: Path, done) -> None:
+    writer = None
+    try:
+        for batch in batches:
+            if writer is None:
+                writer = pq.ParquetWriter(path, batch.schema)
+            writer.write_batch(batch)
+            done(batch.num_rows)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def write(
+    cur: Any,
+    view: View,
+    fmt: str,
+    path: Path,
+    *,
+    bom: bool = True,
+    total: int = 0,
+    progress: Progress | None = None,
+) -> int:
+    """Stream the view's rows into a file of the format; the rows written."""
+    written = 0
+
+    def done(rows: int) -> None:
+        nonlocal written
+        written += rows
+        if progress is not None:
+            progress(written, total)
+
+    batches = streams.batches(cur, view.sql, view.params)
+    zone = clock.zone().key
+    if fmt == "csv":
+        _write_csv(batches, path, bom, zone, done)
+    elif fmt == "xlsx":
+        _write_xlsx(batches, path, view.name, zone, done)
+    else:
+        _write_parquet(batches, path, done)
+    return written
+
+
+def _new_folder() -> Path:
+    FOLDER.mkdir(mode=0o700, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=FOLDER))
+
+
+def sweep(now: float | None = None) -> int:
+    """Remove export files older than OFFER_SECONDS; how many went."""
+    moment = time.time() if now is None else now
+    removed = 0
+    if not FOLDER.exists():
+        return 0
+    for folder in FOLDER.iterdir():
+        try:
+            old = moment - folder.stat().st_mtime > OFFER_SECONDS
+        except FileNotFoundError:
+            continue
+        if old:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def export(
+    actor: Actor,
+    view: View,
+    fmt: str,
+    *,
+    bom: bool = True,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> ExportFile:
+    """The view's rows as a file; the export is audited once the file is whole."""
+    require(actor, "customers.export")
+    check_size(fmt, 0)
+    moment = clock.utc(now)
+    folder = _new_folder()
+    name = file_name(view.name, fmt, clock.local(moment))
+    path = folder / name
+    try:
+        with db.cursor() as cur:
+            total = streams.count(cur, view.sql, view.params)
+            check_size(fmt, total)
+            rows = write(cur, view, fmt, path, bom=bom, total=total, progress=progress)
+        changes = [FieldChange(field, None, value) for field, value in view.filters]
+        changes += [FieldChange("rows", None, rows), FieldChange("format", None, fmt)]
+        db.run_in_transaction(
+            lambda cur: audit.record(
+                cur, actor, "export", view.entity or view.name, None, SCREEN_EXPORT, changes, moment
+            )
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return ExportFile(path, name, MIME[fmt], rows)
+
+
+def customers_view(
+    term: str,
+    include_archived: bool,
+    sort: str = "last_name",
+    descending: bool = False,
+    columns: Sequence[str] = customers_repo.EXPORT_COLUMNS,
+) -> View:
+    """The customers of a search, every card field, in the grid's order."""
+    sql, params = customers_repo.export_query(
+        query_words(term), include_archived, sort, descending, columns
+    )
+    filters: list[tuple[str, object]] = [("search", term.strip() or "*")]
+    if include_archived:
+        filters.append(("archived", "included"))
+    return View("customers", sql, tuple(params), tuple(filters), entity="customer_list")
 
 
 @dataclass(frozen=True)
 class Export:
-    """A file ready to download."""
+    """A file in memory (the Export page's download)."""
 
     filename: str
     data: bytes
@@ -35,59 +286,12 @@ class Export:
     rows: int
 
 
-def _row_cap(fmt: str) -> int:
-    if fmt not in FORMATS:
-        raise ValidationFailed([FieldError("format", "not_in_list", {"allowed": "csv, xlsx"})])
-    return XLSX_MAX_ROWS if fmt == "xlsx" else CSV_MAX_ROWS
-
-
-def check_size(fmt: str, rows: int) -> None:
-    """Refuse an unknown format, or more rows than the format can sensibly hold."""
-    cap = _row_cap(fmt)
-    if rows > cap:
-        raise ValidationFailed([FieldError("format", "export_too_many", {"max": f"{cap:,}"})])
-
-
-def file_name(fmt: str, moment: datetime) -> str:
-    """customers-20261129-0930.csv"""
-    return f"customers-{moment:%Y%m%d-%H%M}.{fmt}"
-
-
 def export_customers(
-    actor: Actor,
-    term: str,
-    include_archived: bool,
-    fmt: str,
-    now: datetime | None = None,
+    actor: Actor, term: str, include_archived: bool, fmt: str, now: datetime | None = None
 ) -> Export:
-    """The customers matching term as a CSV or XLSX file."""
-    require(actor, "customers.export")
-    cap = _row_cap(fmt)
-    moment = clock.utc(now)
-    words = query_words(term)
-
-    def work(cur) -> tuple[bytes, int]:
-        frame = repo.export_frame(cur, words, include_archived, cap + 1)
-        check_size(fmt, len(frame))
-        # Rendered before the audit entry commits: a file that fails leaves no "exported".
-        header = [str(c) for c in frame.columns]
-        rows = frame.itertuples(index=False, name=None)
-        data = csv_bytes(header, rows) if fmt == "csv" else xlsx_bytes("Customers", header, rows)
-        audit.record(
-            cur,
-            actor,
-            "export",
-            "customer_list",
-            None,
-            SCREEN_EXPORT,
-            [
-                FieldChange("search", None, term.strip() or "*"),
-                FieldChange("rows", None, len(frame)),
-                FieldChange("format", None, fmt),
-            ],
-            moment,
-        )
-        return data, len(frame)
-
-    data, count = db.run_in_transaction(work)
-    return Export(file_name(fmt, moment), data, MIME[fmt], count)
+    """The customers matching term as a file's bytes."""
+    made = export(actor, customers_view(term, include_archived), fmt, now=now)
+    try:
+        return Export(made.filename, made.read(), made.mime, made.rows)
+    finally:
+        made.discard()

@@ -22,7 +22,7 @@ from logic.vouchers import STATES, check_code, format_code, state
 from printing.layout import voucher_layout
 from printing.model import Voucher
 from printing.pdf import voucher_pdf
-from services import audit, clock, messaging, printing, sales, spreadsheets, voucher_ledger
+from services import audit, clock, messaging, printing, sales, voucher_ledger
 
 SCREEN = "vouchers"
 PAGE_SIZE = 50
@@ -257,43 +257,6 @@ def liability(actor: Actor) -> Decimal:
     require(actor, "vouchers.manage")
     with db.cursor() as cur:
         return repo.liability(cur, clock.local_day())
-
-
-def export_csv(
-    actor: Actor, code: str, states: Sequence[str], expires_before: date | None
-) -> bytes:
-    """The vouchers of a search as CSV (every page; recorded in the audit trail)."""
-    found, total = search(actor, code, states, expires_before, 0, page_size=1_000_000)
-    header = ["code", "customer", "amount", "balance", "state", "expires_on", "issued_at"]
-    data = spreadsheets.csv_bytes(
-        header,
-        (
-            [
-                v["shown_code"],
-                " ".join(p for p in (v["first_name"], v["last_name"]) if p),
-                v["amount"],
-                v["balance"],
-                v["state"],
-                v["expires_on"],
-                v["issued_at"],
-            ]
-            for v in found
-        ),
-    )
-    moment = clock.now()
-    db.run_in_transaction(
-        lambda cur: audit.record(
-            cur,
-            actor,
-            "export",
-            "voucher_list",
-            None,
-            SCREEN,
-            [FieldChange("rows", None, str(total))],
-            moment,
-        )
-    )
-    return data
 
 
 def sold_by(actor: Actor, sale_id: int) -> list[dict[str, Any]]:

@@ -12,9 +12,10 @@ from i18n import format_date, format_money, t
 from logic.accounts import PAYMENT_METHODS, CreditLimitExceeded, OverpaymentNeedsConfirmation
 from logic.auth import Actor, can
 from logic.errors import NotFound, ValidationFailed
-from services import accounts, clock, messaging
+from services import accounts, clock, export_views, messaging
 from services.accounts import EntryRequest
 from ui.downloads import download_button
+from ui.export_panel import export_panel
 from ui.messages_tab import show_outcome as show_message_outcome
 from ui.pager import back_to_first, pager
 from ui.session import date_format, language, show_refusal, tr
@@ -259,6 +260,12 @@ def _activity(actor: Actor, customer_id: int, currency: str) -> None:
         width="stretch",
     )
     pager(page_key, total, accounts.PAGE_SIZE)
+    if can(actor.role, "customers.export"):  # managers: any format, audited
+        export_panel(
+            lambda: export_views.activity(actor, customer_id, since, until, kinds),
+            f"acct.export.{customer_id}",
+        )
+        return
     download_button(
         tr("account.export_csv"),
         # Built only when clicked.

@@ -11,8 +11,9 @@ from i18n import format_money, t
 from logic.auth import Actor
 from logic.errors import Busy, ValidationFailed
 from logic.pricing import ALL_TENDERS, TENDERS
-from services import delivery, messaging, sales, vouchers
+from services import delivery, export_views, messaging, sales, vouchers
 from ui.downloads import download_button
+from ui.export_panel import export_panel
 from ui.messages_tab import show_outcome as show_message_outcome
 from ui.pager import pager
 from ui.printing import show_history, show_outcome
@@ -205,6 +206,10 @@ def history_tab(actor: Actor, customer_id: int, currency: str) -> None:
         ]
     )
     pager(page_key, total, sales.PAGE_SIZE)
+    export_panel(
+        lambda: export_views.purchase_history(actor, customer_id, chain.chosen),
+        f"history.export.{customer_id}",
+    )
     labels = {
         r["id"]: f"{r['receipt_number']} · {when(r['sold_at'])} · {money(r['total'])}" for r in rows
     }

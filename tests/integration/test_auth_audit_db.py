@@ -211,7 +211,7 @@ def test_export_csv_and_xlsx_are_audited(demo_db):
     csv = exports.export_customers(MANAGER, "martin", False, "csv", now=NOW)
     text = csv.data.decode("utf-8-sig")
     assert csv.data.startswith(b"\xef\xbb\xbf")
-    assert text.splitlines()[0].startswith("account_number,title,first_name,last_name")
+    assert text.splitlines()[0].startswith('"account_number","title","first_name","last_name"')
     assert csv.rows == customers.search_customers("martin").total == len(text.splitlines()) - 1
     xlsx = exports.export_customers(MANAGER, "", False, "xlsx", now=NOW)
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active

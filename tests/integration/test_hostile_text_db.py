@@ -94,7 +94,7 @@ def test_a_failed_export_leaves_no_audit_entry(database, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(exports, "xlsx_bytes", broken)
+    monkeypatch.setattr(exports, "_write_xlsx", broken)
     with pytest.raises(OSError):
         exports.export_customers(MANAGER, "", False, "xlsx")
     entries, _ = audit.search_audit(ADMIN, entity="customer_list")

@@ -167,12 +167,24 @@ def test_export_page_for_managers(shop_db):
     app = open_app("manager")
     app.switch_page("pages/export.py").run()
     app.text_input(key="export.term").input("martin").run()
+    # Nothing is written (nor audited) before the file is asked for.
+    assert app.get("download_button") == []
+    assert audit.search_audit(ADMIN, entity="customer_list")[1] == 0
+    app.radio(key="export.format").set_value("parquet").run()
+    app.button(key="export.prepare").click().run()
     [button] = app.get("download_button")
     assert button.proto.label == "Download"
-    # The file is made on click: no export sits in the session, none is audited yet.
+    [caption] = [c for c in texts(app, "caption") if ".parquet" in c]
+    rows = customers.search_customers("martin").total
+    assert f"{rows} rows, ready to download" in caption
+    # The session holds where the file is, never its bytes.
     state = [app.session_state[k] for k in app.session_state]
     assert not any(isinstance(v, bytes | bytearray) for v in state)
-    assert audit.search_audit(ADMIN, entity="customer_list")[1] == 0
+    [entry] = audit.search_audit(ADMIN, entity="customer_list")[0]
+    assert {c.field: c.after for c in entry.changes}["format"] == "parquet"
+    # Another search drops the file made for the previous one.
+    app.text_input(key="export.term").input("dupont").run()
+    assert app.get("download_button") == []
 
 
 def test_a_fragment_checks_the_session_before_it_runs(db_path):

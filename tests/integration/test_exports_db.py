@@ -1,0 +1,133 @@
+"""Exports of what a list shows, on both engines: every row in the list's order, three formats,
+inert text, audited, refused beyond a worksheet's rows, streamed in batches."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+import openpyxl
+import pyarrow.parquet as pq
+import pytest
+
+from data import streams
+from logic.auth import PermissionDenied
+from logic.errors import ValidationFailed
+from services import accounts, audit, customers, export_views, exports, sales
+from services.accounts import EntryRequest
+from services.sales import LineRequest
+from tests.conftest import ADMIN, MANAGER, STAFF
+from tests.sales_samples import make_sales_shop
+
+
+@pytest.fixture(autouse=True)
+def _folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(exports, "FOLDER", tmp_path / "exports")
+
+
+CITIES = ["Lyon", "Annecy", "Brest", "Dijon", "Caen", "Nantes", "Metz"]
+
+
+def _customers() -> list[int]:
+    return [
+        customers.create_customer(
+            {"last_name": f"Client{i:02d}", "first_name": "Ana", "city": CITIES[i % len(CITIES)]},
+            STAFF,
+        )
+        for i in range(14)
+    ]
+
+
+def _csv_rows(made: exports.ExportFile) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(made.read().decode("utf-8-sig"))))
+
+
+def test_customers_export_every_page_in_the_grid_order_in_three_formats(database, monkeypatch):
+    _customers()
+    monkeypatch.setattr(streams, "BATCH_ROWS", 4)  # several batches, as a big export has
+    view = exports.customers_view("ana", False, sort="city", descending=True)
+    shown = customers.search_customers("ana", 0, 50, "city", True).rows
+    seen: list[tuple[int, int]] = []
+    made = exports.export(MANAGER, view, "csv", progress=lambda *step: seen.append(step))
+    rows = _csv_rows(made)
+    assert [r["last_name"] for r in rows] == [r["last_name"] for r in shown]
+    assert seen == [(4, 14), (8, 14), (12, 14), (14, 14)]
+    assert made.read().startswith(b"\xef\xbb\xbf") and made.filename.startswith("customers-")
+
+    plain = exports.export(MANAGER, view, "csv", bom=False)
+    assert not plain.read().startswith(b"\xef\xbb\xbf")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.export(MANAGER, view, "xlsx").read())).active
+    header = [c.value for c in sheet[1]]
+    assert sheet.max_row == 15
+    assert [r[header.index("last_name")] for r in sheet.iter_rows(min_row=2, values_only=True)] == [
+        r["last_name"] for r in shown
+    ]
+    table = pq.read_table(exports.export(MANAGER, view, "parquet").path)
+    assert table.num_rows == 14 and table.column("last_name").to_pylist() == [
+        r["last_name"] for r in shown
+    ]
+    entries, total = audit.search_audit(ADMIN, entity="customer_list")
+    assert total == 4
+    assert {c.field: c.after for c in entries[0].changes} == {
+        "search": "ana",
+        "rows": 14,
+        "format": "parquet",
+    }
+
+
+def test_xlsx_beyond_a_sheet_is_refused_naming_the_format_and_leaves_nothing(database, monkeypatch):
+    _customers()
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 10)
+    with pytest.raises(ValidationFailed) as refused:
+        exports.export(MANAGER, exports.customers_view("", False), "xlsx")
+    assert [(e.field, e.code) for e in refused.value.errors] == [("format", "export_xlsx_limit")]
+    assert audit.search_audit(ADMIN, entity="customer_list")[1] == 0
+    assert list(exports.FOLDER.glob("*/*.xlsx")) == []
+    assert exports.export(MANAGER, exports.customers_view("", False), "csv").rows == 14
+
+
+def test_staff_cannot_export(database):
+    with pytest.raises(PermissionDenied):
+        exports.export(STAFF, exports.customers_view("", False), "csv")
+
+
+def test_money_stays_a_number_and_dates_a_date(database):
+    shop = make_sales_shop()
+    sales.record_sale(
+        STAFF, shop["pro"], [LineRequest(shop["light"], "2")], [("card", "40.00")], uuid.uuid4().hex
+    )
+    view = export_views.purchase_history(MANAGER, shop["pro"])
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.export(MANAGER, view, "xlsx").read())).active
+    header = [c.value for c in sheet[1]]
+    total = sheet.cell(row=2, column=header.index("total") + 1)
+    sold = sheet.cell(row=2, column=header.index("sold_at") + 1)
+    assert (total.data_type, float(total.value)) == ("n", 40.0)
+    assert sold.is_date
+    [row] = _csv_rows(exports.export(MANAGER, view, "csv"))
+    assert (row["receipt_number"], row["total"], row["tenders"]) == ("R000001", "40.00", "card")
+
+
+def test_every_list_exports_its_filtered_rows(database):
+    shop = make_sales_shop()
+    trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
+    accounts.assign_account_type(MANAGER, shop["pro"], trade, "500")
+    for amount in ("50", "30"):
+        accounts.record_entry(STAFF, shop["pro"], EntryRequest("charge", amount), uuid.uuid4().hex)
+    activity = exports.export(MANAGER, export_views.activity(MANAGER, shop["pro"]), "csv")
+    assert [(r["amount"], r["balance"]) for r in _csv_rows(activity)] == [
+        ("30.00", "80.00"),
+        ("50.00", "50.00"),
+    ]
+    only_overdue = export_views.balances(MANAGER, only="overdue")
+    assert exports.export(MANAGER, only_overdue, "csv").rows == 0
+    [owed] = _csv_rows(exports.export(MANAGER, export_views.balances(MANAGER), "csv"))
+    assert (owed["last_name"], owed["balance"]) == ("Atelier", "80.00")
+    products = _csv_rows(exports.export(MANAGER, export_views.products("tube"), "csv"))
+    assert [(p["sku"], p["price"]) for p in products] == [("TUBE-700", "6.50")]
+    trail = export_views.audit_trail(ADMIN, entity="product")
+    rows = audit.search_audit(ADMIN, entity="product")[1]
+    assert exports.export(ADMIN, trail, "csv").rows == rows
+    with pytest.raises(PermissionDenied):
+        export_views.audit_trail(MANAGER)

@@ -1,0 +1,74 @@
+"""Export what a list shows: the format, a progress bar while the file is written, the download."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from logic.auth import can
+from services import exports
+from ui.actions import FAILED, attempt
+from ui.auth import current_actor
+from ui.downloads import download_button
+from ui.session import tr
+
+
+def _signature(view: exports.View, fmt: str, bom: bool) -> tuple:
+    return (view.sql, view.params, fmt, bom)
+
+
+def export_panel(view: Callable[[], exports.View], key: str) -> None:
+    """For managers: an expander that writes the list's rows (all pages) to CSV, XLSX or Parquet.
+
+    view makes the list's current query; a file prepared for other filters is
+    dropped as soon as they change, so the download is always what is shown.
+    """
+    actor = current_actor()
+    if actor is None or not can(actor.role, "customers.export"):
+        return
+    with st.expander(tr("export.panel")):
+        fmt = st.radio(
+            tr("export.format"),
+            exports.FORMATS,
+            horizontal=True,
+            key=f"{key}.format",
+            format_func=str.upper,
+        )
+        bom = st.checkbox(tr("export.bom"), value=True, key=f"{key}.bom", disabled=fmt != "csv")
+        current = view()
+        signature = _signature(current, fmt, bom)
+        ready_key = f"{key}.file"
+        ready = st.session_state.get(ready_key)
+        if ready is not None and (ready[0] != signature or not ready[1].path.exists()):
+            ready[1].discard()
+            del st.session_state[ready_key]
+            ready = None
+        if st.button(tr("export.prepare"), key=f"{key}.prepare"):
+            bar = st.progress(0.0, text=tr("export.writing"))
+
+            def progress(done: int, total: int) -> None:
+                share = min(done / total, 1.0) if total else 1.0
+                bar.progress(
+                    share, text=tr("export.progress", done=f"{done:,}", total=f"{total:,}")
+                )
+
+            made = attempt(lambda: exports.export(actor, current, fmt, bom=bom, progress=progress))
+            bar.empty()
+            if made is not FAILED:
+                if ready is not None:
+                    ready[1].discard()
+                ready = (signature, made)
+                st.session_state[ready_key] = ready
+        if ready is not None:
+            made = ready[1]
+            st.caption(tr("export.ready", rows=f"{made.rows:,}", name=made.filename))
+            download_button(
+                tr("export.download"),
+                made.read,
+                file_name=made.filename,
+                mime=made.mime,
+                key=f"{key}.download",
+                forget=[ready_key],
+                type="primary",
+            )
