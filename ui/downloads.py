@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from logic.auth import Actor
-from services import auth
+from services import auth, exports
 from ui.auth import current_actor, sweep_downloads
 
 OFFER_MINUTES = 5
@@ -36,6 +36,7 @@ def start_sweeper() -> threading.Thread:
         while True:
             time.sleep(SWEEP_SECONDS)
             sweep_downloads()
+            exports.sweep()  # export files nobody downloaded
 
     thread = threading.Thread(target=loop, name="comptoir-download-sweeper", daemon=True)
     thread.start()
