@@ -37,6 +37,7 @@ def _as_shown(r: dict) -> dict:
     return {
         "sku": r["sku"],
         "name": r["name"],
+        "product_group": r["product_group"] or "",
         "price": str(r["price"]),
         "tax_rate": f"{r['tax_rate'].normalize():f}",
         "active": bool(r["active"]),
@@ -44,7 +45,15 @@ def _as_shown(r: dict) -> dict:
     }
 
 
-_COMPARED = ("sku", "name", "price", "tax_rate", "active", *(f"price_{x}" for x in levels))
+_COMPARED = (
+    "sku",
+    "name",
+    "product_group",
+    "price",
+    "tax_rate",
+    "active",
+    *(f"price_{x}" for x in levels),
+)
 frame = pd.DataFrame(
     [{"id": r["id"], "version": r["version"], **_as_shown(r)} for r in rows],
     columns=[
@@ -52,6 +61,7 @@ frame = pd.DataFrame(
         "version",
         "sku",
         "name",
+        "product_group",
         "price",
         "tax_rate",
         "active",
@@ -70,6 +80,7 @@ st.data_editor(
         "version": None,
         "sku": st.column_config.TextColumn(tr("field.sku"), width=120),
         "name": st.column_config.TextColumn(tr("field.name"), width=260),
+        "product_group": st.column_config.TextColumn(tr("field.product_group"), width=130),
         "price": st.column_config.TextColumn(tr("field.price"), width=90),
         "tax_rate": st.column_config.SelectboxColumn(
             tr("field.tax_rate"),

@@ -87,8 +87,20 @@ def _clean(
             raise FieldProblem("not_in_list", allowed="; ".join(str(r) for r in rates))
         return value
 
+    def group() -> str | None:
+        if "product_group" not in raw:  # a file without the column keeps the groups
+            return None
+        value = raw.get("product_group")
+        if value is None or (isinstance(value, float) and value != value):
+            return ""
+        text = " ".join(check_no_controls(str(value)).split())
+        if len(text) > 60:
+            raise FieldProblem("too_long", max="60")
+        return text
+
     take("sku", sku)
     take("name", name)
+    take("product_group", group)
     take("price", lambda: parse_price(raw.get("price")))
     take("tax_rate", rate)
     active = raw.get("active", True)
@@ -135,7 +147,8 @@ def save_product(
         holder = repo.id_for_sku(cur, clean["sku_key"], product_id)
         if holder is not None:
             raise ValidationFailed([FieldError("sku", "sku_taken", {"value": clean["sku"]})])
-        fields = {k: clean[k] for k in ("sku", "sku_key", "name", "price", "tax_rate", "active")}
+        names = ("sku", "sku_key", "name", "product_group", "price", "tax_rate", "active")
+        fields = {k: clean[k] for k in names if clean[k] is not None}
         if product_id is None:
             new_id = repo.insert(cur, fields, moment)
             repo.set_level_prices(cur, new_id, clean["levels"])
@@ -175,6 +188,7 @@ def _column_name(typed: str) -> str:
 def _comparable(product: Mapping[str, Any]) -> dict[str, Any]:
     """A product's imported fields as stored (2 decimals), level prices as price_X."""
     flat: dict[str, Any] = {name: product[name] for name in ("sku", "name")}
+    flat["product_group"] = product.get("product_group") or ""
     flat["price"] = cents(Decimal(product["price"]))
     flat["tax_rate"] = cents(Decimal(product["tax_rate"]))
     flat["active"] = bool(product["active"])
@@ -233,6 +247,8 @@ def import_csv(
         changed, audit_updates = [], []
         for _, row in rows:
             before = existing.get(row["sku_key"])
+            if row["product_group"] is None:  # no such column: the group stays
+                row["product_group"] = before["product_group"] if before else ""
             if before is None:
                 continue
             changes = _import_changes(before, row)

@@ -45,3 +45,24 @@ def test_a_refused_line_stores_nothing(database):
     ]
     assert products.search_products("")[1] == 2
     assert products.search_products("A-1")[0][0]["price"] == Decimal("30.00")
+
+
+def test_product_groups_are_imported_kept_when_absent_and_edited(database):
+    grouped = b"sku;name;price;tax_rate;product_group\nA-1;Pneu;30;20;  Tyres  \nA-2;Patin;9;20;\n"
+    products.import_csv(MANAGER, grouped)
+    groups = {r["sku"]: r["product_group"] for r in products.search_products("A-")[0]}
+    assert groups == {"A-1": "Tyres", "A-2": ""}
+    # A file without the column changes prices and leaves the groups as they were.
+    products.import_csv(MANAGER, b"sku;name;price;tax_rate\nA-1;Pneu;31;20\nA-3;Selle;19;20\n")
+    groups = {r["sku"]: r["product_group"] for r in products.search_products("A-")[0]}
+    assert groups == {"A-1": "Tyres", "A-2": "", "A-3": ""}
+    [pad] = products.search_products("A-2")[0]
+    raw = {"sku": "A-2", "name": "Patin", "price": "9", "tax_rate": "20", "product_group": "Brakes"}
+    products.save_product(MANAGER, pad["id"], pad["version"], raw)
+    [update] = [e for e in _entries("update") if e.entity_id == str(pad["id"])]
+    assert [(c.field, c.before, c.after) for c in update.changes] == [
+        ("product_group", "", "Brakes")
+    ]
+    with pytest.raises(ValidationFailed) as refused:
+        products.save_product(MANAGER, None, None, {**raw, "sku": "A-9", "product_group": "x" * 61})
+    assert [(e.field, e.code) for e in refused.value.errors] == [("product_group", "too_long")]
