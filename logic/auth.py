@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, str] = {
     "products.view": "staff",
     "products.edit": "manager",
     "customers.export": "manager",
+    "insights.view": "manager",
     "settings.edit": "admin",
     "staff.manage": "admin",
     "audit.view": "admin",
