@@ -73,6 +73,14 @@ PAGES = (
     ),
     PageSpec(
         "nav.section.shop",
+        "pages/insights.py",
+        "nav.insights",
+        "insights",
+        "insights",
+        "insights.view",
+    ),
+    PageSpec(
+        "nav.section.shop",
         "pages/vouchers.py",
         "nav.vouchers",
         "redeem",

@@ -3,8 +3,7 @@ behind a bar, a product, a segment and the lapsed customers hold exactly those."
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,19 +11,11 @@ import pytest
 from logic.auth import PermissionDenied
 from logic.errors import ValidationFailed
 from logic.insights import Filters
-from services import customers, insights, products, sales
-from services.sales import LineRequest
+from services import insights, sales
 from tests.conftest import MANAGER, STAFF
+from tests.insights_samples import make_insights_shop
 
 NOVEMBER = Filters(date(2026, 11, 1), date(2026, 11, 30))
-
-
-def _sell(customer_id: int | None, product_id: int, quantity: str, when: datetime) -> int:
-    lines = [LineRequest(product_id, quantity)]
-    _, basket = sales.preview(customer_id, lines)
-    return sales.record_sale(
-        STAFF, customer_id, lines, [("card", basket.total)], uuid.uuid4().hex, now=when
-    )
 
 
 def _total(sale_id: int) -> Decimal:
@@ -33,38 +24,7 @@ def _total(sale_id: int) -> Decimal:
 
 @pytest.fixture
 def shop(database):
-    bike = products.save_product(
-        MANAGER,
-        None,
-        None,
-        {
-            "sku": "BIKE",
-            "name": "Road bike",
-            "price": "1000",
-            "tax_rate": "20",
-            "product_group": "Road bikes",
-        },
-    )
-    tube = products.save_product(
-        MANAGER,
-        None,
-        None,
-        {"sku": "TUBE", "name": "Tube", "price": "10", "tax_rate": "20", "product_group": "Tyres"},
-    )
-    people = {
-        name: customers.create_customer({"last_name": name}, STAFF)
-        for name in ("Anna", "Bruno", "Chloe")
-    }
-    made = {
-        "a_last_year": _sell(people["Anna"], bike, "1", datetime(2025, 11, 10, 9, tzinfo=UTC)),
-        "a_1": _sell(people["Anna"], tube, "1", datetime(2026, 11, 2, 9, tzinfo=UTC)),
-        "a_2": _sell(people["Anna"], tube, "2", datetime(2026, 11, 10, 9, tzinfo=UTC)),
-        "b_1": _sell(people["Bruno"], bike, "1", datetime(2026, 11, 3, 9, tzinfo=UTC)),
-        "c_old": _sell(people["Chloe"], tube, "1", datetime(2024, 1, 5, 9, tzinfo=UTC)),
-        # 23:30 UTC on 30 November is 1 December in Paris: outside the period.
-        "late": _sell(None, tube, "1", datetime(2026, 11, 30, 23, 30, tzinfo=UTC)),
-    }
-    return {"bike": bike, "tube": tube, "people": people, "sales": made}
+    return make_insights_shop()
 
 
 def test_the_overview_adds_up_to_the_sales(shop):

@@ -84,10 +84,11 @@ def test_each_role_sees_only_its_pages():
     assert visible_scripts("manager") == [
         *staff,
         "pages/balances.py",
+        "pages/insights.py",
         "pages/vouchers.py",
         "pages/export.py",
     ]
-    assert len(visible_scripts("admin")) == 11
+    assert len(visible_scripts("admin")) == 12
     assert visible_scripts(None) == []
 
 
@@ -96,6 +97,7 @@ def test_each_role_sees_only_its_pages():
     [
         ("pages/export.py", "manager"),
         ("pages/balances.py", "manager"),
+        ("pages/insights.py", "manager"),
         ("pages/settings.py", "administrator"),
         ("pages/staff_admin.py", "administrator"),
         ("pages/audit_log.py", "administrator"),
