@@ -3,10 +3,11 @@ segment to list the sales or customers behind it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import streamlit as st
+from babel.dates import format_date
 
 from i18n import format_money, t
 from logic.errors import ValidationFailed
@@ -141,6 +142,14 @@ figures[2].metric(
 figures[3].metric(tr("insights.customers"), f"{int(summary['customers']):,}".replace(",", " "))
 figures[4].metric(tr("insights.lapsed", months=months), f"{seen.lapsed:,}".replace(",", " "))
 
+# A bucket by its first day (a week: its Monday), a month by its name.
+pattern = {"day": "d MMM y", "week": "d MMM y", "month": "MMM y"}[grain]
+
+
+def bucket_label(day: date) -> str:
+    return format_date(day, pattern, locale=lang)
+
+
 left, right = st.columns(2)
 with left:
     st.plotly_chart(
@@ -153,6 +162,7 @@ with left:
                 "last": tr_plain("insights.last_year"),
                 "currency": currency,
             },
+            bucket_label,
         ),
         key="insights.sales_chart",
         on_select=lambda: _pick("bucket", "insights.sales_chart"),
@@ -168,6 +178,7 @@ with right:
                 "new_customers": tr_plain("insights.new"),
                 "returning_customers": tr_plain("insights.returning"),
             },
+            bucket_label,
         ),
         key="insights.customers_chart",
         on_select=lambda: _pick("bucket", "insights.customers_chart"),

@@ -31,21 +31,23 @@ def sales_figure(
     series: Sequence[dict[str, Any]],
     last_year: Sequence[dict[str, Any]],
     names: dict[str, str],
+    label: Callable[[date], str],
 ) -> go.Figure:
     """Revenue per bucket (bars, clickable), last year's for the same buckets (a line)."""
     buckets = [row["bucket"] for row in series]
+    labels = [label(b) for b in buckets]
     before = {row["bucket"]: float(row["revenue"] or 0) for row in last_year}
     figure = go.Figure(
         [
             go.Bar(
-                x=buckets,
+                x=labels,
                 y=[float(row["revenue"] or 0) for row in series],
                 name=names["this"],
                 customdata=[b.isoformat() for b in buckets],
                 marker_color="#3d6b99",
             ),
             go.Scatter(
-                x=buckets,
+                x=labels,
                 y=[before.get(a_year_earlier(b)) for b in buckets],
                 name=names["last"],
                 mode="lines+markers",
@@ -53,16 +55,19 @@ def sales_figure(
             ),
         ]
     )
-    return _layout(figure, names["title"], yaxis_title=names["currency"])
+    return _layout(figure, names["title"], yaxis_title=names["currency"], xaxis_type="category")
 
 
-def customers_figure(series: Sequence[dict[str, Any]], names: dict[str, str]) -> go.Figure:
+def customers_figure(
+    series: Sequence[dict[str, Any]], names: dict[str, str], label: Callable[[date], str]
+) -> go.Figure:
     """New and returning customers per bucket, stacked."""
     buckets = [row["bucket"] for row in series]
+    labels = [label(b) for b in buckets]
     figure = go.Figure(
         [
             go.Bar(
-                x=buckets,
+                x=labels,
                 y=[row[key] for row in series],
                 name=names[key],
                 customdata=[b.isoformat() for b in buckets],
@@ -71,7 +76,7 @@ def customers_figure(series: Sequence[dict[str, Any]], names: dict[str, str]) ->
             for key, colour in (("new_customers", "#4c956c"), ("returning_customers", "#2c6e91"))
         ]
     )
-    return _layout(figure, names["title"], barmode="stack")
+    return _layout(figure, names["title"], barmode="stack", xaxis_type="category")
 
 
 def ranking_figure(
