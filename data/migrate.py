@@ -53,8 +53,14 @@ def applied_versions(cur: duckdb.DuckDBPyConnection) -> set[int]:
     return {row[0] for row in cur.execute("SELECT version FROM schema_migrations").fetchall()}
 
 
-def migrate(path: Path | str | None = None) -> list[int]:
-    """Apply every migration not yet recorded, each in its own transaction."""
+def latest_version() -> int:
+    """The schema version this code builds."""
+    return migration_files()[-1][0]
+
+
+def migrate(path: Path | str | None = None, upto: int | None = None) -> list[int]:
+    """Apply every migration not yet recorded (up to version upto), each in its own
+    transaction."""
     with db.cursor(path) as cur:
         try:
             done = applied_versions(cur)
@@ -65,7 +71,7 @@ def migrate(path: Path | str | None = None) -> list[int]:
             raise DatabaseUnavailable("damaged", str(path or db.database_path())) from exc
     newly = []
     for version, file in migration_files():
-        if version in done:
+        if version in done or (upto is not None and version > upto):
             continue
         with db.transaction(path) as cur:
             on_postgres = path is None and db.database_url() is not None

@@ -10,7 +10,7 @@ import pyarrow as pa
 from data.postgres import is_postgres
 
 Cursor = Any
-BATCH_ROWS = 50_000
+BATCH_ROWS = 20_000
 
 
 def batches(

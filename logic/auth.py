@@ -41,6 +41,7 @@ PERMISSIONS: dict[str, str] = {
     "products.edit": "manager",
     "customers.export": "manager",
     "insights.view": "manager",
+    "backup.make": "manager",
     "settings.edit": "admin",
     "staff.manage": "admin",
     "audit.view": "admin",
