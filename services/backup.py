@@ -205,6 +205,22 @@ def _check(target: Path, manifest: dict[str, Any], tables: list[str]) -> list[Fi
     return failures
 
 
+def check_file(actor: Actor, data: bytes) -> Restored:
+    """Restore an uploaded backup into a scratch file, check it, and remove it."""
+    require(actor, "backup.make")
+    if len(data) > MAX_BYTES:
+        raise _refuse("backup_not_ours")
+    folder = exports.new_folder()
+    try:
+        source = folder / "upload.zip"
+        source.write_bytes(data)
+        restored = restore(source, folder / "check.duckdb")
+        db.close(restored.path)
+        return restored
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def replace_live(new: Path, live: Path, now: datetime | None = None) -> Path:
     """Put a restored file in the live file's place, keeping the old one beside it; refused
     while a process (the app) holds the live file. Returns where the old file went."""

@@ -1,0 +1,232 @@
+"""Backups on a real DuckDB file: backup → restore identical table by table, refusals that
+name what is wrong, the command line refusing while another process holds the file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from data import backup as repo
+from data import db, demo
+from logic.auth import PermissionDenied
+from logic.errors import ValidationFailed
+from services import audit, backup, customers, demo_business
+from services.bootstrap import create_demo_accounts
+from tests.conftest import ADMIN, MANAGER, STAFF
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def shop_file(db_path):
+    demo.generate(150, seed=4, path=db_path)
+    demo_business.create(create_demo_accounts(), seed=4)
+    return db_path
+
+
+def _fingerprints(path: Path) -> dict[str, tuple[int, str]]:
+    with db.cursor(path) as cur:
+        return {t: repo.fingerprint(cur, t) for t in repo.tables(cur) if t != "schema_migrations"}
+
+
+def _refusal(exc: pytest.ExceptionInfo) -> list[tuple[str, str, dict]]:
+    return [(e.field, e.code, e.params) for e in exc.value.errors]
+
+
+def test_backup_then_restore_is_identical_table_by_table(shop_file, tmp_path):
+    before = _fingerprints(shop_file)  # the backup's own audit entry comes after it
+    with db.cursor(shop_file) as live:
+        numbered = repo.sequences(live)
+    made = backup.make_backup(MANAGER)
+    restored = backup.restore(made.path, tmp_path / "restored.duckdb")
+    assert _fingerprints(restored.path) == before
+    assert restored.rows == sum(rows for rows, _ in before.values())
+    assert before["sales"][0] > 100 and before["ledger_entries"][0] > 0
+    with db.cursor(restored.path) as cur:
+        assert repo.problems(cur) == {
+            "account_balances": 0,
+            "voucher_balances": 0,
+            "rewards_points": 0,
+        }
+        # Numbering continues after the restored rows.
+        assert repo.sequences(cur) == numbered
+    [entry] = audit.search_audit(ADMIN, entity="database")[0]
+    assert entry.action == "backup"
+    made.discard()
+
+
+def test_a_backup_is_for_managers(shop_file):
+    with pytest.raises(PermissionDenied):
+        backup.make_backup(STAFF)
+
+
+def _rewrite(source: Path, target: Path, change) -> None:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for name in old.namelist():
+            data = change(name, old.read(name))
+            if data is not None:
+                new.writestr(name, data)
+
+
+def test_a_table_that_lost_a_row_is_named_and_nothing_is_left(shop_file, tmp_path):
+    made = backup.make_backup(MANAGER)
+    manifest = json.loads(zipfile.ZipFile(made.path).read("manifest.json"))
+    manifest["tables"]["sales"]["rows"] += 1  # as if a row went missing from the file
+    altered = tmp_path / "altered.zip"
+    _rewrite(
+        made.path,
+        altered,
+        lambda name, data: json.dumps(manifest).encode() if name == "manifest.json" else data,
+    )
+    target = tmp_path / "restored.duckdb"
+    with pytest.raises(ValidationFailed) as refused:
+        backup.restore(altered, target)
+    assert _refusal(refused) == [("backup", "restore_table_differs", {"table": "sales"})]
+    assert not target.exists()
+
+
+def test_a_balance_that_no_longer_equals_its_ledger_is_refused(shop_file, tmp_path):
+    with db.transaction(shop_file) as cur:  # damage the live file the way a bug would
+        cur.execute(
+            "UPDATE customer_accounts SET balance = balance + 1 WHERE customer_id ="
+            " (SELECT min(customer_id) FROM customer_accounts)"
+        )
+    made = backup.make_backup(MANAGER)
+    with pytest.raises(ValidationFailed) as refused:
+        backup.restore(made.path, tmp_path / "restored.duckdb")
+    assert _refusal(refused) == [
+        ("backup", "restore_rule_broken", {"rule": "account_balances", "count": "1"})
+    ]
+
+
+@pytest.mark.parametrize("damage", ["extra_member", "not_a_zip", "newer"])
+def test_files_that_are_not_our_backups_are_refused(shop_file, tmp_path, damage):
+    made = backup.make_backup(MANAGER)
+    bad = tmp_path / "bad.zip"
+    if damage == "extra_member":
+        with zipfile.ZipFile(made.path) as old, zipfile.ZipFile(bad, "w") as new:
+            for name in old.namelist():
+                new.writestr(name, old.read(name))
+            new.writestr("../../evil.sh", "rm -rf /")
+        expected = ("backup", "backup_not_ours", {})
+    elif damage == "not_a_zip":
+        bad.write_bytes(b"PK\x03\x04 not really")
+        expected = ("backup", "backup_not_ours", {})
+    else:
+        manifest = json.loads(zipfile.ZipFile(made.path).read("manifest.json"))
+        manifest["schema_version"] = 9999
+        _rewrite(
+            made.path,
+            bad,
+            lambda name, data: json.dumps(manifest).encode() if name == "manifest.json" else data,
+        )
+        expected = ("backup", "backup_newer", {"version": "9999"})
+    with pytest.raises(ValidationFailed) as refused:
+        backup.restore(bad, tmp_path / "restored.duckdb")
+    assert _refusal(refused) == [expected]
+    assert not (tmp_path / "evil.sh").exists() and not (tmp_path / "restored.duckdb").exists()
+
+
+def test_restore_never_overwrites_a_file(shop_file, tmp_path):
+    made = backup.make_backup(MANAGER)
+    with pytest.raises(ValidationFailed) as refused:
+        backup.restore(made.path, shop_file)
+    assert _refusal(refused)[0][1] == "restore_target_exists"
+
+
+def test_the_command_refuses_while_the_app_holds_the_file_then_works(shop_file, tmp_path):
+    db.close(shop_file)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]);"
+            " print('ready', flush=True); time.sleep(60)",
+            str(shop_file),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        out = tmp_path / "cli.zip"
+        refused = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "services.backup",
+                "backup",
+                "--db",
+                str(shop_file),
+                "--out",
+                str(out),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert refused.returncode == 2
+        assert "is in use" in refused.stderr and "Stop the app first" in refused.stderr
+        assert not out.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "services.backup",
+            "backup",
+            "--db",
+            str(shop_file),
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    restored = tmp_path / "new.duckdb"
+    swapped = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "services.backup",
+            "restore",
+            str(out),
+            "--to",
+            str(restored),
+            "--replace",
+            str(shop_file),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert swapped.returncode == 0, swapped.stderr
+    assert "restored and checked" in swapped.stdout and "now live" in swapped.stdout
+    kept = list(shop_file.parent.glob("*.before-restore-*.duckdb"))
+    assert len(kept) == 1 and not restored.exists()
+    assert _fingerprints(shop_file) == _fingerprints(kept[0])
+
+
+def test_on_postgres_backups_are_the_servers(pg_db):
+    with pytest.raises(ValidationFailed) as refused:
+        backup.make_backup(MANAGER)
+    assert _refusal(refused) == [("backup", "backup_postgres", {})]
+
+
+def test_a_restored_file_takes_new_customers(shop_file, tmp_path, monkeypatch):
+    made = backup.make_backup(MANAGER)
+    restored = backup.restore(made.path, tmp_path / "restored.duckdb")
+    monkeypatch.setenv(db.ENV_VAR, str(restored.path))
+    new_id = customers.create_customer({"last_name": "After"}, STAFF)
+    with db.cursor(restored.path) as cur:
+        assert new_id == cur.execute("SELECT max(id) FROM customers").fetchall()[0][0]
+        assert cur.execute("SELECT count(*) FROM customers").fetchall()[0][0] == 151
