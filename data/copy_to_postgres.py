@@ -61,6 +61,8 @@ ORDER = (
     "rewards_old_cards",
     "rewards_entries",
     "delivery_addresses",
+    "import_batches",
+    "import_rows",
     "audit_log",
 )
 CHUNK = 50_000

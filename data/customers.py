@@ -331,6 +331,13 @@ def advance_account_sequence(cur: Cursor, count: int) -> None:
     cur.execute(f"SELECT max(nextval('account_number_seq')) FROM {series}", [count]).fetchall()
 
 
+def take_account_numbers(cur: Cursor, count: int) -> list[int]:
+    """Take count generated numbers at once (an import's new customers)."""
+    series = "generate_series(1, ?)" if is_postgres(cur) else "range(?)"
+    cur.execute(f"SELECT nextval('account_number_seq') FROM {series}", [count])
+    return sorted(int(row[0]) for row in cur.fetchall())
+
+
 def keys_taken(cur: Cursor, keys: Iterable[str]) -> set[str]:
     """Which of keys are already used."""
     wanted = list(keys)

@@ -42,6 +42,7 @@ PERMISSIONS: dict[str, str] = {
     "customers.export": "manager",
     "insights.view": "manager",
     "backup.make": "manager",
+    "customers.import": "manager",
     "settings.edit": "admin",
     "staff.manage": "admin",
     "audit.view": "admin",

@@ -198,9 +198,7 @@ def _check(target: Path, manifest: dict[str, Any], tables: list[str]) -> list[Fi
         for rule, broken in repo.problems(cur).items():
             if broken:
                 failures.append(
-                    FieldError(
-                        "backup", "restore_rule_broken", {"rule": rule, "count": str(broken)}
-                    )
+                    FieldError("backup", "restore_rule_broken", {"rule": rule, "rows": str(broken)})
                 )
     return failures
 

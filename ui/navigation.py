@@ -89,6 +89,14 @@ PAGES = (
     ),
     PageSpec(
         "nav.section.shop",
+        "pages/import_customers.py",
+        "nav.import",
+        "upload_file",
+        "import",
+        "customers.import",
+    ),
+    PageSpec(
+        "nav.section.shop",
         "pages/export.py",
         "nav.export",
         "download",

@@ -100,7 +100,7 @@ def test_a_balance_that_no_longer_equals_its_ledger_is_refused(shop_file, tmp_pa
     with pytest.raises(ValidationFailed) as refused:
         backup.restore(made.path, tmp_path / "restored.duckdb")
     assert _refusal(refused) == [
-        ("backup", "restore_rule_broken", {"rule": "account_balances", "count": "1"})
+        ("backup", "restore_rule_broken", {"rule": "account_balances", "rows": "1"})
     ]
 
 

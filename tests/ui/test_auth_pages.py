@@ -86,9 +86,10 @@ def test_each_role_sees_only_its_pages():
         "pages/balances.py",
         "pages/insights.py",
         "pages/vouchers.py",
+        "pages/import_customers.py",
         "pages/export.py",
     ]
-    assert len(visible_scripts("admin")) == 12
+    assert len(visible_scripts("admin")) == 13
     assert visible_scripts(None) == []
 
 
@@ -98,6 +99,7 @@ def test_each_role_sees_only_its_pages():
         ("pages/export.py", "manager"),
         ("pages/balances.py", "manager"),
         ("pages/insights.py", "manager"),
+        ("pages/import_customers.py", "manager"),
         ("pages/settings.py", "administrator"),
         ("pages/staff_admin.py", "administrator"),
         ("pages/audit_log.py", "administrator"),

@@ -1,0 +1,57 @@
+"""The import wizard in AppTest: a French file read and mapped, a dry run naming bad rows,
+the import, then undo from the list of imports."""
+
+from __future__ import annotations
+
+from services import audit, customers
+from tests.conftest import ADMIN
+from tests.ui.conftest import open_app, table, texts
+
+FILE = (
+    "Nom;Prénom;Courriel;Code postal;Remise\n"
+    "Importé;Iris;iris@example.org;75001;5\n"
+    "Importé;Ivan;pas-une-adresse;75001;\n"
+    ";Sans;nom@example.org;;\n"
+).encode("utf-8-sig")
+
+
+def test_upload_map_dry_run_import_and_undo(shop_db):
+    app = open_app("manager")
+    app.switch_page("pages/import_customers.py").run()
+    before = customers.search_customers("", page_size=1).total
+    app.file_uploader[0].set_value(("clients.csv", FILE, "text/csv")).run()
+    assert not app.exception, app.exception
+    assert "3 rows read (utf-8-sig, semicolons)." in texts(app, "caption")
+    assert [app.selectbox(key=f"import.map.{i}").value for i in range(5)] == [
+        "last_name",
+        "first_name",
+        "email",
+        "postcode",
+        "discount_percent",
+    ]
+    app.button(key="import.dry_run").click().run()
+    shown = {m.label: m.value for m in app.metric}
+    assert (shown["To create"], shown["Invalid"]) == ("1", "2")
+    report = table(app, -1)
+    assert list(report["Why"]) == [
+        "Line 3: E-mail is not a valid address: An email address must have an @-sign.",
+        "Line 4: Last name is required.",
+    ]
+    assert customers.search_customers("", page_size=1).total == before  # nothing written
+    app.button(key="import.go").click().run()
+    assert any("Imported: 1 created, 0 updated, 2 skipped." in s for s in texts(app, "success"))
+    assert customers.search_customers("iris").total == 1
+    [batch] = audit.search_audit(ADMIN, entity="import_batch")[0]
+    app.button(key=f"import.undo.{batch.entity_id}").click().run()
+    assert customers.search_customers("iris").total == 0
+    assert any("undone" in s for s in texts(app, "success"))
+
+
+def test_changing_a_column_asks_for_a_new_dry_run(shop_db):
+    app = open_app("manager")
+    app.switch_page("pages/import_customers.py").run()
+    app.file_uploader[0].set_value(("clients.csv", FILE, "text/csv")).run()
+    app.button(key="import.dry_run").click().run()
+    app.selectbox(key="import.map.4").set_value("").run()
+    assert "The columns changed: run the dry run again." in texts(app, "info")
+    assert app.get("button") and not any(b.key == "import.go" for b in app.button)
