@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -106,8 +106,11 @@ class CustomerFields:
     marketing_opt_in: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        """Field name to value."""
-        return asdict(self)
+        """Field name to value (the values are immutable: no deep copy needed)."""
+        return {name: getattr(self, name) for name in _FIELD_NAMES}
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(CustomerFields))
 
 
 def _blank(value: object) -> bool:

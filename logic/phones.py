@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 from logic.errors import FieldProblem
@@ -12,6 +14,12 @@ def parse_phone(raw: str | None, region: str) -> str | None:
     text = (raw or "").strip()
     if not text:
         return None
+    return _e164(text, region)
+
+
+# Kept: an import checks each number when matching and again when validating.
+@lru_cache(maxsize=262_144)
+def _e164(text: str, region: str) -> str:
     try:
         number = phonenumbers.parse(text, region.upper() if region else None)
     except phonenumbers.NumberParseException as exc:

@@ -78,19 +78,21 @@ if table is not None:
     )
 
     if st.button(tr("import.dry_run"), key="import.dry_run", icon=":material/rule:"):
-        bar = st.progress(0.0, text=tr("import.checking"))
+        checking = tr("import.checking")
+        bar = st.progress(0.0, text=checking)
         plan = attempt(
             lambda: customer_import.dry_run(
                 actor,
                 table,
                 mapping,
-                lambda share, step: bar.progress(share, text=tr("import.checking")),
+                lambda share, step: bar.progress(share, text=checking),
             )
         )
         bar.empty()
         if plan is not FAILED:
             rows = [r for r in plan.rows if r.outcome != "create"][:SHOWN]
             ss["import.report"] = (tuple(mapping), plan.counts(), rows)
+            ss["import.plan"] = plan  # reused by the import while no customer changed
 
     report = ss.get("import.report")
     if report is not None and report[0] != tuple(mapping):
@@ -121,14 +123,16 @@ if table is not None:
             disabled=writes == 0,
             icon=":material/upload:",
         ):
-            bar = st.progress(0.0, text=tr("import.writing"))
+            writing = tr("import.writing")
+            bar = st.progress(0.0, text=writing)
             done = attempt(
                 lambda: customer_import.run_import(
                     actor,
                     table,
                     mapping,
                     upload.name if upload else "",
-                    lambda share, step: bar.progress(share, text=tr("import.writing")),
+                    lambda share, step: bar.progress(share, text=writing),
+                    checked=ss.get("import.plan"),
                 )
             )
             bar.empty()

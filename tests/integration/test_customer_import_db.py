@@ -193,3 +193,29 @@ def test_a_mapping_without_a_last_name_or_with_a_field_twice_is_refused(shop):
     assert [(e.code, e.params) for e in doubled.value.errors] == [
         ("import_mapped_twice", {"fields": "email"})
     ]
+
+
+def test_a_customer_added_after_the_dry_run_is_seen_by_the_import(shop):
+    table, mapping = _table()
+    plan = customer_import.dry_run(MANAGER, table, mapping)
+    assert plan.rows[0].outcome == "create"
+    # Anne is typed in at the counter between the dry run and the import.
+    anne = customers.create_customer(
+        {"last_name": "Durand", "first_name": "Anne", "email": "anne@example.org"}, STAFF
+    )
+    done = customer_import.run_import(MANAGER, table, mapping, "clients.csv", checked=plan)
+    assert (done.created, done.updated) == (0, 2)
+    assert customers.search_customers("durand").total == 1
+    assert customers.get_customer(anne)["city"] == "Annecy"
+
+
+def test_an_unchanged_shop_reuses_the_dry_run(shop, monkeypatch):
+    table, mapping = _table()
+    plan = customer_import.dry_run(MANAGER, table, mapping)
+
+    def again(*args, **kwargs):
+        raise AssertionError("checked again although nothing changed")
+
+    monkeypatch.setattr(customer_import, "plan_rows", again)
+    done = customer_import.run_import(MANAGER, table, mapping, "clients.csv", checked=plan)
+    assert (done.created, done.updated) == (1, 1)
