@@ -1,0 +1,72 @@
+"""Importing a 1,000-row customer file in Chromium against the app as `make run` starts it:
+the bad rows named with their line and field, the rest imported, then undone."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from data import db, demo
+from services import shop
+from services.bootstrap import create_demo_accounts
+from tests.conftest import ADMIN
+from tests.e2e.conftest import _chromium_or_skip, running_app, settle, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def import_app(tmp_path_factory) -> Iterator[str]:
+    _chromium_or_skip()
+    folder = tmp_path_factory.mktemp("import")
+    path = folder / "shop.duckdb"
+    previous = os.environ.get(db.ENV_VAR)
+    os.environ[db.ENV_VAR] = str(path)
+    try:
+        demo.generate(10, seed=3, path=path)
+        create_demo_accounts()
+        shop.save_settings({"locale": "en_GB"}, [("A", "A"), ("B", "B"), ("C", "C")], ADMIN)
+        db.close(path)
+        with running_app({db.ENV_VAR: str(path)}, folder / "server.log") as base:
+            yield base
+    finally:
+        if previous is None:
+            os.environ.pop(db.ENV_VAR, None)
+        else:
+            os.environ[db.ENV_VAR] = previous
+
+
+def _file(path) -> None:
+    lines = ["Nom;Prénom;Courriel;Code postal;Remise"]
+    for i in range(1000):
+        email = f"client{i}@example.org"
+        if i == 10:
+            email = "pas-une-adresse"  # line 12
+        discount = "150" if i == 500 else "5"  # line 502
+        lines.append(f"Fichier{i};Client;{email};75001;{discount}")
+    path.write_bytes("\n".join(lines).encode("cp1252"))
+
+
+def test_import_a_thousand_rows_with_bad_ones_named_then_undo(import_app, page, tmp_path):
+    source = tmp_path / "clients.csv"
+    _file(source)
+    sign_in(page, f"{import_app}/import", "manager")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(source))
+    settle(page)
+    expect(page.get_by_text("1,000 rows read (cp1252, semicolons).")).to_be_visible()
+    page.get_by_role("button", name="Dry run").click()
+    settle(page)
+    expect(page.get_by_test_id("stMetric").filter(has_text="To create")).to_contain_text("998")
+    expect(page.get_by_test_id("stMetric").filter(has_text="Invalid")).to_contain_text("2")
+    report = page.get_by_test_id("stTable").last
+    expect(report).to_contain_text("Line 12: E-mail is not a valid address")
+    expect(report).to_contain_text("Line 502: Discount %")
+    page.get_by_role("button", name="Import (998 customers)").click()
+    settle(page)
+    expect(page.get_by_text("Imported: 998 created, 0 updated, 2 skipped.")).to_be_visible()
+    page.get_by_role("button", name="Undo").first.click()
+    settle(page)
+    expect(page.get_by_text("Import 1 undone.")).to_be_visible()
