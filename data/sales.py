@@ -139,38 +139,42 @@ def take_return(cur: Cursor, sale_id: int, line_no: int, quantity: Any) -> bool:
     return bool(cur.fetchall())
 
 
+# A customer's sales with items, tenders, invoice and the sale a return refers to; the
+# page's ids are found first, then lines and tenders read for those ids only (JOINs let
+# DuckDB skip the other row groups).
+_HISTORY = """
+    WITH mine AS (
+        SELECT id, receipt_number, sold_at, total, refund_of, staff_name, shop_code {total}
+        FROM sales WHERE customer_id = ? {at_shop} {page}
+    ), items AS (
+        SELECT l.sale_id, CAST(sum(l.quantity) AS DECIMAL(12, 3)) AS items
+        FROM sale_lines l JOIN mine m ON l.sale_id = m.id GROUP BY l.sale_id
+    ), paid AS (
+        SELECT t.sale_id, string_agg(t.method, ', ' ORDER BY t.method) AS tenders
+        FROM sale_tenders t JOIN mine m ON t.sale_id = m.id GROUP BY t.sale_id
+    )
+    SELECT {columns}
+    FROM mine m
+    LEFT JOIN items ON items.sale_id = m.id
+    LEFT JOIN paid ON paid.sale_id = m.id
+    LEFT JOIN invoices i ON i.sale_id = m.id
+    LEFT JOIN sales o ON o.id = m.refund_of
+    ORDER BY m.sold_at DESC, m.id DESC
+"""
+
+
 def history(
     cur: Cursor, customer_id: int, limit: int, offset: int, shop_code: str | None = None
 ) -> tuple[list[dict[str, Any]], int]:
-    """A customer's sales (at one shop, or all), newest first, with items, tenders, invoice.
-
-    The page's ids are found first; lines and tenders are then read for those
-    ids only (JOINs let DuckDB skip the other row groups).
-    """
-    at_shop = "AND shop_code = ?" if shop_code else ""
+    """A customer's sales (at one shop, or all), newest first, with items, tenders, invoice."""
     cur.execute(
-        f"""
-        WITH mine AS (
-            SELECT id, receipt_number, sold_at, total, refund_of, staff_name, shop_code,
-                   count(*) OVER () AS total_rows
-            FROM sales WHERE customer_id = ? {at_shop}
-            ORDER BY sold_at DESC, id DESC LIMIT ? OFFSET ?
-        ), items AS (
-            SELECT l.sale_id, sum(l.quantity) AS items
-            FROM sale_lines l JOIN mine m ON l.sale_id = m.id GROUP BY l.sale_id
-        ), paid AS (
-            SELECT t.sale_id, string_agg(t.method, ', ' ORDER BY t.method) AS tenders
-            FROM sale_tenders t JOIN mine m ON t.sale_id = m.id GROUP BY t.sale_id
-        )
-        SELECT m.*, i.invoice_number, o.receipt_number AS refund_of_receipt, items.items,
-               paid.tenders
-        FROM mine m
-        LEFT JOIN items ON items.sale_id = m.id
-        LEFT JOIN paid ON paid.sale_id = m.id
-        LEFT JOIN invoices i ON i.sale_id = m.id
-        LEFT JOIN sales o ON o.id = m.refund_of
-        ORDER BY m.sold_at DESC, m.id DESC
-        """,
+        _HISTORY.format(
+            total=", count(*) OVER () AS total_rows",
+            at_shop="AND shop_code = ?" if shop_code else "",
+            page="ORDER BY sold_at DESC, id DESC LIMIT ? OFFSET ?",
+            columns="m.*, i.invoice_number, o.receipt_number AS refund_of_receipt,"
+            " items.items, paid.tenders",
+        ),
         [customer_id, *([shop_code] if shop_code else []), limit, offset],
     )
     rows = as_dicts(cur)
@@ -182,30 +186,14 @@ def history(
 
 def history_query(customer_id: int, shop_code: str | None = None) -> tuple[str, list[Any]]:
     """A customer's purchase history as listed (newest first), for a streamed export."""
-    at_shop = "AND shop_code = ?" if shop_code else ""
-    return (
-        f"""
-        WITH mine AS (
-            SELECT id, receipt_number, sold_at, total, refund_of, staff_name, shop_code
-            FROM sales WHERE customer_id = ? {at_shop}
-        ), items AS (
-            SELECT l.sale_id, CAST(sum(l.quantity) AS DECIMAL(12, 3)) AS items
-            FROM sale_lines l JOIN mine m ON l.sale_id = m.id GROUP BY l.sale_id
-        ), paid AS (
-            SELECT t.sale_id, string_agg(t.method, ', ' ORDER BY t.method) AS tenders
-            FROM sale_tenders t JOIN mine m ON t.sale_id = m.id GROUP BY t.sale_id
-        )
-        SELECT m.receipt_number, m.sold_at, m.shop_code, m.staff_name, items.items,
-               paid.tenders, m.total, i.invoice_number, o.receipt_number AS refund_of_receipt
-        FROM mine m
-        LEFT JOIN items ON items.sale_id = m.id
-        LEFT JOIN paid ON paid.sale_id = m.id
-        LEFT JOIN invoices i ON i.sale_id = m.id
-        LEFT JOIN sales o ON o.id = m.refund_of
-        ORDER BY m.sold_at DESC, m.id DESC
-        """,
-        [customer_id, *([shop_code] if shop_code else [])],
+    sql = _HISTORY.format(
+        total="",
+        at_shop="AND shop_code = ?" if shop_code else "",
+        page="",
+        columns="m.receipt_number, m.sold_at, m.shop_code, m.staff_name, items.items,"
+        " paid.tenders, m.total, i.invoice_number, o.receipt_number AS refund_of_receipt",
     )
+    return sql, [customer_id, *([shop_code] if shop_code else [])]
 
 
 def invoice_of(cur: Cursor, sale_id: int) -> dict[str, Any] | None:

@@ -50,6 +50,17 @@ def _pick(kind: str, chart_key: str) -> None:
         ss["insights.show"] = ""
 
 
+def _clickable(figure: object, kind: str, key: str) -> None:
+    """A chart whose bars list what is behind them when clicked."""
+    st.plotly_chart(
+        figure,
+        key=key,
+        on_select=lambda: _pick(kind, key),
+        selection_mode="points",
+        width="stretch",
+    )
+
+
 st.title(tr("insights.title"))
 today = clock.local_day()
 row = st.columns([2.2, 1.3, 1.2, 1.2])
@@ -152,7 +163,7 @@ def bucket_label(day: date) -> str:
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(
+    _clickable(
         charts.sales_figure(
             seen.series,
             seen.last_year,
@@ -164,13 +175,11 @@ with left:
             },
             bucket_label,
         ),
-        key="insights.sales_chart",
-        on_select=lambda: _pick("bucket", "insights.sales_chart"),
-        selection_mode="points",
-        width="stretch",
+        "bucket",
+        "insights.sales_chart",
     )
 with right:
-    st.plotly_chart(
+    _clickable(
         charts.customers_figure(
             seen.series,
             {
@@ -180,10 +189,8 @@ with right:
             },
             bucket_label,
         ),
-        key="insights.customers_chart",
-        on_select=lambda: _pick("bucket", "insights.customers_chart"),
-        selection_mode="points",
-        width="stretch",
+        "bucket",
+        "insights.customers_chart",
     )
 
 left, right = st.columns(2)
@@ -194,16 +201,14 @@ def _who(r: dict) -> str:
 
 
 with left:
-    st.plotly_chart(
+    _clickable(
         charts.ranking_figure(
             seen.top_spend, _who, "spend", "customer_id", tr_plain("insights.top_spend"), "#3d6b99"
         ),
-        key="insights.spend_chart",
-        on_select=lambda: _pick("customer", "insights.spend_chart"),
-        selection_mode="points",
-        width="stretch",
+        "customer",
+        "insights.spend_chart",
     )
-    st.plotly_chart(
+    _clickable(
         charts.ranking_figure(
             seen.top_products,
             lambda r: r["name"],
@@ -212,13 +217,11 @@ with left:
             tr_plain("insights.top_products"),
             "#8cb369",
         ),
-        key="insights.products_chart",
-        on_select=lambda: _pick("product", "insights.products_chart"),
-        selection_mode="points",
-        width="stretch",
+        "product",
+        "insights.products_chart",
     )
 with right:
-    st.plotly_chart(
+    _clickable(
         charts.ranking_figure(
             seen.top_visits,
             _who,
@@ -227,18 +230,14 @@ with right:
             tr_plain("insights.top_visits"),
             "#2c6e91",
         ),
-        key="insights.visits_chart",
-        on_select=lambda: _pick("customer", "insights.visits_chart"),
-        selection_mode="points",
-        width="stretch",
+        "customer",
+        "insights.visits_chart",
     )
     segment_words = {name: tr_plain(f"insights.segment.{name}") for name in SEGMENTS}
-    st.plotly_chart(
+    _clickable(
         charts.segments_figure(seen.segments, segment_words, tr_plain("insights.segments")),
-        key="insights.segments_chart",
-        on_select=lambda: _pick("segment", "insights.segments_chart"),
-        selection_mode="points",
-        width="stretch",
+        "segment",
+        "insights.segments_chart",
     )
 
 st.plotly_chart(

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -178,6 +178,29 @@ def running_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@contextmanager
+def prepared_app(folder: Path, customers: int, prepare: Callable[[], object]) -> Iterator[str]:
+    """A demo shop of `customers` in English with the demo accounts, then prepare() run on
+    it through the services, then the app served on it; its base URL."""
+    _chromium_or_skip()
+    path = folder / "shop.duckdb"
+    previous = os.environ.get(db.ENV_VAR)
+    os.environ[db.ENV_VAR] = str(path)
+    try:
+        demo.generate(customers, seed=3, path=path)
+        create_demo_accounts()
+        shop.save_settings({"locale": "en_GB"}, [("A", "A"), ("B", "B"), ("C", "C")], ADMIN)
+        prepare()
+        db.close(path)
+        with running_app({db.ENV_VAR: str(path)}, folder / "server.log") as base:
+            yield base
+    finally:
+        if previous is None:
+            os.environ.pop(db.ENV_VAR, None)
+        else:
+            os.environ[db.ENV_VAR] = previous
 
 
 @pytest.fixture(scope="module")

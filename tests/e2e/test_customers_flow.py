@@ -450,7 +450,8 @@ def test_switching_language_at_the_till_keeps_the_customer(server, page):
 
 
 def _set_product_price(page, term: str, price: str) -> None:
-    """On the Products page, type a price into the first row (SKU 120 px, name 260 px)."""
+    """On the Products page, type a price into the first row (SKU 120 px, name 260 px,
+    group 130 px)."""
     page.locator("[data-testid=stSidebarNav]").get_by_text("Products", exact=True).click()
     settle(page)
     box = textbox(page, "Search by SKU or name")
@@ -460,7 +461,7 @@ def _set_product_price(page, term: str, price: str) -> None:
     grid = page.locator("[data-testid=stDataFrame]").first
     grid.wait_for(state="visible")
     shape = grid.bounding_box()
-    type_in_cell(page, shape["x"] + 120 + 260 + 45, shape["y"] + HEADER + ROW / 2, price)
+    type_in_cell(page, shape["x"] + 120 + 260 + 130 + 45, shape["y"] + HEADER + ROW / 2, price)
 
 
 def test_a_stale_product_edit_names_their_price_and_yours(server, browser, page):

@@ -3,40 +3,20 @@ the bad rows named with their line and field, the rest imported, then undone."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
-from data import db, demo
-from services import shop
-from services.bootstrap import create_demo_accounts
-from tests.conftest import ADMIN
-from tests.e2e.conftest import _chromium_or_skip, running_app, settle, sign_in
+from tests.e2e.conftest import prepared_app, settle, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def import_app(tmp_path_factory) -> Iterator[str]:
-    _chromium_or_skip()
-    folder = tmp_path_factory.mktemp("import")
-    path = folder / "shop.duckdb"
-    previous = os.environ.get(db.ENV_VAR)
-    os.environ[db.ENV_VAR] = str(path)
-    try:
-        demo.generate(10, seed=3, path=path)
-        create_demo_accounts()
-        shop.save_settings({"locale": "en_GB"}, [("A", "A"), ("B", "B"), ("C", "C")], ADMIN)
-        db.close(path)
-        with running_app({db.ENV_VAR: str(path)}, folder / "server.log") as base:
-            yield base
-    finally:
-        if previous is None:
-            os.environ.pop(db.ENV_VAR, None)
-        else:
-            os.environ[db.ENV_VAR] = previous
+    with prepared_app(tmp_path_factory.mktemp("import"), 10, lambda: None) as base:
+        yield base
 
 
 def _file(path) -> None:

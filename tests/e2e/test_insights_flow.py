@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -14,12 +13,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from data import db, demo
-from services import clock, customers, products, sales, shop
-from services.bootstrap import create_demo_accounts
+from services import clock, customers, products, sales
 from services.sales import LineRequest
-from tests.conftest import ADMIN, MANAGER, STAFF
-from tests.e2e.conftest import _chromium_or_skip, running_app, settle, sign_in
+from tests.conftest import MANAGER, STAFF
+from tests.e2e.conftest import prepared_app, settle, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -31,51 +28,34 @@ def _sell(customer_id: int, product_id: int, days_ago: int) -> None:
     sales.record_sale(STAFF, customer_id, lines, [("card", basket.total)], uuid.uuid4().hex, when)
 
 
+def _prepare() -> None:
+    """A tube and a road bike in two groups; three customers' recent purchases."""
+    tube, bike = (
+        products.save_product(
+            MANAGER,
+            None,
+            None,
+            {"sku": sku, "name": name, "price": price, "tax_rate": "20", "product_group": group},
+        )
+        for sku, name, price, group in (
+            ("TUBE", "Tube", "10", "Tyres"),
+            ("BIKE", "Road bike", "1000", "Road bikes"),
+        )
+    )
+    people = {
+        name: customers.create_customer({"last_name": name, "city": "Lyon"}, STAFF)
+        for name in ("Insightanna", "Insightbruno", "Insightdora")
+    }
+    _sell(people["Insightanna"], tube, 20)
+    _sell(people["Insightanna"], tube, 10)
+    _sell(people["Insightbruno"], tube, 15)
+    _sell(people["Insightdora"], bike, 5)
+
+
 @pytest.fixture(scope="module")
 def insights_app(tmp_path_factory) -> Iterator[str]:
-    _chromium_or_skip()
-    folder = tmp_path_factory.mktemp("insights")
-    path = folder / "shop.duckdb"
-    previous = os.environ.get(db.ENV_VAR)
-    os.environ[db.ENV_VAR] = str(path)
-    try:
-        demo.generate(10, seed=3, path=path)
-        create_demo_accounts()
-        shop.save_settings({"locale": "en_GB"}, [("A", "A"), ("B", "B"), ("C", "C")], ADMIN)
-        tube, bike = (
-            products.save_product(
-                MANAGER,
-                None,
-                None,
-                {
-                    "sku": sku,
-                    "name": name,
-                    "price": price,
-                    "tax_rate": "20",
-                    "product_group": group,
-                },
-            )
-            for sku, name, price, group in (
-                ("TUBE", "Tube", "10", "Tyres"),
-                ("BIKE", "Road bike", "1000", "Road bikes"),
-            )
-        )
-        people = {
-            name: customers.create_customer({"last_name": name, "city": "Lyon"}, STAFF)
-            for name in ("Insightanna", "Insightbruno", "Insightdora")
-        }
-        _sell(people["Insightanna"], tube, 20)
-        _sell(people["Insightanna"], tube, 10)
-        _sell(people["Insightbruno"], tube, 15)
-        _sell(people["Insightdora"], bike, 5)
-        db.close(path)
-        with running_app({db.ENV_VAR: str(path)}, folder / "server.log") as base:
-            yield base
-    finally:
-        if previous is None:
-            os.environ.pop(db.ENV_VAR, None)
-        else:
-            os.environ[db.ENV_VAR] = previous
+    with prepared_app(tmp_path_factory.mktemp("insights"), 10, _prepare) as base:
+        yield base
 
 
 def _metric(page, label: str):

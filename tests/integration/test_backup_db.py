@@ -139,6 +139,12 @@ def test_restore_never_overwrites_a_file(shop_file, tmp_path):
     assert _refusal(refused)[0][1] == "restore_target_exists"
 
 
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "services.backup", *args], cwd=ROOT, capture_output=True, text=True
+    )
+
+
 def test_the_command_refuses_while_the_app_holds_the_file_then_works(shop_file, tmp_path):
     db.close(shop_file)
     holder = subprocess.Popen(
@@ -155,60 +161,17 @@ def test_the_command_refuses_while_the_app_holds_the_file_then_works(shop_file, 
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         out = tmp_path / "cli.zip"
-        refused = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "services.backup",
-                "backup",
-                "--db",
-                str(shop_file),
-                "--out",
-                str(out),
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
+        refused = _cli("backup", "--db", str(shop_file), "--out", str(out))
         assert refused.returncode == 2
         assert "is in use" in refused.stderr and "Stop the app first" in refused.stderr
         assert not out.exists()
     finally:
         holder.kill()
         holder.wait()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "services.backup",
-            "backup",
-            "--db",
-            str(shop_file),
-            "--out",
-            str(out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    done = _cli("backup", "--db", str(shop_file), "--out", str(out))
     assert done.returncode == 0, done.stderr
     restored = tmp_path / "new.duckdb"
-    swapped = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "services.backup",
-            "restore",
-            str(out),
-            "--to",
-            str(restored),
-            "--replace",
-            str(shop_file),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    swapped = _cli("restore", str(out), "--to", str(restored), "--replace", str(shop_file))
     assert swapped.returncode == 0, swapped.stderr
     assert "restored and checked" in swapped.stdout and "now live" in swapped.stdout
     kept = list(shop_file.parent.glob("*.before-restore-*.duckdb"))
