@@ -346,6 +346,16 @@ def reminders_of(cur: Cursor, customer_id: int) -> list[dict[str, Any]]:
     return as_dicts(cur)
 
 
+def reminders_query(customer_id: int) -> tuple[str, list[Any]]:
+    """A customer's reminders as the card lists them, for a streamed export."""
+    return (
+        "SELECT r.due_on, r.channel, r.template, r.body, r.status, r.reason,"
+        " i.name AS item_name, i.serial, m.status AS message_status, m.sent_at, r.created_at,"
+        f" r.staff_name {REMINDER_FROM} WHERE r.customer_id = ? ORDER BY r.due_on, r.id",
+        [customer_id],
+    )
+
+
 def reminder(cur: Cursor, reminder_id: int) -> dict[str, Any] | None:
     """One reminder."""
     cur.execute(f"SELECT {REMINDER_COLUMNS} {REMINDER_FROM} WHERE r.id = ?", [reminder_id])

@@ -28,8 +28,9 @@ LIST = "insights.list"  # (kind, key) of the list shown under the charts
 
 @st.cache_data(ttl=120, max_entries=32, show_spinner=False)
 def _overview(filters: Filters, grain: str, months: int, stamp: tuple, role: str):
-    """The page's figures, kept two minutes; a new sale changes the stamp, so a write is
-    never hidden (the actor's role is in the key: another role is checked again)."""
+    """The page's figures, kept two minutes; a sale or an account movement changes the
+    stamp, so a write is never hidden (the actor's role is in the key: another role is
+    checked again)."""
     return insights.overview(actor, filters, grain, months)
 
 

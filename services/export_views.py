@@ -28,6 +28,7 @@ __all__ = [
     "orders",
     "products",
     "purchase_history",
+    "reminders",
     "vouchers",
 ]
 
@@ -135,4 +136,17 @@ def orders(
     sql, params = workshop_repo.open_orders_query(shop_code, statuses, text, key)
     return View(
         "workshop", sql, tuple(params), _given(search=text, shop=shop_code), entity="order_list"
+    )
+
+
+def reminders(actor: Actor, customer_id: int) -> View:
+    """A customer's service reminders, soonest first."""
+    require(actor, "workshop.view")
+    sql, params = workshop_repo.reminders_query(customer_id)
+    return View(
+        f"reminders-{customer_id}",
+        sql,
+        tuple(params),
+        _given(customer=customer_id),
+        entity="reminder_list",
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from data import accounts as accounts_repo
 from data import db
 from data import insights as repo
 from logic import insights as rules
@@ -141,9 +142,10 @@ def first_rows(actor: Actor, view: View) -> tuple[list[dict[str, Any]], int]:
 
 
 def stamp() -> tuple:
-    """Changes with every sale: cached figures older than it are stale."""
+    """Changes with every sale and every account movement: cached figures older than it
+    are stale (customer edits wait for the cache's two minutes)."""
     with db.cursor() as cur:
-        return repo.stamp(cur)
+        return (*repo.stamp(cur), *accounts_repo.ledger_stamp(cur))
 
 
 def product_groups() -> list[str]:

@@ -11,8 +11,9 @@ import streamlit as st
 
 from logic.auth import Actor
 from logic.workshop import KINDS, REMINDER_CHANNELS
-from services import clock, reminders, workshop
+from services import clock, export_views, reminders, workshop
 from ui.actions import once, refused
+from ui.export_panel import export_panel
 from ui.grid_state import rows_as_loaded
 from ui.order_view import FLASH, show_flash, show_order, status_word
 from ui.reminders_grid import reminder_edits
@@ -328,6 +329,7 @@ def reminders_tab(actor: Actor, customer: dict[str, Any]) -> None:
         },
     )
     st.caption(tr("workshop.reminders_help"))
+    export_panel(lambda: export_views.reminders(actor, customer_id), f"{base}.export")
     edits, ticked = reminder_edits(rows, ss.get(editor_key))
     columns = st.columns([1, 1, 3])
     if columns[0].button(

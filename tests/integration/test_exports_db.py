@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from datetime import date
 
 import openpyxl
 import pyarrow.parquet as pq
@@ -131,3 +132,17 @@ def test_every_list_exports_its_filtered_rows(database):
     assert exports.export(ADMIN, trail, "csv").rows == rows
     with pytest.raises(PermissionDenied):
         export_views.audit_trail(MANAGER)
+
+
+def test_a_customers_reminders_export(database):
+    from services import reminders
+
+    customer = customers.create_customer({"last_name": "Rappel"}, STAFF)
+    reminders.schedule(STAFF, customer, date(2099, 3, 1), "Time for a check", "auto")
+    made = exports.export(MANAGER, export_views.reminders(MANAGER, customer), "csv")
+    [row] = _csv_rows(made)
+    assert (row["due_on"], row["body"], row["status"]) == (
+        "2099-03-01",
+        "Time for a check",
+        "scheduled",
+    )
