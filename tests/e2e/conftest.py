@@ -276,6 +276,23 @@ def settle(page) -> None:
     page.wait_for_timeout(100)
 
 
+def open_tab(page, name: str) -> None:
+    """Open a card tab and wait until it is the selected one; a click that lands while the
+    tabs are being drawn again (after a save) is lost, so it is made again."""
+    from playwright.sync_api import expect
+
+    tab = page.get_by_role("tab", name=name, exact=True)
+    for attempt in range(3):
+        tab.click()
+        try:
+            expect(tab).to_have_attribute("aria-selected", "true", timeout=5_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    settle(page)
+
+
 def keyup_box(page, label: str):
     """The input of a search-as-you-type box (streamlit-keyup) by its label."""
     return (

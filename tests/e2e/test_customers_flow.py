@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import settle, sign_in, type_search
+from tests.e2e.conftest import open_tab, settle, sign_in, type_search
 from ui.grid_state import GRID_WIDTHS
 
 pytestmark = pytest.mark.e2e
@@ -184,8 +184,7 @@ def test_staff_is_refused_a_manager_page_and_history_names_them(server, page):
     company.press("Enter")
     settle(page)
     save_card(page)
-    page.get_by_role("tab", name="History", exact=True).click()
-    settle(page)
+    open_tab(page, "History")
     history = page.locator("[data-testid=stTable]").last
     expect(history).to_contain_text("Sam Vendeur")
     expect(history).to_contain_text("Company: — → Atelier Testeur")
@@ -223,8 +222,7 @@ def test_take_a_payment_and_see_balance_and_receivables_change(server, page):
     sign_in(page, f"{server}/", "staff")
     search(page, "testeur")
     open_first_row(page)
-    page.get_by_role("tab", name="Account", exact=True).click()
-    settle(page)
+    open_tab(page, "Account")
     balance = page.locator("[data-testid=stMetric]").filter(has_text="Balance")
     expect(balance).to_contain_text("€200.00")
     receivables = page.locator("[data-testid=stTable]").filter(has_text="Still owed")
@@ -235,7 +233,7 @@ def test_take_a_payment_and_see_balance_and_receivables_change(server, page):
     page.get_by_role("button", name="Take payment").click()
     settle(page)
     expect(page.get_by_text("Payment recorded.")).to_be_visible()
-    page.get_by_role("tab", name="Account", exact=True).click()
+    open_tab(page, "Account")
     expect(balance).to_contain_text("€80.00")
     expect(receivables).to_contain_text("R000902")
     expect(receivables).not_to_contain_text("R000901")  # paid in full, oldest first
@@ -406,8 +404,7 @@ def test_stored_markdown_is_shown_as_typed(server, page):
         return locator.inner_text().replace("\u2060", "")
 
     assert visible(page.locator("h1").first) == f"{hostile} Markdown"
-    page.get_by_role("tab", name="History", exact=True).click()
-    settle(page)
+    open_tab(page, "History")
     assert f"First name: — → {hostile}" in visible(page.locator("[data-testid=stTable]").last)
     app = page.locator("[data-testid=stApp]")
     assert app.locator("a[href*='127.0.0.1:9']").count() == 0

@@ -16,7 +16,7 @@ from services import customers, products, sales, shop
 from services.bootstrap import create_demo_accounts
 from services.sales import LineRequest
 from tests.conftest import ADMIN, STAFF
-from tests.e2e.conftest import _chromium_or_skip, running_app, settle, sign_in
+from tests.e2e.conftest import _chromium_or_skip, open_tab, running_app, settle, sign_in
 from tests.messaging_servers import smtp_server, twilio_server, write_secrets
 
 pytestmark = pytest.mark.e2e
@@ -71,8 +71,7 @@ def messaging_app(tmp_path_factory) -> Iterator[tuple[str, int, object, object]]
 def test_send_an_sms_from_the_card_and_see_it_in_the_log(messaging_app, page):
     base, customer_id, _, fake = messaging_app
     sign_in(page, f"{base}/customer?id={customer_id}", "staff")
-    page.get_by_role("tab", name="Messages and communications").click()
-    settle(page)
+    open_tab(page, "Messages and communications")
     page.get_by_role("button", name="Send SMS").click()
     box = page.locator("[data-testid=stPopoverBody]").get_by_role("textbox", name="Message")
     box.fill("Your bike is ready")
@@ -91,8 +90,7 @@ def test_send_an_sms_from_the_card_and_see_it_in_the_log(messaging_app, page):
 def test_email_a_receipt_from_purchase_history(messaging_app, page):
     base, customer_id, mailbox, _ = messaging_app
     sign_in(page, f"{base}/customer?id={customer_id}", "staff")
-    page.get_by_role("tab", name="Purchase history").click()
-    settle(page)
+    open_tab(page, "Purchase history")
     page.get_by_role("button", name="E-mail receipt").click()
     settle(page)
     # A word joiner after "@" keeps the address from becoming a link.

@@ -16,7 +16,14 @@ from data import db, demo
 from services import customers, products, shop
 from services.bootstrap import create_demo_accounts
 from tests.conftest import ADMIN, MANAGER, STAFF
-from tests.e2e.conftest import _chromium_or_skip, running_app, settle, sign_in, type_search
+from tests.e2e.conftest import (
+    _chromium_or_skip,
+    open_tab,
+    running_app,
+    settle,
+    sign_in,
+    type_search,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -66,11 +73,6 @@ def click(page, name: str) -> None:
 
 def popover(page):
     return page.locator("[data-testid=stPopoverBody]")
-
-
-def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
-    settle(page)
 
 
 def go(page, name: str) -> None:

@@ -18,7 +18,14 @@ from data import db, demo
 from services import clock, customers, shop
 from services.bootstrap import create_demo_accounts
 from tests.conftest import ADMIN, STAFF
-from tests.e2e.conftest import _chromium_or_skip, running_app, settle, sign_in, type_search
+from tests.e2e.conftest import (
+    _chromium_or_skip,
+    open_tab,
+    running_app,
+    settle,
+    sign_in,
+    type_search,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -64,8 +71,7 @@ def click(page, name: str) -> None:
 def test_check_in_ticket_ready_collect_reminders_and_serial_search(workshop_app, page):
     base, customer_id, promised = workshop_app
     sign_in(page, f"{base}/customer?id={customer_id}", "staff")
-    page.get_by_role("tab", name="Orders and workshop jobs").click()
-    settle(page)
+    open_tab(page, "Orders and workshop jobs")
 
     # Check the bike in: a new serviced item with its frame number, the fault, a date.
     page.get_by_text("New order or check a bike in").click()
@@ -116,8 +122,7 @@ def test_check_in_ticket_ready_collect_reminders_and_serial_search(workshop_app,
     expect(page.get_by_text("Collected: receipt R000001.")).to_be_visible()
 
     # Collecting scheduled the two reminders; tick the first and cancel it.
-    page.get_by_role("tab", name="Service reminders").click()
-    settle(page)
+    open_tab(page, "Service reminders")
     grid = page.locator("[data-testid=stDataFrame]").first
     grid.wait_for(state="visible")
     page.wait_for_timeout(300)
