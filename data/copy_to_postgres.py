@@ -63,6 +63,7 @@ ORDER = (
     "delivery_addresses",
     "import_batches",
     "import_rows",
+    "suppressions",
     "audit_log",
 )
 CHUNK = 50_000

@@ -25,6 +25,7 @@ META_COLUMNS = (
     "archived_at",
     "created_at",
     "updated_at",
+    "erased_at",
 )
 GRID_COLUMNS = (
     "id",

@@ -43,6 +43,8 @@ PERMISSIONS: dict[str, str] = {
     "insights.view": "manager",
     "backup.make": "manager",
     "customers.import": "manager",
+    "gdpr.access": "manager",
+    "gdpr.erase": "admin",
     "settings.edit": "admin",
     "staff.manage": "admin",
     "audit.view": "admin",

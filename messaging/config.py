@@ -93,3 +93,9 @@ def twilio(path: Path | None = None) -> TwilioSettings | None:
         messaging_service_sid=str(found.get("messaging_service_sid", "")),
         api_base=str(found.get("api_base", "")),
     )
+
+
+def section(name: str, path: Path | None = None) -> dict[str, Any]:
+    """One section of the secrets file (empty when absent)."""
+    found = _sections(path or secrets_path()).get(name)
+    return found if isinstance(found, dict) else {}

@@ -11,6 +11,7 @@ from ui.card_fields import field_widget
 from ui.customer_picker import customer_picker
 from ui.delivery_tab import delivery_tab
 from ui.errors import run_guarded
+from ui.gdpr_panel import gdpr_requests
 from ui.history import history_table
 from ui.messages_tab import messages_tab
 from ui.printing import show_history, show_outcome
@@ -205,6 +206,7 @@ def tabs_and_actions() -> None:
                     hide_index=True,
                     width="stretch",
                 )
+            gdpr_requests(actor, customer)
     currency = settings.get("currency", "EUR")
     # The tabs that draw a section of their own (only the open one runs).
     sections = {

@@ -359,3 +359,41 @@ def job_ticket_pdf(ticket: JobTicket) -> bytes:
         Code128(ticket.number, barHeight=12 * mm, barWidth=0.9, humanReadable=True),
     ]
     return _build(f"{t(f'print.ticket.{ticket.kind}', lang)} {ticket.number}", lang, story)
+
+
+def subject_access_pdf(
+    shop: Shop,
+    title: str,
+    subtitle: str,
+    sections: Sequence[tuple[str, Sequence[dict[str, Any]]]],
+    empty: str,
+    language: str,
+) -> bytes:
+    """Everything held on a customer, section by section, each row as field: value (every
+    stored text escaped; empty fields left out)."""
+    story: list[Flowable] = [_header(shop, title, subtitle), Spacer(1, 6 * mm)]
+    for heading, rows in sections:
+        story.append(_p(heading, _TOTAL))
+        story.append(Spacer(1, 2 * mm))
+        if not rows:
+            story += [_p(empty, _SMALL), Spacer(1, 4 * mm)]
+            continue
+        for row in rows:
+            pairs = [
+                [_p(str(name), _SMALL), _p(str(value), _SMALL)]
+                for name, value in row.items()
+                if value is not None and value != ""
+            ]
+            table = Table(pairs, colWidths=[WIDTH * 0.3, WIDTH * 0.7])
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        _NO_PADDING_LEFT,
+                        ("LINEBELOW", (0, -1), (-1, -1), 0.25, colors.grey),
+                    ]
+                )
+            )
+            story += [table, Spacer(1, 2 * mm)]
+        story.append(Spacer(1, 4 * mm))
+    return _build(title, language, story)

@@ -44,7 +44,7 @@ from messaging.email import SendFailed, Sent, send_email
 from messaging.email import connection as email_connection
 from messaging.sms import received_since, send_sms
 from printing.pdf_a4 import receipt_pdf
-from services import accounts, audit, clock, customers, printing, sales, shop
+from services import accounts, audit, clock, customers, gdpr, printing, sales, shop
 
 PAGE_SIZE = 20
 BATCH = 20
@@ -541,11 +541,19 @@ def bulk_plan(actor: Actor, customer_ids: list[int], kind: str, channel: str | N
     chosen_ids = list(dict.fromkeys(customer_ids))
     with db.cursor() as cur:
         found = repo.contacts(cur, chosen_ids)
+    # Marketing never goes to a contact an erased customer had (the suppression list).
+    blocked = (
+        gdpr.suppressed_ids({i: (c["email"], c["mobile"]) for i, c in found.items()})
+        if kind == "marketing"
+        else set()
+    )
     for customer_id in chosen_ids:
         customer = found.get(customer_id)
         reason, chosen = None, None
         if customer is None or customer["archived"]:
             reason = "archived"
+        elif customer_id in blocked:
+            reason = "suppressed"
         else:
             try:
                 check_consent(kind, bool(customer["marketing_opt_in"]))

@@ -1,0 +1,145 @@
+"""Everything held on one customer (subject access), what erasure needs to know, the
+anonymising writes, and the suppression list."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from data.rows import as_dicts
+from logic.gdpr import ERASED, Holdings
+
+Cursor = Any
+
+# Each section of a subject-access file and how it is read (one customer id parameter).
+SECTIONS: dict[str, str] = {
+    "card": "SELECT * FROM customers WHERE id = ?",
+    "consent_history": "SELECT * FROM consent_history WHERE customer_id = ? ORDER BY id",
+    "delivery_addresses": "SELECT * FROM delivery_addresses WHERE customer_id = ? ORDER BY id",
+    "messages_and_notes": (
+        "SELECT id, channel, direction, kind, recipient, subject, body, attachment_name, status,"
+        " error, staff_name, created_at, sent_at FROM messages WHERE customer_id = ?"
+        " ORDER BY id"
+    ),
+    "sales_and_returns": "SELECT * FROM sales WHERE customer_id = ? ORDER BY sold_at, id",
+    "sale_lines": (
+        "SELECT l.* FROM sale_lines l JOIN sales s ON s.id = l.sale_id"
+        " WHERE s.customer_id = ? ORDER BY l.sale_id, l.line_no"
+    ),
+    "sale_tenders": (
+        "SELECT t.* FROM sale_tenders t JOIN sales s ON s.id = t.sale_id"
+        " WHERE s.customer_id = ? ORDER BY t.sale_id"
+    ),
+    "invoices": (
+        "SELECT i.* FROM invoices i JOIN sales s ON s.id = i.sale_id WHERE s.customer_id = ?"
+        " ORDER BY i.invoice_number"
+    ),
+    "credit_account": "SELECT * FROM customer_accounts WHERE customer_id = ?",
+    "account_ledger": "SELECT * FROM ledger_entries WHERE customer_id = ? ORDER BY id",
+    "gift_vouchers": "SELECT * FROM gift_vouchers WHERE customer_id = ? ORDER BY id",
+    "voucher_entries": (
+        "SELECT e.* FROM voucher_entries e JOIN gift_vouchers v ON v.id = e.voucher_id"
+        " WHERE v.customer_id = ? ORDER BY e.happened_at"
+    ),
+    "rewards_account": "SELECT * FROM rewards_accounts WHERE customer_id = ?",
+    "rewards_old_cards": "SELECT * FROM rewards_old_cards WHERE customer_id = ?",
+    "rewards_ledger": "SELECT * FROM rewards_entries WHERE customer_id = ? ORDER BY id",
+    "serviced_items": "SELECT * FROM serviced_items WHERE customer_id = ? ORDER BY id",
+    "orders_and_jobs": "SELECT * FROM orders WHERE customer_id = ? ORDER BY id",
+    "order_lines": (
+        "SELECT l.* FROM order_lines l JOIN orders o ON o.id = l.order_id"
+        " WHERE o.customer_id = ? ORDER BY l.order_id, l.line_no"
+    ),
+    "order_history": (
+        "SELECT e.* FROM order_events e JOIN orders o ON o.id = e.order_id"
+        " WHERE o.customer_id = ? ORDER BY e.id"
+    ),
+    "service_reminders": "SELECT * FROM service_reminders WHERE customer_id = ? ORDER BY id",
+    "imports": "SELECT * FROM import_rows WHERE customer_id = ? ORDER BY batch_id",
+    "audit_trail": (
+        "SELECT occurred_at, staff_name, action, entity, entity_id, screen, changes"
+        " FROM audit_log WHERE entity = 'customer' AND entity_id = CAST(? AS VARCHAR)"
+        " ORDER BY id"
+    ),
+}
+
+
+def held(cur: Cursor, customer_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Every section's rows for the customer."""
+    found = {}
+    for name, sql in SECTIONS.items():
+        cur.execute(sql, [customer_id])
+        found[name] = as_dicts(cur)
+    return found
+
+
+def holdings(cur: Cursor, customer_id: int, today: Any) -> Holdings:
+    """Balance, usable vouchers, points and open orders: what erasure must not lose."""
+    cur.execute(
+        "SELECT (SELECT coalesce(sum(balance), 0) FROM customer_accounts WHERE customer_id = ?),"
+        " (SELECT count(*) FROM gift_vouchers WHERE customer_id = ? AND status = 'active'"
+        "  AND balance > 0 AND (expires_on IS NULL OR expires_on >= ?)),"
+        " (SELECT coalesce(sum(points), 0) FROM rewards_accounts WHERE customer_id = ?),"
+        " (SELECT count(*) FROM orders WHERE customer_id = ?"
+        "  AND status NOT IN ('collected', 'cancelled')),"
+        " (SELECT erased_at IS NOT NULL FROM customers WHERE id = ?)",
+        [customer_id, customer_id, today, customer_id, customer_id, customer_id],
+    )
+    balance, vouchers, points, orders, erased = cur.fetchall()[0]
+    return Holdings(Decimal(balance), int(vouchers), int(points), int(orders), bool(erased))
+
+
+def anonymise(
+    cur: Cursor, customer_id: int, version: int, cleared: Mapping[str, None], now: datetime
+) -> bool:
+    """The card's personal fields cleared, the name replaced, archived; False if the card
+    changed since it was read (version)."""
+    sets = ", ".join(f"{name} = NULL" for name in cleared)
+    cur.execute(
+        f"UPDATE customers SET {sets}, last_name = ?, marketing_opt_in = false,"
+        " marketing_opt_in_at = NULL, archived = true, archived_at = coalesce(archived_at, ?),"
+        " erased_at = ?, updated_at = ?, version = version + 1"
+        " WHERE id = ? AND version = ? RETURNING id",
+        [ERASED, now, now, now, customer_id, version],
+    )
+    if not cur.fetchall():
+        return False
+    cur.execute(
+        "UPDATE delivery_addresses SET name = ?, company = NULL, address1 = ?, address2 = NULL,"
+        " city = ?, region = NULL, postcode = NULL, phone = NULL,"
+        " place_key = 'erased:' || CAST(id AS VARCHAR), updated_at = ? WHERE customer_id = ?",
+        [ERASED, ERASED, ERASED, now, customer_id],
+    )
+    cur.execute(
+        "UPDATE messages SET recipient = NULL, subject = NULL, body = ?, attachment = NULL,"
+        " attachment_name = NULL WHERE customer_id = ?",
+        [ERASED, customer_id],
+    )
+    cur.execute("UPDATE serviced_items SET notes = '' WHERE customer_id = ?", [customer_id])
+    cur.execute(
+        "UPDATE service_reminders SET body = '', status = CASE WHEN status IN ('scheduled',"
+        " 'phone') THEN 'cancelled' ELSE status END, updated_at = ? WHERE customer_id = ?",
+        [now, customer_id],
+    )
+    cur.execute("DELETE FROM customer_search WHERE customer_id = ?", [customer_id])
+    return True
+
+
+def suppress(cur: Cursor, digests: Mapping[str, str], now: datetime) -> None:
+    """Remember erased contacts by their keyed hash (once each)."""
+    for kind, digest in digests.items():
+        cur.execute(
+            "INSERT INTO suppressions (digest, kind, added_at) SELECT ?, ?, ?"
+            " WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE digest = ?)",
+            [digest, kind, now, digest],
+        )
+
+
+def suppressed(cur: Cursor, digests: list[str]) -> set[str]:
+    """Which of these digests are on the suppression list."""
+    if not digests:
+        return set()
+    cur.execute("SELECT digest FROM suppressions WHERE digest = ANY(?)", [digests])
+    return {row[0] for row in cur.fetchall()}

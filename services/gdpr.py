@@ -1,0 +1,185 @@
+"""Data protection: a customer's subject-access file (managers), erasure (administrators)
+and the suppression list that keeps an erased contact from marketing."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets as random_secrets
+import shutil
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from data import customers as customers_repo
+from data import db
+from data import gdpr as repo
+from i18n import t
+from logic.audit import FieldChange
+from logic.auth import Actor, require
+from logic.errors import NotFound, StaleRecord, ValidationFailed
+from logic.gdpr import CLEARED_FIELDS, ERASED, contact_digests, erase_refusals
+from logic.search import customer_tokens, tokens_rows
+from messaging import config as messaging_config
+from printing.pdf_a4 import subject_access_pdf
+from services import audit, clock, exports
+from services.printing import shop_header
+
+SCREEN = "gdpr"
+KEY_ENV = "COMPTOIR_SUPPRESSION_KEY"
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return None
+    return value
+
+
+def subject_access(
+    actor: Actor, customer_id: int, now: datetime | None = None
+) -> exports.ExportFile:
+    """Everything held on the customer as a zip of a JSON file and a readable PDF; audited."""
+    require(actor, "gdpr.access")
+    moment = clock.utc(now)
+    with db.cursor() as cur:
+        found = repo.held(cur, customer_id)
+    if not found["card"]:
+        raise NotFound("customer", customer_id)
+    card = found["card"][0]
+    plain = {
+        name: [{k: _plain(v) for k, v in row.items()} for row in rows]
+        for name, rows in found.items()
+    }
+    header = shop_header(card)
+    language = header.language
+    name = f"subject-access-{card['account_number']}-{clock.local(moment):%Y%m%d-%H%M}"
+    pdf = subject_access_pdf(
+        header,
+        t("gdpr.file_title", language),
+        t(
+            "gdpr.file_subtitle",
+            language,
+            number=card["account_number"],
+            when=clock.local(moment).strftime("%Y-%m-%d %H:%M"),
+        ),
+        [(t(f"gdpr.section.{section}", language), rows) for section, rows in plain.items()],
+        t("gdpr.section_empty", language),
+        language,
+    )
+    document = {
+        "customer_id": customer_id,
+        "account_number": card["account_number"],
+        "made_at": moment.isoformat(),
+        "shop": header.name,
+        "sections": plain,
+    }
+    folder = exports.new_folder()
+    target = folder / f"{name}.zip"
+    try:
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{name}.json", json.dumps(document, indent=1, ensure_ascii=False))
+            archive.writestr(f"{name}.pdf", pdf)
+        rows = sum(len(rows) for rows in found.values())
+        db.run_in_transaction(
+            lambda cur: audit.record(
+                cur,
+                actor,
+                "subject_access",
+                "customer",
+                customer_id,
+                SCREEN,
+                [FieldChange("rows", None, rows)],
+                moment,
+            )
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return exports.ExportFile(target, target.name, "application/zip", rows)
+
+
+def suppression_key() -> bytes:
+    """The key of the suppression list's hashes: COMPTOIR_SUPPRESSION_KEY, else [privacy]
+    suppression_key in secrets.toml, else one made once in a private file beside the
+    database (var/ for PostgreSQL)."""
+    given = os.environ.get(KEY_ENV) or messaging_config.section("privacy").get("suppression_key")
+    if given:
+        return str(given).encode()
+    folder = db.DEFAULT_PATH.parent if db.database_url() else db.database_path().parent
+    path = folder / "suppression.key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(random_secrets.token_hex(32))
+    return Path(path).read_text().strip().encode()
+
+
+def is_suppressed(email: str | None, mobile: str | None) -> bool:
+    """True when this e-mail or mobile belonged to an erased customer."""
+    return bool(suppressed_ids({0: (email, mobile)}))
+
+
+def suppressed_ids(contacts: dict[int, tuple[str | None, str | None]]) -> set[int]:
+    """Which of these customers (id → e-mail, mobile) have a contact on the suppression
+    list (one query)."""
+    key = suppression_key()
+    digests = {
+        i: contact_digests(key, {"email": email, "mobile": mobile}).values()
+        for i, (email, mobile) in contacts.items()
+    }
+    wanted = sorted({d for values in digests.values() for d in values})
+    if not wanted:
+        return set()
+    with db.cursor() as cur:
+        listed = repo.suppressed(cur, wanted)
+    return {i for i, values in digests.items() if listed.intersection(values)}
+
+
+def erase(actor: Actor, customer_id: int, version: int, now: datetime | None = None) -> None:
+    """Anonymise a customer, keeping the financial records (sales, invoices, ledger amounts
+    and dates); refused, naming each reason, while something is still owed either way or
+    an order is open. The e-mail and mobile go to the suppression list as keyed hashes."""
+    require(actor, "gdpr.erase")
+    moment = clock.utc(now)
+    key = suppression_key()
+
+    def work(cur: Any) -> None:
+        card = customers_repo.get(cur, customer_id)
+        if card is None:
+            raise NotFound("customer", customer_id)
+        refusals = erase_refusals(repo.holdings(cur, customer_id, clock.local_day(moment)))
+        if refusals:
+            raise ValidationFailed(refusals)
+        if card["version"] != version:
+            raise StaleRecord(customer_id, card["version"])
+        digests = contact_digests(key, {"email": card["email"], "mobile": card["mobile"]})
+        if not repo.anonymise(cur, customer_id, version, dict.fromkeys(CLEARED_FIELDS), moment):
+            raise StaleRecord(customer_id, customers_repo.current_version(cur, customer_id))
+        remaining = {"account_number": card["account_number"], "last_name": ERASED}
+        customers_repo.replace_tokens(
+            cur, customer_id, tokens_rows(customer_id, customer_tokens(remaining)), ERASED, False
+        )
+        repo.suppress(cur, digests, moment)
+        # The trail says what was erased, never the values (they are gone on purpose).
+        audit.record(
+            cur,
+            actor,
+            "erase",
+            "customer",
+            customer_id,
+            SCREEN,
+            [
+                FieldChange("fields", None, ", ".join(CLEARED_FIELDS)),
+                FieldChange("suppressed", None, ", ".join(sorted(digests))),
+            ],
+            moment,
+        )
+
+    db.run_in_transaction(work)

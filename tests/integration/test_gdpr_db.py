@@ -1,0 +1,161 @@
+"""GDPR on both engines: the subject-access file holds every kind of data and reads back;
+erasure is refused while something is owed or open, then anonymises while sales, invoices
+and ledger amounts remain; an erased contact is never sent marketing again."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from logic.auth import PermissionDenied
+from logic.errors import ValidationFailed
+from services import accounts, customers, delivery, gdpr, messaging, sales, workshop
+from services.accounts import EntryRequest
+from services.sales import LineRequest
+from tests.conftest import ADMIN, MANAGER, STAFF
+from tests.sales_samples import make_sales_shop
+
+HOSTILE = "<b>Zoé</b> & =cmd"
+
+
+def _key() -> str:
+    return uuid.uuid4().hex
+
+
+@pytest.fixture
+def zoe(database, tmp_path, monkeypatch):
+    monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
+    shop = make_sales_shop()
+    customer = customers.create_customer(
+        {
+            "last_name": "Martin",
+            "first_name": HOSTILE,
+            "email": "zoe@example.org",
+            "mobile": "06 12 34 56 78",
+            "address1": "3 rue Royale",
+            "city": "Annecy",
+            "postcode": "74000",
+            "country_code": "FR",
+            "marketing_opt_in": True,
+        },
+        STAFF,
+    )
+    sale = sales.record_sale(
+        STAFF, customer, [LineRequest(shop["light"], "1")], [("card", "24.00")], _key()
+    )
+    sales.issue_invoice(STAFF, sale)
+    trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
+    accounts.assign_account_type(MANAGER, customer, trade, "500")
+    accounts.record_entry(STAFF, customer, EntryRequest("charge", "30"), _key())
+    messaging.add_note(STAFF, customer, "Prefers mornings; home phone 04 50 00 00 00", _key())
+    delivery.add(
+        STAFF,
+        customer,
+        {
+            "name": "Zoé",
+            "address1": "8 quai Perrière",
+            "city": "Annecy",
+            "postcode": "74000",
+            "country_code": "FR",
+        },
+    )
+    return {"id": customer, "sale": sale, "shop": shop}
+
+
+def test_the_subject_access_file_holds_everything_and_reads_back(zoe):
+    made = gdpr.subject_access(MANAGER, zoe["id"])
+    archive = zipfile.ZipFile(made.path)
+    [json_name] = [n for n in archive.namelist() if n.endswith(".json")]
+    [pdf_name] = [n for n in archive.namelist() if n.endswith(".pdf")]
+    held = json.loads(archive.read(json_name))["sections"]
+    assert held["card"][0]["first_name"] == HOSTILE
+    assert [s["id"] for s in held["sales_and_returns"]] == [zoe["sale"]]
+    assert len(held["invoices"]) == 1 and len(held["sale_lines"]) == 1
+    assert [e["kind"] for e in held["account_ledger"]] == ["charge"]
+    assert held["messages_and_notes"][0]["body"].startswith("Prefers mornings")
+    assert held["delivery_addresses"][0]["address1"] == "8 quai Perrière"
+    assert held["consent_history"][0]["marketing_opt_in"] is True
+    assert {a["action"] for a in held["audit_trail"]} >= {"create"}
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read(pdf_name))).pages)
+    assert HOSTILE in text and "8 quai Perrière" in text
+    assert customers.get_customer(zoe["id"])["version"] >= 1
+    made.discard()
+
+
+def test_subject_access_is_for_managers_and_erasure_for_administrators(zoe):
+    with pytest.raises(PermissionDenied):
+        gdpr.subject_access(STAFF, zoe["id"])
+    with pytest.raises(PermissionDenied):
+        gdpr.erase(MANAGER, zoe["id"], 1)
+
+
+def test_erasure_is_refused_with_each_reason_then_anonymises(zoe):
+    card = customers.get_customer(zoe["id"])
+    with pytest.raises(ValidationFailed) as refused:
+        gdpr.erase(ADMIN, zoe["id"], card["version"])
+    assert [(e.code, e.params) for e in refused.value.errors] == [
+        ("erase_balance", {"balance": "30.00"})
+    ]
+    item_order = workshop.create_order(
+        STAFF, zoe["id"], {"kind": "job", "reported": "Brakes"}, _key(), {"name": "Bike"}
+    )
+    accounts.record_entry(STAFF, zoe["id"], EntryRequest("payment", "30", method="cash"), _key())
+    with pytest.raises(ValidationFailed) as still:
+        gdpr.erase(ADMIN, zoe["id"], card["version"])
+    assert [e.code for e in still.value.errors] == ["erase_orders"]
+    workshop.cancel(STAFF, item_order, None, _key())
+
+    gdpr.erase(ADMIN, zoe["id"], customers.get_customer(zoe["id"])["version"])
+    erased = customers.get_customer(zoe["id"])
+    assert (erased["last_name"], erased["first_name"], erased["email"], erased["mobile"]) == (
+        "Data removed",
+        None,
+        None,
+        None,
+    )
+    assert erased["archived"] and erased["erased_at"] is not None
+    assert not erased["marketing_opt_in"]
+    # The financial records remain.
+    history, total = sales.purchase_history(STAFF, zoe["id"])
+    assert total == 1 and history[0]["invoice_number"]
+    assert accounts.overview(STAFF, zoe["id"]).balance == 0
+    ledger, _ = accounts.activity(STAFF, zoe["id"])
+    assert [str(e["amount"]) for e in ledger] == ["-30.00", "30.00"]
+    # The personal data does not.
+    assert customers.search_customers("martin", include_archived=True).total == 0
+    [address] = delivery.addresses(STAFF, zoe["id"])
+    assert (address["address1"], address["name"]) == ("Data removed", "Data removed")
+    held = gdpr.subject_access(MANAGER, zoe["id"])
+    sections = json.loads(
+        zipfile.ZipFile(held.path).read(
+            next(n for n in zipfile.ZipFile(held.path).namelist() if n.endswith(".json"))
+        )
+    )["sections"]
+    assert "Prefers mornings" not in json.dumps(sections["messages_and_notes"])
+    assert "zoe@example.org" not in json.dumps(sections["card"])
+    with pytest.raises(ValidationFailed) as again:
+        gdpr.erase(ADMIN, zoe["id"], erased["version"])
+    assert [e.code for e in again.value.errors] == ["already_erased"]
+
+
+def test_an_erased_contact_is_flagged_and_never_sent_marketing(zoe):
+    accounts.record_entry(STAFF, zoe["id"], EntryRequest("payment", "30", method="cash"), _key())
+    gdpr.erase(ADMIN, zoe["id"], customers.get_customer(zoe["id"])["version"])
+    again = customers.create_customer(
+        {"last_name": "Martin", "email": "ZOE@example.org", "marketing_opt_in": True}, STAFF
+    )
+    other = customers.create_customer(
+        {"last_name": "Other", "email": "other@example.org", "marketing_opt_in": True}, STAFF
+    )
+    assert gdpr.is_suppressed("zoe@example.org", None)
+    assert gdpr.is_suppressed(None, "+33612345678")
+    assert not gdpr.is_suppressed("other@example.org", None)
+    plan = messaging.bulk_plan(MANAGER, [again, other], "marketing", "email")
+    assert ([i for i, _ in plan.recipients], plan.excluded) == ([other], {"suppressed": 1})
+    service = messaging.bulk_plan(MANAGER, [again], "service", "email")
+    assert [i for i, _ in service.recipients] == [again]

@@ -1,0 +1,63 @@
+"""The GDPR tab's requests: the subject-access file (managers) and erasure (administrators)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from logic.auth import Actor, can
+from services import gdpr
+from ui.actions import FAILED, attempt
+from ui.downloads import download_button
+from ui.session import tr, tr_plain, when
+
+
+def gdpr_requests(actor: Actor, customer: dict[str, Any]) -> None:
+    """Below the consent history: the flags, then what the actor may ask for."""
+    customer_id = int(customer["id"])
+    base = f"gdpr.{customer_id}"
+    ss = st.session_state
+    if customer.get("erased_at"):
+        st.info(tr("gdpr.erased_on", when=when(customer["erased_at"])))
+    elif gdpr.is_suppressed(customer.get("email"), customer.get("mobile")):
+        st.warning(tr("gdpr.suppressed_flag"))
+    if can(actor.role, "gdpr.access"):
+        st.subheader(tr("gdpr.access_title"))
+        st.caption(tr("gdpr.access_help"))
+        if st.button(tr("gdpr.access"), key=f"{base}.access", icon=":material/folder_zip:"):
+            made = attempt(lambda: gdpr.subject_access(actor, customer_id))
+            if made is not FAILED:
+                ss[f"{base}.file"] = made
+        ready = ss.get(f"{base}.file")
+        if ready is not None and ready.path.exists():
+            download_button(
+                tr("export.download"),
+                ready.read,
+                file_name=ready.filename,
+                mime=ready.mime,
+                key=f"{base}.download",
+                forget=[f"{base}.file"],
+                type="primary",
+            )
+    if can(actor.role, "gdpr.erase") and not customer.get("erased_at"):
+        with st.expander(tr("gdpr.erase_title")):
+            st.caption(tr("gdpr.erase_help"))
+            typed = st.text_input(
+                tr("gdpr.erase_confirm", number=customer["account_number"]),
+                key=f"{base}.confirm",
+            )
+            if st.button(
+                tr("gdpr.erase_go"),
+                key=f"{base}.erase",
+                type="primary",
+                disabled=typed.strip() != str(customer["account_number"]),
+            ):
+                done = attempt(
+                    lambda: gdpr.erase(actor, customer_id, int(customer["version"])),
+                    gone="card.not_found",
+                )
+                if done is not FAILED:
+                    ss.pop(f"{base}.confirm", None)
+                    ss["card.flash"] = ("success", tr_plain("gdpr.erased"))
+                    st.rerun()
