@@ -184,6 +184,7 @@ def test_staff_is_refused_a_manager_page_and_history_names_them(server, page):
     company.press("Enter")
     settle(page)
     save_card(page)
+    expect(page.get_by_text("Saved.")).to_be_visible()
     open_tab(page, "History")
     history = page.locator("[data-testid=stTable]").last
     expect(history).to_contain_text("Sam Vendeur")
