@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from logic.errors import FieldProblem
 from logic.numbers import plain_decimal
+from logic.text import clean_text
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000.00")
@@ -67,6 +68,8 @@ def parse_limit(raw: object) -> Decimal:
     """A credit limit: zero (no credit) or a positive amount."""
     if isinstance(raw, str) and raw.strip() in ("0", "0.00", "0,00"):
         return ZERO
+    if isinstance(raw, Decimal) and not raw.is_finite():  # NaN cannot even be compared
+        raise FieldProblem("amount_invalid", max=str(MAX_AMOUNT))
     if raw in (0, ZERO):
         return ZERO
     return parse_amount(raw)
@@ -80,12 +83,11 @@ def check_entry_date(on: date, today: date) -> date:
 
 
 def require_reason(raw: object) -> str:
-    """Adjustments, credit notes and reversals say why."""
-    text = " ".join(str(raw or "").split())
+    """Adjustments, credit notes and reversals say why (on one line, no control characters:
+    it is printed on statements)."""
+    text = clean_text(raw, 200, multiline=False)
     if not text:
         raise FieldProblem("required")
-    if len(text) > 200:
-        raise FieldProblem("too_long", max="200")
     return text
 
 

@@ -20,6 +20,8 @@ def plain_decimal(raw: object) -> Decimal:
     if isinstance(raw, bool) or raw is None:
         raise ValueError("not a number")
     if isinstance(raw, Decimal):
+        if not raw.is_finite():  # NaN, sNaN and infinities have no plain form
+            raise ValueError("not a number")
         raw = format(raw, "f")
     elif isinstance(raw, int | float):
         raw = repr(raw)
