@@ -2,7 +2,11 @@
 (emoji, RTL, combining marks, NUL and control characters), 10 kB strings, SQL and HTML
 fragments, formula prefixes and extreme or malformed numbers, either refuses with a named
 code or gives back a faithful, clean value — never another exception, never a control
-character in what it keeps."""
+character in what it keeps.
+
+The examples are derandomized (the same on every run) so CI stays deterministic; run
+with `--hypothesis-seed=random` (or drop derandomize) to explore further.
+"""
 
 from __future__ import annotations
 
@@ -85,7 +89,7 @@ def _named(code: str) -> None:
     assert t(f"error.{code}", "fr") != f"error.{code}", code
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.sampled_from(PARSERS), numbers)
 def test_every_parser_refuses_by_name_or_keeps_a_clean_value(parse, raw):
     try:
@@ -101,7 +105,7 @@ def test_every_parser_refuses_by_name_or_keeps_a_clean_value(parse, raw):
             assert kept.is_finite()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.dictionaries(st.sampled_from(FIELDS), texts, max_size=8), texts)
 def test_the_card_refuses_named_fields_or_keeps_what_was_typed(raw, last_name):
     typed = {**raw, "last_name": last_name, "account_number": "C000001"}
@@ -119,14 +123,14 @@ def test_the_card_refuses_named_fields_or_keeps_what_was_typed(raw, last_name):
         assert kept["last_name"] == " ".join(last_name.split())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(texts)
 def test_a_printer_only_gets_printable_characters(text):
     shown = printable(text)
     assert all(ch == "\n" or 32 <= ord(ch) != 127 for ch in shown)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.lists(texts, min_size=1, max_size=12), st.sampled_from(FIELDS), texts)
 def test_import_headers_and_cells_never_crash(headers, field, cell):
     mapping = guess_mapping(headers)
