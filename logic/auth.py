@@ -45,6 +45,7 @@ PERMISSIONS: dict[str, str] = {
     "customers.import": "manager",
     "gdpr.access": "manager",
     "gdpr.erase": "admin",
+    "duplicates.view": "manager",
     "settings.edit": "admin",
     "staff.manage": "admin",
     "audit.view": "admin",

@@ -89,6 +89,14 @@ PAGES = (
     ),
     PageSpec(
         "nav.section.shop",
+        "pages/duplicates.py",
+        "nav.duplicates",
+        "join_inner",
+        "duplicates",
+        "duplicates.view",
+    ),
+    PageSpec(
+        "nav.section.shop",
         "pages/import_customers.py",
         "nav.import",
         "upload_file",

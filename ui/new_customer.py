@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from logic.errors import ValidationFailed
-from services import clock, customers, shop
+from services import clock, customers, duplicates, shop
 from ui.auth import current_actor
 from ui.card_fields import field_widget
-from ui.session import show_refusal, tr
+from ui.session import show_refusal, tr, tr_plain
 
 DIALOG_FIELDS = (
     "account_number",
@@ -27,6 +27,32 @@ DIALOG_FIELDS = (
 
 
 OPEN_KEY = "new.open"
+
+
+def _likely_duplicates(raw: dict) -> None:
+    """As the user types: existing customers this one may be, each with why and a way to
+    open their card instead."""
+    hints = duplicates.similar_to(raw)
+    if not hints:
+        return
+    st.warning(tr("duplicates.hint"))
+    for hint in hints:
+        line = st.columns([4, 1])
+        why = ", ".join(tr_plain(f"duplicates.reason.{r}") for r in hint["reasons"])
+        place = " ".join(p for p in (hint["postcode"], hint["city"]) if p)
+        line[0].caption(
+            tr(
+                "duplicates.hint_line" if place else "duplicates.hint_line_nowhere",
+                number=hint["account_number"],
+                name=" ".join(p for p in (hint["first_name"], hint["last_name"]) if p),
+                place=place,
+                why=why,
+            )
+        )
+        if line[1].button(tr("customers.open"), key=f"new.open_existing.{hint['id']}"):
+            _forget()
+            st.session_state["card_id"] = hint["id"]
+            st.switch_page("pages/customer_card.py", query_params={"id": str(hint["id"])})
 
 
 def _forget() -> None:
@@ -65,6 +91,7 @@ def new_customer_dialog() -> None:
             clock.local_day(),
             container=columns[position % 2],
         )
+    _likely_duplicates(raw)
     if st.button(tr("customers.create"), type="primary", key="new.create"):
         try:
             customer_id = customers.create_customer(

@@ -86,10 +86,11 @@ def test_each_role_sees_only_its_pages():
         "pages/balances.py",
         "pages/insights.py",
         "pages/vouchers.py",
+        "pages/duplicates.py",
         "pages/import_customers.py",
         "pages/export.py",
     ]
-    assert len(visible_scripts("admin")) == 13
+    assert len(visible_scripts("admin")) == 14
     assert visible_scripts(None) == []
 
 
@@ -100,6 +101,7 @@ def test_each_role_sees_only_its_pages():
         ("pages/balances.py", "manager"),
         ("pages/insights.py", "manager"),
         ("pages/import_customers.py", "manager"),
+        ("pages/duplicates.py", "manager"),
         ("pages/settings.py", "administrator"),
         ("pages/staff_admin.py", "administrator"),
         ("pages/audit_log.py", "administrator"),
