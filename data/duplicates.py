@@ -1,6 +1,7 @@
 """Likely duplicate customers, found in SQL by blocking: the same e-mail, the same mobile,
 the same last name and postcode, or (same postcode and first name) last names that start
-alike. Equality joins only, so the database hashes them at a million customers."""
+alike. Each key's blocks are counted first and only small ones paired, with equality joins
+only, so the database hashes them at a million customers within its memory limit."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ Cursor = Any
 # How sure each reason makes us, out of 100.
 SCORES = {"email": 100, "mobile": 95, "name_postcode": 85, "similar_name": 60}
 
+# A block (customers sharing one key) larger than this says nothing about any pair in it
+# (a common name at a big postcode): it is left out rather than paired n² ways.
+MAX_BLOCK = 20
+
 _LIVE = (
     "SELECT id, lower(email) AS e, mobile AS m, lower(last_name) AS ln,"
     " lower(coalesce(first_name, '')) AS fn,"
@@ -21,18 +26,28 @@ _LIVE = (
 )
 _PAIRS = f"""
     WITH live AS ({_LIVE}),
+    keyed AS (
+        SELECT id, ln, 'email' AS reason, e AS k FROM live WHERE e IS NOT NULL
+        UNION ALL
+        SELECT id, ln, 'mobile', m FROM live WHERE m IS NOT NULL
+        UNION ALL
+        SELECT id, ln, 'name_postcode', ln || '|' || pc FROM live WHERE pc <> ''
+        UNION ALL
+        SELECT id, ln, 'similar_name', pc || '|' || fn || '|' || substr(ln, 1, 3)
+        FROM live WHERE pc <> ''
+    ),
+    blocks AS (
+        SELECT reason, k FROM keyed GROUP BY reason, k
+        HAVING count(*) BETWEEN 2 AND {MAX_BLOCK}
+    ),
+    members AS (
+        SELECT m.id, m.ln, m.reason, m.k FROM keyed m
+        JOIN blocks USING (reason, k)
+    ),
     found AS (
-        SELECT a.id AS a, b.id AS b, 'email' AS reason
-        FROM live a JOIN live b ON a.e = b.e WHERE a.id < b.id
-        UNION ALL
-        SELECT a.id, b.id, 'mobile' FROM live a JOIN live b ON a.m = b.m WHERE a.id < b.id
-        UNION ALL
-        SELECT a.id, b.id, 'name_postcode' FROM live a JOIN live b
-            ON a.ln = b.ln AND a.pc = b.pc WHERE a.id < b.id AND a.pc <> ''
-        UNION ALL
-        SELECT a.id, b.id, 'similar_name' FROM live a JOIN live b
-            ON a.pc = b.pc AND a.fn = b.fn AND substr(a.ln, 1, 3) = substr(b.ln, 1, 3)
-            WHERE a.id < b.id AND a.pc <> '' AND a.ln <> b.ln
+        SELECT a.id AS a, b.id AS b, a.reason
+        FROM members a JOIN members b ON a.reason = b.reason AND a.k = b.k
+        WHERE a.id < b.id AND NOT (a.reason = 'similar_name' AND a.ln = b.ln)
     ),
     scored AS (
         SELECT a, b, string_agg(reason, ',' ORDER BY reason) AS reasons,
