@@ -62,15 +62,20 @@ _PAIRS = f"""
 
 
 def pairs(cur: Cursor, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-    """One page of candidate pairs, surest first, and how many there are."""
-    cur.execute(f"{_PAIRS} SELECT count(*) FROM scored")
-    total = int(cur.fetchall()[0][0])
+    """One page of candidate pairs, surest first, and how many there are (one pass)."""
     cur.execute(
-        f"{_PAIRS} SELECT a, b, reasons, score FROM scored ORDER BY score DESC, a, b"
-        " LIMIT ? OFFSET ?",
+        f"{_PAIRS} SELECT a, b, reasons, score, count(*) OVER () AS total_rows FROM scored"
+        " ORDER BY score DESC, a, b LIMIT ? OFFSET ?",
         [limit, offset],
     )
-    return as_dicts(cur), total
+    rows = as_dicts(cur)
+    if rows:
+        total = int(rows[0]["total_rows"])
+        for row in rows:
+            del row["total_rows"]
+        return rows, total
+    cur.execute(f"{_PAIRS} SELECT count(*) FROM scored")  # past the last page
+    return [], int(cur.fetchall()[0][0])
 
 
 def summaries(cur: Cursor, ids: Sequence[int]) -> dict[int, dict[str, Any]]:

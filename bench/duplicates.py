@@ -1,0 +1,101 @@
+"""Likely duplicates at 1,000,000 customers: the Duplicates page and the new-customer hints.
+
+python bench/duplicates.py [--customers 1000000] [--db path] [--repeat 3]
+
+Times, through the real service: a page of pairs (the count and the first 25, surest
+first), a page far down the list, and the hints for a customer being typed; beside the
+same blocking done the naive way in the same run (the customers' columns read into
+pandas, each key's small blocks paired by a self-merge there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import bench_database, median, result_line, timings_ms  # noqa: E402
+from data import db, demo, migrate  # noqa: E402
+from data.duplicates import MAX_BLOCK  # noqa: E402
+from logic.auth import SYSTEM  # noqa: E402
+from services import duplicates  # noqa: E402
+
+
+def naive_pairs(path: Path) -> int:
+    """The same blocks in pandas: every customer read, each key's small blocks self-merged."""
+    with db.cursor(path) as cur:
+        frame = cur.execute(
+            "SELECT id, lower(email) AS e, mobile AS m, lower(last_name) AS ln,"
+            " lower(coalesce(first_name, '')) AS fn,"
+            " upper(replace(coalesce(postcode, ''), ' ', '')) AS pc FROM customers"
+            " WHERE NOT archived"
+        ).df()
+    keys = {
+        "email": frame["e"],
+        "mobile": frame["m"],
+        "name_postcode": (frame["ln"] + "|" + frame["pc"]).where(frame["pc"] != ""),
+        "similar_name": (frame["pc"] + "|" + frame["fn"] + "|" + frame["ln"].str[:3]).where(
+            frame["pc"] != ""
+        ),
+    }
+    found = []
+    for reason, key in keys.items():
+        keyed = pd.DataFrame({"id": frame["id"], "ln": frame["ln"], "k": key}).dropna()
+        sizes = keyed.groupby("k")["id"].transform("size")
+        keyed = keyed[(sizes >= 2) & (sizes <= MAX_BLOCK)]
+        pairs = keyed.merge(keyed, on="k")
+        pairs = pairs[pairs["id_x"] < pairs["id_y"]]
+        if reason == "similar_name":
+            pairs = pairs[pairs["ln_x"] != pairs["ln_y"]]
+        found.append(pairs[["id_x", "id_y"]])
+    return len(pd.concat(found).drop_duplicates())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    path = bench_database(
+        args.db,
+        "duplicates",
+        lambda p: demo.generate(args.customers, path=p),
+        f"{args.customers:,} customers",
+    )
+    migrate.migrate(path)
+    rows, total = duplicates.pairs(SYSTEM, 0)
+    print(f"{total:,} candidate pairs; first: score {rows[0]['score']}, {rows[0]['reasons']}")
+    first = timings_ms(lambda: duplicates.pairs(SYSTEM, 0), args.repeat, 1)
+    far = timings_ms(lambda: duplicates.pairs(SYSTEM, 1000), args.repeat, 0)
+    typed = {"last_name": "Martin", "first_name": "Julie", "email": "julie@example.org"}
+    hints = timings_ms(lambda: duplicates.similar_to(typed), 20, 2)
+    started = time.perf_counter()
+    naive_total = naive_pairs(path)
+    naive = (time.perf_counter() - started) * 1000
+    print(
+        f"page 1: median {median(first):.0f} ms; page 1001: {median(far):.0f} ms;"
+        f" hints: {median(hints):.1f} ms; pandas: {naive:.0f} ms for {naive_total:,} pairs"
+        f" ({naive / median(first):.1f}x the page)"
+    )
+    print(
+        result_line(
+            customers=args.customers,
+            pairs=total,
+            page_median_ms=round(median(first)),
+            far_page_median_ms=round(median(far)),
+            hints_median_ms=round(median(hints), 1),
+            pandas_ms=round(naive),
+            pandas_ratio=round(naive / median(first), 1),
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
