@@ -296,6 +296,18 @@ def open_tab(page, name: str) -> None:
                 raise
 
 
+def stable_count(page, locator, count: int, timeout_ms: int = 20_000) -> None:
+    """Wait until locator matches count elements for 600 ms in a row (an action that runs
+    the page twice shows the old elements again between its runs)."""
+    waited, steady = 0, 0
+    while steady < 3:
+        steady = steady + 1 if locator.count() == count else 0
+        if waited > timeout_ms:
+            raise AssertionError(f"{locator} never settled at {count}")
+        page.wait_for_timeout(200)
+        waited += 200
+
+
 def keyup_box(page, label: str):
     """The input of a search-as-you-type box (streamlit-keyup) by its label."""
     return (
