@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from data import streams
 from data.rows import as_dicts
 from logic.insights import Filters
 
@@ -246,8 +247,7 @@ def sales_query(f: Filters, since: datetime, until: datetime, zone: str) -> Quer
 def page_of(cur: Cursor, query: Query, limit: int) -> tuple[list[dict[str, Any]], int]:
     """The first rows of a list (in its order) and how many it holds."""
     sql, params = query
-    cur.execute(f"SELECT count(*) FROM ({sql}) AS q", params)
-    total = int(cur.fetchall()[0][0])
+    total = streams.count(cur, sql, params)
     cur.execute(f"{sql} LIMIT ?", [*params, limit])
     return as_dicts(cur), total
 

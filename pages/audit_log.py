@@ -68,8 +68,8 @@ until = columns[5].date_input(
     tr("audit.until"), value=None, format=date_format(), key="audit.until", on_change=_reset_page
 )
 
-entries, total = audit.search_audit(
-    actor,
+# The same filters narrow the page and its export.
+filters = dict(
     entity=entity or None,  # "" is "all": pick-lists hold codes, never None
     staff_id=who or None,
     action=action or None,
@@ -77,23 +77,11 @@ entries, total = audit.search_audit(
     # The shop's days: from its midnight to the next (stored moments are UTC).
     since=clock.day_start(since) if since else None,
     until=clock.day_start(until + timedelta(days=1)) if until else None,
-    page=ss["audit.page"],
 )
+entries, total = audit.search_audit(actor, **filters, page=ss["audit.page"])
 if entries:
     literal_table(entries_frame(entries, with_entity=True))
 else:
     st.info(tr("audit.none"))
 pager("audit.page", total, audit.PAGE_SIZE)
-
-export_panel(
-    lambda: export_views.audit_trail(
-        actor,
-        entity=entity or None,
-        staff_id=who or None,
-        action=action or None,
-        text=text,
-        since=clock.day_start(since) if since else None,
-        until=clock.day_start(until + timedelta(days=1)) if until else None,
-    ),
-    "audit.export",
-)
+export_panel(lambda: export_views.audit_trail(actor, **filters), "audit.export")

@@ -84,7 +84,7 @@ def _quiet(share: float, step: str) -> None:
     return None
 
 
-def _raw(table: ImportTable, mapping: Sequence[str | None], cells: Sequence[object]) -> dict:
+def _raw(mapping: Sequence[str | None], cells: Sequence[object]) -> dict:
     raw: dict[str, object] = {}
     for name, cell in zip(mapping, cells, strict=True):
         if name:
@@ -147,7 +147,7 @@ def plan_rows(
     progress: Progress = _quiet,
 ) -> Plan:
     """Every row's outcome against the database as it is now (writes nothing)."""
-    raws = [(line, _raw(table, mapping, cells)) for line, cells in table.rows]
+    raws = [(line, _raw(mapping, cells)) for line, cells in table.rows]
     keyed = [_match_keys(raw, rules.default_country) for _, raw in raws]
     wanted: dict[str, list[str]] = {"key": [], "email": [], "mobile": [], "name": []}
     for keys in keyed:

@@ -18,21 +18,18 @@ from data import workshop as workshop_repo
 from logic.auth import Actor, require
 from logic.workshop import serial_key
 from services import clock, shop
-from services.exports import View, customers_view
+from services.exports import View
 
 __all__ = [
     "activity",
     "audit_trail",
     "balances",
-    "customers",
     "orders",
     "products",
     "purchase_history",
     "reminders",
     "vouchers",
 ]
-
-customers = customers_view
 
 
 def _given(**filters: object) -> tuple[tuple[str, object], ...]:

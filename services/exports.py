@@ -102,12 +102,6 @@ def file_name(name: str, fmt: str, moment: datetime) -> str:
     return f"{name}-{moment:%Y%m%d-%H%M}.{fmt}"
 
 
-def count(view: View) -> int:
-    """How many rows the view's export would hold."""
-    with db.cursor() as cur:
-        return streams.count(cur, view.sql, view.params)
-
-
 def safe_text(column: pa.Array) -> pa.Array:
     """A text column a spreadsheet shows as text: controls removed, formulas inert."""
     hidden = pc.match_substring_regex(column, _HIDDEN)
@@ -284,24 +278,3 @@ def customers_view(
     if include_archived:
         filters.append(("archived", "included"))
     return View("customers", sql, tuple(params), tuple(filters), entity="customer_list")
-
-
-@dataclass(frozen=True)
-class Export:
-    """A file in memory (the Export page's download)."""
-
-    filename: str
-    data: bytes
-    mime: str
-    rows: int
-
-
-def export_customers(
-    actor: Actor, term: str, include_archived: bool, fmt: str, now: datetime | None = None
-) -> Export:
-    """The customers matching term as a file's bytes."""
-    made = export(actor, customers_view(term, include_archived), fmt, now=now)
-    try:
-        return Export(made.filename, made.read(), made.mime, made.rows)
-    finally:
-        made.discard()

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from data import accounts as accounts_repo
-from data import db
+from data import db, streams
 from data import insights as repo
 from logic import insights as rules
 from logic.auth import Actor, require
@@ -60,7 +60,7 @@ def overview(actor: Actor, filters: Filters, grain: str, lapsed_months: int) -> 
         visits = repo.top_customers(cur, filters, since, until, zone, "visits", TOP)
         products = repo.top_products(cur, filters, since, until, zone, TOP)
         cells = repo.rfm_cells(cur, filters, since, until, zone)
-        lapsed = repo.page_of(cur, _lapsed(filters, lapsed_months, until, zone), 0)[1]
+        lapsed = streams.count(cur, *_lapsed(filters, lapsed_months, until, zone))
     segments = {name: {"customers": 0, "spend": 0} for name in rules.SEGMENTS}
     for cell in cells:
         named = segments[rules.segment(int(cell["r"]), int(cell["f"]))]

