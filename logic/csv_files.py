@@ -28,39 +28,54 @@ class CsvTable:
     rows: tuple[tuple[int, dict[str, str]], ...]
 
 
-def _refuse(code: str, **params: str) -> ValidationFailed:
-    return ValidationFailed([FieldError("csv", code, params)])
+def _refuse(code: str, field: str = "csv", **params: str) -> ValidationFailed:
+    return ValidationFailed([FieldError(field, code, params)])
+
+
+def decode_named(data: bytes, field: str = "csv", controls: bool = True) -> tuple[str, str]:
+    """The text and its encoding: UTF-8 (with or without BOM), else Windows-1252; binary,
+    UTF-16 and archives refused, naming field. controls=False leaves stray control
+    characters for the rows' own checks to name."""
+    if len(data) > MAX_BYTES:
+        raise _refuse("csv_too_large", field, max=f"{MAX_BYTES // (1024 * 1024)} MB")
+    if data[:2] == b"\x1f\x8b" or data[:4] == b"PK\x03\x04":
+        raise _refuse("csv_compressed", field)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:1000].count(b"\x00") > 1:
+        # UTF-16 text is half NUL bytes; so is most binary.
+        raise _refuse(
+            "csv_utf16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "csv_binary", field
+        )
+    if b"\x00" in data:
+        raise _refuse("csv_binary", field)
+    try:
+        text = data.decode("utf-8-sig")
+        encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text, encoding = data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            raise _refuse("csv_binary", field) from None
+    if controls and any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text[:4096]):
+        raise _refuse("csv_binary", field)
+    return text, encoding
 
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252; refuse binary, UTF-16, archives."""
-    if len(data) > MAX_BYTES:
-        raise _refuse("csv_too_large", max=f"{MAX_BYTES // (1024 * 1024)} MB")
-    if data[:2] == b"\x1f\x8b" or data[:4] == b"PK\x03\x04":
-        raise _refuse("csv_compressed")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:1000].count(b"\x00") > 1:
-        # UTF-16 text is half NUL bytes; so is most binary.
-        raise _refuse("csv_utf16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "csv_binary")
-    if b"\x00" in data:
-        raise _refuse("csv_binary")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    return decode_named(data)[0]
+
+
+def delimiter(first_line: str, field: str = "csv") -> str:
+    """Comma, semicolon or tab: the one splitting the header (outside quotes) the most."""
+    counts = {}
+    for candidate in _DELIMITERS:
         try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise _refuse("csv_binary") from None
-    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\r\n")
-    if controls:
-        raise _refuse("csv_binary")
-    return text
-
-
-def _delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in _DELIMITERS}
+            counts[candidate] = len(next(csv.reader([first_line], delimiter=candidate))) - 1
+        except (csv.Error, StopIteration):
+            counts[candidate] = 0
     best = max(counts, key=lambda d: counts[d])
     if counts[best] == 0:
-        raise _refuse("csv_single_column")
+        raise _refuse("csv_single_column", field)
     return best
 
 
@@ -72,8 +87,8 @@ def read_table(
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise _refuse("csv_empty")
-    delimiter = _delimiter(lines[0])
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    separator = delimiter(lines[0])
+    reader = csv.reader(io.StringIO(text), delimiter=separator, strict=True)
     previous = csv.field_size_limit(MAX_FIELD)
     errors: list[FieldError] = []
     rows: list[tuple[int, dict[str, str]]] = []

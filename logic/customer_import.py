@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import pycountry
 
-from logic.csv_files import MAX_BYTES
+from logic.csv_files import decode_named, delimiter
 from logic.customers import FIELDS
 from logic.errors import FieldError, ValidationFailed
 
@@ -251,38 +251,18 @@ def _refuse(code: str, **params: str) -> ValidationFailed:
 
 
 def detect_encoding(data: bytes) -> tuple[str, str]:
-    """The text and its encoding: UTF-8 with or without BOM, else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise _refuse("csv_utf16")
-    if b"\x00" in data[:4096]:
-        raise _refuse("csv_binary")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+    """The text and its encoding (the CSV files' own rule; a stray control character is
+    left for the row that holds it to be named)."""
+    return decode_named(data, "file", controls=False)
 
 
 def detect_separator(text: str) -> str:
-    """Comma, semicolon or tab: the one splitting the header (outside quotes) the most."""
-    first = next(iter(text.splitlines()), "")
-    counts = {}
-    for candidate in (",", ";", "\t"):
-        try:
-            counts[candidate] = len(next(csv.reader([first], delimiter=candidate))) - 1
-        except (csv.Error, StopIteration):
-            counts[candidate] = 0
-    best = max(counts, key=lambda c: counts[c])
-    if counts[best] == 0:
-        raise _refuse("csv_single_column")
-    return best
+    """Comma, semicolon or tab (the CSV files' own rule)."""
+    return delimiter(next(iter(text.splitlines()), ""), "file")
 
 
 def read_csv(data: bytes) -> ImportTable:
     """A CSV file's rows (every malformed line named)."""
-    if len(data) > MAX_BYTES:
-        raise _refuse("csv_too_large", max=f"{MAX_BYTES // (1024 * 1024)} MB")
     text, encoding = detect_encoding(data)
     if not text.strip():
         raise _refuse("csv_empty")
