@@ -7,7 +7,7 @@ from logic.errors import FieldError, ValidationFailed
 from services import backup, customers, delivery, exports
 from ui.actions import FAILED, attempt
 from ui.auth import require_page
-from ui.downloads import download_button
+from ui.downloads import offer_file
 from ui.export_panel import export_panel
 from ui.session import language, show_refusal, tr, trn
 
@@ -57,9 +57,10 @@ st.subheader(tr("backup.title"))
 st.caption(tr("backup.help"))
 if st.button(tr("backup.make"), key="backup.make", icon=":material/backup:"):
     bar = st.progress(0.0)
+    writing = tr("export.writing")
     made = attempt(
         lambda: backup.make_backup(
-            actor, lambda share, step: bar.progress(min(share, 1.0), text=step)
+            actor, lambda share, step: bar.progress(min(share, 1.0), text=writing)
         )
     )
     bar.empty()
@@ -68,15 +69,7 @@ if st.button(tr("backup.make"), key="backup.make", icon=":material/backup:"):
 ready = st.session_state.get("backup.file")
 if ready is not None and ready.path.exists():
     st.caption(tr("backup.ready", name=ready.filename, rows=f"{ready.rows:,}"))
-    download_button(
-        tr("export.download"),
-        ready.read,
-        file_name=ready.filename,
-        mime=ready.mime,
-        key="backup.download",
-        forget=["backup.file"],
-        type="primary",
-    )
+offer_file("backup.file", "backup.download", tr("export.download"))
 with st.expander(tr("backup.check")):
     checked = st.file_uploader(tr("backup.check"), type=["zip"], key="backup.upload")
     if checked is not None and st.button(tr("backup.check_go"), key="backup.check_go"):

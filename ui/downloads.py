@@ -86,3 +86,21 @@ def download_button(
     container.download_button(
         label, made, file_name=file_name, mime=mime, key=key, on_click=downloaded, **options
     )
+
+
+def offer_file(state_key: str, key: str, label: str) -> exports.ExportFile | None:
+    """The download of a file prepared earlier and kept (by its path, never its bytes) in
+    state_key, while it still exists; the file offered, or None."""
+    ready = st.session_state.get(state_key)
+    if ready is None or not ready.path.exists():
+        return None
+    download_button(
+        label,
+        ready.read,
+        file_name=ready.filename,
+        mime=ready.mime,
+        key=key,
+        forget=[state_key],
+        type="primary",
+    )
+    return ready

@@ -10,7 +10,7 @@ from logic.auth import can
 from services import exports
 from ui.actions import FAILED, attempt
 from ui.auth import current_actor
-from ui.downloads import download_button
+from ui.downloads import offer_file
 from ui.session import tr
 
 
@@ -38,12 +38,11 @@ def export_panel(view: Callable[[], exports.View], key: str) -> None:
         bom = st.checkbox(tr("export.bom"), value=True, key=f"{key}.bom", disabled=fmt != "csv")
         current = view()
         signature = _signature(current, fmt, bom)
-        ready_key = f"{key}.file"
+        ready_key, signed_key = f"{key}.file", f"{key}.signature"
         ready = st.session_state.get(ready_key)
-        if ready is not None and (ready[0] != signature or not ready[1].path.exists()):
-            ready[1].discard()
+        if ready is not None and st.session_state.get(signed_key) != signature:
+            ready.discard()  # made for other filters: never offered for these
             del st.session_state[ready_key]
-            ready = None
         if st.button(tr("export.prepare"), key=f"{key}.prepare"):
             bar = st.progress(0.0, text=tr("export.writing"))
 
@@ -56,19 +55,11 @@ def export_panel(view: Callable[[], exports.View], key: str) -> None:
             made = attempt(lambda: exports.export(actor, current, fmt, bom=bom, progress=progress))
             bar.empty()
             if made is not FAILED:
-                if ready is not None:
-                    ready[1].discard()
-                ready = (signature, made)
-                st.session_state[ready_key] = ready
-        if ready is not None:
-            made = ready[1]
-            st.caption(tr("export.ready", rows=f"{made.rows:,}", name=made.filename))
-            download_button(
-                tr("export.download"),
-                made.read,
-                file_name=made.filename,
-                mime=made.mime,
-                key=f"{key}.download",
-                forget=[ready_key],
-                type="primary",
-            )
+                if st.session_state.get(ready_key) is not None:
+                    st.session_state[ready_key].discard()
+                st.session_state[ready_key] = made
+                st.session_state[signed_key] = signature
+        offered = st.session_state.get(ready_key)
+        if offered is not None and offered.path.exists():
+            st.caption(tr("export.ready", rows=f"{offered.rows:,}", name=offered.filename))
+        offer_file(ready_key, f"{key}.download", tr("export.download"))

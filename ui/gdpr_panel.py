@@ -9,7 +9,7 @@ import streamlit as st
 from logic.auth import Actor, can
 from services import gdpr
 from ui.actions import FAILED, attempt
-from ui.downloads import download_button
+from ui.downloads import offer_file
 from ui.session import tr, tr_plain, when
 
 
@@ -29,17 +29,7 @@ def gdpr_requests(actor: Actor, customer: dict[str, Any]) -> None:
             made = attempt(lambda: gdpr.subject_access(actor, customer_id))
             if made is not FAILED:
                 ss[f"{base}.file"] = made
-        ready = ss.get(f"{base}.file")
-        if ready is not None and ready.path.exists():
-            download_button(
-                tr("export.download"),
-                ready.read,
-                file_name=ready.filename,
-                mime=ready.mime,
-                key=f"{base}.download",
-                forget=[f"{base}.file"],
-                type="primary",
-            )
+        offer_file(f"{base}.file", f"{base}.download", tr("export.download"))
     if can(actor.role, "gdpr.erase") and not customer.get("erased_at"):
         with st.expander(tr("gdpr.erase_title")):
             st.caption(tr("gdpr.erase_help"))
