@@ -172,6 +172,9 @@ def test_no_page_renders_stored_markdown(hostile):
         "pages/export.py",
         "pages/workshop.py",
         "pages/vouchers.py",
+        "pages/insights.py",
+        "pages/duplicates.py",
+        "pages/import_customers.py",
     ):
         app = open_app("admin")  # a fresh session per page, as a user opening it
         app.switch_page(page).run()
