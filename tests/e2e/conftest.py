@@ -296,6 +296,23 @@ def open_tab(page, name: str) -> None:
                 raise
 
 
+def click_until(page, target, shown, attempts: int = 3) -> None:
+    """Click target until shown is visible; a click that lands while the page is drawn
+    again by a run still under way is lost, so it is made again (only for actions that
+    may safely run twice, like preparing a file)."""
+    from playwright.sync_api import expect
+
+    for attempt in range(attempts):
+        target.click()
+        settle(page)
+        try:
+            expect(shown).to_be_visible(timeout=8_000)
+            return
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
+
+
 def stable_count(page, locator, count: int, timeout_ms: int = 20_000) -> None:
     """Wait until locator matches count elements for 600 ms in a row (an action that runs
     the page twice shows the old elements again between its runs)."""

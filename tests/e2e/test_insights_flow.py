@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from services import clock, customers, products, sales
 from services.sales import LineRequest
 from tests.conftest import MANAGER, STAFF
-from tests.e2e.conftest import prepared_app, settle, sign_in
+from tests.e2e.conftest import click_until, prepared_app, settle, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -88,10 +88,11 @@ def test_filter_click_a_segment_export_it(insights_app, page, tmp_path):
     ).to_be_visible()
 
     page.get_by_text("Export this list").click()
-    page.get_by_role("button", name="Prepare the file").click()
+    download = page.get_by_role("button", name="Download", exact=True)
+    click_until(page, page.get_by_role("button", name="Prepare the file"), download)
     settle(page)
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download", exact=True).click()
+        download.click()
     download = download_info.value
     assert download.suggested_filename.startswith("insights-segment-")
     target = tmp_path / download.suggested_filename
