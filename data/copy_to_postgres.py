@@ -64,6 +64,7 @@ ORDER = (
     "import_batches",
     "import_rows",
     "suppressions",
+    "customer_merges",
     "audit_log",
 )
 CHUNK = 50_000

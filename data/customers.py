@@ -26,6 +26,7 @@ META_COLUMNS = (
     "created_at",
     "updated_at",
     "erased_at",
+    "merged_into",
 )
 GRID_COLUMNS = (
     "id",
@@ -80,6 +81,11 @@ def update(
 ) -> int | None:
     """Update columns if the row is still at version; the new version or None."""
     return versioned_update(cur, "customers", customer_id, version, fields, now)
+
+
+def hold(cur: Cursor, customer_id: int) -> None:
+    """Write to the card without changing it, so a concurrent writer of it conflicts or waits."""
+    cur.execute("UPDATE customers SET version = version WHERE id = ?", [customer_id])
 
 
 def current_version(cur: Cursor, customer_id: int) -> int | None:

@@ -46,6 +46,7 @@ PERMISSIONS: dict[str, str] = {
     "gdpr.access": "manager",
     "gdpr.erase": "admin",
     "duplicates.view": "manager",
+    "customers.merge": "admin",
     "settings.edit": "admin",
     "staff.manage": "admin",
     "audit.view": "admin",

@@ -44,6 +44,9 @@ def customer_tokens(customer: Mapping[str, object]) -> set[str]:
         tokens.add(fold(postcode).replace(" ", ""))
     for name in ("phone", "mobile", "fax"):
         tokens |= _phone_tokens(_text(customer.get(name)))
+    # The account numbers of records merged into this one still find it.
+    for number in customer.get("former_numbers") or ():
+        tokens |= _word_tokens(_text(number))
     return tokens
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from data import customers as repo
 from data import db
+from data import merges as merges_repo
 from data import settings as settings_repo
 from logic.account_numbers import account_key, format_account_number
 from logic.addresses import country_codes as country_codes  # re-export for pickers
@@ -160,8 +161,10 @@ def _taken_error(holder: Mapping[str, Any]) -> ValidationFailed:
     )
 
 
-def _store_tokens(cur, customer_id: int, fields: Mapping[str, Any]) -> None:
-    rows = tokens_rows(customer_id, customer_tokens(fields))
+def store_tokens(cur, customer_id: int, fields: Mapping[str, Any]) -> None:
+    """Rebuild the customer's search tokens from its card and former account numbers."""
+    former = merges_repo.former_numbers(cur, customer_id)
+    rows = tokens_rows(customer_id, customer_tokens({**fields, "former_numbers": former}))
     live = not fields.get("archived", False)
     repo.replace_tokens(cur, customer_id, rows, fields.get("last_name"), live)
 
@@ -198,7 +201,7 @@ def create_customer(
         stored = clean.as_dict()
         stored["marketing_opt_in_at"] = moment if clean.marketing_opt_in else None
         customer_id = repo.insert(cur, stored, key, moment)
-        _store_tokens(cur, customer_id, stored)
+        store_tokens(cur, customer_id, stored)
         if clean.marketing_opt_in:
             repo.insert_consent(cur, customer_id, True, moment, screen, actor.display_name)
         audit.record(
@@ -209,7 +212,7 @@ def create_customer(
     return db.run_in_transaction(work)
 
 
-def _apply_update(
+def apply_update(
     cur,
     actor: Actor,
     customer_id: int,
@@ -219,6 +222,8 @@ def _apply_update(
     moment: datetime,
     rules: CardRules | None = None,
 ) -> tuple[int, CustomerFields]:
+    """Check and store changed card fields in the caller's transaction (audited, consent
+    recorded, search tokens rebuilt); the new version and the checked card."""
     current = repo.get(cur, customer_id)
     if current is None:
         raise NotFound(customer_id)
@@ -246,7 +251,7 @@ def _apply_update(
     new_version = repo.update(cur, customer_id, version, changed, moment)
     if new_version is None:
         raise StaleRecord(customer_id, repo.current_version(cur, customer_id))
-    _store_tokens(cur, customer_id, {**new_values, "archived": current["archived"]})
+    store_tokens(cur, customer_id, {**new_values, "archived": current["archived"]})
     if consent:
         repo.insert_consent(
             cur, customer_id, consent.opted_in, consent.at, screen, actor.display_name
@@ -277,7 +282,7 @@ def update_customer(
     require(actor, "customers.edit")
     moment = _now(now)
     new_version, _ = db.run_in_transaction(
-        lambda cur: _apply_update(cur, actor, customer_id, version, changes, screen, moment)
+        lambda cur: apply_update(cur, actor, customer_id, version, changes, screen, moment)
     )
     return new_version
 
@@ -349,7 +354,7 @@ def save_grid_edits(
             rules = card_rules(cur, clock.local_day(moment))  # once for the batch, not per row
             for customer_id, (version, changes) in batch.items():
                 try:
-                    _apply_update(
+                    apply_update(
                         cur, actor, customer_id, version, changes, SCREEN_GRID, moment, rules
                     )
                     done.append(customer_id)

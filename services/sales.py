@@ -148,10 +148,17 @@ def _price(cur, customer: Mapping[str, Any] | None, parsed, include_tax: bool) -
     return priced
 
 
-def live_customer(cur, customer_id: int | None) -> dict[str, Any] | None:
-    """The customer a sale or an order is for (None: a walk-in); refused when archived."""
+def live_customer(cur, customer_id: int | None, hold: bool = False) -> dict[str, Any] | None:
+    """The customer a sale or an order is for (None: a walk-in); refused when archived.
+
+    hold (in a writing transaction): the card is written to, so a merge or an archive of
+    it running at the same moment conflicts (DuckDB) or waits (PostgreSQL) instead of
+    leaving the sale on a record that was just archived.
+    """
     if customer_id is None:
         return None
+    if hold:
+        customers_repo.hold(cur, customer_id)
     customer = customers_repo.get(cur, customer_id)
     if customer is None:
         raise NotFound(customer_id)
@@ -308,7 +315,7 @@ def record_sale(
             return done
         values = settings_repo.get_all(cur, here())
         include_tax = _include_tax(values)
-        customer = live_customer(cur, customer_id)
+        customer = live_customer(cur, customer_id, hold=True)
         if delivery_address_id is not None:
             _check_delivery(cur, customer_id, delivery_address_id)
         priced = _price(cur, customer, parsed, include_tax)

@@ -113,7 +113,7 @@ def add_item(
     moment = clock.utc(now)
 
     def work(cur) -> int:
-        sales.live_customer(cur, customer_id)
+        sales.live_customer(cur, customer_id, hold=True)
         return _insert_item(cur, actor, customer_id, clean, moment)
 
     return db.run_in_transaction(work)
@@ -179,7 +179,7 @@ def create_order(
         existing = repo.order_by_key(cur, idempotency_key)
         if existing is not None:
             return existing
-        sales.live_customer(cur, customer_id)
+        sales.live_customer(cur, customer_id, hold=True)
         chosen = item_id
         if item_clean is not None:
             chosen = _insert_item(cur, actor, customer_id, item_clean, moment)
