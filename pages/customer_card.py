@@ -4,7 +4,7 @@ import streamlit as st
 
 from i18n import format_date
 from logic.errors import NotFound, StaleRecord, ValidationFailed
-from services import clock, customers, printing, shop
+from services import clock, customers, merges, printing, shop
 from ui.account_tab import account_tab
 from ui.auth import guard_fragment, require_page
 from ui.card_fields import field_widget
@@ -95,7 +95,17 @@ st.caption(
 flash = ss.pop("card.flash", None)
 if flash:
     getattr(st, flash[0])(flash[1])
-if customer["archived"]:
+went = merges.merged_into(customer_id) if customer["merged_into"] else None
+if went:
+    st.info(
+        tr("merge.merged_banner", survivor=went["account_number"], when=when(went["merged_at"]))
+    )
+    if st.button(
+        tr("merge.open_survivor", survivor=went["account_number"]), key="card.open_survivor"
+    ):
+        ss["card_id"] = went["id"]
+        st.switch_page("pages/customer_card.py", query_params={"id": str(went["id"])})
+elif customer["archived"]:
     st.warning(tr("card.archived_banner", when=when(customer["archived_at"])))
 
 has_address = bool(customer["address1"] or customer["city"])

@@ -1,26 +1,31 @@
 """Duplicates (managers): pairs of customers that are likely the same person, surest first,
-with why; open either card."""
+with why; open either card. Administrators merge a pair (or two account numbers) and
+undo a recent merge."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from services import duplicates
+from logic.auth import can
+from services import customers, duplicates, merges
+from ui.actions import FAILED, attempt
 from ui.auth import require_page
+from ui.merge_panel import merge_panel, recent_merges
 from ui.pager import pager
 from ui.session import tr, tr_plain
 from ui.text import literal_table
 
 actor = require_page("duplicates.view")
 ss = st.session_state
+may_merge = can(actor.role, "customers.merge")
 st.title(tr("duplicates.title"))
+flash = ss.pop("merge.flash", None)
+if flash:
+    st.success(flash)
 st.caption(tr("duplicates.intro"))
 page = ss.get("duplicates.page", 0)
 rows, total = duplicates.pairs(actor, page)
 st.caption(tr("duplicates.count", total=f"{total:,}"))
-if not rows:
-    st.info(tr("duplicates.none"))
-    st.stop()
 
 
 def _who(person: dict) -> str:
@@ -32,33 +37,65 @@ def _contact(person: dict) -> str:
     return " · ".join(p for p in (person["email"], person["mobile"], person["postcode"]) if p)
 
 
-literal_table(
-    [
-        {
-            tr_plain("duplicates.score"): r["score"],
-            tr_plain("duplicates.why"): ", ".join(
-                tr_plain(f"duplicates.reason.{x}") for x in r["reasons"]
-            ),
-            tr_plain("duplicates.first"): _who(r["a"]),
-            tr_plain("duplicates.first_contact"): _contact(r["a"]),
-            tr_plain("duplicates.second"): _who(r["b"]),
-            tr_plain("duplicates.second_contact"): _contact(r["b"]),
-            tr_plain("duplicates.similarity"): f"{r['similarity']} %",
-        }
-        for r in rows
-    ]
-)
-pager("duplicates.page", total, duplicates.PAGE_SIZE)
-labels = {index: f"{_who(r['a'])}  ⇄  {_who(r['b'])}" for index, r in enumerate(rows)}
-picked = st.selectbox(
-    tr("duplicates.pick"), list(labels), format_func=labels.__getitem__, key="duplicates.pick"
-)
-if picked is not None:
-    columns = st.columns(2)
-    for column, side in zip(columns, ("a", "b"), strict=True):
+def _pairs_list() -> None:
+    """The candidate pairs, a pick, and opening (or merging) the picked pair."""
+    literal_table(
+        [
+            {
+                tr_plain("duplicates.score"): r["score"],
+                tr_plain("duplicates.why"): ", ".join(
+                    tr_plain(f"duplicates.reason.{x}") for x in r["reasons"]
+                ),
+                tr_plain("duplicates.first"): _who(r["a"]),
+                tr_plain("duplicates.first_contact"): _contact(r["a"]),
+                tr_plain("duplicates.second"): _who(r["b"]),
+                tr_plain("duplicates.second_contact"): _contact(r["b"]),
+                tr_plain("duplicates.similarity"): f"{r['similarity']} %",
+            }
+            for r in rows
+        ]
+    )
+    pager("duplicates.page", total, duplicates.PAGE_SIZE)
+    labels = {index: f"{_who(r['a'])}  ⇄  {_who(r['b'])}" for index, r in enumerate(rows)}
+    picked = st.selectbox(
+        tr("duplicates.pick"), list(labels), format_func=labels.__getitem__, key="duplicates.pick"
+    )
+    if picked is None:
+        return
+    columns = st.columns(3 if may_merge else 2)
+    for column, side in zip(columns, ("a", "b"), strict=False):
         person = rows[picked][side]
         if column.button(
             tr("duplicates.open", who=_who(person)), key=f"duplicates.open.{side}.{person['id']}"
         ):
             ss["card_id"] = person["id"]
             st.switch_page("pages/customer_card.py", query_params={"id": str(person["id"])})
+    if may_merge and columns[2].button(
+        tr("merge.compare"), key="duplicates.merge", icon=":material/merge:"
+    ):
+        ss["merge.pair"] = (rows[picked]["a"]["id"], rows[picked]["b"]["id"])
+
+
+def _by_numbers() -> None:
+    """Two account numbers typed in, for records the pairs do not show."""
+    with st.expander(tr("merge.by_number")):
+        first = st.text_input(tr("field.survivor"), key="merge.first_number")
+        second = st.text_input(tr("field.other"), key="merge.second_number")
+        if st.button(tr("merge.compare"), key="merge.find"):
+            found = attempt(lambda: merges.find_pair(actor, first, second))
+            if found is not FAILED:
+                ss["merge.pair"] = found
+
+
+if rows:
+    _pairs_list()
+else:
+    st.info(tr("duplicates.none"))
+if may_merge:
+    _by_numbers()
+    pair = ss.get("merge.pair")
+    if pair:
+        people = [customers.get_customer(i) for i in pair]
+        merge_panel(actor, people[0], people[1], "merge")
+    st.subheader(tr("merge.recent"))
+    recent_merges(actor, "merge")

@@ -11,6 +11,7 @@ from typing import Any
 from data import customers as customers_repo
 from data import db
 from data import merges as repo
+from logic.account_numbers import account_key
 from logic.audit import FieldChange
 from logic.auth import Actor, require
 from logic.customers import validate_customer
@@ -136,7 +137,10 @@ def merge(
         if refusals:
             raise ValidationFailed(refusals)
         if not repo.lock_cards(cur, {survivor_id: survivor_version, other_id: other_version}):
-            for customer_id, version in ((survivor_id, survivor_version), (other_id, other_version)):
+            for customer_id, version in (
+                (survivor_id, survivor_version),
+                (other_id, other_version),
+            ):
                 current = customers_repo.current_version(cur, customer_id)
                 if current != version:
                     raise StaleRecord(customer_id, current)
@@ -296,6 +300,23 @@ def undo(actor: Actor, merge_id: int, now: datetime | None = None) -> None:
             )
 
     db.run_in_transaction(work)
+
+
+def find_pair(actor: Actor, first: object, second: object) -> tuple[int, int]:
+    """The two customers of two typed account numbers (the record kept first)."""
+    require(actor, "customers.merge")
+    errors, found = [], []
+    with db.cursor() as cur:
+        for field, typed in (("survivor", first), ("other", second)):
+            text = str(typed or "").strip()
+            holder = customers_repo.holder_of_key(cur, account_key(text)) if text else None
+            if holder is None:
+                errors.append(FieldError(field, "merge_no_such_number", {"number": text}))
+            else:
+                found.append(int(holder["id"]))
+    if errors:
+        raise ValidationFailed(errors)
+    return found[0], found[1]
 
 
 def recent(actor: Actor, limit: int = RECENT) -> list[dict[str, Any]]:

@@ -95,10 +95,19 @@ def pair(database):
     delivery.add(
         STAFF,
         twin,
-        {"address1": "8 quai Perrière", "city": "Annecy", "postcode": "74000", "country_code": "FR"},
+        {
+            "address1": "8 quai Perrière",
+            "city": "Annecy",
+            "postcode": "74000",
+            "country_code": "FR",
+        },
     )
     workshop.create_order(
-        STAFF, twin, {"kind": "job", "reported": "Brakes"}, _key(), {"name": "Trek", "serial": "WTU1"}
+        STAFF,
+        twin,
+        {"kind": "job", "reported": "Brakes"},
+        _key(),
+        {"name": "Trek", "serial": "WTU1"},
     )
     rewards.create(STAFF, twin)
     printing.print_courier_label(STAFF, twin)
@@ -160,9 +169,7 @@ def test_a_merge_moves_everything_and_undo_gives_it_back(pair):
     assert rewards.balance(STAFF, twin) is not None and rewards.balance(STAFF, anna) is None
     assert len(printing.print_history(f"customer:{twin}")) == 1
     assert printing.print_history(f"customer:{anna}") == []
-    assert [row["id"] for row in customers.search_customers(gone["account_number"]).rows] == [
-        twin
-    ]
+    assert [row["id"] for row in customers.search_customers(gone["account_number"]).rows] == [twin]
     with pytest.raises(ValidationFailed) as again:
         merges.undo(ADMIN, merge_id)
     assert [e.code for e in again.value.errors] == ["merge_already_undone"]
