@@ -19,17 +19,17 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     path, seed = sys.argv[1], int(sys.argv[2])
     os.environ["COMPTOIR_DB"] = path
-    from services import accounts, customers, products, sales
+    from services import accounts, customers, merges, products, sales
     from services.accounts import EntryRequest
     from services.sales import LineRequest
-    from tests.conftest import MANAGER, STAFF
+    from tests.conftest import ADMIN, MANAGER, STAFF
 
     rng = random.Random(seed)
     tube = products.active_by_sku("TUBE")["id"]
     people = [r["id"] for r in customers.search_customers("crash", page_size=100).rows]
     print("READY", flush=True)
     while True:
-        kind = rng.choice(["customer", "edit", "payment", "charge", "sale", "invoice"])
+        kind = rng.choice(["customer", "edit", "payment", "charge", "sale", "invoice", "merge"])
         who = rng.choice(people)
         if kind == "customer":
             made = customers.create_customer({"last_name": f"Crash{rng.random():.6f}"}, STAFF)
@@ -51,6 +51,18 @@ def main() -> None:
                 STAFF, who, [LineRequest(tube, "1")], [("cash", "6.50")], uuid.uuid4().hex
             )
             print(f"ACK sale {sale}", flush=True)
+        elif kind == "merge":
+            if len(people) < 4:
+                continue
+            kept, other = rng.sample(people, 2)
+            a, b = customers.get_customer(kept), customers.get_customer(other)
+            done = merges.merge(ADMIN, kept, a["version"], other, b["version"], {})
+            people.remove(other)
+            print(f"ACK merge {done} {kept} {other}", flush=True)
+            if rng.random() < 0.3:
+                merges.undo(ADMIN, done)
+                people.append(other)
+                print(f"ACK undo {done}", flush=True)
         else:
             found = sales.purchase_history(STAFF, who)[0]
             if found:

@@ -1,5 +1,5 @@
 """Crash: a process writing through the services (customers, edits, payments, charges,
-sales, invoices) is SIGKILLed mid-burst, ten times; after each restart every acknowledged
+sales, invoices, merges and their undo) is SIGKILLed mid-burst, ten times; after each restart every acknowledged
 write is there, every balance equals its ledger and receipt and invoice numbers have no gap."""
 
 from __future__ import annotations
@@ -90,8 +90,25 @@ def test_sigkill_mid_burst_loses_no_acknowledged_write(crash_file):
                 "voucher_balances": 0,
                 "rewards_points": 0,
             }
+            undone = {int(i) for i in acked.get("undo", [])}
+            for merge in acked.get("merge", []):
+                merge_id, kept, other = (int(x) for x in merge.split())
+                [(pointer, left)] = cur.execute(
+                    "SELECT merged_into, (SELECT count(*) FROM sales WHERE customer_id = c.id)"
+                    " + (SELECT count(*) FROM ledger_entries WHERE customer_id = c.id)"
+                    " FROM customers c WHERE id = ?",
+                    [other],
+                ).fetchall()
+                [(undone_at,)] = cur.execute(
+                    "SELECT undone_at FROM customer_merges WHERE id = ?", [merge_id]
+                ).fetchall()
+                if merge_id in undone:  # (the record may have been merged again since)
+                    assert undone_at is not None
+                elif undone_at is None:  # an undo not acknowledged may have committed
+                    assert pointer == kept and left == 0
             receipts = [r[0] for r in cur.execute("SELECT receipt_number FROM sales").fetchall()]
             assert _numbers_without_gaps(receipts)
             assert _numbers_without_gaps(invoices)
         db.close(crash_file)
     assert sum(len(v) for v in acked.values()) >= ROUNDS * 5
+    assert acked.get("merge"), "no merge was acknowledged in any round"
