@@ -1,6 +1,7 @@
 """Crash: a process writing through the services (customers, edits, payments, charges,
-sales, invoices, merges and their undo) is SIGKILLed mid-burst, ten times; after each restart every acknowledged
-write is there, every balance equals its ledger and receipt and invoice numbers have no gap."""
+sales, invoices, merges and their undo) is SIGKILLed mid-burst, ten times; after each
+restart every acknowledged write is there, every balance equals its ledger and receipt and
+invoice numbers have no gap."""
 
 from __future__ import annotations
 
