@@ -45,7 +45,8 @@ def customer_tokens(customer: Mapping[str, object]) -> set[str]:
     for name in ("phone", "mobile", "fax"):
         tokens |= _phone_tokens(_text(customer.get(name)))
     # The account numbers of records merged into this one still find it.
-    for number in customer.get("former_numbers") or ():
+    former = customer.get("former_numbers")
+    for number in former if isinstance(former, list | tuple) else ():
         tokens |= _word_tokens(_text(number))
     return tokens
 
