@@ -10,7 +10,7 @@ from services.bootstrap import database_target, prepare_database
 from ui.auth import refresh_session, sidebar_identity
 from ui.downloads import start_sweeper
 from ui.errors import run_guarded, show_unavailable
-from ui.navigation import navigation
+from ui.navigation import PUBLIC, navigation
 from ui.session import demo_banner, language_picker
 from ui.sign_in import first_admin_form, sign_in_form
 
@@ -39,7 +39,9 @@ actor = refresh_session()
 page = st.navigation(
     navigation(actor.role if actor else None), position="sidebar" if actor else "hidden"
 )
-if actor is not None:
+if page.url_path in PUBLIC:
+    run_guarded(page.run)  # a customer's own link (its token is the proof): no sign-in
+elif actor is not None:
     sidebar_identity(actor)
     run_guarded(page.run)
 elif auth.has_staff():

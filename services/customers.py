@@ -411,9 +411,12 @@ def discount_warning(current: object, typed: object) -> bool:
 SCREEN_SMS_STOP = "sms_stop"
 
 
-def withdraw_marketing_consent(cur, customer_id: int, actor: Actor, moment: datetime) -> bool:
-    """Inside the caller's transaction: marketing consent off (a STOP reply), recorded in
-    the consent history and the audit trail; False when it was already off."""
+def withdraw_marketing_consent(
+    cur, customer_id: int, actor: Actor, moment: datetime, screen: str = SCREEN_SMS_STOP
+) -> bool:
+    """Inside the caller's transaction: marketing consent off (a STOP reply, an unsubscribe
+    link: screen), recorded in the consent history and the audit trail; False when it was
+    already off."""
     current = repo.get(cur, customer_id)
     if current is None or not current["marketing_opt_in"]:
         return False
@@ -422,14 +425,14 @@ def withdraw_marketing_consent(cur, customer_id: int, actor: Actor, moment: date
         is None
     ):
         raise StaleRecord(customer_id, repo.current_version(cur, customer_id))
-    repo.insert_consent(cur, customer_id, False, moment, SCREEN_SMS_STOP, actor.display_name)
+    repo.insert_consent(cur, customer_id, False, moment, screen, actor.display_name)
     audit.record(
         cur,
         actor,
         "update",
         "customer",
         customer_id,
-        SCREEN_SMS_STOP,
+        screen,
         diff({"marketing_opt_in": True}, {"marketing_opt_in": False}),
         moment,
     )

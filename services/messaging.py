@@ -44,7 +44,7 @@ from messaging.email import SendFailed, Sent, send_email
 from messaging.email import connection as email_connection
 from messaging.sms import received_since, send_sms
 from printing.pdf_a4 import receipt_pdf
-from services import accounts, audit, clock, customers, gdpr, printing, sales, shop
+from services import accounts, audit, clock, customers, gdpr, printing, sales, shop, unsubscribe
 
 PAGE_SIZE = 20
 BATCH = 20
@@ -158,6 +158,9 @@ def queue(
         check_consent(kind, bool(customer["marketing_opt_in"]))
     except ConsentRefused:
         raise ValidationFailed([FieldError("marketing_opt_in", "no_marketing_consent")]) from None
+    if kind == "marketing" and channel == "email":
+        # Every marketing e-mail carries its one-click way out (stored as sent).
+        body = f"{body}\n\n{unsubscribe.footer(customer)}"
     return repo.insert(
         cur,
         {

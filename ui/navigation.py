@@ -132,6 +132,8 @@ PAGES = (
     ),
 )
 DEFAULT = "pages/customers.py"
+# Pages anyone may open without signing in (app.py runs them before the sign-in gate).
+PUBLIC = {"unsubscribe": "pages/unsubscribe.py"}
 
 
 def visible_scripts(role: str | None) -> list[str]:
@@ -157,5 +159,9 @@ def navigation(role: str | None) -> dict[str, list[st.Page]]:
                 default=spec.script == DEFAULT,
                 visibility="visible" if spec.script in visible else "hidden",
             )
+        )
+    for url, script in PUBLIC.items():
+        sections.setdefault(tr(PAGES[0].section), []).append(
+            st.Page(script, title=tr(f"nav.{url}"), url_path=url, visibility="hidden")
         )
     return sections

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from data import db
 from logic.errors import ValidationFailed
-from services import customers
-from tests.conftest import STAFF
+from services import customers, gdpr, merges, unsubscribe
+from tests.conftest import ADMIN, STAFF
 
 names = st.one_of(
     st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40),
@@ -49,3 +49,27 @@ def test_a_customer_with_any_text_is_refused_or_kept_faithfully(db_path, last, f
     found = customers.search_customers(word, page_size=100).rows
     if any(ch.isalnum() for ch in word):
         assert made in [r["id"] for r in found]
+
+
+@settings(
+    max_examples=40,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(first=names, second=names, token=names)
+def test_typed_account_numbers_and_links_are_refused_by_name(
+    db_path, monkeypatch, first, second, token
+):
+    monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
+    before = _count()
+    try:
+        merges.find_pair(ADMIN, first, second)
+    except ValidationFailed as refused:
+        assert refused.fields() <= {"survivor", "other"}
+    try:
+        unsubscribe.unsubscribe(token)
+    except ValidationFailed as refused:
+        assert refused.fields() == {"link"}
+    assert unsubscribe.link_language(token) is None
+    assert _count() == before

@@ -1,0 +1,42 @@
+"""The unsubscribe link in Chromium against the app as `make run` starts it: a customer
+opens the link from a marketing e-mail without any account, clicks once, and is out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from services import customers, unsubscribe
+from tests.conftest import STAFF
+from tests.e2e.conftest import prepared_app, settle, sign_in
+
+pytestmark = pytest.mark.e2e
+MADE: dict[str, object] = {}
+
+
+def _prepare() -> None:
+    lea = customers.create_customer(
+        {"last_name": "Roux", "email": "lea@example.org", "marketing_opt_in": True}, STAFF
+    )
+    MADE["lea"] = lea
+    MADE["query"] = unsubscribe.link(lea).split("/unsubscribe", 1)[1]
+
+
+@pytest.fixture(scope="module")
+def link_app(tmp_path_factory) -> Iterator[str]:
+    with prepared_app(tmp_path_factory.mktemp("unsubscribe"), 10, _prepare) as base:
+        yield base
+
+
+def test_a_customer_unsubscribes_in_one_click_without_an_account(link_app, page):
+    page.goto(f"{link_app}/unsubscribe{MADE['query']}")
+    settle(page)
+    expect(page.get_by_role("textbox", name="Password")).to_have_count(0)
+    page.get_by_role("button", name="Unsubscribe").click()
+    settle(page)
+    expect(page.get_by_text("Done: Comptoir will not send you marketing messages")).to_be_visible()
+    # The staff see it on the card (the app holds the database file).
+    sign_in(page, f"{link_app}/customer?id={MADE['lea']}", "manager")
+    expect(page.get_by_role("checkbox", name="Marketing opt-in")).not_to_be_checked()
