@@ -32,13 +32,12 @@ start_sweeper()
 if os.environ.get("COMPTOIR_SENDER") == "1":
     messaging.start_sender()  # once per process: retries what failed or was left queued
     reminders.start_scheduler()  # the process owning the database sends due reminders
-if shop.is_demo():
-    demo_banner()
-
 actor = refresh_session()
 page = st.navigation(
     navigation(actor.role if actor else None), position="sidebar" if actor else "hidden"
 )
+if shop.is_demo() and page.url_path not in PUBLIC:
+    demo_banner()  # (its published passwords are not for a customer's eyes)
 if page.url_path in PUBLIC:
     run_guarded(page.run)  # a customer's own link (its token is the proof): no sign-in
 elif actor is not None:

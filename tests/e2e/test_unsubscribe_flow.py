@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from services import customers, unsubscribe
 from tests.conftest import STAFF
-from tests.e2e.conftest import prepared_app, settle, sign_in
+from tests.e2e.conftest import open_tab, prepared_app, settle, sign_in
 
 pytestmark = pytest.mark.e2e
 MADE: dict[str, object] = {}
@@ -36,7 +36,11 @@ def test_a_customer_unsubscribes_in_one_click_without_an_account(link_app, page)
     expect(page.get_by_role("textbox", name="Password")).to_have_count(0)
     page.get_by_role("button", name="Unsubscribe").click()
     settle(page)
-    expect(page.get_by_text("Done: Comptoir will not send you marketing messages")).to_be_visible()
+    expect(
+        page.get_by_text("Done: Cycles du Comptoir will not send you marketing messages any more.")
+    ).to_be_visible()
+    expect(page.get_by_text("DEMO shop", exact=False)).to_have_count(0)
     # The staff see it on the card (the app holds the database file).
     sign_in(page, f"{link_app}/customer?id={MADE['lea']}", "manager")
+    open_tab(page, "GDPR")
     expect(page.get_by_role("checkbox", name="Marketing opt-in")).not_to_be_checked()
