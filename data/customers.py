@@ -364,14 +364,14 @@ def count(cur: Cursor) -> int:
 EXPORT_COLUMNS = CARD_COLUMNS + ("marketing_opt_in_at", "archived", "created_at")
 
 
-def export_query(
+def _export_parts(
     words: Sequence[str],
     include_archived: bool,
     sort: str,
     descending: bool,
-    columns: Sequence[str] = EXPORT_COLUMNS,
-) -> tuple[str, list[Any]]:
-    """The matching customers' columns in the grid's order (for a streamed export)."""
+    columns: Sequence[str],
+) -> tuple[str, str, str, list[Any]]:
+    """The export's FROM and WHERE, its ORDER BY and its columns, and the parameters."""
     if sort not in SORTABLE or any(name not in EXPORT_COLUMNS for name in columns):
         raise ValueError((sort, columns))
     params: list[Any] = []
@@ -382,9 +382,40 @@ def export_query(
     clause = "" if include_archived else "WHERE NOT c.archived"
     order = f"{'DESC' if descending else 'ASC'} NULLS LAST"
     tie = "" if sort == "last_name" else ", c.last_name NULLS LAST"
+    ordering = f"c.{sort} {order}{tie}, c.first_name NULLS LAST, c.id"
     selected = ", ".join(f"c.{name}" for name in columns)
-    return (
-        f"SELECT {selected} FROM {source} {clause}"
-        f" ORDER BY c.{sort} {order}{tie}, c.first_name NULLS LAST, c.id",
-        list(params),
+    return f"{source} {clause}", ordering, selected, params
+
+
+def export_query(
+    words: Sequence[str],
+    include_archived: bool,
+    sort: str,
+    descending: bool,
+    columns: Sequence[str] = EXPORT_COLUMNS,
+) -> tuple[str, list[Any]]:
+    """The matching customers' columns in the grid's order (for a streamed export)."""
+    rows, ordering, selected, params = _export_parts(
+        words, include_archived, sort, descending, columns
     )
+    return f"SELECT {selected} FROM {rows} ORDER BY {ordering}", params
+
+
+def export_ranked(
+    words: Sequence[str],
+    include_archived: bool,
+    sort: str,
+    descending: bool,
+    columns: Sequence[str] = EXPORT_COLUMNS,
+) -> tuple[str, list[Any], str]:
+    """The same list for streams.Ranked: the ids numbered in the grid's order, and one
+    slice of positions' rows read back by id."""
+    rows, ordering, selected, params = _export_parts(
+        words, include_archived, sort, descending, columns
+    )
+    rank_sql = f"SELECT c.id AS key, row_number() OVER (ORDER BY {ordering}) AS pos FROM {rows}"
+    rows_sql = (
+        f"SELECT {selected} FROM {{ranks}} r JOIN customers c ON c.id = r.key"
+        " WHERE r.pos > ? AND r.pos <= ? ORDER BY r.pos"
+    )
+    return rank_sql, params, rows_sql

@@ -12,7 +12,7 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
-from data import streams
+from data import db, streams
 from logic.auth import PermissionDenied
 from logic.errors import ValidationFailed
 from services import accounts, audit, customers, export_views, exports, sales
@@ -146,3 +146,32 @@ def test_a_customers_reminders_export(database):
         "Time for a check",
         "scheduled",
     )
+
+
+@pytest.mark.parametrize(
+    ("term", "sort", "descending"),
+    [
+        ("", "last_name", False),
+        ("ana", "city", True),
+        ("", "postcode", False),
+        ("zz", "city", False),
+    ],
+)
+def test_slices_of_a_ranked_list_give_the_same_rows_in_the_same_order(
+    db_path, term, sort, descending
+):
+    _customers()
+    customers.create_customer({"last_name": "Client05", "first_name": None}, STAFF)  # a tie
+    view = exports.customers_view(term, True, sort=sort, descending=descending)
+    with db.cursor() as cur:
+        whole = [r for b in streams.batches(cur, view.sql, view.params) for r in b.to_pylist()]
+        assert view.ranked is not None
+        sliced = [
+            r
+            for b in streams.ranked_batches(cur, view.ranked, size=2, slice_rows=3)
+            for r in b.to_pylist()
+        ]
+        tables = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall()
+    assert sliced == whole
+    assert len(whole) == (0 if term == "zz" else 15 if term == "" else 14)
+    assert tables == [(0,)]  # the ranks' table is dropped
