@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -60,14 +60,14 @@ def download_button(
     file_name: str,
     mime: str,
     key: str,
-    forget: Sequence[str] = (),
     container: object = st,
     **options: object,
 ) -> None:
     """A download whose file is made on click, for a still signed-in account, within minutes.
 
-    forget: session-state keys dropped once the file was downloaded (a PDF
-    kept for the button goes with it).
+    The click starts no rerun (on_click="ignore"): a rerun that no longer drew the button
+    would let Streamlit drop the file's maker before the browser asked for it, and the
+    download would silently not happen. The offer stays until the page changes it.
     """
     actor = current_actor()
     offered = time.monotonic()
@@ -79,12 +79,8 @@ def download_button(
         check_offer(offered, time.monotonic(), epoch, current, staff_id is not None)
         return make()
 
-    def downloaded() -> None:
-        for name in forget:
-            st.session_state.pop(name, None)
-
     container.download_button(
-        label, made, file_name=file_name, mime=mime, key=key, on_click=downloaded, **options
+        label, made, file_name=file_name, mime=mime, key=key, on_click="ignore", **options
     )
 
 
@@ -100,7 +96,6 @@ def offer_file(state_key: str, key: str, label: str) -> exports.ExportFile | Non
         file_name=ready.filename,
         mime=ready.mime,
         key=key,
-        forget=[state_key],
         type="primary",
     )
     return ready

@@ -17,7 +17,7 @@ from services import merges
 from services.shop import get_settings
 from ui.actions import FAILED, attempt
 from ui.session import language, show_refusal, tr, tr_plain, when
-from ui.text import md
+from ui.text import literal_table, md
 
 TABLES = (
     "sales",
@@ -95,6 +95,21 @@ def merge_panel(actor: Actor, first: dict[str, Any], second: dict[str, Any], key
             format_func=lambda code, texts=texts: f"{words[code]}: {md(texts[code])}",
             key=f"{base}.{group}",
             horizontal=True,
+        )
+    if preview.groups:
+        st.markdown(tr("merge.after_title", survivor=labels[survivor_id]))
+        literal_table(
+            [
+                {
+                    tr_plain("merge.after_field"): tr_plain("merge.group.address")
+                    if group == "address"
+                    else tr_plain(f"field.{group}"),
+                    tr_plain("merge.after_value"): _group_text(
+                        preview.result, group, yes, no, empty
+                    ),
+                }
+                for group in preview.groups
+            ]
         )
     _what_moves(preview, labels[other_id], labels[survivor_id])
     if preview.problems:

@@ -30,7 +30,6 @@ def show_outcome(outcome: PrintOutcome, key: str) -> None:
         file_name=outcome.filename,
         mime="application/pdf",
         key=f"{key}.download",
-        forget=[key],  # the outcome (and its PDF) leaves session state once downloaded
     )
     if outcome.preview:
         with st.expander(tr("printing.preview")):

@@ -74,6 +74,9 @@ def test_an_administrator_previews_merges_and_undoes(shop_db):
     assert "Sales: 0" not in " ".join(texts(app, "caption"))
     assert "Account entries: 1" in " ".join(texts(app, "caption"))
     app.radio(key=f"{base}.first_name").set_value("other").run()
+    after = table(app, len(app.table) - 1)  # the record kept after the merge
+    values = dict(zip(after["Field"], after["Value"], strict=True))
+    assert (values["First name"], values["E-mail"]) == ("Lea", "lea@example.org")
     app.button(key="merge.confirm").click().run()
     assert not app.exception, app.exception
     assert f"{other_number} — Lea Fusion was merged into {kept_number} — Léa Fusion." in texts(
