@@ -4,6 +4,7 @@ name what is wrong, the command line refusing while another process holds the fi
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from data import backup as repo
-from data import db, demo
+from data import db, demo, migrate
 from logic.auth import PermissionDenied
 from logic.errors import ValidationFailed
 from services import audit, backup, customers, demo_business
@@ -22,10 +23,25 @@ from tests.conftest import ADMIN, MANAGER, STAFF
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(scope="module")
+def shop_template(tmp_path_factory):
+    """A demo shop with a year of business, built once per module (about 10 s)."""
+    path = tmp_path_factory.mktemp("backup-template") / "shop.duckdb"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(db.ENV_VAR, str(path))
+        patch.setenv("COMPTOIR_DEMO_CUSTOMERS", "0")
+        migrate.migrate(path)
+        demo.generate(150, seed=4, path=path)
+        demo_business.create(create_demo_accounts(), seed=4)
+        db.close(path)
+    return path
+
+
 @pytest.fixture
-def shop_file(db_path):
-    demo.generate(150, seed=4, path=db_path)
-    demo_business.create(create_demo_accounts(), seed=4)
+def shop_file(db_path, shop_template):
+    """A copy of the demo shop as the app's database."""
+    db.close(db_path)
+    shutil.copyfile(shop_template, db_path)
     return db_path
 
 
