@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import tn
 from logic.auth import can
 from services import customers, duplicates, merges
 from ui.actions import FAILED, attempt
 from ui.auth import require_page
 from ui.merge_panel import merge_panel, recent_merges
 from ui.pager import pager
-from ui.session import tr, tr_plain
+from ui.session import language, tr, tr_plain
 from ui.text import literal_table
 
 actor = require_page("duplicates.view")
@@ -25,7 +26,7 @@ if flash:
 st.caption(tr("duplicates.intro"))
 page = ss.get("duplicates.page", 0)
 rows, total = duplicates.pairs(actor, page)
-st.caption(tr("duplicates.count", total=f"{total:,}"))
+st.caption(tn("duplicates.count", total, language(), count=f"{total:,}"))
 
 
 def _who(person: dict) -> str:

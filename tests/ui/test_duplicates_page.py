@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services import customers
+from services import customers, duplicates
 from tests.conftest import MANAGER, STAFF
 from tests.ui.conftest import open_app, table, texts
 
@@ -13,6 +13,8 @@ def test_the_page_lists_pairs_and_opens_a_card(shop_db):
     app = open_app("manager")
     app.switch_page("pages/duplicates.py").run()
     assert not app.exception, app.exception
+    total = duplicates.pairs(MANAGER)[1]
+    assert f"{total:,} {'pair' if total == 1 else 'pairs'}." in texts(app, "caption")
     shown = table(app, 0)
     row = shown[shown["Why"] == "same e-mail"]
     assert list(row["Score"]) == ["100"]
