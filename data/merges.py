@@ -55,12 +55,14 @@ def lock_accounts(cur: Cursor, ids: list[int]) -> None:
 
 
 def side(cur: Cursor, customer_id: int) -> dict[str, Any] | None:
-    """What the merge rules need about one record."""
+    """What the merge rules and the preview need about one record (points: None without a
+    rewards account)."""
     cur.execute(
         "SELECT c.id, c.archived, c.erased_at IS NOT NULL AS erased, c.merged_into,"
         " (SELECT account_type_id FROM customer_accounts WHERE customer_id = c.id)"
         " AS account_type_id,"
-        " (SELECT card_number FROM rewards_accounts WHERE customer_id = c.id) AS rewards_card"
+        " (SELECT card_number FROM rewards_accounts WHERE customer_id = c.id) AS rewards_card,"
+        " (SELECT points FROM rewards_accounts WHERE customer_id = c.id) AS points"
         " FROM customers c WHERE c.id = ?",
         [customer_id],
     )

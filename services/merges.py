@@ -53,11 +53,12 @@ class MergePreview:
         return sum(found, Decimal("0")) if found else None
 
 
-def _side(cur: Any, customer_id: int) -> Side:
+def _facts(cur: Any, customer_id: int) -> tuple[Side, int | None]:
+    """The record's facts for the merge rules, and its rewards points (None: no account)."""
     row = repo.side(cur, customer_id)
     if row is None:
         raise NotFound("customer", customer_id)
-    return Side(
+    side = Side(
         customer_id,
         bool(row["archived"]),
         bool(row["erased"]),
@@ -65,12 +66,11 @@ def _side(cur: Any, customer_id: int) -> Side:
         row["account_type_id"],
         row["rewards_card"],
     )
+    return side, None if row["points"] is None else int(row["points"])
 
 
-def _points(cur: Any, customer_id: int) -> int | None:
-    cur.execute("SELECT points FROM rewards_accounts WHERE customer_id = ?", [customer_id])
-    found = cur.fetchall()
-    return int(found[0][0]) if found else None
+def _side(cur: Any, customer_id: int) -> Side:
+    return _facts(cur, customer_id)[0]
 
 
 def preview(
@@ -79,13 +79,14 @@ def preview(
     """What merging other into survivor would do with these choices (defaults otherwise)."""
     require(actor, "customers.merge")
     with db.cursor() as cur:
-        refusals = merge_refusals(_side(cur, survivor_id), _side(cur, other_id))
+        (kept, kept_points), (gone, gone_points) = _facts(cur, survivor_id), _facts(cur, other_id)
+        refusals = merge_refusals(kept, gone)
         survivor = customers_repo.get(cur, survivor_id)
         other = customers_repo.get(cur, other_id)
-        assert survivor is not None and other is not None  # _side found both
+        assert survivor is not None and other is not None  # _facts found both
         moves = repo.counts(cur, other_id)
         accounts = repo.account(cur, survivor_id), repo.account(cur, other_id)
-        points = _points(cur, survivor_id), _points(cur, other_id)
+        points = kept_points, gone_points
         rules = card_rules(cur, clock.local_day())
     chosen = {**default_choices(survivor, other), **(choices or {})}
     groups = differing(survivor, other)
