@@ -11,7 +11,7 @@ from logic.auth import can
 from services import customers, duplicates, merges
 from ui.actions import FAILED, attempt
 from ui.auth import require_page
-from ui.merge_panel import merge_panel, recent_merges
+from ui.merge_panel import merge_panel, recent_merges, who
 from ui.pager import pager
 from ui.session import language, tr, tr_plain
 from ui.text import literal_table
@@ -29,11 +29,6 @@ rows, total = duplicates.pairs(actor, page)
 st.caption(tn("duplicates.count", total, language(), count=f"{total:,}"))
 
 
-def _who(person: dict) -> str:
-    name = " ".join(p for p in (person["first_name"], person["last_name"]) if p)
-    return f"{person['account_number']} — {name}"
-
-
 def _contact(person: dict) -> str:
     return " · ".join(p for p in (person["email"], person["mobile"], person["postcode"]) if p)
 
@@ -47,9 +42,9 @@ def _pairs_list() -> None:
                 tr_plain("duplicates.why"): ", ".join(
                     tr_plain(f"duplicates.reason.{x}") for x in r["reasons"]
                 ),
-                tr_plain("duplicates.first"): _who(r["a"]),
+                tr_plain("duplicates.first"): who(r["a"]),
                 tr_plain("duplicates.first_contact"): _contact(r["a"]),
-                tr_plain("duplicates.second"): _who(r["b"]),
+                tr_plain("duplicates.second"): who(r["b"]),
                 tr_plain("duplicates.second_contact"): _contact(r["b"]),
                 tr_plain("duplicates.similarity"): f"{r['similarity']} %",
             }
@@ -57,24 +52,27 @@ def _pairs_list() -> None:
         ]
     )
     pager("duplicates.page", total, duplicates.PAGE_SIZE)
-    labels = {index: f"{_who(r['a'])}  ⇄  {_who(r['b'])}" for index, r in enumerate(rows)}
+    # The pick holds the pair's two customer ids, never its place in the list (a merge or
+    # an edit elsewhere moves the pairs).
+    by_pair = {(r["a"]["id"], r["b"]["id"]): r for r in rows}
+    labels = {pair: f"{who(r['a'])}  ⇄  {who(r['b'])}" for pair, r in by_pair.items()}
     picked = st.selectbox(
         tr("duplicates.pick"), list(labels), format_func=labels.__getitem__, key="duplicates.pick"
     )
-    if picked is None:
+    if picked is None or picked not in by_pair:
         return
     columns = st.columns(3 if may_merge else 2)
     for column, side in zip(columns, ("a", "b"), strict=False):
-        person = rows[picked][side]
+        person = by_pair[picked][side]
         if column.button(
-            tr("duplicates.open", who=_who(person)), key=f"duplicates.open.{side}.{person['id']}"
+            tr("duplicates.open", who=who(person)), key=f"duplicates.open.{side}.{person['id']}"
         ):
             ss["card_id"] = person["id"]
             st.switch_page("pages/customer_card.py", query_params={"id": str(person["id"])})
     if may_merge and columns[2].button(
         tr("merge.compare"), key="duplicates.merge", icon=":material/merge:"
     ):
-        ss["merge.pair"] = (rows[picked]["a"]["id"], rows[picked]["b"]["id"])
+        ss["merge.pair"] = picked
 
 
 def _by_numbers() -> None:
