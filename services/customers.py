@@ -161,9 +161,10 @@ def _taken_error(holder: Mapping[str, Any]) -> ValidationFailed:
     )
 
 
-def store_tokens(cur, customer_id: int, fields: Mapping[str, Any]) -> None:
-    """Rebuild the customer's search tokens from its card and former account numbers."""
-    former = merges_repo.former_numbers(cur, customer_id)
+def store_tokens(cur, customer_id: int, fields: Mapping[str, Any], new: bool = False) -> None:
+    """Rebuild the customer's search tokens from its card and former account numbers (a new
+    customer has none: not looked up)."""
+    former = [] if new else merges_repo.former_numbers(cur, customer_id)
     rows = tokens_rows(customer_id, customer_tokens({**fields, "former_numbers": former}))
     live = not fields.get("archived", False)
     repo.replace_tokens(cur, customer_id, rows, fields.get("last_name"), live)
@@ -201,7 +202,7 @@ def create_customer(
         stored = clean.as_dict()
         stored["marketing_opt_in_at"] = moment if clean.marketing_opt_in else None
         customer_id = repo.insert(cur, stored, key, moment)
-        store_tokens(cur, customer_id, stored)
+        store_tokens(cur, customer_id, stored, new=True)
         if clean.marketing_opt_in:
             repo.insert_consent(cur, customer_id, True, moment, screen, actor.display_name)
         audit.record(

@@ -1,0 +1,3 @@
+-- PostgreSQL only (0023_merged_into_index.postgres.sql): the records merged into a
+-- customer are looked up on every card save (their account numbers stay search tokens).
+-- DuckDB scans the column and keeps no index here (its indexes would block later ALTERs).
