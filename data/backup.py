@@ -23,9 +23,11 @@ LEDGER_CHECKS = {
         " sum(amount) AS total FROM ledger_entries GROUP BY customer_id) l"
         " ON l.customer_id = a.customer_id WHERE a.balance <> coalesce(l.total, 0)"
     ),
+    # Entries are stored positive: a redemption takes its amount off the balance.
     "voucher_balances": (
         "SELECT count(*) FROM gift_vouchers v LEFT JOIN (SELECT voucher_id,"
-        " sum(amount) AS total FROM voucher_entries GROUP BY voucher_id) e"
+        " sum(CASE WHEN kind = 'redeemed' THEN -amount ELSE amount END) AS total"
+        " FROM voucher_entries GROUP BY voucher_id) e"
         " ON e.voucher_id = v.id WHERE v.balance <> coalesce(e.total, 0)"
     ),
     "rewards_points": (
@@ -91,19 +93,52 @@ def dump(cur: Cursor, table: str, target: Path) -> None:
     cur.execute(f'COPY (SELECT * FROM "{table}") TO {_quoted_path(target)} (FORMAT parquet)')
 
 
+def columns(cur: Cursor, table: str) -> list[str]:
+    """The table's columns, from this database's own catalogue."""
+    cur.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main'"
+        " AND table_name = ? ORDER BY ordinal_position",
+        [table],
+    )
+    return [row[0] for row in cur.fetchall()]
+
+
+def file_columns(cur: Cursor, source: Path) -> list[str]:
+    """The top-level column names a Parquet file claims (data, never SQL)."""
+    cur.execute("SELECT name FROM parquet_schema(?)", [str(source)])
+    return [str(row[0]) for row in cur.fetchall()][1:]  # the first row is the schema root
+
+
+def file_rows(cur: Cursor, source: Path) -> int:
+    """The row count a Parquet file's metadata claims."""
+    cur.execute("SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata(?)", [str(source)])
+    return int(cur.fetchall()[0][0])
+
+
 def load(cur: Cursor, table: str, source: Path) -> None:
-    """A table's rows from a Parquet file, by column name."""
+    """A table's rows from a Parquet file, by column name. The names written into the
+    SQL are the table's own (from our schema): a file naming any other column is refused
+    before anything runs, so nothing from the file becomes SQL text."""
     if table not in ("schema_migrations", *ORDER):
         raise ValueError(table)
+    known = columns(cur, table)
+    given = file_columns(cur, source)
+    unknown = [c for c in given if c not in known]
+    if unknown or not given or len(set(given)) != len(given):
+        raise UnknownColumns(table, unknown)
+    names = ", ".join(f'"{c}"' for c in known if c in given)
     cur.execute(
-        f"SELECT name FROM parquet_schema({_quoted_path(source)}) WHERE num_children IS NULL"
-        " OR num_children = 0"
+        f'INSERT INTO "{table}" ({names}) SELECT {names} FROM read_parquet(?)', [str(source)]
     )
-    columns = [row[0] for row in cur.fetchall()]
-    names = ", ".join(f'"{c}"' for c in columns)
-    cur.execute(
-        f'INSERT INTO "{table}" ({names}) SELECT {names} FROM read_parquet({_quoted_path(source)})'
-    )
+
+
+class UnknownColumns(ValueError):
+    """A backup's table file names columns our schema does not have."""
+
+    def __init__(self, table: str, unknown: list[str]) -> None:
+        super().__init__(table)
+        self.table = table
+        self.unknown = unknown
 
 
 def empty(cur: Cursor, names: list[str]) -> None:
@@ -115,12 +150,12 @@ def empty(cur: Cursor, names: list[str]) -> None:
 
 
 def advance_sequence(cur: Cursor, name: str, last: int) -> None:
-    """Bring a sequence to last (DuckDB has no setval: take the numbers in between)."""
-    if not re.fullmatch(r"[a-z_]+", name):
+    """Bring one of our sequences to last in one statement (a name the file has
+    not got from our schema is refused)."""
+    if name not in sequences(cur):
         raise ValueError(name)
-    current = sequences(cur).get(name, 0)
-    if last > current:
-        cur.execute(f"SELECT max(nextval('{name}')) FROM range(?)", [last - current]).fetchall()
+    if last > sequences(cur)[name]:
+        cur.execute("SELECT setval(?, ?)", [name, last]).fetchall()
 
 
 def problems(cur: Cursor) -> dict[str, int]:

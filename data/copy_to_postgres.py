@@ -65,6 +65,7 @@ ORDER = (
     "import_rows",
     "suppressions",
     "customer_merges",
+    "shop_secrets",
     "audit_log",
 )
 CHUNK = 50_000

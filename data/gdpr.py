@@ -143,3 +143,21 @@ def suppressed(cur: Cursor, digests: list[str]) -> set[str]:
         return set()
     cur.execute("SELECT digest FROM suppressions WHERE digest = ANY(?)", [digests])
     return {row[0] for row in cur.fetchall()}
+
+
+def secret(cur: Cursor, name: str) -> str | None:
+    """A key the shop holds in its database."""
+    cur.execute("SELECT value FROM shop_secrets WHERE name = ?", [name])
+    found = cur.fetchall()
+    return str(found[0][0]) if found else None
+
+
+def keep_secret(cur: Cursor, name: str, value: str, now: datetime) -> str:
+    """Store value under name unless one is there already (another server may have
+    been first); the stored one is returned."""
+    cur.execute(
+        "INSERT INTO shop_secrets (name, value, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (name) DO NOTHING",
+        [name, value, now],
+    )
+    return secret(cur, name) or value

@@ -41,7 +41,7 @@ PERMISSIONS: dict[str, str] = {
     "products.edit": "manager",
     "customers.export": "manager",
     "insights.view": "manager",
-    "backup.make": "manager",
+    "backup.make": "admin",  # a backup holds every password hash and the audit trail
     "customers.import": "manager",
     "gdpr.access": "manager",
     "gdpr.erase": "admin",

@@ -3,11 +3,11 @@
 import streamlit as st
 
 from i18n.errors import describe
+from logic.auth import can
 from logic.errors import FieldError, ValidationFailed
-from services import backup, customers, delivery, exports
-from ui.actions import FAILED, attempt
+from services import customers, delivery, exports
 from ui.auth import require_page
-from ui.downloads import offer_file
+from ui.backup_panel import backup_panel
 from ui.export_panel import export_panel
 from ui.session import language, show_refusal, tr, trn
 
@@ -52,34 +52,6 @@ if upload is not None and st.button(tr("delivery.import_go"), key="export.web_im
                 )
             )
 
-st.divider()
-st.subheader(tr("backup.title"))
-st.caption(tr("backup.help"))
-if st.button(tr("backup.make"), key="backup.make", icon=":material/backup:"):
-    bar = st.progress(0.0)
-    writing = tr("export.writing")
-    made = attempt(
-        lambda: backup.make_backup(
-            actor, lambda share, step: bar.progress(min(share, 1.0), text=writing)
-        )
-    )
-    bar.empty()
-    if made is not FAILED:
-        st.session_state["backup.file"] = made
-ready = st.session_state.get("backup.file")
-if ready is not None and ready.path.exists():
-    st.caption(tr("backup.ready", name=ready.filename, rows=f"{ready.rows:,}"))
-offer_file("backup.file", "backup.download", tr("export.download"))
-with st.expander(tr("backup.check")):
-    checked = st.file_uploader(tr("backup.check"), type=["zip"], key="backup.upload")
-    if checked is not None and st.button(tr("backup.check_go"), key="backup.check_go"):
-        result = attempt(lambda: backup.check_file(actor, checked.getvalue()))
-        if result is not FAILED:
-            st.success(
-                tr(
-                    "backup.checked",
-                    tables=result.tables,
-                    rows=f"{result.rows:,}",
-                    version=result.schema_version,
-                )
-            )
+if can(actor.role, "backup.make"):  # a backup holds every password hash: administrators
+    st.divider()
+    backup_panel(actor)

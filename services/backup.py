@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -26,10 +27,12 @@ from typing import Any
 
 from data import backup as repo
 from data import db, migrate
+from data import staff as staff_repo
 from data.copy_to_postgres import ORDER
 from logic.audit import FieldChange
-from logic.auth import Actor, require
+from logic.auth import Actor, require, username_key
 from logic.errors import DatabaseUnavailable, FieldError, ValidationFailed
+from logic.text import without_controls
 from services import audit, clock, exports
 
 FORMAT = 1
@@ -114,23 +117,110 @@ class Restored:
     schema_version: int
 
 
-def _read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
-    names = set(archive.namelist())
-    if MANIFEST not in names:
-        raise _refuse("backup_not_ours")
+# Bounds checked before anything is read: what the zip may inflate to, and what the
+# manifest may claim. A real shop's backup is far below each.
+MAX_MANIFEST_BYTES = 1024**2
+MAX_MEMBER_BYTES = 8 * 1024**3
+MAX_TOTAL_BYTES = MAX_BYTES
+MAX_RATIO = 20  # Parquet is compressed already: a member that inflates more is a bomb
+MAX_ROWS = 200_000_000
+MAX_SEQUENCE = 2**53
+CHUNK = 1024**2
+_DIGITS = re.compile(r"-?[0-9]{1,40}")
+_AMOUNT = re.compile(r"-?[0-9]{1,20}(\.[0-9]{1,6})?")
+
+
+def _bad_manifest(what: str) -> ValidationFailed:
+    return _refuse("backup_manifest_bad", what=what)
+
+
+def _whole(value: object, what: str, low: int, high: int) -> int:
+    """An integer of the manifest within [low, high] (JSON booleans are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _bad_manifest(what)
+    return value
+
+
+def _mapping(value: object, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise _bad_manifest(what)
+    return value
+
+
+def _parse_manifest(raw: bytes) -> dict[str, Any]:
+    """The manifest, every key present with the type and range we write, or a refusal
+    naming the first thing wrong."""
     try:
-        manifest = json.loads(archive.read(MANIFEST))
-        tables = manifest["tables"]
-        version = int(manifest["schema_version"])
-    except (ValueError, KeyError, TypeError):
+        manifest = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
         raise _refuse("backup_not_ours") from None
-    expected = {MANIFEST, *(f"tables/{t}.parquet" for t in tables)}
-    known = set(tables) <= {"schema_migrations", *ORDER}
-    if manifest.get("format") != FORMAT or names != expected or not known:
-        raise _refuse("backup_not_ours")
+    manifest = _mapping(manifest, "manifest")
+    if manifest.get("format") != FORMAT:
+        raise _bad_manifest("format")
+    version = _whole(manifest.get("schema_version"), "schema_version", 1, 10**6)
     if version > migrate.latest_version():
         raise _refuse("backup_newer", version=str(version))
+    tables = _mapping(manifest.get("tables"), "tables")
+    allowed = {"schema_migrations", *ORDER}
+    for table, kept in tables.items():
+        if table not in allowed:
+            raise _refuse("backup_not_ours")
+        kept = _mapping(kept, f"tables.{table}")
+        _whole(kept.get("rows"), f"tables.{table}.rows", 0, MAX_ROWS)
+        checksum = kept.get("checksum")
+        if not isinstance(checksum, str) or not _DIGITS.fullmatch(checksum):
+            raise _bad_manifest(f"tables.{table}.checksum")
+    for name, last in _mapping(manifest.get("sequences"), "sequences").items():
+        if not re.fullmatch(r"[a-z_]{1,63}", name):
+            raise _bad_manifest("sequences")
+        _whole(last, f"sequences.{name}", 0, MAX_SEQUENCE)
+    sums = _mapping(manifest.get("ledger_sums"), "ledger_sums")
+    for name in repo.LEDGER_SUMS:
+        total = sums.get(name)
+        if not isinstance(total, str) or not _AMOUNT.fullmatch(total):
+            raise _bad_manifest(f"ledger_sums.{name}")
     return manifest
+
+
+def _read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
+    members = {info.filename: info for info in archive.infolist()}
+    info = members.get(MANIFEST)
+    if info is None:
+        raise _refuse("backup_not_ours")
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise _refuse("backup_too_big", what=MANIFEST, limit=f"{MAX_MANIFEST_BYTES:,}")
+    with archive.open(info) as handle:
+        manifest = _parse_manifest(handle.read(MAX_MANIFEST_BYTES + 1)[:MAX_MANIFEST_BYTES])
+    expected = {MANIFEST, *(f"tables/{t}.parquet" for t in manifest["tables"])}
+    if set(members) != expected or len(archive.infolist()) != len(expected):
+        raise _refuse("backup_not_ours")
+    _check_sizes(archive.infolist())
+    return manifest
+
+
+def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
+    """What the members claim they inflate to, against the limits (the copy counts too)."""
+    total = 0
+    for info in members:
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise _refuse("backup_too_big", what=info.filename, limit=f"{MAX_MEMBER_BYTES:,}")
+        if info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > CHUNK:
+            raise _refuse("backup_ratio", what=info.filename, limit=str(MAX_RATIO))
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise _refuse("backup_too_big", what="backup", limit=f"{MAX_TOTAL_BYTES:,}")
+
+
+def _extract(archive: zipfile.ZipFile, name: str, target: Path) -> None:
+    """One member to target, never more than it declared (a lying header is refused)."""
+    info = archive.getinfo(name)
+    written = 0
+    with archive.open(info) as source, target.open("wb") as out:
+        while chunk := source.read(CHUNK):
+            written += len(chunk)
+            if written > info.file_size:
+                raise _refuse("backup_not_ours")
+            out.write(chunk)
 
 
 def _remove_file(path: Path) -> None:
@@ -139,37 +229,67 @@ def _remove_file(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
+def _open_archive(source: Path) -> zipfile.ZipFile:
+    try:
+        if source.stat().st_size > MAX_BYTES:
+            raise _refuse("backup_too_big", what="backup", limit=f"{MAX_BYTES:,}")
+        if not zipfile.is_zipfile(source):
+            raise _refuse("backup_not_ours")
+        return zipfile.ZipFile(source)
+    except (OSError, zipfile.BadZipFile):
+        raise _refuse("backup_not_ours") from None
+
+
+def _load_tables(target: Path, work: Path, manifest: dict[str, Any], tables: list[str]) -> None:
+    """Every table file into the new database, each checked against our schema and the
+    manifest's row count before it is read."""
+    with db.transaction(target) as cur:
+        for table in tables:
+            source = work / f"{table}.parquet"
+            try:
+                claimed = repo.file_rows(cur, source)
+            except Exception:  # DuckDB's own reader says it is not Parquet
+                raise _refuse("backup_not_ours") from None
+            if claimed != int(manifest["tables"][table]["rows"]):
+                raise ValidationFailed(
+                    [FieldError("backup", "restore_table_differs", {"table": table})]
+                )
+            try:
+                repo.load(cur, table, source)
+            except repo.UnknownColumns as exc:
+                raise _refuse(
+                    "backup_unknown_columns", table=table, count=str(len(exc.unknown) or 1)
+                ) from None
+        known = repo.sequences(cur)
+        for name, last in manifest["sequences"].items():
+            if name not in known:
+                raise _bad_manifest(f"sequences.{name}")
+            repo.advance_sequence(cur, name, int(last))
+
+
 def restore(source: Path, target: Path, progress: Progress = _quiet) -> Restored:
     """Build a new database file at target from a backup and check it; a file that fails
     a check is removed and the refusal names what differs."""
     if target.exists():
         raise _refuse("restore_target_exists", path=str(target))
-    try:
-        if source.stat().st_size > MAX_BYTES or not zipfile.is_zipfile(source):
-            raise _refuse("backup_not_ours")
-        archive = zipfile.ZipFile(source)
-    except OSError:
-        raise _refuse("backup_not_ours") from None
+    archive = _open_archive(source)
     work = Path(tempfile.mkdtemp(dir=target.parent))
     try:
         with archive:
             manifest = _read_manifest(archive)
-            for member in archive.namelist():  # names checked: no path leaves work
-                archive.extract(member, work)
+            tables = [t for t in ORDER if t in manifest["tables"]]  # parents first
+            for index, table in enumerate(tables):
+                _extract(archive, f"tables/{table}.parquet", work / f"{table}.parquet")
+                progress(0.3 * (index + 1) / len(tables), table)
         version = int(manifest["schema_version"])
         migrate.migrate(target, upto=version)
-        tables = [t for t in ORDER if t in manifest["tables"]]  # parents first
         # Each table emptied in its own transaction, children first: DuckDB's foreign keys
         # (and unique keys) still see rows deleted earlier in the same transaction.
         for table in reversed(tables):
             with db.transaction(target) as cur:
                 repo.empty(cur, [table])
-        with db.transaction(target) as cur:
-            for index, table in enumerate(tables):
-                repo.load(cur, table, work / "tables" / f"{table}.parquet")
-                progress(0.8 * (index + 1) / len(tables), table)
-            for name, last in manifest["sequences"].items():
-                repo.advance_sequence(cur, name, int(last))
+        _load_tables(target, work, manifest, tables)
+        progress(0.8, "checks")
         failures = _check(target, manifest, tables)
         if failures:
             raise ValidationFailed(failures)
@@ -219,6 +339,44 @@ def check_file(actor: Actor, data: bytes) -> Restored:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class StaffReview:
+    """Who a restored file lets in: its administrators and managers, and every account
+    the live file does not have (a doctored backup could bring one in)."""
+
+    privileged: list[dict[str, Any]]
+    unknown: list[dict[str, Any]]
+
+
+def staff_review(new: Path, live: Path | None) -> StaffReview:
+    """The restored file's privileged accounts and those the live file lacks."""
+    with db.cursor(new) as cur:
+        accounts = staff_repo.list_all(cur)
+    known: set[str] = set()
+    if live is not None and live.exists():
+        with db.cursor(live) as cur:
+            known = {username_key(row["username"]) for row in staff_repo.list_all(cur)}
+        db.close(live)
+    return StaffReview(
+        [a for a in accounts if a["role"] in ("admin", "manager") and a["active"]],
+        [a for a in accounts if username_key(a["username"]) not in known],
+    )
+
+
+def _describe_staff(review: StaffReview) -> list[str]:
+    def line(account: dict[str, Any]) -> str:
+        state = "" if account["active"] else ", inactive"
+        name = without_controls(str(account["display_name"]))[:60]
+        login = without_controls(str(account["username"]))[:60]
+        return f"  {login} ({name}; {account['role']}{state})"
+
+    lines = ["Administrators and managers in the backup:"]
+    lines += [line(a) for a in review.privileged] or ["  (none)"]
+    lines.append("Staff accounts the live file does not have:")
+    lines += [line(a) for a in review.unknown] or ["  (none)"]
+    return lines
+
+
 def replace_live(new: Path, live: Path, now: datetime | None = None) -> Path:
     """Put a restored file in the live file's place, keeping the old one beside it; refused
     while a process (the app) holds the live file. Returns where the old file went."""
@@ -233,6 +391,13 @@ def replace_live(new: Path, live: Path, now: datetime | None = None) -> Path:
     db.close(new)
     new.rename(live)
     return kept
+
+
+def _confirmed(live: Path) -> bool:
+    """The person at the terminal types yes (an empty input is a no)."""
+    print(f"Replace {live} with this backup? Type yes: ", end="", flush=True)
+    answer = sys.stdin.readline()
+    return answer.strip().lower() in ("yes", "oui")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,6 +415,11 @@ def main(argv: list[str] | None = None) -> int:
     back.add_argument("zip", type=Path)
     back.add_argument("--to", type=Path, required=True, help="the new database file")
     back.add_argument("--replace", type=Path, help="then put it in place of this live file")
+    back.add_argument(
+        "--yes",
+        action="store_true",
+        help="replace without asking (scripts): the staff accounts are still listed",
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "backup":
@@ -264,6 +434,12 @@ def main(argv: list[str] | None = None) -> int:
             f" {restored.rows:,} rows, schema {restored.schema_version})"
         )
         if args.replace:
+            review = staff_review(restored.path, args.replace)
+            print("\n".join(_describe_staff(review)))
+            if not args.yes and not _confirmed(args.replace):
+                _remove_file(restored.path)
+                print("refused: not confirmed; the live file is unchanged.", file=sys.stderr)
+                return 3
             kept = replace_live(restored.path, args.replace)
             print(f"now live: {args.replace} (the previous file kept as {kept})")
         return 0

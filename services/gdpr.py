@@ -29,6 +29,7 @@ from services.printing import shop_header
 
 SCREEN = "gdpr"
 KEY_ENV = "COMPTOIR_SUPPRESSION_KEY"
+SECRET_NAME = "suppression_key"
 
 
 def _plain(value: object) -> object:
@@ -105,20 +106,23 @@ def subject_access(
 
 
 def suppression_key() -> bytes:
-    """The key of the suppression list's hashes: COMPTOIR_SUPPRESSION_KEY, else [privacy]
-    suppression_key in secrets.toml, else one made once in a private file beside the
-    database (var/ for PostgreSQL)."""
+    """The key of the suppression list's hashes and of unsubscribe links:
+    COMPTOIR_SUPPRESSION_KEY, else [privacy] suppression_key in secrets.toml, else the
+    shop's own, kept in its database (so it moves with a backup). A key made by an
+    earlier version in a file beside the database is adopted once, so links already
+    e-mailed keep working."""
     given = os.environ.get(KEY_ENV) or messaging_config.section("privacy").get("suppression_key")
     if given:
         return str(given).encode()
+    with db.cursor() as cur:
+        stored = repo.secret(cur, SECRET_NAME)
+    if stored:
+        return stored.encode()
     folder = db.DEFAULT_PATH.parent if db.database_url() else db.database_path().parent
-    path = folder / "suppression.key"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(random_secrets.token_hex(32))
-    return Path(path).read_text().strip().encode()
+    legacy = folder / "suppression.key"
+    made = legacy.read_text().strip() if legacy.exists() else random_secrets.token_hex(32)
+    kept = db.run_in_transaction(lambda cur: repo.keep_secret(cur, SECRET_NAME, made, clock.now()))
+    return str(kept).encode()
 
 
 def is_suppressed(email: str | None, mobile: str | None) -> bool:

@@ -58,7 +58,7 @@ def test_backup_then_restore_is_identical_table_by_table(shop_file, tmp_path):
     before = _fingerprints(shop_file)  # the backup's own audit entry comes after it
     with db.cursor(shop_file) as live:
         numbered = repo.sequences(live)
-    made = backup.make_backup(MANAGER)
+    made = backup.make_backup(ADMIN)
     restored = backup.restore(made.path, tmp_path / "restored.duckdb")
     assert _fingerprints(restored.path) == before
     assert restored.rows == sum(rows for rows, _ in before.values())
@@ -90,7 +90,7 @@ def _rewrite(source: Path, target: Path, change) -> None:
 
 
 def test_a_table_that_lost_a_row_is_named_and_nothing_is_left(shop_file, tmp_path):
-    made = backup.make_backup(MANAGER)
+    made = backup.make_backup(ADMIN)
     manifest = json.loads(zipfile.ZipFile(made.path).read("manifest.json"))
     manifest["tables"]["sales"]["rows"] += 1  # as if a row went missing from the file
     altered = tmp_path / "altered.zip"
@@ -112,7 +112,7 @@ def test_a_balance_that_no_longer_equals_its_ledger_is_refused(shop_file, tmp_pa
             "UPDATE customer_accounts SET balance = balance + 1 WHERE customer_id ="
             " (SELECT min(customer_id) FROM customer_accounts)"
         )
-    made = backup.make_backup(MANAGER)
+    made = backup.make_backup(ADMIN)
     with pytest.raises(ValidationFailed) as refused:
         backup.restore(made.path, tmp_path / "restored.duckdb")
     assert _refusal(refused) == [
@@ -122,7 +122,7 @@ def test_a_balance_that_no_longer_equals_its_ledger_is_refused(shop_file, tmp_pa
 
 @pytest.mark.parametrize("damage", ["extra_member", "not_a_zip", "newer"])
 def test_files_that_are_not_our_backups_are_refused(shop_file, tmp_path, damage):
-    made = backup.make_backup(MANAGER)
+    made = backup.make_backup(ADMIN)
     bad = tmp_path / "bad.zip"
     if damage == "extra_member":
         with zipfile.ZipFile(made.path) as old, zipfile.ZipFile(bad, "w") as new:
@@ -149,15 +149,19 @@ def test_files_that_are_not_our_backups_are_refused(shop_file, tmp_path, damage)
 
 
 def test_restore_never_overwrites_a_file(shop_file, tmp_path):
-    made = backup.make_backup(MANAGER)
+    made = backup.make_backup(ADMIN)
     with pytest.raises(ValidationFailed) as refused:
         backup.restore(made.path, shop_file)
     assert _refusal(refused)[0][1] == "restore_target_exists"
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
+def _cli(*args: str, answer: str = "") -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "services.backup", *args], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "services.backup", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=answer,
     )
 
 
@@ -187,7 +191,16 @@ def test_the_command_refuses_while_the_app_holds_the_file_then_works(shop_file, 
     done = _cli("backup", "--db", str(shop_file), "--out", str(out))
     assert done.returncode == 0, done.stderr
     restored = tmp_path / "new.duckdb"
-    swapped = _cli("restore", str(out), "--to", str(restored), "--replace", str(shop_file))
+    before = _fingerprints(shop_file)
+    db.close(shop_file)
+    declined = _cli("restore", str(out), "--to", str(restored), "--replace", str(shop_file))
+    assert declined.returncode == 3 and "not confirmed" in declined.stderr
+    assert "Administrators and managers in the backup:\n  admin (" in declined.stdout
+    assert not restored.exists() and _fingerprints(shop_file) == before
+    db.close(shop_file)
+    swapped = _cli(
+        "restore", str(out), "--to", str(restored), "--replace", str(shop_file), answer="yes\n"
+    )
     assert swapped.returncode == 0, swapped.stderr
     assert "restored and checked" in swapped.stdout and "now live" in swapped.stdout
     kept = list(shop_file.parent.glob("*.before-restore-*.duckdb"))
@@ -197,12 +210,12 @@ def test_the_command_refuses_while_the_app_holds_the_file_then_works(shop_file, 
 
 def test_on_postgres_backups_are_the_servers(pg_db):
     with pytest.raises(ValidationFailed) as refused:
-        backup.make_backup(MANAGER)
+        backup.make_backup(ADMIN)
     assert _refusal(refused) == [("backup", "backup_postgres", {})]
 
 
 def test_a_restored_file_takes_new_customers(shop_file, tmp_path, monkeypatch):
-    made = backup.make_backup(MANAGER)
+    made = backup.make_backup(ADMIN)
     restored = backup.restore(made.path, tmp_path / "restored.duckdb")
     monkeypatch.setenv(db.ENV_VAR, str(restored.path))
     new_id = customers.create_customer({"last_name": "After"}, STAFF)
