@@ -10,7 +10,6 @@ import shutil
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from data import customers as customers_repo

@@ -76,9 +76,13 @@ def test_backup_then_restore_is_identical_table_by_table(shop_file, tmp_path):
     made.discard()
 
 
-def test_a_backup_is_for_managers(shop_file):
+@pytest.mark.parametrize("who", [STAFF, MANAGER], ids=["staff", "manager"])
+def test_a_backup_is_for_administrators(shop_file, who):
+    # It holds every staff password hash and the whole audit trail; managers keep exports.
     with pytest.raises(PermissionDenied):
-        backup.make_backup(STAFF)
+        backup.make_backup(who)
+    with pytest.raises(PermissionDenied):
+        backup.check_file(who, b"")
 
 
 def _rewrite(source: Path, target: Path, change) -> None:
@@ -222,3 +226,112 @@ def test_a_restored_file_takes_new_customers(shop_file, tmp_path, monkeypatch):
     with db.cursor(restored.path) as cur:
         assert new_id == cur.execute("SELECT max(id) FROM customers").fetchall()[0][0]
         assert cur.execute("SELECT count(*) FROM customers").fetchall()[0][0] == 151
+
+
+def _replace_member(made: Path, target: Path, member: str, data: bytes) -> None:
+    _rewrite(made, target, lambda name, old: data if name == member else old)
+
+
+def test_a_column_name_in_the_file_never_becomes_sql(shop_file, tmp_path):
+    """A crafted Parquet column name used to be pasted into the INSERT that loads it."""
+    made = backup.make_backup(ADMIN)
+    pwned = tmp_path / "pwned.csv"
+    payload = f"code\") SELECT 1; COPY (SELECT 42) TO '{pwned}'; --"
+    crafted = tmp_path / "titles.parquet"
+    with db.cursor(shop_file) as cur:
+        cur.execute(
+            f'COPY (SELECT t.*, 1 AS "{payload.replace(chr(34), chr(34) * 2)}" FROM titles t)'
+            f" TO '{crafted}' (FORMAT parquet)"
+        )
+        assert any(payload == name for name in repo.file_columns(cur, crafted))
+    bad = tmp_path / "bad.zip"
+    _replace_member(made.path, bad, "tables/titles.parquet", crafted.read_bytes())
+    with pytest.raises(ValidationFailed) as refused:
+        backup.restore(bad, tmp_path / "restored.duckdb")
+    assert _refusal(refused) == [
+        ("backup", "backup_unknown_columns", {"table": "titles", "count": "1"})
+    ]
+    assert not pwned.exists() and not (tmp_path / "restored.duckdb").exists()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(shop_file, tmp_path):
+    made = backup.make_backup(ADMIN)
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(made.path) as old, zipfile.ZipFile(bomb, "w") as new:
+        for name in old.namelist():
+            if name == "tables/titles.parquet":
+                # 64 MB of zeros deflate to about 64 KB.
+                new.writestr(name, bytes(64 * 1024**2), zipfile.ZIP_DEFLATED)
+            else:
+                new.writestr(name, old.read(name))
+    assert bomb.stat().st_size < made.path.stat().st_size + 200_000
+    with pytest.raises(ValidationFailed) as refused:
+        backup.restore(bomb, tmp_path / "restored.duckdb")
+    assert _refusal(refused) == [
+        ("backup", "backup_ratio", {"what": "tables/titles.parquet", "limit": "20"})
+    ]
+    assert not list(tmp_path.glob("tmp*"))  # nothing was extracted and left behind
+
+
+def _manifest_of(path: Path) -> dict:
+    return json.loads(zipfile.ZipFile(path).read("manifest.json"))
+
+
+@pytest.mark.parametrize(
+    ("damage", "what"),
+    [
+        (lambda m: m.pop("tables"), "tables"),
+        (lambda m: m.pop("sequences"), "sequences"),
+        (lambda m: m.update(schema_version="23"), "schema_version"),
+        (lambda m: m.update(schema_version=True), "schema_version"),
+        (lambda m: m["tables"]["sales"].update(rows="many"), "tables.sales.rows"),
+        (lambda m: m["tables"]["sales"].update(rows=10**12), "tables.sales.rows"),
+        (lambda m: m["tables"]["sales"].pop("checksum"), "tables.sales.checksum"),
+        (lambda m: m["tables"].update(sales=[1, 2]), "tables.sales"),
+        (lambda m: m["sequences"].update(customer_id_seq=-5), "sequences.customer_id_seq"),
+        (lambda m: m["sequences"].update(customer_id_seq=10**19), "sequences.customer_id_seq"),
+        (lambda m: m["sequences"].update({"x'); DROP TABLE t; --": 1}), "sequences"),
+        (lambda m: m["sequences"].update(not_ours_seq=5), "sequences.not_ours_seq"),
+        (lambda m: m["ledger_sums"].update(sales="1; DROP"), "ledger_sums.sales"),
+        (lambda m: m.update(format="1"), "format"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_a_malformed_manifest_is_refused_naming_what_is_wrong(shop_file, tmp_path, damage, what):
+    made = backup.make_backup(ADMIN)
+    manifest = _manifest_of(made.path)
+    damage(manifest)
+    bad = tmp_path / "bad.zip"
+    _replace_member(made.path, bad, "manifest.json", json.dumps(manifest).encode())
+    with pytest.raises(ValidationFailed) as refused:
+        backup.restore(bad, tmp_path / "restored.duckdb")
+    assert _refusal(refused) == [("backup", "backup_manifest_bad", {"what": what})]
+    assert not (tmp_path / "restored.duckdb").exists()
+
+
+def test_a_huge_sequence_is_advanced_in_one_statement(shop_file, tmp_path):
+    made = backup.make_backup(ADMIN)
+    manifest = _manifest_of(made.path)
+    manifest["sequences"]["customer_id_seq"] = 10**13
+    bad = tmp_path / "far.zip"
+    _replace_member(made.path, bad, "manifest.json", json.dumps(manifest).encode())
+    restored = backup.restore(bad, tmp_path / "restored.duckdb")  # took 10^13 nextvals before
+    with db.cursor(restored.path) as cur:
+        assert repo.sequences(cur)["customer_id_seq"] == 10**13
+
+
+def test_a_doctored_backup_shows_the_administrator_it_brings(shop_file, tmp_path):
+    with db.transaction(shop_file) as cur:
+        cur.execute(
+            "INSERT INTO staff (username_key, username, display_name, role, password_hash,"
+            " created_at, updated_at) VALUES ('intruder', 'intruder', 'Nobody', 'admin', 'x',"
+            " now(), now())"
+        )
+    made = backup.make_backup(ADMIN)
+    with db.transaction(shop_file) as cur:
+        cur.execute("DELETE FROM staff WHERE username_key = 'intruder'")
+    restored = backup.restore(made.path, tmp_path / "restored.duckdb")
+    review = backup.staff_review(restored.path, shop_file)
+    assert [a["username"] for a in review.unknown] == ["intruder"]
+    assert "intruder" in [a["username"] for a in review.privileged]
+    assert "  intruder (Nobody; admin)" in backup._describe_staff(review)

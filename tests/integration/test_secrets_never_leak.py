@@ -105,7 +105,7 @@ def test_no_secret_anywhere(database, tmp_path, monkeypatch, caplog):
     assert "AUTH" in messaging.status_of(failed)["error"]
     seen.append(_every_table_as_text())
     if not url:  # on the DuckDB file: the backup and the file restored from it
-        made = backup.make_backup(MANAGER)
+        made = backup.make_backup(ADMIN)
         restored = backup.restore(made.path, tmp_path / "restored.duckdb")
         seen.append(_every_table_as_text(restored.path))
     seen.append(caplog.text)
