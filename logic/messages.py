@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -110,24 +111,64 @@ def clean_body(raw: object, channel: str) -> str:
     return text
 
 
-def template_fields(template: str) -> set[str]:
-    """The {fields} a template uses (a malformed brace is refused)."""
+# A template's field: a plain name, nothing else (no attribute, index, spec or conversion).
+_FIELD_NAME = re.compile(r"[a-z_]{1,40}")
+
+
+def template_pieces(template: str) -> list[tuple[str, str | None]]:
+    """The template as (text, field) pieces; anything but plain {name} fields is refused
+    naming it (a format spec could pad to megabytes, an attribute reach Python objects)."""
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+        parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
         raise FieldProblem("template_invalid") from exc
+    pieces: list[tuple[str, str | None]] = []
+    for literal, name, spec, conversion in parsed:
+        if name is None:
+            pieces.append((literal, None))
+            continue
+        if spec or conversion or not _FIELD_NAME.fullmatch(name):
+            shown = (
+                "{"
+                + name
+                + (f"!{conversion}" if conversion else "")
+                + (f":{spec}" if spec else "")
+                + "}"
+            )
+            raise FieldProblem("template_not_plain", field_name=shown[:60])
+        pieces.append((literal, name))
+    return pieces
+
+
+def template_fields(template: str) -> set[str]:
+    """The {fields} a template uses (a malformed brace is refused)."""
+    return {name for _, name in template_pieces(template) if name}
 
 
 def check_template(template: str, allowed: set[str]) -> None:
-    """Refused when saved, not when sent: an unknown field is named."""
+    """Refused when saved, not when sent: an unknown or not plain field is named."""
     unknown = sorted(template_fields(template) - allowed)
     if unknown:
         raise FieldProblem("template_unknown_field", field_name=unknown[0])
 
 
 def render(template: str, values: Mapping[str, object]) -> str:
-    """The template with its fields filled (values shown as given, never formatted)."""
-    return string.Formatter().vformat(template, (), {k: str(v) for k, v in values.items()})
+    """The template with its fields filled: plain substitution of each value as text (no
+    formatting ever runs, so no value or template can call into Python)."""
+    out: list[str] = []
+    for literal, name in template_pieces(template):
+        out.append(literal)
+        if name is not None:
+            if name not in values:
+                raise FieldProblem("template_unknown_field", field_name=name)
+            out.append(str(values[name]))
+    return "".join(out)
+
+
+def empty_fields(templates: list[str], values: Mapping[str, object]) -> list[str]:
+    """The fields these templates use that would come out empty with these values."""
+    used = set().union(*(template_fields(t) for t in templates)) if templates else set()
+    return sorted(name for name in used if not str(values.get(name, "")).strip())
 
 
 def next_attempt(attempts: int, now: datetime) -> datetime | None:

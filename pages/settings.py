@@ -13,6 +13,7 @@ from services import accounts, clock, customers, messaging, printing, shop
 from ui.auth import require_page
 from ui.printing import show_outcome
 from ui.session import language, show_refusal, tr, tr_plain
+from ui.template_preview import template_preview
 
 LOCALES = ("fr_FR", "en_GB", "fr_BE", "fr_CH", "fr_CA", "en_IE", "en_US", "de_DE", "nl_NL")
 CURRENCIES = ("EUR", "GBP", "CHF", "USD", "CAD")
@@ -28,6 +29,9 @@ st.title(tr("settings.title"))
 flash = ss.pop("settings.flash", None)
 if flash:
     st.success(flash)
+warning = ss.pop("settings.warning", None)
+if warning:
+    st.warning(warning, icon=":material/warning:")
 
 
 def k(name: str) -> str:
@@ -388,12 +392,17 @@ subject = st.text_input(
     tr("field.subject"), current_template["subject"], key=f"{template_key}.subject"
 )
 body = st.text_area(tr("field.body"), current_template["body"], key=f"{template_key}.body")
+template_preview(subject, body, template_lang)
 if st.button(tr("settings.save_template"), key="settings.template.save"):
     try:
-        messaging.save_template(actor, code, template_lang, subject, body)
+        saved = messaging.save_template(actor, code, template_lang, subject, body)
     except ValidationFailed as exc:
         show_refusal(exc)
     else:
         ss["settings.nonce"] = nonce + 1
         ss["settings.flash"] = tr("settings.template_saved")
+        if saved.empty:
+            ss["settings.warning"] = tr(
+                "settings.template_empty", fields=", ".join(f"{{{f}}}" for f in saved.empty)
+            )
         st.rerun()

@@ -33,12 +33,14 @@ from logic.messages import (
     check_template,
     clean_body,
     clean_subject,
+    empty_fields,
     is_stop,
     next_attempt,
     pick_channel,
     render,
 )
 from logic.phones import parse_phone
+from logic.text import is_hidden
 from messaging import config
 from messaging.email import SendFailed, Sent, send_email
 from messaging.email import connection as email_connection
@@ -432,6 +434,55 @@ def templates() -> list[dict[str, Any]]:
         return repo.templates(cur)
 
 
+# What a template preview fills in for the customer (the shop's fields are its own).
+SAMPLE_CUSTOMER = {
+    "first_name": "Anna",
+    "last_name": "Martin",
+    "account_number": "C000123",
+    "balance": Decimal("42.50"),
+    "item_name": "Trek Domane SL6",
+    "order_number": "J000123",
+}
+
+
+@dataclass(frozen=True)
+class TemplatePreview:
+    """A template filled with the shop's real values and a sample customer; the fields
+    that come out empty (a demo reminder said "call us on  or drop by")."""
+
+    subject: str
+    body: str
+    empty: tuple[str, ...]
+
+
+def preview_template(subject: object, body: object, language: str) -> TemplatePreview:
+    """Subject and body as they would go out, or ValidationFailed naming the field."""
+    errors: list[FieldError] = []
+    header = printing.shop_header({"language": language})
+    values: dict[str, object] = {
+        **SAMPLE_CUSTOMER,
+        "shop_name": header.name,
+        "shop_phone": header.phone,
+        "balance": format_money(Decimal("42.50"), header.currency, header.language, header.country),
+    }
+    filled: dict[str, str] = {}
+    for field, raw, check in (
+        ("subject", subject, lambda v: clean_subject(v)),
+        ("body", body, lambda v: clean_body(v, "email")),
+    ):
+        try:
+            text = check(raw)
+            check_template(text, set(TEMPLATE_FIELDS))
+            filled[field] = render(text, values)
+            filled[field + ".raw"] = text
+        except FieldProblem as problem:
+            errors.append(FieldError(field, problem.code, problem.params))
+    if errors:
+        raise ValidationFailed(errors)
+    empty = empty_fields([filled["subject.raw"], filled["body.raw"]], values)
+    return TemplatePreview(filled["subject"], filled["body"], tuple(empty))
+
+
 def save_template(
     actor: Actor,
     code: str,
@@ -439,22 +490,12 @@ def save_template(
     subject: object,
     body: object,
     now: datetime | None = None,
-) -> None:
-    """Check and store a template (administrators): unknown fields are refused now."""
+) -> TemplatePreview:
+    """Check a template by filling it with sample values, then store it (administrators);
+    the preview says which fields would come out empty for this shop."""
     require(actor, "settings.edit")
-    errors: list[FieldError] = []
-    clean: dict[str, str] = {}
-    for field, raw, check in (
-        ("subject", subject, lambda v: clean_subject(v)),
-        ("body", body, lambda v: clean_body(v, "email")),
-    ):
-        try:
-            clean[field] = check(raw)
-            check_template(clean[field], set(TEMPLATE_FIELDS))
-        except FieldProblem as problem:
-            errors.append(FieldError(field, problem.code, problem.params))
-    if errors:
-        raise ValidationFailed(errors)
+    preview = preview_template(subject, body, language)
+    clean = {"subject": clean_subject(subject), "body": clean_body(body, "email")}
     moment = clock.utc(now)
 
     def work(cur) -> None:
@@ -478,6 +519,7 @@ def save_template(
             )
 
     db.run_in_transaction(work)
+    return preview
 
 
 def render_template(
@@ -614,6 +656,10 @@ def send_bulk(
             results.append((customer_id, channel, str(status_of(message_id)["status"])))
         except ValidationFailed as refused:
             results.append((customer_id, channel, refused.errors[0].code))
+        except FieldProblem as problem:  # a stored template that no longer renders
+            results.append((customer_id, channel, problem.code))
+        except NotFound:
+            results.append((customer_id, channel, "not_found"))
         progress(position + 1, len(plan.recipients))
     return results
 
@@ -656,6 +702,33 @@ def _provider(message: dict[str, Any]) -> Sent:
     return send_sms(twilio, message["recipient"], message["body"])
 
 
+class _Failed(Exception):
+    """One message that did not go: the provider's reason (tried again later), or a
+    message no provider can take (a recipient with a line break from a restored file):
+    failed for good, never retried, never stopping the others."""
+
+    def __init__(self, reason: str, permanent: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+    def retry_at(self, attempts: int, moment: datetime) -> datetime | None:
+        return None if self.permanent else next_attempt(attempts, moment)
+
+
+def _send_one(message: dict[str, Any], provider: Provider) -> Sent:
+    recipient = str(message["recipient"] or "")
+    if not recipient or any(is_hidden(ch) or ch.isspace() for ch in recipient):
+        raise _Failed("invalid_recipient", permanent=True)
+    try:
+        return provider(message)
+    except SendFailed as failure:
+        raise _Failed(failure.reason, permanent=False) from failure
+    except Exception as exc:  # noqa: BLE001 - this message fails alone, with its reason
+        LOG.warning("message %s not sendable: %s", message["id"], type(exc).__name__)
+        raise _Failed(f"{type(exc).__name__}: {exc}"[:300], permanent=True) from exc
+
+
 def deliver(message_id: int, now: datetime | None = None, provider: Provider = _provider) -> str:
     """Send one due message if this sender can claim it; its status afterwards."""
     moment = clock.utc(now)
@@ -682,10 +755,9 @@ def deliver(message_id: int, now: datetime | None = None, provider: Provider = _
             found = repo.get(cur, message_id)
         return str(found["status"]) if found else "missing"
     try:
-        sent = provider(message)
-    except SendFailed as failure:
-        reason = failure.reason
-        retry_at = next_attempt(int(message["attempts"]), moment)
+        sent = _send_one(message, provider)
+    except _Failed as failure:
+        reason, retry_at = failure.reason, failure.retry_at(int(message["attempts"]), moment)
         db.run_in_transaction(lambda cur: repo.mark_failed(cur, message_id, reason, retry_at))
         return "failed"
     provider_id = sent.provider_id
@@ -715,20 +787,23 @@ def deliver_many(
 
     sent: list[tuple[int, str]] = []
     failed: list[tuple[int, str, datetime | None]] = []
-    with email_connection():  # one SMTP login for the batch
-        for message in db.run_in_transaction(claim):
-            try:
-                sent.append((message["id"], provider(message).provider_id))
-            except SendFailed as failure:
-                retry_at = next_attempt(int(message["attempts"]), moment)
-                failed.append((message["id"], failure.reason, retry_at))
 
     def record(cur) -> None:
         repo.mark_sent_many(cur, sent, clock.now())
         for message_id, reason, retry_at in failed:
             repo.mark_failed(cur, message_id, reason, retry_at)
 
-    db.run_in_transaction(record)
+    try:
+        with email_connection():  # one SMTP login for the batch
+            for message in db.run_in_transaction(claim):
+                try:
+                    sent.append((message["id"], _send_one(message, provider).provider_id))
+                except _Failed as failure:
+                    retry_at = failure.retry_at(int(message["attempts"]), moment)
+                    failed.append((message["id"], failure.reason, retry_at))
+    finally:
+        # What went out is recorded whatever happened after it: never sent twice.
+        db.run_in_transaction(record)
     outcome = {"sent": len(sent), "failed": len(failed)}
     return {k: v for k, v in outcome.items() if v}
 

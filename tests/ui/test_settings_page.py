@@ -121,3 +121,29 @@ def test_a_shop_is_added_and_the_lists_offer_a_shop_filter(app):
     assert picker.options == ["All shops", "Cycles du Comptoir (MAIN)", "Comptoir Lyon (LYON)"]
     picker.set_value("LYON").run()
     assert app.session_state["balances.shop"] == "LYON"
+
+
+def test_a_template_is_previewed_with_the_shops_values_and_empty_fields_warned(app):
+    app.switch_page("pages/settings.py").run()
+    app.selectbox(key="settings.template.code").set_value("bike_ready").run()
+    app.selectbox(key="settings.template.language").set_value("en").run()
+    body_key = "settings.template.0.bike_ready.en.body"
+    app.text_area(key=body_key).input("Hi {first_name}, call {shop_phone} at {shop_name}.").run()
+    name = shop.get_settings()["shop_name"]
+    assert f"Hi Anna, call  at {name}." in [t.value for t in app.text]
+    warning = "These fields are empty for this shop and will print nothing: {shop_phone}."
+    assert any(w.startswith(warning) for w in texts(app, "warning"))
+    app.button(key="settings.template.save").click().run()
+    assert "Template saved." in texts(app, "success")
+    assert any(w.startswith(warning) for w in texts(app, "warning"))
+
+
+def test_a_template_with_a_format_is_refused_naming_it(app):
+    app.switch_page("pages/settings.py").run()
+    app.selectbox(key="settings.template.code").set_value("bike_ready").run()
+    body_key = "settings.template.0.bike_ready.en.body"
+    app.text_area(key=body_key).input("Balance {balance:>1000000}").run()
+    app.button(key="settings.template.save").click().run()
+    [error] = texts(app, "error")
+    assert "{balance:>1000000} is not allowed" in error.replace("\\", "")
+    assert "Template saved." not in texts(app, "success")

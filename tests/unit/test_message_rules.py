@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 from logic.errors import FieldProblem
 from logic.messages import (
     MAX_ATTEMPTS,
+    TEMPLATE_FIELDS,
     ConsentRefused,
     check_consent,
     check_template,
     clean_body,
+    empty_fields,
     is_stop,
     next_attempt,
     pick_channel,
@@ -126,3 +128,36 @@ def test_retries_back_off_then_give_up():
 )
 def test_stop_replies(body, stop):
     assert is_stop(body) is stop
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{first_name:{first_name.__class__.__name__[2]}^9}",
+        "{balance:>1000000}",
+        "{balance:.2f}",
+        "{first_name.__class__}",
+        "{first_name[0]}",
+        "{first_name!r}",
+        "{}",
+        "{0}",
+    ],
+)
+def test_templates_take_plain_named_fields_only(template):
+    with pytest.raises(FieldProblem) as refused:
+        check_template(f"Bonjour {template}", set(TEMPLATE_FIELDS))
+    assert refused.value.code in {"template_not_plain"}
+    with pytest.raises(FieldProblem):
+        render(template, {"first_name": "Anna", "balance": "12,00 €"})
+
+
+def test_render_substitutes_values_as_text_and_names_what_is_empty():
+    assert render("{{x}} {first_name}", {"first_name": "{balance:>99}"}) == "{x} {balance:>99}"
+    assert empty_fields(
+        ["{first_name} {shop_phone}", "{shop_name}"],
+        {
+            "first_name": "Anna",
+            "shop_phone": " ",
+            "shop_name": "Cycles",
+        },
+    ) == ["shop_phone"]
