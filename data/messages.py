@@ -198,9 +198,10 @@ def contacts(cur: Cursor, customer_ids: list[int]) -> dict[int, dict[str, Any]]:
 
 
 def customers_with_mobile(cur: Cursor, mobile: str) -> list[int]:
-    """Live customers whose mobile is this E.164 number."""
+    """Live customers whose mobile is this E.164 number (a family may share one)."""
     cur.execute(
-        "SELECT id FROM customers WHERE mobile = ? AND NOT archived ORDER BY id LIMIT 2", [mobile]
+        "SELECT id FROM customers WHERE mobile = ? AND NOT archived ORDER BY id LIMIT 100",
+        [mobile],
     )
     return [int(row[0]) for row in cur.fetchall()]
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from logic.errors import FieldProblem
+from logic.text import without_controls
 
 CHANNELS = ("email", "sms")
 KINDS = ("transactional", "service", "marketing")
@@ -101,7 +102,8 @@ def clean_subject(raw: object) -> str:
 
 def clean_body(raw: object, channel: str) -> str:
     """Required text, bounded; an SMS of at most MAX_SMS_SEGMENTS parts."""
-    text = str(raw or "").replace("\r\n", "\n").strip()
+    # Printable characters and line breaks only: a printer or a phone shows nothing else.
+    text = without_controls(str(raw or "").replace("\r\n", "\n"), keep_newlines=True).strip()
     if not text:
         raise FieldProblem("required")
     if len(text) > MAX_BODY:
@@ -113,6 +115,21 @@ def clean_body(raw: object, channel: str) -> str:
 
 # A template's field: a plain name, nothing else (no attribute, index, spec or conversion).
 _FIELD_NAME = re.compile(r"[a-z_]{1,40}")
+
+
+# Twilio's own limit on one message's text; what arrives beyond it is not kept.
+MAX_INBOUND = 1600
+
+
+def inbound_text(raw: object) -> str:
+    """A received SMS as kept: printable characters and line breaks, at most MAX_INBOUND."""
+    text = without_controls(str(raw or "").replace("\r\n", "\n"), keep_newlines=True)
+    return text[:MAX_INBOUND]
+
+
+def inbound_sender(raw: object) -> str:
+    """The sender's number as kept: printable, no longer than any phone number."""
+    return without_controls(str(raw or "")).strip()[:32]
 
 
 def template_pieces(template: str) -> list[tuple[str, str | None]]:

@@ -34,6 +34,8 @@ from logic.messages import (
     clean_body,
     clean_subject,
     empty_fields,
+    inbound_sender,
+    inbound_text,
     is_stop,
     next_attempt,
     pick_channel,
@@ -374,33 +376,41 @@ def check_replies(actor: Actor = SYSTEM, now: datetime | None = None) -> Replies
 
     def work(cur) -> None:
         for sms in received:
-            key = f"twilio:{sms.sid}"
+            key = f"twilio:{sms.sid}"[:200]
             if repo.by_key(cur, key) is not None:
                 continue
-            owners = repo.customers_with_mobile(cur, sms.sender)
-            owner = owners[0] if len(owners) == 1 else None
-            repo.insert(
-                cur,
-                {
-                    "customer_id": owner,
-                    "shop_code": shop.here(),
-                    "channel": "sms",
-                    "direction": "in",
-                    "kind": "transactional",
-                    "recipient": sms.sender,
-                    "body": sms.body,
-                    "status": "received",
-                    "provider_id": sms.sid,
-                    "idempotency_key": key,
-                    "staff_name": "SMS",
-                    "created_at": clock.utc(sms.sent_at) if sms.sent_at else moment,
-                },
-            )
-            counts["matched" if owner else "unmatched"] += 1
-            if owner is None or not is_stop(sms.body):
-                continue
-            if customers.withdraw_marketing_consent(cur, owner, actor, moment):
-                counts["stops"] += 1
+            sender = inbound_sender(sms.sender)
+            body = inbound_text(sms.body)
+            owners = repo.customers_with_mobile(cur, sender)
+            stop = is_stop(body)
+            # A STOP from a number several customers share speaks for each of them: it is
+            # filed on every card; any other reply is left for staff to attach.
+            filed_on: list[int | None] = list(owners) if stop and owners else [None]
+            if len(owners) == 1:
+                filed_on = [owners[0]]
+            for position, owner in enumerate(filed_on):
+                repo.insert(
+                    cur,
+                    {
+                        "customer_id": owner,
+                        "shop_code": shop.here(),
+                        "channel": "sms",
+                        "direction": "in",
+                        "kind": "transactional",
+                        "recipient": sender,
+                        "body": body,
+                        "status": "received",
+                        "provider_id": sms.sid[:200],
+                        "idempotency_key": key if position == 0 else f"{key}:{owner}",
+                        "staff_name": "SMS",
+                        "created_at": clock.utc(sms.sent_at) if sms.sent_at else moment,
+                    },
+                )
+                if owner is None or not stop:
+                    continue
+                if customers.withdraw_marketing_consent(cur, owner, actor, moment):
+                    counts["stops"] += 1
+            counts["matched" if filed_on != [None] else "unmatched"] += 1
         checked = {CHECKED_KEY: clock.local_day(moment).isoformat()}
         settings_repo.set_many(cur, checked, shop.here())
 
@@ -419,11 +429,17 @@ def attach_reply(actor: Actor, message_id: int, customer_id: int) -> None:
     """File an unmatched received SMS on a customer's log."""
     require(actor, "messages.send")
 
+    moment = clock.now()
+
     def work(cur) -> None:
         if customers_repo.get(cur, customer_id) is None:
             raise NotFound(customer_id)
         if not repo.attach(cur, message_id, customer_id):
             raise NotFound(message_id)
+        reply = repo.get(cur, message_id)
+        if reply is not None and is_stop(str(reply["body"] or "")):
+            # A STOP filed by hand opts that customer out, as one matched on arrival would.
+            customers.withdraw_marketing_consent(cur, customer_id, actor, moment)
 
     db.run_in_transaction(work)
 

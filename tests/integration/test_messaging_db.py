@@ -363,3 +363,63 @@ def test_a_sender_process_killed_after_claiming_is_replaced_once(edges, lea, dat
     assert messaging.deliver_due(now=NOW + timedelta(minutes=7)) == {"sent": 1}
     assert messaging.deliver_due(now=NOW + timedelta(minutes=30)) == {}
     assert [r["Body"] for r in fake.requests] == ["Bonjour", "Bonjour"]  # refused, then sent
+
+
+def _opted_in(last: str, mobile: str = "06 11 22 33 44") -> int:
+    customer_id = customers.create_customer(
+        {"last_name": last, "first_name": "Fam", "mobile": mobile}, STAFF
+    )
+    current = customers.get_customer(customer_id)
+    customers.update_customer(
+        customer_id,
+        current["version"],
+        {"marketing_opt_in": True},
+        STAFF,
+        now=NOW - timedelta(hours=2),
+    )
+    return customer_id
+
+
+def test_a_stop_from_a_shared_number_opts_out_everyone_on_it(edges):
+    _, fake = edges
+    family = [_opted_in("Parent"), _opted_in("Child"), _opted_in("Other")]
+    fake.inbound = [
+        ("SM" + "d" * 32, "+33611223344", "Arrêt svp", "Mon, 30 Nov 2026 08:00:00 +0000")
+    ]
+    found = messaging.check_replies(now=NOW)
+    assert (found.matched, found.unmatched, found.stops) == (1, 0, 3)
+    for customer_id in family:
+        assert customers.get_customer(customer_id)["marketing_opt_in"] is False
+        assert customers.consent_history(customer_id)[0]["screen"] == "sms_stop"
+        rows, _ = messaging.communications(STAFF, customer_id)
+        assert [(r["direction"], r["body"]) for r in rows] == [("in", "Arrêt svp")]
+    assert messaging.check_replies(now=NOW) == messaging.Replies(0, 0, 0)
+
+
+def test_a_shared_number_s_other_reply_waits_and_a_stop_filed_by_hand_opts_out(edges):
+    _, fake = edges
+    first, second = _opted_in("Parent"), _opted_in("Child")
+    fake.inbound = [
+        ("SM" + "e" * 32, "+33611223344", "C'est qui ?", "Mon, 30 Nov 2026 08:00:00 +0000"),
+        ("SM" + "f" * 32, "+33655555555", "STOP", "Mon, 30 Nov 2026 08:01:00 +0000"),
+    ]
+    assert messaging.check_replies(now=NOW) == messaging.Replies(0, 2, 0)
+    question, stop = messaging.unmatched_replies(STAFF)[::-1]
+    assert stop["body"] == "STOP"
+    messaging.attach_reply(STAFF, question["id"], first)
+    assert customers.get_customer(first)["marketing_opt_in"] is True
+    messaging.attach_reply(STAFF, stop["id"], second)
+    assert customers.get_customer(second)["marketing_opt_in"] is False
+    assert customers.consent_history(second)[0]["screen"] == "sms_stop"
+
+
+def test_a_received_sms_keeps_printable_text_only_and_is_bounded(edges, lea):
+    _, fake = edges
+    hostile = "Salut\x1b[2J\x00 \u202eevil\u202c" + "x" * 200_000
+    fake.inbound = [
+        ("SM" + "g" * 32, "+33612345678\x07", hostile, "Mon, 30 Nov 2026 08:00:00 +0000")
+    ]
+    assert messaging.check_replies(now=NOW).matched == 1
+    (row,), _ = messaging.communications(STAFF, lea)
+    assert row["body"].startswith("Salut[2J evilxxx") and len(row["body"]) == 1600
+    assert row["recipient"] == "+33612345678"
