@@ -161,3 +161,69 @@ def keep_secret(cur: Cursor, name: str, value: str, now: datetime) -> str:
         [name, value, now],
     )
     return secret(cur, name) or value
+
+
+def merged_away(cur: Cursor, customer_id: int) -> list[int]:
+    """Records merged into this one, and into those, and so on: the same person."""
+    found: list[int] = []
+    frontier = [customer_id]
+    while frontier:
+        cur.execute("SELECT id FROM customers WHERE merged_into = ANY(?) ORDER BY id", [frontier])
+        frontier = [int(row[0]) for row in cur.fetchall() if int(row[0]) not in found]
+        found.extend(frontier)
+    return found
+
+
+def audit_entries(cur: Cursor, customer_ids: list[int]) -> list[tuple[int, str]]:
+    """The trail's entries about these customers (id, changes JSON), the erasure's own
+    entries excepted."""
+    cur.execute(
+        "SELECT id, changes FROM audit_log WHERE entity = 'customer' AND entity_id = ANY(?)"
+        " AND action <> 'erase' ORDER BY id",
+        [[str(i) for i in customer_ids]],
+    )
+    return [(int(row[0]), str(row[1])) for row in cur.fetchall()]
+
+
+def rewrite_audit_changes(cur: Cursor, entry_id: int, changes: str) -> None:
+    """Erasure's one exception to the append-only trail: the values an entry recorded are
+    replaced (who changed which field when stays); nothing else about an entry changes."""
+    cur.execute("UPDATE audit_log SET changes = ? WHERE id = ?", [changes, entry_id])
+
+
+def merges_of(cur: Cursor, customer_ids: list[int]) -> list[dict[str, Any]]:
+    """Merges these records took part in, with their snapshots (JSON text)."""
+    cur.execute(
+        "SELECT id, survivor_before, merged_before FROM customer_merges"
+        " WHERE survivor_id = ANY(?) OR merged_id = ANY(?) ORDER BY id",
+        [customer_ids, customer_ids],
+    )
+    return as_dicts(cur)
+
+
+def rewrite_merge_snapshots(
+    cur: Cursor, merge_id: int, survivor_before: str, merged_before: str
+) -> None:
+    """A merge's snapshots of the cards, with the erased values replaced."""
+    cur.execute(
+        "UPDATE customer_merges SET survivor_before = ?, merged_before = ? WHERE id = ?",
+        [survivor_before, merged_before, merge_id],
+    )
+
+
+def forget_import_values(cur: Cursor, customer_ids: list[int]) -> None:
+    """What an import's update replaced on these cards (the old values) is forgotten."""
+    cur.execute(
+        "UPDATE import_rows SET before_values = NULL WHERE customer_id = ANY(?)", [customer_ids]
+    )
+
+
+def undone_merge_moments(cur: Cursor, customer_id: int) -> set[datetime]:
+    """When merges this record survived were made and undone: the trail's entries of those
+    moments carry the other record's values."""
+    cur.execute(
+        "SELECT merged_at, undone_at FROM customer_merges"
+        " WHERE survivor_id = ? AND undone_at IS NOT NULL",
+        [customer_id],
+    )
+    return {moment for row in cur.fetchall() for moment in row}

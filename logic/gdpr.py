@@ -8,6 +8,7 @@ import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from logic.errors import FieldError
 
@@ -74,3 +75,21 @@ def contact_digests(key: bytes, contacts: Mapping[str, str | None]) -> dict[str,
         normal = text.lower() if kind == "email" else text
         found[kind] = hmac.new(key, f"{kind}:{normal}".encode(), hashlib.sha256).hexdigest()
     return found
+
+
+def erased_changes(changes: list[dict[str, Any]], marker: str = ERASED) -> list[dict[str, Any]]:
+    """An audit entry's recorded changes with every value replaced by marker: the facts
+    (which field changed) stay, the values do not."""
+    return [
+        {
+            **change,
+            "before": None if change.get("before") is None else marker,
+            "after": None if change.get("after") is None else marker,
+        }
+        for change in changes
+    ]
+
+
+def erased_snapshot(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A merge's copy of a card with its values gone (the keys say what it held)."""
+    return dict.fromkeys(snapshot)

@@ -361,6 +361,21 @@ def job_ticket_pdf(ticket: JobTicket) -> bytes:
     return _build(f"{t(f'print.ticket.{ticket.kind}', lang)} {ticket.number}", lang, story)
 
 
+# A cell cannot break across pages: long text goes in rows of this many characters.
+_PART = 1200
+
+
+def _parts(text: str) -> list[str]:
+    """Text in pieces a page can hold, cut at a line break or space where there is one."""
+    parts = []
+    while len(text) > _PART:
+        cut = max(text.rfind("\n", 0, _PART), text.rfind(" ", 0, _PART))
+        cut = cut if cut > _PART // 2 else _PART
+        parts.append(text[:cut])
+        text = text[cut:].lstrip(" ")
+    return [*parts, text]
+
+
 def subject_access_pdf(
     shop: Shop,
     title: str,
@@ -380,9 +395,10 @@ def subject_access_pdf(
             continue
         for row in rows:
             pairs = [
-                [_p(str(name), _SMALL), _p(str(value), _SMALL)]
+                [_p(str(name) if index == 0 else "", _SMALL), _p(part, _SMALL)]
                 for name, value in row.items()
                 if value is not None and value != ""
+                for index, part in enumerate(_parts(str(value)))
             ]
             table = Table(pairs, colWidths=[WIDTH * 0.3, WIDTH * 0.7])
             table.setStyle(

@@ -380,6 +380,10 @@ def record_entry(
         done = repo.entry_by_key(cur, idempotency_key)
         if done is not None:
             return int(done["id"])
+        card = customers_repo.get(cur, customer_id)
+        if card is not None and card["erased_at"] is not None:
+            # Erasure closed the relationship: nothing more goes on this account.
+            raise ValidationFailed([FieldError("customer", "customer_erased")])
         account = repo.account(cur, customer_id)
         if account is None:
             raise ValidationFailed([FieldError("account_type", "no_account")])

@@ -19,7 +19,14 @@ from i18n import t
 from logic.audit import FieldChange
 from logic.auth import Actor, require
 from logic.errors import NotFound, StaleRecord, ValidationFailed
-from logic.gdpr import CLEARED_FIELDS, ERASED, contact_digests, erase_refusals
+from logic.gdpr import (
+    CLEARED_FIELDS,
+    ERASED,
+    contact_digests,
+    erase_refusals,
+    erased_changes,
+    erased_snapshot,
+)
 from logic.search import customer_tokens, tokens_rows
 from messaging import config as messaging_config
 from printing.pdf_a4 import subject_access_pdf
@@ -28,6 +35,7 @@ from services.printing import shop_header
 
 SCREEN = "gdpr"
 KEY_ENV = "COMPTOIR_SUPPRESSION_KEY"
+MERGE_SCREEN = "merge"  # services.merges.SCREEN (a use case never imports another)
 SECRET_NAME = "suppression_key"
 
 
@@ -49,15 +57,22 @@ def subject_access(
     moment = clock.utc(now)
     with db.cursor() as cur:
         found = repo.held(cur, customer_id)
+        undone = repo.undone_merge_moments(cur, customer_id)
     if not found["card"]:
         raise NotFound("customer", customer_id)
     card = found["card"][0]
+    language = shop_header(card).language
+    # A merge that was undone wrote the other record's values into this one's trail (and
+    # took them out again): those are someone else's data, withheld here.
+    withheld = t("gdpr.withheld", language)
+    for row in found["audit_trail"]:
+        if row["screen"] == MERGE_SCREEN and row["occurred_at"] in undone:
+            row["changes"] = json.dumps(erased_changes(json.loads(row["changes"]), withheld))
     plain = {
         name: [{k: _plain(v) for k, v in row.items()} for row in rows]
         for name, rows in found.items()
     }
     header = shop_header(card)
-    language = header.language
     name = f"subject-access-{card['account_number']}-{clock.local(moment):%Y%m%d-%H%M}"
     pdf = subject_access_pdf(
         header,
@@ -129,6 +144,14 @@ def is_suppressed(email: str | None, mobile: str | None) -> bool:
     return bool(suppressed_ids({0: (email, mobile)}))
 
 
+def suppressed_contact(cur: Any, email: str | None, mobile: str | None) -> bool:
+    """is_suppressed inside the caller's transaction."""
+    digests = sorted(
+        contact_digests(suppression_key(), {"email": email, "mobile": mobile}).values()
+    )
+    return bool(digests) and bool(repo.suppressed(cur, digests))
+
+
 def suppressed_ids(contacts: dict[int, tuple[str | None, str | None]]) -> set[int]:
     """Which of these customers (id → e-mail, mobile) have a contact on the suppression
     list (one query)."""
@@ -143,6 +166,43 @@ def suppressed_ids(contacts: dict[int, tuple[str | None, str | None]]) -> set[in
     with db.cursor() as cur:
         listed = repo.suppressed(cur, wanted)
     return {i for i, values in digests.items() if listed.intersection(values)}
+
+
+def _erase_merged(cur: Any, customer_id: int, key: bytes, moment: datetime) -> None:
+    """A merged-away record of the erased person, anonymised the same way."""
+    card = customers_repo.get(cur, customer_id)
+    if card is None:
+        return
+    digests = contact_digests(key, {"email": card["email"], "mobile": card["mobile"]})
+    if not repo.anonymise(cur, customer_id, card["version"], dict.fromkeys(CLEARED_FIELDS), moment):
+        raise StaleRecord(customer_id, customers_repo.current_version(cur, customer_id))
+    remaining = {"account_number": card["account_number"], "last_name": ERASED}
+    customers_repo.replace_tokens(
+        cur, customer_id, tokens_rows(customer_id, customer_tokens(remaining)), ERASED, False
+    )
+    repo.suppress(cur, digests, moment)
+
+
+def _scrub_history(cur: Any, customer_ids: list[int], key: bytes, moment: datetime) -> None:
+    """The person's values out of the audit trail, merge snapshots and import undo data;
+    every e-mail and mobile they had there goes on the suppression list first."""
+    former: list[dict[str, Any]] = []
+    for entry_id, changes in repo.audit_entries(cur, customer_ids):
+        recorded = json.loads(changes)
+        for change in recorded:
+            if change.get("field") in ("email", "mobile"):
+                for value in (change.get("before"), change.get("after")):
+                    former.append({str(change["field"]): value})
+        scrubbed = erased_changes(recorded)
+        repo.rewrite_audit_changes(cur, entry_id, json.dumps(scrubbed, default=str))
+    for merge in repo.merges_of(cur, customer_ids):
+        snapshot = json.loads(merge["survivor_before"])
+        former.append({"email": snapshot.get("email"), "mobile": snapshot.get("mobile")})
+        survivor = json.dumps(erased_snapshot(snapshot))
+        repo.rewrite_merge_snapshots(cur, merge["id"], survivor, merge["merged_before"])
+    repo.forget_import_values(cur, customer_ids)
+    for contacts in former:
+        repo.suppress(cur, contact_digests(key, contacts), moment)
 
 
 def erase(actor: Actor, customer_id: int, version: int, now: datetime | None = None) -> None:
@@ -170,6 +230,11 @@ def erase(actor: Actor, customer_id: int, version: int, now: datetime | None = N
             cur, customer_id, tokens_rows(customer_id, customer_tokens(remaining)), ERASED, False
         )
         repo.suppress(cur, digests, moment)
+        # Records merged into this one are the same person: erased with it.
+        others = repo.merged_away(cur, customer_id)
+        for other in others:
+            _erase_merged(cur, other, key, moment)
+        _scrub_history(cur, [customer_id, *others], key, moment)
         # The trail says what was erased, never the values (they are gone on purpose).
         audit.record(
             cur,
@@ -181,6 +246,7 @@ def erase(actor: Actor, customer_id: int, version: int, now: datetime | None = N
             [
                 FieldChange("fields", None, ", ".join(CLEARED_FIELDS)),
                 FieldChange("suppressed", None, ", ".join(sorted(digests))),
+                FieldChange("merged_records", None, len(others)),
             ],
             moment,
         )

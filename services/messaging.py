@@ -158,10 +158,17 @@ def queue(
 
     The caller sends it (deliver) once its transaction has committed.
     """
+    if customer.get("erased_at") is not None:
+        raise ValidationFailed([FieldError("customer", "customer_erased")])
     try:
         check_consent(kind, bool(customer["marketing_opt_in"]))
     except ConsentRefused:
         raise ValidationFailed([FieldError("marketing_opt_in", "no_marketing_consent")]) from None
+    if kind == "marketing" and gdpr.suppressed_contact(
+        cur, customer.get("email"), customer.get("mobile")
+    ):
+        # An erased person's contact, given again: never marketed to, by any path.
+        raise ValidationFailed([FieldError("marketing_opt_in", "suppressed")])
     if kind == "marketing" and channel == "email":
         # Every marketing e-mail carries its one-click way out (stored as sent).
         body = f"{body}\n\n{unsubscribe.footer(customer)}"

@@ -159,3 +159,164 @@ def test_an_erased_contact_is_flagged_and_never_sent_marketing(zoe):
     assert ([i for i, _ in plan.recipients], plan.excluded) == ([other], {"suppressed": 1})
     service = messaging.bulk_plan(MANAGER, [again], "service", "email")
     assert [i for i, _ in service.recipients] == [again]
+
+
+# Everything that would name the person, in every form it is stored.
+TRACES = (
+    "Zélie",
+    "Vautrin",
+    "zelie@example.org",
+    "zelie.old@example.org",
+    "33699887766",
+    "12 impasse des Lilas",
+    "Chamonix",
+    "Allergic to latex",
+)
+
+
+def _everywhere(text: str) -> list[str]:
+    """Every table (and column) of the database whose text holds text (case ignored)."""
+    from data import db
+    from data.copy_to_postgres import ORDER
+
+    found = []
+    with db.cursor() as cur:
+        for table in ORDER:
+            columns = [
+                r[0]
+                for r in cur.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ?"
+                    " AND data_type IN ('VARCHAR', 'character varying', 'text')",
+                    [table],
+                ).fetchall()
+            ]
+            for column in columns:
+                hits = cur.execute(
+                    f"SELECT count(*) FROM {table} WHERE lower({column}) LIKE ?",
+                    [f"%{text.lower()}%"],
+                ).fetchall()[0][0]
+                if hits:
+                    found.append(f"{table}.{column}")
+    return found
+
+
+def _person(**fields) -> int:
+    return customers.create_customer(
+        {"last_name": "Vautrin", "first_name": "Zélie", "marketing_opt_in": True, **fields}, STAFF
+    )
+
+
+def test_after_erasure_the_person_is_found_nowhere(database, monkeypatch):
+    from services import audit, merges
+
+    monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
+    zelie = _person(
+        email="zelie@example.org",
+        mobile="06 99 88 77 66",
+        address1="12 impasse des Lilas",
+        city="Chamonix",
+        postcode="74400",
+        country_code="FR",
+    )
+    card = customers.get_customer(zelie)
+    customers.update_customer(zelie, card["version"], {"notes": "Allergic to latex"}, STAFF)
+    old = _person(email="zelie.old@example.org", mobile="06 99 88 77 66")
+    a, b = customers.get_customer(zelie), customers.get_customer(old)
+    merges.merge(ADMIN, zelie, a["version"], old, b["version"], {"email": "other"})
+    assert customers.get_customer(zelie)["email"] == "zelie.old@example.org"
+    assert audit.search_audit(ADMIN, text="Lilas")[1] > 0  # the trail held the values
+
+    gdpr.erase(ADMIN, zelie, customers.get_customer(zelie)["version"])
+
+    assert {trace: _everywhere(trace) for trace in TRACES} == {trace: [] for trace in TRACES}
+    for term in ("zelie", "vautrin", "chamonix"):
+        assert customers.search_customers(term, include_archived=True).total == 0
+        assert audit.search_audit(ADMIN, text=term)[1] == 0
+    merged_away = customers.get_customer(old)
+    assert merged_away["erased_at"] is not None and merged_away["email"] is None
+    for email in ("zelie@example.org", "zelie.old@example.org"):
+        assert gdpr.is_suppressed(email, None)
+    # The facts stay: which fields changed, when, by whom.
+    entries, _ = audit.search_audit(ADMIN, entity="customer", page_size=200)
+    mine = [e for e in entries if e.entity_id == str(zelie) and e.action == "update"]
+    notes = [c for e in mine for c in e.changes if c.field == "notes"]
+    assert [(c.before, c.after) for c in notes][-1] == (None, "Data removed")
+
+
+def test_an_erased_customer_cannot_be_charged_sold_to_on_account_or_messaged(database, monkeypatch):
+    monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
+    shop = make_sales_shop()
+    gone = _person(email="gone@example.org", mobile="06 11 11 11 11")
+    trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
+    accounts.assign_account_type(MANAGER, gone, trade, "500")
+    gdpr.erase(ADMIN, gone, customers.get_customer(gone)["version"])
+    with pytest.raises(ValidationFailed) as charged:
+        accounts.record_entry(STAFF, gone, EntryRequest("charge", "10"), _key())
+    assert [(e.field, e.code) for e in charged.value.errors] == [("customer", "customer_erased")]
+    with pytest.raises(ValidationFailed) as sold:
+        sales.record_sale(
+            STAFF, gone, [LineRequest(shop["light"], "1")], [("account", "24.00")], _key()
+        )
+    assert [e.code for e in sold.value.errors] == ["customer_archived"]
+    for channel in ("email", "sms"):
+        with pytest.raises(ValidationFailed) as sent:
+            messaging.send_message(STAFF, gone, channel, "Hello", _key(), subject="Hi")
+        assert [e.code for e in sent.value.errors] == ["customer_erased"]
+
+
+def test_a_returning_contact_gets_no_marketing_by_any_path(database, monkeypatch):
+    monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
+    gone = _person(email="back@example.org")
+    gdpr.erase(ADMIN, gone, customers.get_customer(gone)["version"])
+    back = _person(email="back@example.org")
+    with pytest.raises(ValidationFailed) as refused:
+        messaging.send_message(
+            MANAGER, back, "email", "Spring sale", _key(), subject="Sale", kind="marketing"
+        )
+    assert [(e.field, e.code) for e in refused.value.errors] == [("marketing_opt_in", "suppressed")]
+    # A receipt or a "bike ready" still reaches them: they came back and gave it.
+    assert messaging.send_message(STAFF, back, "email", "Ready", _key(), subject="Ready") > 0
+
+
+def _subject_file(customer_id: int) -> tuple[str, bytes]:
+    made = gdpr.subject_access(MANAGER, customer_id)
+    archive = zipfile.ZipFile(made.path)
+    text = archive.read(next(n for n in archive.namelist() if n.endswith(".json"))).decode()
+    pdf = archive.read(next(n for n in archive.namelist() if n.endswith(".pdf")))
+    return text, pdf
+
+
+def test_a_subject_access_file_holds_the_subjects_data_only(database):
+    from services import merges
+
+    anna = customers.create_customer({"last_name": "Annette", "first_name": "Anna"}, STAFF)
+    bea = customers.create_customer(
+        {
+            "last_name": "Annette",
+            "first_name": "Béa",
+            "mobile": "06 55 44 33 22",
+            "notes": "Bea's private note",
+        },
+        STAFF,
+    )
+    a, b = customers.get_customer(anna), customers.get_customer(bea)
+    merge_id = merges.merge(
+        ADMIN, anna, a["version"], bea, b["version"], {"mobile": "other", "notes": "other"}
+    )
+    merges.undo(ADMIN, merge_id)
+    text, _ = _subject_file(anna)
+    assert "Bea's private note" not in text and "655443322" not in text
+    assert "autre client" in text  # the shop's language: French
+    text_b, _ = _subject_file(bea)
+    assert "Bea's private note" in text_b
+
+
+def test_a_subject_access_file_is_made_for_the_longest_note(database):
+    # A staff note on the Messages tab may hold 20,000 characters; one cell cannot.
+    long_note = ("Lorem ipsum dolor sit amet. " * 700)[:19_000] + " END-OF-NOTE"
+    who = customers.create_customer({"last_name": "Long"}, STAFF)
+    messaging.add_note(STAFF, who, long_note, _key())
+    _, pdf = _subject_file(who)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 3
+    assert "END-OF-NOTE" in "".join(page.extract_text() for page in reader.pages)
