@@ -9,6 +9,7 @@ import streamlit as st
 from i18n import format_money
 from logic.vouchers import STATES
 from services import export_views, shop, vouchers
+from ui.actions import FAILED, attempt
 from ui.auth import require_page
 from ui.export_panel import export_panel
 from ui.pager import back_to_first, pager
@@ -81,7 +82,9 @@ else:
     if picked is not None and columns[1].button(
         tr("vouchers.reprint"), key="vouchers.reprint", icon=":material/print:"
     ):
-        ss["vouchers.print"] = vouchers.reprint(actor, picked)
+        made = attempt(lambda: vouchers.reprint(actor, picked))
+        if made is not FAILED:
+            ss["vouchers.print"] = made
     if ss.get("vouchers.print") is not None:
         show_outcome(ss["vouchers.print"], "vouchers.print")
 

@@ -163,6 +163,9 @@ def voucher_layout(voucher: Voucher, width: int) -> list[Row]:
     rows.append(
         TextRow(money(voucher.amount, shop.currency, lang), "center", bold=True, large=True)
     )
+    if voucher.balance is not None and voucher.balance < voucher.amount:
+        left = money(voucher.balance, shop.currency, lang)
+        rows += [TextRow(x) for x in columns(t("print.voucher_left", lang), left, width)]
     rows += [TextRow(x) for x in columns(t("print.code", lang), voucher.code, width)]
     if voucher.expires_on:
         rows += [

@@ -131,6 +131,7 @@ class Voucher:
     amount: Decimal
     expires_on: date | None
     issued_on: date
+    balance: Decimal | None = None  # what is left to spend, when less than the amount
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,9 @@ def voucher_pdf(voucher: Voucher) -> bytes:
         canvas.setFont(BOLD, 26)
         canvas.drawString(10 * mm, height - 56 * mm, money(voucher.amount, shop.currency, lang))
         canvas.setFont(FONT, 10)
+        if voucher.balance is not None and voucher.balance < voucher.amount:
+            left = money(voucher.balance, shop.currency, lang)
+            canvas.drawString(70 * mm, height - 56 * mm, f"{t('print.voucher_left', lang)}: {left}")
         canvas.drawString(10 * mm, height - 64 * mm, f"{t('print.code', lang)}: {voucher.code}")
         if voucher.expires_on:
             canvas.drawString(

@@ -60,6 +60,8 @@ def voucher_line(amount: object, expires_on: date | None = None) -> sales.LineRe
 
 def _with_state(row: dict[str, Any], today: date) -> dict[str, Any]:
     row["state"] = state(row["status"], Decimal(row["balance"]), row["expires_on"], today)
+    # What can still be spent: nothing once cancelled (the stored balance is history).
+    row["usable"] = Decimal(0) if row["state"] == "cancelled" else Decimal(row["balance"])
     row["shown_code"] = format_code(row["code"])
     return row
 
@@ -187,13 +189,22 @@ def document(voucher: dict[str, Any]) -> Voucher:
         amount=Decimal(voucher["amount"]),
         expires_on=voucher["expires_on"],
         issued_on=clock.local(voucher["issued_at"]).date(),
+        balance=Decimal(voucher["balance"]),
     )
+
+
+def _valid(voucher: dict[str, Any]) -> dict[str, Any]:
+    """A voucher that may go out as valid paper or e-mail: a cancelled, expired or spent
+    one is refused (the till would refuse its code), naming its state."""
+    if voucher["state"] != "active":
+        raise ValidationFailed([FieldError("status", f"voucher_not_valid_{voucher['state']}")])
+    return voucher
 
 
 def reprint(actor: Actor, voucher_id: int) -> printing.PrintOutcome:
     """Print the voucher again (receipt printer, else the PDF); logged."""
     require(actor, "print.documents")
-    voucher = detail(actor, voucher_id)
+    voucher = _valid(detail(actor, voucher_id))
     made = document(voucher)
     config = printing.printer_for("receipts")
     return printing.deliver(
@@ -209,12 +220,15 @@ def reprint(actor: Actor, voucher_id: int) -> printing.PrintOutcome:
 
 def email(actor: Actor, voucher_id: int, idempotency_key: str) -> int:
     """E-mail the voucher's PDF to its customer; the message id."""
-    voucher = detail(actor, voucher_id)
+    voucher = _valid(detail(actor, voucher_id))
     if not voucher["customer_id"]:
         raise ValidationFailed([FieldError("customer", "voucher_no_customer")])
     made = document(voucher)
     language = made.shop.language
-    amount = format_money(made.amount, made.shop.currency, language, made.shop.country)
+    # What it is worth now: a partly spent voucher is sent with what is left.
+    amount = format_money(
+        made.balance or made.amount, made.shop.currency, language, made.shop.country
+    )
     return messaging.send_message(
         actor,
         voucher["customer_id"],

@@ -12,6 +12,7 @@ from logic.auth import Actor
 from logic.errors import Busy, ValidationFailed
 from logic.pricing import ALL_TENDERS, TENDERS
 from services import delivery, export_views, messaging, sales, vouchers
+from ui.actions import FAILED, attempt
 from ui.downloads import download_button
 from ui.export_panel import export_panel
 from ui.messages_tab import show_outcome as show_message_outcome
@@ -92,8 +93,10 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
             key=f"{key}.voucher.{voucher['id']}",
             icon=":material/redeem:",
         ):
-            st.session_state[f"{key}.outcome"] = vouchers.reprint(actor, voucher["id"])
-            st.rerun()
+            made = attempt(lambda voucher=voucher: vouchers.reprint(actor, voucher["id"]))
+            if made is not FAILED:
+                st.session_state[f"{key}.outcome"] = made
+                st.rerun()
     if sale.get("delivery_address_id"):
         st.caption(
             md(f"{tr_plain('sales.deliver_to')}: {delivery.one_line(sale['delivery_address_id'])}")

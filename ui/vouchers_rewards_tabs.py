@@ -12,7 +12,7 @@ from i18n import format_money
 from logic.auth import Actor, can
 from logic.errors import ValidationFailed
 from services import rewards, vouchers
-from ui.actions import refused
+from ui.actions import FAILED, attempt, refused
 from ui.messages_tab import show_outcome as show_message_outcome
 from ui.printing import show_outcome
 from ui.session import date_format, language, show_refusal, tr, tr_plain, when
@@ -45,7 +45,7 @@ def vouchers_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
             {
                 tr("vouchers.code"): v["shown_code"],
                 tr("vouchers.amount"): money(v["amount"]),
-                tr("vouchers.balance"): money(v["balance"]),
+                tr("vouchers.balance"): money(v["usable"]),
                 tr("field.status"): tr_plain(f"vouchers.state.{v['state']}"),
                 tr("vouchers.expires"): _day(v["expires_on"]),
                 tr("vouchers.issued"): when(v["issued_at"]),
@@ -53,7 +53,7 @@ def vouchers_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
             for v in rows
         ]
     )
-    labels = {v["id"]: f"{v['shown_code']} · {money(v['balance'])}" for v in rows}
+    labels = {v["id"]: f"{v['shown_code']} · {money(v['usable'])}" for v in rows}
     chosen_id = st.selectbox(
         tr("vouchers.choose"), list(labels), format_func=labels.get, key=f"{base}.chosen"
     )
@@ -86,10 +86,18 @@ def vouchers_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
             ):
                 ss[f"{base}.flash"] = tr("vouchers.cancelled")
                 st.rerun()
-    if columns[2].button(tr("vouchers.reprint"), key=f"{base}.reprint", icon=":material/print:"):
-        ss[f"{base}.print"] = vouchers.reprint(actor, voucher["id"])
-    if customer.get("email") and columns[3].button(
-        tr("vouchers.email"), key=f"{base}.email", icon=":material/mail:"
+    # Only a voucher the till would take goes out as paper or e-mail.
+    valid = voucher["state"] == "active"
+    if valid and columns[2].button(
+        tr("vouchers.reprint"), key=f"{base}.reprint", icon=":material/print:"
+    ):
+        made = attempt(lambda: vouchers.reprint(actor, voucher["id"]))
+        if made is not FAILED:
+            ss[f"{base}.print"] = made
+    if (
+        valid
+        and customer.get("email")
+        and columns[3].button(tr("vouchers.email"), key=f"{base}.email", icon=":material/mail:")
     ):
         idempotency = ss.setdefault(f"{base}.email.key", uuid.uuid4().hex)
         try:

@@ -436,3 +436,46 @@ def test_voucher_and_rewards_settings_are_checked_and_stored(till):
         STAFF, till["anna"], [LineRequest(till["lamp"], "1")], [("card", "30")], key()
     )
     assert rewards.overview(STAFF, till["anna"]).points == 0  # LAMP earns none now
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_a_voucher_goes_out_as_what_it_is(till, tmp_path, monkeypatch):
+    """Partly spent: printed with what is left. Cancelled, expired or spent: refused, as
+    the till refuses its code (they went out as "50,00 € valid until…")."""
+    from messaging import config
+    from tests.messaging_servers import smtp_server, write_secrets
+
+    code = sell_voucher(till["anna"], "50")
+    sales.record_sale(
+        STAFF, till["anna"], [LineRequest(till["lamp"], "1")], [], key(), vouchers=[(code, "30")]
+    )
+    voucher = vouchers.find(STAFF, code)
+    printed = _pdf_text(vouchers.reprint(STAFF, voucher["id"]).pdf)
+    assert "Reste à utiliser: 20,00" in printed and "50,00" in printed
+    with smtp_server() as (mailbox, port):
+        monkeypatch.setattr(config, "SECRETS", write_secrets(tmp_path / "s.toml", port, None))
+        vouchers.email(STAFF, voucher["id"], "partly")
+        (_, _, mail) = mailbox.wait_for(1)[0]
+        assert "20,00" in mail.get_body(("plain",)).get_content()
+        vouchers.cancel(MANAGER, voucher["id"], voucher["version"], "Lost")
+        for act in (
+            lambda: vouchers.reprint(STAFF, voucher["id"]),
+            lambda: vouchers.email(STAFF, voucher["id"], "cancelled"),
+        ):
+            with pytest.raises(ValidationFailed) as refused:
+                act()
+            assert [(e.field, e.code) for e in refused.value.errors] == [
+                ("status", "voucher_not_valid_cancelled")
+            ]
+        assert len(mailbox.received) == 1
+    (shown,) = vouchers.customer_vouchers(STAFF, till["anna"])
+    assert (shown["state"], shown["usable"]) == ("cancelled", 0)
+    old = vouchers.find(
+        STAFF, sell_voucher(till["anna"], "10", now=datetime(2020, 1, 2, tzinfo=UTC))
+    )
+    with pytest.raises(ValidationFailed) as expired:
+        vouchers.reprint(STAFF, old["id"])
+    assert expired.value.errors[0].code == "voucher_not_valid_expired"

@@ -131,6 +131,10 @@ def test_vouchers_tab_cancels_with_a_reason_and_the_page_shows_the_liability(til
     app.button(key=f"{base}.cancel.go").click().run()
     assert texts(app, "success") == ["Voucher cancelled."]
     assert table(app, 0)["Status"].tolist() == ["Cancelled"]
+    assert table(app, 0)["Balance"].tolist() == ["€0.00"]  # nothing can be spent
+    # A cancelled voucher is not offered as paper or e-mail any more.
+    keys = [b.key for b in app.button]
+    assert f"{base}.reprint" not in keys and f"{base}.email" not in keys
     app.switch_page("pages/vouchers.py").run()
     assert not app.exception, app.exception
     metrics = {m.label: m.value for m in app.metric}
