@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,7 +18,7 @@ from functools import lru_cache
 
 import pycountry
 
-from logic.csv_files import decode_named, delimiter
+from logic.csv_files import MAX_BYTES, decode_named, delimiter
 from logic.customers import FIELDS
 from logic.errors import FieldError, ValidationFailed
 
@@ -289,23 +290,58 @@ def read_csv(data: bytes) -> ImportTable:
     return _checked(ImportTable(headers, tuple(rows), encoding, separator))
 
 
+# An XLSX is a zip of XML: what it may inflate to is bounded before openpyxl reads it.
+MAX_XLSX_INFLATED = 400 * 1024 * 1024
+MAX_XLSX_RATIO = 200  # sheet XML compresses well, but not a thousandfold
+MAX_CELL = 1_000
+
+
+def _check_workbook_zip(data: bytes) -> None:
+    """The workbook's members against the size and ratio limits (read from the zip's
+    directory, nothing inflated)."""
+    if len(data) > MAX_BYTES:
+        raise _refuse("csv_too_large", max=f"{MAX_BYTES // (1024 * 1024)} MB")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise _refuse("xlsx_unreadable") from None
+    total = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members)
+    if total > MAX_XLSX_INFLATED or total > MAX_XLSX_RATIO * max(packed, 1):
+        raise _refuse("xlsx_too_large", max=f"{MAX_XLSX_INFLATED // (1024 * 1024)} MB")
+
+
 def read_xlsx(data: bytes) -> ImportTable:
-    """The first sheet of a workbook: dates stay dates, numbers numbers."""
+    """The first sheet of a workbook: dates stay dates, numbers numbers. Rows, columns
+    and cells are bounded as they stream: a sheet whose dimension claims 16,384 columns
+    is read to its last real header only."""
     from openpyxl import load_workbook
 
+    _check_workbook_zip(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise _refuse("xlsx_unreadable") from None
     try:
         sheet = book.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
-        headers = tuple("" if h is None else str(h).strip() for h in next(lines, ()))
+        # Never pad rows to the dimension the file claims; read one column past the limit
+        # so a wider header is refused, not cut.
+        sheet.reset_dimensions()
+        lines = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+        raw = ["" if h is None else str(h).strip() for h in next(lines, ())]
+        while raw and not raw[-1]:
+            raw.pop()
+        if len(raw) > MAX_COLUMNS:
+            raise _refuse("import_too_many_columns", max=str(MAX_COLUMNS))
+        headers = tuple(raw)
         rows = []
         for number, values in enumerate(lines, start=2):
             cells = tuple("" if v is None else v for v in values[: len(headers)])
             if not any(str(c).strip() for c in cells):
                 continue
+            if any(isinstance(c, str) and len(c) > MAX_CELL for c in cells):
+                raise _refuse("xlsx_cell_too_long", line=str(number), max=f"{MAX_CELL:,}")
             rows.append((number, cells + ("",) * (len(headers) - len(cells))))
             if len(rows) > MAX_ROWS:
                 raise _refuse("import_too_many", max=f"{MAX_ROWS:,}")

@@ -164,3 +164,7 @@ def test_delivery_address_voucher_and_rewards(shop_app, page):
     settle(page)
     expect(page.get_by_text("Voucher cancelled.")).to_be_visible()
     expect(page.locator("[data-testid=stTable]").first).to_contain_text("Cancelled")
+    # Nothing left to spend, and no longer offered as paper or e-mail.
+    expect(page.locator("[data-testid=stTable]").first).to_contain_text("€0.00")
+    expect(page.get_by_role("button", name="Reprint", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="E-mail the voucher")).to_have_count(0)
