@@ -488,3 +488,29 @@ def test_a_stale_product_edit_names_their_price_and_yours(server, browser, page)
             "yours “13.50”."
         )
     ).to_be_visible()
+
+
+def test_a_backup_is_offered_to_administrators_only(server, browser, page):
+    sign_in(page, f"{server}/export", "manager")
+    expect(page.get_by_role("heading", name="Export customers")).to_be_visible()
+    expect(page.get_by_role("button", name="Make a backup")).to_have_count(0)
+    admin = browser.new_page(viewport={"width": 2200, "height": 1300})
+    try:
+        sign_in(admin, f"{server}/export", "admin")
+        expect(admin.get_by_role("button", name="Make a backup")).to_be_visible()
+    finally:
+        admin.close()
+
+
+def test_a_template_preview_shows_the_shop_and_warns_of_an_empty_field(server, page):
+    sign_in(page, f"{server}/settings", "admin")
+    body = page.get_by_role("textbox", name="Message", exact=True)
+    body.fill("Hello {first_name}, call us on {shop_phone} at {shop_name}.")
+    body.press("Tab")
+    settle(page)
+    preview = page.locator(".st-key-settings-template-preview")
+    expect(preview).to_contain_text("Hello Anna, call us on")
+    expect(preview).to_contain_text("at Cycles E2E.")
+    expect(preview).to_contain_text(
+        "These fields are empty for this shop and will print nothing: {shop_phone}."
+    )
