@@ -752,6 +752,18 @@ def _send_one(message: dict[str, Any], provider: Provider) -> Sent:
         raise _Failed(f"{type(exc).__name__}: {exc}"[:300], permanent=True) from exc
 
 
+def _held_back(cur, message: dict[str, Any], opt_in: bool) -> str | None:
+    """Why a claimed marketing message must not go after all: consent withdrawn, or its
+    contact erased since it was queued (checked again at every send)."""
+    if message["kind"] != "marketing":
+        return None
+    if not opt_in:
+        return "no_marketing_consent"
+    recipient = message["recipient"]
+    email, mobile = (recipient, None) if message["channel"] == "email" else (None, recipient)
+    return "suppressed" if gdpr.suppressed_contact(cur, email, mobile) else None
+
+
 def deliver(message_id: int, now: datetime | None = None, provider: Provider = _provider) -> str:
     """Send one due message if this sender can claim it; its status afterwards."""
     moment = clock.utc(now)
@@ -761,14 +773,12 @@ def deliver(message_id: int, now: datetime | None = None, provider: Provider = _
         if not repo.claim(cur, message_id, moment, stale):
             return None
         message = repo.get(cur, message_id)
-        customer = customers_repo.get(cur, message["customer_id"]) if message else None
-        if (
-            message
-            and message["kind"] == "marketing"
-            and not (customer and customer["marketing_opt_in"])
-        ):
-            # Consent withdrawn since it was queued: never sent.
-            repo.mark_failed(cur, message_id, "no_marketing_consent", None)
+        if message is None:
+            return None
+        customer = customers_repo.get(cur, message["customer_id"])
+        reason = _held_back(cur, message, bool(customer and customer["marketing_opt_in"]))
+        if reason is not None:
+            repo.mark_failed(cur, message_id, reason, None)
             return None
         return message
 
@@ -802,8 +812,9 @@ def deliver_many(
         )
         ready = []
         for message in claimed:
-            if message["kind"] == "marketing" and not message["customer_opt_in"]:
-                repo.mark_failed(cur, message["id"], "no_marketing_consent", None)
+            reason = _held_back(cur, message, bool(message["customer_opt_in"]))
+            if reason is not None:
+                repo.mark_failed(cur, message["id"], reason, None)
             else:
                 ready.append(message)
         return ready

@@ -320,3 +320,24 @@ def test_a_subject_access_file_is_made_for_the_longest_note(database):
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) >= 3
     assert "END-OF-NOTE" in "".join(page.extract_text() for page in reader.pages)
+
+
+def test_a_marketing_message_queued_before_an_erasure_is_held_back_when_sent(database, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
+    shared = "family@example.org"
+    parent, child = _person(email=shared), _person(email=shared)
+    # Not configured: the message waits in the outbox for its next try.
+    message_id = messaging.send_message(
+        MANAGER, child, "email", "Spring sale", _key(), subject="Sale", kind="marketing"
+    )
+    gdpr.erase(ADMIN, parent, customers.get_customer(parent)["version"])
+    sent: list[int] = []
+    later = datetime.now(UTC) + timedelta(hours=2)
+    outcome = messaging.deliver_many(
+        [message_id], now=later, provider=lambda m: sent.append(m["id"]) or messaging.Sent("x")
+    )
+    assert outcome == {} and sent == []
+    status = messaging.status_of(message_id)
+    assert (status["status"], status["error"]) == ("failed", "suppressed")
