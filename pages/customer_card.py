@@ -10,14 +10,15 @@ from ui.auth import guard_fragment, require_page
 from ui.card_fields import field_widget
 from ui.customer_picker import customer_picker
 from ui.delivery_tab import delivery_tab
-from ui.errors import run_guarded
+from ui.errors import guarded_fragment
 from ui.gdpr_panel import gdpr_requests
 from ui.history import history_table
 from ui.messages_tab import messages_tab
+from ui.params import query_id
 from ui.printing import show_history, show_outcome
 from ui.sale_view import history_tab as purchase_history
 from ui.session import language, show_refusal, tr, when
-from ui.text import md
+from ui.text import literal_table, md
 from ui.vouchers_rewards_tabs import rewards_tab, vouchers_tab
 from ui.workshop_tabs import items_tab, orders_tab, reminders_tab
 
@@ -51,8 +52,13 @@ lang = language()
 settings = shop.get_settings()
 region = settings.get("default_country", "FR")
 
-if "id" in st.query_params and st.query_params["id"].isdigit():
-    ss["card_id"] = int(st.query_params["id"])
+linked, bad_link = query_id("id")
+if bad_link:  # an odd link lands on the picker, saying so
+    del st.query_params["id"]
+    ss.pop("card_id", None)
+    st.warning(tr("card.bad_link"))
+elif linked is not None:
+    ss["card_id"] = linked
 customer_id = ss.get("card_id")
 
 if st.button(tr("card.back"), key="card.back"):
@@ -70,7 +76,18 @@ if customer_id is None:
 try:
     customer = customers.get_customer(customer_id)
 except NotFound:
-    st.error(tr("card.not_found"))
+    typed = ss.get(f"card.draft.{customer_id}.{ss.get(f'card.nonce.{customer_id}', 0)}")
+    if typed:  # removed while open (an import undone): what was typed, to copy
+        st.error(tr("card.removed_meanwhile"))
+        literal_table(
+            [
+                {tr("card.field"): tr(f"field.{name}"), tr("card.value"): value}
+                for name, value in typed.items()
+                if value not in (None, "", False)
+            ]
+        )
+    else:
+        st.error(tr("card.not_found"))
     ss.pop("card_id", None)
     st.stop()
 st.query_params["id"] = str(customer_id)
@@ -148,7 +165,7 @@ tab_state = f"card.tab.{customer_id}"
 tabs_key = f"card.tabs.{lang}"  # a new widget per language: its value is a label
 
 
-@st.fragment
+@guarded_fragment
 def tabs_and_actions() -> None:
     """The tabs, Save and Archive: a tab switch or an edit reruns only this part."""
     guard_fragment("customers.view")
@@ -241,12 +258,18 @@ def tabs_and_actions() -> None:
         try:
             new_version = customers.update_customer(customer_id, version, raw, actor)
         except ValidationFailed as exc:
-            st.error(tr("card.fix_errors"))
+            if not any(e.code == "customer_merged" for e in exc.errors):
+                st.error(tr("card.fix_errors"))
             show_refusal(exc)
             return
         except StaleRecord:
             ss[f"card.stale.{customer_id}"] = True
             st.rerun()
+        except NotFound:
+            # Removed meanwhile (an import undone): nothing written; the fields above
+            # still hold what was typed, to copy.
+            st.error(tr("card.removed_meanwhile"))
+            return
         ss.pop(f"card.stale.{customer_id}", None)
         ss[f"card.nonce.{customer_id}"] = nonce + 1
         ss["card.flash"] = (
@@ -291,4 +314,4 @@ def tabs_and_actions() -> None:
     )
 
 
-run_guarded(tabs_and_actions)
+tabs_and_actions()

@@ -13,7 +13,7 @@ from services import accounts, customers, delivery, products, rewards, sales, sh
 from services.sales import LineRequest
 from ui.auth import guard_fragment, require_page, rerun_part
 from ui.customer_picker import customer_label
-from ui.errors import run_guarded
+from ui.errors import guarded_fragment
 from ui.sale_lines import lines_table, priced_lines
 from ui.sale_view import show_sale
 from ui.search_box import search_box
@@ -128,7 +128,7 @@ if customer_id:
     st.caption(" · ".join(facts) or tr("sales.fact_none"))
 
 
-@st.fragment
+@guarded_fragment
 def items_and_payment() -> None:
     """Items, basket and payment: a scan or an edit reruns only this part of the till."""
     guard_fragment("sales.record")
@@ -311,7 +311,7 @@ def items_and_payment() -> None:
                     st.rerun()
 
 
-run_guarded(items_and_payment)
+items_and_payment()
 
 if ss.get("till.done"):
     st.divider()

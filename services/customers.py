@@ -282,10 +282,20 @@ def update_customer(
     """Check and store changed fields if nobody saved first; return the new version."""
     require(actor, "customers.edit")
     moment = _now(now)
-    new_version, _ = db.run_in_transaction(
-        lambda cur: apply_update(cur, actor, customer_id, version, changes, screen, moment)
-    )
-    return new_version
+
+    def work(cur) -> int:
+        current = repo.get(cur, customer_id)
+        if current is None:
+            raise NotFound(customer_id)
+        if current["merged_into"] is not None:
+            # Merged away meanwhile: what was typed belongs on the record kept.
+            kept = repo.get(cur, current["merged_into"])
+            number = kept["account_number"] if kept else str(current["merged_into"])
+            raise ValidationFailed([FieldError("customer", "customer_merged", {"into": number})])
+        new_version, _ = apply_update(cur, actor, customer_id, version, changes, screen, moment)
+        return new_version
+
+    return db.run_in_transaction(work)
 
 
 def set_archived(

@@ -14,15 +14,19 @@ from ui.session import show_refusal, tr
 FAILED = object()
 
 
-def attempt(action: Callable[[], object], gone: str = "workshop.changed_meanwhile") -> object:
-    """Run a service: its result, or FAILED with the reason on screen (gone: what to say
-    when the record no longer exists)."""
+def attempt(
+    action: Callable[[], object],
+    gone: str = "workshop.changed_meanwhile",
+    changed: str = "workshop.changed_meanwhile",
+) -> object:
+    """Run a service: its result, or FAILED with the reason on screen (gone, changed: what
+    to say when the record no longer exists, or changed since it was shown)."""
     try:
         return action()
     except ValidationFailed as exc:
         show_refusal(exc)
     except StaleRecord:
-        st.warning(tr("workshop.changed_meanwhile"))
+        st.warning(tr(changed))
     except NotFound:
         st.warning(tr(gone))
     except Busy:

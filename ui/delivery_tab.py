@@ -3,6 +3,7 @@ remove, and a courier label to a chosen address."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -10,7 +11,8 @@ import streamlit as st
 from i18n import country_options
 from logic.auth import Actor
 from services import delivery, shop
-from ui.actions import refused
+from ui.actions import FAILED, attempt, refused
+from ui.picks import forget_gone, pick
 from ui.printing import show_outcome
 from ui.session import language, tr, tr_plain
 from ui.text import literal_table
@@ -94,13 +96,19 @@ def delivery_tab(actor: Actor, customer: dict[str, Any]) -> None:
             for r in rows
         ]
     )
-    labels = {r["id"]: _one_line(r) for r in rows}
-    chosen_id = st.selectbox(
-        tr("delivery.choose"), list(labels), format_func=labels.get, key=f"{base}.chosen"
-    )
-    chosen = next((r for r in rows if r["id"] == chosen_id), None)
-    if chosen is None:
+    picked = pick(tr("delivery.choose"), rows, _one_line, f"{base}.chosen")
+    if picked is None:
         return
+    chosen = picked.row
+    if chosen is None:  # removed by someone else since it was shown: nothing acts on it
+        st.warning(tr("delivery.gone"))
+        forget_gone(f"{base}.chosen")
+        return
+
+    def act(action: Callable[[], object]) -> object:
+        """The action on the address as it was shown; refused, in words, if it changed."""
+        return attempt(action, gone="delivery.gone", changed="delivery.changed")
+
     with st.expander(tr("delivery.edit")):
         raw = _fields(f"{base}.edit.{chosen['id']}.{chosen['version']}", chosen)
         raw["is_default"] = st.checkbox(
@@ -108,8 +116,9 @@ def delivery_tab(actor: Actor, customer: dict[str, Any]) -> None:
             chosen["is_default"],
             key=f"{base}.edit.{chosen['id']}.{chosen['version']}.default",
         )
-        if st.button(tr("card.save"), key=f"{base}.edit.go") and not refused(
-            lambda: delivery.edit(actor, chosen["id"], chosen["version"], raw)
+        if (
+            st.button(tr("card.save"), key=f"{base}.edit.go")
+            and act(lambda: delivery.edit(actor, chosen["id"], picked.version, raw)) is not FAILED
         ):
             ss[f"{base}.flash"] = tr("card.saved")
             st.rerun()
@@ -117,10 +126,13 @@ def delivery_tab(actor: Actor, customer: dict[str, Any]) -> None:
     if actions[0].button(
         tr("delivery.print_label"), key=f"{base}.label", icon=":material/local_shipping:"
     ):
-        ss[f"{base}.label.outcome"] = delivery.print_label(actor, customer_id, chosen["id"])
-    if actions[1].button(
-        tr("delivery.remove"), key=f"{base}.remove", icon=":material/delete:"
-    ) and not refused(lambda: delivery.remove(actor, chosen["id"], chosen["version"])):
+        made = act(lambda: delivery.print_label(actor, customer_id, chosen["id"]))
+        if made is not FAILED:
+            ss[f"{base}.label.outcome"] = made
+    if (
+        actions[1].button(tr("delivery.remove"), key=f"{base}.remove", icon=":material/delete:")
+        and act(lambda: delivery.remove(actor, chosen["id"], picked.version)) is not FAILED
+    ):
         ss[f"{base}.flash"] = tr("delivery.removed")
         st.rerun()
     if ss.get(f"{base}.label.outcome") is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections.abc import Callable
@@ -33,6 +34,18 @@ def run_guarded(run: Callable[[], None]) -> None:
         show_unavailable(exc)
     except Exception as exc:  # noqa: BLE001 - the net under every page
         st.error(tr("error.incident", incident=report_incident(exc)))
+
+
+def guarded_fragment(body: Callable[[], None]) -> Callable[[], None]:
+    """st.fragment whose every run, alone or within the page, goes through run_guarded: an
+    error in a card tab or the till's basket is a short message with an incident id,
+    never Streamlit's own error box."""
+
+    @functools.wraps(body)
+    def guarded() -> None:
+        run_guarded(body)
+
+    return st.fragment(guarded)
 
 
 def show_unavailable(exc: DatabaseUnavailable) -> None:

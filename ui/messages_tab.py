@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from logic.auth import Actor
-from logic.errors import Busy, ValidationFailed
+from logic.errors import Busy, NotFound, ValidationFailed
 from logic.messages import sms_encoding, sms_segments
 from services import messaging
 from ui.actions import once
@@ -143,6 +143,8 @@ def _email_form(actor: Actor, customer_id: int, address: str, codes: list[str]) 
             show_refusal(exc)
         except Busy:
             st.warning(tr("error.busy"))
+        except NotFound:  # removed meanwhile: the text stays in its box, to copy
+            st.error(tr("card.removed_meanwhile"))
         else:
             names = [f"{base}.subject", f"{base}.body", f"{base}.key", f"{base}.template"]
             _done(names, _outcome(message_id))
@@ -171,6 +173,8 @@ def _sms_form(actor: Actor, customer_id: int, mobile: str, codes: list[str]) -> 
             show_refusal(exc)
         except Busy:
             st.warning(tr("error.busy"))
+        except NotFound:  # removed meanwhile: the text stays in its box, to copy
+            st.error(tr("card.removed_meanwhile"))
         else:
             _done([f"{base}.body", f"{base}.key", f"{base}.template"], _outcome(message_id))
 
@@ -183,6 +187,8 @@ def _note_form(actor: Actor, customer_id: int) -> None:
             messaging.add_note(actor, customer_id, body, once(f"{base}.key"))
         except ValidationFailed as exc:
             show_refusal(exc)
+        except NotFound:  # removed meanwhile: the note stays in its box, to copy
+            st.error(tr("card.removed_meanwhile"))
         else:
             _done([f"{base}.body", f"{base}.key"], tr("messages.note_saved"))
 

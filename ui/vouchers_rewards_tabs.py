@@ -14,6 +14,7 @@ from logic.errors import ValidationFailed
 from services import rewards, vouchers
 from ui.actions import FAILED, attempt, refused
 from ui.messages_tab import show_outcome as show_message_outcome
+from ui.picks import pick
 from ui.printing import show_outcome
 from ui.session import date_format, language, show_refusal, tr, tr_plain, when
 from ui.text import literal_table, md
@@ -21,6 +22,11 @@ from ui.text import literal_table, md
 
 def _day(value) -> str:
     return value.strftime("%d/%m/%Y") if value else tr_plain("vouchers.never")
+
+
+def _refused_voucher(action) -> bool:
+    """Run a change to the voucher shown; True (the reason on screen) when refused."""
+    return attempt(action, gone="vouchers.changed", changed="vouchers.changed") is FAILED
 
 
 def vouchers_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
@@ -53,13 +59,16 @@ def vouchers_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
             for v in rows
         ]
     )
-    labels = {v["id"]: f"{v['shown_code']} · {money(v['usable'])}" for v in rows}
-    chosen_id = st.selectbox(
-        tr("vouchers.choose"), list(labels), format_func=labels.get, key=f"{base}.chosen"
+    picked = pick(
+        tr("vouchers.choose"),
+        rows,
+        lambda v: f"{v['shown_code']} · {money(v['usable'])}",
+        f"{base}.chosen",
     )
-    voucher = vouchers.detail(actor, chosen_id) if chosen_id is not None else None
-    if voucher is None:
+    if picked is None or picked.row is None:
         return
+    # Its history as it is now; every action below names the version that was shown.
+    voucher = {**vouchers.detail(actor, picked.row["id"]), "version": picked.version}
     live = voucher["status"] == "active"
     columns = st.columns(4)
     if live:
@@ -71,7 +80,7 @@ def vouchers_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
                 key=f"{base}.{voucher['id']}.expiry",
             )
             why = st.text_input(tr("vouchers.reason"), key=f"{base}.{voucher['id']}.expiry_why")
-            if st.button(tr("card.save"), key=f"{base}.expiry.go") and not refused(
+            if st.button(tr("card.save"), key=f"{base}.expiry.go") and not _refused_voucher(
                 lambda: vouchers.change_expiry(actor, voucher["id"], voucher["version"], day, why)
             ):
                 ss[f"{base}.flash"] = tr("vouchers.expiry_changed")
@@ -81,7 +90,7 @@ def vouchers_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
             why = st.text_input(tr("vouchers.reason"), key=f"{base}.{voucher['id']}.cancel_why")
             if st.button(
                 tr("vouchers.cancel_confirm"), key=f"{base}.cancel.go", type="primary"
-            ) and not refused(
+            ) and not _refused_voucher(
                 lambda: vouchers.cancel(actor, voucher["id"], voucher["version"], why)
             ):
                 ss[f"{base}.flash"] = tr("vouchers.cancelled")

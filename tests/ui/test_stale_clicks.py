@@ -1,0 +1,195 @@
+"""A click acts on the record the staff member saw: two sessions on one database, the
+record changed, removed or merged between the pick and the click; odd links; errors
+inside the card's fragment. Nothing else is ever touched."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from services import customer_import, customers, delivery, merges
+from tests.conftest import ADMIN, MANAGER, STAFF
+from tests.ui.conftest import open_app, open_tab, table, texts
+
+PLACES = {
+    "first": {"name": "First Place", "address1": "1 rue A", "city": "Annecy", "country_code": "FR"},
+    "second": {
+        "name": "Second Place",
+        "address1": "2 rue B",
+        "city": "Annecy",
+        "country_code": "FR",
+    },
+}
+
+
+@pytest.fixture
+def two_places(shop_db):
+    customer_id = customers.create_customer({"last_name": "Pick", "first_name": "Paul"}, STAFF)
+    ids = {name: delivery.add(STAFF, customer_id, raw) for name, raw in PLACES.items()}
+    return customer_id, ids
+
+
+def _delivery_tab(customer_id: int):
+    app = open_app("staff")
+    app.query_params["id"] = str(customer_id)
+    app.switch_page("pages/customer_card.py").run()
+    open_tab(app, "Delivery addresses")
+    assert not app.exception, app.exception
+    return app
+
+
+def _names(customer_id: int) -> list[str]:
+    return sorted(a["name"] for a in delivery.addresses(STAFF, customer_id))
+
+
+def _version(customer_id: int, address_id: int) -> int:
+    return next(
+        a["version"] for a in delivery.addresses(STAFF, customer_id) if a["id"] == address_id
+    )
+
+
+def test_a_pick_removed_by_someone_else_is_never_replaced_by_another_row(two_places):
+    customer_id, ids = two_places
+    base = f"delivery.{customer_id}"
+    app = _delivery_tab(customer_id)
+    app.selectbox(key=f"{base}.chosen").set_value(ids["second"]).run()
+    # The other session removes it meanwhile.
+    delivery.remove(STAFF, ids["second"], _version(customer_id, ids["second"]))
+    app.button(key=f"{base}.remove").click().run()
+    assert not app.exception, app.exception
+    assert _names(customer_id) == ["First Place"]  # the first one was not touched
+    assert any("removed meanwhile" in w for w in texts(app, "warning"))
+    assert texts(app, "success") == []
+
+
+def test_a_pick_changed_by_someone_else_is_refused_then_shown_as_it_is(two_places):
+    customer_id, ids = two_places
+    base = f"delivery.{customer_id}"
+    app = _delivery_tab(customer_id)
+    app.selectbox(key=f"{base}.chosen").set_value(ids["second"]).run()
+    delivery.edit(
+        STAFF,
+        ids["second"],
+        _version(customer_id, ids["second"]),
+        {**PLACES["second"], "name": "Moved"},
+    )
+    app.button(key=f"{base}.remove").click().run()
+    assert any("changed this address meanwhile" in w for w in texts(app, "warning"))
+    assert _names(customer_id) == ["First Place", "Moved"]
+    # Seen as it is now, the same click acts on it.
+    app.button(key=f"{base}.remove").click().run()
+    assert texts(app, "success") == ["Address removed (kept in the audit trail)."]
+    assert _names(customer_id) == ["First Place"]
+
+
+def _card(customer_id: int, who: str = "staff"):
+    app = open_app(who)
+    app.query_params["id"] = str(customer_id)
+    app.switch_page("pages/customer_card.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_a_card_whose_customer_was_merged_meanwhile_writes_nothing(shop_db):
+    kept = customers.create_customer({"last_name": "Twin", "first_name": "Kept"}, STAFF)
+    other = customers.create_customer({"last_name": "Twin", "first_name": "Gone"}, STAFF)
+    app = _card(other)
+    nonce = app.session_state[f"card.nonce.{other}"]
+    app.text_input(key=f"card.{other}.{nonce}.company").input("Typed meanwhile").run()
+    a, b = customers.get_customer(kept), customers.get_customer(other)
+    merges.merge(ADMIN, kept, a["version"], other, b["version"], {})
+    before = customers.get_customer(other)
+    app.button(key="card.save").click().run()
+    assert not app.exception, app.exception
+    number = customers.get_customer(kept)["account_number"]
+    assert any(f"merged into {number}" in e for e in texts(app, "error"))
+    assert customers.get_customer(other) == before  # nothing written
+    assert app.text_input(key=f"card.{other}.{nonce}.company").value == "Typed meanwhile"
+
+
+def test_a_card_whose_customer_was_removed_meanwhile_keeps_what_was_typed(shop_db):
+    from logic.customer_import import guess_mapping, read_file
+
+    data = read_file(b"Nom;Courriel\nImported;imp@example.org\n", "in.csv")
+    done = customer_import.run_import(MANAGER, data, guess_mapping(data.headers), "in.csv")
+    [row] = customers.search_customers("imported").rows
+    app = _card(row["id"])
+    nonce = app.session_state[f"card.nonce.{row['id']}"]
+    app.text_input(key=f"card.{row['id']}.{nonce}.company").input("Typed meanwhile").run()
+    customer_import.undo(MANAGER, done.batch_id)
+    app.button(key="card.save").click().run()
+    assert not app.exception, app.exception
+    assert any("removed meanwhile" in e for e in texts(app, "error"))
+    # A full run cannot draw the card any more: what was typed is shown to copy.
+    typed = dict(zip(table(app)["Field"], table(app)["What was typed"], strict=True))
+    assert typed["Company"] == "Typed meanwhile"
+    assert customers.search_customers("imported", include_archived=True).total == 0
+
+
+@pytest.mark.parametrize("value", ["²", "1²", "-1", " 1", "1" * 5000, "0x1", "١"])
+def test_an_odd_link_lands_on_the_picker_with_a_word(shop_db, value):
+    app = open_app("staff")
+    app.query_params["id"] = value
+    app.switch_page("pages/customer_card.py").run()
+    assert not app.exception, app.exception
+    assert "That link does not name a customer: find them below." in texts(app, "warning")
+    assert not app.error
+
+
+def test_a_repeated_id_in_a_link_is_refused(shop_db):
+    app = open_app("staff")
+    app.query_params["id"] = ["1", "2"]
+    app.switch_page("pages/customer_card.py").run()
+    assert not app.exception, app.exception
+    assert "That link does not name a customer: find them below." in texts(app, "warning")
+
+
+def _page_with_a_failing_fragment() -> None:
+    import streamlit as st
+
+    from ui.errors import guarded_fragment
+
+    @guarded_fragment
+    def part() -> None:
+        if st.button("Boom", key="boom"):
+            raise RuntimeError("inside the fragment")
+        st.write("fine")
+
+    part()
+
+
+def test_an_error_inside_a_fragment_is_an_incident_not_a_traceback(caplog):
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_function(_page_with_a_failing_fragment)
+    app.session_state["ui_language"] = "en"
+    app.run()
+    with caplog.at_level(logging.ERROR, logger="comptoir.incidents"):
+        app.button(key="boom").click().run()
+    assert not app.exception, app.exception
+    [shown] = [e.value for e in app.error]
+    assert shown.startswith("Something went wrong; nothing half-done was stored.")
+
+
+def test_a_voucher_changed_by_someone_else_is_not_cancelled_on_the_old_view(shop_db):
+    from services import sales, vouchers
+    from tests.sales_samples import make_sales_shop
+
+    shop = make_sales_shop()
+    sale = sales.record_sale(
+        STAFF, shop["pro"], [vouchers.voucher_line("30")], [("card", "30")], "stale-v"
+    )
+    (voucher,) = vouchers.sold_by(STAFF, sale)
+    app = open_app("manager")
+    app.query_params["id"] = str(shop["pro"])
+    app.switch_page("pages/customer_card.py").run()
+    open_tab(app, "Gift vouchers")
+    base = f"vouchers.{shop['pro']}"
+    app.text_input(key=f"{base}.{voucher['id']}.cancel_why").input("Lost").run()
+    # Between the last screen and the click, the other session changes it.
+    current = vouchers.detail(STAFF, voucher["id"])
+    vouchers.change_expiry(MANAGER, voucher["id"], current["version"], None, "Goodwill")
+    app.button(key=f"{base}.cancel.go").click().run()
+    assert any("changed this voucher meanwhile" in w for w in texts(app, "warning"))
+    assert vouchers.detail(STAFF, voucher["id"])["status"] == "active"

@@ -1,0 +1,64 @@
+"""A pick-list whose actions act on the record the staff member saw.
+
+Streamlit moves a select box whose chosen option vanished to the first one left: a
+click after another session removed the pick would act on another row. Here a vanished
+pick stays chosen (shown as gone), and each action gets the id and the version that
+were on screen, so the service refuses a record that changed or went meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from ui.session import tr_plain
+
+
+@dataclass(frozen=True)
+class Picked:
+    """The pick as it was on screen (id, version) and the row as it is now (None: gone)."""
+
+    id: Hashable
+    version: Any
+    row: dict[str, Any] | None
+
+
+def pick(
+    label: str,
+    rows: Sequence[dict[str, Any]],
+    describe: Callable[[dict[str, Any]], str],
+    key: str,
+    id_of: Callable[[dict[str, Any]], Hashable] = lambda row: row["id"],
+    version_of: Callable[[dict[str, Any]], Any] = lambda row: row.get("version"),
+) -> Picked | None:
+    """A select box over rows; the pick as the user saw it."""
+    ss = st.session_state
+    current = {id_of(row): row for row in rows}
+    options = list(current)
+    chosen = ss.get(key)
+    if chosen is not None and chosen not in current:
+        options.insert(0, chosen)  # gone meanwhile: kept, so nothing else is acted on
+    if not options:
+        return None
+    labels = {
+        option: describe(current[option]) if option in current else tr_plain("picks.gone")
+        for option in options
+    }
+    seen = ss.get(f"{key}.seen")  # (id, version) drawn by the run the click came from
+    picked = st.selectbox(label, options, format_func=labels.__getitem__, key=key)
+    row = current.get(picked)
+    ss[f"{key}.seen"] = (picked, version_of(row) if row is not None else None)
+    if seen is not None and seen[0] == picked:
+        version = seen[1]
+    else:
+        version = version_of(row) if row is not None else None
+    return Picked(picked, version, row)
+
+
+def forget_gone(key: str) -> None:
+    """After a refusal about a vanished pick: the next run offers the rows left."""
+    st.session_state.pop(key, None)
+    st.session_state.pop(f"{key}.seen", None)
