@@ -440,6 +440,14 @@ def set_reminder(
     )
 
 
+def reminder_versions(cur: Cursor, ids: Sequence[int]) -> dict[int, int]:
+    """Each reminder's version now (a removed one is missing)."""
+    if not ids:
+        return {}
+    cur.execute("SELECT id, version FROM service_reminders WHERE id = ANY(?)", [list(ids)])
+    return {int(row[0]): int(row[1]) for row in cur.fetchall()}
+
+
 def cancel_reminders(cur: Cursor, ids: Sequence[int], now: datetime) -> list[tuple[int, int]]:
     """Cancel those still scheduled (or waiting for a phone call); (id, customer) of each
     cancelled, by id."""

@@ -130,7 +130,8 @@ if editable and st.button(tr("customers.save"), type="primary", key="products.sa
             now = products.get_product(current["id"])
             changes = {k: v for k, v in typed[current["id"]].items() if k in _COMPARED}
             name = f"{t('field.sku', lang)} {current['sku']}"
-            message = stale_row_message(name, now and _as_shown(now), changes, lang)
+            loaded = {k: v for k, v in _as_shown(current).items() if k in _COMPARED}
+            message = stale_row_message(name, now and _as_shown(now), changes, lang, loaded=loaded)
             problems.append((current["sku"], message))
     if problems:
         show_row_refusals([(f"{tr('field.sku')} {sku}", exc) for sku, exc in problems])

@@ -385,12 +385,23 @@ def save_edits(
     db.run_in_transaction(work)
 
 
-def cancel(actor: Actor, ids: Sequence[int], now: datetime | None = None) -> list[int]:
-    """Cancel reminders still scheduled (or waiting for a call); the ids cancelled."""
+def cancel(
+    actor: Actor,
+    ids: Sequence[int],
+    now: datetime | None = None,
+    versions: Mapping[int, int] | None = None,
+) -> list[int]:
+    """Cancel reminders still scheduled (or waiting for a call); the ids cancelled.
+    versions (id → version shown): refused, cancelling none, if one changed since."""
     require(actor, "workshop.edit")
     moment = clock.utc(now)
 
     def work(cur) -> list[int]:
+        if versions is not None:
+            current = repo.reminder_versions(cur, list(ids))
+            for reminder_id in ids:
+                if current.get(reminder_id) != versions.get(reminder_id):
+                    raise StaleRecord(reminder_id, current.get(reminder_id))
         done = repo.cancel_reminders(cur, list(ids), moment)
         by_customer: dict[int, list[int]] = {}
         for reminder_id, customer_id in done:

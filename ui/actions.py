@@ -16,8 +16,8 @@ FAILED = object()
 
 def attempt(
     action: Callable[[], object],
-    gone: str = "workshop.changed_meanwhile",
-    changed: str = "workshop.changed_meanwhile",
+    gone: str = "error.gone_meanwhile",
+    changed: str = "error.changed_meanwhile",
 ) -> object:
     """Run a service: its result, or FAILED with the reason on screen (gone, changed: what
     to say when the record no longer exists, or changed since it was shown)."""
@@ -34,9 +34,14 @@ def attempt(
     return FAILED
 
 
-def refused(action: Callable[[], object]) -> bool:
-    """Run a service; True (and the reason on screen) when it was refused."""
-    return attempt(action) is FAILED
+def refused(
+    action: Callable[[], object],
+    gone: str = "error.gone_meanwhile",
+    changed: str = "error.changed_meanwhile",
+) -> bool:
+    """Run a service; True (and the reason on screen, naming the record through gone and
+    changed) when it was refused."""
+    return attempt(action, gone, changed) is FAILED
 
 
 def once(name: str) -> str:

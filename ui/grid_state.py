@@ -104,11 +104,19 @@ def stale_row_message(
     changes: Mapping[str, Any],
     lang: str,
     shown: Callable[[str, Any], Any] = lambda name, value: value,
+    loaded: Mapping[str, Any] | None = None,
 ) -> str:
-    """For grids that cannot overwrite: what someone else saved beside what was typed."""
+    """For grids that cannot overwrite: what someone else saved beside what was typed.
+    With the row as it was loaded, the fields named are those the other person changed
+    (theirs now, yours as typed or as you saw it), not merely those typed."""
     if current is None:
         return t("grid.gone_meanwhile", lang, name=name)
-    found = differences(current, changes, shown)
+    if loaded is not None:
+        mine = {k: changes.get(k, v) for k, v in loaded.items()}
+        theirs = {k: current.get(k) for k, v in loaded.items() if str(v) != str(current.get(k))}
+        found = differences(theirs, {k: mine[k] for k in theirs}, shown)
+    else:
+        found = differences(current, changes, shown)
     if not found:
         return t("grid.changed_meanwhile", lang, name=name)
     return t("grid.conflict_row", lang, name=name, fields=described_differences(found, lang))

@@ -93,7 +93,8 @@ def ranking_figure(
         go.Bar(
             x=[float(r[value] or 0) for r in ordered],
             # Plotly reads a little HTML in labels: stored names are shown as typed.
-            y=[html.escape(label(r)) for r in ordered],
+            # (quote=False: Plotly shows an escaped quote as "&quot;").
+            y=[html.escape(label(r), quote=False) for r in ordered],
             orientation="h",
             customdata=[r[key] for r in ordered],
             marker_color=colour,

@@ -46,7 +46,7 @@ def show_flash() -> None:
 
 def _run(action: Callable[[], object]) -> object:
     """A service's result, or FAILED with the reason on screen."""
-    return attempt(action, gone="workshop.not_found")
+    return attempt(action, gone="workshop.not_found", changed="workshop.changed_meanwhile")
 
 
 def _act(key: str, action: Callable[[], object], message: str) -> bool:

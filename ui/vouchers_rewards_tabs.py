@@ -159,7 +159,9 @@ def rewards_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
     actions = st.columns(2)
     if actions[0].button(
         tr("rewards.new_card"), key=f"{base}.new_card", icon=":material/credit_card:"
-    ) and not refused(lambda: rewards.assign_new_card(actor, customer_id)):
+    ) and not refused(
+        lambda: rewards.assign_new_card(actor, customer_id), changed="rewards.changed"
+    ):
         ss[f"{base}.flash"] = tr("rewards.card_replaced")
         st.rerun()
     if can(actor.role, "rewards.adjust"):
@@ -167,7 +169,7 @@ def rewards_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
             points = st.text_input(tr("field.points"), key=f"{base}.adjust.points")
             why = st.text_input(tr("vouchers.reason"), key=f"{base}.adjust.why")
             if st.button(tr("card.save"), key=f"{base}.adjust.go") and not refused(
-                lambda: rewards.adjust(actor, customer_id, points, why)
+                lambda: rewards.adjust(actor, customer_id, points, why), changed="rewards.changed"
             ):
                 ss[f"{base}.flash"] = tr("rewards.adjusted")
                 st.rerun()

@@ -222,7 +222,9 @@ def _item_detail(actor: Actor, customer_id: int, item: dict[str, Any], base: str
         }
         raw["notes"] = st.text_area(tr("field.notes"), item["notes"], key=f"{k}.notes")
         if st.form_submit_button(tr("workshop.edit_item")) and not refused(
-            lambda: workshop.edit_item(actor, item["id"], item["version"], raw)
+            lambda: workshop.edit_item(actor, item["id"], item["version"], raw),
+            gone="workshop.item_changed",
+            changed="workshop.item_changed",
         ):
             st.session_state[f"{base}.flash"] = tr("card.saved")
             st.rerun()
@@ -334,7 +336,11 @@ def reminders_tab(actor: Actor, customer: dict[str, Any]) -> None:
     columns = st.columns([1, 1, 3])
     if columns[0].button(
         tr("customers.save"), key=f"{base}.save", type="primary", disabled=not edits
-    ) and not refused(lambda: reminders.save_edits(actor, edits)):
+    ) and not refused(
+        lambda: reminders.save_edits(actor, edits),
+        gone="workshop.reminder_changed",
+        changed="workshop.reminder_changed",
+    ):
         ss[f"{base}.nonce"] = nonce + 1
         ss[f"{base}.flash"] = tr("card.saved")
         st.rerun()
@@ -344,7 +350,13 @@ def reminders_tab(actor: Actor, customer: dict[str, Any]) -> None:
         disabled=not ticked,
     ):
         done: list[list[int]] = []
-        if not refused(lambda: done.append(reminders.cancel(actor, ticked))):
+        # The versions the grid was drawn with: a reminder changed since is not cancelled.
+        shown = {int(r["id"]): int(r["version"]) for r in rows if r["id"] in ticked}
+        if not refused(
+            lambda: done.append(reminders.cancel(actor, ticked, versions=shown)),
+            gone="workshop.reminder_changed",
+            changed="workshop.reminder_changed",
+        ):
             ss[f"{base}.nonce"] = nonce + 1
             ss[f"{base}.flash"] = tr("workshop.reminders_cancelled", count=len(done[0]))
             st.rerun()

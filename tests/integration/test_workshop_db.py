@@ -307,7 +307,14 @@ def test_reminders_edit_by_id_and_version_and_cancel(bike_shop):
     with pytest.raises(ValidationFailed) as refused:
         reminders.save_edits(STAFF, {second: (1, {"due_on": date(2026, 1, 1)})}, now=NOW)
     assert refused.value.fields() == {"due_on"}
-    assert reminders.cancel(STAFF, [first, second], now=NOW) == [first, second]
+    # Ticked as shown (first at version 1): it changed since, so neither is cancelled.
+    with pytest.raises(StaleRecord):
+        reminders.cancel(STAFF, [first, second], now=NOW, versions={first: 1, second: 1})
+    assert {r["status"] for r in reminders.customer_reminders(STAFF, bike_shop["anna"])} == {
+        "scheduled"
+    }
+    shown = {first: 2, second: 1}
+    assert reminders.cancel(STAFF, [first, second], now=NOW, versions=shown) == [first, second]
     assert reminders.cancel(STAFF, [first], now=NOW) == []
     rows = reminders.customer_reminders(STAFF, bike_shop["anna"])
     assert [(r["body"], r["channel"], r["status"]) for r in rows] == [

@@ -157,3 +157,29 @@ def test_a_stale_row_of_any_grid_names_both_values():
     assert stale_row_message("SKU PUMP-1", None, {"price": "1"}, "fr") == (
         "SKU PUMP-1 n'existe plus : quelqu'un d'autre l'a supprimé entre-temps."
     )
+
+
+def test_a_stale_row_names_what_the_other_person_changed_not_what_was_typed():
+    from ui.grid_state import stale_row_message
+
+    loaded = {"sku": "BELL-9", "name": "Brass bell", "price": "12.00"}
+    current = {"sku": "BELL-9", "name": "Bell, brass", "price": "12.00"}
+    message = stale_row_message("SKU BELL-9", current, {"price": "14.00"}, "en", loaded=loaded)
+    assert message == (
+        "SKU BELL-9 was changed by someone else meanwhile — Name: theirs “Bell, brass”, "
+        "yours “Brass bell”. Discard your edits to load their version, then change it again."
+    )
+
+
+def test_chart_labels_show_quotes_as_typed_and_no_markup():
+    from ui.insights_charts import ranking_figure
+
+    figure = ranking_figure(
+        [{"id": 1, "name": 'Les "Vélos" <b>& co</b>', "total": 10}],
+        lambda r: r["name"],
+        "total",
+        "id",
+        "Top",
+        "#333",
+    )
+    assert list(figure.data[0].y) == ['Les "Vélos" &lt;b&gt;&amp; co&lt;/b&gt;']
