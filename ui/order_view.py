@@ -17,6 +17,7 @@ from services import clock, messaging, products, sales, workshop
 from ui.actions import FAILED, attempt, once
 from ui.downloads import download_button
 from ui.messages_tab import show_outcome as show_message_outcome
+from ui.picks import forget_gone, pick
 from ui.printing import show_outcome
 from ui.session import language, tr, tr_plain, when, worded
 from ui.text import literal_table, md
@@ -252,17 +253,28 @@ def _lines(
             _act(key, add, tr("workshop.line_added"))
     if order["lines"]:
         with columns[2].popover(tr("workshop.remove_line"), icon=":material/delete:"):
-            numbers = [line["line_no"] for line in order["lines"]]
-            names = {line["line_no"]: line["description"] for line in order["lines"]}
-            chosen = st.selectbox(
+            picked = pick(
                 tr("workshop.line"),
-                numbers,
-                format_func=lambda n: f"{n} · {names[n]}",
-                key=f"{key}.remove.choice",
+                order["lines"],
+                lambda line: f"{line['line_no']} · {line['description']}",
+                f"{key}.remove.choice",
+                id_of=lambda line: line["line_no"],
+                # Lines carry no version: what was shown of the line stands in for one
+                # (a number freed by a removal can come back on another line).
+                version_of=_line_seen,
             )
-            if st.button(tr("workshop.remove_line"), key=f"{key}.remove.go"):
-                remove = lambda: workshop.remove_line(actor, order["id"], chosen)  # noqa: E731
-                _act(key, remove, tr("workshop.line_removed"))
+            if picked is not None and st.button(tr("workshop.remove_line"), key=f"{key}.remove.go"):
+                if picked.row is None or _line_seen(picked.row) != picked.version:
+                    st.warning(tr("workshop.line_changed"))
+                    forget_gone(f"{key}.remove.choice")
+                else:
+                    line_no = picked.row["line_no"]
+                    remove = lambda: workshop.remove_line(actor, order["id"], line_no)  # noqa: E731
+                    _act(key, remove, tr("workshop.line_removed"))
+
+
+def _line_seen(line: dict) -> tuple[str, ...]:
+    return tuple(str(line.get(k)) for k in ("description", "quantity", "unit_price", "added_at"))
 
 
 def _details_form(actor: Actor, order: dict, key: str, today: date) -> None:

@@ -193,3 +193,35 @@ def test_a_voucher_changed_by_someone_else_is_not_cancelled_on_the_old_view(shop
     app.button(key=f"{base}.cancel.go").click().run()
     assert any("changed this voucher meanwhile" in w for w in texts(app, "warning"))
     assert vouchers.detail(STAFF, voucher["id"])["status"] == "active"
+
+
+def test_a_removed_order_line_is_never_replaced_by_another(shop_db):
+    from services import products, workshop
+
+    customer = customers.create_customer({"last_name": "Lines"}, STAFF)
+    order_id = workshop.create_order(STAFF, customer, {"kind": "job", "reported": "Service"}, "o1")
+    chain = products.save_product(
+        MANAGER, None, None, {"sku": "CH", "name": "Chain", "price": "40", "tax_rate": "20"}
+    )
+    tube = products.save_product(
+        MANAGER, None, None, {"sku": "TU", "name": "Tube", "price": "6", "tax_rate": "20"}
+    )
+    workshop.add_part(STAFF, order_id, chain, "1")
+    workshop.add_part(STAFF, order_id, tube, "1")
+    app = open_app("staff")
+    app.query_params["id"] = str(customer)
+    app.switch_page("pages/customer_card.py").run()
+    open_tab(app, "Orders and workshop jobs")
+    key = f"order.{order_id}"
+    app.selectbox(key=f"{key}.remove.choice").set_value(2).run()
+    # The other session removes line 2, then adds another part: it takes number 2.
+    workshop.remove_line(STAFF, order_id, 2)
+    workshop.add_part(STAFF, order_id, chain, "3")
+    app.button(key=f"{key}.remove.go").click().run()
+    assert not app.exception, app.exception
+    assert any("removed or changed meanwhile" in w for w in texts(app, "warning"))
+    lines = workshop.order_detail(STAFF, order_id)["lines"]
+    assert [(line["line_no"], str(line["quantity"])) for line in lines] == [
+        (1, "1.000"),
+        (2, "3.000"),
+    ]
