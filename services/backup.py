@@ -152,7 +152,7 @@ def _parse_manifest(raw: bytes) -> dict[str, Any]:
     naming the first thing wrong."""
     try:
         manifest = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting, not ours
         raise _refuse("backup_not_ours") from None
     manifest = _mapping(manifest, "manifest")
     if manifest.get("format") != FORMAT:

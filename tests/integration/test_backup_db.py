@@ -309,6 +309,15 @@ def test_a_malformed_manifest_is_refused_naming_what_is_wrong(shop_file, tmp_pat
     assert not (tmp_path / "restored.duckdb").exists()
 
 
+def test_a_deeply_nested_manifest_is_refused_in_words(shop_file, tmp_path):
+    made = backup.make_backup(ADMIN)
+    bad = tmp_path / "deep.zip"
+    _replace_member(made.path, bad, "manifest.json", b"[" * 200_000 + b"]" * 200_000)
+    with pytest.raises(ValidationFailed) as refused:
+        backup.restore(bad, tmp_path / "restored.duckdb")
+    assert _refusal(refused) == [("backup", "backup_not_ours", {})]
+
+
 def test_a_huge_sequence_is_advanced_in_one_statement(shop_file, tmp_path):
     made = backup.make_backup(ADMIN)
     manifest = _manifest_of(made.path)
