@@ -168,19 +168,21 @@ def suppressed_ids(contacts: dict[int, tuple[str | None, str | None]]) -> set[in
     return {i for i, values in digests.items() if listed.intersection(values)}
 
 
-def _erase_merged(cur: Any, customer_id: int, key: bytes, moment: datetime) -> None:
-    """A merged-away record of the erased person, anonymised the same way."""
-    card = customers_repo.get(cur, customer_id)
-    if card is None:
-        return
+def _anonymise_card(
+    cur: Any, card: dict[str, Any], version: int, key: bytes, moment: datetime
+) -> dict[str, str]:
+    """One record of the person anonymised at version, out of search, its contacts on
+    the suppression list; their digests."""
+    customer_id = int(card["id"])
     digests = contact_digests(key, {"email": card["email"], "mobile": card["mobile"]})
-    if not repo.anonymise(cur, customer_id, card["version"], dict.fromkeys(CLEARED_FIELDS), moment):
+    if not repo.anonymise(cur, customer_id, version, dict.fromkeys(CLEARED_FIELDS), moment):
         raise StaleRecord(customer_id, customers_repo.current_version(cur, customer_id))
     remaining = {"account_number": card["account_number"], "last_name": ERASED}
     customers_repo.replace_tokens(
         cur, customer_id, tokens_rows(customer_id, customer_tokens(remaining)), ERASED, False
     )
     repo.suppress(cur, digests, moment)
+    return digests
 
 
 def _scrub_history(cur: Any, customer_ids: list[int], key: bytes, moment: datetime) -> None:
@@ -222,18 +224,13 @@ def erase(actor: Actor, customer_id: int, version: int, now: datetime | None = N
             raise ValidationFailed(refusals)
         if card["version"] != version:
             raise StaleRecord(customer_id, card["version"])
-        digests = contact_digests(key, {"email": card["email"], "mobile": card["mobile"]})
-        if not repo.anonymise(cur, customer_id, version, dict.fromkeys(CLEARED_FIELDS), moment):
-            raise StaleRecord(customer_id, customers_repo.current_version(cur, customer_id))
-        remaining = {"account_number": card["account_number"], "last_name": ERASED}
-        customers_repo.replace_tokens(
-            cur, customer_id, tokens_rows(customer_id, customer_tokens(remaining)), ERASED, False
-        )
-        repo.suppress(cur, digests, moment)
+        digests = _anonymise_card(cur, card, version, key, moment)
         # Records merged into this one are the same person: erased with it.
         others = repo.merged_away(cur, customer_id)
         for other in others:
-            _erase_merged(cur, other, key, moment)
+            merged = customers_repo.get(cur, other)
+            if merged is not None:
+                _anonymise_card(cur, merged, merged["version"], key, moment)
         _scrub_history(cur, [customer_id, *others], key, moment)
         # The trail says what was erased, never the values (they are gone on purpose).
         audit.record(
