@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/products_import.py
 	$(BIN)/python bench/sign_in.py
 	$(BIN)/python bench/ui.py
+	$(BIN)/python bench/xlsx_upload.py
 
 demo: $(STAMP)
 	$(BIN)/python -m data.demo --customers 2000
