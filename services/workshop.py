@@ -295,9 +295,15 @@ def update_order(
 
 
 def move(
-    actor: Actor, order_id: int, to_status: str, note: object = "", now: datetime | None = None
+    actor: Actor,
+    order_id: int,
+    to_status: str,
+    note: object = "",
+    now: datetime | None = None,
+    version: int | None = None,
 ) -> str:
-    """Change an order's status by hand (the rules say from where to where)."""
+    """Change an order's status by hand (the rules say from where to where); version: the
+    order as it was shown (refused if it changed since, unless already there)."""
     require(actor, "workshop.edit")
     moment = clock.utc(now)
     try:
@@ -309,6 +315,8 @@ def move(
         order = _locked_open(cur, order_id)
         if order["status"] == to_status:
             return to_status  # a double click: already there
+        if version is not None and order["version"] != version:
+            raise StaleRecord(order_id, order["version"])
         try:
             check_move(order["kind"], order["status"], to_status)
         except MoveRefused:

@@ -17,7 +17,7 @@ from services import clock, messaging, products, sales, workshop
 from ui.actions import FAILED, attempt, once
 from ui.downloads import download_button
 from ui.messages_tab import show_outcome as show_message_outcome
-from ui.picks import forget_gone, pick
+from ui.picks import forget_gone, pick, shown_version
 from ui.printing import show_outcome
 from ui.session import language, tr, tr_plain, when, worded
 from ui.text import literal_table, md
@@ -83,6 +83,8 @@ def show_order(actor: Actor, order_id: int, currency: str, key: str) -> None:
     if is_overdue(order["status"], order["promised_on"], today):
         st.error(tr("workshop.overdue_banner"), icon=":material/schedule:")
     open_order = order["status"] in ("open", "in_progress", "waiting_parts", "ready")
+    # A status button acts on the order as the previous run showed it.
+    order["shown_version"] = shown_version(f"{key}.order", order["version"])
     if open_order:
         _status_buttons(actor, order, key, money)
         if st.session_state.get(f"{key}.offer_notify"):
@@ -107,7 +109,8 @@ def _status_buttons(actor: Actor, order: dict, key: str, money) -> None:
             type="primary",
             icon=":material/arrow_forward:",
         )
-        and _run(lambda: workshop.move(actor, order["id"], wanted)) is not FAILED
+        and _run(lambda: workshop.move(actor, order["id"], wanted, version=order["shown_version"]))
+        is not FAILED
     ):
         if wanted == "ready":
             st.session_state[f"{key}.offer_notify"] = True
@@ -143,7 +146,9 @@ def _status_buttons(actor: Actor, order: dict, key: str, money) -> None:
                     return
                 if chosen == "ready":  # offered once the move is done
                     st.session_state[f"{key}.offer_notify"] = True
-                if not _act(key, lambda: workshop.move(actor, order["id"], chosen, note), moved):
+                shown = order["shown_version"]
+                move = lambda: workshop.move(actor, order["id"], chosen, note, version=shown)  # noqa: E731
+                if not _act(key, move, moved):
                     st.session_state.pop(f"{key}.offer_notify", None)
     if order["kind"] == "quote" and order["status"] == "open":
         with columns[2].popover(tr("workshop.convert"), icon=":material/task_alt:"):

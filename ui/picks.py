@@ -62,3 +62,12 @@ def forget_gone(key: str) -> None:
     """After a refusal about a vanished pick: the next run offers the rows left."""
     st.session_state.pop(key, None)
     st.session_state.pop(f"{key}.seen", None)
+
+
+def shown_version(key: str, now: Any) -> Any:
+    """The version of a record the previous run drew under key (what a click in this run
+    was made on), remembering now's for the next click."""
+    ss = st.session_state
+    seen = ss.get(f"{key}.shown", now)
+    ss[f"{key}.shown"] = now
+    return seen

@@ -225,3 +225,22 @@ def test_a_removed_order_line_is_never_replaced_by_another(shop_db):
         (1, "1.000"),
         (2, "3.000"),
     ]
+
+
+def test_a_status_button_acts_on_the_order_as_it_was_shown(shop_db):
+    from services import workshop
+
+    customer = customers.create_customer({"last_name": "Status"}, STAFF)
+    order_id = workshop.create_order(STAFF, customer, {"kind": "job", "reported": "Brakes"}, "s1")
+    app = open_app("staff")
+    app.query_params["id"] = str(customer)
+    app.switch_page("pages/customer_card.py").run()
+    open_tab(app, "Orders and workshop jobs")
+    key = f"order.{order_id}"
+    assert next(b for b in app.button if b.key == f"{key}.next").label == "Move to In progress"
+    # The other session starts the job meanwhile; this one's click meant "start it".
+    workshop.move(STAFF, order_id, "in_progress")
+    app.button(key=f"{key}.next").click().run()
+    assert not app.exception, app.exception
+    assert any("changed this order meanwhile" in w for w in texts(app, "warning"))
+    assert workshop.order_detail(STAFF, order_id)["status"] == "in_progress"  # not "ready"
