@@ -16,6 +16,7 @@ from ui.actions import once, refused
 from ui.export_panel import export_panel
 from ui.grid_state import rows_as_loaded
 from ui.order_view import FLASH, show_flash, show_order, status_word
+from ui.picks import shown_version
 from ui.reminders_grid import reminder_edits
 from ui.session import date_format, tr, tr_plain, when, worded
 from ui.text import literal_table, md
@@ -213,7 +214,11 @@ def _item_detail(actor: Actor, customer_id: int, item: dict[str, Any], base: str
         )
     else:
         st.caption(tr("workshop.no_jobs"))
-    k = f"{base}.edit.{item['id']}.{item['version']}"
+    # The form is the one the previous run drew (the version shown): a click made while
+    # someone else saved reaches it and is refused as changed, never lost; the next run
+    # draws the item as it is now.
+    shown = shown_version(f"{base}.edit.{item['id']}", item["version"])
+    k = f"{base}.edit.{item['id']}.{shown}"
     with st.form(k, border=False):
         columns = st.columns(len(ITEM_FIELDS))
         raw = {
@@ -222,7 +227,7 @@ def _item_detail(actor: Actor, customer_id: int, item: dict[str, Any], base: str
         }
         raw["notes"] = st.text_area(tr("field.notes"), item["notes"], key=f"{k}.notes")
         if st.form_submit_button(tr("workshop.edit_item")) and not refused(
-            lambda: workshop.edit_item(actor, item["id"], item["version"], raw),
+            lambda: workshop.edit_item(actor, item["id"], shown, raw),
             gone="workshop.item_changed",
             changed="workshop.item_changed",
         ):

@@ -244,3 +244,28 @@ def test_a_status_button_acts_on_the_order_as_it_was_shown(shop_db):
     assert not app.exception, app.exception
     assert any("changed this order meanwhile" in w for w in texts(app, "warning"))
     assert workshop.order_detail(STAFF, order_id)["status"] == "in_progress"  # not "ready"
+
+
+def test_an_item_saved_by_someone_else_meanwhile_is_refused_not_lost_or_overwritten(shop_db):
+    from services import workshop
+
+    customer = customers.create_customer({"last_name": "Items"}, STAFF)
+    item_id = workshop.add_item(STAFF, customer, {"name": "Trek", "serial": "S-1"})
+    app = open_app("staff")
+    app.query_params["id"] = str(customer)
+    app.switch_page("pages/customer_card.py").run()
+    open_tab(app, "Serviced items")
+    app.session_state[f"items.{customer}.item.{item_id}"] = True  # expand it
+    app.run()
+    key = f"items.{customer}.edit.{item_id}.1"
+    app.text_input(key=f"{key}.serial").input("S-2")
+    (item,) = workshop.items(STAFF, customer)
+    # The other session notes the colour (the item's title, hence its section, unchanged).
+    workshop.edit_item(
+        STAFF, item_id, item["version"], {"name": "Trek", "serial": "S-1", "colour": "Red"}
+    )
+    next(b for b in app.button if b.label == "Save the item").click().run()
+    assert not app.exception, app.exception
+    assert any("changed this item meanwhile" in w for w in texts(app, "warning"))
+    (kept,) = workshop.items(STAFF, customer)
+    assert (kept["serial"], kept["colour"]) == ("S-1", "Red")  # theirs kept, nothing lost
