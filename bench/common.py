@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-# Debian's Chromium on a machine without a display or network (see DESIGN.md).
+# Debian's Chromium without a display or network (docs/design.md, "Known pitfalls").
 CHROMIUM = os.environ.get("COMPTOIR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

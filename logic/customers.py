@@ -1,4 +1,4 @@
-"""The customer card's rules, field by field (see DESIGN.md)."""
+"""The customer card's rules, field by field (see docs/design.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pricing order, in one place (see the issue and DESIGN.md):
+"""Pricing order, in one place (see docs/design.md, "General"):
 
 1. unit price = the customer's price-level price when the product has one, else standard;
 2. the line discount % applies to the line;

@@ -1,4 +1,4 @@
-"""The one direction of imports from DESIGN.md."""
+"""The one direction of imports from docs/design.md."""
 
 from __future__ import annotations
 
