@@ -3,7 +3,7 @@ anonymising writes, and the suppression list."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -185,10 +185,12 @@ def audit_entries(cur: Cursor, customer_ids: list[int]) -> list[tuple[int, str]]
     return [(int(row[0]), str(row[1])) for row in cur.fetchall()]
 
 
-def rewrite_audit_changes(cur: Cursor, entry_id: int, changes: str) -> None:
-    """Erasure's one exception to the append-only trail: the values an entry recorded are
-    replaced (who changed which field when stays); nothing else about an entry changes."""
-    cur.execute("UPDATE audit_log SET changes = ? WHERE id = ?", [changes, entry_id])
+def rewrite_audit_changes(cur: Cursor, rewritten: Sequence[tuple[str, int]]) -> None:
+    """Erasure's one exception to the append-only trail: the values entries recorded are
+    replaced ((changes, entry id) pairs; who changed which field when stays); nothing
+    else about an entry changes."""
+    if rewritten:
+        cur.executemany("UPDATE audit_log SET changes = ? WHERE id = ?", list(rewritten))
 
 
 def merges_of(cur: Cursor, customer_ids: list[int]) -> list[dict[str, Any]]:

@@ -228,6 +228,11 @@ def apply_update(
     current = repo.get(cur, customer_id)
     if current is None:
         raise NotFound(customer_id)
+    if current["merged_into"] is not None:
+        # Merged away (meanwhile, for a card still open): edits belong on the record kept.
+        kept = repo.get(cur, current["merged_into"])
+        number = kept["account_number"] if kept else str(current["merged_into"])
+        raise ValidationFailed([FieldError("customer", "customer_merged", {"into": number})])
     if current["version"] != version:
         raise StaleRecord(customer_id, current["version"])
     merged = {name: current[name] for name in repo.CARD_COLUMNS}
@@ -282,20 +287,10 @@ def update_customer(
     """Check and store changed fields if nobody saved first; return the new version."""
     require(actor, "customers.edit")
     moment = _now(now)
-
-    def work(cur) -> int:
-        current = repo.get(cur, customer_id)
-        if current is None:
-            raise NotFound(customer_id)
-        if current["merged_into"] is not None:
-            # Merged away meanwhile: what was typed belongs on the record kept.
-            kept = repo.get(cur, current["merged_into"])
-            number = kept["account_number"] if kept else str(current["merged_into"])
-            raise ValidationFailed([FieldError("customer", "customer_merged", {"into": number})])
-        new_version, _ = apply_update(cur, actor, customer_id, version, changes, screen, moment)
-        return new_version
-
-    return db.run_in_transaction(work)
+    new_version, _ = db.run_in_transaction(
+        lambda cur: apply_update(cur, actor, customer_id, version, changes, screen, moment)
+    )
+    return new_version
 
 
 def set_archived(

@@ -8,6 +8,7 @@ import os
 import secrets as random_secrets
 import shutil
 import zipfile
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -146,25 +147,28 @@ def is_suppressed(email: str | None, mobile: str | None) -> bool:
 
 def suppressed_contact(cur: Any, email: str | None, mobile: str | None) -> bool:
     """is_suppressed inside the caller's transaction."""
-    digests = sorted(
-        contact_digests(suppression_key(), {"email": email, "mobile": mobile}).values()
-    )
-    return bool(digests) and bool(repo.suppressed(cur, digests))
+    return bool(suppressed_among(cur, {0: (email, mobile)}))
 
 
 def suppressed_ids(contacts: dict[int, tuple[str | None, str | None]]) -> set[int]:
     """Which of these customers (id → e-mail, mobile) have a contact on the suppression
     list (one query)."""
+    with db.cursor() as cur:
+        return suppressed_among(cur, contacts)
+
+
+def suppressed_among(cur: Any, contacts: Mapping[int, tuple[str | None, str | None]]) -> set[int]:
+    """suppressed_ids inside the caller's transaction: which keys (customers, messages…)
+    have a contact on the list, in one query."""
+    if not any(email or mobile for email, mobile in contacts.values()):
+        return set()
     key = suppression_key()
     digests = {
         i: contact_digests(key, {"email": email, "mobile": mobile}).values()
         for i, (email, mobile) in contacts.items()
     }
     wanted = sorted({d for values in digests.values() for d in values})
-    if not wanted:
-        return set()
-    with db.cursor() as cur:
-        listed = repo.suppressed(cur, wanted)
+    listed = repo.suppressed(cur, wanted)
     return {i for i, values in digests.items() if listed.intersection(values)}
 
 
@@ -189,22 +193,24 @@ def _scrub_history(cur: Any, customer_ids: list[int], key: bytes, moment: dateti
     """The person's values out of the audit trail, merge snapshots and import undo data;
     every e-mail and mobile they had there goes on the suppression list first."""
     former: list[dict[str, Any]] = []
+    rewritten: list[tuple[str, int]] = []
     for entry_id, changes in repo.audit_entries(cur, customer_ids):
         recorded = json.loads(changes)
         for change in recorded:
             if change.get("field") in ("email", "mobile"):
                 for value in (change.get("before"), change.get("after")):
                     former.append({str(change["field"]): value})
-        scrubbed = erased_changes(recorded)
-        repo.rewrite_audit_changes(cur, entry_id, json.dumps(scrubbed, default=str))
+        rewritten.append((json.dumps(erased_changes(recorded), default=str), entry_id))
+    repo.rewrite_audit_changes(cur, rewritten)
     for merge in repo.merges_of(cur, customer_ids):
         snapshot = json.loads(merge["survivor_before"])
         former.append({"email": snapshot.get("email"), "mobile": snapshot.get("mobile")})
         survivor = json.dumps(erased_snapshot(snapshot))
         repo.rewrite_merge_snapshots(cur, merge["id"], survivor, merge["merged_before"])
     repo.forget_import_values(cur, customer_ids)
-    for contacts in former:
-        repo.suppress(cur, contact_digests(key, contacts), moment)
+    distinct = {(kind, value) for contacts in former for kind, value in contacts.items() if value}
+    for kind, value in sorted(distinct):
+        repo.suppress(cur, contact_digests(key, {kind: value}), moment)
 
 
 def erase(actor: Actor, customer_id: int, version: int, now: datetime | None = None) -> None:

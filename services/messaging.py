@@ -392,9 +392,8 @@ def check_replies(actor: Actor = SYSTEM, now: datetime | None = None) -> Replies
             stop = is_stop(body)
             # A STOP from a number several customers share speaks for each of them: it is
             # filed on every card; any other reply is left for staff to attach.
-            filed_on: list[int | None] = list(owners) if stop and owners else [None]
-            if len(owners) == 1:
-                filed_on = [owners[0]]
+            shared_stop = stop and len(owners) > 1
+            filed_on: list[int | None] = list(owners) if len(owners) == 1 or shared_stop else [None]
             for position, owner in enumerate(filed_on):
                 repo.insert(
                     cur,
@@ -462,7 +461,7 @@ SAMPLE_CUSTOMER = {
     "first_name": "Anna",
     "last_name": "Martin",
     "account_number": "C000123",
-    "balance": Decimal("42.50"),
+    "balance": "42.50",  # formatted in the shop's currency when filled
     "item_name": "Trek Domane SL6",
     "order_number": "J000123",
 }
@@ -478,32 +477,44 @@ class TemplatePreview:
     empty: tuple[str, ...]
 
 
-def preview_template(subject: object, body: object, language: str) -> TemplatePreview:
-    """Subject and body as they would go out, or ValidationFailed naming the field."""
+def _checked_template(subject: object, body: object) -> dict[str, str]:
+    """Subject and body cleaned, with plain known fields only; else the refusal naming
+    each field."""
     errors: list[FieldError] = []
-    header = printing.shop_header({"language": language})
-    values: dict[str, object] = {
-        **SAMPLE_CUSTOMER,
-        "shop_name": header.name,
-        "shop_phone": header.phone,
-        "balance": format_money(Decimal("42.50"), header.currency, header.language, header.country),
-    }
-    filled: dict[str, str] = {}
+    clean: dict[str, str] = {}
     for field, raw, check in (
         ("subject", subject, lambda v: clean_subject(v)),
         ("body", body, lambda v: clean_body(v, "email")),
     ):
         try:
-            text = check(raw)
-            check_template(text, set(TEMPLATE_FIELDS))
-            filled[field] = render(text, values)
-            filled[field + ".raw"] = text
+            clean[field] = check(raw)
+            check_template(clean[field], set(TEMPLATE_FIELDS))
         except FieldProblem as problem:
             errors.append(FieldError(field, problem.code, problem.params))
     if errors:
         raise ValidationFailed(errors)
-    empty = empty_fields([filled["subject.raw"], filled["body.raw"]], values)
-    return TemplatePreview(filled["subject"], filled["body"], tuple(empty))
+    return clean
+
+
+def _filled(clean: dict[str, str], language: str) -> TemplatePreview:
+    """A checked template filled with the shop's real details and the sample customer."""
+    header = printing.shop_header({"language": language})
+    values: dict[str, object] = {
+        **SAMPLE_CUSTOMER,
+        "shop_name": header.name,
+        "shop_phone": header.phone,
+        "balance": format_money(
+            Decimal(SAMPLE_CUSTOMER["balance"]), header.currency, header.language, header.country
+        ),
+    }
+    texts = [clean["subject"], clean["body"]]
+    subject, body = (render(text, values) for text in texts)
+    return TemplatePreview(subject, body, tuple(empty_fields(texts, values)))
+
+
+def preview_template(subject: object, body: object, language: str) -> TemplatePreview:
+    """Subject and body as they would go out, or ValidationFailed naming the field."""
+    return _filled(_checked_template(subject, body), language)
 
 
 def save_template(
@@ -517,8 +528,8 @@ def save_template(
     """Check a template by filling it with sample values, then store it (administrators);
     the preview says which fields would come out empty for this shop."""
     require(actor, "settings.edit")
-    preview = preview_template(subject, body, language)
-    clean = {"subject": clean_subject(subject), "body": clean_body(body, "email")}
+    clean = _checked_template(subject, body)
+    preview = _filled(clean, language)
     moment = clock.utc(now)
 
     def work(cur) -> None:
@@ -752,16 +763,19 @@ def _send_one(message: dict[str, Any], provider: Provider) -> Sent:
         raise _Failed(f"{type(exc).__name__}: {exc}"[:300], permanent=True) from exc
 
 
-def _held_back(cur, message: dict[str, Any], opt_in: bool) -> str | None:
-    """Why a claimed marketing message must not go after all: consent withdrawn, or its
-    contact erased since it was queued (checked again at every send)."""
-    if message["kind"] != "marketing":
-        return None
-    if not opt_in:
-        return "no_marketing_consent"
-    recipient = message["recipient"]
-    email, mobile = (recipient, None) if message["channel"] == "email" else (None, recipient)
-    return "suppressed" if gdpr.suppressed_contact(cur, email, mobile) else None
+def _held_back(cur, messages: list[dict[str, Any]], opted_in: set[int]) -> dict[int, str]:
+    """Claimed marketing messages that must not go after all, with why: consent withdrawn
+    (opted_in: the ids whose customer still agrees), or the contact erased since it was
+    queued (checked again at every send, one query for the batch)."""
+    marketing = [m for m in messages if m["kind"] == "marketing"]
+    held = {int(m["id"]): "no_marketing_consent" for m in marketing if m["id"] not in opted_in}
+    contacts = {
+        int(m["id"]): (m["recipient"], None) if m["channel"] == "email" else (None, m["recipient"])
+        for m in marketing
+        if m["id"] not in held
+    }
+    held.update(dict.fromkeys(gdpr.suppressed_among(cur, contacts), "suppressed"))
+    return held
 
 
 def deliver(message_id: int, now: datetime | None = None, provider: Provider = _provider) -> str:
@@ -776,7 +790,8 @@ def deliver(message_id: int, now: datetime | None = None, provider: Provider = _
         if message is None:
             return None
         customer = customers_repo.get(cur, message["customer_id"])
-        reason = _held_back(cur, message, bool(customer and customer["marketing_opt_in"]))
+        opted_in = {message_id} if customer and customer["marketing_opt_in"] else set()
+        reason = _held_back(cur, [message], opted_in).get(message_id)
         if reason is not None:
             repo.mark_failed(cur, message_id, reason, None)
             return None
@@ -810,14 +825,11 @@ def deliver_many(
         claimed = repo.get_many(
             cur, repo.claim_many(cur, message_ids, moment, moment - SENDING_LEASE)
         )
-        ready = []
-        for message in claimed:
-            reason = _held_back(cur, message, bool(message["customer_opt_in"]))
-            if reason is not None:
-                repo.mark_failed(cur, message["id"], reason, None)
-            else:
-                ready.append(message)
-        return ready
+        opted_in = {m["id"] for m in claimed if m["customer_opt_in"]}
+        held = _held_back(cur, claimed, opted_in)
+        for message_id, reason in held.items():
+            repo.mark_failed(cur, message_id, reason, None)
+        return [m for m in claimed if m["id"] not in held]
 
     sent: list[tuple[int, str]] = []
     failed: list[tuple[int, str, datetime | None]] = []

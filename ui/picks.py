@@ -47,21 +47,16 @@ def pick(
         option: describe(current[option]) if option in current else tr_plain("picks.gone")
         for option in options
     }
-    seen = ss.get(f"{key}.seen")  # (id, version) drawn by the run the click came from
     picked = st.selectbox(label, options, format_func=labels.__getitem__, key=key)
     row = current.get(picked)
-    ss[f"{key}.seen"] = (picked, version_of(row) if row is not None else None)
-    if seen is not None and seen[0] == picked:
-        version = seen[1]
-    else:
-        version = version_of(row) if row is not None else None
+    # A click is made on what the previous run drew of this pick.
+    version = shown_version(f"{key}.{picked}", version_of(row) if row is not None else None)
     return Picked(picked, version, row)
 
 
 def forget_gone(key: str) -> None:
     """After a refusal about a vanished pick: the next run offers the rows left."""
     st.session_state.pop(key, None)
-    st.session_state.pop(f"{key}.seen", None)
 
 
 def shown_version(key: str, now: Any) -> Any:
