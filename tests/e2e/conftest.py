@@ -276,6 +276,32 @@ def settle(page) -> None:
     page.wait_for_timeout(100)
 
 
+# True once the first element matching the selector has been the same node with the
+# same box for ten animation frames in a row: a grid mounted again after a save (a new
+# node) or a tab still laying out starts the count again.
+_STEADY = """selector => {
+    const el = document.querySelector(selector);
+    if (!el) return false;
+    const r = el.getBoundingClientRect();
+    const box = [r.x, r.y, r.width, r.height].join(",");
+    const seen = window.__comptoirSteady || (window.__comptoirSteady = {});
+    const last = seen[selector];
+    const same = last && last.el === el && last.box === box && r.width > 0 && r.height > 0;
+    seen[selector] = {el, box, frames: same ? last.frames + 1 : 0};
+    return seen[selector].frames >= 10;
+}"""
+
+
+def steady_box(page, selector: str) -> dict:
+    """The box of the first element matching selector once it has stopped changing (a
+    condition checked each animation frame, not a fixed pause)."""
+    page.evaluate("selector => { delete (window.__comptoirSteady || {})[selector]; }", selector)
+    page.wait_for_function(_STEADY, arg=selector, polling="raf")
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    return box
+
+
 def open_tab(page, name: str) -> None:
     """Open a card tab and wait until it is the selected one once the app is idle; a click
     that lands while the tabs are drawn again (after a save) is lost: it is made again."""

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import open_tab, settle, sign_in, type_search
+from tests.e2e.conftest import open_tab, settle, sign_in, steady_box, type_search
 from ui.grid_state import GRID_WIDTHS
 
 pytestmark = pytest.mark.e2e
@@ -24,10 +24,8 @@ HEADER = ROW = 35
 
 def cell_point(page, column: str, row: int, editing: bool = False) -> tuple[float, float]:
     """Centre of a grid cell, from the fixed column widths and row height."""
-    grid = page.locator("[data-testid=stDataFrame]").first
-    grid.wait_for(state="visible")
-    page.wait_for_timeout(200)  # the grid is re-mounted after a save
-    box = grid.bounding_box()
+    page.locator("[data-testid=stDataFrame]").first.wait_for(state="visible")
+    box = steady_box(page, "[data-testid=stDataFrame]")  # mounted again after a save
     x = box["x"] + (0 if editing else MARKER)
     widths = {**EDIT_ONLY, **GRID_WIDTHS} if editing else GRID_WIDTHS
     for name, width in widths.items():
@@ -81,7 +79,8 @@ def type_in_cell(page, x: float, y: float, text: str) -> None:
     editor.wait_for()
     editor.fill(text)
     editor.press("Enter")
-    page.wait_for_timeout(300)
+    editor.wait_for(state="detached")  # the cell took the value
+    settle(page)  # and the run the edit started is over
 
 
 def edit_cell(page, column: str, row: int, text: str) -> None:

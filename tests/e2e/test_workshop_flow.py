@@ -24,6 +24,7 @@ from tests.e2e.conftest import (
     running_app,
     settle,
     sign_in,
+    steady_box,
     type_search,
 )
 
@@ -123,10 +124,8 @@ def test_check_in_ticket_ready_collect_reminders_and_serial_search(workshop_app,
 
     # Collecting scheduled the two reminders; tick the first and cancel it.
     open_tab(page, "Service reminders")
-    grid = page.locator("[data-testid=stDataFrame]").first
-    grid.wait_for(state="visible")
-    page.wait_for_timeout(300)
-    box = grid.bounding_box()
+    page.locator("[data-testid=stDataFrame]").first.wait_for(state="visible")
+    box = steady_box(page, "[data-testid=stDataFrame]")
     x, y = box["x"] + PICK / 2, box["y"] + HEADER + ROW / 2
     page.mouse.move(x, y)
     page.locator("[data-testid=stElementToolbar]").first.wait_for(state="visible")
