@@ -13,6 +13,7 @@ from ui.actions import FAILED, attempt
 from ui.auth import require_page
 from ui.merge_panel import merge_panel, recent_merges, who
 from ui.pager import pager
+from ui.picks import forget_gone, pick
 from ui.session import language, tr, tr_plain
 from ui.text import literal_table
 
@@ -53,17 +54,24 @@ def _pairs_list() -> None:
     )
     pager("duplicates.page", total, duplicates.PAGE_SIZE)
     # The pick holds the pair's two customer ids, never its place in the list (a merge or
-    # an edit elsewhere moves the pairs).
-    by_pair = {(r["a"]["id"], r["b"]["id"]): r for r in rows}
-    labels = {pair: f"{who(r['a'])}  ⇄  {who(r['b'])}" for pair, r in by_pair.items()}
-    picked = st.selectbox(
-        tr("duplicates.pick"), list(labels), format_func=labels.__getitem__, key="duplicates.pick"
+    # an edit elsewhere moves the pairs); a pair gone meanwhile stays picked, shown as gone.
+    picked = pick(
+        tr("duplicates.pick"),
+        rows,
+        lambda r: f"{who(r['a'])}  ⇄  {who(r['b'])}",
+        f"duplicates.pick.{page}",
+        id_of=lambda r: (r["a"]["id"], r["b"]["id"]),
     )
-    if picked is None or picked not in by_pair:
+    if picked is None:
         return
+    if picked.row is None:
+        st.warning(tr("duplicates.gone"))
+        forget_gone(f"duplicates.pick.{page}")
+        return
+    pair = picked.row
     columns = st.columns(3 if may_merge else 2)
     for column, side in zip(columns, ("a", "b"), strict=False):
-        person = by_pair[picked][side]
+        person = pair[side]
         if column.button(
             tr("duplicates.open", who=who(person)), key=f"duplicates.open.{side}.{person['id']}"
         ):
@@ -72,7 +80,7 @@ def _pairs_list() -> None:
     if may_merge and columns[2].button(
         tr("merge.compare"), key="duplicates.merge", icon=":material/merge:"
     ):
-        ss["merge.pair"] = picked
+        ss["merge.pair"] = picked.id
 
 
 def _by_numbers() -> None:

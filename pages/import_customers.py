@@ -12,6 +12,7 @@ from logic.errors import ValidationFailed
 from services import customer_import
 from ui.actions import FAILED, attempt
 from ui.auth import require_page
+from ui.picks import now_shown, shown_version
 from ui.session import language, show_refusal, tr, tr_plain, when
 from ui.text import literal_table, md
 
@@ -164,10 +165,14 @@ for batch in batches:
         )
         + (f" — {tr('import.undone', when=when(batch['undone_at']))}" if batch["undone_at"] else "")
     )
-    if batch["undone_at"] is None and line[1].button(
+    # Drawn as the previous run showed it: a click on a batch someone else undid
+    # meanwhile is refused in words, not dropped.
+    offered = shown_version(f"import.undo.{batch['id']}.offered", batch["undone_at"] is None)
+    if offered and line[1].button(
         tr("import.undo"), key=f"import.undo.{batch['id']}", icon=":material/undo:"
     ):
         undone = attempt(lambda b=batch: customer_import.undo(actor, b["id"]))
         if undone is not FAILED:
+            now_shown(f"import.undo.{batch['id']}.offered", False)
             ss["import.flash"] = tr_plain("import.undone_now", id=batch["id"])
             st.rerun()

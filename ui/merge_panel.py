@@ -16,6 +16,7 @@ from logic.merges import BOTH, CHOICES, GROUPS, KEEP, NOTE_CHOICES, TAKE
 from services import merges
 from services.shop import get_settings
 from ui.actions import FAILED, attempt
+from ui.picks import now_shown, shown_version
 from ui.session import language, show_refusal, tr, tr_plain, when
 from ui.text import literal_table, md
 
@@ -111,6 +112,11 @@ def merge_panel(actor: Actor, first: dict[str, Any], second: dict[str, Any], key
                 for group in preview.groups
             ]
         )
+    # The confirm acts on both cards as this comparison showed them (the previous run's
+    # versions): one changed meanwhile is refused and the comparison drawn again.
+    versions = shown_version(
+        f"{base}.versions", (preview.survivor["version"], preview.other["version"])
+    )
     _what_moves(preview, labels[other_id], labels[survivor_id])
     if preview.problems:
         show_refusal(ValidationFailed(preview.problems))
@@ -122,13 +128,10 @@ def merge_panel(actor: Actor, first: dict[str, Any], second: dict[str, Any], key
     ):
         done = attempt(
             lambda: merges.merge(
-                actor,
-                survivor_id,
-                preview.survivor["version"],
-                other_id,
-                preview.other["version"],
-                preview.choices,
-            )
+                actor, survivor_id, versions[0], other_id, versions[1], preview.choices
+            ),
+            gone="merge.gone",
+            changed="merge.changed",
         )
         if done is not FAILED:
             ss[f"{key}.flash"] = tr(
@@ -186,11 +189,15 @@ def recent_merges(actor: Actor, key: str) -> None:
         )
         left, right = st.columns([4, 1])
         left.markdown(line)
-        if row["undone_at"] is not None:
+        # The button is drawn as the previous run showed it: a click on a merge someone
+        # else undid meanwhile reaches the service and is refused in words, not dropped.
+        offered = shown_version(f"{key}.undo.{row['id']}.offered", row["undone_at"] is None)
+        if not offered:
             right.caption(tr("merge.undone_on", when=when(row["undone_at"])))
         elif (
             right.button(tr("merge.undo"), key=f"{key}.undo.{row['id']}")
             and attempt(lambda row=row: merges.undo(actor, row["id"])) is not FAILED
         ):
+            now_shown(f"{key}.undo.{row['id']}.offered", False)
             st.session_state[f"{key}.flash"] = tr("merge.undo_done", other=other)
             st.rerun()

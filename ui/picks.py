@@ -39,15 +39,14 @@ def pick(
     current = {id_of(row): row for row in rows}
     options = list(current)
     chosen = ss.get(key)
-    if chosen is not None and chosen not in current:
+    forget = ss.pop(f"{key}.forget", False)
+    if chosen is not None and chosen not in current and not forget:
         options.insert(0, chosen)  # gone meanwhile: kept, so nothing else is acted on
     if not options:
         return None
-    labels = {
-        option: describe(current[option]) if option in current else tr_plain("picks.gone")
-        for option in options
-    }
-    picked = st.selectbox(label, options, format_func=labels.__getitem__, key=key)
+    gone = tr_plain("picks.gone")
+    labels = {option: describe(row) for option, row in current.items()}
+    picked = st.selectbox(label, options, format_func=lambda o: labels.get(o, gone), key=key)
     row = current.get(picked)
     # A click is made on what the previous run drew of this pick.
     version = shown_version(f"{key}.{picked}", version_of(row) if row is not None else None)
@@ -55,8 +54,9 @@ def pick(
 
 
 def forget_gone(key: str) -> None:
-    """After a refusal about a vanished pick: the next run offers the rows left."""
-    st.session_state.pop(key, None)
+    """After a refusal about a vanished pick: the next run offers the rows left (the
+    select box keeps its state; a value no longer among its options starts over)."""
+    st.session_state[f"{key}.forget"] = True
 
 
 def shown_version(key: str, now: Any) -> Any:
@@ -66,3 +66,8 @@ def shown_version(key: str, now: Any) -> Any:
     seen = ss.get(f"{key}.shown", now)
     ss[f"{key}.shown"] = now
     return seen
+
+
+def now_shown(key: str, value: Any) -> None:
+    """After this session's own action: the next run draws the record as it now is."""
+    st.session_state[f"{key}.shown"] = value

@@ -172,12 +172,18 @@ def items_tab(actor: Actor, customer: dict[str, Any]) -> None:
     for item in rows:
         title = f"{item['name']} · {item['serial']}" if item["serial"] else item["name"]
         flag = " ⚠" if item["serial_elsewhere"] else ""
+        # An expander's identity includes its label: renamed by someone else, it would
+        # come back closed and drop a click made inside. Whether it is open is remembered
+        # by the item's id and handed back as its default.
+        opened = f"{base}.opened.{item['id']}"
         with st.expander(
             # An expander's label renders Markdown: the item's name shows as typed.
             f"{tr_plain('workshop.item_jobs', count=item['jobs'])} — {md(title)}{flag}",
+            expanded=bool(st.session_state.get(opened, False)),
             key=f"{base}.item.{item['id']}",
             on_change="rerun",
         ) as section:
+            st.session_state[opened] = bool(section.open)
             if section.open:
                 _item_detail(actor, customer_id, item, base)
 

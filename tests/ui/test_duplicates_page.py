@@ -19,7 +19,7 @@ def test_the_page_lists_pairs_and_opens_a_card(shop_db):
     row = shown[shown["Why"] == "same e-mail"]
     assert list(row["Score"]) == ["100"]
     assert list(row["Customer"])[0].endswith("Double")
-    app.selectbox(key="duplicates.pick").set_value((first, second)).run()
+    app.selectbox(key="duplicates.pick.0").set_value((first, second)).run()
     app.button(key=f"duplicates.open.b.{second}").click().run()
     assert app.title[0].value == "Doublet"
     assert first != second

@@ -269,3 +269,132 @@ def test_an_item_saved_by_someone_else_meanwhile_is_refused_not_lost_or_overwrit
     assert any("changed this item meanwhile" in w for w in texts(app, "warning"))
     (kept,) = workshop.items(STAFF, customer)
     assert (kept["serial"], kept["colour"]) == ("S-1", "Red")  # theirs kept, nothing lost
+
+
+def test_a_renamed_item_keeps_its_section_open_and_the_click_made_in_it(shop_db):
+    from services import workshop
+
+    customer = customers.create_customer({"last_name": "Open", "email": "open@example.org"}, STAFF)
+    item_id = workshop.add_item(STAFF, customer, {"name": "Trek", "serial": "S-1"})
+    app = open_app("staff")
+    app.query_params["id"] = str(customer)
+    app.switch_page("pages/customer_card.py").run()
+    open_tab(app, "Serviced items")
+    app.session_state[f"items.{customer}.item.{item_id}"] = True  # expand it
+    app.run()
+    send = f"items.{customer}.remind.{item_id}"
+    assert any(b.key == send for b in app.button)
+    # The other session renames the item: its section's title changes.
+    (item,) = workshop.items(STAFF, customer)
+    workshop.edit_item(STAFF, item_id, item["version"], {"name": "Trek Domane", "serial": "S-1"})
+    app.button(key=send).click().run()
+    assert not app.exception, app.exception
+    assert any(b.key == send for b in app.button)  # still open
+    (sent,) = [r for r in _reminders(customer) if r["item_id"] == item_id]
+    assert sent["status"] in {"queued", "sent"}
+
+
+def _reminders(customer_id: int) -> list[dict]:
+    from services import reminders
+
+    return reminders.customer_reminders(STAFF, customer_id)
+
+
+def _doubles() -> tuple[int, int, int, int]:
+    """Two likely-duplicate pairs (same e-mail each)."""
+    ids = [
+        customers.create_customer({"last_name": name, "email": email}, STAFF)
+        for name, email in (
+            ("Alpha", "alpha@example.org"),
+            ("Alphas", "ALPHA@example.org"),
+            ("Beta", "beta@example.org"),
+            ("Betas", "BETA@example.org"),
+        )
+    ]
+    return ids[0], ids[1], ids[2], ids[3]
+
+
+def test_a_pair_merged_by_someone_else_is_never_replaced_by_another_pair(shop_db):
+    a1, a2, b1, b2 = _doubles()
+    app = open_app("admin")
+    app.switch_page("pages/duplicates.py").run()
+    app.selectbox(key="duplicates.pick.0").set_value((b1, b2)).run()
+    # The other session merges that pair meanwhile.
+    first, second = customers.get_customer(b1), customers.get_customer(b2)
+    merges.merge(ADMIN, b1, first["version"], b2, second["version"], {})
+    app.button(key="duplicates.merge").click().run()
+    assert not app.exception, app.exception
+    assert any("no longer on the list" in w for w in texts(app, "warning"))
+    assert "merge.pair" not in app.session_state  # the Alpha pair was not opened instead
+    app.run()  # the next run offers the pairs left, the gone pick forgotten
+    shown = app.selectbox(key="duplicates.pick.0")
+    assert shown.value == (a1, a2) and "removed meanwhile" not in " ".join(shown.options)
+
+
+def test_a_merge_confirmed_on_a_card_changed_meanwhile_is_refused(shop_db):
+    _, _, b1, b2 = _doubles()
+    app = open_app("admin")
+    app.switch_page("pages/duplicates.py").run()
+    app.selectbox(key="duplicates.pick.0").set_value((b1, b2)).run()
+    app.button(key="duplicates.merge").click().run()
+    assert not app.exception, app.exception
+    # The comparison is on screen; the other session changes the other card's e-mail.
+    other = customers.get_customer(b2)
+    customers.update_customer(b2, other["version"], {"email": "betas@example.org"}, STAFF)
+    app.button(key="merge.confirm").click().run()
+    assert not app.exception, app.exception
+    assert any("changed one of these customers meanwhile" in w for w in texts(app, "warning"))
+    assert customers.get_customer(b2)["merged_into"] is None
+    assert customers.get_customer(b1)["email"] == "beta@example.org"  # nothing taken
+    app.button(key="merge.confirm").click().run()  # the comparison as it is now: confirmed
+    assert customers.get_customer(b2)["merged_into"] == b1
+
+
+def test_an_undo_already_done_by_someone_else_is_refused_in_words(shop_db):
+    _, _, b1, b2 = _doubles()
+    first, second = customers.get_customer(b1), customers.get_customer(b2)
+    merges.merge(ADMIN, b1, first["version"], b2, second["version"], {})
+    (done,) = merges.recent(ADMIN)
+    app = open_app("admin")
+    app.switch_page("pages/duplicates.py").run()
+    merges.undo(ADMIN, done["id"])  # the other session undoes it first
+    app.button(key=f"merge.undo.{done['id']}").click().run()
+    assert not app.exception, app.exception
+    assert any("already" in e.lower() for e in texts(app, "error"))
+    assert customers.get_customer(b2)["merged_into"] is None
+
+
+def test_an_import_undone_by_someone_else_is_not_undone_twice(shop_db):
+    from logic.customer_import import guess_mapping, read_csv
+    from services import customer_import
+
+    table = read_csv(b"last_name,email\nImported,imported@example.org\n")
+    customer_import.run_import(MANAGER, table, guess_mapping(table.headers), "one.csv")
+    (batch,) = customer_import.recent_batches(MANAGER)
+    app = open_app("manager")
+    app.switch_page("pages/import_customers.py").run()
+    customer_import.undo(MANAGER, batch["id"])
+    app.button(key=f"import.undo.{batch['id']}").click().run()
+    assert not app.exception, app.exception
+    assert any("already" in e.lower() for e in texts(app, "error"))
+    (after,) = customer_import.recent_batches(MANAGER)
+    assert after["undone_at"] is not None
+
+
+def test_a_password_reset_acts_on_the_account_picked_when_another_is_added(shop_db):
+    from services import auth
+
+    app = open_app("admin")
+    app.switch_page("pages/staff_admin.py").run()
+    staff = {a["username"]: a["id"] for a in auth.list_staff(ADMIN)}
+    app.selectbox(key="staff.reset.who").set_value(staff["staff"])
+    app.text_input(key="staff.reset.password").input("a-new-long-secret-9")
+    app.text_input(key="staff.reset.confirm").input("a-new-long-secret-9")
+    # The other administrator adds an account meanwhile (it sorts first).
+    auth.create_staff(ADMIN, "aaron", "Aaron", "staff", "another-secret-99", "another-secret-99")
+    next(b for b in app.button if b.label == "Set password").click().run()
+    assert not app.exception, app.exception
+    assert auth.sign_in("staff", "a-new-long-secret-9").username == "staff"
+    for other in ("aaron", "admin", "manager"):
+        with pytest.raises(auth.SignInRefused):
+            auth.sign_in(other, "a-new-long-secret-9")
