@@ -231,21 +231,59 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
-def page(browser, request):
+# Counts the runs the app starts (its script state leaving notRunning), so that a test
+# waits for the run its own action started instead of pausing.
+_COUNT_RUNS = """
+window.__comptoirRuns = 0;
+new MutationObserver(records => {
+    for (const r of records) if (r.oldValue === "notRunning") window.__comptoirRuns += 1;
+}).observe(document, {
+    subtree: true, attributes: true, attributeOldValue: true,
+    attributeFilter: ["data-test-script-state"],
+});
+"""
+
+
+def new_page(browser):
+    """A page in a browser context of its own (its own Streamlit session)."""
     from playwright.sync_api import expect
 
     context = browser.new_context(viewport={"width": 2200, "height": 1300})
     context.set_default_timeout(20_000)
+    context.add_init_script(_COUNT_RUNS)
     # Assertions wait as long as actions do: the other test worker shares the two cores,
     # and a rerun can take more than the default 5 s to show its result.
     expect.set_options(timeout=20_000)
-    opened = context.new_page()
-    yield opened
+    return context.new_page()
+
+
+def keep_evidence(request, opened) -> None:
+    """A failed test leaves a screenshot of the page in test-artifacts/."""
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
         ARTIFACTS.mkdir(exist_ok=True)
-        opened.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+        name = f"{request.node.name}-{id(opened)}.png"
+        opened.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+@pytest.fixture
+def page(browser, request):
+    opened = new_page(browser)
+    yield opened
+    keep_evidence(request, opened)
+    opened.context.close()
+
+
+def acting(page, action: Callable[[], object]) -> None:
+    """Do action (a click, a key) and wait for the run it starts to be over."""
+    before = page.evaluate("() => window.__comptoirRuns")
+    action()
+    page.wait_for_function(
+        """before => window.__comptoirRuns > before && document.querySelector(
+            "[data-testid=stApp]")?.getAttribute("data-test-script-state") === "notRunning"
+        """,
+        arg=before,
+        polling="raf",
+    )
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)

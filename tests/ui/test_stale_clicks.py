@@ -398,3 +398,68 @@ def test_a_password_reset_acts_on_the_account_picked_when_another_is_added(shop_
     for other in ("aaron", "admin", "manager"):
         with pytest.raises(auth.SignInRefused):
             auth.sign_in(other, "a-new-long-secret-9")
+
+
+def _broken(*args, **kwargs):
+    raise RuntimeError("broken inside the fragment")
+
+
+# Each tab of the card, and what it draws with (patched to fail once the card is open).
+TAB_PARTS = {
+    "account": ("ui.card_fields", "field_widget"),
+    "general": ("ui.card_fields", "field_widget"),
+    "rewards": ("ui.vouchers_rewards_tabs", "rewards_tab"),
+    "gdpr": ("ui.gdpr_panel", "gdpr_requests"),
+    "credit": ("ui.account_tab", "account_tab"),
+    "orders": ("ui.workshop_tabs", "orders_tab"),
+    "sales": ("ui.sale_view", "history_tab"),
+    "messages": ("ui.messages_tab", "messages_tab"),
+    "delivery": ("ui.delivery_tab", "delivery_tab"),
+    "vouchers": ("ui.vouchers_rewards_tabs", "vouchers_tab"),
+    "items": ("ui.workshop_tabs", "items_tab"),
+    "reminders": ("ui.workshop_tabs", "reminders_tab"),
+    "history": ("ui.history", "history_table"),
+}
+
+
+@pytest.mark.parametrize("code", list(TAB_PARTS))
+def test_an_error_inside_each_card_tab_is_an_incident_and_the_card_stays(
+    shop_db, monkeypatch, caplog, code
+):
+    import importlib
+
+    from i18n import t
+
+    customer = customers.create_customer({"last_name": "Fragile"}, STAFF)
+    app = open_app("manager")
+    app.query_params["id"] = str(customer)
+    app.switch_page("pages/customer_card.py").run()
+    module, name = TAB_PARTS[code]
+    monkeypatch.setattr(importlib.import_module(module), name, _broken)
+    with caplog.at_level(logging.ERROR, logger="comptoir.incidents"):
+        open_tab(app, t(f"card.tab.{code}", "en"))
+    assert not app.exception, app.exception
+    [shown] = texts(app, "error")
+    assert shown.startswith("Something went wrong; nothing half-done was stored.")
+    assert app.title[0].value == "Fragile"  # the rest of the card is on screen
+    assert "broken inside the fragment" in caplog.text  # the traceback went to the log
+
+
+def test_an_error_inside_the_till_basket_is_an_incident_and_the_sale_stays(
+    shop_db, monkeypatch, caplog
+):
+    import ui.sale_lines
+    from tests.sales_samples import make_sales_shop
+    from tests.ui.test_sales_pages import add_item
+
+    shop = make_sales_shop()
+    app = open_app("staff")
+    app.switch_page("pages/new_sale.py").run()
+    monkeypatch.setattr(ui.sale_lines, "lines_table", _broken)  # drawn inside the basket only
+    with caplog.at_level(logging.ERROR, logger="comptoir.incidents"):
+        add_item(app, "tube", shop["tube"], "2")
+    assert not app.exception, app.exception
+    [shown] = texts(app, "error")
+    assert shown.startswith("Something went wrong; nothing half-done was stored.")
+    assert app.title[0].value == "New sale"
+    assert "broken inside the fragment" in caplog.text
