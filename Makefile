@@ -37,13 +37,13 @@ format: $(STAMP)
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
 bench: $(STAMP)
-	$(BIN)/python bench/search.py
-	$(BIN)/python bench/accounts.py
-	$(BIN)/python bench/sales.py
-	$(BIN)/python bench/products_import.py
-	$(BIN)/python bench/sign_in.py
-	$(BIN)/python bench/ui.py
-	$(BIN)/python bench/xlsx_upload.py
+	$(BIN)/python -m bench search
+	$(BIN)/python -m bench accounts
+	$(BIN)/python -m bench sales
+	$(BIN)/python -m bench products_import
+	$(BIN)/python -m bench sign_in
+	$(BIN)/python -m bench ui
+	$(BIN)/python -m bench xlsx_upload
 
 demo: $(STAMP)
 	$(BIN)/python -m data.demo --customers 2000

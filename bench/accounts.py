@@ -1,6 +1,6 @@
 """Credit accounts at scale: 100,000 accounts, 2,000,000 ledger entries.
 
-python bench/accounts.py [--customers 100000] [--entries 2000000] [--db path]
+python -m bench accounts [--customers 100000] [--entries 2000000] [--db path]
                          [--engine duckdb|postgres] [--url postgresql://…]
 
 Times (1) the data of one card's Account tab (account, receivables, open
@@ -14,17 +14,13 @@ timed there; the pandas frames are read from the file first.
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.common import (  # noqa: E402
+from bench.common import (
     bench_database,
     median,
     on_engine,
@@ -32,9 +28,9 @@ from bench.common import (  # noqa: E402
     result_line,
     timings_ms,
 )
-from data import db, demo  # noqa: E402
-from logic.auth import SYSTEM  # noqa: E402
-from services import accounts  # noqa: E402
+from data import db, demo
+from logic.auth import SYSTEM
+from services import accounts
 
 TODAY = date(2026, 11, 29)
 

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+
 # Debian's Chromium without a display or network (docs/design.md, "Known pitfalls").
 CHROMIUM = os.environ.get("COMPTOIR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -73,7 +75,7 @@ def on_engine(engine: str, path: Path, url: str | None = None) -> Iterator[str]:
         yield str(path)
         return
     from data.copy_to_postgres import copy_file
-    from tests.postgres_server import ThrowawayPostgres, binaries
+    from devkit.postgres_server import ThrowawayPostgres, binaries
 
     db.close(path)
     cluster = None

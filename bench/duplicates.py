@@ -1,6 +1,6 @@
 """Likely duplicates at 1,000,000 customers: the Duplicates page and the new-customer hints.
 
-python bench/duplicates.py [--customers 1000000] [--db path] [--repeat 3]
+python -m bench duplicates [--customers 1000000] [--db path] [--repeat 3]
 
 Times, through the real service: a page of pairs (the count and the first 25, surest
 first), a page far down the list, and the hints for a customer being typed; beside the
@@ -11,20 +11,16 @@ pandas, each key's small blocks paired by a self-merge there).
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.common import bench_database, median, result_line, timings_ms  # noqa: E402
-from data import db, demo, migrate  # noqa: E402
-from data.duplicates import MAX_BLOCK  # noqa: E402
-from logic.auth import SYSTEM  # noqa: E402
-from services import duplicates  # noqa: E402
+from bench.common import bench_database, median, result_line, timings_ms
+from data import db, demo, migrate
+from data.duplicates import MAX_BLOCK
+from logic.auth import SYSTEM
+from services import duplicates
 
 
 def naive_pairs(path: Path) -> int:

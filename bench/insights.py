@@ -1,7 +1,7 @@
 """Insights and exports at scale: 100,000 customers, 2,000,000 sales, 6,000,000 lines;
 exports of 1,000,000 customers.
 
-python bench/insights.py [--db path] [--export-db path] [--repeat 7] [--skip-export]
+python -m bench insights [--db path] [--export-db path] [--repeat 7] [--skip-export]
 
 Times, through the real services:
 - page: every query of the Insights page for the last twelve months by month (summary,
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import threading
 import time
 from datetime import date, timedelta
@@ -28,14 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.common import bench_database, median, p95, result_line, timings_ms  # noqa: E402
-from data import db, demo  # noqa: E402
-from logic.auth import SYSTEM  # noqa: E402
-from logic.insights import Filters, lapsed_before, last_year  # noqa: E402
-from services import clock, exports, insights  # noqa: E402
+from bench.common import bench_database, median, p95, result_line, timings_ms
+from data import db, demo
+from logic.auth import SYSTEM
+from logic.insights import Filters, lapsed_before, last_year
+from services import clock, exports, insights
 
 CUSTOMERS, SALES, LINES_PER_SALE, PRODUCTS = 100_000, 2_000_000, 3, 400
 EXPORT_CUSTOMERS = 1_000_000

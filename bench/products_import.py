@@ -1,6 +1,6 @@
 """Products CSV import at scale: 100,000 rows into an empty shop, then re-priced.
 
-python bench/products_import.py [--rows 100000] [--baseline-rows 3000]
+python -m bench products_import [--rows 100000] [--baseline-rows 3000]
 
 Times the real service (one transaction, bulk statements, an audit entry per
 product) for a first import and for a re-import that changes every price.
@@ -12,21 +12,17 @@ measured in the same run on a sample and reported per 1,000 rows.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.common import result_line  # noqa: E402
-from data import db, migrate  # noqa: E402
-from data import products as repo  # noqa: E402
-from logic.audit import created  # noqa: E402
-from logic.auth import SYSTEM  # noqa: E402
-from services import audit, products  # noqa: E402
+from bench.common import result_line
+from data import db, migrate
+from data import products as repo
+from logic.audit import created
+from logic.auth import SYSTEM
+from services import audit, products
 
 
 def csv_file(rows: int, price_cents: int) -> bytes:

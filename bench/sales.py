@@ -1,6 +1,6 @@
 """Sales at scale: 100,000 customers, 2,000,000 sales, 6,000,000 lines.
 
-python bench/sales.py [--customers 100000] [--sales 2000000] [--db path]
+python -m bench sales [--customers 100000] [--sales 2000000] [--db path]
                       [--engine duckdb|postgres] [--url postgresql://…]
 
 Times recording a sale (3 lines, a card tender) through the real service,
@@ -12,17 +12,13 @@ into PostgreSQL (the --url database, or a throwaway cluster) and timed there.
 from __future__ import annotations
 
 import argparse
-import sys
 import uuid
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.common import (  # noqa: E402
+from bench.common import (
     bench_database,
     median,
     on_engine,
@@ -30,10 +26,10 @@ from bench.common import (  # noqa: E402
     result_line,
     timings_ms,
 )
-from data import db, demo  # noqa: E402
-from logic.auth import SYSTEM  # noqa: E402
-from services import sales  # noqa: E402
-from services.sales import LineRequest  # noqa: E402
+from data import db, demo
+from logic.auth import SYSTEM
+from services import sales
+from services.sales import LineRequest
 
 PRODUCTS = 500
 

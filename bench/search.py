@@ -1,6 +1,6 @@
 """Customer search at 1,000,000 customers: our word-start index against naive ILIKE.
 
-python bench/search.py [--customers 1000000] [--repeat 40] [--db path] [--no-rss]
+python -m bench search [--customers 1000000] [--repeat 40] [--db path] [--no-rss]
                        [--engine duckdb|postgres] [--url postgresql://…]
 
 Builds the demo shop (or reuses --db when it already holds customers), times
@@ -22,12 +22,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.common import (  # noqa: E402
+from bench.common import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    ROOT,
     bench_database,
     median,
     on_engine,
@@ -35,8 +33,8 @@ from bench.common import (  # noqa: E402
     result_line,
     timings_ms,
 )
-from data import db, demo  # noqa: E402
-from services import customers  # noqa: E402
+from data import db, demo
+from services import customers
 
 NAIVE_SQL = """
 SELECT id, version, account_number, title, first_name, last_name, company, email, mobile,

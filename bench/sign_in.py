@@ -1,6 +1,6 @@
 """Sign-in answers in the same time whether the user is unknown, locked or mistyped.
 
-python bench/sign_in.py [--repeat 30]
+python -m bench sign_in [--repeat 30]
 
 Times auth.sign_in for an unknown username, a wrong password and a locked
 account (each refused with the same answer), and a right password. The naive
@@ -13,17 +13,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.common import median, p95, result_line, timings_ms  # noqa: E402
-from data import db, migrate  # noqa: E402
-from data import staff as staff_repo  # noqa: E402
-from services import auth  # noqa: E402
+from bench.common import median, p95, result_line, timings_ms
+from data import db, migrate
+from data import staff as staff_repo
+from services import auth
 
 
 def refused(username: str, password: str) -> None:

@@ -1,6 +1,6 @@
 """Staff speed in a real browser: keystroke to grid, open a card, switch tabs, till.
 
-python bench/ui.py [--customers 1000000] [--sales 2000000] [--repeat 20] [--db path]
+python -m bench ui [--customers 1000000] [--sales 2000000] [--repeat 20] [--db path]
 
 Builds a shop (demo customers, their sales as bench/sales.py writes them, the demo
 accounts, two products, English labels),
@@ -25,11 +25,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.common import CHROMIUM, CHROMIUM_ARGS, bench_database, median, p95, result_line  # noqa: E402
-from data import db  # noqa: E402
+from bench.common import CHROMIUM, CHROMIUM_ARGS, ROOT, bench_database, median, p95, result_line
+from data import db
 
 # Counts every script run that ends, however short (a poll could miss it).
 COUNT_RUNS = """

@@ -1,6 +1,6 @@
 """The workshop at scale: 50,000 jobs, 40,000 serviced items, 200,000 reminders.
 
-python bench/workshop.py [--customers 20000] [--db path] [--repeat 40]
+python -m bench workshop [--customers 20000] [--db path] [--repeat 40]
                          [--engine duckdb|postgres] [--url postgresql://…]
 
 Times, through the real services:
@@ -18,17 +18,13 @@ every order or item into pandas and filtering there.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.common import (  # noqa: E402
+from bench.common import (
     bench_database,
     median,
     on_engine,
@@ -36,11 +32,11 @@ from bench.common import (  # noqa: E402
     result_line,
     timings_ms,
 )
-from data import db, demo  # noqa: E402
-from logic.auth import SYSTEM  # noqa: E402
-from logic.workshop import serial_key  # noqa: E402
-from messaging.email import Sent  # noqa: E402
-from services import clock, reminders, workshop  # noqa: E402
+from data import db, demo
+from logic.auth import SYSTEM
+from logic.workshop import serial_key
+from messaging.email import Sent
+from services import clock, reminders, workshop
 
 JOBS, ITEMS, REMINDERS, DUE = 50_000, 40_000, 200_000, 1_000
 OPEN_SHARE = 0.02  # about 1,000 jobs open at once: a busy spring
@@ -254,8 +250,8 @@ def _through_smtp() -> tuple[float, int]:
     """Schedule the same reminders again and send them to a local SMTP server."""
     import tempfile
 
+    from devkit.messaging_servers import smtp_server, write_secrets
     from messaging import config
-    from tests.messaging_servers import smtp_server, write_secrets
 
     with db.transaction() as cur:
         cur.execute("DELETE FROM messages WHERE idempotency_key LIKE 'reminder:%'")

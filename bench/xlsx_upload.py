@@ -1,6 +1,6 @@
 """Reading an uploaded XLSX whose sheet claims 16,384 columns (A1:XFD1048576).
 
-python bench/xlsx_upload.py [--rows 3000] [--repeat 5]
+python -m bench xlsx_upload [--rows 3000] [--repeat 5]
 
 Times and measures the peak memory of the customer import's reader
 (logic.customer_import.read_xlsx: rows never padded to the claimed dimension) against
@@ -13,17 +13,12 @@ from __future__ import annotations
 import argparse
 import io
 import re
-import sys
 import time
 import tracemalloc
 import zipfile
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.common import median, p95, result_line  # noqa: E402
-from logic.customer_import import read_xlsx  # noqa: E402
+from bench.common import median, p95, result_line
+from logic.customer_import import read_xlsx
 
 CLAIMED = b'<dimension ref="A1:XFD1048576"/>'
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from data import db, demo, migrate
+from devkit.postgres_server import ThrowawayPostgres, binaries
 from logic.auth import Actor
 from logic.customers import CardRules
-from tests.postgres_server import ThrowawayPostgres, binaries
 
 TODAY = date(2026, 11, 29)
 STAFF = Actor(staff_id=None, username="counter", display_name="Counter Staff", role="staff")

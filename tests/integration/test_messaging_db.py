@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from data import db
+from devkit.messaging_servers import smtp_server, twilio_server, write_secrets
 from logic.errors import ValidationFailed
 from messaging import config
 from services import customers, messaging
 from tests.conftest import MANAGER, STAFF
-from tests.messaging_servers import smtp_server, twilio_server, write_secrets
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -134,7 +134,7 @@ def test_provider_refusals_are_recorded_and_retried_later(edges, lea):
 
 
 def test_a_server_that_is_down_leaves_a_failed_row(database, lea, tmp_path, monkeypatch):
-    from tests.messaging_servers import free_port
+    from devkit.messaging_servers import free_port
 
     monkeypatch.setattr(config, "SECRETS", write_secrets(tmp_path / "s.toml", free_port(), None))
     mail = messaging.send_message(STAFF, lea, "email", "Bonjour", key(), subject="Test", now=NOW)

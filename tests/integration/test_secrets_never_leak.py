@@ -11,10 +11,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from data import db
+from devkit.messaging_servers import ACCOUNT, free_port, smtp_server, twilio_server
 from messaging import config
 from services import audit, backup, customers, export_views, exports, gdpr, messaging
 from tests.conftest import ADMIN, MANAGER, STAFF
-from tests.messaging_servers import ACCOUNT, free_port, smtp_server, twilio_server
 
 SMTP_PASSWORD = "SMTP-PASSWORD-7f3a9e"
 TWILIO_TOKEN = "TWILIO-TOKEN-91bd2c"

@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from data import db
+from devkit.messaging_servers import smtp_server, write_secrets
 from messaging import config
 from services import customers, messaging, reminders, rewards
 from tests.conftest import MANAGER, STAFF
-from tests.messaging_servers import smtp_server, write_secrets
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 

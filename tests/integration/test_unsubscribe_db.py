@@ -9,11 +9,11 @@ import uuid
 
 import pytest
 
+from devkit.messaging_servers import smtp_server, twilio_server, write_secrets
 from logic.errors import ValidationFailed
 from messaging import config
 from services import customers, gdpr, merges, messaging, unsubscribe
 from tests.conftest import ADMIN, MANAGER, STAFF
-from tests.messaging_servers import smtp_server, twilio_server, write_secrets
 
 LINK = re.compile(r"https://shop\.example/unsubscribe\?t=(\d+\.[A-Za-z0-9_-]+)")
 

@@ -377,8 +377,8 @@ def test_a_voucher_sold_with_a_chosen_expiry_keeps_it(till):
 def test_a_voucher_is_emailed_with_its_pdf_and_the_list_exports_audited(
     till, tmp_path, monkeypatch
 ):
+    from devkit.messaging_servers import smtp_server, write_secrets
     from messaging import config
-    from tests.messaging_servers import smtp_server, write_secrets
 
     code = sell_voucher(till["anna"], "35")
     voucher = vouchers.find(STAFF, code)
@@ -445,8 +445,8 @@ def _pdf_text(pdf: bytes) -> str:
 def test_a_voucher_goes_out_as_what_it_is(till, tmp_path, monkeypatch):
     """Partly spent: printed with what is left. Cancelled, expired or spent: refused, as
     the till refuses its code (they went out as "50,00 € valid until…")."""
+    from devkit.messaging_servers import smtp_server, write_secrets
     from messaging import config
-    from tests.messaging_servers import smtp_server, write_secrets
 
     code = sell_voucher(till["anna"], "50")
     sales.record_sale(

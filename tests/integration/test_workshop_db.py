@@ -18,6 +18,7 @@ import pytest
 from pypdf import PdfReader
 
 from data import db
+from devkit.messaging_servers import smtp_server, write_secrets
 from logic.errors import StaleRecord, ValidationFailed
 from messaging import config
 from messaging.email import SendFailed, Sent
@@ -33,7 +34,6 @@ from services import (
 )
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.holders import held_database
-from tests.messaging_servers import smtp_server, write_secrets
 
 D = Decimal
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)

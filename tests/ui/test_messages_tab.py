@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from devkit.messaging_servers import smtp_server, twilio_server, write_secrets
 from messaging import config
 from services import customers
-from tests.messaging_servers import smtp_server, twilio_server, write_secrets
 from tests.ui.conftest import open_tab, table, texts
 
 TAB = "Messages and communications"

@@ -63,3 +63,15 @@ def test_ui_reaches_the_database_only_through_services():
 def test_i18n_is_words_only():
     for file, names in _imports("i18n").items():
         assert not names & {"streamlit", "duckdb", "data", "services", "pages", "ui"}, file
+
+
+def test_benchmarks_and_dev_helpers_do_not_import_the_tests():
+    for folder in ("bench", "devkit"):
+        for file, names in _imports(folder).items():
+            assert "tests" not in names, file
+
+
+def test_the_app_never_imports_tests_benchmarks_or_dev_helpers():
+    for folder in ("logic", "data", "services", "ui", "pages", "printing", "messaging", "i18n"):
+        for file, names in _imports(folder).items():
+            assert not names & {"tests", "bench", "devkit"}, file
