@@ -212,14 +212,16 @@ def _lines(
         )
     else:
         st.caption(tr("workshop.no_lines"))
-    st.caption(
-        md(
-            f"{tr_plain('print.total')}: {money(totals.total)} · "
-            f"{tr_plain('field.deposit')}: {money(totals.deposit)} · "
-            f"{tr_plain('workshop.due')}: {money(totals.due)}"
-        )
-    )
-    if over_estimate(totals.total, order["estimate_limit"]):
+    # What is owed only while the order is open; a collected one says what was paid.
+    amounts = [f"{tr_plain('workshop.total')}: {money(totals.total)}"]
+    if order["status"] != "cancelled":
+        amounts.append(f"{tr_plain('field.deposit')}: {money(totals.deposit)}")
+    if order["status"] == "collected":
+        amounts.append(f"{tr_plain('workshop.paid_at_collection')}: {money(totals.due)}")
+    elif order["status"] != "cancelled":
+        amounts.append(f"{tr_plain('workshop.due')}: {money(totals.due)}")
+    st.caption(md(" · ".join(amounts)))
+    if open_order and over_estimate(totals.total, order["estimate_limit"]):
         st.warning(tr("workshop.over_estimate", limit=money(order["estimate_limit"])))
     if not open_order:
         return
@@ -329,7 +331,7 @@ def _money_actions(
         with columns[0].popover(tr("workshop.take_deposit"), icon=":material/savings:"):
             amount = st.text_input(tr("field.deposit"), key=f"{key}.deposit.amount")
             method = st.selectbox(
-                tr("sales.refund_method"),
+                tr("field.payment_method"),
                 TENDERS,
                 format_func=lambda m: t(f"print.tender.{m}", lang),
                 key=f"{key}.deposit.method",

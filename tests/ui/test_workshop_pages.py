@@ -265,3 +265,37 @@ def test_cancelling_an_order_with_a_deposit_refunds_it_from_the_card(app):
     assert texts(app, "success") == ["Now: Cancelled."]
     order = workshop.order_detail(STAFF, job)
     assert (order["status"], order["deposit"]) == ("cancelled", 0)
+
+
+def test_a_collected_job_says_what_was_paid_not_what_is_left(app):
+    target = some_customer()
+    order_id = workshop.create_order(
+        STAFF,
+        target["id"],
+        {"kind": "job", "reported": "Full service", "estimate_limit": "50"},
+        uuid.uuid4().hex,
+    )
+    workshop.add_labour(STAFF, order_id, "2", "60")  # over the limit of 50.00
+    workshop.take_deposit(STAFF, order_id, "20", "cash", uuid.uuid4().hex)
+    open_card(app, target["id"], ORDERS)
+    key = f"order.{order_id}"
+    assert any("Over the estimate limit" in w for w in warnings(app))
+    totals = workshop.order_totals(workshop.order_detail(STAFF, order_id))
+    total, due = totals.total, totals.due
+    assert total > 50
+    workshop.move(STAFF, order_id, "ready")
+    workshop.collect(STAFF, order_id, [("card", str(due))], uuid.uuid4().hex)
+    app.radio(key=f"orders.{target['id']}.which").set_value("closed").run()
+    assert not app.exception, app.exception
+    amounts = next(c for c in texts(app, "caption") if c.startswith("Total: "))
+    assert amounts == f"Total: €{total:.2f} · Deposit: €20.00 · Paid at collection: €{due:.2f}"
+    assert not any("Over the estimate limit" in w for w in warnings(app))
+    assert not any(b.key == f"{key}.deposit.go" for b in app.button)
+
+
+def test_a_deposit_asks_for_the_payment_method_not_a_refund(app):
+    target = some_customer()
+    order_id = booked_job(target["id"])
+    open_card(app, target["id"], ORDERS)
+    method = app.selectbox(key=f"order.{order_id}.deposit.method")
+    assert method.label == "Payment method"
