@@ -231,16 +231,54 @@ def browser():
         launched.close()
 
 
-# Counts the runs the app starts (its script state leaving notRunning), so that a test
-# waits for the run its own action started instead of pausing.
+# Counts the app's runs that ended for good (not stopped to start another), read from
+# the script_finished field (6) of the ForwardMsg protobufs the page receives, so that a
+# test waits for the run its own action started instead of pausing. A run too quick to
+# ever show as running in the page is still counted.
 _COUNT_RUNS = """
-window.__comptoirRuns = 0;
-new MutationObserver(records => {
-    for (const r of records) if (r.oldValue === "notRunning") window.__comptoirRuns += 1;
-}).observe(document, {
-    subtree: true, attributes: true, attributeOldValue: true,
-    attributeFilter: ["data-test-script-state"],
-});
+(() => {
+    window.__comptoirRuns = 0;
+    const FINAL = new Set([0, 1, 3]);  // successfully, compile error, fragment run
+    const varint = (bytes, at) => {
+        let value = 0, shift = 0, byte;
+        do {
+            byte = bytes[at++];
+            value += (byte & 0x7f) * 2 ** shift;
+            shift += 7;
+        } while (byte & 0x80);
+        return [value, at];
+    };
+    const finished = buffer => {
+        const bytes = new Uint8Array(buffer);
+        let at = 0;
+        while (at < bytes.length) {
+            let tag, size, value;
+            [tag, at] = varint(bytes, at);
+            const field = Math.floor(tag / 8), wire = tag & 7;
+            if (wire === 0) {
+                [value, at] = varint(bytes, at);
+                if (field === 6) return value;
+            } else if (wire === 2) {
+                [size, at] = varint(bytes, at);
+                at += size;
+            } else if (wire === 1) at += 8;
+            else if (wire === 5) at += 4;
+            else return null;
+        }
+        return null;
+    };
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener("message", event => {
+                if (event.data instanceof ArrayBuffer && FINAL.has(finished(event.data))) {
+                    window.__comptoirRuns += 1;
+                }
+            });
+        }
+    };
+})();
 """
 
 
@@ -273,19 +311,6 @@ def page(browser, request):
     opened.context.close()
 
 
-def acting(page, action: Callable[[], object]) -> None:
-    """Do action (a click, a key) and wait for the run it starts to be over."""
-    before = page.evaluate("() => window.__comptoirRuns")
-    action()
-    page.wait_for_function(
-        """before => window.__comptoirRuns > before && document.querySelector(
-            "[data-testid=stApp]")?.getAttribute("data-test-script-state") === "notRunning"
-        """,
-        arg=before,
-        polling="raf",
-    )
-
-
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -299,19 +324,42 @@ PASSWORDS = {username: password for username, _, _, password in DEMO_ACCOUNTS}
 def sign_in(page, url: str, username: str) -> None:
     """Open url; the sign-in form shows in its place; sign in and land on it."""
     page.goto(url)
-    settle(page)
     page.get_by_role("textbox", name="Username", exact=True).fill(username)
     page.get_by_role("textbox", name="Password", exact=True).fill(PASSWORDS[username])
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="Sign in").wait_for(state="detached")
+    button = page.get_by_role("button", name="Sign in")
+    acting(page, button.click)
+    button.wait_for(state="detached")
     settle(page)
+
+
+# The app is idle: a run ended after `before` runs, the page shows no run under way and
+# nothing changed over three animation frames (the page draws what the run sent).
+_IDLE = """before => {
+    const app = document.querySelector("[data-testid=stApp]");
+    const runs = window.__comptoirRuns;
+    const idle = app && app.getAttribute("data-test-script-state") === "notRunning"
+        && runs > before;
+    const last = window.__comptoirIdle;
+    window.__comptoirIdle = idle ? {runs, frames: last && last.runs === runs ? last.frames + 1 : 0}
+        : null;
+    return idle && window.__comptoirIdle.frames >= 3;
+}"""
+
+
+def acting(page, action: Callable[[], object]) -> None:
+    """Do action (a click, a key that submits) and wait for the run it starts to be over:
+    a condition, never a pause, and never the action again."""
+    before = page.evaluate("() => window.__comptoirRuns")
+    action()
+    page.evaluate("() => { window.__comptoirIdle = null; }")
+    page.wait_for_function(_IDLE, arg=before, polling="raf")
 
 
 def settle(page) -> None:
-    """Wait until Streamlit has finished the current run."""
-    page.wait_for_timeout(150)
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
-    page.wait_for_timeout(100)
+    """Wait until the app is idle after a page load: its first run over, no run under
+    way, nothing changed over three animation frames."""
+    page.evaluate("() => { window.__comptoirIdle = null; }")
+    page.wait_for_function(_IDLE, arg=0, polling="raf")
 
 
 # The box of the first element matching the selector once the app is idle and the
@@ -342,52 +390,22 @@ def steady_box(page, selector: str) -> dict:
 
 
 def open_tab(page, name: str) -> None:
-    """Open a card tab and wait until it is the selected one once the app is idle; a click
-    that lands while the tabs are drawn again (after a save) is lost: it is made again."""
+    """Open a card tab (its click starts a run) and wait until it is the selected one."""
     from playwright.sync_api import expect
 
     tab = page.get_by_role("tab", name=name, exact=True)
-    for attempt in range(4):
-        tab.click()
-        try:
-            expect(tab).to_have_attribute("aria-selected", "true", timeout=5_000)
-            settle(page)
-            # A run still under way from the previous action (a save's rerun) can draw
-            # the tabs again with the one it knew: the tab must still be open after it.
-            expect(tab).to_have_attribute("aria-selected", "true", timeout=1_000)
-            return
-        except AssertionError:
-            if attempt == 3:
-                raise
+    if tab.get_attribute("aria-selected") == "true":
+        return  # open already: a click on it starts no run
+    acting(page, tab.click)
+    expect(tab).to_have_attribute("aria-selected", "true")
 
 
-def click_until(page, target, shown, attempts: int = 3) -> None:
-    """Click target until shown is visible; a click that lands while the page is drawn
-    again by a run still under way is lost, so it is made again (only for actions that
-    may safely run twice, like preparing a file)."""
-    from playwright.sync_api import expect
-
-    for attempt in range(attempts):
-        target.click()
-        settle(page)
-        try:
-            expect(shown).to_be_visible(timeout=8_000)
-            return
-        except AssertionError:
-            if attempt == attempts - 1:
-                raise
-
-
-def stable_count(page, locator, count: int, timeout_ms: int = 20_000) -> None:
-    """Wait until locator matches count elements for 600 ms in a row (an action that runs
-    the page twice shows the old elements again between its runs)."""
-    waited, steady = 0, 0
-    while steady < 3:
-        steady = steady + 1 if locator.count() == count else 0
-        if waited > timeout_ms:
-            raise AssertionError(f"{locator} never settled at {count}")
-        page.wait_for_timeout(200)
-        waited += 200
+_KEYUP_READY = """input => {
+    for (let node = input; node; node = node.parentNode || node.host) {
+        if (node._attached) return true;
+    }
+    return false;
+}"""
 
 
 def keyup_box(page, label: str):
@@ -401,26 +419,11 @@ def keyup_box(page, label: str):
 
 
 def type_search(page, label: str, text: str) -> None:
-    """Type into a search-as-you-type box and wait for the page to show the result."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+    """Type into a search-as-you-type box and wait for the run it starts to be over (the
+    box reports after its debounce)."""
     box = keyup_box(page, label)
-    box.fill(text)
-    # The box reports after its debounce; the rerun then starts and finishes. A box
-    # whose component frame was still loading when typed into misses the input: type
-    # it again once.
-    for attempt in range(2):
-        try:
-            page.wait_for_function(
-                "() => document.querySelector('[data-testid=stApp]')"
-                ".getAttribute('data-test-script-state') === 'running'",
-                timeout=5_000,
-                polling="raf",
-            )
-            break
-        except PlaywrightTimeout:
-            if attempt:
-                raise
-            box.fill("")
-            box.fill(text)
-    settle(page)
+    box.wait_for(state="visible")
+    # The component's script listens to the box only once it has loaded (it marks its
+    # container _attached); typed before, the text is wiped when it loads.
+    page.wait_for_function(_KEYUP_READY, arg=box.element_handle(), polling="raf")
+    acting(page, lambda: box.fill(text))

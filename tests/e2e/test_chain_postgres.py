@@ -14,7 +14,7 @@ from data import db, migrate
 from services import customers, shop
 from services.bootstrap import create_demo_accounts
 from tests.conftest import ADMIN
-from tests.e2e.conftest import _chromium_or_skip, running_app, settle, sign_in
+from tests.e2e.conftest import _chromium_or_skip, acting, new_page, running_app, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -63,17 +63,15 @@ def _city(page):
 
 def _type_city(page, value: str) -> None:
     _city(page).fill(value)
-    _city(page).press("Enter")
-    settle(page)
+    acting(page, lambda: _city(page).press("Enter"))
 
 
 def test_an_edit_on_one_server_shows_on_the_other_and_a_stale_one_is_refused(
     two_servers, browser, page
 ):
     one, two, customer_id = two_servers
-    other_context = browser.new_context(viewport={"width": 2200, "height": 1300})
-    other_context.set_default_timeout(20_000)
-    other = other_context.new_page()
+    other = new_page(browser)
+    other_context = other.context
     try:
         sign_in(page, f"{one}/customer?id={customer_id}", "staff")
         sign_in(other, f"{two}/customer?id={customer_id}", "manager")
@@ -82,8 +80,7 @@ def test_an_edit_on_one_server_shows_on_the_other_and_a_stale_one_is_refused(
         expect(other.get_by_text("Shop: Comptoir Lyon (LYON)")).to_be_visible()
 
         _type_city(page, "Grenoble")
-        page.get_by_role("button", name="Save", exact=True).click()
-        settle(page)
+        acting(page, lambda: page.get_by_role("button", name="Save", exact=True).click())
         expect(page.get_by_text("Saved.")).to_be_visible()
 
         # The other server, reloaded, reads the same database.
@@ -93,11 +90,9 @@ def test_an_edit_on_one_server_shows_on_the_other_and_a_stale_one_is_refused(
         # Both edit; the first save wins, the second is told and keeps its input.
         _type_city(other, "Lyon")
         _type_city(page, "Chambéry")
-        page.get_by_role("button", name="Save", exact=True).click()
-        settle(page)
+        acting(page, lambda: page.get_by_role("button", name="Save", exact=True).click())
         expect(page.get_by_text("Saved.")).to_be_visible()
-        other.get_by_role("button", name="Save", exact=True).click()
-        settle(other)
+        acting(other, lambda: other.get_by_role("button", name="Save", exact=True).click())
         expect(other.get_by_text("Someone else saved this customer")).to_be_visible()
         expect(_city(other)).to_have_value("Lyon")
         assert customers.get_customer(customer_id)["city"] == "Chambéry"

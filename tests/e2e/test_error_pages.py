@@ -7,18 +7,16 @@ import pytest
 from playwright.sync_api import expect
 
 from data import db
-from tests.e2e.conftest import _chromium_or_skip, running_app, settle
+from tests.e2e.conftest import _chromium_or_skip, new_page, running_app
 from tests.holders import held_database
 
 pytestmark = pytest.mark.e2e
 
 
 def _first_alert(browser, base: str):
-    context = browser.new_context()
-    page = context.new_page()
+    page = new_page(browser)
     page.goto(f"{base}/")
-    settle(page)
-    return context, page
+    return page.context, page
 
 
 def test_a_database_held_by_another_program(tmp_path, browser):

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from services import customers, products, sales
 from services.sales import LineRequest
 from tests.conftest import MANAGER, STAFF
-from tests.e2e.conftest import open_tab, prepared_app, settle, sign_in
+from tests.e2e.conftest import acting, open_tab, prepared_app, sign_in
 
 pytestmark = pytest.mark.e2e
 MADE: dict[str, int] = {}
@@ -46,10 +46,8 @@ def test_erase_a_customer_and_keep_their_sales_and_invoices(gdpr_app, page):
     page.get_by_text("Erase this customer (right to erasure)").click()
     box = page.get_by_role("textbox", name=f"Type the account number ({number}) to confirm")
     box.fill(number)
-    box.press("Enter")
-    settle(page)
-    page.get_by_role("button", name="Erase for good").click()
-    settle(page)
+    acting(page, lambda: box.press("Enter"))
+    acting(page, lambda: page.get_by_role("button", name="Erase for good").click())
     expect(page.get_by_text("Customer erased: their sales and invoices remain.")).to_be_visible()
     expect(page.locator("h1").first).to_have_text("Data removed")
     open_tab(page, "Purchase history")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import prepared_app, settle, sign_in
+from tests.e2e.conftest import acting, prepared_app, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -34,19 +34,18 @@ def test_import_a_thousand_rows_with_bad_ones_named_then_undo(import_app, page, 
     source = tmp_path / "clients.csv"
     _file(source)
     sign_in(page, f"{import_app}/import", "manager")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(source))
-    settle(page)
+    acting(
+        page,
+        lambda: page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(source)),
+    )
     expect(page.get_by_text("1,000 rows read (cp1252, semicolons).")).to_be_visible()
-    page.get_by_role("button", name="Dry run").click()
-    settle(page)
+    acting(page, lambda: page.get_by_role("button", name="Dry run").click())
     expect(page.get_by_test_id("stMetric").filter(has_text="To create")).to_contain_text("998")
     expect(page.get_by_test_id("stMetric").filter(has_text="Invalid")).to_contain_text("2")
     report = page.get_by_test_id("stTable").last
     expect(report).to_contain_text("Line 12: E-mail is not a valid address")
     expect(report).to_contain_text("Line 502: Discount %")
-    page.get_by_role("button", name="Import (998 customers)").click()
-    settle(page)
+    acting(page, lambda: page.get_by_role("button", name="Import (998 customers)").click())
     expect(page.get_by_text("Imported: 998 created, 0 updated, 2 skipped.")).to_be_visible()
-    page.get_by_role("button", name="Undo").first.click()
-    settle(page)
+    acting(page, page.get_by_role("button", name="Undo").first.click)
     expect(page.get_by_text("Import 1 undone.")).to_be_visible()

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from services import clock, customers, products, sales
 from services.sales import LineRequest
 from tests.conftest import MANAGER, STAFF
-from tests.e2e.conftest import click_until, prepared_app, settle, sign_in
+from tests.e2e.conftest import acting, prepared_app, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -67,8 +67,7 @@ def test_filter_click_a_segment_export_it(insights_app, page, tmp_path):
     expect(_metric(page, "Baskets")).to_have_text("4")
     box = page.get_by_role("combobox", name="Group")
     box.click()
-    page.get_by_role("option", name="Tyres", exact=True).click()
-    settle(page)
+    acting(page, lambda: page.get_by_role("option", name="Tyres", exact=True).click())
     expect(_metric(page, "Baskets")).to_have_text("3")
     expect(_metric(page, "Customers")).to_have_text("2")
 
@@ -81,16 +80,20 @@ def test_filter_click_a_segment_export_it(insights_app, page, tmp_path):
     tall = [b for b in boxes if b and b["height"] > 2]
     assert tall, "no segment has customers"
     # Plotly's drag layer lies over the bars and finds the bar under the pointer itself.
-    page.mouse.click(tall[0]["x"] + tall[0]["width"] / 2, tall[0]["y"] + tall[0]["height"] / 2)
-    settle(page)
+    acting(
+        page,
+        lambda: page.mouse.click(
+            tall[0]["x"] + tall[0]["width"] / 2, tall[0]["y"] + tall[0]["height"] / 2
+        ),
+    )
     expect(
         page.get_by_text(re.compile(r"^1 shown of 1; the export holds them all\.$"))
     ).to_be_visible()
 
     page.get_by_text("Export this list").click()
     download = page.get_by_role("button", name="Download", exact=True)
-    click_until(page, page.get_by_role("button", name="Prepare the file"), download)
-    settle(page)
+    acting(page, page.get_by_role("button", name="Prepare the file").click)
+    expect(download).to_be_visible()
     with page.expect_download() as download_info:
         download.click()
     download = download_info.value

@@ -14,7 +14,7 @@ from services import accounts, customers, products, sales
 from services.accounts import EntryRequest
 from services.sales import LineRequest
 from tests.conftest import MANAGER, STAFF
-from tests.e2e.conftest import click_until, open_tab, prepared_app, settle, sign_in
+from tests.e2e.conftest import acting, open_tab, prepared_app, sign_in
 
 pytestmark = pytest.mark.e2e
 MADE: dict[str, object] = {}
@@ -53,13 +53,13 @@ def test_merge_two_customers_and_see_both_histories_and_balances(merge_app, page
     sign_in(page, f"{merge_app}/duplicates", "admin")
     expect(page.get_by_text("same e-mail", exact=True)).to_be_visible()
     confirm = page.get_by_role("button", name=f"Merge {other} — Marc Doublon into {kept}")
-    click_until(page, page.get_by_role("button", name="Compare and merge"), confirm)
-    page.get_by_role("radiogroup").first.get_by_text(f"{kept} — Marc Doublon").click()
-    settle(page)
+    acting(page, page.get_by_role("button", name="Compare and merge").click)
+    expect(confirm).to_be_visible()
+    # The record kept is the first of the pair, chosen already (the button names it).
+    expect(page.get_by_role("radio", name=f"{kept} — Marc Doublon")).to_be_checked()
     expect(page.get_by_text("Account balance after the merge: €65.00")).to_be_visible()
     expect(page.get_by_text("Sales: 1, Account entries: 1")).to_be_visible()
-    confirm.click()
-    settle(page)
+    acting(page, confirm.click)
     expect(page.get_by_text(f"{other} — Marc Doublon was merged into {kept}")).to_be_visible()
     expect(page.get_by_role("button", name="Undo")).to_be_visible()
 
@@ -76,8 +76,7 @@ def test_merge_two_customers_and_see_both_histories_and_balances(merge_app, page
     # The merged record's card says where everything went and opens it.
     sign_in(page, f"{merge_app}/customer?id={MADE['other']}", "admin")
     expect(page.get_by_text(f"This record was merged into {kept}")).to_be_visible()
-    page.get_by_role("button", name=f"Open {kept}").click()
-    settle(page)
+    acting(page, lambda: page.get_by_role("button", name=f"Open {kept}").click())
     # The card on screen, not the merged card's fields still fading out (Streamlit marks
     # a previous run's elements data-stale until its run has replaced them).
     fresh = page.locator("[data-stale=false] input[aria-label='Account number']")

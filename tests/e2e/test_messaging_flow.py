@@ -12,12 +12,12 @@ import pytest
 from playwright.sync_api import expect
 
 from data import db, demo
+from devkit.messaging_servers import smtp_server, twilio_server, write_secrets
 from services import customers, products, sales, shop
 from services.bootstrap import create_demo_accounts
 from services.sales import LineRequest
 from tests.conftest import ADMIN, STAFF
-from tests.e2e.conftest import _chromium_or_skip, open_tab, running_app, settle, sign_in
-from tests.messaging_servers import smtp_server, twilio_server, write_secrets
+from tests.e2e.conftest import _chromium_or_skip, acting, open_tab, running_app, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -75,11 +75,14 @@ def test_send_an_sms_from_the_card_and_see_it_in_the_log(messaging_app, page):
     page.get_by_role("button", name="Send SMS").click()
     box = page.locator("[data-testid=stPopoverBody]").get_by_role("textbox", name="Message")
     box.fill("Your bike is ready")
-    box.press("Control+Enter")
-    settle(page)
+    acting(page, lambda: box.press("Control+Enter"))
     expect(page.get_by_text("18 characters · 1 SMS (GSM-7)")).to_be_visible()
-    page.locator("[data-testid=stPopoverBody]").get_by_role("button", name="Send").click()
-    settle(page)
+    acting(
+        page,
+        lambda: (
+            page.locator("[data-testid=stPopoverBody]").get_by_role("button", name="Send").click()
+        ),
+    )
     expect(page.get_by_text("Sent to +33611223344.")).to_be_visible()
     log = page.locator("[data-testid=stTable]")
     expect(log).to_contain_text("Your bike is ready")
@@ -91,8 +94,7 @@ def test_email_a_receipt_from_purchase_history(messaging_app, page):
     base, customer_id, mailbox, _ = messaging_app
     sign_in(page, f"{base}/customer?id={customer_id}", "staff")
     open_tab(page, "Purchase history")
-    page.get_by_role("button", name="E-mail receipt").click()
-    settle(page)
+    acting(page, lambda: page.get_by_role("button", name="E-mail receipt").click())
     # A word joiner after "@" keeps the address from becoming a link.
     expect(page.get_by_text("Sent to mona@\u2060example.com.")).to_be_visible()
     _, recipients, mail = mailbox.wait_for(1)[0]

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from services import customers, unsubscribe
 from tests.conftest import STAFF
-from tests.e2e.conftest import open_tab, prepared_app, settle, sign_in
+from tests.e2e.conftest import acting, open_tab, prepared_app, settle, sign_in
 
 pytestmark = pytest.mark.e2e
 MADE: dict[str, object] = {}
@@ -34,8 +34,7 @@ def test_a_customer_unsubscribes_in_one_click_without_an_account(link_app, page)
     page.goto(f"{link_app}/unsubscribe{MADE['query']}")
     settle(page)
     expect(page.get_by_role("textbox", name="Password")).to_have_count(0)
-    page.get_by_role("button", name="Unsubscribe").click()
-    settle(page)
+    acting(page, lambda: page.get_by_role("button", name="Unsubscribe").click())
     expect(
         page.get_by_text("Done: Cycles du Comptoir will not send you marketing messages any more.")
     ).to_be_visible()

@@ -18,11 +18,10 @@ from services.bootstrap import create_demo_accounts
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.e2e.conftest import (
     _chromium_or_skip,
+    acting,
     open_tab,
     running_app,
-    settle,
     sign_in,
-    stable_count,
     type_search,
 )
 
@@ -68,8 +67,7 @@ def shop_app(tmp_path_factory) -> Iterator[tuple[str, int]]:
 
 
 def click(page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
-    settle(page)
+    acting(page, lambda: page.get_by_role("button", name=name, exact=True).click())
 
 
 def popover(page):
@@ -77,8 +75,10 @@ def popover(page):
 
 
 def go(page, name: str) -> None:
-    page.locator("[data-testid=stSidebarNav]").get_by_text(name, exact=True).click()
-    settle(page)
+    acting(
+        page,
+        lambda: page.locator("[data-testid=stSidebarNav]").get_by_text(name, exact=True).click(),
+    )
 
 
 def choose(page, label: str, option_text: str) -> None:
@@ -86,15 +86,13 @@ def choose(page, label: str, option_text: str) -> None:
     box = page.get_by_role("combobox", name=label)
     box.click()
     box.press_sequentially(option_text)
-    page.get_by_role("option").filter(has_text=option_text).first.click()
-    settle(page)
+    acting(page, page.get_by_role("option").filter(has_text=option_text).first.click)
 
 
 def pay(page, label: str, amount: str) -> None:
     box = page.get_by_role("textbox", name=label, exact=True)
     box.fill(amount)
-    box.press("Enter")
-    settle(page)
+    acting(page, lambda: box.press("Enter"))
 
 
 def test_delivery_address_voucher_and_rewards(shop_app, page):
@@ -120,8 +118,7 @@ def test_delivery_address_voucher_and_rewards(shop_app, page):
     choose(page, "Sell to", "Fidele")
     page.get_by_role("button", name="Sell a gift voucher").click()
     popover(page).get_by_role("textbox", name="Voucher amount").fill("50")
-    popover(page).get_by_role("button", name="Add", exact=True).click()
-    settle(page)
+    acting(page, lambda: popover(page).get_by_role("button", name="Add", exact=True).click())
     page.keyboard.press("Escape")
     pay(page, "Cash", "50")
     click(page, "Close the sale")
@@ -144,9 +141,9 @@ def test_delivery_address_voucher_and_rewards(shop_app, page):
     pay(page, "Card", "10")
     click(page, "Close the sale")
     expect(page.get_by_text("Sale closed: receipt R000002.")).to_be_visible()
-    # Closing a sale runs the till twice (its fragment, then the page afresh): the first
-    # sale's preview lingers until both have finished.
-    stable_count(page, page.get_by_text("Receipt-printer preview"), 1)
+    # Closing a sale runs the till twice (its fragment, then the page afresh); acting()
+    # waited for both: the first sale's preview is gone.
+    expect(page.get_by_text("Receipt-printer preview")).to_have_count(1)
     page.get_by_text("Receipt-printer preview").click()
     preview = page.locator("[data-testid=stCode]").last
     expect(preview).to_contain_text(re.compile(r"Points earned\s+10"))
@@ -160,8 +157,10 @@ def test_delivery_address_voucher_and_rewards(shop_app, page):
     expect(vouchers_table).to_contain_text("€30.00")
     page.get_by_role("button", name="Cancel", exact=True).click()
     popover(page).get_by_role("textbox", name="Reason").fill("Customer asked for a refund")
-    popover(page).get_by_role("button", name="Cancel the voucher for good").click()
-    settle(page)
+    acting(
+        page,
+        lambda: popover(page).get_by_role("button", name="Cancel the voucher for good").click(),
+    )
     expect(page.get_by_text("Voucher cancelled.")).to_be_visible()
     expect(page.locator("[data-testid=stTable]").first).to_contain_text("Cancelled")
     # Nothing left to spend, and no longer offered as paper or e-mail.
