@@ -147,7 +147,12 @@ _HISTORY = """
         SELECT id, receipt_number, sold_at, total, refund_of, staff_name, shop_code {total}
         FROM sales WHERE customer_id = ? {at_shop} {page}
     ), items AS (
-        SELECT l.sale_id, CAST(sum(l.quantity) AS DECIMAL(12, 3)) AS items
+        -- Hours of workshop labour are one item, not 2.5; a deposit deducted at a job's
+        -- collection is no item (services.workshop's LABOUR and DEPOSIT products).
+        SELECT l.sale_id, CAST(sum(CASE
+            WHEN l.sku = 'LABOUR' THEN sign(l.quantity)
+            WHEN l.sku = 'DEPOSIT' AND l.quantity < 0 THEN 0
+            ELSE l.quantity END) AS DECIMAL(12, 3)) AS items
         FROM sale_lines l JOIN mine m ON l.sale_id = m.id GROUP BY l.sale_id
     ), paid AS (
         SELECT t.sale_id, string_agg(t.method, ', ' ORDER BY t.method) AS tenders

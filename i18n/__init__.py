@@ -1,7 +1,14 @@
 """Every word the UI says, in English and French, and locale formatting."""
 
 from i18n.catalog import LANGUAGES, language_of, t, tn
-from i18n.formats import country_name, country_options, format_date, format_datetime, format_money
+from i18n.formats import (
+    country_name,
+    country_options,
+    format_date,
+    format_datetime,
+    format_money,
+    format_month,
+)
 
 __all__ = [
     "LANGUAGES",
@@ -12,5 +19,6 @@ __all__ = [
     "country_options",
     "format_date",
     "format_datetime",
+    "format_month",
     "format_money",
 ]

@@ -9,6 +9,7 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.dates import format_skeleton
 from babel.numbers import format_currency
 
 from logic.addresses import country_codes
@@ -35,6 +36,11 @@ def format_date(value: date | None, language: str, country: str | None = None) -
     if value is None:
         return ""
     return _babel_date(value, format="medium", locale=_locale(language, country))
+
+
+def format_month(value: date, language: str, country: str | None = None) -> str:
+    """A month and its year in the UI language: November 2026, novembre 2026."""
+    return format_skeleton("yMMMM", value, locale=_locale(language, country))
 
 
 def format_datetime(value: datetime | None, language: str, country: str | None = None) -> str:

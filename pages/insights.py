@@ -9,7 +9,8 @@ from decimal import Decimal
 import streamlit as st
 from babel.dates import format_date
 
-from i18n import format_money, t
+from i18n import format_date as medium_date
+from i18n import format_money, format_month, t
 from logic.errors import ValidationFailed
 from logic.insights import GRAINS, LAPSED_MONTHS, SEGMENTS, Filters
 from services import accounts, clock, insights, products, shop
@@ -281,7 +282,8 @@ if picked and picked[0] == "customer":
     st.switch_page("pages/customer_card.py", query_params={"id": str(int(picked[1]))})
 if picked and picked[0] == "bucket" and (day := charts.as_day(picked[1])) is not None:
     view = insights.bucket_sales(actor, filters, grain, day)
-    show_list(actor, view, tr_plain(f"insights.list.{grain}", day=day.isoformat()), currency)
+    shown = format_month(day, lang) if grain == "month" else medium_date(day, lang)
+    show_list(actor, view, tr_plain(f"insights.list.{grain}", day=shown), currency)
 elif picked and picked[0] == "product":
     view = insights.product_sales(actor, filters, int(picked[1]))
     show_list(

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from i18n import tn
 from logic.auth import Actor
 from logic.workshop import KINDS, REMINDER_CHANNELS
 from services import clock, export_views, reminders, workshop
@@ -18,7 +19,7 @@ from ui.grid_state import rows_as_loaded
 from ui.order_view import FLASH, show_flash, show_order, status_word
 from ui.picks import shown_version
 from ui.reminders_grid import reminder_edits
-from ui.session import date_format, tr, tr_plain, when, worded
+from ui.session import date_format, language, tr, tr_plain, when, worded
 from ui.text import literal_table, md
 
 ITEM_FIELDS = ("name", "make", "model", "serial", "colour")
@@ -178,7 +179,7 @@ def items_tab(actor: Actor, customer: dict[str, Any]) -> None:
         opened = f"{base}.opened.{item['id']}"
         with st.expander(
             # An expander's label renders Markdown: the item's name shows as typed.
-            f"{tr_plain('workshop.item_jobs', count=item['jobs'])} — {md(title)}{flag}",
+            f"{tn('workshop.item_jobs', int(item['jobs']), language())} — {md(title)}{flag}",
             expanded=bool(st.session_state.get(opened, False)),
             key=f"{base}.item.{item['id']}",
             on_change="rerun",

@@ -125,6 +125,10 @@ def test_a_job_with_labour_and_parts_is_collected_as_one_sale_less_the_deposit(b
         ("Acompte J000001", D("-30.00")),
     ]
     assert (sale["total"], sale["change_given"]) == (D("73.50"), D("6.50"))
+    # Purchase history counts the job's labour as one item and the deposit taken off as none.
+    history = sales.purchase_history(STAFF, bike_shop["anna"])[0]
+    listed = {s["receipt_number"]: s["items"] for s in history}
+    assert listed == {"R000001": D("1.000"), "R000002": D("2.000")}
     order = workshop.order_detail(STAFF, order_id)
     assert (order["status"], order["sale_id"]) == ("collected", sale_id)
     assert [e["status"] for e in order["events"]] == [

@@ -67,10 +67,10 @@ def test_a_clicked_bar_lists_its_sales(insights_app):
     app.run()
     [frame] = [d.value for d in app.dataframe]
     assert sorted(frame["Receipt"]) == ["R000002", "R000004"]
-    assert "Sales of the week of 2026-11-02" in [s.value for s in app.subheader]
+    assert "Sales of the week of Nov 2, 2026" in [s.value for s in app.subheader]
     # Picking a segment below replaces the clicked list.
     app.selectbox(key="insights.show").set_value("segment:champions").run()
-    assert "Sales of the week of 2026-11-02" not in [s.value for s in app.subheader]
+    assert "Sales of the week of Nov 2, 2026" not in [s.value for s in app.subheader]
 
 
 def test_the_page_in_french(insights_app):
@@ -79,3 +79,11 @@ def test_the_page_in_french(insights_app):
     app.run()
     assert not app.exception
     assert "Analyses" in [t.value for t in app.title]
+
+
+def test_a_clicked_month_is_named_in_words(insights_app):
+    app, _ = insights_app
+    app.session_state["insights.grain"] = "month"
+    app.session_state["insights.list"] = ("bucket", "2026-11-01")
+    app.run()
+    assert "Sales of November 2026" in [s.value for s in app.subheader]

@@ -122,6 +122,8 @@ def test_items_tab_flags_a_serial_shared_with_another_customer_and_edits_it(app)
     app.session_state[f"items.{first['id']}.item.{item['id']}"] = True  # expand it
     app.run()
     assert table(app)["Number"].tolist() == ["J000001"]  # its jobs
+    (section,) = [e for e in app.expander if "Trek Domane" in e.label]
+    assert section.label.startswith("1 job — Trek Domane")  # not "1 job(s)"
     key = f"items.{first['id']}.edit.{item['id']}.1"
     app.text_input(key=f"{key}.serial").input("WTU-0002")
     button(app, "Save the item").click().run()
