@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from data import customers as customers_repo
 from data import db, streams
@@ -104,31 +105,39 @@ def file_name(name: str, fmt: str, moment: datetime) -> str:
     return f"{name}-{moment:%Y%m%d-%H%M}.{fmt}"
 
 
-def safe_text(column: pa.Array) -> pa.Array:
-    """A text column a spreadsheet shows as text: controls removed, formulas inert."""
+def visible_text(column: pa.Array) -> pa.Array:
+    """A text column without the control characters a spreadsheet would hide."""
     hidden = pc.match_substring_regex(column, _HIDDEN)
     if pc.any(hidden).as_py():
         pairs = zip(column.to_pylist(), hidden.to_pylist(), strict=True)
         column = pa.array([spreadsheet_text(v) if f else v for v, f in pairs], type=pa.string())
+    return column
+
+
+def safe_text(column: pa.Array) -> pa.Array:
+    """A text column a spreadsheet shows as text: controls removed, formulas inert."""
+    column = visible_text(column)
     starts = pc.match_substring_regex(pc.utf8_ltrim(column, characters=" "), _FORMULA)
     return pc.if_else(starts, pc.binary_join_element_wise("'", column, ""), column)
 
 
-def _for_cell(column: pa.Array, zone: str) -> pa.Array:
+def _for_cell(column: pa.Array, zone: str, guard: bool = True) -> pa.Array:
     kind = column.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return safe_text(column.cast(pa.string()))
+        text = column.cast(pa.string())
+        return safe_text(text) if guard else visible_text(text)
     if pa.types.is_timestamp(kind) and kind.tz is not None:
         return pc.local_timestamp(column.cast(pa.timestamp(kind.unit, tz=zone)))
     return column
 
 
-def for_spreadsheet(batch: pa.RecordBatch, zone: str) -> pa.RecordBatch:
-    """Text made inert; moments as the shop's wall-clock time (spreadsheets have no zones).
+def for_spreadsheet(batch: pa.RecordBatch, zone: str, guard: bool = True) -> pa.RecordBatch:
+    """Text made inert (guard: a CSV's apostrophe); moments as the shop's wall-clock time
+    (spreadsheets have no zones).
 
     Columns are converted on two threads (Arrow's kernels release the GIL).
     """
-    columns = list(_POOL.map(lambda c: _for_cell(c, zone), batch.columns))
+    columns = list(_POOL.map(lambda c: _for_cell(c, zone, guard), batch.columns))
     return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
 
 
@@ -150,17 +159,35 @@ def _write_csv(batches: Iterable[pa.RecordBatch], path: Path, bom: bool, zone: s
             writer.close()
 
 
-def _write_xlsx(batches: Iterable[pa.RecordBatch], path: Path, sheet: str, zone: str, done) -> None:
+def _text_cell(page: Any, value: object) -> object:
+    """An XLSX cell holding text as text: a string cell is inert, but openpyxl would take
+    one starting with "=" for a formula, so that one is typed as a string explicitly (a
+    visible apostrophe is the CSV's guard, not needed here)."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(page, value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def _write_xlsx(
+    batches: Iterable[pa.RecordBatch],
+    path: Path,
+    sheet: str,
+    zone: str,
+    done,
+    label: Callable[[str], str],
+) -> None:
     book = Workbook(write_only=True)
     page = book.create_sheet(sheet[:31])
     header = False
     for batch in batches:
-        safe = for_spreadsheet(batch, zone)
+        safe = for_spreadsheet(batch, zone, guard=False)
         if not header:
-            page.append(list(safe.schema.names))
+            page.append([label(name) for name in safe.schema.names])
             header = True
         for row in zip(*(c.to_pylist() for c in safe.columns), strict=True):
-            page.append(list(row))
+            page.append([_text_cell(page, value) for value in row])
         done(batch.num_rows)
     book.save(path)
 
@@ -189,8 +216,10 @@ def write(
     bom: bool = True,
     total: int = 0,
     progress: Progress | None = None,
+    label: Callable[[str], str] = str,
 ) -> int:
-    """Stream the view's rows into a file of the format; the rows written."""
+    """Stream the view's rows into a file of the format; the rows written. label names
+    an XLSX sheet's columns (CSV and Parquet keep the codes an import reads back)."""
     written = 0
 
     def done(rows: int) -> None:
@@ -207,7 +236,7 @@ def write(
     if fmt == "csv":
         _write_csv(batches, path, bom, zone, done)
     elif fmt == "xlsx":
-        _write_xlsx(batches, path, view.name, zone, done)
+        _write_xlsx(batches, path, view.name, zone, done, label)
     else:
         _write_parquet(batches, path, done)
     return written
@@ -244,6 +273,7 @@ def export(
     bom: bool = True,
     progress: Progress | None = None,
     now: datetime | None = None,
+    label: Callable[[str], str] = str,
 ) -> ExportFile:
     """The view's rows as a file; the export is audited once the file is whole."""
     require(actor, "customers.export")
@@ -256,7 +286,7 @@ def export(
         with db.cursor() as cur:
             total = streams.count(cur, view.sql, view.params)
             check_size(fmt, total)
-            rows = write(cur, view, fmt, path, bom=bom, total=total, progress=progress)
+            rows = write(cur, view, fmt, path, bom=bom, total=total, progress=progress, label=label)
         changes = [FieldChange(field, None, value) for field, value in view.filters]
         changes += [FieldChange("rows", None, rows), FieldChange("format", None, fmt)]
         db.run_in_transaction(

@@ -6,12 +6,23 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from i18n import t
+from i18n.catalog import keys
 from logic.auth import can
 from services import exports
 from ui.actions import FAILED, attempt
 from ui.auth import current_actor
 from ui.downloads import offer_file
-from ui.session import tr
+from ui.session import language, tr
+
+
+def column_label(code: str, language: str) -> str:
+    """A column's heading in the UI language: the card's field label, else the export's
+    own, else the code itself."""
+    for key in (f"field.{code}", f"export.column.{code}"):
+        if key in keys():
+            return t(key, language)
+    return code
 
 
 def _signature(view: exports.View, fmt: str, bom: bool) -> tuple:
@@ -52,7 +63,17 @@ def export_panel(view: Callable[[], exports.View], key: str) -> None:
                     share, text=tr("export.progress", done=f"{done:,}", total=f"{total:,}")
                 )
 
-            made = attempt(lambda: exports.export(actor, current, fmt, bom=bom, progress=progress))
+            lang = language()
+            made = attempt(
+                lambda: exports.export(
+                    actor,
+                    current,
+                    fmt,
+                    bom=bom,
+                    progress=progress,
+                    label=lambda code: column_label(code, lang),
+                )
+            )
             bar.empty()
             if made is not FAILED:
                 if st.session_state.get(ready_key) is not None:

@@ -78,6 +78,42 @@ def test_customers_export_every_page_in_the_grid_order_in_three_formats(database
     }
 
 
+def test_an_xlsx_sheet_names_its_columns_in_the_viewers_language(database):
+    from ui.export_panel import column_label
+
+    _customers()
+    view = exports.customers_view("", False)
+    for lang, expected in (("en", "First name"), ("fr", "Prénom")):
+        made = exports.export(
+            MANAGER, view, "xlsx", label=lambda c, lang=lang: column_label(c, lang)
+        )
+        header = [c.value for c in openpyxl.load_workbook(io.BytesIO(made.read())).active[1]]
+        assert header[:4] == [column_label(c, lang) for c in view_columns(view)][:4]
+        assert expected in header and "first_name" not in header
+    # A CSV keeps the codes an import reads back.
+    assert "first_name" in _csv_rows(exports.export(MANAGER, view, "csv"))[0]
+    view = export_views.purchase_history(MANAGER, 1)
+    made = exports.export(MANAGER, view, "xlsx", label=lambda c: column_label(c, "en"))
+    header = [c.value for c in openpyxl.load_workbook(io.BytesIO(made.read())).active[1]]
+    assert header == [
+        "Receipt",
+        "Sold",
+        "Shop code",
+        "Staff",
+        "Items",
+        "Payments",
+        "Total",
+        "Invoice",
+        "Return of receipt",
+    ]
+
+
+def view_columns(view: exports.View) -> list[str]:
+    with db.cursor() as cur:
+        cur.execute(f"SELECT * FROM ({view.sql}) q LIMIT 0", list(view.params))
+        return [c[0] for c in cur.description]
+
+
 def test_xlsx_beyond_a_sheet_is_refused_naming_the_format_and_leaves_nothing(database, monkeypatch):
     _customers()
     monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 10)
