@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import streamlit as st
@@ -27,8 +28,21 @@ def _value(value: object) -> str:
     return str(value)
 
 
+# Changes to a part of the card are stored as "delivery.address1" or "reminder17.status".
+_PART = re.compile(r"(delivery|item|order|voucher|reminder)(\d*)\.(\w+)")
+
+
 def _label(name: str) -> str:
-    return tr(f"field.{name}") if f"field.{name}" in keys() else name
+    """A stored field name as the card labels it: "Delivery address — City"."""
+    for key in (f"field.{name}", f"export.column.{name}"):
+        if key in keys():
+            return tr(key)
+    part = _PART.fullmatch(name)
+    if part is None:
+        return name
+    kind, number, field = part.groups()
+    whose = tr(f"audit.part.{kind}") + (f" {number}" if number else "")
+    return f"{whose} — {_label(field)}"
 
 
 def describe_changes(changes: Sequence[FieldChange]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services import customers
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, STAFF
 from tests.ui.conftest import open_tab, table, texts, type_into
 
 
@@ -213,3 +213,26 @@ def test_the_customers_language_is_picked_on_the_card(card):
     app.button(key="card.save").click().run()
     assert "Saved." in texts(app, "success")
     assert customers.get_customer(customer_id)["language"] == "en"
+
+
+def test_history_names_changes_to_parts_of_the_card_as_the_card_does(card):
+    from services import delivery
+
+    app, customer_id = card
+    address = delivery.add(
+        STAFF,
+        customer_id,
+        {"name": "Atelier", "address1": "1 rue A", "city": "Annecy", "country_code": "FR"},
+    )
+    (made,) = [a for a in delivery.addresses(STAFF, customer_id) if a["id"] == address]
+    delivery.edit(STAFF, address, made["version"], {**made, "city": "Lyon"})
+    for lang, expected in (
+        ("en", "Delivery address — City: Annecy → Lyon"),
+        ("fr", "Adresse de livraison — Ville"),
+    ):
+        app.session_state["ui_language"] = lang
+        app.run()
+        open_tab(app, "History" if lang == "en" else "Historique")
+        changes = table(app)["Changes" if lang == "en" else "Modifications"].tolist()
+        assert expected in changes[0], changes[0]
+        assert "delivery." not in " ".join(changes)
