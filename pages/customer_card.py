@@ -196,13 +196,15 @@ def tabs_and_actions() -> None:
         with tabs["account"]:
             for section, names in ACCOUNT_FIELDS.items():
                 st.subheader(tr(section))
-                columns = st.columns(2)
                 for position, name in enumerate(names):
+                    if position % 2 == 0:  # row by row: Tab goes along a row, then down
+                        columns = st.columns(2)
                     card_field(name, columns[position % 2])
     if tabs["general"].open:
         with tabs["general"]:
-            columns = st.columns(2)
             for position, name in enumerate(GENERAL_FIELDS):
+                if position % 2 == 0 and name != "notes":
+                    columns = st.columns(2)
                 card_field(name, st if name == "notes" else columns[position % 2])
             if customers.discount_warning(customer["discount_percent"], draft["discount_percent"]):
                 st.warning(tr("card.discount_warning"))

@@ -77,8 +77,10 @@ def new_customer_dialog() -> None:
     if "new.generated" not in ss:
         ss["new.generated"] = customers.preview_account_number()
     raw = {}
-    columns = st.columns(2)
     for position, name in enumerate(DIALOG_FIELDS):
+        # Row by row (not column by column): Tab goes First name → Last name.
+        if position % 2 == 0:
+            columns = st.columns(2)
         default = ss["new.generated"] if name == "account_number" else None
         if name == "country_code":
             default = region

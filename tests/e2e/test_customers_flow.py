@@ -511,3 +511,12 @@ def test_a_template_preview_shows_the_shop_and_warns_of_an_empty_field(server, p
     expect(preview).to_contain_text(
         "These fields are empty for this shop and will print nothing: {shop_phone}."
     )
+
+
+def test_the_new_customer_form_tabs_along_its_rows(server, page):
+    sign_in(page, f"{server}/", "staff")
+    page.get_by_role("button", name="New customer").click()  # a dialog: no run needed
+    first = page.get_by_role("textbox", name="First name", exact=True)
+    first.click()
+    first.press("Tab")
+    expect(page.get_by_role("textbox", name="Last name", exact=True)).to_be_focused()
