@@ -154,9 +154,13 @@ def items_and_payment() -> None:
             on_submit=_find_submitted,
             args=(nonce,),
         )
-        missed = ss.pop("till.scan_missed", None)
-        if missed:
+        # The unknown code is said for as long as it is what the search holds: the search
+        # box reporting its seeded text reruns this part, which must not lose the word.
+        missed = ss.get("till.scan_missed")
+        if missed and product_term.strip().casefold() == missed.casefold():
             st.warning(tr("sales.scan_missed", sku=missed))
+        else:
+            ss.pop("till.scan_missed", None)
         matches, _ = (
             products.search_products(product_term, page_size=20, active_only=True)
             if product_term.strip()
