@@ -8,6 +8,7 @@ from i18n.formats import (
     format_datetime,
     format_money,
     format_month,
+    format_short_day,
 )
 
 __all__ = [
@@ -20,5 +21,6 @@ __all__ = [
     "format_date",
     "format_datetime",
     "format_month",
+    "format_short_day",
     "format_money",
 ]

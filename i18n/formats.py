@@ -38,6 +38,11 @@ def format_date(value: date | None, language: str, country: str | None = None) -
     return _babel_date(value, format="medium", locale=_locale(language, country))
 
 
+def format_short_day(value: date, language: str, weekday: bool = False) -> str:
+    """Day and month (with the weekday): Dec 10 / 10 déc.; Thu, Dec 10 / jeu. 10 déc."""
+    return format_skeleton("EEEMMMd" if weekday else "MMMd", value, locale=_locale(language))
+
+
 def format_month(value: date, language: str, country: str | None = None) -> str:
     """A month and its year in the UI language: November 2026, novembre 2026."""
     return format_skeleton("yMMMM", value, locale=_locale(language, country))

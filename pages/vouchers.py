@@ -14,7 +14,7 @@ from ui.auth import require_page
 from ui.export_panel import export_panel
 from ui.pager import back_to_first, pager
 from ui.printing import show_outcome
-from ui.session import date_format, language, tr, when, worded
+from ui.session import date_format, day, language, tr, when, worded
 from ui.text import literal_table
 
 actor = require_page("vouchers.manage")
@@ -65,9 +65,7 @@ else:
                 tr("vouchers.amount"): money(v["amount"]),
                 tr("vouchers.balance"): money(v["balance"]),
                 tr("field.status"): worded("vouchers.state")(v["state"]),
-                tr("vouchers.expires"): v["expires_on"].strftime("%d/%m/%Y")
-                if v["expires_on"]
-                else "",
+                tr("vouchers.expires"): day(v["expires_on"]),
                 tr("vouchers.issued"): when(v["issued_at"]),
             }
             for v in rows

@@ -12,7 +12,7 @@ from ui.auth import require_page
 from ui.export_panel import export_panel
 from ui.order_view import show_flash, show_order
 from ui.search_box import search_box
-from ui.session import language, tr, tr_plain, worded
+from ui.session import day, language, short_day, tr, tr_plain, worded
 from ui.text import literal_table, md
 
 actor = require_page("workshop.view")
@@ -69,7 +69,7 @@ def _advance(order_id: int) -> None:
 def _load_chart(height: int) -> list:
     """The next 14 days: booked hours as bars (red over capacity), capacity as a line."""
     load = workshop.diary(today)
-    days = [d.day.strftime("%d/%m") for d in load]
+    days = [short_day(d.day) for d in load]
     figure = go.Figure()
     figure.add_bar(
         x=days,
@@ -110,11 +110,11 @@ if view == "board" or view is None:
             if order["item_name"]:
                 card.caption(md(f"{order['item_name']} {order['serial'] or ''}".strip()))
             if order["promised_on"]:
-                day = order["promised_on"].strftime("%d/%m")
+                promised = short_day(order["promised_on"])
                 if late:
-                    card.badge(tr_plain("workshop.overdue_on", day=day), color="red")
+                    card.badge(tr_plain("workshop.overdue_on", day=promised), color="red")
                 else:
-                    card.caption(tr("workshop.promised", day=day))
+                    card.caption(tr("workshop.promised", day=promised))
             card.button(
                 tr("workshop.open"),
                 key=f"workshop.open.{order['id']}",
@@ -143,9 +143,7 @@ elif view == "list":
         literal_table(
             [
                 {
-                    tr("field.promised_on"): (
-                        o["promised_on"].strftime("%d/%m/%Y") if o["promised_on"] else ""
-                    ),
+                    tr("field.promised_on"): day(o["promised_on"]),
                     tr("workshop.late"): "⚠"
                     if is_overdue(o["status"], o["promised_on"], today)
                     else "",
@@ -178,7 +176,7 @@ elif view == "diary":
     literal_table(
         [
             {
-                tr("workshop.day"): d.day.strftime("%a %d/%m"),
+                tr("workshop.day"): short_day(d.day, weekday=True),
                 tr("workshop.booked"): f"{d.booked.normalize():f}",
                 tr("workshop.capacity"): f"{d.capacity.normalize():f}",
                 tr("workshop.free"): f"{d.free.normalize():f}",
@@ -197,7 +195,7 @@ else:
         name = " ".join(p for p in (call["first_name"], call["last_name"]) if p)
         row[0].markdown(
             md(
-                f"{call['due_on'].strftime('%d/%m/%Y')} · {name} ({call['account_number']}) · "
+                f"{day(call['due_on'])} · {name} ({call['account_number']}) · "
                 f"{call['phone'] or call['mobile'] or '—'} · {call['item_name'] or ''}"
             )
         )

@@ -19,7 +19,7 @@ from ui.downloads import download_button
 from ui.messages_tab import show_outcome as show_message_outcome
 from ui.picks import forget_gone, pick, shown_version
 from ui.printing import show_outcome
-from ui.session import language, tr, tr_plain, when, worded
+from ui.session import day, language, tr, tr_plain, when, worded
 from ui.text import literal_table, md
 
 
@@ -78,7 +78,7 @@ def show_order(actor: Actor, order_id: int, currency: str, key: str) -> None:
     if order["item_name"]:
         facts.append(md(f"{order['item_name']} {order['serial'] or ''}".strip()))
     if order["promised_on"]:
-        facts.append(tr("workshop.promised", day=order["promised_on"].strftime("%d/%m/%Y")))
+        facts.append(tr("workshop.promised", day=day(order["promised_on"])))
     st.markdown(" · ".join(facts))
     if is_overdue(order["status"], order["promised_on"], today):
         st.error(tr("workshop.overdue_banner"), icon=":material/schedule:")

@@ -9,7 +9,7 @@ from decimal import Decimal
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from i18n import LANGUAGES, format_datetime, language_of, t, tn
+from i18n import LANGUAGES, format_date, format_datetime, format_short_day, language_of, t, tn
 from i18n.errors import describe
 from logic.errors import FieldError, ValidationFailed
 from services import clock, shop
@@ -47,6 +47,16 @@ def trn(key: str, n: int, **params: object) -> str:
 def date_format() -> str:
     """How date boxes show dates in the session's language (French: day first)."""
     return "DD/MM/YYYY" if language() == "fr" else "YYYY-MM-DD"
+
+
+def day(value: date | None, empty: str = "") -> str:
+    """A date in the session's language (Dec 10, 2026 / 10 déc. 2026); empty for None."""
+    return format_date(value, language()) if value else empty
+
+
+def short_day(value: date, weekday: bool = False) -> str:
+    """Day and month in the session's language (Dec 10 / 10 déc.), with the weekday."""
+    return format_short_day(value, language(), weekday)
 
 
 def when(moment: datetime | None) -> str:

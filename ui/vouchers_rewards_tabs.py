@@ -16,12 +16,12 @@ from ui.actions import FAILED, attempt, refused
 from ui.messages_tab import show_outcome as show_message_outcome
 from ui.picks import pick
 from ui.printing import show_outcome
-from ui.session import date_format, language, show_refusal, tr, tr_plain, when
+from ui.session import date_format, day, language, show_refusal, tr, tr_plain, when
 from ui.text import literal_table, md
 
 
 def _day(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else tr_plain("vouchers.never")
+    return day(value, tr_plain("vouchers.never"))
 
 
 def _refused_voucher(action) -> bool:
@@ -73,7 +73,7 @@ def vouchers_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
     columns = st.columns(4)
     if live:
         with columns[0].popover(tr("vouchers.change_expiry"), icon=":material/event:"):
-            day = st.date_input(
+            until = st.date_input(
                 tr("vouchers.expires"),
                 voucher["expires_on"],
                 format=date_format(),
@@ -81,7 +81,7 @@ def vouchers_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
             )
             why = st.text_input(tr("vouchers.reason"), key=f"{base}.{voucher['id']}.expiry_why")
             if st.button(tr("card.save"), key=f"{base}.expiry.go") and not _refused_voucher(
-                lambda: vouchers.change_expiry(actor, voucher["id"], voucher["version"], day, why)
+                lambda: vouchers.change_expiry(actor, voucher["id"], voucher["version"], until, why)
             ):
                 ss[f"{base}.flash"] = tr("vouchers.expiry_changed")
                 st.rerun()

@@ -19,7 +19,7 @@ from ui.grid_state import rows_as_loaded
 from ui.order_view import FLASH, show_flash, show_order, status_word
 from ui.picks import shown_version
 from ui.reminders_grid import reminder_edits
-from ui.session import date_format, language, tr, tr_plain, when, worded
+from ui.session import date_format, day, language, tr, tr_plain, when, worded
 from ui.text import literal_table, md
 
 ITEM_FIELDS = ("name", "make", "model", "serial", "colour")
@@ -28,7 +28,7 @@ NEW_ITEM = -1
 
 
 def _day(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    return day(value)
 
 
 # ---- orders -------------------------------------------------------------------

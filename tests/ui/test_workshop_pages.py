@@ -301,3 +301,23 @@ def test_a_deposit_asks_for_the_payment_method_not_a_refund(app):
     open_card(app, target["id"], ORDERS)
     method = app.selectbox(key=f"order.{order_id}.deposit.method")
     assert method.label == "Payment method"
+
+
+def test_dates_follow_the_ui_language(app):
+    from datetime import date
+
+    target = some_customer()
+    workshop.create_order(
+        STAFF,
+        target["id"],
+        {"kind": "job", "reported": "Wheel true", "promised_on": date(2026, 12, 10)},
+        uuid.uuid4().hex,
+    )
+    open_card(app, target["id"], ORDERS)
+    facts = " ".join(m.value for m in app.markdown)
+    assert "Promised Dec 10, 2026" in facts and "10/12/2026" not in facts
+    app.session_state["ui_language"] = "fr"
+    app.run()
+    open_tab(app, "Commandes et réparations")
+    facts = " ".join(m.value for m in app.markdown)
+    assert "Promis le 10 déc\\. 2026" in facts  # Markdown: the dot escaped
