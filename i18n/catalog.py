@@ -8,6 +8,7 @@ file needs no build step and a new language is one new file.
 from __future__ import annotations
 
 import gettext
+import re
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -79,6 +80,24 @@ def _filled(text: str, params: dict[str, object]) -> str:
 def t(key: str, language: str = SOURCE, **params: object) -> str:
     """The message in the language, with {params} filled in."""
     return _filled(_translations(language).gettext(key), params)
+
+
+# Changes to a part of the card are stored as "delivery.address1" or "reminder17.status".
+_PART = re.compile(r"(delivery|item|order|voucher|reminder)(\d*)\.(\w+)")
+
+
+def field_label(code: str, language: str = SOURCE) -> str:
+    """A stored field's name as the screens label it (the card's field label, else the
+    exports' own; "Delivery address — City" for a part of the card), else the code."""
+    for key in (f"field.{code}", f"export.column.{code}"):
+        if key in keys():
+            return t(key, language)
+    part = _PART.fullmatch(code)
+    if part is None:
+        return code
+    kind, number, field = part.groups()
+    whose = t(f"audit.part.{kind}", language) + (f" {number}" if number else "")
+    return f"{whose} — {field_label(field, language)}"
 
 
 def tn(key: str, n: int, language: str = SOURCE, **params: object) -> str:

@@ -17,6 +17,7 @@ from data import customers as customers_repo
 from data import db
 from data import gdpr as repo
 from i18n import t
+from i18n.catalog import field_label
 from logic.audit import FieldChange
 from logic.auth import Actor, require
 from logic.errors import NotFound, StaleRecord, ValidationFailed
@@ -48,6 +49,26 @@ def _plain(value: object) -> object:
     if isinstance(value, bytes | bytearray | memoryview):
         return None
     return value
+
+
+def _readable(changes: object, language: str) -> object:
+    """An audit entry's changes as a reader reads them: "City: Annecy → Lyon; …"."""
+    try:
+        parsed = json.loads(str(changes))
+    except ValueError:
+        return changes
+    if not isinstance(parsed, list):
+        return changes
+    shown = []
+    for change in parsed:
+        if not isinstance(change, dict):
+            return changes
+        before, after = change.get("before"), change.get("after")
+        shown.append(
+            f"{field_label(str(change.get('field')), language)}: "
+            f"{'—' if before in (None, '') else before} → {'—' if after in (None, '') else after}"
+        )
+    return "; ".join(shown)
 
 
 def subject_access(
@@ -84,7 +105,19 @@ def subject_access(
             number=card["account_number"],
             when=clock.local(moment).strftime("%Y-%m-%d %H:%M"),
         ),
-        [(t(f"gdpr.section.{section}", language), rows) for section, rows in plain.items()],
+        [
+            (
+                t(f"gdpr.section.{section}", language),
+                [
+                    {
+                        field_label(k, language): _readable(v, language) if k == "changes" else v
+                        for k, v in row.items()
+                    }
+                    for row in rows
+                ],
+            )
+            for section, rows in plain.items()
+        ],
         t("gdpr.section_empty", language),
         language,
     )

@@ -6,23 +6,13 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from i18n import t
-from i18n.catalog import keys
+from i18n.catalog import field_label
 from logic.auth import can
 from services import exports
 from ui.actions import FAILED, attempt
 from ui.auth import current_actor
 from ui.downloads import offer_file
 from ui.session import language, tr
-
-
-def column_label(code: str, language: str) -> str:
-    """A column's heading in the UI language: the card's field label, else the export's
-    own, else the code itself."""
-    for key in (f"field.{code}", f"export.column.{code}"):
-        if key in keys():
-            return t(key, language)
-    return code
 
 
 def _signature(view: exports.View, fmt: str, bom: bool) -> tuple:
@@ -71,7 +61,7 @@ def export_panel(view: Callable[[], exports.View], key: str) -> None:
                     fmt,
                     bom=bom,
                     progress=progress,
-                    label=lambda code: column_label(code, lang),
+                    label=lambda code: field_label(code, lang),
                 )
             )
             bar.empty()

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import streamlit as st
 
-from i18n.catalog import keys
+from i18n.catalog import field_label
 from logic.audit import FieldChange
 from logic.auth import Actor
 from services import audit
 from services.audit import AuditEntry
-from ui.session import tr, when
+from ui.session import language, tr, when
 from ui.text import literal_table
 
 
@@ -28,21 +27,9 @@ def _value(value: object) -> str:
     return str(value)
 
 
-# Changes to a part of the card are stored as "delivery.address1" or "reminder17.status".
-_PART = re.compile(r"(delivery|item|order|voucher|reminder)(\d*)\.(\w+)")
-
-
 def _label(name: str) -> str:
     """A stored field name as the card labels it: "Delivery address — City"."""
-    for key in (f"field.{name}", f"export.column.{name}"):
-        if key in keys():
-            return tr(key)
-    part = _PART.fullmatch(name)
-    if part is None:
-        return name
-    kind, number, field = part.groups()
-    whose = tr(f"audit.part.{kind}") + (f" {number}" if number else "")
-    return f"{whose} — {_label(field)}"
+    return field_label(name, language())
 
 
 def describe_changes(changes: Sequence[FieldChange]) -> str:

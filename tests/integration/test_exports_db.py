@@ -79,7 +79,7 @@ def test_customers_export_every_page_in_the_grid_order_in_three_formats(database
 
 
 def test_an_xlsx_sheet_names_its_columns_in_the_viewers_language(database):
-    from ui.export_panel import column_label
+    from i18n.catalog import field_label as column_label
 
     _customers()
     view = exports.customers_view("", False)

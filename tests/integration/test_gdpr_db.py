@@ -12,10 +12,12 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
+from i18n.catalog import field_label
 from logic.auth import PermissionDenied
 from logic.errors import ValidationFailed
 from services import accounts, customers, delivery, gdpr, messaging, sales, workshop
 from services.accounts import EntryRequest
+from services.printing import shop_header
 from services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
@@ -83,6 +85,10 @@ def test_the_subject_access_file_holds_everything_and_reads_back(zoe):
     assert {a["action"] for a in held["audit_trail"]} >= {"create"}
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read(pdf_name))).pages)
     assert HOSTILE in text and "8 quai Perrière" in text
+    # Fields are named as the screens name them, in the file's language.
+    language = shop_header(customers.get_customer(zoe["id"])).language
+    assert field_label("first_name", language) in text and "first_name" not in text
+    assert field_label("first_name", language) != "first_name"
     assert customers.get_customer(zoe["id"])["version"] >= 1
     made.discard()
 
