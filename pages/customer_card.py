@@ -13,7 +13,7 @@ from ui.delivery_tab import delivery_tab
 from ui.errors import guarded_fragment
 from ui.gdpr_panel import gdpr_requests
 from ui.history import history_table
-from ui.messages_tab import messages_tab
+from ui.messages_tab import messages_tab, send_buttons, sent_flash
 from ui.params import query_id
 from ui.printing import show_history, show_outcome
 from ui.sale_view import history_tab as purchase_history
@@ -200,6 +200,10 @@ def tabs_and_actions() -> None:
                     if position % 2 == 0:  # row by row: Tab goes along a row, then down
                         columns = st.columns(2)
                     card_field(name, columns[position % 2])
+                if section == "card.section.contact":
+                    # Where the reference POS puts them: by the e-mail address and mobile.
+                    sent_flash()
+                    send_buttons(actor, customer, list(st.columns(2)))
     if tabs["general"].open:
         with tabs["general"]:
             for position, name in enumerate(GENERAL_FIELDS):

@@ -47,30 +47,43 @@ def _reason(error: str | None) -> str:
     return error or ""
 
 
-def messages_tab(actor: Actor, customer: dict[str, Any]) -> None:
-    """Send buttons where the seed puts them (an e-mail address, a mobile), notes, the log."""
-    customer_id = int(customer["id"])
+def sent_flash() -> None:
+    """What the last send did (sent, or kept with the reason)."""
     flash = st.session_state.pop("messages.flash", None)
     if flash:
         st.info(flash)
+
+
+def send_buttons(actor: Actor, customer: dict[str, Any], places: list[Any]) -> None:
+    """*Send e-mail* and *Send SMS* (for an address, a mobile on the card), each opening
+    its form with that channel, drawn in the two places given (what was sent is said
+    above them: sent_flash)."""
+    customer_id = int(customer["id"])
     configured = messaging.channels()
     codes = sorted({row["code"] for row in messaging.templates()})  # read once for both forms
-    buttons = st.columns(3)
     if customer.get("email"):
-        with buttons[0].popover(tr("messages.send_email"), icon=":material/mail:"):
+        with places[0].popover(tr("messages.send_email"), icon=":material/mail:"):
             if not configured.email:
                 st.warning(tr("messages.email_not_configured"))
             else:
                 _email_form(actor, customer_id, customer["email"], codes)
     if customer.get("mobile"):
-        with buttons[1].popover(tr("messages.send_sms"), icon=":material/sms:"):
+        with places[1].popover(tr("messages.send_sms"), icon=":material/sms:"):
             if not configured.sms:
                 st.warning(tr("messages.sms_not_configured"))
             else:
                 _sms_form(actor, customer_id, customer["mobile"], codes)
+
+
+def messages_tab(actor: Actor, customer: dict[str, Any]) -> None:
+    """Send buttons where the seed puts them (an e-mail address, a mobile), notes, the log."""
+    customer_id = int(customer["id"])
+    sent_flash()
+    buttons = st.columns(3)
+    send_buttons(actor, customer, buttons[:2])
     with buttons[2].popover(tr("messages.add_note"), icon=":material/edit_note:"):
         _note_form(actor, customer_id)
-    if configured.sms:
+    if messaging.channels().sms:
         _replies(actor, customer_id)
     _log(actor, customer_id)
 

@@ -171,3 +171,20 @@ def test_message_a_selection_from_the_customers_grid(shop_db, edges):
     # The same batch again (a rerun) sends nobody twice.
     manager.run()
     assert len(fake.requests) == len(with_mobile)
+
+
+def test_send_sms_and_e_mail_sit_by_the_contact_fields_of_account_information(app, edges):
+    mailbox, fake = edges
+    target = reachable()
+    app.query_params["id"] = str(target["id"])
+    app.switch_page("pages/customer_card.py").run()  # Account information opens first
+    assert not app.exception, app.exception
+    labels = [p.proto.popover.label for p in app.get("popover")]
+    assert "Send e-mail" in labels and "Send SMS" in labels
+    app.text_area(key=f"messages.sms.{target['id']}.body").input("Your bike is ready").run()
+    app.button(key=f"messages.sms.{target['id']}.go").click().run()
+    assert texts(app, "info") == [f"Sent to {target['mobile']}."]
+    (request,) = fake.requests
+    assert (request["To"], request["Body"]) == (target["mobile"], "Your bike is ready")
+    # Still on Account information, the card's fields as they were.
+    assert app.text_input(key=f"card.{target['id']}.0.city").value == target["city"]
