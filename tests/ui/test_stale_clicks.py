@@ -246,10 +246,11 @@ def test_a_status_button_acts_on_the_order_as_it_was_shown(shop_db):
     assert workshop.order_detail(STAFF, order_id)["status"] == "in_progress"  # not "ready"
 
 
-def test_an_item_saved_by_someone_else_meanwhile_is_refused_not_lost_or_overwritten(shop_db):
+def _an_open_item(card: dict):
+    """A customer with one serviced item, its section open on the card: app, ids."""
     from services import workshop
 
-    customer = customers.create_customer({"last_name": "Items"}, STAFF)
+    customer = customers.create_customer(card, STAFF)
     item_id = workshop.add_item(STAFF, customer, {"name": "Trek", "serial": "S-1"})
     app = open_app("staff")
     app.query_params["id"] = str(customer)
@@ -257,6 +258,13 @@ def test_an_item_saved_by_someone_else_meanwhile_is_refused_not_lost_or_overwrit
     open_tab(app, "Serviced items")
     app.session_state[f"items.{customer}.item.{item_id}"] = True  # expand it
     app.run()
+    return app, customer, item_id
+
+
+def test_an_item_saved_by_someone_else_meanwhile_is_refused_not_lost_or_overwritten(shop_db):
+    from services import workshop
+
+    app, customer, item_id = _an_open_item({"last_name": "Items"})
     key = f"items.{customer}.edit.{item_id}.1"
     app.text_input(key=f"{key}.serial").input("S-2")
     (item,) = workshop.items(STAFF, customer)
@@ -274,14 +282,7 @@ def test_an_item_saved_by_someone_else_meanwhile_is_refused_not_lost_or_overwrit
 def test_a_renamed_item_keeps_its_section_open_and_the_click_made_in_it(shop_db):
     from services import workshop
 
-    customer = customers.create_customer({"last_name": "Open", "email": "open@example.org"}, STAFF)
-    item_id = workshop.add_item(STAFF, customer, {"name": "Trek", "serial": "S-1"})
-    app = open_app("staff")
-    app.query_params["id"] = str(customer)
-    app.switch_page("pages/customer_card.py").run()
-    open_tab(app, "Serviced items")
-    app.session_state[f"items.{customer}.item.{item_id}"] = True  # expand it
-    app.run()
+    app, customer, item_id = _an_open_item({"last_name": "Open", "email": "open@example.org"})
     send = f"items.{customer}.remind.{item_id}"
     assert any(b.key == send for b in app.button)
     # The other session renames the item: its section's title changes.
