@@ -20,7 +20,8 @@ from logic.delivery import FIELDS, billing_as_delivery, check_address, place_key
 from logic.errors import FieldError, NotFound, StaleRecord, ValidationFailed
 from printing.addresses import postal_lines
 from printing.model import Label
-from services import audit, clock, printing, shop
+from services import printing, shop, unit_of_work
+from services.unit_of_work import UnitOfWork
 
 SCREEN = "delivery_addresses"
 IMPORT_SCREEN = "web_import"
@@ -51,25 +52,25 @@ def _clean(raw: Mapping[str, object]) -> dict[str, Any]:
     return clean
 
 
-def _add(cur, actor: Actor, customer_id: int, clean: dict[str, Any], source: str, moment) -> int:
+def _add(uow: UnitOfWork, customer_id: int, clean: dict[str, Any], source: str) -> int:
     key = place_key(clean)
-    if repo.same_place(cur, customer_id, key) is not None:
+    if repo.same_place(uow.cur, customer_id, key) is not None:
         raise ValidationFailed([FieldError("address1", "address_exists")])
-    first = not repo.of_customer(cur, customer_id)
+    first = not repo.of_customer(uow.cur, customer_id)
     address_id = repo.insert(
-        cur,
+        uow.cur,
         {
             "customer_id": customer_id,
             **clean,
             "source": source,
             "is_default": first,
             "place_key": key,
-            "created_at": moment,
-            "updated_at": moment,
+            "created_at": uow.now,
+            "updated_at": uow.now,
         },
     )
     changes = [FieldChange(f"delivery.{k}", None, str(v)) for k, v in clean.items() if v]
-    audit.record(cur, actor, "create", "customer", customer_id, SCREEN, changes, moment)
+    uow.audit("create", "customer", customer_id, changes)
     return address_id
 
 
@@ -79,30 +80,25 @@ def add(
     """A delivery address typed by staff; refused when the customer has it already."""
     require(actor, "customers.edit")
     clean = _clean(raw)
-    moment = clock.utc(now)
 
-    def work(cur) -> int:
-        if customers_repo.get(cur, customer_id) is None:
+    def work(uow: UnitOfWork) -> int:
+        if customers_repo.get(uow.cur, customer_id) is None:
             raise NotFound(customer_id)
-        return _add(cur, actor, customer_id, clean, "manual", moment)
+        return _add(uow, customer_id, clean, "manual")
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "customers.edit", SCREEN, work, now)
 
 
 def add_billing(actor: Actor, customer_id: int, now: datetime | None = None) -> int:
     """The billing address copied as a delivery address (unless it is there already)."""
-    require(actor, "customers.edit")
-    moment = clock.utc(now)
 
-    def work(cur) -> int:
-        customer = customers_repo.get(cur, customer_id)
+    def work(uow: UnitOfWork) -> int:
+        customer = customers_repo.get(uow.cur, customer_id)
         if customer is None:
             raise NotFound(customer_id)
-        return _add(
-            cur, actor, customer_id, _clean(billing_as_delivery(customer)), "billing", moment
-        )
+        return _add(uow, customer_id, _clean(billing_as_delivery(customer)), "billing")
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "customers.edit", SCREEN, work, now)
 
 
 def edit(
@@ -115,58 +111,49 @@ def edit(
     """Change an address (old values in the audit trail); the default flag too."""
     require(actor, "customers.edit")
     clean = _clean(raw)
-    moment = clock.utc(now)
     make_default = bool(raw.get("is_default"))
 
-    def work(cur) -> None:
-        before = repo.address(cur, address_id)
-        if before is None or before["removed_at"] is not None:
-            raise NotFound(address_id)
+    def work(uow: UnitOfWork) -> None:
+        before = _present(uow, address_id)
         key = place_key(clean)
-        if repo.same_place(cur, before["customer_id"], key, exclude_id=address_id):
+        if repo.same_place(uow.cur, before["customer_id"], key, exclude_id=address_id):
             raise ValidationFailed([FieldError("address1", "address_exists")])
         fields = {**clean, "place_key": key, "is_default": make_default or before["is_default"]}
-        if not repo.update(cur, address_id, version, fields, moment):
+        if not repo.update(uow.cur, address_id, version, fields, uow.now):
             raise StaleRecord(address_id, before["version"])
         if make_default:
-            repo.clear_default(cur, before["customer_id"], address_id)
+            repo.clear_default(uow.cur, before["customer_id"], address_id)
         changes = [
             FieldChange(f"delivery.{c.field}", c.before, c.after)
             for c in diff(before, clean, list(FIELDS))
         ]
         if changes:
-            customer_id = before["customer_id"]
-            audit.record(cur, actor, "update", "customer", customer_id, SCREEN, changes, moment)
+            uow.audit("update", "customer", before["customer_id"], changes)
 
-    db.run_in_transaction(work)
+    unit_of_work.run(actor, "customers.edit", SCREEN, work, now)
+
+
+def _present(uow: UnitOfWork, address_id: int) -> dict[str, Any]:
+    """The address as it is, or NotFound when it is gone (removed meanwhile too)."""
+    before = repo.address(uow.cur, address_id)
+    if before is None or before["removed_at"] is not None:
+        raise NotFound(address_id)
+    return before
 
 
 def remove(actor: Actor, address_id: int, version: int, now: datetime | None = None) -> None:
     """Take an address off the list (kept for the sales that used it, and audited)."""
-    require(actor, "customers.edit")
-    moment = clock.utc(now)
 
-    def work(cur) -> None:
-        before = repo.address(cur, address_id)
-        if before is None or before["removed_at"] is not None:
-            raise NotFound(address_id)
-        if not repo.update(
-            cur, address_id, version, {"removed_at": moment, "is_default": False}, moment
-        ):
+    def work(uow: UnitOfWork) -> None:
+        before = _present(uow, address_id)
+        gone = {"removed_at": uow.now, "is_default": False}
+        if not repo.update(uow.cur, address_id, version, gone, uow.now):
             raise StaleRecord(address_id, before["version"])
         text = ", ".join(str(before[k]) for k in ("address1", "postcode", "city") if before[k])
-        audit.record(
-            cur,
-            actor,
-            "update",
-            "customer",
-            before["customer_id"],
-            SCREEN,
-            [FieldChange("delivery.removed", text, None)],
-            moment,
-        )
+        changes = [FieldChange("delivery.removed", text, None)]
+        uow.audit("update", "customer", before["customer_id"], changes)
 
-    db.run_in_transaction(work)
+    unit_of_work.run(actor, "customers.edit", SCREEN, work, now)
 
 
 # ---- web-shop orders ----------------------------------------------------------
@@ -210,7 +197,6 @@ def import_web_orders(
     number, then the address). New ones are added with source "web"; the same place
     again is skipped; rows with no customer or a bad field are reported by line."""
     require(actor, "customers.edit")
-    moment = clock.utc(now)
     rows = _rows(data, name)
     country = shop.get_settings().get("default_country", "FR")
     report = ImportReport()
@@ -229,7 +215,12 @@ def import_web_orders(
             continue
         checked.append((line, email, account, clean))
 
-    def work(cur) -> None:
+    def work(uow: UnitOfWork) -> None:
+        # A write conflict runs this again: what the failed attempt counted goes.
+        report.added = 0
+        report.duplicates.clear()
+        report.unmatched.clear()
+        cur = uow.cur
         by_email, by_account = repo.customer_ids_by_contact(
             cur,
             sorted({e for _, e, _, _ in checked if e}),
@@ -255,24 +246,16 @@ def import_web_orders(
                     "source": "web",
                     "is_default": first,
                     "place_key": key,
-                    "created_at": moment,
-                    "updated_at": moment,
+                    "created_at": uow.now,
+                    "updated_at": uow.now,
                 },
             )
             report.added += 1
         if report.added:
-            audit.record(
-                cur,
-                actor,
-                "import",
-                "customer_list",
-                None,
-                IMPORT_SCREEN,
-                [FieldChange("delivery_addresses", None, f"{report.added} ({name})")],
-                moment,
-            )
+            changes = [FieldChange("delivery_addresses", None, f"{report.added} ({name})")]
+            uow.audit("import", "customer_list", None, changes)
 
-    db.run_in_transaction(work)
+    unit_of_work.run(actor, "customers.edit", IMPORT_SCREEN, work, now)
     return report
 
 

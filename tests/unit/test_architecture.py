@@ -75,3 +75,17 @@ def test_the_app_never_imports_tests_benchmarks_or_dev_helpers():
     for folder in ("logic", "data", "services", "ui", "pages", "printing", "messaging", "i18n"):
         for file, names in _imports(folder).items():
             assert not names & {"tests", "bench", "devkit"}, file
+
+
+# Modules whose use cases run through services.unit_of_work (issue 25 moves the rest).
+ON_THE_UNIT_OF_WORK = ("services/delivery.py",)
+
+
+def test_use_cases_on_the_unit_of_work_take_no_bare_cursor_and_no_run_in_transaction():
+    for name in ON_THE_UNIT_OF_WORK:
+        tree = ast.parse((ROOT / name).read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                assert "cur" not in [a.arg for a in node.args.args], f"{name}: {node.name}"
+        source = (ROOT / name).read_text(encoding="utf-8")
+        assert "run_in_transaction" not in source and "audit.record(" not in source, name
