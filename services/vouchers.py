@@ -22,7 +22,8 @@ from logic.vouchers import STATES, check_code, format_code, state
 from printing.layout import voucher_layout
 from printing.model import Voucher
 from printing.pdf import voucher_pdf
-from services import audit, clock, messaging, printing, sales, voucher_ledger
+from services import clock, messaging, printing, sales, unit_of_work, voucher_ledger
+from services.unit_of_work import UnitOfWork
 
 SCREEN = "vouchers"
 PAGE_SIZE = 50
@@ -99,45 +100,34 @@ def detail(actor: Actor, voucher_id: int) -> dict[str, Any]:
 
 
 def _change(
-    actor: Actor,
+    uow: UnitOfWork,
     voucher_id: int,
     version: int,
     fields: dict[str, Any],
     kind: str,
     note: str,
     audited: str,
-    moment: datetime,
 ) -> None:
     """Change a voucher still in use at version; its entry and audit (the audited field
-    before and after) in the same transaction."""
-
-    def work(cur) -> None:
-        current = repo.voucher(cur, voucher_id)
-        if current is None:
-            raise NotFound(voucher_id)
-        if current["status"] == "cancelled":
-            raise ValidationFailed([FieldError("status", "voucher_cancelled")])
-        if not repo.update_voucher(cur, voucher_id, version, fields, moment):
-            raise StaleRecord(voucher_id, current["version"])
-        repo.entry(cur, voucher_id, kind, Decimal(0), None, note, moment, actor.display_name)
-        audit.record(
-            cur,
-            actor,
-            "update",
-            "customer" if current["customer_id"] else "voucher",
-            current["customer_id"] or voucher_id,
-            SCREEN,
-            [
-                FieldChange("voucher", None, format_code(current["code"])),
-                *(
-                    FieldChange(f"voucher.{c.field}", c.before, c.after)
-                    for c in diff(current, fields, [audited])
-                ),
-            ],
-            moment,
-        )
-
-    db.run_in_transaction(work)
+    before and after) in the unit of work."""
+    current = repo.voucher(uow.cur, voucher_id)
+    if current is None:
+        raise NotFound(voucher_id)
+    if current["status"] == "cancelled":
+        raise ValidationFailed([FieldError("status", "voucher_cancelled")])
+    if not repo.update_voucher(uow.cur, voucher_id, version, fields, uow.now):
+        raise StaleRecord(voucher_id, current["version"])
+    staff = uow.actor.display_name
+    repo.entry(uow.cur, voucher_id, kind, Decimal(0), None, note, uow.now, staff)
+    changes = [
+        FieldChange("voucher", None, format_code(current["code"])),
+        *(
+            FieldChange(f"voucher.{c.field}", c.before, c.after)
+            for c in diff(current, fields, [audited])
+        ),
+    ]
+    owner = current["customer_id"]
+    uow.audit("update", "customer" if owner else "voucher", owner or voucher_id, changes)
 
 
 def _reason(raw: object) -> str:
@@ -161,9 +151,14 @@ def change_expiry(
     """A new last day of use (None: never expires), with the reason kept."""
     require(actor, "sales.record")
     why = _reason(reason)
-    moment = clock.utc(now)
     fields = {"expires_on": expires_on}
-    _change(actor, voucher_id, version, fields, "expiry", why, "expires_on", moment)
+    unit_of_work.run(
+        actor,
+        "sales.record",
+        SCREEN,
+        lambda uow: _change(uow, voucher_id, version, fields, "expiry", why, "expires_on"),
+        now,
+    )
 
 
 def cancel(
@@ -172,9 +167,12 @@ def cancel(
     """Cancel a voucher for good: its balance can no longer be spent (reason kept)."""
     require(actor, "sales.record")
     why = _reason(reason)
-    moment = clock.utc(now)
-    fields = {"status": "cancelled", "cancel_reason": why, "cancelled_at": moment}
-    _change(actor, voucher_id, version, fields, "cancelled", why, "status", moment)
+
+    def work(uow: UnitOfWork) -> None:
+        fields = {"status": "cancelled", "cancel_reason": why, "cancelled_at": uow.now}
+        _change(uow, voucher_id, version, fields, "cancelled", why, "status")
+
+    unit_of_work.run(actor, "sales.record", SCREEN, work, now)
 
 
 def document(voucher: dict[str, Any]) -> Voucher:
