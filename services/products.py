@@ -16,7 +16,8 @@ from logic.csv_files import MAX_REPORTED, read_table
 from logic.errors import Busy, FieldError, FieldProblem, StaleRecord, ValidationFailed
 from logic.pricing import cents, parse_percent, parse_price, parse_tax_rates
 from logic.text import check_no_controls
-from services import audit, clock, shop
+from services import audit, clock, shop, unit_of_work
+from services.unit_of_work import UnitOfWork
 
 SCREEN_PRODUCTS = "products"
 SCREEN_IMPORT = "product_import"
@@ -140,10 +141,10 @@ def save_product(
 ) -> int:
     """Add or change one product (managers)."""
     require(actor, "products.edit")
-    moment = clock.utc(now)
     clean = _clean(raw, tax_rates(), price_levels())
 
-    def work(cur) -> int:
+    def work(uow: UnitOfWork) -> int:
+        cur, moment = uow.cur, uow.now
         holder = repo.id_for_sku(cur, clean["sku_key"], product_id)
         if holder is not None:
             raise ValidationFailed([FieldError("sku", "sku_taken", {"value": clean["sku"]})])
@@ -152,9 +153,7 @@ def save_product(
         if product_id is None:
             new_id = repo.insert(cur, fields, moment)
             repo.set_level_prices(cur, new_id, clean["levels"])
-            audit.record(
-                cur, actor, "create", "product", new_id, SCREEN_PRODUCTS, created(fields), moment
-            )
+            uow.audit("create", "product", new_id, created(fields))
             return new_id
         before = repo.by_ids(cur, [product_id]).get(product_id)
         if before is None or version is None or before["version"] != version:
@@ -167,12 +166,10 @@ def save_product(
         new_levels = {f"price_{k}": v for k, v in clean["levels"].items() if v is not None}
         changes = diff(before, changed, list(changed)) + diff(old_levels, new_levels)
         if changes:
-            audit.record(
-                cur, actor, "update", "product", product_id, SCREEN_PRODUCTS, changes, moment
-            )
+            uow.audit("update", "product", product_id, changes)
         return product_id
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "products.edit", SCREEN_PRODUCTS, work, now)
 
 
 Progress = Callable[[float, str], None]
