@@ -61,6 +61,12 @@ def test_a_pick_removed_by_someone_else_is_never_replaced_by_another_row(two_pla
     assert _names(customer_id) == ["First Place"]  # the first one was not touched
     assert any("removed meanwhile" in w for w in texts(app, "warning"))
     assert texts(app, "success") == []
+    # Nothing is offered to act on the removed pick; the next run offers the rows left,
+    # First Place on screen before any click can reach it.
+    assert not any(b.key == f"{base}.remove" for b in app.button)
+    app.run()
+    assert app.selectbox(key=f"{base}.chosen").value == ids["first"]
+    assert any(b.key == f"{base}.remove" for b in app.button)
 
 
 def test_a_pick_changed_by_someone_else_is_refused_then_shown_as_it_is(two_places):
