@@ -13,8 +13,11 @@ from ui.session import tr
 
 
 def customer_label(row: Mapping[str, Any]) -> str:
-    """How a pick-list names a customer: account number — last and first name."""
-    return f"{row['account_number']} — {row['last_name']} {row['first_name'] or ''}".strip()
+    """How a pick-list names a customer: account number — last and first name, then the
+    postcode and city that tell namesakes apart."""
+    name = f"{row['account_number']} — {row['last_name']} {row['first_name'] or ''}".strip()
+    place = " ".join(str(row[k]) for k in ("postcode", "city") if row.get(k))
+    return f"{name} · {place}" if place else name
 
 
 def customer_picker(key: str = "picker") -> int | None:

@@ -449,7 +449,7 @@ def test_switching_language_at_the_till_keeps_the_customer(server, page):
     choose(page, "Language / Langue", "Français")
     expect(page.get_by_text("Niveau de prix B")).to_be_visible()
     expect(page.get_by_role("combobox", name="Vendre à")).to_have_value(
-        re.compile(r"^C\d{6} — Workshop Trade$")
+        re.compile(r"^C\d{6} — Workshop Trade · OX1 2JD Oxford$")
     )
     assert page.locator("[data-testid=stException]").count() == 0
 

@@ -115,3 +115,22 @@ def test_a_return_is_linked_to_its_sale_as_typed(till_shop):
     open_tab(app, "Purchase history")
     history = table(app, next(i for i, t in enumerate(app.table) if "Link" in t.value.columns))
     assert list(history["Link"]) == ["return of T-000001", ""]
+
+
+def test_namesakes_at_the_till_are_told_apart_by_postcode_and_city(shop_db):
+    from services import customers
+
+    for city, postcode in (("Annecy", "74000"), ("Lyon", "69003")):
+        customers.create_customer(
+            {"last_name": "Homonyme", "first_name": "Paul", "postcode": postcode, "city": city},
+            STAFF,
+        )
+    app = open_app("staff")
+    app.switch_page("pages/new_sale.py").run()
+    type_into(app, "till.customer_term.0", "homonyme")
+    options = app.selectbox(key="till.customer_choice.0").options
+    shown = [o for o in options if "Homonyme" in o]
+    assert [o.split(" — ", 1)[1] for o in shown] == [
+        "Homonyme Paul · 74000 Annecy",
+        "Homonyme Paul · 69003 Lyon",
+    ]
