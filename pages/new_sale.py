@@ -9,6 +9,7 @@ import streamlit as st
 from i18n import format_money, t
 from logic.accounts import CreditLimitExceeded
 from logic.errors import Busy, NotFound, ValidationFailed
+from logic.tenders import so_far
 from services import accounts, customers, delivery, products, rewards, sales, shop, vouchers
 from services.sales import LineRequest
 from ui.auth import guard_fragment, require_page, rerun_part
@@ -126,6 +127,32 @@ if customer_id:
     if account.account:
         facts.append(tr("sales.fact_account", available=money(account.available)))
     st.caption(" · ".join(facts) or tr("sales.fact_none"))
+
+
+def _so_far(
+    total: Decimal,
+    tenders: list[tuple[str, str]],
+    voucher_code: str,
+    voucher_amount: str,
+    points: str | None,
+) -> None:
+    """What the payments typed come to: left to pay, or the change to give. Points are
+    valued when the sale closes, so nothing is said while some are typed."""
+    if total <= 0 or (points or "").strip():
+        return
+    typed = [*tenders, ("voucher", voucher_amount if voucher_code.strip() else "")]
+    status = so_far(Decimal(total), typed)
+    if status is None or status.paid == 0:
+        return
+    paid = money(status.paid)
+    if status.over > 0:
+        st.warning(tr("sales.so_far_over", paid=paid, over=money(status.over)))
+    elif status.left > 0:
+        st.markdown(tr("sales.so_far_left", paid=paid, left=money(status.left)))
+    elif status.change > 0:
+        st.markdown(tr("sales.so_far_change", paid=paid, change=money(status.change)))
+    else:
+        st.markdown(tr("sales.so_far_exact", paid=paid))
 
 
 @guarded_fragment
@@ -275,6 +302,7 @@ def items_and_payment() -> None:
                     )
                     or None
                 )
+            _so_far(basket_total, tenders, voucher_code, voucher_amount, points)
             st.caption(tr("sales.tender_help", total=money(abs(basket_total))))
             if st.button(tr("sales.close"), type="primary", key="till.close"):
                 spent = [(voucher_code, voucher_amount)] if voucher_code.strip() else []

@@ -134,3 +134,19 @@ def test_namesakes_at_the_till_are_told_apart_by_postcode_and_city(shop_db):
         "Homonyme Paul · 74000 Annecy",
         "Homonyme Paul · 69003 Lyon",
     ]
+
+
+def test_the_till_says_what_is_left_to_pay_and_the_change_before_closing(till_shop):
+    app = open_app("staff")
+    app.switch_page("pages/new_sale.py").run()
+    add_item(app, "light", till_shop["light"], "1")  # 24.00
+    nonce = app.session_state["till.nonce"]
+    app.text_input(key=f"till.tender.card.{nonce}").input("10").run()
+    said = " ".join(m.value for m in app.markdown)
+    assert "Paid €10.00 · **Left to pay €14.00**" in said.replace("\\", "")
+    app.text_input(key=f"till.tender.cash.{nonce}").input("20").run()
+    said = " ".join(m.value for m in app.markdown)
+    assert "Paid €30.00 · **Change to give €6.00**" in said.replace("\\", "")
+    app.text_input(key=f"till.tender.card.{nonce}").input("30").run()
+    # 50.00 for 24.00: the card alone is 6.00 over; cash cannot make that change.
+    assert any("Paid €50.00: €6.00 more than the total" in w for w in texts(app, "warning"))
