@@ -231,14 +231,14 @@ def browser():
         launched.close()
 
 
-# Counts the app's runs that ended for good (not stopped to start another), read from
-# the script_finished field (6) of the ForwardMsg protobufs the page receives, so that a
-# test waits for the run its own action started instead of pausing. A run too quick to
-# ever show as running in the page is still counted.
+# Logs, numbered, each rerun the page asks for (a BackMsg with rerun_script, field 11)
+# and each run's end (a ForwardMsg's script_finished, field 6), read from the page's
+# websocket, so that a test waits for the run its own action asked for instead of
+# pausing. A run too quick to ever show as running in the page is still seen.
 _COUNT_RUNS = """
 (() => {
-    window.__comptoirRuns = 0;
-    const FINAL = new Set([0, 1, 3]);  // successfully, compile error, fragment run
+    window.__comptoirLog = [];  // runs asked and ended, numbered (acting(), evidence)
+    window.__comptoirSeq = 0;
     const varint = (bytes, at) => {
         let value = 0, shift = 0, byte;
         do {
@@ -247,6 +247,32 @@ _COUNT_RUNS = """
             shift += 7;
         } while (byte & 0x80);
         return [value, at];
+    };
+    const fields = bytes => {
+        const found = {};
+        let at = 0;
+        while (at < bytes.length) {
+            let tag, size, value;
+            [tag, at] = varint(bytes, at);
+            const field = Math.floor(tag / 8), wire = tag & 7;
+            if (wire === 0) {
+                [value, at] = varint(bytes, at);
+                found[field] = value;
+            } else if (wire === 2) {
+                [size, at] = varint(bytes, at);
+                found[field] = true;
+                at += size;
+            } else if (wire === 1) at += 8;
+            else if (wire === 5) at += 4;
+            else break;
+        }
+        return found;
+    };
+    const note = entry => {
+        window.__comptoirSeq += 1;
+        const at = Math.round(performance.now());
+        window.__comptoirLog.push({seq: window.__comptoirSeq, at, ...entry});
+        if (window.__comptoirLog.length > 400) window.__comptoirLog.shift();
     };
     const finished = buffer => {
         const bytes = new Uint8Array(buffer);
@@ -272,10 +298,21 @@ _COUNT_RUNS = """
         constructor(...args) {
             super(...args);
             this.addEventListener("message", event => {
-                if (event.data instanceof ArrayBuffer && FINAL.has(finished(event.data))) {
-                    window.__comptoirRuns += 1;
-                }
+                if (!(event.data instanceof ArrayBuffer)) return;
+                const status = finished(event.data);
+                // 0 successfully, 1 compile error, 2 stopped for a rerun, 3 fragment run
+                if (status !== null) note({run_ended: status});
             });
+        }
+        send(data) {
+            if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+                const bytes = data instanceof ArrayBuffer
+                    ? new Uint8Array(data)
+                    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+                const found = fields(bytes);
+                if (found[11]) note({rerun_asked: true});
+            }
+            return super.send(data);
         }
     };
 })();
@@ -296,11 +333,14 @@ def new_page(browser):
 
 
 def keep_evidence(request, opened) -> None:
-    """A failed test leaves a screenshot of the page in test-artifacts/."""
+    """A failed test leaves a screenshot of the page in test-artifacts/, and the page's
+    log of runs asked (rerun_script sent) and ended (script_finished received)."""
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
         ARTIFACTS.mkdir(exist_ok=True)
-        name = f"{request.node.name}-{id(opened)}.png"
-        opened.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        name = f"{request.node.name}-{id(opened)}"
+        opened.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        log = opened.evaluate("() => JSON.stringify(window.__comptoirLog || [])")
+        (ARTIFACTS / f"{name}.runs.json").write_text(log)
 
 
 @pytest.fixture
@@ -332,34 +372,37 @@ def sign_in(page, url: str, username: str) -> None:
     settle(page)
 
 
-# The app is idle: a run ended after `before` runs, the page shows no run under way and
-# nothing changed over three animation frames (the page draws what the run sent).
-_IDLE = """before => {
+# The run an action asked for is over: a rerun_script was sent after `before` (the log's
+# sequence number when the action began), a run then ended for good, the page shows no
+# run under way, and nothing went or came over three animation frames (a st.rerun()
+# ends one run and starts the next).
+_DONE = """before => {
+    const log = window.__comptoirLog, seq = window.__comptoirSeq;
+    const asked = log.find(e => e.seq > before && e.rerun_asked);
+    const ended = asked && log.some(e => e.seq > asked.seq && [0, 1, 3].includes(e.run_ended));
     const app = document.querySelector("[data-testid=stApp]");
-    const runs = window.__comptoirRuns;
-    const idle = app && app.getAttribute("data-test-script-state") === "notRunning"
-        && runs > before;
+    const idle = ended && app && app.getAttribute("data-test-script-state") === "notRunning";
     const last = window.__comptoirIdle;
-    window.__comptoirIdle = idle ? {runs, frames: last && last.runs === runs ? last.frames + 1 : 0}
+    window.__comptoirIdle = idle ? {seq, frames: last && last.seq === seq ? last.frames + 1 : 0}
         : null;
     return idle && window.__comptoirIdle.frames >= 3;
 }"""
 
 
 def acting(page, action: Callable[[], object]) -> None:
-    """Do action (a click, a key that submits) and wait for the run it starts to be over:
-    a condition, never a pause, and never the action again."""
-    before = page.evaluate("() => window.__comptoirRuns")
+    """Do action (a click, a key that submits) once and wait for the run it asked for to
+    be over: a condition, never a pause, and never the action again. An action that
+    sent no rerun request (a lost click) fails here, after the wait."""
+    before = page.evaluate("() => { window.__comptoirIdle = null; return window.__comptoirSeq; }")
     action()
-    page.evaluate("() => { window.__comptoirIdle = null; }")
-    page.wait_for_function(_IDLE, arg=before, polling="raf")
+    page.wait_for_function(_DONE, arg=before, polling="raf")
 
 
 def settle(page) -> None:
     """Wait until the app is idle after a page load: its first run over, no run under
     way, nothing changed over three animation frames."""
     page.evaluate("() => { window.__comptoirIdle = null; }")
-    page.wait_for_function(_IDLE, arg=0, polling="raf")
+    page.wait_for_function(_DONE, arg=0, polling="raf")
 
 
 # The box of the first element matching the selector once the app is idle and the
