@@ -248,6 +248,7 @@ _COUNT_RUNS = """
         } while (byte & 0x80);
         return [value, at];
     };
+    // The top-level fields of a protobuf message: a number's value, true for the rest.
     const fields = bytes => {
         const found = {};
         let at = 0;
@@ -274,34 +275,16 @@ _COUNT_RUNS = """
         window.__comptoirLog.push({seq: window.__comptoirSeq, at, ...entry});
         if (window.__comptoirLog.length > 400) window.__comptoirLog.shift();
     };
-    const finished = buffer => {
-        const bytes = new Uint8Array(buffer);
-        let at = 0;
-        while (at < bytes.length) {
-            let tag, size, value;
-            [tag, at] = varint(bytes, at);
-            const field = Math.floor(tag / 8), wire = tag & 7;
-            if (wire === 0) {
-                [value, at] = varint(bytes, at);
-                if (field === 6) return value;
-            } else if (wire === 2) {
-                [size, at] = varint(bytes, at);
-                at += size;
-            } else if (wire === 1) at += 8;
-            else if (wire === 5) at += 4;
-            else return null;
-        }
-        return null;
-    };
     const Native = window.WebSocket;
     window.WebSocket = class extends Native {
         constructor(...args) {
             super(...args);
             this.addEventListener("message", event => {
                 if (!(event.data instanceof ArrayBuffer)) return;
-                const status = finished(event.data);
-                // 0 successfully, 1 compile error, 2 stopped for a rerun, 3 fragment run
-                if (status !== null) note({run_ended: status});
+                // script_finished: 0 successfully, 1 compile error, 2 stopped for a
+                // rerun, 3 fragment run (a number field: never true)
+                const status = fields(new Uint8Array(event.data))[6];
+                if (typeof status === "number") note({run_ended: status});
             });
         }
         send(data) {
@@ -364,6 +347,9 @@ PASSWORDS = {username: password for username, _, _, password in DEMO_ACCOUNTS}
 def sign_in(page, url: str, username: str) -> None:
     """Open url; the sign-in form shows in its place; sign in and land on it."""
     page.goto(url)
+    # A server's first run imports the whole app: under load it can take longer than
+    # the 20 s an action waits.
+    page.get_by_role("textbox", name="Username", exact=True).wait_for(timeout=60_000)
     page.get_by_role("textbox", name="Username", exact=True).fill(username)
     page.get_by_role("textbox", name="Password", exact=True).fill(PASSWORDS[username])
     button = page.get_by_role("button", name="Sign in")
@@ -402,7 +388,8 @@ def settle(page) -> None:
     """Wait until the app is idle after a page load: its first run over, no run under
     way, nothing changed over three animation frames."""
     page.evaluate("() => { window.__comptoirIdle = null; }")
-    page.wait_for_function(_DONE, arg=0, polling="raf")
+    # A server's first run imports the whole app: it may take longer than 20 s under load.
+    page.wait_for_function(_DONE, arg=0, polling="raf", timeout=60_000)
 
 
 # The box of the first element matching the selector once the app is idle and the
