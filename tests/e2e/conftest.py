@@ -7,7 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -136,9 +136,9 @@ def seed(path: Path) -> None:
 
 @contextmanager
 def running_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """The app started as `make run` starts it (serve.py), on a free port; its base URL."""
+    """The app started as `make run` starts it (serve.py), on a free port; its base URL
+    once the server has said where it listens (its output is copied to log_path)."""
     port = _free_port()
-    log = open(log_path, "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
             sys.executable,
@@ -154,22 +154,31 @@ def running_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
         ],
         cwd=ROOT,
         env={**os.environ, "COMPTOIR_DEMO_CUSTOMERS": "0", **env},
-        stdout=log,
+        stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    listening = threading.Event()
+
+    def copy_output() -> None:
+        # Streamlit prints its URL once the server listens: a condition, not a poll.
+        assert process.stdout is not None
+        with log_path.open("wb") as log:
+            for line in process.stdout:
+                log.write(line)
+                log.flush()
+                if b"URL:" in line:
+                    listening.set()
+        listening.set()  # the process ended: the check below says so
+
+    copier = threading.Thread(target=copy_output, daemon=True)
+    copier.start()
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {log_path}")
-            time.sleep(0.3)
+        if not listening.wait(timeout=60) or process.poll() is not None:
+            raise RuntimeError(f"streamlit did not start: {log_path}")
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=10) as answer:
+            if answer.status != 200:
+                raise RuntimeError(f"streamlit is not healthy: {log_path}")
         yield base
     finally:
         process.terminate()
@@ -177,7 +186,7 @@ def running_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
-        log.close()
+        copier.join(timeout=15)
 
 
 @contextmanager
