@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext
 import re
+from collections.abc import Sequence
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -16,6 +17,8 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+
+from logic.audit import FieldChange
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 DOMAIN = "comptoir"
@@ -98,6 +101,28 @@ def field_label(code: str, language: str = SOURCE) -> str:
     kind, number, field = part.groups()
     whose = t(f"audit.part.{kind}", language) + (f" {number}" if number else "")
     return f"{whose} — {field_label(field, language)}"
+
+
+def _shown(value: object, language: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return t("choice.yes", language)
+    if value is False:
+        return t("choice.no", language)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
+
+
+def describe_changes(changes: Sequence[FieldChange], language: str = SOURCE) -> str:
+    """An audit entry's changes as a reader reads them, one per field:
+    'City: Annecy → Lyon · Postcode: 74000 → 69003'."""
+    return " · ".join(
+        f"{field_label(c.field, language)}: {_shown(c.before, language)} → "
+        f"{_shown(c.after, language)}"
+        for c in changes
+    )
 
 
 def tn(key: str, n: int, language: str = SOURCE, **params: object) -> str:

@@ -17,8 +17,8 @@ from data import customers as customers_repo
 from data import db
 from data import gdpr as repo
 from i18n import t
-from i18n.catalog import field_label
-from logic.audit import FieldChange
+from i18n.catalog import describe_changes, field_label
+from logic.audit import FieldChange, from_json
 from logic.auth import Actor, require
 from logic.errors import NotFound, StaleRecord, ValidationFailed
 from logic.gdpr import (
@@ -52,23 +52,11 @@ def _plain(value: object) -> object:
 
 
 def _readable(changes: object, language: str) -> object:
-    """An audit entry's changes as a reader reads them: "City: Annecy → Lyon; …"."""
+    """An audit entry's changes as the History tab words them (as stored if unreadable)."""
     try:
-        parsed = json.loads(str(changes))
-    except ValueError:
+        return describe_changes(from_json(str(changes)), language)
+    except (ValueError, TypeError, KeyError):
         return changes
-    if not isinstance(parsed, list):
-        return changes
-    shown = []
-    for change in parsed:
-        if not isinstance(change, dict):
-            return changes
-        before, after = change.get("before"), change.get("after")
-        shown.append(
-            f"{field_label(str(change.get('field')), language)}: "
-            f"{'—' if before in (None, '') else before} → {'—' if after in (None, '') else after}"
-        )
-    return "; ".join(shown)
 
 
 def subject_access(

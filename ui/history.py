@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from i18n.catalog import field_label
+from i18n.catalog import describe_changes as describe
 from logic.audit import FieldChange
 from logic.auth import Actor
 from services import audit
@@ -15,26 +15,9 @@ from ui.session import language, tr, when
 from ui.text import literal_table
 
 
-def _value(value: object) -> str:
-    if value is None or value == "":
-        return "—"
-    if value is True:
-        return tr("choice.yes")
-    if value is False:
-        return tr("choice.no")
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "—"
-    return str(value)
-
-
-def _label(name: str) -> str:
-    """A stored field name as the card labels it: "Delivery address — City"."""
-    return field_label(name, language())
-
-
 def describe_changes(changes: Sequence[FieldChange]) -> str:
-    """'City: Annecy → Lyon · Postcode: 74000 → 69003' (one change per field)."""
-    return " · ".join(f"{_label(c.field)}: {_value(c.before)} → {_value(c.after)}" for c in changes)
+    """'City: Annecy → Lyon · Postcode: 74000 → 69003' in the session's language."""
+    return describe(changes, language())
 
 
 def entries_frame(entries: Sequence[AuditEntry], with_entity: bool = False) -> list[dict]:
