@@ -78,10 +78,9 @@ def add(
     actor: Actor, customer_id: int, raw: Mapping[str, object], now: datetime | None = None
 ) -> int:
     """A delivery address typed by staff; refused when the customer has it already."""
-    require(actor, "customers.edit")
-    clean = _clean(raw)
 
     def work(uow: UnitOfWork) -> int:
+        clean = _clean(raw)
         if customers_repo.get(uow.cur, customer_id) is None:
             raise NotFound(customer_id)
         return _add(uow, customer_id, clean, "manual")
@@ -109,11 +108,10 @@ def edit(
     now: datetime | None = None,
 ) -> None:
     """Change an address (old values in the audit trail); the default flag too."""
-    require(actor, "customers.edit")
-    clean = _clean(raw)
     make_default = bool(raw.get("is_default"))
 
     def work(uow: UnitOfWork) -> None:
+        clean = _clean(raw)
         before = _present(uow, address_id)
         key = place_key(clean)
         if repo.same_place(uow.cur, before["customer_id"], key, exclude_id=address_id):
@@ -196,7 +194,7 @@ def import_web_orders(
     """Delivery addresses of web-shop orders (CSV or JSON: the customer's e-mail or account
     number, then the address). New ones are added with source "web"; the same place
     again is skipped; rows with no customer or a bad field are reported by line."""
-    require(actor, "customers.edit")
+    require(actor, "customers.edit")  # before reading the file (run() checks it again)
     rows = _rows(data, name)
     country = shop.get_settings().get("default_country", "FR")
     report = ImportReport()

@@ -140,7 +140,7 @@ def save_product(
     now: datetime | None = None,
 ) -> int:
     """Add or change one product (managers)."""
-    require(actor, "products.edit")
+    require(actor, "products.edit")  # before the checks, which read the shop's rates
     clean = _clean(raw, tax_rates(), price_levels())
 
     def work(uow: UnitOfWork) -> int:

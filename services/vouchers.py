@@ -149,26 +149,22 @@ def change_expiry(
     now: datetime | None = None,
 ) -> None:
     """A new last day of use (None: never expires), with the reason kept."""
-    require(actor, "sales.record")
-    why = _reason(reason)
-    fields = {"expires_on": expires_on}
-    unit_of_work.run(
-        actor,
-        "sales.record",
-        SCREEN,
-        lambda uow: _change(uow, voucher_id, version, fields, "expiry", why, "expires_on"),
-        now,
-    )
+
+    def work(uow: UnitOfWork) -> None:
+        why = _reason(reason)
+        fields = {"expires_on": expires_on}
+        _change(uow, voucher_id, version, fields, "expiry", why, "expires_on")
+
+    unit_of_work.run(actor, "sales.record", SCREEN, work, now)
 
 
 def cancel(
     actor: Actor, voucher_id: int, version: int, reason: object, now: datetime | None = None
 ) -> None:
     """Cancel a voucher for good: its balance can no longer be spent (reason kept)."""
-    require(actor, "sales.record")
-    why = _reason(reason)
 
     def work(uow: UnitOfWork) -> None:
+        why = _reason(reason)
         fields = {"status": "cancelled", "cancel_reason": why, "cancelled_at": uow.now}
         _change(uow, voucher_id, version, fields, "cancelled", why, "status")
 
