@@ -15,14 +15,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 # The demo shop, in its own file: demo accounts exist only there.
+# A checkout keeps its data folder in var/ (an install: ~/.local/share/comptoir).
 run: $(STAMP)
-	COMPTOIR_DB="$${COMPTOIR_DB:-var/demo.duckdb}" \
-	COMPTOIR_DEMO_CUSTOMERS="$${COMPTOIR_DEMO_CUSTOMERS:-2000}" \
-	$(BIN)/python serve.py --server.address 127.0.0.1 --server.port 8501
+	COMPTOIR_HOME="$${COMPTOIR_HOME:-var}" $(BIN)/comptoir demo --customers "$${COMPTOIR_DEMO_CUSTOMERS:-2000}"
 
 # A real shop: var/comptoir.duckdb (or COMPTOIR_DB); the first start asks for the administrator.
 serve: $(STAMP)
-	$(BIN)/python serve.py --server.address 127.0.0.1 --server.port 8501
+	COMPTOIR_HOME="$${COMPTOIR_HOME:-var}" $(BIN)/comptoir serve
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -46,7 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench xlsx_upload
 
 demo: $(STAMP)
-	$(BIN)/python -m data.demo --customers 2000
+	$(BIN)/python -m comptoir.data.demo --customers 2000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

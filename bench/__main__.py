@@ -8,6 +8,7 @@ import sys
 
 BENCHES = (
     "accounts",
+    "backups",
     "duplicates",
     "insights",
     "products_import",

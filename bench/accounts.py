@@ -28,9 +28,9 @@ from bench.common import (
     result_line,
     timings_ms,
 )
-from data import db, demo
-from logic.auth import SYSTEM
-from services import accounts
+from comptoir.data import db, demo
+from comptoir.logic.auth import SYSTEM
+from comptoir.services import accounts
 
 TODAY = date(2026, 11, 29)
 

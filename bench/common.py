@@ -54,7 +54,7 @@ def bench_database(given: Path | None, name: str, build: Callable[[Path], None],
 
     It also becomes the app's database for this process (services read it).
     """
-    from data import db
+    from comptoir.data import db
 
     path = given or Path(tempfile.mkdtemp(prefix="comptoir-bench-")) / f"{name}.duckdb"
     os.environ[db.ENV_VAR] = str(path)
@@ -69,12 +69,12 @@ def bench_database(given: Path | None, name: str, build: Callable[[Path], None],
 def on_engine(engine: str, path: Path, url: str | None = None) -> Iterator[str]:
     """Run the timings on the built file (duckdb) or on a PostgreSQL copy of it (postgres):
     the given URL, else a throwaway cluster started here and removed afterwards."""
-    from data import db
+    from comptoir.data import db
 
     if engine == "duckdb":
         yield str(path)
         return
-    from data.copy_to_postgres import copy_file
+    from comptoir.data.copy_to_postgres import copy_file
     from devkit.postgres_server import ThrowawayPostgres, binaries
 
     db.close(path)

@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from bench.common import bench_database, median, result_line, timings_ms
-from data import db, demo, migrate
-from data.duplicates import MAX_BLOCK
-from logic.auth import SYSTEM
-from services import duplicates
+from comptoir.data import db, demo, migrate
+from comptoir.data.duplicates import MAX_BLOCK
+from comptoir.logic.auth import SYSTEM
+from comptoir.services import duplicates
 
 
 def naive_pairs(path: Path) -> int:

@@ -28,10 +28,10 @@ from pathlib import Path
 import pandas as pd
 
 from bench.common import bench_database, median, p95, result_line, timings_ms
-from data import db, demo
-from logic.auth import SYSTEM
-from logic.insights import Filters, lapsed_before, last_year
-from services import clock, exports, insights
+from comptoir.data import db, demo
+from comptoir.logic.auth import SYSTEM
+from comptoir.logic.insights import Filters, lapsed_before, last_year
+from comptoir.services import clock, exports, insights
 
 CUSTOMERS, SALES, LINES_PER_SALE, PRODUCTS = 100_000, 2_000_000, 3, 400
 EXPORT_CUSTOMERS = 1_000_000
@@ -212,8 +212,8 @@ def import_figures() -> dict[str, float]:
     """A 100,000-row file: dry run, then import, into a fresh shop of 20,000 customers."""
     import tempfile
 
-    from logic.customer_import import guess_mapping, read_file
-    from services import customer_import
+    from comptoir.logic.customer_import import guess_mapping, read_file
+    from comptoir.services import customer_import
 
     path = Path(tempfile.mkdtemp(prefix="comptoir-bench-")) / "import.duckdb"
     os.environ[db.ENV_VAR] = str(path)

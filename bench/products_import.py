@@ -18,11 +18,11 @@ from datetime import datetime
 from pathlib import Path
 
 from bench.common import result_line
-from data import db, migrate
-from data import products as repo
-from logic.audit import created
-from logic.auth import SYSTEM
-from services import audit, products
+from comptoir.data import db, migrate
+from comptoir.data import products as repo
+from comptoir.logic.audit import created
+from comptoir.logic.auth import SYSTEM
+from comptoir.services import audit, products
 
 
 def csv_file(rows: int, price_cents: int) -> bytes:

@@ -26,10 +26,10 @@ from bench.common import (
     result_line,
     timings_ms,
 )
-from data import db, demo
-from logic.auth import SYSTEM
-from services import sales
-from services.sales import LineRequest
+from comptoir.data import db, demo
+from comptoir.logic.auth import SYSTEM
+from comptoir.services import sales
+from comptoir.services.sales import LineRequest
 
 PRODUCTS = 500
 

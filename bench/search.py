@@ -33,8 +33,8 @@ from bench.common import (
     result_line,
     timings_ms,
 )
-from data import db, demo
-from services import customers
+from comptoir.data import db, demo
+from comptoir.services import customers
 
 NAIVE_SQL = """
 SELECT id, version, account_number, title, first_name, last_name, company, email, mobile,
@@ -90,7 +90,8 @@ def server_rss_mb(path: Path) -> float | None:
     process = subprocess.Popen(
         [
             sys.executable,
-            str(ROOT / "serve.py"),
+            "-m",
+            "comptoir.serve",
             "--server.port",
             str(port),
             "--server.address",

@@ -17,9 +17,9 @@ import tempfile
 from pathlib import Path
 
 from bench.common import median, p95, result_line, timings_ms
-from data import db, migrate
-from data import staff as staff_repo
-from services import auth
+from comptoir.data import db, migrate
+from comptoir.data import staff as staff_repo
+from comptoir.services import auth
 
 
 def refused(username: str, password: str) -> None:

@@ -4,7 +4,7 @@ python -m bench ui [--customers 1000000] [--sales 2000000] [--repeat 20] [--db p
 
 Builds a shop (demo customers, their sales as bench/sales.py writes them, the demo
 accounts, two products, English labels),
-starts the app as `make run` does (serve.py), signs in in Debian's Chromium and
+starts the app as `make run` does (comptoir.serve), signs in in Debian's Chromium and
 times, over --repeat runs each, from the user's action until the rerun it caused
 has finished and its result is on screen: a keystroke in the grid's search box,
 a click on a customer in the grid until the card shows, switching card tabs, adding an item
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.common import CHROMIUM, CHROMIUM_ARGS, ROOT, bench_database, median, p95, result_line
-from data import db
+from comptoir.data import db
 
 # Counts every script run that ends, however short (a poll could miss it).
 COUNT_RUNS = """
@@ -43,9 +43,9 @@ SETTLED = """(before) => window.__runs > before && document.querySelector(
 def build(path: Path, customers: int, n_sales: int) -> None:
     """Customers and their sales, the demo accounts, two products, English labels."""
     from bench.sales import build as build_sales
-    from logic.auth import SYSTEM
-    from services import products, shop
-    from services.bootstrap import create_demo_accounts
+    from comptoir.logic.auth import SYSTEM
+    from comptoir.services import products, shop
+    from comptoir.services.bootstrap import create_demo_accounts
 
     build_sales(path, customers, n_sales)
     create_demo_accounts()
@@ -226,7 +226,7 @@ def main() -> None:
     db.close(path)
     from playwright.sync_api import sync_playwright
 
-    app, base = serve([sys.executable, str(ROOT / "serve.py")], path)
+    app, base = serve([sys.executable, "-m", "comptoir.serve"], path)
     echo_app = str(ROOT / "bench" / "echo_app.py")
     echo, echo_base = serve([sys.executable, "-m", "streamlit", "run", echo_app], path)
     try:

@@ -18,6 +18,7 @@ every order or item into pandas and filtering there.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -32,11 +33,11 @@ from bench.common import (
     result_line,
     timings_ms,
 )
-from data import db, demo
-from logic.auth import SYSTEM
-from logic.workshop import serial_key
-from messaging.email import Sent
-from services import clock, reminders, workshop
+from comptoir.data import db, demo
+from comptoir.logic.auth import SYSTEM
+from comptoir.logic.workshop import serial_key
+from comptoir.messaging.email import Sent
+from comptoir.services import clock, reminders, workshop
 
 JOBS, ITEMS, REMINDERS, DUE = 50_000, 40_000, 200_000, 1_000
 OPEN_SHARE = 0.02  # about 1,000 jobs open at once: a busy spring
@@ -251,7 +252,6 @@ def _through_smtp() -> tuple[float, int]:
     import tempfile
 
     from devkit.messaging_servers import smtp_server, write_secrets
-    from messaging import config
 
     with db.transaction() as cur:
         cur.execute("DELETE FROM messages WHERE idempotency_key LIKE 'reminder:%'")
@@ -260,7 +260,9 @@ def _through_smtp() -> tuple[float, int]:
             [DUE],
         )
     with smtp_server() as (mailbox, port):
-        config.SECRETS = write_secrets(Path(tempfile.mkdtemp()) / "secrets.toml", port, None)
+        os.environ["COMPTOIR_SECRETS"] = str(
+            write_secrets(Path(tempfile.mkdtemp()) / "secrets.toml", port, None)
+        )
         started = time.perf_counter()
         reminders.send_due()
         seconds = time.perf_counter() - started

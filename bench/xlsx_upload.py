@@ -18,7 +18,7 @@ import tracemalloc
 import zipfile
 
 from bench.common import median, p95, result_line
-from logic.customer_import import read_xlsx
+from comptoir.logic.customer_import import read_xlsx
 
 CLAIMED = b'<dimension ref="A1:XFD1048576"/>'
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from data import db, demo, migrate
+from comptoir.data import db, demo, migrate
+from comptoir.logic.auth import Actor
+from comptoir.logic.customers import CardRules
 from devkit.postgres_server import ThrowawayPostgres, binaries
-from logic.auth import Actor
-from logic.customers import CardRules
 
 TODAY = date(2026, 11, 29)
 STAFF = Actor(staff_id=None, username="counter", display_name="Counter Staff", role="staff")
@@ -26,6 +26,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
     fallback = Path(tempfile.mkdtemp(prefix="comptoir-tests-")) / "fallback.duckdb"
     os.environ[db.ENV_VAR] = str(fallback)
+    # Nor the real data folder (backups, logs): a temporary one unless a test sets its own.
+    os.environ["COMPTOIR_HOME"] = str(fallback.parent / "home")
 
 
 @pytest.fixture
@@ -44,6 +46,7 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A migrated, empty database file in a temp folder, set as the app's database."""
     path = tmp_path / "comptoir-test.duckdb"
     monkeypatch.setenv(db.ENV_VAR, str(path))
+    monkeypatch.setenv("COMPTOIR_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("COMPTOIR_DEMO_CUSTOMERS", "0")
     migrate.migrate(path)
     yield path

@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     path, seed = sys.argv[1], int(sys.argv[2])
     os.environ["COMPTOIR_DB"] = path
-    from services import accounts, customers, merges, products, sales
-    from services.accounts import EntryRequest
-    from services.sales import LineRequest
+    from comptoir.services import accounts, customers, merges, products, sales
+    from comptoir.services.accounts import EntryRequest
+    from comptoir.services.sales import LineRequest
     from tests.conftest import ADMIN, MANAGER, STAFF
 
     rng = random.Random(seed)

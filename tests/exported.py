@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from logic.auth import Actor
-from services import exports
+from comptoir.logic.auth import Actor
+from comptoir.services import exports
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from data import db, migrate
+from comptoir.data import db, migrate
 
 _HOLD = (
     "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"

@@ -6,8 +6,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from services import customers, products, sales
-from services.sales import LineRequest
+from comptoir.services import customers, products, sales
+from comptoir.services.sales import LineRequest
 from tests.conftest import MANAGER, STAFF
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from printing.model import (
+from comptoir.printing.model import (
     Invoice,
     Label,
     Receipt,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services import customers, products
+from comptoir.services import customers, products
 from tests.conftest import MANAGER, STAFF
 
 

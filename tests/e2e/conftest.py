@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from data import db, demo
-from services import accounts, customers, products, shop
-from services.accounts import EntryRequest
-from services.bootstrap import DEMO_ACCOUNTS, create_demo_accounts
+from comptoir.data import db, demo
+from comptoir.services import accounts, customers, products, shop
+from comptoir.services.accounts import EntryRequest
+from comptoir.services.bootstrap import DEMO_ACCOUNTS, create_demo_accounts
 from tests.conftest import ADMIN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,13 +136,14 @@ def seed(path: Path) -> None:
 
 @contextmanager
 def running_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """The app started as `make run` starts it (serve.py), on a free port; its base URL
+    """The app started as `make run` starts it (comptoir.serve), on a free port; its base URL
     once the server has said where it listens (its output is copied to log_path)."""
     port = _free_port()
     process = subprocess.Popen(
         [
             sys.executable,
-            str(ROOT / "serve.py"),  # as `make run` starts it
+            "-m",
+            "comptoir.serve",  # as `comptoir demo` and `make run` start it
             "--server.address",
             "127.0.0.1",
             "--server.port",
@@ -153,7 +154,13 @@ def running_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
             "false",
         ],
         cwd=ROOT,
-        env={**os.environ, "COMPTOIR_DEMO_CUSTOMERS": "0", **env},
+        # Its own data folder (backups, server log) beside its log.
+        env={
+            **os.environ,
+            "COMPTOIR_DEMO_CUSTOMERS": "0",
+            "COMPTOIR_HOME": str(log_path.parent / "home"),
+            **env,
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from data import db, migrate
-from services import customers, shop
-from services.bootstrap import create_demo_accounts
+from comptoir.data import db, migrate
+from comptoir.services import customers, shop
+from comptoir.services.bootstrap import create_demo_accounts
 from tests.conftest import ADMIN
 from tests.e2e.conftest import _chromium_or_skip, acting, new_page, running_app, sign_in
 

@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from comptoir.ui.grid_state import GRID_WIDTHS
 from tests.e2e.conftest import acting, new_page, open_tab, settle, sign_in, steady_box, type_search
-from ui.grid_state import GRID_WIDTHS
 
 pytestmark = pytest.mark.e2e
 

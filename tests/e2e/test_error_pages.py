@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from data import db
+from comptoir.data import db
 from tests.e2e.conftest import _chromium_or_skip, new_page, running_app
 from tests.holders import held_database
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from services import customers, products, sales
-from services.sales import LineRequest
+from comptoir.services import customers, products, sales
+from comptoir.services.sales import LineRequest
 from tests.conftest import MANAGER, STAFF
 from tests.e2e.conftest import acting, open_tab, prepared_app, sign_in
 

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from services import accounts, customers, products, sales
-from services.accounts import EntryRequest
-from services.sales import LineRequest
+from comptoir.services import accounts, customers, products, sales
+from comptoir.services.accounts import EntryRequest
+from comptoir.services.sales import LineRequest
 from tests.conftest import MANAGER, STAFF
 from tests.e2e.conftest import acting, open_tab, prepared_app, sign_in
 

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from data import db, demo
+from comptoir.data import db, demo
+from comptoir.services import customers, products, sales, shop
+from comptoir.services.bootstrap import create_demo_accounts
+from comptoir.services.sales import LineRequest
 from devkit.messaging_servers import smtp_server, twilio_server, write_secrets
-from services import customers, products, sales, shop
-from services.bootstrap import create_demo_accounts
-from services.sales import LineRequest
 from tests.conftest import ADMIN, STAFF
 from tests.e2e.conftest import _chromium_or_skip, acting, open_tab, running_app, sign_in
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from services import customers, delivery
+from comptoir.services import customers, delivery
 from tests.conftest import STAFF
 from tests.e2e.conftest import acting, keep_evidence, new_page, open_tab, prepared_app, sign_in
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from services import customers, unsubscribe
+from comptoir.services import customers, unsubscribe
 from tests.conftest import STAFF
 from tests.e2e.conftest import acting, open_tab, prepared_app, settle, sign_in
 

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from data import db, demo
-from services import customers, products, shop
-from services.bootstrap import create_demo_accounts
+from comptoir.data import db, demo
+from comptoir.services import customers, products, shop
+from comptoir.services.bootstrap import create_demo_accounts
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.e2e.conftest import (
     _chromium_or_skip,

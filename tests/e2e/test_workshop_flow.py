@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from data import db, demo
-from services import clock, customers, shop
-from services.bootstrap import create_demo_accounts
+from comptoir.data import db, demo
+from comptoir.services import clock, customers, shop
+from comptoir.services.bootstrap import create_demo_accounts
 from tests.conftest import ADMIN, STAFF
 from tests.e2e.conftest import (
     _chromium_or_skip,

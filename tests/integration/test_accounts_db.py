@@ -11,13 +11,13 @@ import duckdb
 import pytest
 from pypdf import PdfReader
 
-from data import accounts as repo
-from data import db
-from logic.accounts import CreditLimitExceeded, OverpaymentNeedsConfirmation
-from logic.auth import PermissionDenied
-from logic.errors import Busy, ValidationFailed
-from services import accounts, audit, customers
-from services.accounts import EntryRequest
+from comptoir.data import accounts as repo
+from comptoir.data import db
+from comptoir.logic.accounts import CreditLimitExceeded, OverpaymentNeedsConfirmation
+from comptoir.logic.auth import PermissionDenied
+from comptoir.logic.errors import Busy, ValidationFailed
+from comptoir.services import accounts, audit, customers
+from comptoir.services.accounts import EntryRequest
 from tests.concurrency import at_once
 from tests.conftest import ADMIN, MANAGER, STAFF
 
@@ -245,7 +245,7 @@ def test_the_database_itself_refuses_two_writers_on_one_account(customer, databa
     if database.startswith("postgresql://"):
         import psycopg
 
-        from data import postgres
+        from comptoir.data import postgres
 
         with psycopg.connect(database) as one, psycopg.connect(database) as two:
             for con in (one, two):

@@ -13,15 +13,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from data import db
-from logic.auth import Actor, PermissionDenied
-from logic.errors import StaleRecord, ValidationFailed
-from services import audit, auth, customers, shop
+from comptoir.data import db
+from comptoir.logic.auth import Actor, PermissionDenied
+from comptoir.logic.errors import StaleRecord, ValidationFailed
+from comptoir.services import audit, auth, customers, shop
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.exported import export_customers
 
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2] / "comptoir"
 
 
 def trail(entity: str | None = None) -> list[audit.AuditEntry]:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from data import backup as repo
-from data import db, demo, migrate
-from logic.auth import PermissionDenied
-from logic.errors import ValidationFailed
-from services import audit, backup, customers, demo_business
-from services.bootstrap import create_demo_accounts
+from comptoir.data import backup as repo
+from comptoir.data import db, demo, migrate
+from comptoir.logic.auth import PermissionDenied
+from comptoir.logic.errors import ValidationFailed
+from comptoir.services import audit, backup, customers, demo_business
+from comptoir.services.bootstrap import create_demo_accounts
 from tests.conftest import ADMIN, MANAGER, STAFF
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -161,7 +161,7 @@ def test_restore_never_overwrites_a_file(shop_file, tmp_path):
 
 def _cli(*args: str, answer: str = "") -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "services.backup", *args],
+        [sys.executable, "-m", "comptoir.services.backup", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from data import backup as repo
-from data import db, demo, migrate
-from data.copy_to_postgres import ORDER
-from logic.consent import token_customer, unsubscribe_token
-from logic.customer_import import guess_mapping, read_file
-from logic.vouchers import check_code
-from services import (
+from comptoir.data import backup as repo
+from comptoir.data import db, demo, migrate
+from comptoir.data.copy_to_postgres import ORDER
+from comptoir.logic.consent import token_customer, unsubscribe_token
+from comptoir.logic.customer_import import guess_mapping, read_file
+from comptoir.logic.vouchers import check_code
+from comptoir.services import (
     accounts,
     backup,
     customer_import,
@@ -35,9 +35,9 @@ from services import (
     vouchers,
     workshop,
 )
-from services.accounts import EntryRequest
-from services.bootstrap import create_demo_accounts
-from services.sales import LineRequest
+from comptoir.services.accounts import EntryRequest
+from comptoir.services.bootstrap import create_demo_accounts
+from comptoir.services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 

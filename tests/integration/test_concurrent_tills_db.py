@@ -6,10 +6,10 @@ import uuid
 
 import pytest
 
-from data import db
-from logic.errors import Busy
-from services import sales
-from services.sales import LineRequest
+from comptoir.data import db
+from comptoir.logic.errors import Busy
+from comptoir.services import sales
+from comptoir.services.sales import LineRequest
 from tests.concurrency import at_once
 from tests.conftest import STAFF
 from tests.sales_samples import make_sales_shop

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from data import backup as backup_repo
-from data import db, migrate
-from services import customers, products
+from comptoir.data import backup as backup_repo
+from comptoir.data import db, migrate
+from comptoir.services import customers, products
 from tests.conftest import MANAGER, STAFF
 
 ROOT = Path(__file__).resolve().parents[2]

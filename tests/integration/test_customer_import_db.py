@@ -10,11 +10,11 @@ from decimal import Decimal
 
 import pytest
 
-from data import db
-from logic.customer_import import guess_mapping, read_file
-from logic.errors import ValidationFailed
-from services import audit, customer_import, customers, exports, products, sales
-from services.sales import LineRequest
+from comptoir.data import db
+from comptoir.logic.customer_import import guess_mapping, read_file
+from comptoir.logic.errors import ValidationFailed
+from comptoir.services import audit, customer_import, customers, exports, products, sales
+from comptoir.services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 
 FILE = (

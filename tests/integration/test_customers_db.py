@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from data import db
-from logic.errors import StaleRecord, ValidationFailed
-from services import customers
+from comptoir.data import db
+from comptoir.logic.errors import StaleRecord, ValidationFailed
+from comptoir.services import customers
 from tests.conftest import STAFF
 
 NOW = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)

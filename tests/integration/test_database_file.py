@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from data import db, migrate
-from logic.errors import DatabaseUnavailable
+from comptoir.data import db, migrate
+from comptoir.logic.errors import DatabaseUnavailable
 from tests.holders import held_database
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from data import db, demo
-from logic.customers import validate_customer
-from logic.errors import ValidationFailed
-from logic.search import customer_tokens
-from services import customers, shop
-from services.shop import card_rules
+from comptoir.data import db, demo
+from comptoir.logic.customers import validate_customer
+from comptoir.logic.errors import ValidationFailed
+from comptoir.logic.search import customer_tokens
+from comptoir.services import customers, shop
+from comptoir.services.shop import card_rules
 from tests.conftest import ADMIN, STAFF, TODAY
 
 
@@ -123,7 +123,7 @@ def test_settings_are_read_once_and_fresh_after_a_save(database, monkeypatch):
 
 
 def test_a_price_level_in_use_names_how_many_customers_in_the_right_form(database):
-    from i18n.errors import describe_all
+    from comptoir.i18n.errors import describe_all
 
     shop.save_settings({}, [("A", "Public"), ("B", "Trade")], ADMIN)
     customers.create_customer({"last_name": "Seul", "price_level": "B"}, STAFF)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from data import db, demo
-from services import accounts, demo_business
-from services.bootstrap import create_demo_accounts
+from comptoir.data import db, demo
+from comptoir.services import accounts, demo_business
+from comptoir.services.bootstrap import create_demo_accounts
 
 
 def test_demo_activity_is_consistent(db_path):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from logic.auth import PermissionDenied
-from services import customers, duplicates
+from comptoir.logic.auth import PermissionDenied
+from comptoir.services import customers, duplicates
 from tests.conftest import MANAGER, STAFF
 
 

@@ -12,12 +12,12 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
-from data import db, streams
-from logic.auth import PermissionDenied
-from logic.errors import ValidationFailed
-from services import accounts, audit, customers, export_views, exports, sales
-from services.accounts import EntryRequest
-from services.sales import LineRequest
+from comptoir.data import db, streams
+from comptoir.logic.auth import PermissionDenied
+from comptoir.logic.errors import ValidationFailed
+from comptoir.services import accounts, audit, customers, export_views, exports, sales
+from comptoir.services.accounts import EntryRequest
+from comptoir.services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 
@@ -79,7 +79,7 @@ def test_customers_export_every_page_in_the_grid_order_in_three_formats(database
 
 
 def test_an_xlsx_sheet_names_its_columns_in_the_viewers_language(database):
-    from i18n.catalog import field_label as column_label
+    from comptoir.i18n.catalog import field_label as column_label
 
     _customers()
     view = exports.customers_view("", False)
@@ -171,7 +171,7 @@ def test_every_list_exports_its_filtered_rows(database):
 
 
 def test_a_customers_reminders_export(database):
-    from services import reminders
+    from comptoir.services import reminders
 
     customer = customers.create_customer({"last_name": "Rappel"}, STAFF)
     reminders.schedule(STAFF, customer, date(2099, 3, 1), "Time for a check", "auto")

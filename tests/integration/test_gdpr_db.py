@@ -12,13 +12,13 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from i18n.catalog import field_label
-from logic.auth import PermissionDenied
-from logic.errors import ValidationFailed
-from services import accounts, customers, delivery, gdpr, messaging, sales, workshop
-from services.accounts import EntryRequest
-from services.printing import shop_header
-from services.sales import LineRequest
+from comptoir.i18n.catalog import field_label
+from comptoir.logic.auth import PermissionDenied
+from comptoir.logic.errors import ValidationFailed
+from comptoir.services import accounts, customers, delivery, gdpr, messaging, sales, workshop
+from comptoir.services.accounts import EntryRequest
+from comptoir.services.printing import shop_header
+from comptoir.services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 
@@ -182,8 +182,8 @@ TRACES = (
 
 def _everywhere(text: str) -> list[str]:
     """Every table (and column) of the database whose text holds text (case ignored)."""
-    from data import db
-    from data.copy_to_postgres import ORDER
+    from comptoir.data import db
+    from comptoir.data.copy_to_postgres import ORDER
 
     found = []
     with db.cursor() as cur:
@@ -213,7 +213,7 @@ def _person(**fields) -> int:
 
 
 def test_after_erasure_the_person_is_found_nowhere(database, monkeypatch):
-    from services import audit, merges
+    from comptoir.services import audit, merges
 
     monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
     zelie = _person(
@@ -293,7 +293,7 @@ def _subject_file(customer_id: int) -> tuple[str, bytes]:
 
 
 def test_a_subject_access_file_holds_the_subjects_data_only(database):
-    from services import merges
+    from comptoir.services import merges
 
     anna = customers.create_customer({"last_name": "Annette", "first_name": "Anna"}, STAFF)
     bea = customers.create_customer(

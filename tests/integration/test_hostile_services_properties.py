@@ -7,9 +7,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data import db
-from logic.errors import ValidationFailed
-from services import customers, gdpr, merges, unsubscribe
+from comptoir.data import db
+from comptoir.logic.errors import ValidationFailed
+from comptoir.services import customers, gdpr, merges, unsubscribe
 from tests.conftest import ADMIN, STAFF
 
 names = st.one_of(

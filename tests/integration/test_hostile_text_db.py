@@ -11,13 +11,13 @@ import zipfile
 import openpyxl
 import pytest
 
-from data import db
-from logic.errors import ValidationFailed
-from printing.escpos_render import render
-from printing.layout import receipt_layout
-from services import accounts, audit, customers, exports, sales
-from services.accounts import EntryRequest
-from services.sales import LineRequest
+from comptoir.data import db
+from comptoir.logic.errors import ValidationFailed
+from comptoir.printing.escpos_render import render
+from comptoir.printing.layout import receipt_layout
+from comptoir.services import accounts, audit, customers, exports, sales
+from comptoir.services.accounts import EntryRequest
+from comptoir.services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.exported import export_customers
 from tests.sales_samples import make_sales_shop

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from logic.auth import PermissionDenied
-from logic.errors import ValidationFailed
-from logic.insights import Filters
-from services import insights, sales
+from comptoir.logic.auth import PermissionDenied
+from comptoir.logic.errors import ValidationFailed
+from comptoir.logic.insights import Filters
+from comptoir.services import insights, sales
 from tests.conftest import MANAGER, STAFF
 from tests.insights_samples import make_insights_shop
 

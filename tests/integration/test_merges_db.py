@@ -9,12 +9,12 @@ from decimal import Decimal
 
 import pytest
 
-from data import db
-from data import merges as merges_repo
-from logic.auth import PermissionDenied
-from logic.errors import StaleRecord, ValidationFailed
-from logic.merges import TAKE
-from services import (
+from comptoir.data import db
+from comptoir.data import merges as merges_repo
+from comptoir.logic.auth import PermissionDenied
+from comptoir.logic.errors import StaleRecord, ValidationFailed
+from comptoir.logic.merges import TAKE
+from comptoir.services import (
     accounts,
     customers,
     delivery,
@@ -25,8 +25,8 @@ from services import (
     sales,
     workshop,
 )
-from services.accounts import EntryRequest
-from services.sales import LineRequest
+from comptoir.services.accounts import EntryRequest
+from comptoir.services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 

@@ -8,11 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from data import db
+from comptoir.data import db
+from comptoir.logic.errors import ValidationFailed
+from comptoir.services import customers, messaging
 from devkit.messaging_servers import smtp_server, twilio_server, write_secrets
-from logic.errors import ValidationFailed
-from messaging import config
-from services import customers, messaging
 from tests.conftest import MANAGER, STAFF
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -26,7 +25,7 @@ def key() -> str:
 def edges(database, tmp_path, monkeypatch):
     with smtp_server() as (mailbox, smtp_port), twilio_server() as (fake, twilio_port):
         secrets = write_secrets(tmp_path / "secrets.toml", smtp_port, twilio_port)
-        monkeypatch.setattr(config, "SECRETS", secrets)
+        monkeypatch.setenv("COMPTOIR_SECRETS", str(secrets))
         yield mailbox, fake
 
 
@@ -136,7 +135,9 @@ def test_provider_refusals_are_recorded_and_retried_later(edges, lea):
 def test_a_server_that_is_down_leaves_a_failed_row(database, lea, tmp_path, monkeypatch):
     from devkit.messaging_servers import free_port
 
-    monkeypatch.setattr(config, "SECRETS", write_secrets(tmp_path / "s.toml", free_port(), None))
+    monkeypatch.setenv(
+        "COMPTOIR_SECRETS", str(write_secrets(tmp_path / "s.toml", free_port(), None))
+    )
     mail = messaging.send_message(STAFF, lea, "email", "Bonjour", key(), subject="Test", now=NOW)
     status, attempts, _, error, _ = stored(mail)
     assert (status, attempts) == ("failed", 1)
@@ -212,8 +213,8 @@ def test_bad_input_is_named_and_nothing_is_queued(database, lea):
 def test_a_statement_is_emailed_in_the_customers_language(edges, lea):
     from datetime import date
 
-    from services import accounts
-    from services.accounts import EntryRequest
+    from comptoir.services import accounts
+    from comptoir.services.accounts import EntryRequest
 
     mailbox, _ = edges
     trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
@@ -348,7 +349,7 @@ def test_a_sender_process_killed_after_claiming_is_replaced_once(edges, lea, dat
     script = (
         "import os, sys\n"
         "from datetime import datetime, timedelta, UTC\n"
-        "from services import messaging\n"
+        "from comptoir.services import messaging\n"
         "def killed(message):\n"
         "    os._exit(9)\n"
         f"messaging.deliver({message_id}, now=datetime(2026, 11, 30, 9, 1, tzinfo=UTC),"

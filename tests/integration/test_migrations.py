@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from data import db, migrate
+from comptoir.data import db, migrate
 
 
 def test_migrations_from_empty_then_rerun_is_a_no_op(tmp_path: Path):
@@ -60,7 +60,7 @@ def test_a_second_process_is_refused_clearly(db_path: Path):
     # This process holds the file; another one cannot open it, even to write demo data.
     db.connect(db_path)
     done = subprocess.run(
-        [sys.executable, "-m", "data.demo", "--customers", "5", "--db", str(db_path)],
+        [sys.executable, "-m", "comptoir.data.demo", "--customers", "5", "--db", str(db_path)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -73,10 +73,11 @@ def test_a_second_process_is_refused_clearly(db_path: Path):
 def test_database_path_from_environment_then_secrets(tmp_path: Path, monkeypatch):
     secrets = tmp_path / "secrets.toml"
     secrets.write_text('[database]\npath = "/srv/shop/comptoir.duckdb"\n')
-    monkeypatch.setattr(db, "SECRETS", secrets)
+    monkeypatch.setenv("COMPTOIR_SECRETS", str(secrets))
     monkeypatch.setenv(db.ENV_VAR, str(tmp_path / "env.duckdb"))
     assert db.database_path() == tmp_path / "env.duckdb"
     monkeypatch.delenv(db.ENV_VAR)
     assert db.database_path() == Path("/srv/shop/comptoir.duckdb")
-    monkeypatch.setattr(db, "SECRETS", tmp_path / "missing.toml")
-    assert db.database_path() == db.DEFAULT_PATH
+    monkeypatch.setenv("COMPTOIR_SECRETS", str(tmp_path / "missing.toml"))
+    monkeypatch.setenv("COMPTOIR_HOME", str(tmp_path / "home"))
+    assert db.database_path() == tmp_path / "home" / "comptoir.duckdb"

@@ -6,11 +6,11 @@ import uuid
 
 import pytest
 
-from data import db
-from logic.errors import ValidationFailed
-from services import accounts, customers, products, sales
-from services.accounts import EntryRequest
-from services.sales import LineRequest
+from comptoir.data import db
+from comptoir.logic.errors import ValidationFailed
+from comptoir.services import accounts, customers, products, sales
+from comptoir.services.accounts import EntryRequest
+from comptoir.services.sales import LineRequest
 from tests.conftest import MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from data import db, migrate
-from services import accounts, auth, customers, shop
+from comptoir.data import db, migrate
+from comptoir.services import accounts, auth, customers, shop
 from tests.conftest import ADMIN, MANAGER, STAFF
 
 pytestmark = pytest.mark.postgres
@@ -50,8 +50,8 @@ def _charge_from_one_process(url: str, customer_id: int, threads: int, attempts:
 
     os.environ[db.URL_ENV] = url
     os.environ["COMPTOIR_PROCESS_LOCKS"] = "0"
-    from logic.accounts import CreditLimitExceeded
-    from services.accounts import EntryRequest
+    from comptoir.logic.accounts import CreditLimitExceeded
+    from comptoir.services.accounts import EntryRequest
     from tests.concurrency import at_once
 
     def charge() -> int:
@@ -87,8 +87,8 @@ def test_four_servers_charging_one_account_never_pass_its_limit(pg_db):
 
 
 def test_sales_invoices_returns_and_import_on_postgres(pg_db):
-    from services import products, sales
-    from services.sales import LineRequest
+    from comptoir.services import products, sales
+    from comptoir.services.sales import LineRequest
     from tests.sales_samples import make_sales_shop
 
     shop_ids = make_sales_shop(discount_percent="5")
@@ -112,7 +112,7 @@ def _invoices_from_one_process(url: str, sale_ids: list[int]) -> list[str]:
 
     os.environ[db.URL_ENV] = url
     os.environ["COMPTOIR_PROCESS_LOCKS"] = "0"
-    from services import sales
+    from comptoir.services import sales
 
     numbers: list[str] = []
     guard = threading.Lock()
@@ -135,8 +135,8 @@ def _invoices_from_one_process(url: str, sale_ids: list[int]) -> list[str]:
 def test_four_servers_issue_gap_free_invoice_numbers(pg_db):
     import multiprocessing
 
-    from services import sales
-    from services.sales import LineRequest
+    from comptoir.services import sales
+    from comptoir.services.sales import LineRequest
     from tests.sales_samples import make_sales_shop
 
     shop_ids = make_sales_shop()
@@ -179,8 +179,8 @@ def test_postgres_gets_its_indexes_and_money_foreign_keys(pg_db):
 
 
 def test_a_refused_connection_is_named_without_its_password(postgres_cluster, monkeypatch):
-    from data import postgres
-    from logic.errors import DatabaseUnavailable
+    from comptoir.data import postgres
+    from comptoir.logic.errors import DatabaseUnavailable
 
     wrong = postgres_cluster.url().replace(postgres_cluster.password, "not-the-password")
     monkeypatch.setattr(postgres, "CONNECT_TIMEOUT", 2.0)
@@ -199,10 +199,10 @@ def test_a_refused_connection_is_named_without_its_password(postgres_cluster, mo
 
 
 def test_a_shop_moves_from_its_duckdb_file_to_postgres(demo_db, postgres_cluster, monkeypatch):
-    from data import copy_to_postgres
-    from services import sales
-    from services.bootstrap import create_demo_accounts
-    from services.demo_business import create as create_business
+    from comptoir.data import copy_to_postgres
+    from comptoir.services import sales
+    from comptoir.services.bootstrap import create_demo_accounts
+    from comptoir.services.demo_business import create as create_business
 
     owner = create_demo_accounts()
     create_business(owner)

@@ -16,14 +16,14 @@ import pytest
 from escpos.printer import Dummy
 from pypdf import PdfReader
 
-from logic.printers import PrinterConfig
-from printing.escpos_render import render
-from printing.layout import receipt_layout
-from printing.model import Invoice, SaleLine
-from printing.pdf import label_pdf, label_sheet_pdf, voucher_pdf
-from printing.pdf_a4 import invoice_pdf, receipt_pdf, statement_pdf
-from printing.printers import STATUS_QUERY, PrinterUnavailable, send
-from services import customers, printing
+from comptoir.logic.printers import PrinterConfig
+from comptoir.printing.escpos_render import render
+from comptoir.printing.layout import receipt_layout
+from comptoir.printing.model import Invoice, SaleLine
+from comptoir.printing.pdf import label_pdf, label_sheet_pdf, voucher_pdf
+from comptoir.printing.pdf_a4 import invoice_pdf, receipt_pdf, statement_pdf
+from comptoir.printing.printers import STATUS_QUERY, PrinterUnavailable, send
+from comptoir.services import customers, printing
 from tests.conftest import ADMIN, STAFF
 from tests.printing_samples import D, invoice, label, receipt, statement, voucher
 
@@ -288,7 +288,7 @@ def test_address_label_sheet_for_chosen_customers(database):
 
 
 def test_test_page_and_printer_settings_are_admin_only(database):
-    from logic.auth import PermissionDenied
+    from comptoir.logic.auth import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         printing.print_test_page(STAFF, "receipts")

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from logic.errors import ValidationFailed
-from services import audit, products
+from comptoir.logic.errors import ValidationFailed
+from comptoir.services import audit, products
 from tests.conftest import ADMIN, MANAGER
 
 FIRST = b"sku;name;price;tax_rate;price_B\nA-1;Pneu;30,00;20;25\nA-2;Patin;9.90;5,5;\n"

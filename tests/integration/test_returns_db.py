@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from data import db
-from logic.errors import ValidationFailed
-from services import accounts, customers, products, sales
-from services.sales import LineRequest
+from comptoir.data import db
+from comptoir.logic.errors import ValidationFailed
+from comptoir.services import accounts, customers, products, sales
+from comptoir.services.sales import LineRequest
 from tests.concurrency import at_once
 from tests.conftest import MANAGER, STAFF
 from tests.sales_samples import make_sales_shop

@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from data import db
-from logic.accounts import CreditLimitExceeded
-from logic.errors import ValidationFailed
-from services import accounts, customers, products, sales
-from services.sales import LineRequest
+from comptoir.data import db
+from comptoir.logic.accounts import CreditLimitExceeded
+from comptoir.logic.errors import ValidationFailed
+from comptoir.services import accounts, customers, products, sales
+from comptoir.services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services import customers
+from comptoir.services import customers
 from tests.conftest import STAFF
 
 

@@ -10,10 +10,9 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from data import db
+from comptoir.data import db
+from comptoir.services import audit, backup, customers, export_views, exports, gdpr, messaging
 from devkit.messaging_servers import ACCOUNT, free_port, smtp_server, twilio_server
-from messaging import config
-from services import audit, backup, customers, export_views, exports, gdpr, messaging
 from tests.conftest import ADMIN, MANAGER, STAFF
 
 SMTP_PASSWORD = "SMTP-PASSWORD-7f3a9e"
@@ -72,8 +71,8 @@ def test_no_secret_anywhere(database, tmp_path, monkeypatch, caplog):
         secrets.append(urlsplit(url).password or "")
     seen: list[str] = []
     with smtp_server() as (_, smtp_port), twilio_server() as (_, twilio_port):
-        monkeypatch.setattr(
-            config, "SECRETS", _secrets(tmp_path / "s.toml", smtp_port, twilio_port)
+        monkeypatch.setenv(
+            "COMPTOIR_SECRETS", str(_secrets(tmp_path / "s.toml", smtp_port, twilio_port))
         )
         customer = customers.create_customer(
             {"last_name": "Secret", "email": "s@example.org", "mobile": "06 12 34 56 78"}, STAFF
@@ -84,13 +83,13 @@ def test_no_secret_anywhere(database, tmp_path, monkeypatch, caplog):
         )
         messaging.send_message(STAFF, customer, "sms", "Your bike is ready", uuid.uuid4().hex)
         # A server that does not answer at all.
-        monkeypatch.setattr(
-            config, "SECRETS", _secrets(tmp_path / "down.toml", free_port(), free_port())
+        monkeypatch.setenv(
+            "COMPTOIR_SECRETS", str(_secrets(tmp_path / "down.toml", free_port(), free_port()))
         )
         messaging.send_message(STAFF, customer, "email", "Again", uuid.uuid4().hex, subject="Hi")
         messaging.send_message(STAFF, customer, "sms", "Again", uuid.uuid4().hex)
-        monkeypatch.setattr(
-            config, "SECRETS", _secrets(tmp_path / "s.toml", smtp_port, twilio_port)
+        monkeypatch.setenv(
+            "COMPTOIR_SECRETS", str(_secrets(tmp_path / "s.toml", smtp_port, twilio_port))
         )
         access = gdpr.subject_access(MANAGER, customer)
         seen.append(_zip_text(access.path))

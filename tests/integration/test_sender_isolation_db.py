@@ -9,10 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from data import db
+from comptoir.data import db
+from comptoir.services import customers, messaging, reminders, rewards
 from devkit.messaging_servers import smtp_server, write_secrets
-from messaging import config
-from services import customers, messaging, reminders, rewards
 from tests.conftest import MANAGER, STAFF
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -44,7 +43,7 @@ def test_every_good_message_arrives_once_whatever_fails_beside_it(database, tmp_
         reminders.schedule(STAFF, customer_id, date(2026, 3, 10), now=NOW)
     with smtp_server() as (mailbox, port):
         mailbox.refuse, mailbox.refuse_only = "550 no such user", "bounce@example.org"
-        monkeypatch.setattr(config, "SECRETS", write_secrets(tmp_path / "s.toml", port, None))
+        monkeypatch.setenv("COMPTOIR_SECRETS", str(write_secrets(tmp_path / "s.toml", port, None)))
         first = reminders.send_due(now=NOW)
         # Later rounds of both senders, after every retry delay has passed.
         for hours in (1, 2, 5, 24):
@@ -105,7 +104,7 @@ def test_a_broken_stored_template_never_stops_the_scheduler(database):
 
 @pytest.mark.parametrize("body", ["{balance:.2f}", "{first_name.__class__}", "{balance:>99999}"])
 def test_a_template_that_is_not_plain_is_refused_when_saved(database, body):
-    from logic.errors import ValidationFailed
+    from comptoir.logic.errors import ValidationFailed
     from tests.conftest import ADMIN
 
     with pytest.raises(ValidationFailed) as refused:

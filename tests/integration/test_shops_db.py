@@ -7,11 +7,11 @@ from datetime import datetime
 
 import pytest
 
-from data import db
-from logic.errors import DatabaseUnavailable, ValidationFailed
-from services import accounts, printing, sales, shop
-from services.accounts import EntryRequest
-from services.sales import LineRequest
+from comptoir.data import db
+from comptoir.logic.errors import DatabaseUnavailable, ValidationFailed
+from comptoir.services import accounts, printing, sales, shop
+from comptoir.services.accounts import EntryRequest
+from comptoir.services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 

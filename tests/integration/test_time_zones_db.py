@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from data import db, migrate
-from services import accounts, clock, sales, shop
-from services.accounts import EntryRequest
-from services.sales import LineRequest
+from comptoir.data import db, migrate
+from comptoir.services import accounts, clock, sales, shop
+from comptoir.services.accounts import EntryRequest
+from comptoir.services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 
@@ -122,7 +122,7 @@ def test_the_machines_time_zone_changes_nothing(db_path: Path):
         )
     db.close(db_path)
     script = (
-        "from data import db\n"
+        "from comptoir.data import db\n"
         "with db.cursor() as cur:\n"
         "    found = cur.execute('SELECT occurred_at FROM print_jobs').fetchall()\n"
         "print(found[0][0].isoformat())\n"

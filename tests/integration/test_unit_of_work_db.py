@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from logic.audit import FieldChange
-from logic.auth import PermissionDenied
-from services import audit, customers, unit_of_work
-from services.unit_of_work import UnitOfWork
+from comptoir.logic.audit import FieldChange
+from comptoir.logic.auth import PermissionDenied
+from comptoir.services import audit, customers, unit_of_work
+from comptoir.services.unit_of_work import UnitOfWork
 from tests.conftest import ADMIN, STAFF
 
 MOMENT = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)

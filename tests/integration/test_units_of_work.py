@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import threading
 
-from data import db, migrate
-from services import customers, shop
+from comptoir.data import db, migrate
+from comptoir.services import customers, shop
 from tests.conftest import STAFF
 
 

@@ -9,10 +9,9 @@ import uuid
 
 import pytest
 
+from comptoir.logic.errors import ValidationFailed
+from comptoir.services import customers, gdpr, merges, messaging, unsubscribe
 from devkit.messaging_servers import smtp_server, twilio_server, write_secrets
-from logic.errors import ValidationFailed
-from messaging import config
-from services import customers, gdpr, merges, messaging, unsubscribe
 from tests.conftest import ADMIN, MANAGER, STAFF
 
 LINK = re.compile(r"https://shop\.example/unsubscribe\?t=(\d+\.[A-Za-z0-9_-]+)")
@@ -23,8 +22,9 @@ def mailbox(database, tmp_path, monkeypatch):
     monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
     monkeypatch.setenv(unsubscribe.URL_ENV, "https://shop.example/")
     with smtp_server() as (box, smtp_port), twilio_server() as (_, twilio_port):
-        monkeypatch.setattr(
-            config, "SECRETS", write_secrets(tmp_path / "secrets.toml", smtp_port, twilio_port)
+        monkeypatch.setenv(
+            "COMPTOIR_SECRETS",
+            str(write_secrets(tmp_path / "secrets.toml", smtp_port, twilio_port)),
         )
         yield box
 

@@ -14,11 +14,20 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from data import db
-from logic.errors import ValidationFailed
-from logic.vouchers import check_code, format_code
-from services import customers, delivery, export_views, exports, products, rewards, sales, vouchers
-from services.sales import LineRequest
+from comptoir.data import db
+from comptoir.logic.errors import ValidationFailed
+from comptoir.logic.vouchers import check_code, format_code
+from comptoir.services import (
+    customers,
+    delivery,
+    export_views,
+    exports,
+    products,
+    rewards,
+    sales,
+    vouchers,
+)
+from comptoir.services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 
 D = Decimal
@@ -360,8 +369,8 @@ def test_web_shop_import_adds_new_addresses_and_reports_the_rest(till):
 
 
 def test_a_voucher_sold_with_a_chosen_expiry_keeps_it(till):
-    from logic.dates import add_months
-    from services import clock
+    from comptoir.logic.dates import add_months
+    from comptoir.services import clock
 
     later = add_months(clock.local_day(), 24)
     sale_id = sales.record_sale(
@@ -378,12 +387,11 @@ def test_a_voucher_is_emailed_with_its_pdf_and_the_list_exports_audited(
     till, tmp_path, monkeypatch
 ):
     from devkit.messaging_servers import smtp_server, write_secrets
-    from messaging import config
 
     code = sell_voucher(till["anna"], "35")
     voucher = vouchers.find(STAFF, code)
     with smtp_server() as (mailbox, port):
-        monkeypatch.setattr(config, "SECRETS", write_secrets(tmp_path / "s.toml", port, None))
+        monkeypatch.setenv("COMPTOIR_SECRETS", str(write_secrets(tmp_path / "s.toml", port, None)))
         vouchers.email(STAFF, voucher["id"], "mail-1")
         received = list(mailbox.received)
     (_, recipients, mail) = received[0]
@@ -402,7 +410,7 @@ def test_a_voucher_is_emailed_with_its_pdf_and_the_list_exports_audited(
 
 
 def test_voucher_and_rewards_settings_are_checked_and_stored(till):
-    from services import shop
+    from comptoir.services import shop
 
     levels = [("A", "A"), ("B", "B"), ("C", "C")]
     with pytest.raises(ValidationFailed) as refused:
@@ -446,7 +454,6 @@ def test_a_voucher_goes_out_as_what_it_is(till, tmp_path, monkeypatch):
     """Partly spent: printed with what is left. Cancelled, expired or spent: refused, as
     the till refuses its code (they went out as "50,00 € valid until…")."""
     from devkit.messaging_servers import smtp_server, write_secrets
-    from messaging import config
 
     code = sell_voucher(till["anna"], "50")
     sales.record_sale(
@@ -456,7 +463,7 @@ def test_a_voucher_goes_out_as_what_it_is(till, tmp_path, monkeypatch):
     printed = _pdf_text(vouchers.reprint(STAFF, voucher["id"]).pdf)
     assert "Reste à utiliser: 20,00" in printed and "50,00" in printed
     with smtp_server() as (mailbox, port):
-        monkeypatch.setattr(config, "SECRETS", write_secrets(tmp_path / "s.toml", port, None))
+        monkeypatch.setenv("COMPTOIR_SECRETS", str(write_secrets(tmp_path / "s.toml", port, None)))
         vouchers.email(STAFF, voucher["id"], "partly")
         (_, _, mail) = mailbox.wait_for(1)[0]
         assert "20,00" in mail.get_body(("plain",)).get_content()

@@ -17,12 +17,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from data import db
-from devkit.messaging_servers import smtp_server, write_secrets
-from logic.errors import StaleRecord, ValidationFailed
-from messaging import config
-from messaging.email import SendFailed, Sent
-from services import (
+from comptoir.data import db
+from comptoir.logic.errors import StaleRecord, ValidationFailed
+from comptoir.messaging.email import SendFailed, Sent
+from comptoir.services import (
     clock,
     customers,
     messaging,
@@ -32,6 +30,7 @@ from services import (
     sales,
     workshop,
 )
+from devkit.messaging_servers import smtp_server, write_secrets
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.holders import held_database
 
@@ -269,7 +268,7 @@ def test_two_senders_at_once_deliver_each_due_reminder_exactly_once(
         outcomes.append(reminders.send_due(now=NOW))
 
     with smtp_server() as (mailbox, port):
-        monkeypatch.setattr(config, "SECRETS", write_secrets(tmp_path / "s.toml", port, None))
+        monkeypatch.setenv("COMPTOIR_SECRETS", str(write_secrets(tmp_path / "s.toml", port, None)))
         threads = [threading.Thread(target=sender) for _ in range(2)]
         for thread in threads:
             thread.start()
@@ -359,7 +358,7 @@ def run_command(path) -> subprocess.CompletedProcess:
     env = {**os.environ, "COMPTOIR_DB": str(path)}
     env.pop("COMPTOIR_DATABASE_URL", None)
     return subprocess.run(
-        [sys.executable, "-m", "services.reminders"],
+        [sys.executable, "-m", "comptoir.services.reminders"],
         cwd=Path(__file__).resolve().parents[2],
         env=env,
         capture_output=True,
@@ -413,7 +412,7 @@ def test_ready_tells_the_customer_by_their_preference_or_leaves_a_note(
     order_id = check_in(bike_shop["anna"])
     workshop.move(STAFF, order_id, "ready", now=NOW)
     with smtp_server() as (mailbox, port):
-        monkeypatch.setattr(config, "SECRETS", write_secrets(tmp_path / "s.toml", port, None))
+        monkeypatch.setenv("COMPTOIR_SECRETS", str(write_secrets(tmp_path / "s.toml", port, None)))
         outcome, message_id = workshop.notify_ready(STAFF, order_id, "ready-1")
         assert workshop.notify_ready(STAFF, order_id, "ready-1") == (outcome, message_id)
         received = list(mailbox.received)
@@ -441,7 +440,7 @@ def test_a_batch_of_reminders_shares_one_smtp_connection_and_survives_a_refusal(
         reminders.schedule(STAFF, customer_id, date(2026, 3, 10), now=NOW)
     with smtp_server() as (mailbox, port):
         mailbox.refuse, mailbox.refuse_only = "550 no such user", "bounce@example.org"
-        monkeypatch.setattr(config, "SECRETS", write_secrets(tmp_path / "s.toml", port, None))
+        monkeypatch.setenv("COMPTOIR_SECRETS", str(write_secrets(tmp_path / "s.toml", port, None)))
         outcome = reminders.send_due(now=NOW)
         peers = list(mailbox.peers)
     assert outcome == {"sent": 3, "failed": 1, "phone": 0}

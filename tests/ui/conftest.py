@@ -10,10 +10,10 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from data import db, demo
-from services.bootstrap import DEMO_ACCOUNTS, create_demo_accounts
+from comptoir.data import db, demo
+from comptoir.services.bootstrap import DEMO_ACCOUNTS, create_demo_accounts
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+APP = Path(__file__).resolve().parents[2] / "comptoir" / "app.py"
 
 
 class _NavigationOnly(PagesManager):

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from services import accounts, customers
-from services.accounts import EntryRequest
+from comptoir.services import accounts, customers
+from comptoir.services.accounts import EntryRequest
 from tests.conftest import MANAGER
 from tests.ui.conftest import open_app, open_tab, table, texts
 

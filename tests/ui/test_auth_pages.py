@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from data import demo
-from services import audit, auth, clock, customers
+from comptoir.data import demo
+from comptoir.services import audit, auth, clock, customers
+from comptoir.ui.navigation import visible_scripts
 from tests.conftest import ADMIN
 from tests.ui.conftest import open_app, open_tab, sign_in, table, texts
-from ui.navigation import visible_scripts
 
 REFUSED = (
     "Sign-in refused: unknown username or wrong password, or the account is locked for a while"
@@ -90,7 +90,7 @@ def test_each_role_sees_only_its_pages():
         "pages/import_customers.py",
         "pages/export.py",
     ]
-    assert len(visible_scripts("admin")) == 14
+    assert len(visible_scripts("admin")) == 15
     assert visible_scripts(None) == []
 
 
@@ -105,6 +105,7 @@ def test_each_role_sees_only_its_pages():
         ("pages/settings.py", "administrator"),
         ("pages/staff_admin.py", "administrator"),
         ("pages/audit_log.py", "administrator"),
+        ("pages/system.py", "administrator"),
     ],
 )
 def test_staff_typing_a_restricted_url_is_refused(shop_db, page, role):
@@ -200,9 +201,9 @@ def test_a_fragment_checks_the_session_before_it_runs(db_path):
 
         import streamlit as st
 
-        from logic.auth import Actor
-        from services import clock
-        from ui.auth import ACTOR_KEY, SEEN_KEY, guard_fragment
+        from comptoir.logic.auth import Actor
+        from comptoir.services import clock
+        from comptoir.ui.auth import ACTOR_KEY, SEEN_KEY, guard_fragment
 
         if "ui_language" not in st.session_state:  # the first run (sign-out keeps it)
             # An account that no longer exists (as if deactivated meanwhile).

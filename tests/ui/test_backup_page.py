@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zipfile
 
-from services import audit
+from comptoir.services import audit
 from tests.conftest import ADMIN
 from tests.ui.conftest import open_app, texts
 

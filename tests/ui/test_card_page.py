@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services import customers
+from comptoir.services import customers
 from tests.conftest import ADMIN, STAFF
 from tests.ui.conftest import open_tab, table, texts, type_into
 
@@ -216,7 +216,7 @@ def test_the_customers_language_is_picked_on_the_card(card):
 
 
 def test_history_names_changes_to_parts_of_the_card_as_the_card_does(card):
-    from services import delivery
+    from comptoir.services import delivery
 
     app, customer_id = card
     address = delivery.add(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from data import db
-from services import auth, bootstrap, shop
+from comptoir.data import db
+from comptoir.services import auth, bootstrap, shop
 from tests.ui.conftest import open_app, sign_in, texts
 
 BANNER = "DEMO shop: made-up customers and published passwords"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services import customers, duplicates
+from comptoir.services import customers, duplicates
 from tests.conftest import MANAGER, STAFF
 from tests.ui.conftest import open_app, table, texts
 
@@ -40,8 +40,8 @@ def test_the_new_customer_dialog_names_a_likely_duplicate(shop_db):
 
 
 def _pair():
-    from services import accounts
-    from services.accounts import EntryRequest
+    from comptoir.services import accounts
+    from comptoir.services.accounts import EntryRequest
 
     trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
     kept = customers.create_customer(

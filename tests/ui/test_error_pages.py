@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 
 def _failing_page() -> None:
-    from ui.errors import run_guarded
+    from comptoir.ui.errors import run_guarded
 
     def boom() -> None:
         raise RuntimeError("/srv/secret/path.py exploded")
@@ -17,8 +17,8 @@ def _failing_page() -> None:
 
 
 def _busy_page() -> None:
-    from logic.errors import Busy
-    from ui.errors import run_guarded
+    from comptoir.logic.errors import Busy
+    from comptoir.ui.errors import run_guarded
 
     def busy() -> None:
         raise Busy()
@@ -57,3 +57,19 @@ def test_the_config_keeps_error_details_from_the_browser():
 
     config = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
     assert tomllib.loads(config.read_text())["client"]["showErrorDetails"] == "none"
+
+
+def test_an_installed_server_gets_the_same_settings_as_the_checkout():
+    """serve.OPTIONS (flags for an installed copy) and .streamlit/config.toml agree."""
+    import tomllib
+    from pathlib import Path
+
+    from comptoir import serve
+
+    config = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
+    flat = {
+        f"{section}.{key}": str(value).lower() if isinstance(value, bool) else str(value)
+        for section, values in tomllib.loads(config.read_text()).items()
+        for key, value in values.items()
+    }
+    assert flat == serve.OPTIONS

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from services import customers
+from comptoir.services import customers
 from tests.conftest import STAFF
 from tests.ui.conftest import open_app, open_tab, texts
 

@@ -3,7 +3,7 @@ the import, then undo from the list of imports."""
 
 from __future__ import annotations
 
-from services import audit, customers
+from comptoir.services import audit, customers
 from tests.conftest import ADMIN
 from tests.ui.conftest import open_app, table, texts
 

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from services import (
+from comptoir.services import (
     accounts,
     auth,
     clock,
@@ -20,8 +20,8 @@ from services import (
     vouchers,
     workshop,
 )
-from services.accounts import EntryRequest
-from services.sales import LineRequest
+from comptoir.services.accounts import EntryRequest
+from comptoir.services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER
 from tests.ui.conftest import open_app, open_tab, shown, type_into
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from comptoir.services import customers
 from devkit.messaging_servers import smtp_server, twilio_server, write_secrets
-from messaging import config
-from services import customers
 from tests.ui.conftest import open_tab, table, texts
 
 TAB = "Messages and communications"
@@ -16,7 +15,7 @@ TAB = "Messages and communications"
 def edges(tmp_path, monkeypatch):
     with smtp_server() as (mailbox, smtp_port), twilio_server() as (fake, twilio_port):
         secrets = write_secrets(tmp_path / "secrets.toml", smtp_port, twilio_port)
-        monkeypatch.setattr(config, "SECRETS", secrets)
+        monkeypatch.setenv("COMPTOIR_SECRETS", str(secrets))
         yield mailbox, fake
 
 
@@ -73,7 +72,7 @@ def test_an_email_and_a_note_show_in_the_log_as_typed(app, edges):
 
 
 def test_an_unconfigured_channel_says_what_to_configure(app, tmp_path, monkeypatch):
-    monkeypatch.setattr(config, "SECRETS", tmp_path / "missing.toml")
+    monkeypatch.setenv("COMPTOIR_SECRETS", str(tmp_path / "missing.toml"))
     target = reachable()
     open_messages(app, target["id"])
     warnings = texts(app, "warning")
@@ -147,7 +146,7 @@ def test_a_template_fills_the_sms_and_settings_edit_it(app, edges):
 
 
 def test_message_a_selection_from_the_customers_grid(shop_db, edges):
-    from services import shop
+    from comptoir.services import shop
     from tests.conftest import ADMIN
     from tests.ui.conftest import open_app
 

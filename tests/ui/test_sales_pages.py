@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services import sales, shop
-from services.sales import LineRequest
+from comptoir.services import sales, shop
+from comptoir.services.sales import LineRequest
 from tests.conftest import ADMIN, STAFF
 from tests.sales_samples import make_sales_shop
 from tests.ui.conftest import open_app, open_tab, table, texts, type_into
@@ -118,7 +118,7 @@ def test_a_return_is_linked_to_its_sale_as_typed(till_shop):
 
 
 def test_namesakes_at_the_till_are_told_apart_by_postcode_and_city(shop_db):
-    from services import customers
+    from comptoir.services import customers
 
     for city, postcode in (("Annecy", "74000"), ("Lyon", "69003")):
         customers.create_customer(

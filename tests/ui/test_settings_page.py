@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services import shop
+from comptoir.services import shop
 from tests.ui.conftest import texts
 
 
@@ -43,7 +43,7 @@ def test_settings_in_french(app):
 
 
 def test_printer_settings_and_test_page(app):
-    from services import printing
+    from comptoir.services import printing
 
     app.switch_page("pages/settings.py").run()
     assert "Printers" in [s.value for s in app.subheader]
@@ -71,8 +71,8 @@ def test_grid_rows_not_saved_are_named_with_their_reason():
     def screen():
         import streamlit as st
 
-        from logic.errors import FieldError, ValidationFailed
-        from ui.session import show_row_refusals
+        from comptoir.logic.errors import FieldError, ValidationFailed
+        from comptoir.ui.session import show_row_refusals
 
         st.session_state["ui_language"] = "en"
         show_row_refusals(

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from services import customer_import, customers, delivery, merges
+from comptoir.services import customer_import, customers, delivery, merges
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.ui.conftest import open_app, open_tab, table, texts
 
@@ -115,7 +115,7 @@ def test_a_card_whose_customer_was_merged_meanwhile_writes_nothing(shop_db):
 
 
 def test_a_card_whose_customer_was_removed_meanwhile_keeps_what_was_typed(shop_db):
-    from logic.customer_import import guess_mapping, read_file
+    from comptoir.logic.customer_import import guess_mapping, read_file
 
     data = read_file(b"Nom;Courriel\nImported;imp@example.org\n", "in.csv")
     done = customer_import.run_import(MANAGER, data, guess_mapping(data.headers), "in.csv")
@@ -154,7 +154,7 @@ def test_a_repeated_id_in_a_link_is_refused(shop_db):
 def _page_with_a_failing_fragment() -> None:
     import streamlit as st
 
-    from ui.errors import guarded_fragment
+    from comptoir.ui.errors import guarded_fragment
 
     @guarded_fragment
     def part() -> None:
@@ -179,7 +179,7 @@ def test_an_error_inside_a_fragment_is_an_incident_not_a_traceback(caplog):
 
 
 def test_a_voucher_changed_by_someone_else_is_not_cancelled_on_the_old_view(shop_db):
-    from services import sales, vouchers
+    from comptoir.services import sales, vouchers
     from tests.sales_samples import make_sales_shop
 
     shop = make_sales_shop()
@@ -202,7 +202,7 @@ def test_a_voucher_changed_by_someone_else_is_not_cancelled_on_the_old_view(shop
 
 
 def test_a_removed_order_line_is_never_replaced_by_another(shop_db):
-    from services import products, workshop
+    from comptoir.services import products, workshop
 
     customer = customers.create_customer({"last_name": "Lines"}, STAFF)
     order_id = workshop.create_order(STAFF, customer, {"kind": "job", "reported": "Service"}, "o1")
@@ -234,7 +234,7 @@ def test_a_removed_order_line_is_never_replaced_by_another(shop_db):
 
 
 def test_a_status_button_acts_on_the_order_as_it_was_shown(shop_db):
-    from services import workshop
+    from comptoir.services import workshop
 
     customer = customers.create_customer({"last_name": "Status"}, STAFF)
     order_id = workshop.create_order(STAFF, customer, {"kind": "job", "reported": "Brakes"}, "s1")
@@ -254,7 +254,7 @@ def test_a_status_button_acts_on_the_order_as_it_was_shown(shop_db):
 
 def _an_open_item(card: dict):
     """A customer with one serviced item, its section open on the card: app, ids."""
-    from services import workshop
+    from comptoir.services import workshop
 
     customer = customers.create_customer(card, STAFF)
     item_id = workshop.add_item(STAFF, customer, {"name": "Trek", "serial": "S-1"})
@@ -268,7 +268,7 @@ def _an_open_item(card: dict):
 
 
 def test_an_item_saved_by_someone_else_meanwhile_is_refused_not_lost_or_overwritten(shop_db):
-    from services import workshop
+    from comptoir.services import workshop
 
     app, customer, item_id = _an_open_item({"last_name": "Items"})
     key = f"items.{customer}.edit.{item_id}.1"
@@ -286,7 +286,7 @@ def test_an_item_saved_by_someone_else_meanwhile_is_refused_not_lost_or_overwrit
 
 
 def test_a_renamed_item_keeps_its_section_open_and_the_click_made_in_it(shop_db):
-    from services import workshop
+    from comptoir.services import workshop
 
     app, customer, item_id = _an_open_item({"last_name": "Open", "email": "open@example.org"})
     send = f"items.{customer}.remind.{item_id}"
@@ -302,7 +302,7 @@ def test_a_renamed_item_keeps_its_section_open_and_the_click_made_in_it(shop_db)
 
 
 def _reminders(customer_id: int) -> list[dict]:
-    from services import reminders
+    from comptoir.services import reminders
 
     return reminders.customer_reminders(STAFF, customer_id)
 
@@ -372,8 +372,8 @@ def test_an_undo_already_done_by_someone_else_is_refused_in_words(shop_db):
 
 
 def test_an_import_undone_by_someone_else_is_not_undone_twice(shop_db):
-    from logic.customer_import import guess_mapping, read_csv
-    from services import customer_import
+    from comptoir.logic.customer_import import guess_mapping, read_csv
+    from comptoir.services import customer_import
 
     table = read_csv(b"last_name,email\nImported,imported@example.org\n")
     customer_import.run_import(MANAGER, table, guess_mapping(table.headers), "one.csv")
@@ -389,7 +389,7 @@ def test_an_import_undone_by_someone_else_is_not_undone_twice(shop_db):
 
 
 def test_a_password_reset_acts_on_the_account_picked_when_another_is_added(shop_db):
-    from services import auth
+    from comptoir.services import auth
 
     app = open_app("admin")
     app.switch_page("pages/staff_admin.py").run()
@@ -413,19 +413,19 @@ def _broken(*args, **kwargs):
 
 # Each tab of the card, and what it draws with (patched to fail once the card is open).
 TAB_PARTS = {
-    "account": ("ui.card_fields", "field_widget"),
-    "general": ("ui.card_fields", "field_widget"),
-    "rewards": ("ui.vouchers_rewards_tabs", "rewards_tab"),
-    "gdpr": ("ui.gdpr_panel", "gdpr_requests"),
-    "credit": ("ui.account_tab", "account_tab"),
-    "orders": ("ui.workshop_tabs", "orders_tab"),
-    "sales": ("ui.sale_view", "history_tab"),
-    "messages": ("ui.messages_tab", "messages_tab"),
-    "delivery": ("ui.delivery_tab", "delivery_tab"),
-    "vouchers": ("ui.vouchers_rewards_tabs", "vouchers_tab"),
-    "items": ("ui.workshop_tabs", "items_tab"),
-    "reminders": ("ui.workshop_tabs", "reminders_tab"),
-    "history": ("ui.history", "history_table"),
+    "account": ("comptoir.ui.card_fields", "field_widget"),
+    "general": ("comptoir.ui.card_fields", "field_widget"),
+    "rewards": ("comptoir.ui.vouchers_rewards_tabs", "rewards_tab"),
+    "gdpr": ("comptoir.ui.gdpr_panel", "gdpr_requests"),
+    "credit": ("comptoir.ui.account_tab", "account_tab"),
+    "orders": ("comptoir.ui.workshop_tabs", "orders_tab"),
+    "sales": ("comptoir.ui.sale_view", "history_tab"),
+    "messages": ("comptoir.ui.messages_tab", "messages_tab"),
+    "delivery": ("comptoir.ui.delivery_tab", "delivery_tab"),
+    "vouchers": ("comptoir.ui.vouchers_rewards_tabs", "vouchers_tab"),
+    "items": ("comptoir.ui.workshop_tabs", "items_tab"),
+    "reminders": ("comptoir.ui.workshop_tabs", "reminders_tab"),
+    "history": ("comptoir.ui.history", "history_table"),
 }
 
 
@@ -435,7 +435,7 @@ def test_an_error_inside_each_card_tab_is_an_incident_and_the_card_stays(
 ):
     import importlib
 
-    from i18n import t
+    from comptoir.i18n import t
 
     customer = customers.create_customer({"last_name": "Fragile"}, STAFF)
     app = open_app("manager")
@@ -455,14 +455,14 @@ def test_an_error_inside_each_card_tab_is_an_incident_and_the_card_stays(
 def test_an_error_inside_the_till_basket_is_an_incident_and_the_sale_stays(
     shop_db, monkeypatch, caplog
 ):
-    import ui.sale_lines
+    from comptoir.ui import sale_lines
     from tests.sales_samples import make_sales_shop
     from tests.ui.test_sales_pages import add_item
 
     shop = make_sales_shop()
     app = open_app("staff")
     app.switch_page("pages/new_sale.py").run()
-    monkeypatch.setattr(ui.sale_lines, "lines_table", _broken)  # drawn inside the basket only
+    monkeypatch.setattr(sale_lines, "lines_table", _broken)  # drawn inside the basket only
     with caplog.at_level(logging.ERROR, logger="comptoir.incidents"):
         add_item(app, "tube", shop["tube"], "2")
     assert not app.exception, app.exception

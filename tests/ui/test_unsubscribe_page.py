@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services import customers, gdpr, unsubscribe
+from comptoir.services import customers, gdpr, unsubscribe
 from tests.conftest import STAFF
 from tests.ui.conftest import open_app, texts
 

@@ -7,9 +7,9 @@ import uuid
 
 import pytest
 
-from logic.vouchers import check_code
-from services import delivery, rewards, sales, vouchers
-from services.sales import LineRequest
+from comptoir.logic.vouchers import check_code
+from comptoir.services import delivery, rewards, sales, vouchers
+from comptoir.services.sales import LineRequest
 from tests.conftest import MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 from tests.ui.conftest import open_app, open_tab, table, texts, type_into

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from services import clock, customers, products, reminders, workshop
+from comptoir.services import clock, customers, products, reminders, workshop
 from tests.conftest import MANAGER, STAFF
 from tests.ui.conftest import open_app, open_tab, table, texts, type_into
 
@@ -246,7 +246,7 @@ def test_a_note_on_an_order_shows_in_its_history_and_the_communications_log(app)
     app.text_area(key=f"{key}.note.text").input("Customer will bring the charger")
     next(b for b in app.button if b.label == "Add a note" and key in str(b.id)).click().run()
     assert texts(app, "success") == ["Note added."]
-    from services import messaging
+    from comptoir.services import messaging
 
     (note,) = messaging.order_messages(STAFF, job)
     assert (note["channel"], note["body"]) == ("note", "Customer will bring the charger")

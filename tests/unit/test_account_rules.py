@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from logic.accounts import (
+from comptoir.logic.accounts import (
     CreditLimitExceeded,
     NoCreditAccount,
     OpenItem,
@@ -21,7 +21,7 @@ from logic.accounts import (
     require_reason,
     reversal_amount,
 )
-from logic.errors import FieldProblem
+from comptoir.logic.errors import FieldProblem
 
 D = Decimal
 TODAY = date(2026, 11, 29)

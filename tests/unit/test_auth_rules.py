@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from logic.audit import FieldChange, created, diff, from_json, to_json
-from logic.auth import (
+from comptoir.logic.audit import FieldChange, created, diff, from_json, to_json
+from comptoir.logic.auth import (
     Actor,
     PermissionDenied,
     after_failure,
@@ -21,7 +21,7 @@ from logic.auth import (
     session_expired,
     username_key,
 )
-from logic.errors import FieldProblem
+from comptoir.logic.errors import FieldProblem
 
 NOW = datetime(2026, 11, 29, 10, 0)
 

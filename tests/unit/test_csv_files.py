@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from logic.csv_files import MAX_FIELD, read_table
-from logic.errors import ValidationFailed
+from comptoir.logic.csv_files import MAX_FIELD, read_table
+from comptoir.logic.errors import ValidationFailed
 
 REQUIRED = ("sku", "name", "price", "tax_rate")
 GOOD = "sku;name;price;tax_rate\nA-1;Pneu;30,00;20\n"

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
-from logic.customer_import import (
+from comptoir.logic.customer_import import (
     cell_value,
     check_mapping,
     detect_encoding,
@@ -18,7 +18,7 @@ from logic.customer_import import (
     read_file,
     squeeze,
 )
-from logic.errors import ValidationFailed
+from comptoir.logic.errors import ValidationFailed
 
 
 def test_english_headers():

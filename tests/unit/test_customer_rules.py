@@ -7,14 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from logic.account_numbers import account_key, clean_account_number, format_account_number
-from logic.customers import (
+from comptoir.logic.account_numbers import account_key, clean_account_number, format_account_number
+from comptoir.logic.customers import (
     discount_needs_warning,
     parse_birth_date,
     parse_discount,
     validate_customer,
 )
-from logic.errors import FieldProblem, ValidationFailed
+from comptoir.logic.errors import FieldProblem, ValidationFailed
 
 TODAY = date(2026, 11, 29)
 

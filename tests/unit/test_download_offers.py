@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from logic.auth import Actor
-from ui.downloads import OFFER_MINUTES, DownloadExpired, check_offer
+from comptoir.logic.auth import Actor
+from comptoir.ui.downloads import OFFER_MINUTES, DownloadExpired, check_offer
 
 CLERK = Actor(staff_id=3, username="sam", display_name="Sam", role="staff", session_epoch=2)
 

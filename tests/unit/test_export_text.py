@@ -6,8 +6,8 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logic.text import FORMULA_STARTS, spreadsheet_text
-from services.exports import for_spreadsheet, safe_text
+from comptoir.logic.text import FORMULA_STARTS, spreadsheet_text
+from comptoir.services.exports import for_spreadsheet, safe_text
 
 
 def _safe(value: str | None) -> str | None:

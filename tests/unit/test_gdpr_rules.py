@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from logic.gdpr import Holdings, contact_digests, erase_refusals
+from comptoir.logic.gdpr import Holdings, contact_digests, erase_refusals
 
 
 def test_nothing_held_means_erasure_may_go_ahead():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui.grid_state import (
+from comptoir.ui.grid_state import (
     collect_edits,
     conflict_entry,
     fold_into_pending,
@@ -129,7 +129,7 @@ def test_a_conflict_shows_their_value_beside_the_users():
 
 
 def test_a_clicked_cell_opens_its_customer_and_ticked_rows_are_ids():
-    from ui.grid_state import picked_by_selection
+    from comptoir.ui.grid_state import picked_by_selection
 
     shown = [41, 42, 43]
     clicked, ticked = picked_by_selection(
@@ -146,7 +146,7 @@ def test_a_clicked_cell_opens_its_customer_and_ticked_rows_are_ids():
 
 
 def test_a_stale_row_of_any_grid_names_both_values():
-    from ui.grid_state import stale_row_message
+    from comptoir.ui.grid_state import stale_row_message
 
     current = {"sku": "PUMP-1", "price": "25.00", "name": "Pompe"}
     message = stale_row_message("SKU PUMP-1", current, {"price": "27.50", "name": "Pompe"}, "en")
@@ -160,7 +160,7 @@ def test_a_stale_row_of_any_grid_names_both_values():
 
 
 def test_a_stale_row_names_what_the_other_person_changed_not_what_was_typed():
-    from ui.grid_state import stale_row_message
+    from comptoir.ui.grid_state import stale_row_message
 
     loaded = {"sku": "BELL-9", "name": "Brass bell", "price": "12.00"}
     current = {"sku": "BELL-9", "name": "Bell, brass", "price": "12.00"}
@@ -172,7 +172,7 @@ def test_a_stale_row_names_what_the_other_person_changed_not_what_was_typed():
 
 
 def test_chart_labels_show_quotes_as_typed_and_no_markup():
-    from ui.insights_charts import ranking_figure
+    from comptoir.ui.insights_charts import ranking_figure
 
     figure = ranking_figure(
         [{"id": 1, "name": 'Les "Vélos" <b>& co</b>', "total": 10}],

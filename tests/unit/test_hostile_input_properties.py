@@ -16,17 +16,17 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from i18n import t
-from logic.accounts import parse_amount, parse_limit, require_reason
-from logic.addresses import parse_country, parse_postcode
-from logic.customer_import import cell_value, guess_mapping
-from logic.customers import FIELDS, CardRules, validate_customer
-from logic.emails import parse_email
-from logic.errors import FieldProblem, ValidationFailed
-from logic.phones import parse_phone
-from logic.pricing import parse_percent, parse_price, parse_quantity
-from logic.text import clean_text, is_hidden
-from printing.text import printable
+from comptoir.i18n import t
+from comptoir.logic.accounts import parse_amount, parse_limit, require_reason
+from comptoir.logic.addresses import parse_country, parse_postcode
+from comptoir.logic.customer_import import cell_value, guess_mapping
+from comptoir.logic.customers import FIELDS, CardRules, validate_customer
+from comptoir.logic.emails import parse_email
+from comptoir.logic.errors import FieldProblem, ValidationFailed
+from comptoir.logic.phones import parse_phone
+from comptoir.logic.pricing import parse_percent, parse_price, parse_quantity
+from comptoir.logic.text import clean_text, is_hidden
+from comptoir.printing.text import printable
 
 FRAGMENTS = [
     "'; DROP TABLE customers; --",

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from i18n import catalog, country_name, country_options, format_date, format_money, t, tn
-from i18n.catalog import LANGUAGES, keys
-from i18n.errors import describe
-from logic.errors import FieldError
+from comptoir.i18n import catalog, country_name, country_options, format_date, format_money, t, tn
+from comptoir.i18n.catalog import LANGUAGES, keys
+from comptoir.i18n.errors import describe
+from comptoir.logic.errors import FieldError
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2] / "comptoir"
 
 
 def _placeholders(text: str) -> set[str]:
@@ -119,7 +119,7 @@ def test_every_error_code_raised_in_logic_has_a_message():
 
 
 def test_every_card_field_has_a_label():
-    from logic.customers import FIELDS
+    from comptoir.logic.customers import FIELDS
 
     assert [f for f in FIELDS if f"field.{f}" not in keys()] == []
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from logic import insights as rules
-from logic.errors import ValidationFailed
-from logic.insights import Filters
+from comptoir.logic import insights as rules
+from comptoir.logic.errors import ValidationFailed
+from comptoir.logic.insights import Filters
 
 
 def test_every_score_pair_has_exactly_one_segment_and_every_segment_is_reachable():

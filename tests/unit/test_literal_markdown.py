@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ui.text import WORD_JOINER, md
+from comptoir.ui.text import WORD_JOINER, md
 
 
 def test_markdown_constructs_are_escaped():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from logic.merges import (
+from comptoir.logic.merges import (
     BOTH,
     KEEP,
     TAKE,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from logic.errors import FieldProblem
-from logic.messages import (
+from comptoir.logic.errors import FieldProblem
+from comptoir.logic.messages import (
     MAX_ATTEMPTS,
     TEMPLATE_FIELDS,
     ConsentRefused,

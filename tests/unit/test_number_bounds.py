@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from logic.accounts import parse_amount, parse_limit
-from logic.customers import parse_discount
-from logic.errors import FieldProblem
-from logic.numbers import plain_decimal
-from logic.pricing import parse_percent, parse_price, parse_quantity
+from comptoir.logic.accounts import parse_amount, parse_limit
+from comptoir.logic.customers import parse_discount
+from comptoir.logic.errors import FieldProblem
+from comptoir.logic.numbers import plain_decimal
+from comptoir.logic.pricing import parse_percent, parse_price, parse_quantity
 
 PARSERS = [parse_amount, parse_limit, parse_price, parse_quantity, parse_percent, parse_discount]
 NASTY = [

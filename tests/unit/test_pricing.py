@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from logic.errors import FieldProblem
-from logic.pricing import (
+from comptoir.logic.errors import FieldProblem
+from comptoir.logic.pricing import (
     cents,
     check_tenders,
     parse_quantity,

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from logic.errors import ValidationFailed
-from logic.printers import clean_printer
-from printing.addresses import postal_lines
-from printing.layout import (
+from comptoir.logic.errors import ValidationFailed
+from comptoir.logic.printers import clean_printer
+from comptoir.printing.addresses import postal_lines
+from comptoir.printing.layout import (
     BarcodeRow,
     CutRow,
     QrRow,
@@ -19,7 +19,7 @@ from printing.layout import (
     receipt_layout,
     voucher_layout,
 )
-from printing.text import columns, money, printable
+from comptoir.printing.text import columns, money, printable
 from tests.printing_samples import SHOP_GB, label, receipt, voucher
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from logic.consent import ConsentChange, consent_after
-from logic.search import customer_tokens, fold, prefix_range, query_words
+from comptoir.logic.consent import ConsentChange, consent_after
+from comptoir.logic.search import customer_tokens, fold, prefix_range, query_words
 
 CUSTOMER = {
     "account_number": "C000042",

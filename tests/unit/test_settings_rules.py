@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from logic.account_numbers import clean_prefix
-from logic.errors import FieldProblem
-from logic.settings import clean_currency, clean_locale, clean_price_levels
+from comptoir.logic.account_numbers import clean_prefix
+from comptoir.logic.errors import FieldProblem
+from comptoir.logic.settings import clean_currency, clean_locale, clean_price_levels
 
 
 def test_currency_and_locale():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from logic.errors import FieldProblem
-from logic.shops import (
+from comptoir.logic.errors import FieldProblem
+from comptoir.logic.shops import (
     PER_SHOP_KEYS,
     clean_shop_code,
     clean_time_zone,

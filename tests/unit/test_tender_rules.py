@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from logic.tenders import SoFar, so_far
+from comptoir.logic.tenders import SoFar, so_far
 
 
 def test_part_paid_leaves_the_rest_to_pay():

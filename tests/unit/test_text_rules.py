@@ -6,15 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from logic.errors import FieldProblem
-from logic.text import (
+from comptoir.logic.errors import FieldProblem
+from comptoir.logic.text import (
     FORMULA_STARTS,
     check_no_controls,
     neutralise_formula,
     spreadsheet_text,
     without_controls,
 )
-from printing.text import printable
+from comptoir.printing.text import printable
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from logic.delivery import billing_as_delivery, check_address, place_key
-from logic.errors import FieldProblem
-from logic.rewards import (
+from comptoir.logic.delivery import billing_as_delivery, check_address, place_key
+from comptoir.logic.errors import FieldProblem
+from comptoir.logic.rewards import (
     card_number,
     check_redeem,
     clawback,
@@ -23,7 +23,7 @@ from logic.rewards import (
     parse_rules,
     value_of,
 )
-from logic.vouchers import (
+from comptoir.logic.vouchers import (
     ALPHABET,
     BODY,
     check_code,
@@ -33,7 +33,7 @@ from logic.vouchers import (
     normalise_code,
     state,
 )
-from logic.vouchers import check_redeem as check_voucher
+from comptoir.logic.vouchers import check_redeem as check_voucher
 
 D = Decimal
 bodies = st.text(alphabet=ALPHABET, min_size=BODY, max_size=BODY)

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from logic.dates import add_months
-from logic.errors import FieldProblem
-from logic.workshop import (
+from comptoir.logic.dates import add_months
+from comptoir.logic.errors import FieldProblem
+from comptoir.logic.workshop import (
     STATUSES,
     Interval,
     MoveRefused,
@@ -34,7 +34,7 @@ from logic.workshop import (
     serial_key,
     takes_deposit,
 )
-from ui.reminders_grid import reminder_edits
+from comptoir.ui.reminders_grid import reminder_edits
 
 TODAY = date(2026, 3, 10)
 

@@ -12,8 +12,8 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from logic.customer_import import MAX_CELL, MAX_COLUMNS, read_xlsx
-from logic.errors import ValidationFailed
+from comptoir.logic.customer_import import MAX_CELL, MAX_COLUMNS, read_xlsx
+from comptoir.logic.errors import ValidationFailed
 
 
 def _book(rows: list[list[object]]) -> bytes:

@@ -1,0 +1,59 @@
+"""Comptoir: page config, database start-up, sign-in gate and the page router."""
+
+import os
+
+import streamlit as st
+
+from comptoir import home, logs
+from comptoir.logic.errors import DatabaseUnavailable
+from comptoir.services import auth, backup_schedule, messaging, reminders, shop
+from comptoir.services.bootstrap import database_target, prepare_database
+from comptoir.ui.auth import refresh_session, sidebar_identity
+from comptoir.ui.downloads import start_sweeper
+from comptoir.ui.errors import PAGE_KEY, run_guarded, show_unavailable
+from comptoir.ui.navigation import PUBLIC, navigation
+from comptoir.ui.session import demo_banner, language_picker
+from comptoir.ui.sign_in import first_admin_form, sign_in_form
+from comptoir.ui.system_status import backup_banner
+
+
+@st.cache_resource(show_spinner="Comptoir: preparing the database… / préparation de la base…")
+def _database_ready(target: str) -> dict[str, object]:
+    # Keyed by database so tests pointing COMPTOIR_DB elsewhere get their own start-up.
+    return prepare_database()
+
+
+st.set_page_config(page_title="Comptoir", page_icon=":material/pedal_bike:", layout="wide")
+SERVER = os.environ.get("COMPTOIR_SENDER") == "1"  # a real server (AppTest runs are not)
+if SERVER:
+    logs.setup(home.logs_folder())  # size-bounded files in the data folder
+else:
+    logs.watch_incidents()
+try:
+    _database_ready(database_target())
+except DatabaseUnavailable as unavailable:
+    show_unavailable(unavailable)
+    st.stop()
+language_picker()
+start_sweeper()
+if SERVER:
+    messaging.start_sender()  # once per process: retries what failed or was left queued
+    reminders.start_scheduler()  # the process owning the database sends due reminders
+    backup_schedule.start_scheduler()  # the nightly backup, verified and rotated
+actor = refresh_session()
+page = st.navigation(
+    navigation(actor.role if actor else None), position="sidebar" if actor else "hidden"
+)
+if shop.is_demo() and page.url_path not in PUBLIC:
+    demo_banner()  # (its published passwords are not for a customer's eyes)
+if page.url_path in PUBLIC:
+    run_guarded(page.run)  # a customer's own link (its token is the proof): no sign-in
+elif actor is not None:
+    sidebar_identity(actor)
+    backup_banner(actor)
+    st.session_state[PAGE_KEY] = page.url_path
+    run_guarded(page.run)
+elif auth.has_staff():
+    sign_in_form()  # the requested page (same URL) runs once signed in
+else:
+    first_admin_form()

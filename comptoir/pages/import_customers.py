@@ -1,0 +1,178 @@
+"""Import customers (managers): a CSV or XLSX file from another POS, its columns mapped,
+a dry run naming every row's outcome, then one batch that can be undone."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from comptoir.i18n.errors import describe
+from comptoir.logic.customer_import import guess_mapping, read_file
+from comptoir.logic.customers import FIELDS
+from comptoir.logic.errors import ValidationFailed
+from comptoir.services import customer_import
+from comptoir.ui.actions import FAILED, attempt
+from comptoir.ui.auth import require_page
+from comptoir.ui.picks import now_shown, shown_version
+from comptoir.ui.session import language, show_refusal, tr, tr_plain, when
+from comptoir.ui.text import literal_table, md
+
+actor = require_page("customers.import")
+ss = st.session_state
+lang = language()
+SHOWN = 1000  # rows of the dry run's report shown (the counts cover them all)
+
+st.title(tr("import.title"))
+st.caption(tr("import.intro"))
+flash = ss.pop("import.flash", None)
+if flash:
+    st.success(flash)
+nonce = ss.setdefault("import.nonce", 0)
+upload = st.file_uploader(
+    tr("import.file"), type=["csv", "txt", "xlsx"], key=f"import.upload.{nonce}"
+)
+if upload is None:
+    if ss.pop("import.source", None) is not None:  # the file was taken away
+        ss.pop("import.table", None)
+        ss.pop("import.report", None)
+elif ss.get("import.source") != upload.file_id:
+    ss["import.source"] = upload.file_id
+    ss.pop("import.report", None)
+    try:
+        ss["import.table"] = read_file(upload.getvalue(), upload.name)
+    except ValidationFailed as exc:
+        ss.pop("import.table", None)
+        show_refusal(exc)
+    else:
+        for index, field in enumerate(guess_mapping(ss["import.table"].headers)):
+            ss[f"import.map.{index}"] = field or ""
+
+table = ss.get("import.table")
+if table is not None:
+    separators = {",": "comma", ";": "semicolon", "\t": "tab", "": "sheet"}
+    st.caption(
+        tr(
+            "import.read",
+            rows=f"{len(table.rows):,}",
+            encoding=table.encoding,
+            separator=tr_plain(f"import.separator.{separators[table.separator]}"),
+        )
+    )
+    st.subheader(tr("import.mapping"))
+    words = {"": tr_plain("import.skip"), **{f: tr_plain(f"field.{f}") for f in FIELDS}}
+    columns = st.columns(4)
+    for index, header in enumerate(table.headers):
+        columns[index % 4].selectbox(
+            md(header) or f"#{index + 1}",  # the file's header, shown as typed
+            ["", *FIELDS],
+            format_func=words.__getitem__,
+            key=f"import.map.{index}",
+        )
+    mapping = [ss.get(f"import.map.{i}") or None for i in range(len(table.headers))]
+    literal_table(
+        [
+            {
+                header or f"#{i + 1}": str(cell)
+                for i, (header, cell) in enumerate(zip(table.headers, cells, strict=True))
+            }
+            for _, cells in table.rows[:5]
+        ]
+    )
+
+    if st.button(tr("import.dry_run"), key="import.dry_run", icon=":material/rule:"):
+        checking = tr("import.checking")
+        bar = st.progress(0.0, text=checking)
+        plan = attempt(
+            lambda: customer_import.dry_run(
+                actor,
+                table,
+                mapping,
+                lambda share, step: bar.progress(share, text=checking),
+            )
+        )
+        bar.empty()
+        if plan is not FAILED:
+            rows = [r for r in plan.rows if r.outcome != "create"][:SHOWN]
+            ss["import.report"] = (tuple(mapping), plan.counts(), rows)
+            ss["import.plan"] = plan  # reused by the import while no customer changed
+
+    report = ss.get("import.report")
+    if report is not None and report[0] != tuple(mapping):
+        report = None  # the columns changed: the dry run no longer says what would happen
+        st.info(tr("import.dry_run_again"))
+    if report is not None:
+        _, counts, rows = report
+        shown = st.columns(len(customer_import.OUTCOMES))
+        for column, outcome in zip(shown, customer_import.OUTCOMES, strict=True):
+            column.metric(tr(f"import.outcome.{outcome}"), f"{counts[outcome]:,}")
+        if rows:
+            literal_table(
+                [
+                    {
+                        tr_plain("import.line"): r.line,
+                        tr_plain("import.outcome"): tr_plain(f"import.outcome.{r.outcome}"),
+                        tr_plain("import.detail"): " ".join(describe(e, lang) for e in r.errors)
+                        or (tr_plain(f"import.match.{r.match}") if r.match else ""),
+                    }
+                    for r in rows
+                ]
+            )
+        writes = counts["create"] + counts["update"]
+        if st.button(
+            tr("import.go", count=writes),
+            key="import.go",
+            type="primary",
+            disabled=writes == 0,
+            icon=":material/upload:",
+        ):
+            writing = tr("import.writing")
+            bar = st.progress(0.0, text=writing)
+            done = attempt(
+                lambda: customer_import.run_import(
+                    actor,
+                    table,
+                    mapping,
+                    upload.name if upload else "",
+                    lambda share, step: bar.progress(share, text=writing),
+                    checked=ss.get("import.plan"),
+                )
+            )
+            bar.empty()
+            if done is not FAILED:
+                for key in [k for k in ss if str(k).startswith("import.") and k != "import.nonce"]:
+                    del ss[key]
+                ss["import.flash"] = tr_plain(
+                    "import.done", created=done.created, updated=done.updated, skipped=done.skipped
+                )
+                ss["import.nonce"] = nonce + 1
+                st.rerun()
+
+st.divider()
+st.subheader(tr("import.batches"))
+batches = customer_import.recent_batches(actor)
+if not batches:
+    st.caption(tr("import.no_batches"))
+for batch in batches:
+    line = st.columns([5, 1])
+    line[0].write(
+        tr(
+            "import.batch",
+            id=batch["id"],
+            when=when(batch["imported_at"]),
+            staff=batch["staff_name"],
+            file=batch["file_name"],
+            created=batch["created_count"],
+            updated=batch["updated_count"],
+        )
+        + (f" — {tr('import.undone', when=when(batch['undone_at']))}" if batch["undone_at"] else "")
+    )
+    # Drawn as the previous run showed it: a click on a batch someone else undid
+    # meanwhile is refused in words, not dropped.
+    offered = shown_version(f"import.undo.{batch['id']}.offered", batch["undone_at"] is None)
+    if offered and line[1].button(
+        tr("import.undo"), key=f"import.undo.{batch['id']}", icon=":material/undo:"
+    ):
+        undone = attempt(lambda b=batch: customer_import.undo(actor, b["id"]))
+        if undone is not FAILED:
+            now_shown(f"import.undo.{batch['id']}.offered", False)
+            ss["import.flash"] = tr_plain("import.undone_now", id=batch["id"])
+            st.rerun()

@@ -1,0 +1,141 @@
+"""The audit trail: written inside each change's transaction, read by History and Audit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from comptoir.data import audit as repo
+from comptoir.data import db
+from comptoir.logic.audit import FieldChange, from_json, to_json
+from comptoir.logic.auth import Actor, require
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One entry as the screens show it."""
+
+    id: int
+    at: datetime
+    staff_name: str
+    action: str
+    entity: str
+    entity_id: str | None
+    screen: str
+    changes: list[FieldChange]
+
+
+def record(
+    cur,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: object,
+    screen: str,
+    changes: Iterable[FieldChange],
+    at: datetime,
+) -> None:
+    """Append an entry in the caller's transaction, so it commits or rolls back with it."""
+    repo.record(
+        cur,
+        at=at,
+        staff_id=actor.staff_id,
+        staff_name=actor.display_name,
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        screen=screen,
+        changes=to_json(changes),
+    )
+
+
+def record_many(
+    cur,
+    actor: Actor,
+    items: Iterable[tuple[str, object, Iterable[FieldChange]]],
+    entity: str,
+    screen: str,
+    at: datetime,
+) -> None:
+    """Append one entry per (action, entity id, changes), in the caller's transaction."""
+    repo.record_many(
+        cur,
+        [
+            {
+                "occurred_at": at,
+                "staff_id": actor.staff_id,
+                "staff_name": actor.display_name,
+                "action": action,
+                "entity": entity,
+                "entity_id": str(entity_id),
+                "screen": screen,
+                "changes": to_json(changes),
+            }
+            for action, entity_id, changes in items
+        ],
+    )
+
+
+def _entries(rows: list[dict[str, Any]]) -> list[AuditEntry]:
+    return [
+        AuditEntry(
+            id=r["id"],
+            at=r["occurred_at"],
+            staff_name=r["staff_name"],
+            action=r["action"],
+            entity=r["entity"],
+            entity_id=r["entity_id"],
+            screen=r["screen"],
+            changes=from_json(r["changes"]),
+        )
+        for r in rows
+    ]
+
+
+def customer_history(
+    actor: Actor, customer_id: int, page: int = 0, page_size: int = PAGE_SIZE
+) -> tuple[list[AuditEntry], int]:
+    """A customer's trail, newest first, and its length."""
+    require(actor, "customers.history")
+    with db.cursor() as cur:
+        rows, total = repo.search(
+            cur,
+            entity="customer",
+            entity_id=str(customer_id),
+            limit=page_size,
+            offset=page * page_size,
+        )
+    return _entries(rows), total
+
+
+def search_audit(
+    actor: Actor,
+    *,
+    entity: str | None = None,
+    staff_id: int | None = None,
+    action: str | None = None,
+    text: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+) -> tuple[list[AuditEntry], int]:
+    """The whole trail, filtered, newest first (administrators only)."""
+    require(actor, "audit.view")
+    with db.cursor() as cur:
+        rows, total = repo.search(
+            cur,
+            entity=entity,
+            staff_id=staff_id,
+            action=action,
+            text=(text or "").strip() or None,
+            since=since,
+            until=until,
+            limit=page_size,
+            offset=page * page_size,
+        )
+    return _entries(rows), total

@@ -1,0 +1,358 @@
+"""Sign-in, the first administrator, staff accounts and their roles."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from comptoir.data import db
+from comptoir.data import staff as repo
+from comptoir.logic.audit import FieldChange, created, diff
+from comptoir.logic.auth import (
+    ROLES,
+    SYSTEM,
+    Actor,
+    after_failure,
+    check_password,
+    clean_role,
+    clean_username,
+    is_locked,
+    require,
+    session_expired,
+    username_key,
+)
+from comptoir.logic.errors import FieldError, FieldProblem, StaleRecord, ValidationFailed
+from comptoir.logic.text import check_no_controls
+from comptoir.services import audit, clock, shop
+
+SCREEN_LOGIN = "login"
+SCREEN_SETUP = "first_admin"
+SCREEN_STAFF = "staff_admin"
+_hasher = PasswordHasher()
+# Verified when the username is unknown, so both failures take the same time.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-0")
+
+
+class SignInRefused(Exception):
+    """Unknown user, wrong password or locked account: one reason, so nothing tells them apart."""
+
+    reason = "bad_credentials"
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """How long an idle session lives, and when sign-in locks."""
+
+    timeout_minutes: int
+    lockout_attempts: int
+    lockout_minutes: int
+
+
+def _now(now: datetime | None) -> datetime:
+    return clock.utc(now)
+
+
+def policy() -> SessionPolicy:
+    """The session and lockout settings."""
+    values = shop.current().values
+    return SessionPolicy(
+        timeout_minutes=int(values.get("session_timeout_minutes", "30")),
+        lockout_attempts=int(values.get("lockout_attempts", "5")),
+        lockout_minutes=int(values.get("lockout_minutes", "15")),
+    )
+
+
+def has_staff() -> bool:
+    """False on a brand-new database: the first administrator must be created."""
+    with db.cursor() as cur:
+        return repo.count(cur) > 0
+
+
+def _actor(row: Mapping[str, Any]) -> Actor:
+    return Actor(
+        staff_id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        role=row["role"],
+        session_epoch=int(row.get("session_epoch") or 0),
+    )
+
+
+def _check_account(
+    username: object, display_name: object, role: object, password: object, confirm: object
+) -> tuple[str, str, str, str]:
+    errors: list[FieldError] = []
+    clean: dict[str, str] = {}
+    checks = {
+        "username": lambda: clean_username(str(username or "")),
+        "display_name": lambda: _display_name(display_name),
+        "role": lambda: clean_role(str(role or "")),
+        "password": lambda: check_password(str(password or ""), str(confirm or "")),
+    }
+    for name, check in checks.items():
+        try:
+            clean[name] = check()
+        except FieldProblem as problem:
+            errors.append(FieldError(name, problem.code, problem.params))
+    if errors:
+        raise ValidationFailed(errors)
+    return clean["username"], clean["display_name"], clean["role"], clean["password"]
+
+
+def _display_name(raw: object) -> str:
+    text = " ".join(check_no_controls(str(raw or "")).split())
+    if not text:
+        raise FieldProblem("required")
+    if len(text) > 80:
+        raise FieldProblem("too_long", max="80")
+    return text
+
+
+def _insert(
+    cur,
+    actor: Actor,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str,
+    screen: str,
+    moment: datetime,
+) -> int:
+    key = username_key(username)
+    if repo.by_username(cur, key):
+        raise ValidationFailed([FieldError("username", "username_taken", {"value": username})])
+    staff_id = repo.insert(cur, username, key, display_name, role, _hasher.hash(password), moment)
+    audit.record(
+        cur,
+        actor,
+        "create",
+        "staff",
+        staff_id,
+        screen,
+        created(
+            {"username": username, "display_name": display_name, "role": role, "password": "set"}
+        ),
+        moment,
+    )
+    return staff_id
+
+
+def create_first_admin(
+    username: object,
+    display_name: object,
+    password: object,
+    confirm: object,
+    now: datetime | None = None,
+) -> Actor:
+    """Create the very first account, an administrator; refused once any account exists."""
+    moment = _now(now)
+    name, shown, _, secret = _check_account(username, display_name, "admin", password, confirm)
+
+    def work(cur) -> Actor:
+        if repo.count(cur):
+            raise ValidationFailed([FieldError("username", "setup_done")])
+        staff_id = _insert(cur, SYSTEM, name, shown, "admin", secret, SCREEN_SETUP, moment)
+        created_row = repo.get(cur, staff_id)
+        assert created_row is not None  # inserted just above, in this transaction
+        return _actor(created_row)
+
+    return db.run_in_transaction(work)
+
+
+def sign_in(username: str, password: str, now: datetime | None = None) -> Actor:
+    """The signed-in actor, or SignInRefused (same message for unknown user or bad password)."""
+    moment = _now(now)
+    rules = policy()
+    key = username_key(username or "")
+
+    def work(cur) -> Actor | None:
+        # Unknown user, locked account and wrong password take the same steps (a
+        # hash check, an audit entry) and get the same answer: nothing tells them apart.
+        row = repo.by_username(cur, key)
+        if row is None or not row["active"]:
+            _verify(_DUMMY_HASH, password)
+            audit.record(cur, SYSTEM, "sign_in_failed", "staff", None, SCREEN_LOGIN, [], moment)
+            return None
+        actor = _actor(row)
+        good = _verify(row["password_hash"], password)
+        if is_locked(row["locked_until"], moment):
+            audit.record(cur, actor, "sign_in_locked", "staff", row["id"], SCREEN_LOGIN, [], moment)
+            return None
+        if not good:
+            lock = after_failure(
+                row["failed_attempts"], moment, rules.lockout_attempts, rules.lockout_minutes
+            )
+            repo.record_sign_in(cur, row["id"], lock.failed_attempts, lock.locked_until, None)
+            action = "locked" if lock.locked_until else "sign_in_failed"
+            changes = (
+                [FieldChange("locked_until", None, lock.locked_until.isoformat(sep=" "))]
+                if lock.locked_until
+                else []
+            )
+            audit.record(cur, actor, action, "staff", row["id"], SCREEN_LOGIN, changes, moment)
+            return None
+        repo.record_sign_in(cur, row["id"], 0, None, moment)
+        audit.record(cur, actor, "sign_in", "staff", row["id"], SCREEN_LOGIN, [], moment)
+        return actor
+
+    # The failed attempt (its counter, its audit entry) commits before the refusal.
+    signed_in = db.run_in_transaction(work)
+    if signed_in is None:
+        raise SignInRefused()
+    return signed_in
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password or "")
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def current_actor(staff_id: int) -> Actor | None:
+    """The account as it is now (role changes apply at once); None if gone or inactive."""
+    with db.cursor() as cur:
+        row = repo.get(cur, staff_id)
+    return _actor(row) if row and row["active"] else None
+
+
+def is_expired(last_seen: datetime | None, now: datetime | None = None) -> bool:
+    """True when the session was idle longer than the setting allows."""
+    seen = clock.utc(last_seen) if last_seen is not None else None
+    return session_expired(seen, _now(now), policy().timeout_minutes)
+
+
+def list_staff(actor: Actor) -> list[dict[str, Any]]:
+    """Every account, without hashes (administrators only)."""
+    require(actor, "staff.manage")
+    with db.cursor() as cur:
+        return repo.list_all(cur)
+
+
+def create_staff(
+    actor: Actor,
+    username: object,
+    display_name: object,
+    role: object,
+    password: object,
+    confirm: object,
+    now: datetime | None = None,
+) -> int:
+    """Add an account (administrators only)."""
+    require(actor, "staff.manage")
+    moment = _now(now)
+    name, shown, clean_role_, secret = _check_account(
+        username, display_name, role, password, confirm
+    )
+    return db.run_in_transaction(
+        lambda cur: _insert(cur, actor, name, shown, clean_role_, secret, SCREEN_STAFF, moment)
+    )
+
+
+def update_staff(
+    actor: Actor,
+    staff_id: int,
+    version: int,
+    changes: Mapping[str, object],
+    now: datetime | None = None,
+) -> int:
+    """Change display name, role or active flag (administrators only)."""
+    require(actor, "staff.manage")
+    moment = _now(now)
+
+    def work(cur) -> int:
+        current = repo.get(cur, staff_id)
+        if current is None or current["version"] != version:
+            raise StaleRecord(staff_id, current["version"] if current else None)
+        wanted = {
+            "display_name": changes.get("display_name", current["display_name"]),
+            "role": changes.get("role", current["role"]),
+            "active": bool(changes.get("active", current["active"])),
+        }
+        errors = []
+        try:
+            wanted["display_name"] = _display_name(wanted["display_name"])
+        except FieldProblem as problem:
+            errors.append(FieldError("display_name", problem.code, problem.params))
+        if wanted["role"] not in ROLES:
+            errors.append(FieldError("role", "not_in_list", {"allowed": ", ".join(ROLES)}))
+        if staff_id == actor.staff_id and not wanted["active"]:
+            errors.append(FieldError("active", "cannot_deactivate_self"))
+        losing_admin = (
+            current["role"] == "admin"
+            and current["active"]
+            and (wanted["role"] != "admin" or not wanted["active"])
+        )
+        if losing_admin and repo.count_active_admins(cur) <= 1:
+            errors.append(FieldError("role", "last_admin"))
+        if errors:
+            raise ValidationFailed(errors)
+        changed = {k: v for k, v in wanted.items() if current[k] != v}
+        if not changed:
+            return version
+        stored = dict(changed)
+        if "role" in changed or "active" in changed:
+            stored["session_epoch"] = current["session_epoch"] + 1  # open sessions end
+        new_version = repo.update(cur, staff_id, version, stored, moment)
+        if new_version is None:
+            raise StaleRecord(staff_id, None)
+        audit.record(
+            cur,
+            actor,
+            "update",
+            "staff",
+            staff_id,
+            SCREEN_STAFF,
+            diff(current, wanted, list(changed)),
+            moment,
+        )
+        return new_version
+
+    return db.run_in_transaction(work)
+
+
+def reset_password(
+    actor: Actor, staff_id: int, password: object, confirm: object, now: datetime | None = None
+) -> None:
+    """Set a new password for an account (administrators, or the account itself)."""
+    if actor.staff_id != staff_id:
+        require(actor, "staff.manage")
+    moment = _now(now)
+    try:
+        secret = check_password(str(password or ""), str(confirm or ""))
+    except FieldProblem as problem:
+        raise ValidationFailed([FieldError("password", problem.code, problem.params)]) from None
+
+    def work(cur) -> None:
+        current = repo.get(cur, staff_id)
+        if current is None:
+            raise StaleRecord(staff_id, None)
+        repo.update(
+            cur,
+            staff_id,
+            current["version"],
+            {
+                "password_hash": _hasher.hash(secret),
+                "failed_attempts": 0,
+                "locked_until": None,
+                "session_epoch": current["session_epoch"] + 1,  # open sessions end
+            },
+            moment,
+        )
+        audit.record(
+            cur,
+            actor,
+            "password",
+            "staff",
+            staff_id,
+            SCREEN_STAFF,
+            [FieldChange("password", "•••", "•••")],
+            moment,
+        )
+
+    db.run_in_transaction(work)

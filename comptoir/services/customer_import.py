@@ -1,0 +1,496 @@
+"""Import customers from another POS's file (managers): a dry run that writes nothing, then
+one batch, audited as one import, that can be undone while its customers have no later
+activity.
+
+Each row is matched to an existing customer by account number, then by e-mail (an
+update: the file's non-empty cells replace the card's values); otherwise a customer
+with the same mobile, or the same last name and postcode, makes it a likely duplicate
+(skipped, named); otherwise it is created. Every value passes the card's own rules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from comptoir.data import customers as customers_repo
+from comptoir.data import db
+from comptoir.data import imports as repo
+from comptoir.data import settings as settings_repo
+from comptoir.logic.account_numbers import account_key, clean_account_number, format_account_number
+from comptoir.logic.audit import FieldChange
+from comptoir.logic.auth import Actor, require
+from comptoir.logic.customer_import import ImportTable, cell_value, check_mapping
+from comptoir.logic.customers import FIELDS, CardRules, validate_customer
+from comptoir.logic.errors import Busy, FieldError, FieldProblem, NotFound, ValidationFailed
+from comptoir.logic.phones import parse_phone
+from comptoir.logic.search import customer_tokens
+from comptoir.services import audit, clock, shop
+
+SCREEN = "import"
+OUTCOMES = ("create", "update", "unchanged", "duplicate", "invalid")
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """What the import would do with one line of the file."""
+
+    line: int
+    outcome: str
+    customer_id: int | None = None
+    errors: tuple[FieldError, ...] = ()
+    values: dict[str, Any] = field(default_factory=dict)
+    before: dict[str, Any] = field(default_factory=dict)
+    version: int | None = None
+    match: str = ""
+    current: dict[str, Any] = field(default_factory=dict)  # an update's customer as it is
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every line's outcome, in file order, for a mapping, against the customers as they
+    were (stamp): an import reuses it while the stamp still holds, else checks again."""
+
+    rows: tuple[RowPlan, ...]
+    mapping: tuple[str | None, ...] = ()
+    stamp: tuple = ()
+
+    def counts(self) -> dict[str, int]:
+        found = dict.fromkeys(OUTCOMES, 0)
+        for row in self.rows:
+            found[row.outcome] += 1
+        return found
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A batch written."""
+
+    batch_id: int
+    created: int
+    updated: int
+    skipped: int
+
+
+def _quiet(share: float, step: str) -> None:
+    return None
+
+
+def _raw(mapping: Sequence[str | None], cells: Sequence[object]) -> dict:
+    raw: dict[str, object] = {}
+    for name, cell in zip(mapping, cells, strict=True):
+        if name:
+            raw[name] = cell_value(name, cell)
+    return raw
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _match_keys(raw: Mapping[str, object], region: str) -> dict[str, str]:
+    """The values a row is matched by, normalised as stored (unusable ones left out)."""
+    keys: dict[str, str] = {}
+    number = raw.get("account_number")
+    if not _blank(number):
+        with contextlib.suppress(FieldProblem):  # refused later, with the card's message
+            keys["key"] = account_key(clean_account_number(str(number)))
+    email = raw.get("email")
+    if not _blank(email):
+        keys["email"] = str(email).strip().lower()
+    mobile = raw.get("mobile")
+    if not _blank(mobile):
+        try:
+            found = parse_phone(str(mobile), str(raw.get("country_code") or "") or region)
+        except FieldProblem:
+            found = None
+        if found:
+            keys["mobile"] = found
+    last = raw.get("last_name")
+    if not _blank(last):
+        postcode = "" if _blank(raw.get("postcode")) else str(raw.get("postcode"))
+        keys["name"] = f"{' '.join(str(last).split()).lower()}|{postcode.replace(' ', '').upper()}"
+    return keys
+
+
+def _flag_errors(raw: Mapping[str, object]) -> list[FieldError]:
+    return [
+        FieldError(name, "flag_invalid")
+        for name in ("tax_exempt", "marketing_opt_in")
+        if isinstance(raw.get(name), str) and raw[name] != ""
+    ]
+
+
+def _with_line(errors: Sequence[FieldError], line: int) -> tuple[FieldError, ...]:
+    return tuple(FieldError(e.field, e.code, {**e.params, "line": str(line)}) for e in errors)
+
+
+def _comparable(value: object) -> object:
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal("0.01"))
+    return value
+
+
+def plan_rows(
+    cur: Any,
+    table: ImportTable,
+    mapping: Sequence[str | None],
+    rules: CardRules,
+    progress: Progress = _quiet,
+) -> Plan:
+    """Every row's outcome against the database as it is now (writes nothing)."""
+    raws = [(line, _raw(mapping, cells)) for line, cells in table.rows]
+    keyed = [_match_keys(raw, rules.default_country) for _, raw in raws]
+    wanted: dict[str, list[str]] = {"key": [], "email": [], "mobile": [], "name": []}
+    for keys in keyed:
+        for kind, value in keys.items():
+            wanted[kind].append(value)
+    found = repo.matches(cur, wanted)
+    targets = {
+        index: found["key"].get(keys.get("key", "")) or found["email"].get(keys.get("email", ""))
+        for index, keys in enumerate(keyed)
+    }
+    existing = repo.customers_by_id(cur, sorted({t for t in targets.values() if t}))
+    progress(0.2, "checking")
+    seen: dict[tuple[str, str], int] = {}
+    planned: list[RowPlan] = []
+    for index, ((line, raw), keys) in enumerate(zip(raws, keyed, strict=True)):
+        planned.append(_plan_one(line, raw, keys, targets.get(index), existing, found, seen, rules))
+        if index % 5000 == 4999:
+            progress(0.2 + 0.7 * index / len(raws), "checking")
+    progress(0.9, "checking")
+    return Plan(tuple(planned), tuple(mapping), repo.stamp(cur))
+
+
+def _plan_one(
+    line: int,
+    raw: dict[str, object],
+    keys: dict[str, str],
+    target: int | None,
+    existing: Mapping[int, dict[str, Any]],
+    found: Mapping[str, Mapping[str, int]],
+    seen: dict[tuple[str, str], int],
+    rules: CardRules,
+) -> RowPlan:
+    for kind in ("key", "email"):
+        if kind in keys:
+            first = seen.setdefault((kind, keys[kind]), line)
+            if first != line:
+                name = "account_number" if kind == "key" else "email"
+                error = FieldError(name, "import_repeated", {"first": str(first)})
+                return RowPlan(line, "invalid", errors=_with_line([error], line))
+    flags = _flag_errors(raw)
+    if target is not None:
+        current = existing[target]
+        given = {k: v for k, v in raw.items() if not _blank(v) and k != "account_number"}
+        merged = {name: current[name] for name in FIELDS} | given
+        try:
+            clean = validate_customer(merged, rules).as_dict()
+        except ValidationFailed as exc:
+            return RowPlan(line, "invalid", target, _with_line([*exc.errors, *flags], line))
+        if flags:
+            return RowPlan(line, "invalid", target, _with_line(flags, line))
+        changed = {
+            k: clean[k]
+            for k in given
+            if k in clean and _comparable(clean[k]) != _comparable(current[k])
+        }
+        match = "account_number" if "key" in keys and found["key"].get(keys["key"]) else "email"
+        if not changed:
+            return RowPlan(line, "unchanged", target, match=match)
+        before = {k: current[k] for k in changed}
+        if "marketing_opt_in" in changed:  # consent changes with its moment (set on import)
+            before["marketing_opt_in_at"] = current["marketing_opt_in_at"]
+        return RowPlan(
+            line, "update", target, (), changed, before, current["version"], match, current
+        )
+    for kind in ("mobile", "name"):
+        other = found[kind].get(keys.get(kind, ""))
+        if other is not None:
+            return RowPlan(line, "duplicate", other, match=kind)
+    values = dict(raw)
+    generate = _blank(values.get("account_number"))
+    if generate:
+        values["account_number"] = "-"  # stands in while the other fields are checked
+    try:
+        clean = validate_customer(values, rules).as_dict()
+    except ValidationFailed as exc:
+        return RowPlan(line, "invalid", errors=_with_line([*exc.errors, *flags], line))
+    if flags:
+        return RowPlan(line, "invalid", errors=_with_line(flags, line))
+    if generate:
+        clean["account_number"] = None
+    return RowPlan(line, "create", values=clean)
+
+
+def dry_run(
+    actor: Actor, table: ImportTable, mapping: Sequence[str | None], progress: Progress = _quiet
+) -> Plan:
+    """What importing the file would do, line by line; nothing is written."""
+    require(actor, "customers.import")
+    check_mapping(mapping)
+    with db.cursor() as cur:
+        rules = shop.card_rules(cur, clock.local_day())
+        found = plan_rows(cur, table, mapping, rules, progress)
+    progress(1.0, "done")
+    return found
+
+
+def _numbers(cur: Any, count: int) -> list[str]:
+    """count free account numbers from the sequence (skipping any already in use)."""
+    prefix = settings_repo.get_all(cur, shop.here()).get("account_prefix", "")
+    numbers: list[str] = []
+    while len(numbers) < count:
+        wanted = count - len(numbers)
+        taken = customers_repo.take_account_numbers(cur, wanted)
+        candidates = [format_account_number(prefix, n) for n in taken]
+        used = repo.keys_in_use(cur, [account_key(c) for c in candidates])
+        numbers += [c for c in candidates if account_key(c) not in used]
+    return numbers
+
+
+def _tokens(rows: Sequence[tuple[int, Mapping[str, Any]]]) -> pd.DataFrame:
+    tokens = [
+        (token, customer_id, fields.get("last_name"), not fields.get("archived", False))
+        for customer_id, fields in rows
+        for token in sorted(customer_tokens(fields))
+    ]
+    return pd.DataFrame(tokens, columns=["token", "customer_id", "sort_name", "live"])
+
+
+def _as_text(value: object) -> object:
+    """A frame cell both engines read the same way: text, a flag or nothing (SQL casts)."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [[_as_text(row.get(c)) for c in columns] for row in rows], columns=list(columns)
+    ).astype(object)
+
+
+def _json(values: Mapping[str, Any]) -> str:
+    def plain(value: object) -> object:
+        if isinstance(value, Decimal | date):
+            return str(value)
+        return value
+
+    return json.dumps({k: plain(v) for k, v in values.items()}, sort_keys=True)
+
+
+def run_import(
+    actor: Actor,
+    table: ImportTable,
+    mapping: Sequence[str | None],
+    file_name: str,
+    progress: Progress = _quiet,
+    now: datetime | None = None,
+    checked: Plan | None = None,
+) -> Imported:
+    """Write the file's creates and updates as one batch (one transaction), audited once.
+
+    checked: the dry run's plan, used as it is when no customer was added, changed or
+    archived since (the same customers, the same file and columns); else every row is
+    checked again inside the transaction.
+    """
+    require(actor, "customers.import")
+    check_mapping(mapping)
+    moment = clock.utc(now)
+
+    def work(cur: Any) -> Imported:
+        if (
+            checked is not None
+            and checked.mapping == tuple(mapping)
+            and checked.stamp == repo.stamp(cur)
+            and len(checked.rows) == len(table.rows)
+        ):
+            plan = checked
+        else:
+            rules = shop.card_rules(cur, clock.local_day(moment))
+            plan = plan_rows(cur, table, mapping, rules, lambda s, step: progress(s * 0.5, step))
+        creates = [r for r in plan.rows if r.outcome == "create"]
+        updates = [r for r in plan.rows if r.outcome == "update"]
+        if not creates and not updates:
+            raise ValidationFailed([FieldError("file", "import_nothing")])
+        progress(0.5, "writing")
+        numbers = iter(_numbers(cur, sum(1 for r in creates if not r.values["account_number"])))
+        new_rows = []
+        for row in creates:
+            values = dict(row.values)
+            values["account_number"] = values["account_number"] or next(numbers)
+            values["account_key"] = account_key(values["account_number"])
+            values["marketing_opt_in_at"] = moment if values["marketing_opt_in"] else None
+            new_rows.append(values)
+        frame = _frame(new_rows, [*FIELDS, "account_key", "marketing_opt_in_at"])
+        ids_by_key = repo.insert_customers(cur, frame, moment) if new_rows else {}
+        created = [(ids_by_key[v["account_key"]], v) for v in new_rows]
+        progress(0.7, "writing")
+        updates = [
+            replace(
+                r,
+                values={
+                    **r.values,
+                    "marketing_opt_in_at": moment if r.values["marketing_opt_in"] else None,
+                },
+            )
+            if "marketing_opt_in" in r.values
+            else r
+            for r in updates
+        ]
+        if updates:
+            changed = _update_frame(updates)
+            if repo.update_customers(cur, changed, moment) != len(updates):
+                raise Busy()  # a customer changed under the import: nothing is stored
+        merged = repo.customers_by_id(cur, [r.customer_id for r in updates if r.customer_id])
+        repo.replace_tokens(
+            cur,
+            _tokens([*created, *merged.items()]),
+            [*(i for i, _ in created), *merged],
+        )
+        consents = [(i, True) for i, v in created if v["marketing_opt_in"]]
+        consents += [
+            (r.customer_id, bool(r.values["marketing_opt_in"]))
+            for r in updates
+            if "marketing_opt_in" in r.values and r.customer_id is not None
+        ]
+        repo.insert_consents(cur, consents, moment, actor.display_name)
+        skipped = len(plan.rows) - len(creates) - len(updates)
+        batch_id = repo.insert_batch(
+            cur,
+            {
+                "file_name": file_name[:200],
+                "created_count": len(creates),
+                "updated_count": len(updates),
+                "skipped_count": skipped,
+                "imported_at": moment,
+                "staff_id": actor.staff_id,
+                "staff_name": actor.display_name,
+            },
+        )
+        done = [
+            (batch_id, i, "create", row.line, None, 1)
+            for (i, _), row in zip(created, creates, strict=True)
+        ] + [
+            (batch_id, r.customer_id, "update", r.line, _json(r.before), (r.version or 0) + 1)
+            for r in updates
+        ]
+        repo.insert_rows(
+            cur,
+            pd.DataFrame(
+                done,
+                columns=[
+                    "batch_id",
+                    "customer_id",
+                    "action",
+                    "line",
+                    "before_values",
+                    "version_after",
+                ],
+            ),
+        )
+        counts = plan.counts()
+        audit.record(
+            cur,
+            actor,
+            "import",
+            "import_batch",
+            batch_id,
+            SCREEN,
+            [
+                FieldChange("file", None, file_name[:200]),
+                *(FieldChange(k, None, v) for k, v in counts.items()),
+            ],
+            moment,
+        )
+        progress(1.0, "done")
+        return Imported(batch_id, len(creates), len(updates), skipped)
+
+    return db.run_in_transaction(work)
+
+
+def _update_frame(updates: Sequence[RowPlan]) -> pd.DataFrame:
+    """One row per update: id, version and every field any update changes (a row a field
+    does not change carries its customer's current value for it)."""
+    names = sorted({k for r in updates for k in r.values})
+    rows = []
+    for r in updates:
+        current = {**r.current, **r.values}
+        rows.append(
+            {"id": r.customer_id, "version": r.version, **{n: current.get(n) for n in names}}
+        )
+    return pd.DataFrame(rows, columns=["id", "version", *names]).astype(object)
+
+
+def recent_batches(actor: Actor, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest import batches, newest first."""
+    require(actor, "customers.import")
+    with db.cursor() as cur:
+        return repo.batches(cur, limit)
+
+
+def undo(actor: Actor, batch_id: int, now: datetime | None = None) -> int:
+    """Undo a whole batch: its new customers removed, its updates put back. Refused once any
+    of its customers was edited or has activity (a sale, a payment, an order, a message…)."""
+    require(actor, "customers.import")
+    moment = clock.utc(now)
+
+    def work(cur: Any) -> int:
+        found = repo.batch(cur, batch_id)
+        if found is None:
+            raise NotFound("import_batch", batch_id)
+        if found["undone_at"] is not None:
+            raise ValidationFailed([FieldError("batch", "import_already_undone")])
+        touched = repo.touched_since(cur, batch_id)
+        if touched:
+            raise ValidationFailed(
+                [FieldError("batch", "import_has_activity", {"customers": str(touched)})]
+            )
+        rows = repo.batch_rows(cur, batch_id)
+        now_by_id = repo.customers_by_id(
+            cur, [r["customer_id"] for r in rows if r["action"] == "update"]
+        )
+        removed = repo.remove_created(cur, batch_id)
+        restores = [
+            RowPlan(
+                0,
+                "update",
+                r["customer_id"],
+                values=json.loads(r["before_values"]),
+                version=r["version_after"],
+                current=now_by_id.get(r["customer_id"], {}),
+            )
+            for r in rows
+            if r["action"] == "update"
+        ]
+        if restores:
+            frame = _update_frame(restores)
+            if repo.update_customers(cur, frame, moment) != len(restores):
+                raise Busy()
+            merged = repo.customers_by_id(cur, [r.customer_id for r in restores if r.customer_id])
+            repo.replace_tokens(cur, _tokens(list(merged.items())), list(merged))
+        repo.mark_undone(cur, batch_id, moment, actor.display_name)
+        audit.record(
+            cur,
+            actor,
+            "undo_import",
+            "import_batch",
+            batch_id,
+            SCREEN,
+            [FieldChange("removed", None, removed), FieldChange("restored", None, len(restores))],
+            moment,
+        )
+        return removed + len(restores)
+
+    return db.run_in_transaction(work)

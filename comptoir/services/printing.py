@@ -1,0 +1,241 @@
+"""Print use cases: labels, test pages, printer settings, the print log.
+
+A print never blocks for long (the printer's timeout, a few seconds) and never
+touches the record it prints: the job is logged in its own transaction, and a
+printer that does not answer leaves the user with the PDF instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from comptoir.data import customers as customers_repo
+from comptoir.data import db, print_log
+from comptoir.data import settings as settings_repo
+from comptoir.i18n import LANGUAGES, language_of
+from comptoir.logic.audit import diff
+from comptoir.logic.auth import Actor, require
+from comptoir.logic.errors import NotFound
+from comptoir.logic.printers import ROLES, PrinterConfig, clean_printer, parse_stored
+from comptoir.printing.addresses import postal_lines
+from comptoir.printing.escpos_render import render
+from comptoir.printing.layout import label_layout, preview, receipt_layout
+from comptoir.printing.model import Label, Receipt, SaleLine, Shop, TaxLine, Tender
+from comptoir.printing.pdf import label_pdf, label_sheet_pdf
+from comptoir.printing.pdf_a4 import receipt_pdf
+from comptoir.printing.printers import PrinterUnavailable, send
+from comptoir.services import audit, clock, shop
+
+SCREEN_SETTINGS = "settings"
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    """What happened to a print job, and the PDF the user can always download."""
+
+    printed: bool
+    printer: str
+    reason: str | None
+    pdf: bytes
+    filename: str
+    preview: str | None = None
+
+
+def _now() -> datetime:
+    return clock.now()
+
+
+def shop_header(customer: Mapping[str, Any] | None = None, shop_code: str | None = None) -> Shop:
+    """The shop as documents print it, in the customer's language when known.
+
+    A sale's documents name the shop where it happened (shop_code), whichever
+    shop's server reprints them.
+    """
+    values = shop.settings_of(shop_code) if shop_code else shop.current().values
+    address = tuple(p.strip() for p in values.get("shop_address", "").split(",") if p.strip())
+    return Shop(
+        name=values.get("shop_name", ""),
+        address_lines=address,
+        phone=values.get("shop_phone", ""),
+        email=values.get("shop_email", ""),
+        footer=values.get("receipt_footer", ""),
+        currency=values.get("currency", "EUR"),
+        language=document_language(values.get("locale", "en"), customer),
+        country=values.get("default_country", "FR"),
+    )
+
+
+def document_language(locale: str, customer: Mapping[str, Any] | None = None) -> str:
+    """A customer's documents print in their language, else in the shop locale's."""
+    chosen = customer.get("language") if customer else None
+    return chosen if chosen in LANGUAGES else language_of(locale)
+
+
+def printer_for(role: str) -> PrinterConfig:
+    """The printer configured for a role (receipts or labels)."""
+    stored = shop.current().values.get(f"printer_{role}", '{"kind": "pdf"}')
+    return parse_stored(json.loads(stored))
+
+
+def save_printer(actor: Actor, role: str, raw: dict[str, Any]) -> PrinterConfig:
+    """Check and store the printer of a role (administrators), audited."""
+    require(actor, "settings.edit")
+    if role not in ROLES:
+        raise ValueError(role)
+    config = clean_printer(raw)
+    moment = _now()
+
+    def work(cur) -> None:
+        key = f"printer_{role}"
+        before = json.loads(settings_repo.shop_values(cur, shop.here()).get(key, "{}"))
+        settings_repo.set_many(cur, {key: json.dumps(config.as_dict())}, shop.here())
+        changes = diff({key: _summary(before)}, {key: config.describe()})
+        if changes:
+            audit.record(cur, actor, "update", "settings", key, SCREEN_SETTINGS, changes, moment)
+
+    db.run_in_transaction(work)
+    shop.forget_settings()
+    return config
+
+
+def _summary(stored: dict[str, Any]) -> str:
+    return parse_stored(stored).describe() if stored else "PDF"
+
+
+def _log(
+    actor: Actor,
+    document: str,
+    reference: str | None,
+    printer: str,
+    outcome: str,
+    detail: str | None,
+) -> None:
+    def work(cur) -> None:
+        print_log.record(
+            cur,
+            at=_now(),
+            staff_id=actor.staff_id,
+            staff_name=actor.display_name,
+            shop_code=shop.here(),
+            document=document,
+            reference=reference,
+            printer=printer,
+            outcome=outcome,
+            detail=detail,
+        )
+
+    db.run_in_transaction(work)
+
+
+def deliver(
+    actor: Actor, role: str, document: str, reference: str | None, rows, pdf: bytes, filename: str
+) -> PrintOutcome:
+    """Send rows to the role's printer (PDF when there is none or it fails); log the job."""
+    config = printer_for(role)
+    text = preview(rows, config.columns)
+    if config.kind == "pdf":
+        _log(actor, document, reference, "PDF", "pdf", None)
+        return PrintOutcome(False, "PDF", "pdf_only", pdf, filename, text)
+    try:
+        send(config, render(rows, config.code_page))
+    except PrinterUnavailable as failure:
+        _log(actor, document, reference, config.describe(), "failed", failure.reason)
+        return PrintOutcome(False, config.describe(), failure.reason, pdf, filename, text)
+    _log(actor, document, reference, config.describe(), "printed", None)
+    return PrintOutcome(True, config.describe(), None, pdf, filename, text)
+
+
+def customer_label(customer_id: int) -> Label:
+    """The courier label of a customer: address by the destination's rules, shop as sender."""
+    header = shop_header()
+    with db.cursor() as cur:
+        customer = customers_repo.get(cur, customer_id)
+    if customer is None:
+        raise NotFound(customer_id)
+    return Label(
+        recipient=postal_lines(customer, header.country, header.language),
+        sender=(header.name, *header.address_lines),
+        reference=str(customer["account_number"]),
+    )
+
+
+def print_courier_label(actor: Actor, customer_id: int, label: Label | None = None) -> PrintOutcome:
+    """Print a customer's courier label (to their billing address, or the label given: a
+    delivery address) on the label printer, with the PDF as fallback."""
+    require(actor, "print.documents")
+    label = label or customer_label(customer_id)
+    language = shop_header().language
+    config = printer_for("labels")
+    rows = label_layout(label, config.columns, language)
+    pdf = label_pdf(label, language)
+    return deliver(
+        actor,
+        "labels",
+        "courier_label",
+        f"customer:{customer_id}",
+        rows,
+        pdf,
+        f"label-{label.reference}.pdf",
+    )
+
+
+def address_label_sheet(actor: Actor, customer_ids: Iterable[int]) -> PrintOutcome:
+    """A4 sheet(s) of 3×7 address labels for the chosen customers (PDF)."""
+    require(actor, "print.documents")
+    ids = list(dict.fromkeys(customer_ids))
+    labels = [customer_label(customer_id) for customer_id in ids]
+    language = shop_header().language
+    pdf = label_sheet_pdf([Label(recipient=label.recipient) for label in labels], language)
+    _log(actor, "address_labels", None, "PDF", "pdf", f"{len(ids)} labels")
+    return PrintOutcome(False, "PDF", "pdf_only", pdf, f"address-labels-{len(ids)}.pdf")
+
+
+def sample_receipt() -> Receipt:
+    """A receipt with accents and currency signs, to try a printer."""
+    header = shop_header()
+    lines = (
+        SaleLine("Chambre à air 700×25c", Decimal("2"), Decimal("6.50"), Decimal("13.00")),
+        SaleLine(
+            "Révision complète — vélo de ville, freins et dérailleur",
+            Decimal("1"),
+            Decimal("89.00"),
+            Decimal("80.10"),
+            Decimal("8.90"),
+        ),
+        SaleLine("Bidon 750 ml £ € ç", Decimal("1"), Decimal("9.90"), Decimal("9.90")),
+    )
+    total = sum((line.amount for line in lines), Decimal("0"))
+    net = (total / Decimal("1.2")).quantize(Decimal("0.01"))
+    return Receipt(
+        shop=header,
+        number="TEST-0001",
+        issued_at=clock.local(clock.now()),
+        staff="Comptoir",
+        lines=lines,
+        total=total,
+        taxes=(TaxLine(Decimal("20"), net, total - net),),
+        tenders=(Tender("card", total),),
+        customer_name="Élodie Façade",
+    )
+
+
+def print_test_page(actor: Actor, role: str) -> PrintOutcome:
+    """Print a sample receipt (or label) on a role's printer (administrators)."""
+    require(actor, "settings.edit")
+    config = printer_for(role)
+    receipt = sample_receipt()
+    rows = receipt_layout(receipt, config.columns)
+    return deliver(
+        actor, role, "test_page", None, rows, receipt_pdf(receipt), f"test-page-{role}.pdf"
+    )
+
+
+def print_history(reference: str) -> list[dict[str, Any]]:
+    """Latest print jobs of a document (e.g. customer:42), newest first."""
+    with db.cursor() as cur:
+        return print_log.for_reference(cur, reference)

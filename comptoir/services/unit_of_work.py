@@ -1,0 +1,56 @@
+"""The unit of work a use case opens once: one transaction, the acting staff member, the
+moment, the screen, and the audit entry written inside that same transaction.
+
+A use case is a short function `(actor, …)`: it checks what it can before (pure rules),
+then hands `work(uow)` to `run`, which checks the permission, fixes the moment, and runs
+the work in one transaction (retried as a whole on a write conflict, docs/design.md).
+In-transaction operations (ledgers, sale closing, card update) take the `UnitOfWork`
+instead of a bare cursor, so the actor and the moment travel with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from comptoir.data import db
+from comptoir.logic.audit import FieldChange
+from comptoir.logic.auth import Actor, require
+from comptoir.services import audit, clock
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class UnitOfWork:
+    """One transaction of one use case, as seen by the code inside it."""
+
+    cur: Any
+    actor: Actor
+    now: datetime
+    screen: str
+
+    def audit(
+        self, action: str, entity: str, entity_id: object, changes: Iterable[FieldChange]
+    ) -> None:
+        """An audit entry by this actor, at this moment, from this screen; it commits or
+        rolls back with the work."""
+        audit.record(
+            self.cur, self.actor, action, entity, entity_id, self.screen, changes, self.now
+        )
+
+
+def run(
+    actor: Actor,
+    permission: str,
+    screen: str,
+    work: Callable[[UnitOfWork], T],
+    now: datetime | None = None,
+) -> T:
+    """The permission checked, then work run in one transaction (committed only when it
+    ends without error; a write conflict runs it again from the start)."""
+    require(actor, permission)
+    moment = clock.utc(now)
+    return db.run_in_transaction(lambda cur: work(UnitOfWork(cur, actor, moment, screen)))

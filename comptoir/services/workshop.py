@@ -1,0 +1,863 @@
+"""The workshop: serviced items, customer orders and jobs, deposits, collection at the till.
+
+Money for an order moves only through sales: a deposit is a sale of a deposit
+line, a collection is a sale of the order's lines less the deposits, each with
+the order's change in the same transaction. Reminders live in services/reminders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from comptoir.data import customers as customers_repo
+from comptoir.data import db
+from comptoir.data import products as products_repo
+from comptoir.data import settings as settings_repo
+from comptoir.data import workshop as repo
+from comptoir.i18n import t
+from comptoir.logic.accounts import parse_amount
+from comptoir.logic.audit import FieldChange, diff
+from comptoir.logic.auth import Actor, require
+from comptoir.logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
+from comptoir.logic.messages import pick_channel
+from comptoir.logic.pricing import ZERO, SaleTotals, parse_percent, parse_quantity, unit_price
+from comptoir.logic.text import clean_text
+from comptoir.logic.workshop import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    DayLoad,
+    MoveRefused,
+    can_collect,
+    check_conversion,
+    check_item,
+    check_move,
+    check_order,
+    diary_load,
+    next_status,
+    parse_capacity,
+    parse_hours,
+    serial_key,
+    takes_deposit,
+)
+from comptoir.printing.layout import job_ticket_layout
+from comptoir.printing.model import JobTicket
+from comptoir.printing.pdf_a4 import job_ticket_pdf
+from comptoir.services import audit, clock, messaging, printing, products, reminders, sales
+from comptoir.services.shop import here
+
+SCREEN_ITEMS = "serviced_items"
+SCREEN_ORDERS = "orders"
+SCREEN_WORKSHOP = "workshop"
+LABOUR_SKU = "LABOUR"
+DEPOSIT_SKU = "DEPOSIT"
+BOARD_LIMIT = 500
+DIARY_DAYS = 14
+
+
+# ---- serviced items ---------------------------------------------------------
+
+
+def items(actor: Actor, customer_id: int) -> list[dict[str, Any]]:
+    """The customer's serviced items, each with its job count and a flag when its serial
+    is also on another customer's item."""
+    require(actor, "workshop.view")
+    with db.cursor() as cur:
+        return repo.items_of(cur, customer_id)
+
+
+def item_jobs(actor: Actor, item_id: int) -> list[dict[str, Any]]:
+    """The jobs on a serviced item, newest first."""
+    require(actor, "workshop.view")
+    with db.cursor() as cur:
+        return repo.orders_of_item(cur, item_id)
+
+
+def find_serial(actor: Actor, text: str, limit: int = 10) -> list[dict[str, Any]]:
+    """Items whose serial number is the one typed (spaces, dashes and case ignored)."""
+    require(actor, "workshop.view")
+    key = serial_key(text)
+    if len(key) < 4:  # too short to be a frame number: names and numbers, not serials
+        return []
+    with db.cursor() as cur:
+        return repo.by_serial(cur, key, limit)
+
+
+def _item_values(raw: Mapping[str, object]) -> dict[str, str]:
+    clean, errors = check_item(raw)
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def _insert_item(cur, actor: Actor, customer_id: int, clean: dict[str, str], moment) -> int:
+    item_id = repo.insert_item(
+        cur, {"customer_id": customer_id, **clean, "created_at": moment, "updated_at": moment}
+    )
+    changes = [
+        FieldChange(f"item.{k}", None, v) for k, v in clean.items() if v and k != "serial_key"
+    ]
+    audit.record(cur, actor, "create", "customer", customer_id, SCREEN_ITEMS, changes, moment)
+    return item_id
+
+
+def add_item(
+    actor: Actor, customer_id: int, raw: Mapping[str, object], now: datetime | None = None
+) -> int:
+    """A serviced item brought in by a customer ("New"); returns its id."""
+    require(actor, "workshop.edit")
+    clean = _item_values(raw)
+    moment = clock.utc(now)
+
+    def work(cur) -> int:
+        sales.live_customer(cur, customer_id, hold=True)
+        return _insert_item(cur, actor, customer_id, clean, moment)
+
+    return db.run_in_transaction(work)
+
+
+def edit_item(
+    actor: Actor,
+    item_id: int,
+    version: int,
+    raw: Mapping[str, object],
+    now: datetime | None = None,
+) -> int:
+    """Change an item's fields (name, serial…) with the old values kept in the audit trail."""
+    require(actor, "workshop.edit")
+    clean = _item_values(raw)
+    moment = clock.utc(now)
+
+    def work(cur) -> int:
+        before = repo.item(cur, item_id)
+        if before is None:
+            raise NotFound(item_id)
+        new_version = repo.update_item(cur, item_id, version, clean, moment)
+        if new_version is None:
+            raise StaleRecord(item_id, before["version"])
+        names = [n for n in clean if n != "serial_key"]
+        changes = [
+            FieldChange(f"item.{c.field}", c.before, c.after) for c in diff(before, clean, names)
+        ]
+        if changes:
+            owner = before["customer_id"]
+            audit.record(cur, actor, "update", "customer", owner, SCREEN_ITEMS, changes, moment)
+        return new_version
+
+    return db.run_in_transaction(work)
+
+
+# ---- orders -----------------------------------------------------------------
+
+
+def create_order(
+    actor: Actor,
+    customer_id: int,
+    raw: Mapping[str, object],
+    idempotency_key: str,
+    new_item: Mapping[str, object] | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Open an order or check a bike in: kind, item (existing item_id, or new_item),
+    reported fault, agreement, estimate limit, mechanic, promised and booked days."""
+    require(actor, "workshop.edit")
+    moment = clock.utc(now)
+    today = clock.local_day(moment)
+    clean, errors = check_order({"kind": "job", **raw}, today, creating=True)
+    item_clean: dict[str, str] | None = None
+    if new_item is not None:
+        item_clean, item_errors = check_item(new_item)
+        errors += item_errors
+    if errors:
+        raise ValidationFailed(errors)
+    item_id = int(str(raw["item_id"])) if raw.get("item_id") is not None else None
+
+    def work(cur) -> int:
+        existing = repo.order_by_key(cur, idempotency_key)
+        if existing is not None:
+            return existing
+        sales.live_customer(cur, customer_id, hold=True)
+        chosen = item_id
+        if item_clean is not None:
+            chosen = _insert_item(cur, actor, customer_id, item_clean, moment)
+        elif chosen is not None:
+            found = repo.item(cur, chosen)
+            if found is None or found["customer_id"] != customer_id:
+                raise ValidationFailed([FieldError("item_id", "item_not_customers")])
+        values = settings_repo.get_all(cur, here())
+        prefix = values.get("order_prefix", "J")
+        number = f"{prefix}{sales.repo.next_number(cur, 'order'):06d}"
+        order_id = repo.insert_order(
+            cur,
+            {
+                **clean,
+                "number": number,
+                "customer_id": customer_id,
+                "shop_code": here(),
+                "status": "open",
+                "item_id": chosen,
+                "created_at": moment,
+                "updated_at": moment,
+                "staff_name": actor.display_name,
+                "idempotency_key": idempotency_key,
+            },
+        )
+        repo.insert_event(cur, order_id, "open", "", moment, actor)
+        audit.record(
+            cur,
+            actor,
+            "create",
+            "customer",
+            customer_id,
+            SCREEN_ORDERS,
+            [FieldChange("order", None, f"{number} ({clean['kind']})")],
+            moment,
+        )
+        return order_id
+
+    return db.run_in_transaction(work)
+
+
+def order_detail(actor: Actor, order_id: int) -> dict[str, Any]:
+    """An order with customer, item, lines, history and deposits."""
+    require(actor, "workshop.view")
+    with db.cursor() as cur:
+        found = repo.order(cur, order_id)
+    if found is None:
+        raise NotFound(order_id)
+    return found
+
+
+WHICH = {"open": OPEN_STATUSES, "closed": CLOSED_STATUSES, "all": OPEN_STATUSES + CLOSED_STATUSES}
+
+
+def customer_orders(actor: Actor, customer_id: int, which: str = "open") -> list[dict[str, Any]]:
+    """The customer's orders: open (default), closed or all; newest first."""
+    require(actor, "workshop.view")
+    with db.cursor() as cur:
+        return repo.orders_of(cur, customer_id, WHICH[which])
+
+
+def _audit(cur, actor: Actor, order: Mapping[str, Any], changes: list[FieldChange], moment) -> None:
+    """An order's change in the audit trail, on its customer, named by the order's number."""
+    named = [FieldChange("order", None, order["number"]), *changes]
+    audit.record(
+        cur, actor, "update", "customer", order["customer_id"], SCREEN_ORDERS, named, moment
+    )
+
+
+def _line_text(line: Mapping[str, Any]) -> str:
+    return f"{line['description']} x {line['quantity']} @ {line['unit_price']}"
+
+
+def _locked_open(cur, order_id: int, version: int | None = None) -> dict[str, Any]:
+    order = repo.lock_order(cur, order_id)
+    if order is None:
+        raise NotFound(order_id)
+    if version is not None and order["version"] != version:
+        raise StaleRecord(order_id, order["version"])
+    return order
+
+
+def update_order(
+    actor: Actor,
+    order_id: int,
+    version: int,
+    raw: Mapping[str, object],
+    now: datetime | None = None,
+) -> int:
+    """Change an open order's reported fault, agreement, estimate, mechanic or days."""
+    require(actor, "workshop.edit")
+    moment = clock.utc(now)
+    clean, errors = check_order(raw, clock.local_day(moment), creating=False)
+    if errors:
+        raise ValidationFailed(errors)
+
+    def work(cur) -> int:
+        order = _locked_open(cur, order_id, version)
+        if order["status"] not in OPEN_STATUSES:
+            raise ValidationFailed([FieldError("status", "order_closed")])
+        new_version = repo.update_order(cur, order_id, version, clean, moment)
+        if new_version is None:
+            raise StaleRecord(order_id, order["version"])
+        changes = [
+            FieldChange(f"order.{c.field}", c.before, c.after)
+            for c in diff(order, clean, list(clean))
+        ]
+        if changes:
+            _audit(cur, actor, order, changes, moment)
+        return new_version
+
+    return db.run_in_transaction(work)
+
+
+def move(
+    actor: Actor,
+    order_id: int,
+    to_status: str,
+    note: object = "",
+    now: datetime | None = None,
+    version: int | None = None,
+) -> str:
+    """Change an order's status by hand (the rules say from where to where); version: the
+    order as it was shown (refused if it changed since, unless already there)."""
+    require(actor, "workshop.edit")
+    moment = clock.utc(now)
+    try:
+        text = clean_text(note, 500)
+    except FieldProblem as problem:
+        raise ValidationFailed([FieldError("note", problem.code, problem.params)]) from None
+
+    def work(cur) -> str:
+        order = _locked_open(cur, order_id)
+        if order["status"] == to_status:
+            return to_status  # a double click: already there
+        if version is not None and order["version"] != version:
+            raise StaleRecord(order_id, order["version"])
+        try:
+            check_move(order["kind"], order["status"], to_status)
+        except MoveRefused:
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "status",
+                        "move_refused",
+                        {"current": order["status"], "wanted": to_status},
+                    )
+                ]
+            ) from None
+        if to_status == "cancelled" and Decimal(order["deposit"]) > 0:
+            raise ValidationFailed(
+                [FieldError("status", "deposit_held", {"amount": str(order["deposit"])})]
+            )
+        closed = moment if to_status == "cancelled" else None
+        repo.update_order(
+            cur, order_id, order["version"], {"status": to_status, "closed_at": closed}, moment
+        )
+        repo.insert_event(cur, order_id, to_status, text, moment, actor)
+        _audit(cur, actor, order, [FieldChange("order.status", order["status"], to_status)], moment)
+        return to_status
+
+    return db.run_in_transaction(work)
+
+
+def cancel(
+    actor: Actor,
+    order_id: int,
+    refund_method: str | None,
+    idempotency_key: str,
+    note: object = "",
+    now: datetime | None = None,
+) -> list[int]:
+    """Cancel an open order; its deposits are given back first through the till (a
+    return of each deposit sale, by refund_method). The returns' sale ids."""
+    require(actor, "workshop.edit")
+    moment = clock.utc(now)
+    order = order_detail(actor, order_id)
+    held = [d for d in order["deposits"] if d["returned_at"] is None]
+    if held and refund_method is None:
+        raise ValidationFailed(
+            [FieldError("status", "deposit_held", {"amount": str(order["deposit"])})]
+        )
+    returns = []
+    for deposit in held:
+        sale_id = int(deposit["sale_id"])
+
+        def within(cur, refund_id: int, sale_id: int = sale_id) -> None:
+            locked = _locked_open(cur, order_id)
+            if locked["status"] not in OPEN_STATUSES:
+                raise ValidationFailed([FieldError("status", "order_closed")])
+            amount = repo.return_deposit(cur, order_id, sale_id, moment)
+            repo.insert_event(cur, order_id, locked["status"], f"deposit -{amount}", moment, actor)
+
+        returns.append(
+            sales.refund_sale(
+                actor,
+                sale_id,
+                {1: "1"},
+                str(refund_method),
+                f"{idempotency_key}:{sale_id}",
+                now=moment,
+                within=within,
+            )
+        )
+    move(actor, order_id, "cancelled", note, now=moment)
+    return returns
+
+
+def advance(actor: Actor, order_id: int, now: datetime | None = None) -> str | None:
+    """The board's one click: the usual next status (None when there is none)."""
+    order = order_detail(actor, order_id)
+    wanted = next_status(order["kind"], order["status"])
+    if wanted is None:
+        return None
+    return move(actor, order_id, wanted, now=now)
+
+
+def convert_quote(actor: Actor, order_id: int, to_kind: str, now: datetime | None = None) -> None:
+    """A quote the customer accepted becomes a job, special order or layaway."""
+    require(actor, "workshop.edit")
+    moment = clock.utc(now)
+
+    def work(cur) -> None:
+        order = _locked_open(cur, order_id)
+        try:
+            check_conversion(order["kind"], order["status"], to_kind)
+        except FieldProblem as problem:
+            raise ValidationFailed([FieldError("kind", problem.code, problem.params)]) from None
+        repo.update_order(cur, order_id, order["version"], {"kind": to_kind}, moment)
+        repo.insert_event(cur, order_id, "open", f"quote -> {to_kind}", moment, actor)
+        _audit(cur, actor, order, [FieldChange("order.kind", "quote", to_kind)], moment)
+
+    db.run_in_transaction(work)
+
+
+# ---- lines and totals ---------------------------------------------------------
+
+
+# The workshop's own products, made the first time they are needed: labour's price is
+# the default hourly rate (a manager changes it on the Products page); the deposit line
+# is never sold at the till.
+LABOUR_NAMES = {"en": "Workshop labour (hour)", "fr": "Main-d'œuvre atelier (heure)"}
+DEPOSIT_NAMES = {"en": "Deposit", "fr": "Acompte"}
+DEFAULT_RATE = Decimal("60.00")
+
+
+def _product(cur, sku: str) -> dict[str, Any]:
+    if sku == LABOUR_SKU:
+        return products.system_product(cur, sku, LABOUR_NAMES, DEFAULT_RATE, taxed=True)
+    return products.system_product(cur, sku, DEPOSIT_NAMES, Decimal("1.00"), taxed=False)
+
+
+def labour_rate() -> Decimal:
+    """The default hourly rate: the LABOUR product's price."""
+    with db.cursor() as cur:
+        found = products.by_sku(cur, LABOUR_SKU)
+    return Decimal(found["price"]) if found else DEFAULT_RATE
+
+
+def _add_line(actor: Actor, order_id: int, build, now: datetime | None) -> int:
+    moment = clock.utc(now)
+
+    def work(cur) -> int:
+        order = _locked_open(cur, order_id)
+        if order["status"] not in OPEN_STATUSES:
+            raise ValidationFailed([FieldError("status", "order_closed")])
+        values = build(cur, order)
+        number = repo.add_line(
+            cur, order_id, {**values, "added_at": moment, "staff_name": actor.display_name}
+        )
+        repo.touch_order(cur, order_id, moment)
+        _audit(
+            cur,
+            actor,
+            order,
+            [
+                FieldChange(
+                    f"order.line{number}",
+                    None,
+                    _line_text(values),
+                )
+            ],
+            moment,
+        )
+        return number
+
+    return db.run_in_transaction(work)
+
+
+def add_labour(
+    actor: Actor,
+    order_id: int,
+    hours: object,
+    rate: object = None,
+    description: object = "",
+    now: datetime | None = None,
+) -> int:
+    """Labour on an order: hours at a rate (default: the LABOUR product's price)."""
+    require(actor, "workshop.edit")
+    errors: list[FieldError] = []
+    clean: dict[str, Any] = {}
+    for name, check in (
+        ("hours", lambda: parse_hours(hours, allow_zero=False)),
+        ("rate", lambda: None if rate in (None, "") else parse_amount(rate)),
+        ("description", lambda: clean_text(description, 200, multiline=False)),
+    ):
+        try:
+            clean[name] = check()
+        except FieldProblem as problem:
+            errors.append(FieldError(name, problem.code, problem.params))
+    if errors:
+        raise ValidationFailed(errors)
+
+    def build(cur, order) -> dict[str, Any]:
+        product = _product(cur, LABOUR_SKU)
+        return {
+            "kind": "labour",
+            "product_id": product["id"],
+            "description": clean["description"] or product["name"],
+            "quantity": clean["hours"],
+            "unit_price": clean["rate"] if clean["rate"] is not None else product["price"],
+            "line_discount_percent": ZERO,
+        }
+
+    return _add_line(actor, order_id, build, now)
+
+
+def add_part(
+    actor: Actor,
+    order_id: int,
+    product_id: int,
+    quantity: object = "1",
+    line_discount: object = "",
+    now: datetime | None = None,
+) -> int:
+    """A part from the products, priced for the order's customer (price level) now."""
+    require(actor, "workshop.edit")
+    errors: list[FieldError] = []
+    clean: dict[str, Any] = {}
+    for name, check in (
+        ("quantity", lambda: parse_quantity(quantity)),
+        ("line_discount", lambda: parse_percent(line_discount)),
+    ):
+        try:
+            clean[name] = check()
+        except FieldProblem as problem:
+            errors.append(FieldError(name, problem.code, problem.params))
+    if not errors and clean["quantity"] <= 0:
+        errors.append(FieldError("quantity", "quantity_invalid"))
+    if errors:
+        raise ValidationFailed(errors)
+
+    def build(cur, order) -> dict[str, Any]:
+        product = products_repo.by_ids(cur, [product_id]).get(product_id)
+        if product is None or not product["active"]:  # the deposit line is inactive too
+            raise ValidationFailed([FieldError("product", "product_unknown", {"line": "1"})])
+        customer = customers_repo.get(cur, order["customer_id"])
+        level = customer["price_level"] if customer else None
+        return {
+            "kind": "part",
+            "product_id": product_id,
+            "description": product["name"],
+            "quantity": clean["quantity"],
+            "unit_price": unit_price(Decimal(product["price"]), product["levels"], level),
+            "line_discount_percent": clean["line_discount"],
+        }
+
+    return _add_line(actor, order_id, build, now)
+
+
+def remove_line(actor: Actor, order_id: int, line_no: int, now: datetime | None = None) -> None:
+    """Take a line off an open order (kept in the audit trail)."""
+    require(actor, "workshop.edit")
+    moment = clock.utc(now)
+
+    def work(cur) -> None:
+        order = _locked_open(cur, order_id)
+        if order["status"] not in OPEN_STATUSES:
+            raise ValidationFailed([FieldError("status", "order_closed")])
+        removed = repo.remove_line(cur, order_id, line_no)
+        if removed is None:
+            raise NotFound(line_no)
+        repo.touch_order(cur, order_id, moment)
+        _audit(
+            cur,
+            actor,
+            order,
+            [
+                FieldChange(
+                    f"order.line{line_no}",
+                    _line_text(removed),
+                    None,
+                )
+            ],
+            moment,
+        )
+
+    db.run_in_transaction(work)
+
+
+def _line_requests(order: Mapping[str, Any]) -> list[sales.LineRequest]:
+    return [
+        sales.LineRequest(
+            product_id=int(line["product_id"]),
+            quantity=Decimal(line["quantity"]),
+            line_discount=Decimal(line["line_discount_percent"]),
+            unit_price=Decimal(line["unit_price"]),
+            name=str(line["description"]),
+        )
+        for line in order["lines"]
+    ]
+
+
+@dataclass(frozen=True)
+class OrderTotals:
+    """What the order comes to for its customer today, the deposits and what is left."""
+
+    totals: SaleTotals | None
+    deposit: Decimal
+    due: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        """The lines' total (zero with no lines)."""
+        return self.totals.total if self.totals else ZERO
+
+
+def order_totals(order: Mapping[str, Any]) -> OrderTotals:
+    """The order priced as its collection will charge it (customer discount, tax)."""
+    deposit = Decimal(order["deposit"])
+    if not order["lines"]:
+        return OrderTotals(None, deposit, -deposit)
+    _, found = sales.preview(order["customer_id"], _line_requests(order))
+    return OrderTotals(found, deposit, found.total - deposit)
+
+
+def take_deposit(
+    actor: Actor,
+    order_id: int,
+    amount: object,
+    method: str,
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> int:
+    """Take a deposit for an open order (not a quote): a sale of a deposit line paid by
+    cash, card or the customer's account; returns the sale's id."""
+    require(actor, "sales.record")
+    try:
+        value = parse_amount(amount)
+    except FieldProblem as problem:
+        raise ValidationFailed([FieldError("deposit", problem.code, problem.params)]) from None
+    moment = clock.utc(now)
+    with db.cursor() as cur:
+        order = repo.order(cur, order_id)
+    if order is None:
+        raise NotFound(order_id)
+    deposit_product = db.run_in_transaction(lambda cur: _product(cur, DEPOSIT_SKU))
+
+    def within(cur, sale_id: int) -> None:
+        locked = _locked_open(cur, order_id)
+        if not takes_deposit(locked["kind"], locked["status"]):
+            raise ValidationFailed([FieldError("deposit", "deposit_not_allowed")])
+        repo.add_deposit(cur, order_id, sale_id, value, moment)
+        repo.insert_event(cur, order_id, locked["status"], f"deposit {value}", moment, actor)
+
+    line = sales.LineRequest(
+        int(deposit_product["id"]),
+        "1",
+        unit_price=value,
+        name=f"{deposit_product['name']} {order['number']}",
+        fixed=True,
+    )
+    return sales.record_sale(
+        actor,
+        order["customer_id"],
+        [line],
+        [(method, value)],
+        idempotency_key,
+        now=moment,
+        within=within,
+    )
+
+
+def collect(
+    actor: Actor,
+    order_id: int,
+    tenders: Sequence[tuple[str, object]],
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> int:
+    """Close an order through the till: its lines become a sale for the customer, less
+    the deposits; service reminders are scheduled for a job on an item. The sale's id."""
+    require(actor, "sales.record")
+    moment = clock.utc(now)
+    with db.cursor() as cur:
+        order = repo.order(cur, order_id)
+    if order is None:
+        raise NotFound(order_id)
+    if not can_collect(order["kind"], order["status"]):
+        raise ValidationFailed([FieldError("status", "cannot_collect")])
+    lines = _line_requests(order)
+    deposit = Decimal(order["deposit"])
+    if deposit:
+        deposit_product = db.run_in_transaction(lambda cur: _product(cur, DEPOSIT_SKU))
+        lines.append(
+            sales.LineRequest(
+                int(deposit_product["id"]),
+                "-1",
+                unit_price=deposit,
+                name=f"{deposit_product['name']} {order['number']}",
+                fixed=True,
+            )
+        )
+    if not lines:
+        raise ValidationFailed([FieldError("lines", "order_empty")])
+    loaded_version = order["version"]
+
+    def within(cur, sale_id: int) -> None:
+        locked = _locked_open(cur, order_id)
+        # Lines or deposits changed since they were read: the sale would not match.
+        if locked["version"] != loaded_version:
+            raise StaleRecord(order_id, locked["version"])
+        if not can_collect(locked["kind"], locked["status"]):
+            raise ValidationFailed([FieldError("status", "cannot_collect")])
+        repo.update_order(
+            cur,
+            order_id,
+            locked["version"],
+            {"status": "collected", "sale_id": sale_id, "closed_at": moment},
+            moment,
+        )
+        repo.insert_event(cur, order_id, "collected", "", moment, actor)
+        if locked["kind"] == "job" and locked["item_id"] is not None:
+            reminders.schedule_after_collection(cur, actor, locked, clock.local_day(moment), moment)
+
+    return sales.record_sale(
+        actor, order["customer_id"], lines, tenders, idempotency_key, now=moment, within=within
+    )
+
+
+# ---- the shop's view ------------------------------------------------------------
+
+
+def board(
+    actor: Actor, search: str = "", shop_code: str | None = None, limit: int = BOARD_LIMIT
+) -> list[dict[str, Any]]:
+    """Every open order of the shop (all shops when shop_code is ""), by promised date;
+    search by order number, customer or serial number."""
+    require(actor, "workshop.view")
+    text = " ".join(search.split())
+    with db.cursor() as cur:
+        return repo.open_orders(
+            cur,
+            here() if shop_code is None else shop_code or None,
+            OPEN_STATUSES,
+            text,
+            serial_key(text) if len(serial_key(text)) >= 4 else "",
+            limit,
+        )
+
+
+def capacity(shop_code: str | None = None) -> Decimal:
+    """The shop's daily capacity in mechanic hours (Settings)."""
+    with db.cursor() as cur:
+        values = settings_repo.get_all(cur, shop_code or here())
+    try:
+        return parse_capacity(values.get("workshop_capacity_hours", "16"))
+    except FieldProblem:
+        return Decimal("16")
+
+
+def diary(start: date, days: int = DIARY_DAYS) -> list[DayLoad]:
+    """Booked hours against capacity for each day from start."""
+    with db.cursor() as cur:
+        booked = repo.booked_hours(cur, here(), start, start + timedelta(days=days - 1))
+    return diary_load(booked, start, days, capacity())
+
+
+def day_load(day: date) -> DayLoad:
+    """One day's booked hours against capacity (shown while booking a job)."""
+    return diary(day, 1)[0]
+
+
+# ---- job tickets ----------------------------------------------------------------
+
+
+def ticket_document(order: Mapping[str, Any]) -> JobTicket:
+    """The printable ticket of an order (in the customer's language)."""
+    with db.cursor() as cur:
+        customer = customers_repo.get(cur, order["customer_id"])
+        item = repo.item(cur, order["item_id"]) if order["item_id"] else None
+    shop = printing.shop_header(customer, order["shop_code"])
+    name = " ".join(p for p in (order["first_name"], order["last_name"]) if p)
+    return JobTicket(
+        shop=shop,
+        number=order["number"],
+        kind=order["kind"],
+        created_at=clock.local(order["created_at"], order["shop_code"]),
+        promised_on=order["promised_on"],
+        customer_name=name,
+        account_number=order["account_number"],
+        phone=(customer or {}).get("mobile") or (customer or {}).get("phone") or "",
+        item_name=item["name"] if item else "",
+        serial=item["serial"] if item else "",
+        colour=item["colour"] if item else "",
+        reported=order["reported"],
+        agreed=order["agreed"],
+        estimate_limit=order["estimate_limit"],
+        deposit=Decimal(order["deposit"]),
+        mechanic=order["mechanic"],
+    )
+
+
+def ticket_pdf(actor: Actor, order_id: int) -> tuple[str, bytes]:
+    """The A4 job ticket with the customer's signature box: (file name, PDF)."""
+    order = order_detail(actor, order_id)
+    return f"ticket-{order['number']}.pdf", job_ticket_pdf(ticket_document(order))
+
+
+def print_ticket(actor: Actor, order_id: int) -> printing.PrintOutcome:
+    """Print the job ticket and bike tag on the receipt printer (the A4 PDF otherwise)."""
+    require(actor, "print.documents")
+    order = order_detail(actor, order_id)
+    ticket = ticket_document(order)
+    config = printing.printer_for("receipts")
+    return printing.deliver(
+        actor,
+        "receipts",
+        "job_ticket",
+        f"customer:{order['customer_id']}",
+        job_ticket_layout(ticket, config.columns),
+        job_ticket_pdf(ticket),
+        f"ticket-{order['number']}.pdf",
+    )
+
+
+# ---- telling the customer ---------------------------------------------------------
+
+
+def notify_ready(actor: Actor, order_id: int, idempotency_key: str) -> tuple[str, int]:
+    """Tell the customer their order is ready, through their contact preference.
+
+    Returns (outcome, message id): the message's status (sent, failed, queued) or
+    "note" when no channel is usable or configured (a note on the order says so, for
+    staff to phone).
+    """
+    require(actor, "messages.send")
+    order = order_detail(actor, order_id)
+    with db.cursor() as cur:
+        customer = customers_repo.get(cur, order["customer_id"])
+    if customer is None:
+        raise NotFound(order["customer_id"])
+    channel = pick_channel(
+        None, customer["contact_preference"], customer["email"], customer["mobile"]
+    )
+    configured = messaging.channels()
+    if channel is None or not getattr(configured, channel):
+        note = t("workshop.ready_note", printing.shop_header(customer).language)
+        message_id = messaging.add_note(
+            actor, customer["id"], f"{order['number']}: {note}", idempotency_key, order_id=order_id
+        )
+        return "note", message_id
+    extra = {"order_number": order["number"], "item_name": order["item_name"] or ""}
+    subject, body = messaging.render_template(actor, customer["id"], "bike_ready", extra)
+    message_id = messaging.send_message(
+        actor,
+        customer["id"],
+        channel,
+        body,
+        idempotency_key,
+        subject=subject,
+        kind="service",
+        order_id=order_id,
+    )
+    return str(messaging.status_of(message_id)["status"]), message_id
+
+
+def add_order_note(actor: Actor, order_id: int, body: object, idempotency_key: str) -> int:
+    """A staff note about an order, kept in the customer's communications log."""
+    order = order_detail(actor, order_id)
+    return messaging.add_note(actor, order["customer_id"], body, idempotency_key, order_id=order_id)
