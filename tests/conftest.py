@@ -19,6 +19,16 @@ MANAGER = Actor(staff_id=None, username="boss", display_name="Shop Manager", rol
 ADMIN = Actor(staff_id=None, username="owner", display_name="Shop Owner", role="admin")
 
 
+def missing(why: str) -> None:
+    """A tool a test needs is not installed: skipped on a developer's machine, a failure
+    under CI (.ci/run installs it)."""
+    import os
+
+    if os.environ.get("CI") == "true":
+        pytest.fail(why)
+    pytest.skip(why)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """No test may ever reach the real data/comptoir.duckdb, even by mistake."""
     import os

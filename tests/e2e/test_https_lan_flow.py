@@ -25,7 +25,7 @@ from playwright.sync_api import expect
 
 from comptoir import lan
 from comptoir.services import customers
-from tests.conftest import STAFF
+from tests.conftest import STAFF, missing
 from tests.e2e.conftest import (
     ARGS,
     CHROMIUM,
@@ -65,7 +65,7 @@ def _spki_hash(certificate: Path) -> str:
 def proxied(tmp_path_factory) -> Iterator[tuple[str, int, int, dict[str, int]]]:
     """The app on loopback and Caddy in front of it, as `comptoir serve --lan` writes it."""
     if shutil.which("caddy") is None:
-        pytest.skip("Caddy is not installed")
+        missing("Caddy is not installed (Debian: apt-get install caddy)")
     folder = tmp_path_factory.mktemp("lan")
     made: dict[str, int] = {}
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from comptoir import cli, lan
+from tests.conftest import missing
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -138,7 +139,7 @@ def test_an_installed_copy_keeps_everything_in_its_data_folder(installed, tmp_pa
 def test_the_systemd_units_are_accepted(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("COMPTOIR_HOME", str(tmp_path / "data"))
     if shutil.which("caddy") is None:
-        pytest.skip("Caddy is not installed")
+        missing("Caddy is not installed (Debian: apt-get install caddy)")
     assert cli.main(["install-service", "--out", str(tmp_path / "units"), "--lan", "shop.lan"]) == 0
     app, proxy = (
         tmp_path / "units" / "comptoir.service",
