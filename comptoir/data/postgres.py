@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -260,3 +261,34 @@ def server_binary(name: str) -> str | None:
     )
     # Debian's /usr/bin/pg_dump is a wrapper needing a cluster; the versioned one is not.
     return str(versions[-1]) if versions else shutil.which(name)
+
+
+def dump_database(url: str, target: Path) -> None:
+    """pg_dump the database at url into target (custom format); the password goes through
+    the environment, never the command line other users can read."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    tool = server_binary("pg_dump")
+    if tool is None:
+        raise RuntimeError("pg_dump is not installed on this machine")
+    params = conninfo_to_dict(url)
+    password = params.pop("password", None)
+    env = {**os.environ, **({"PGPASSWORD": str(password)} if password else {})}
+    subprocess.run(
+        [tool, "--format=custom", f"--file={target}", f"--dbname={make_conninfo('', **params)}"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=3600,
+    )
+
+
+def list_dump(target: Path) -> str:
+    """pg_restore --list of a dump: its table of contents (it reads the whole file)."""
+    tool = server_binary("pg_restore")
+    if tool is None:
+        raise RuntimeError("pg_restore is not installed on this machine")
+    listed = subprocess.run(
+        [tool, "--list", str(target)], capture_output=True, text=True, timeout=600, check=True
+    )
+    return listed.stdout

@@ -13,7 +13,6 @@ import contextlib
 import logging
 import os
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 
 from comptoir import home
 from comptoir.data import db
-from comptoir.data.postgres import server_binary
+from comptoir.data.postgres import dump_database, list_dump
 from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.backups import (
@@ -116,15 +115,9 @@ def _verify_zip(path: Path) -> None:
 def _pg_dump(target: Path) -> None:
     url = db.database_url()
     assert url is not None
-    dump, restore_tool = server_binary("pg_dump"), server_binary("pg_restore")
-    if dump is None or restore_tool is None:
-        raise RuntimeError("pg_dump and pg_restore are not installed on this machine")
-    subprocess.run([dump, "--format=custom", f"--file={target}", url], check=True, timeout=3600)
-    listed = subprocess.run(
-        [restore_tool, "--list", str(target)], capture_output=True, text=True, timeout=600
-    )
-    if listed.returncode != 0 or "TABLE DATA" not in listed.stdout:
-        raise RuntimeError("pg_restore --list could not read the dump")
+    dump_database(url, target)
+    if "TABLE DATA" not in list_dump(target):
+        raise RuntimeError("pg_restore --list found no table data in the dump")
 
 
 def run_backup(kind: str, now: datetime | None = None, source: Path | None = None) -> Outcome:

@@ -193,3 +193,20 @@ def test_managers_are_warned_after_thirty_six_hours(shop_db):
     backup_schedule.run_backup("nightly", SLOT)
     assert not backup_schedule.needs_attention(SLOT + timedelta(hours=35))
     assert backup_schedule.needs_attention(SLOT + timedelta(hours=37))
+
+
+@pytest.mark.postgres
+def test_a_postgres_shop_is_dumped_and_the_dump_read_back(pg_db, tmp_path, monkeypatch):
+    from comptoir.data.postgres import list_dump
+
+    monkeypatch.setenv("COMPTOIR_HOME", str(tmp_path / "home"))
+    from comptoir.services import customers
+
+    customers.create_customer({"last_name": "Chaîne", "first_name": "Paul"}, STAFF)
+    outcome = backup_schedule.run_backup("nightly", SLOT)
+    assert outcome.ok, outcome.error
+    assert outcome.path == home.backups_folder() / "comptoir-20261206-013000-nightly.dump"
+    contents = list_dump(outcome.path)
+    assert "TABLE DATA public customers" in contents
+    assert "TABLE DATA public audit_log" in contents
+    assert backup_schedule.last_good() == SLOT
