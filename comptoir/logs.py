@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import threading
+import traceback
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -51,6 +52,26 @@ class _Incidents(logging.Handler):
             self.kept.appendleft(found)
 
 
+class IdsOnly(logging.Formatter):
+    """Tracebacks without the exceptions' messages: where it failed and what kind of
+    error, never the text an error carries (a customer's name, an address)."""
+
+    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+        if ei[0] is None:
+            return ""
+        return "".join(_described(traceback.TracebackException(*ei))).rstrip("\n")
+
+
+def _described(found: traceback.TracebackException) -> list[str]:
+    lines: list[str] = []
+    if found.__cause__ is not None:
+        lines += [*_described(found.__cause__), "\nThe above exception caused:\n\n"]
+    elif found.__context__ is not None and not found.__suppress_context__:
+        lines += [*_described(found.__context__), "\nDuring handling of the above:\n\n"]
+    kind = found.exc_type.__qualname__ if found.exc_type else "Exception"
+    return [*lines, "Traceback (most recent call last):\n", *found.stack.format(), f"{kind}\n"]
+
+
 _incidents = _Incidents()
 _setup_lock = threading.Lock()
 _file_handler: logging.Handler | None = None
@@ -69,9 +90,7 @@ def setup(folder: Path) -> Path:
             handler = logging.handlers.RotatingFileHandler(
                 path, maxBytes=MAX_BYTES, backupCount=KEPT_FILES, encoding="utf-8"
             )
-            handler.setFormatter(
-                logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-            )
+            handler.setFormatter(IdsOnly("%(asctime)s %(levelname)s %(name)s: %(message)s"))
             logger.addHandler(handler)
             logger.setLevel(logging.INFO)
             _file_handler = handler

@@ -9,10 +9,10 @@ from comptoir.i18n import LANGUAGES, country_options, format_date, format_money,
 from comptoir.logic.errors import ValidationFailed
 from comptoir.logic.messages import TEMPLATE_FIELDS as FIELDS
 from comptoir.logic.printers import CODE_PAGES, KINDS, WIDTHS
-from comptoir.services import accounts, clock, customers, messaging, printing, shop
+from comptoir.services import accounts, backup_schedule, clock, customers, messaging, printing, shop
 from comptoir.ui.auth import require_page
 from comptoir.ui.printing import show_outcome
-from comptoir.ui.session import language, show_refusal, tr, tr_plain
+from comptoir.ui.session import language, show_refusal, tr, tr_plain, when
 from comptoir.ui.template_preview import template_preview
 
 LOCALES = ("fr_FR", "en_GB", "fr_BE", "fr_CH", "fr_CA", "en_IE", "en_US", "de_DE", "nl_NL")
@@ -181,6 +181,12 @@ for position, name in enumerate(
     )
 
 st.subheader(tr("settings.backups"))
+last_backup = backup_schedule.last_good()
+st.caption(
+    tr("settings.backups_last", last=when(last_backup))
+    if last_backup
+    else tr("settings.backups_none")
+)
 columns = st.columns([1, 2, 2])
 for position, name in enumerate(("backup_time", "backup_second_folder", "backup_alert_email")):
     entered[name] = columns[position].text_input(

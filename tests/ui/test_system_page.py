@@ -91,6 +91,12 @@ def test_managers_see_the_banner_until_a_backup_is_made(real_shop):
 
 def test_backup_settings_are_checked_and_saved(app):
     app.switch_page("pages/settings.py").run()
+    assert any(
+        c.startswith(
+            "No verified backup yet. Kept once made: the newest of each of the last 7 days"
+        )
+        for c in texts(app, "caption")
+    )
     nonce = app.session_state["settings.nonce"]
     app.text_input(key=f"settings.{nonce}.backup_time").input("25:00")
     app.text_input(key=f"settings.{nonce}.backup_second_folder").input("usb")
@@ -107,3 +113,6 @@ def test_backup_settings_are_checked_and_saved(app):
     next(b for b in app.button if b.label == "Save settings").click().run()
     assert backup_schedule.backup_time() == "03:15"
     assert str(backup_schedule.second_folder()) == "/media/usb/comptoir"
+    assert backup_schedule.run_backup("nightly").ok
+    app.switch_page("pages/settings.py").run()
+    assert any(c.startswith("Last good backup: ") for c in texts(app, "caption"))
