@@ -137,8 +137,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_install_service(args: argparse.Namespace) -> int:
     """Write the systemd units that start the shop's app (and its HTTPS proxy) at boot."""
     from comptoir import lan
+    from comptoir.logic.backups import parse_time
 
-    written = lan.write_units(args.out, args.user, home.data_folder(), args.port, args.lan)
+    at = parse_time(args.backup_timer) if args.backup_timer is not None else None
+    written = lan.write_units(args.out, args.user, home.data_folder(), args.port, args.lan, at)
     for path in written:
         print(f"written: {path}")
     print("then: sudo cp these files /etc/systemd/system/ && sudo systemctl daemon-reload")
@@ -195,6 +197,13 @@ def parser() -> argparse.ArgumentParser:
     service.add_argument("--user", default="comptoir", help="the dedicated system user")
     service.add_argument("--port", type=int, default=8501)
     service.add_argument("--lan", default=None, metavar="NAME", help="also Caddy's site")
+    service.add_argument(
+        "--backup-timer",
+        default=None,
+        metavar="HH:MM",
+        help="also a timer running `comptoir backup` (a PostgreSQL chain; a DuckDB shop's"
+        " running app backs itself up)",
+    )
     return top
 
 

@@ -128,9 +128,15 @@ def serve_app(flags: list[str]) -> int:
 
 
 def write_units(
-    out: Path, user: str, data: Path, app_port: int, lan_name: str | None
+    out: Path,
+    user: str,
+    data: Path,
+    app_port: int,
+    lan_name: str | None,
+    backup_at: str | None = None,
 ) -> list[Path]:
-    """systemd units for the app (and Caddy's site with --lan); the files written."""
+    """systemd units for the app (and Caddy's site with --lan, and a timer running
+    `comptoir backup` with backup_at, for a PostgreSQL chain); the files written."""
     out.mkdir(parents=True, exist_ok=True)
     command = f"{sys.executable} -m comptoir --data {data} serve --port {app_port}"
     hardening = (
@@ -171,4 +177,23 @@ def write_units(
             encoding="utf-8",
         )
         written.append(proxy)
+    if backup_at is not None:
+        # On PostgreSQL, one machine of the chain may run the dump instead of every app.
+        job = out / "comptoir-backup.service"
+        job.write_text(
+            "[Unit]\nDescription=Comptoir backup (pg_dump, verified and rotated)\n\n"
+            "[Service]\nType=oneshot\n"
+            f"Environment=COMPTOIR_HOME={data}\n"
+            f"ExecStart={sys.executable} -m comptoir --data {data} backup\n"
+            f"{hardening}",
+            encoding="utf-8",
+        )
+        timer = out / "comptoir-backup.timer"
+        timer.write_text(
+            "[Unit]\nDescription=Comptoir backup every night\n\n"
+            f"[Timer]\nOnCalendar=*-*-* {backup_at}:00\nPersistent=true\n\n"
+            "[Install]\nWantedBy=timers.target\n",
+            encoding="utf-8",
+        )
+        written += [job, timer]
     return written

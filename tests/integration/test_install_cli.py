@@ -140,7 +140,9 @@ def test_the_systemd_units_are_accepted(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("COMPTOIR_HOME", str(tmp_path / "data"))
     if shutil.which("caddy") is None:
         missing("Caddy is not installed (Debian: apt-get install caddy)")
-    assert cli.main(["install-service", "--out", str(tmp_path / "units"), "--lan", "shop.lan"]) == 0
+    units = tmp_path / "units"
+    made = ["install-service", "--out", str(units), "--lan", "shop.lan", "--backup-timer", "3:05"]
+    assert cli.main(made) == 0
     app, proxy = (
         tmp_path / "units" / "comptoir.service",
         tmp_path / "units" / "comptoir-https.service",

@@ -7,7 +7,6 @@ import logging.handlers
 
 from comptoir import logs
 
-
 # A customer's details, as an error's text would carry them (not the code's own lines).
 PERSONAL = ("lea.roux@exemple.fr", "Léa Roux, 06 12 34 56 78")
 
