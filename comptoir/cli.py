@@ -144,7 +144,9 @@ def cmd_install_service(args: argparse.Namespace) -> int:
     for path in written:
         print(f"written: {path}")
     print("then: sudo cp these files /etc/systemd/system/ && sudo systemctl daemon-reload")
-    print("      sudo systemctl enable --now " + " ".join(p.name for p in written))
+    # The backup job is started by its timer, not enabled itself.
+    started = [p.name for p in written if p.name != "comptoir-backup.service"]
+    print("      sudo systemctl enable --now " + " ".join(started))
     return 0
 
 
