@@ -11,6 +11,7 @@ BENCHES = (
     "backups",
     "duplicates",
     "insights",
+    "install",
     "products_import",
     "sales",
     "search",
