@@ -18,9 +18,16 @@ from comptoir.ui.system_status import backup_banner
 
 
 @st.cache_resource(show_spinner="Comptoir: preparing the database… / préparation de la base…")
-def _database_ready(target: str) -> dict[str, object]:
+def _database_ready(target: str) -> DatabaseUnavailable | None:
     # Keyed by database so tests pointing COMPTOIR_DB elsewhere get their own start-up.
-    return prepare_database()
+    try:
+        prepare_database()
+    except DatabaseUnavailable as unavailable:
+        if unavailable.reason == "upgrade_failed":
+            # Kept until the server restarts: not backed up and tried again at every page.
+            return unavailable
+        raise
+    return None
 
 
 st.set_page_config(page_title="Comptoir", page_icon=":material/pedal_bike:", layout="wide")
@@ -30,9 +37,11 @@ if SERVER:
 else:
     logs.watch_incidents()
 try:
-    _database_ready(database_target())
+    failed = _database_ready(database_target())
 except DatabaseUnavailable as unavailable:
-    show_unavailable(unavailable)
+    failed = unavailable
+if failed is not None:
+    show_unavailable(failed)
     st.stop()
 language_picker()
 start_sweeper()

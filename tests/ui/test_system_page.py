@@ -116,3 +116,29 @@ def test_backup_settings_are_checked_and_saved(app):
     assert backup_schedule.run_backup("nightly").ok
     app.switch_page("pages/settings.py").run()
     assert any(c.startswith("Last good backup: ") for c in texts(app, "caption"))
+
+
+def test_a_failed_upgrade_is_said_once_and_not_tried_again_at_each_page(
+    db_path, tmp_path, monkeypatch
+):
+    import shutil
+
+    from comptoir.data import migrate
+
+    folder = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, folder)
+    (folder / "0091_broken.sql").write_text("ALTER TABLE no_such_table ADD COLUMN x INT;\n")
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", folder)
+    from comptoir.services import upgrades
+
+    tried = []
+    real = upgrades.upgrade
+    monkeypatch.setattr(upgrades, "upgrade", lambda path=None: tried.append(path) or real(path))
+    db.close(db_path)
+    first = open_app(None)
+    (said,) = texts(first, "error")
+    assert said.startswith("The database could not be upgraded to this release of Comptoir")
+    second = open_app(None)  # another visitor, another page load
+    assert texts(second, "error")[0].startswith("The database could not be upgraded")
+    assert len(tried) == 1
+    assert [b.kind for b in backup_schedule.backups()] == ["pre-migration"]
