@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from comptoir import home
 from comptoir.data import db
@@ -35,6 +36,7 @@ from comptoir.logic.backups import (
     parse_name,
     to_keep,
 )
+from comptoir.logic.shops import DEFAULT_TIME_ZONE
 from comptoir.services import audit, backup, clock, heartbeat, messaging, shop
 
 LOG = logging.getLogger("comptoir.backup")
@@ -65,6 +67,22 @@ class Outcome:
         return f"backup verified: {self.path} ({self.seconds:.1f} s){extra}"
 
 
+def _setting(key: str) -> str:
+    """A shop setting, or empty while a file of an early schema (before the shops'
+    settings existed) is being backed up for its upgrade."""
+    try:
+        return shop.current().values.get(key, "").strip()
+    except Exception:  # noqa: BLE001 - the backup goes on with the defaults
+        return ""
+
+
+def _zone() -> ZoneInfo:
+    try:
+        return clock.zone()
+    except Exception:  # noqa: BLE001 - as _setting: an early schema being upgraded
+        return ZoneInfo(DEFAULT_TIME_ZONE)
+
+
 def folder() -> Path:
     """The rotation's folder, inside the data folder."""
     return home.backups_folder()
@@ -72,13 +90,13 @@ def folder() -> Path:
 
 def second_folder() -> Path | None:
     """The optional second folder (a USB disk or a network share mounted by the OS)."""
-    text = shop.current().values.get("backup_second_folder", "").strip()
+    text = _setting("backup_second_folder")
     return Path(text).expanduser() if text else None
 
 
 def backup_time() -> str:
     """The nightly backup's time of day, shop time (HH:MM)."""
-    return shop.current().values.get("backup_time", "").strip() or DEFAULT_TIME
+    return _setting("backup_time") or DEFAULT_TIME
 
 
 def backups(where: Path | None = None) -> list[BackupFile]:
@@ -179,7 +197,7 @@ def _discard(path: Path) -> None:
 def rotate(place: Path, now: datetime) -> list[str]:
     """Remove the backups the rotation no longer keeps, and leftovers of failed runs."""
     found = backups(place)
-    keep = to_keep(found, Rotation(), clock.zone())
+    keep = to_keep(found, Rotation(), _zone())
     removed = [f.name for f in found if f.name not in keep]
     for name in removed:
         (place / name).unlink(missing_ok=True)

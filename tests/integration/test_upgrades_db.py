@@ -125,3 +125,17 @@ def test_dry_run_lists_and_changes_nothing(db_path, extra_migrations, capsys):
     db.close(db_path)
     assert digest(db_path) == before
     assert backup_schedule.backups() == []
+
+
+@pytest.mark.parametrize("version", [1, 10, 17, 23])
+def test_an_empty_file_at_an_earlier_schema_upgrades_after_a_backup(version, tmp_path, monkeypatch):
+    live = tmp_path / "old.duckdb"
+    monkeypatch.setenv(db.ENV_VAR, str(live))
+    monkeypatch.setenv("COMPTOIR_HOME", str(tmp_path / "home"))
+    migrate.migrate(live, upto=version)
+    db.close(live)
+    report = upgrades.upgrade(live)
+    assert report.startswith(f"migrated {live} to schema {upgrades.latest()}")
+    assert upgrades.pending(live) == []
+    (made,) = backup_schedule.backups()
+    assert made.kind == "pre-migration"
