@@ -74,7 +74,7 @@ def main() -> int:
 
     copy_s, write_s, verify_s = median(copies), median(writes), median(verifies)
     print(f"database file: {file_mb:.1f} MB, {args.customers:,} customers")
-    print(f"copy the file (baseline): median {copy_s:.2f} s")
+    print(f"copy the file (baseline): median {copy_s:.3f} s")
     print(f"write the backup zip:     median {write_s:.2f} s ({sizes[0] / 1024**2:.1f} MB)")
     print(f"verify by restoring:      median {verify_s:.2f} s")
     print(f"scheduled run (write + verify + rotate): {whole:.2f} s")
@@ -83,7 +83,7 @@ def main() -> int:
             customers=args.customers,
             db_mb=f"{file_mb:.1f}",
             backup_mb=f"{sizes[0] / 1024**2:.1f}",
-            copy_s=f"{copy_s:.2f}",
+            copy_s=f"{copy_s:.3f}",
             write_s=f"{write_s:.2f}",
             verify_s=f"{verify_s:.2f}",
             nightly_s=f"{whole:.2f}",
