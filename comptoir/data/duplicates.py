@@ -1,81 +1,88 @@
-"""Likely duplicate customers, found in SQL by blocking: the same e-mail, the same mobile,
-the same last name and postcode, or (same postcode and first name) last names that start
-alike. Each key's blocks are counted first and only small ones paired, with equality joins
-only, so the database hashes them at a million customers within its memory limit."""
+"""Candidate duplicate customers, found in SQL by blocking: the same e-mail, the same
+mobile, the same last name and postcode, (same postcode and first name) last names that
+start alike, or (same postcode) first and last name swapped. Each key's blocks are counted
+first and only small ones paired, with equality joins only, so the database hashes them
+at a million customers within its memory limit. logic.duplicates judges the candidates."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+import pandas as pd
+
 from comptoir.data.rows import as_dicts
 
 Cursor = Any
 
-# How sure each reason makes us, out of 100.
+# How sure a hint while typing is, by its reason, out of 100.
 SCORES = {"email": 100, "mobile": 95, "name_postcode": 85, "similar_name": 60}
 
 # A block (customers sharing one key) larger than this says nothing about any pair in it
 # (a common name at a big postcode): it is left out rather than paired n² ways.
 MAX_BLOCK = 20
 
+# First letters compared without accents (translate() is in DuckDB and PostgreSQL alike).
+_ACCENTED, _PLAIN = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿ", "aaaaaaceeeeiiiinooooouuuuyy"
 _LIVE = (
     "SELECT id, lower(email) AS e, mobile AS m, lower(last_name) AS ln,"
     " lower(coalesce(first_name, '')) AS fn,"
+    f" translate(substr(lower(coalesce(first_name, '')), 1, 1), '{_ACCENTED}', '{_PLAIN}')"
+    " AS fi,"
+    f" translate(substr(lower(last_name), 1, 1), '{_ACCENTED}', '{_PLAIN}') AS li,"
     " upper(replace(coalesce(postcode, ''), ' ', '')) AS pc FROM customers WHERE NOT archived"
 )
-_PAIRS = f"""
+# Most pairs of a surname block are a family (other first names): the candidates kept
+# share the first name's initial, or a contact, or have first and last name swapped.
+_CANDIDATES = f"""
     WITH live AS ({_LIVE}),
     keyed AS (
-        SELECT id, ln, 'email' AS reason, e AS k FROM live WHERE e IS NOT NULL
+        SELECT id, 'email' AS reason, e AS k FROM live WHERE e IS NOT NULL
         UNION ALL
-        SELECT id, ln, 'mobile', m FROM live WHERE m IS NOT NULL
+        SELECT id, 'mobile', m FROM live WHERE m IS NOT NULL
         UNION ALL
-        SELECT id, ln, 'name_postcode', ln || '|' || pc FROM live WHERE pc <> ''
+        SELECT id, 'name_postcode', ln || '|' || pc FROM live WHERE pc <> ''
         UNION ALL
-        SELECT id, ln, 'similar_name', pc || '|' || fn || '|' || substr(ln, 1, 3)
+        SELECT id, 'similar_name', pc || '|' || fn || '|' || substr(ln, 1, 3)
         FROM live WHERE pc <> ''
+        UNION ALL
+        SELECT id, 'swapped', pc || '|' || least(fn, ln) || '|' || greatest(fn, ln)
+        FROM live WHERE pc <> '' AND fn <> ''
     ),
     blocks AS (
         SELECT reason, k FROM keyed GROUP BY reason, k
         HAVING count(*) BETWEEN 2 AND {MAX_BLOCK}
     ),
     members AS (
-        SELECT m.id, m.ln, m.reason, m.k FROM keyed m
-        JOIN blocks USING (reason, k)
+        SELECT m.id, m.reason, m.k FROM keyed m JOIN blocks USING (reason, k)
     ),
     found AS (
-        SELECT a.id AS a, b.id AS b, a.reason
+        SELECT DISTINCT a.id AS a, b.id AS b
         FROM members a JOIN members b ON a.reason = b.reason AND a.k = b.k
-        WHERE a.id < b.id AND NOT (a.reason = 'similar_name' AND a.ln = b.ln)
-    ),
-    scored AS (
-        SELECT a, b, string_agg(reason, ',' ORDER BY reason) AS reasons,
-               max(CASE reason WHEN 'email' THEN {SCORES["email"]}
-                               WHEN 'mobile' THEN {SCORES["mobile"]}
-                               WHEN 'name_postcode' THEN {SCORES["name_postcode"]}
-                               ELSE {SCORES["similar_name"]} END)
-               + 2 * (count(*) - 1) AS score
-        FROM found GROUP BY a, b
+        WHERE a.id < b.id
     )
+    SELECT f.a, f.b FROM found f
+    JOIN live x ON x.id = f.a JOIN live y ON y.id = f.b
+    WHERE (x.e IS NOT NULL AND x.e = y.e) OR (x.m IS NOT NULL AND x.m = y.m)
+       OR x.fi = '' OR y.fi = '' OR x.fi = y.fi OR (x.fi = y.li AND x.li = y.fi)
 """
 
 
-def pairs(cur: Cursor, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-    """One page of candidate pairs, surest first, and how many there are (one pass)."""
+def candidates(cur: Cursor) -> pd.DataFrame:
+    """Every candidate pair (a < b) with what judging it needs of each side."""
     cur.execute(
-        f"{_PAIRS} SELECT a, b, reasons, score, count(*) OVER () AS total_rows FROM scored"
-        " ORDER BY score DESC, a, b LIMIT ? OFFSET ?",
-        [limit, offset],
+        f"""WITH pairs AS ({_CANDIDATES})
+        SELECT p.a, p.b,
+            x.first_name AS a_first, x.last_name AS a_last, x.email AS a_email,
+            x.mobile AS a_mobile, upper(replace(coalesce(x.postcode, ''), ' ', ''))
+            AS a_postcode, CAST(x.date_of_birth AS VARCHAR) AS a_birth,
+            y.first_name AS b_first, y.last_name AS b_last, y.email AS b_email,
+            y.mobile AS b_mobile, upper(replace(coalesce(y.postcode, ''), ' ', ''))
+            AS b_postcode, CAST(y.date_of_birth AS VARCHAR) AS b_birth
+        FROM pairs p JOIN customers x ON x.id = p.a JOIN customers y ON y.id = p.b
+        ORDER BY p.a, p.b"""
     )
-    rows = as_dicts(cur)
-    if rows:
-        total = int(rows[0]["total_rows"])
-        for row in rows:
-            del row["total_rows"]
-        return rows, total
-    cur.execute(f"{_PAIRS} SELECT count(*) FROM scored")  # past the last page
-    return [], int(cur.fetchall()[0][0])
+    return cur.df()
 
 
 def summaries(cur: Cursor, ids: Sequence[int]) -> dict[int, dict[str, Any]]:

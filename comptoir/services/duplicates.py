@@ -7,11 +7,13 @@ import contextlib
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from comptoir.data import db
 from comptoir.data import duplicates as repo
 from comptoir.logic.auth import Actor, require
+from comptoir.logic.duplicates import first_names_agree, judge
 from comptoir.logic.errors import FieldProblem
 from comptoir.logic.phones import parse_phone
 from comptoir.services import shop
@@ -27,24 +29,31 @@ def _name(row: Mapping[str, Any]) -> str:
 
 
 def pairs(actor: Actor, page: int = 0) -> tuple[list[dict[str, Any]], int]:
-    """Candidate pairs, surest first: score, reasons, both customers, name similarity."""
+    """Pairs judged one person, surest first: score, reasons, both customers, and how
+    alike their names are (the score's main part); how many there are."""
     require(actor, "duplicates.view")
     with db.cursor() as cur:
-        found, total = repo.pairs(cur, PAGE_SIZE, page * PAGE_SIZE)
-        people = repo.summaries(cur, [i for row in found for i in (row["a"], row["b"])])
-    rows = []
-    for row in found:
-        a, b = people[row["a"]], people[row["b"]]
-        rows.append(
-            {
-                "score": int(row["score"]),
-                "reasons": row["reasons"].split(","),
-                "similarity": round(fuzz.token_sort_ratio(_name(a), _name(b))),
-                "a": a,
-                "b": b,
-            }
+        frame = repo.candidates(cur)
+        judged = judge(frame)
+        kept = np.flatnonzero(judged.same)
+        a_ids, b_ids = frame["a"].to_numpy(), frame["b"].to_numpy()
+        # Surest first; ties in the order of the records' ids.
+        order = kept[np.lexsort((b_ids[kept], a_ids[kept], -judged.score[kept]))]
+        shown = order[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        people = repo.summaries(
+            cur, [int(i) for index in shown for i in (a_ids[index], b_ids[index])]
         )
-    return rows, total
+    rows = [
+        {
+            "score": int(judged.score[index]),
+            "reasons": judged.reasons[index],
+            "similarity": int(judged.similarity[index]),
+            "a": people[int(a_ids[index])],
+            "b": people[int(b_ids[index])],
+        }
+        for index in shown
+    ]
+    return rows, len(order)
 
 
 def similar_to(draft: Mapping[str, object]) -> list[dict[str, Any]]:
@@ -72,10 +81,11 @@ def similar_to(draft: Mapping[str, object]) -> list[dict[str, Any]]:
         if mobile and row["mobile"] == mobile:
             reasons.append("mobile")
         same_place = postcode and (row["postcode"] or "").replace(" ", "").upper() == postcode
-        if last and (row["last_name"] or "").lower() == last and same_place:
+        same_first = first_names_agree(str(draft.get("first_name") or ""), row["first_name"])
+        if last and (row["last_name"] or "").lower() == last and same_place and same_first:
             reasons.append("name_postcode")
         ratio = fuzz.token_sort_ratio(typed_name.lower(), _name(row).lower())
-        if not reasons and ratio >= SIMILAR:
+        if not reasons and ratio >= SIMILAR and same_first:
             reasons.append("similar_name")
         if reasons:
             score = max(repo.SCORES[r] for r in reasons) + 2 * (len(reasons) - 1)

@@ -16,8 +16,8 @@ def test_the_page_lists_pairs_and_opens_a_card(shop_db):
     total = duplicates.pairs(MANAGER)[1]
     assert f"{total:,} {'pair' if total == 1 else 'pairs'}." in texts(app, "caption")
     shown = table(app, 0)
-    row = shown[shown["Why"] == "same e-mail"]
-    assert list(row["Score"]) == ["100"]
+    row = shown[shown["Why"] == "same e-mail, similar name"]
+    assert list(row["Score"]) == ["95"]
     assert list(row["Customer"])[0].endswith("Double")
     app.selectbox(key="duplicates.pick.0").set_value((first, second)).run()
     app.button(key=f"duplicates.open.b.{second}").click().run()
