@@ -2,10 +2,12 @@
 
 python -m bench duplicates [--customers 1000000] [--db path] [--repeat 3]
 
-Times, through the real service: a page of pairs (the count and the first 25, surest
-first), a page far down the list, and the hints for a customer being typed; beside the
-same blocking done the naive way in the same run (the customers' columns read into
-pandas, each key's small blocks paired by a self-merge there).
+Times, through the real service: a page of pairs (the candidates found in SQL, all
+judged, the count and the first 25 surest first), a page far down the list, and the
+hints for a customer being typed; the judging of every candidate at once
+(logic/duplicates.judge); beside, in the same run, two naive ways: the blocking in pandas
+(the customers' columns read, each key's small blocks paired by a self-merge) and the
+judging one pair at a time (5,000 pairs, per 1,000).
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import pandas as pd
 
 from bench.common import bench_database, median, result_line, timings_ms
 from comptoir.data import db, demo, migrate
+from comptoir.data import duplicates as repo
 from comptoir.data.duplicates import MAX_BLOCK
 from comptoir.logic.auth import SYSTEM
+from comptoir.logic.duplicates import judge
 from comptoir.services import duplicates
 
 
@@ -67,7 +71,19 @@ def main() -> None:
     )
     migrate.migrate(path)
     rows, total = duplicates.pairs(SYSTEM, 0)
-    print(f"{total:,} candidate pairs; first: score {rows[0]['score']}, {rows[0]['reasons']}")
+    with db.cursor() as cur:
+        frame = repo.candidates(cur)
+    print(
+        f"{len(frame):,} candidates, {total:,} judged one person;"
+        f" first: score {rows[0]['score']}, {rows[0]['reasons']}"
+    )
+    whole = timings_ms(lambda: judge(frame), args.repeat, 0)
+    sample = frame.head(5000)
+    started = time.perf_counter()
+    for index in range(len(sample)):
+        judge(sample.iloc[[index]])
+    one_by_one = (time.perf_counter() - started) * 1000 / len(sample) * 1000
+    vector = median(whole) / len(frame) * 1000
     first = timings_ms(lambda: duplicates.pairs(SYSTEM, 0), args.repeat, 1)
     far = timings_ms(lambda: duplicates.pairs(SYSTEM, 1000), args.repeat, 0)
     typed = {"last_name": "Martin", "first_name": "Julie", "email": "julie@example.org"}
@@ -81,9 +97,17 @@ def main() -> None:
         f" ({naive / median(first):.1f}x the page)"
     )
     print(
+        f"judging all {len(frame):,} candidates: median {median(whole):.0f} ms"
+        f" ({vector:.2f} ms per 1,000); one pair at a time: {one_by_one:.0f} ms per 1,000"
+        f" ({one_by_one / vector:.0f}x)"
+    )
+    print(
         result_line(
             customers=args.customers,
+            candidates=len(frame),
             pairs=total,
+            judge_all_ms=round(median(whole)),
+            judge_ratio_vs_one_by_one=round(one_by_one / vector),
             page_median_ms=round(median(first)),
             far_page_median_ms=round(median(far)),
             hints_median_ms=round(median(hints), 1),

@@ -74,7 +74,10 @@ def first_names_agree(a: str | None, b: str | None) -> bool:
 
 
 def _folded(series: pd.Series) -> list[str]:
-    return [fold(value) for value in series.fillna("").astype(str)]
+    # Names repeat: each distinct spelling is folded once.
+    codes, distinct = pd.factorize(series.fillna("").astype(str))
+    folded = np.array([fold(value) for value in distinct] + [""], dtype=object)
+    return list(folded[codes])
 
 
 def _ratio(left: list[str], right: list[str]) -> np.ndarray:
@@ -95,47 +98,79 @@ def _alike(left: list[str], right: list[str]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Judged:
-    """For each candidate pair: is it one person, how sure (0-100), why."""
+    """For each candidate pair: is it one person, how sure (0-100), how alike the names
+    are; reasons(i) says why, asked for the pairs shown only."""
 
     same: np.ndarray
     names_agree: np.ndarray
     score: np.ndarray
     similarity: np.ndarray
-    reasons: list[list[str]]
+    email: np.ndarray
+    mobile: np.ndarray
+    postcode: np.ndarray
+    swapped: np.ndarray
+    same_names: np.ndarray  # folded first and last names equal (or a first name missing)
+
+    def reasons(self, index: int) -> list[str]:
+        """Why pair index is judged one person: codes of duplicates.reason.*."""
+        found = [r for r, flags in (("email", self.email), ("mobile", self.mobile)) if flags[index]]
+        if self.swapped[index]:
+            found.append("swapped_names")
+        elif self.postcode[index] and self.same_names[index]:
+            found.append("name_postcode")
+        elif self.names_agree[index] and not self.same_names[index]:
+            found.append("similar_name")
+        elif self.postcode[index]:
+            found.append("name_postcode")
+        return found
+
+
+def _strings(series: pd.Series) -> np.ndarray:
+    return series.fillna("").astype(str).str.strip().str.lower().to_numpy()
 
 
 def judge(pairs: pd.DataFrame) -> Judged:
     """Judge every candidate pair (columns a_first, b_first, … per COLUMNS)."""
     fa, fb = _folded(pairs["a_first"]), _folded(pairs["b_first"])
     la, lb = _folded(pairs["a_last"]), _folded(pairs["b_last"])
+    a_first, b_first = np.array(fa, dtype=object), np.array(fb, dtype=object)
+    a_last, b_last = np.array(la, dtype=object), np.array(lb, dtype=object)
     first_alike, last_alike = _alike(fa, fb), _alike(la, lb)
     swapped = np.minimum(_ratio(fa, lb), _ratio(la, fb))
-    full = _ratio(
-        [f"{a} {b}".strip() for a, b in zip(fa, la, strict=True)],
-        [f"{a} {b}".strip() for a, b in zip(fb, lb, strict=True)],
-    )
-    a_first, b_first = np.array(fa, dtype=object), np.array(fb, dtype=object)
+    full = _ratio(list(a_first + " " + a_last), list(b_first + " " + b_last))
     missing = (a_first == "") | (b_first == "")
-    initial = np.array(
-        [
-            bool(x and y and x[0] == y[0] and (len(x) == 1 or len(y) == 1))
-            for x, y in zip(fa, fb, strict=True)
-        ],
-        dtype=bool,
+    lengths_a = np.fromiter((len(x) for x in fa), int, len(fa))
+    lengths_b = np.fromiter((len(y) for y in fb), int, len(fb))
+    initial = ~missing & ((lengths_a == 1) | (lengths_b == 1))
+    initial[initial] = np.fromiter(
+        (x[0] == y[0] for x, y in zip(a_first[initial], b_first[initial], strict=True)),
+        bool,
+        int(initial.sum()),
     )
-    family = np.array([distinct_names(x, y) for x, y in zip(fa, fb, strict=True)], dtype=bool)
+    # Two forms of a name are looked for only where the first names look alike.
+    family = np.zeros(len(fa), dtype=bool)
+    alike_given = first_alike & ~missing & ~initial
+    family[alike_given] = np.fromiter(
+        (
+            distinct_names(x, y)
+            for x, y in zip(a_first[alike_given], b_first[alike_given], strict=True)
+        ),
+        bool,
+        int(alike_given.sum()),
+    )
     first_agree = missing | initial | (first_alike & ~family)
-    both_first = ~missing & ~initial & first_alike & ~family
+    both_first = alike_given & ~family
 
-    def equal(column: str) -> np.ndarray:
-        a = pairs[f"a_{column}"].fillna("").astype(str).str.strip().str.lower().to_numpy()
-        b = pairs[f"b_{column}"].fillna("").astype(str).str.strip().str.lower().to_numpy()
-        return (a != "") & (a == b)
-
-    email, mobile = equal("email"), equal("mobile")
-    postcode = equal("postcode")
-    birth_a = pairs["a_birth"].fillna("").astype(str).to_numpy()
-    birth_b = pairs["b_birth"].fillna("").astype(str).to_numpy()
+    email = (_strings(pairs["a_email"]) != "") & (
+        _strings(pairs["a_email"]) == _strings(pairs["b_email"])
+    )
+    mobile = (_strings(pairs["a_mobile"]) != "") & (
+        _strings(pairs["a_mobile"]) == _strings(pairs["b_mobile"])
+    )
+    postcode = (_strings(pairs["a_postcode"]) != "") & (
+        _strings(pairs["a_postcode"]) == _strings(pairs["b_postcode"])
+    )
+    birth_a, birth_b = _strings(pairs["a_birth"]), _strings(pairs["b_birth"])
     birth_clash = (birth_a != "") & (birth_b != "") & (birth_a != birth_b)
 
     named_alike = last_alike & first_agree
@@ -151,17 +186,15 @@ def judge(pairs: pd.DataFrame) -> Judged:
     score = NAME_WEIGHT * similarity
     for name, flags in (("email", email), ("mobile", mobile), ("postcode", postcode)):
         score = score + np.where(flags, ANCHORS[name], 0)
-    score = np.minimum(100, np.round(score)).astype(int)
-    reasons = []
-    for i in range(len(pairs)):
-        found = [r for r, flags in (("email", email), ("mobile", mobile)) if flags[i]]
-        if is_swapped[i]:
-            found.append("swapped_names")
-        elif postcode[i] and la[i] == lb[i] and (fa[i] == fb[i] or missing[i]):
-            found.append("name_postcode")
-        elif names_agree[i] and (la[i] != lb[i] or fa[i] != fb[i]):
-            found.append("similar_name")
-        elif postcode[i]:
-            found.append("name_postcode")
-        reasons.append(found)
-    return Judged(same, names_agree, score, np.round(similarity).astype(int), reasons)
+    same_names = (a_last == b_last) & ((a_first == b_first) | missing)
+    return Judged(
+        same,
+        names_agree,
+        np.minimum(100, np.round(score)).astype(int),
+        np.round(similarity).astype(int),
+        email,
+        mobile,
+        postcode,
+        is_swapped,
+        same_names,
+    )

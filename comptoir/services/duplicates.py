@@ -46,7 +46,7 @@ def pairs(actor: Actor, page: int = 0) -> tuple[list[dict[str, Any]], int]:
     rows = [
         {
             "score": int(judged.score[index]),
-            "reasons": judged.reasons[index],
+            "reasons": judged.reasons(int(index)),
             "similarity": int(judged.similarity[index]),
             "a": people[int(a_ids[index])],
             "b": people[int(b_ids[index])],

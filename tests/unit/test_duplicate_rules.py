@@ -89,8 +89,8 @@ def test_judging_needs_agreeing_names_and_something_shared():
         )
     )
     assert list(judged.same) == [True, False, False, True, False]
-    assert judged.reasons[0] == ["swapped_names"]
-    assert judged.reasons[3] == ["email"]
+    assert judged.reasons(0) == ["swapped_names"]
+    assert judged.reasons(3) == ["email"]
     # 60 % of the names' similarity (100 swapped; 80 with the new surname), plus 20 for
     # the postcode, 40 for the e-mail.
     assert list(judged.score[[0, 3]]) == [80, 88]
