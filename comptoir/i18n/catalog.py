@@ -85,6 +85,33 @@ def t(key: str, language: str = SOURCE, **params: object) -> str:
     return _filled(_translations(language).gettext(key), params)
 
 
+# The app's own products (made in the shop's language the first time): shown, and printed,
+# in the reader's language while they keep the name they were made with.
+SYSTEM_PRODUCTS = {
+    "LABOUR": "product.system.labour",
+    "DEPOSIT": "product.system.deposit",
+    "VOUCHER": "product.system.voucher",
+}
+
+
+def system_product_names(sku: str) -> dict[str, str]:
+    """A system product's name in each language (what it is made with)."""
+    return {language: t(SYSTEM_PRODUCTS[sku], language) for language in LANGUAGES}
+
+
+def product_name(sku: object, stored: str, language: str) -> str:
+    """A sold line's name as the reader reads it: a system product that still has one of
+    its own names (a gift voucher's followed by its code) in the reader's language; any
+    other name as stored (what was sold)."""
+    key = SYSTEM_PRODUCTS.get(str(sku or "").upper())
+    if key is None:
+        return stored
+    for name in system_product_names(str(sku).upper()).values():
+        if stored == name or stored.startswith(name + " "):
+            return t(key, language) + stored[len(name) :]
+    return stored
+
+
 # Changes to a part of the card are stored as "delivery.address1" or "reminder17.status".
 _PART = re.compile(r"(delivery|item|order|voucher|reminder)(\d*)\.(\w+)")
 

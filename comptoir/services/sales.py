@@ -22,6 +22,7 @@ from comptoir.data import sales as repo
 from comptoir.data import settings as settings_repo
 from comptoir.data import vouchers as vouchers_repo
 from comptoir.data import workshop as workshop_repo
+from comptoir.i18n.catalog import product_name
 from comptoir.logic.accounts import parse_amount
 from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import Actor, require
@@ -611,7 +612,7 @@ def receipt_document(sale: Mapping[str, Any]) -> Receipt:
     ]
     lines = tuple(
         SaleLine(
-            line["name"],
+            product_name(line["sku"], line["name"], shop.language),
             Decimal(line["quantity"]),
             Decimal(line["unit_price"]),
             view.amount,

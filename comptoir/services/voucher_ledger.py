@@ -11,6 +11,7 @@ from typing import Any
 
 from comptoir.data import settings as settings_repo
 from comptoir.data import vouchers as repo
+from comptoir.i18n.catalog import system_product_names
 from comptoir.logic.errors import FieldError, FieldProblem, ValidationFailed
 from comptoir.logic.pricing import ZERO
 from comptoir.logic.vouchers import ALPHABET, BODY, check_redeem, expiry, new_code, parse_months
@@ -18,7 +19,7 @@ from comptoir.services import clock, products
 from comptoir.services.shop import here
 
 SKU = "VOUCHER"
-NAMES = {"en": "Gift voucher", "fr": "Bon cadeau"}
+NAMES = system_product_names(SKU)
 
 
 def product(cur) -> dict[str, Any]:

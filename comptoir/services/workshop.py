@@ -19,6 +19,7 @@ from comptoir.data import products as products_repo
 from comptoir.data import settings as settings_repo
 from comptoir.data import workshop as repo
 from comptoir.i18n import t
+from comptoir.i18n.catalog import system_product_names
 from comptoir.logic.accounts import parse_amount
 from comptoir.logic.audit import FieldChange, diff
 from comptoir.logic.auth import Actor, require
@@ -421,8 +422,8 @@ def convert_quote(actor: Actor, order_id: int, to_kind: str, now: datetime | Non
 # The workshop's own products, made the first time they are needed: labour's price is
 # the default hourly rate (a manager changes it on the Products page); the deposit line
 # is never sold at the till.
-LABOUR_NAMES = {"en": "Workshop labour (hour)", "fr": "Main-d'œuvre atelier (heure)"}
-DEPOSIT_NAMES = {"en": "Deposit", "fr": "Acompte"}
+LABOUR_NAMES = system_product_names("LABOUR")
+DEPOSIT_NAMES = system_product_names("DEPOSIT")
 DEFAULT_RATE = Decimal("60.00")
 
 

@@ -8,8 +8,9 @@ from typing import Any
 
 import streamlit as st
 
+from comptoir.i18n.catalog import product_name
 from comptoir.logic.pricing import ZERO, shown_line
-from comptoir.ui.session import tr_plain
+from comptoir.ui.session import language, tr_plain
 from comptoir.ui.text import literal_table, md
 
 
@@ -29,7 +30,7 @@ def lines_table(lines: Sequence[Mapping[str, Any]], money: Callable[[object], st
         adjustment += view.tax_adjustment
         rows.append(
             {
-                tr_plain("print.item"): line["name"],
+                tr_plain("print.item"): product_name(line.get("sku"), line["name"], language()),
                 tr_plain("print.qty"): f"{Decimal(line['quantity']).normalize():f}",
                 tr_plain("print.unit_price"): money(line["unit_price"]),
                 tr_plain("print.discount"): money(view.line_discount) if view.line_discount else "",

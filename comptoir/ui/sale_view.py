@@ -8,6 +8,7 @@ from decimal import Decimal
 import streamlit as st
 
 from comptoir.i18n import format_money, t
+from comptoir.i18n.catalog import product_name
 from comptoir.logic.auth import Actor
 from comptoir.logic.errors import Busy, ValidationFailed
 from comptoir.logic.pricing import ALL_TENDERS, TENDERS
@@ -141,7 +142,10 @@ def _refund_form(actor: Actor, sale: dict, key: str) -> None:
         if line["line_no"] not in left:
             continue
         quantities[line["line_no"]] = st.text_input(
-            md(f"{line['name']} (≤ {left[line['line_no']].normalize():f})"),
+            md(
+                f"{product_name(line['sku'], line['name'], language())}"
+                f" (≤ {left[line['line_no']].normalize():f})"
+            ),
             "",
             key=f"{key}.refund.{line['line_no']}",
             disabled=left[line["line_no"]] <= 0,

@@ -486,3 +486,20 @@ def test_a_voucher_goes_out_as_what_it_is(till, tmp_path, monkeypatch):
     with pytest.raises(ValidationFailed) as expired:
         vouchers.reprint(STAFF, old["id"])
     assert expired.value.errors[0].code == "voucher_not_valid_expired"
+
+
+def test_a_french_shops_voucher_prints_in_an_english_customers_language(db_path):
+    from comptoir.services import shop
+
+    shop.save_settings({"locale": "fr_FR"}, [("A", "A"), ("B", "B"), ("C", "C")], ADMIN)
+    english = customers.create_customer({"last_name": "Smith", "language": "en"}, STAFF)
+    french = customers.create_customer({"last_name": "Martin", "language": "fr"}, STAFF)
+    for who, word in ((english, "Gift voucher"), (french, "Bon cadeau")):
+        sale_id = sales.record_sale(
+            STAFF, who, [vouchers.voucher_line("20")], [("card", "20")], key()
+        )
+        sale = sales.sale_detail(STAFF, sale_id)
+        (line,) = sale["lines"]
+        assert line["name"].startswith("Bon cadeau ")  # stored as sold, in the shop's words
+        (printed,) = sales.receipt_document(sale).lines
+        assert printed.name == f"{word} {line['name'].split()[-1]}"

@@ -150,3 +150,20 @@ def test_the_till_says_what_is_left_to_pay_and_the_change_before_closing(till_sh
     app.text_input(key=f"till.tender.card.{nonce}").input("30").run()
     # 50.00 for 24.00: the card alone is 6.00 over; cash cannot make that change.
     assert any("Paid €50.00: €6.00 more than the total" in w for w in texts(app, "warning"))
+
+
+def test_a_voucher_sold_in_french_reads_in_english_on_an_english_screen(till_shop):
+    from comptoir.services import vouchers
+
+    shop.save_settings({"locale": "fr_FR"}, [("A", "A"), ("B", "B"), ("C", "C")], ADMIN)
+    sale_id = sales.record_sale(
+        STAFF, till_shop["pro"], [vouchers.voucher_line("20")], [("card", "20")], "k-v"
+    )
+    (stored,) = sales.sale_detail(STAFF, sale_id)["lines"]
+    assert stored["name"].startswith("Bon cadeau ")
+    app = open_app("staff")
+    app.query_params["id"] = str(till_shop["pro"])
+    app.switch_page("pages/customer_card.py").run()
+    open_tab(app, "Purchase history")
+    lines = next(table(app, i) for i in range(len(app.table)) if "Item" in table(app, i).columns)
+    assert list(lines["Item"]) == [f"Gift voucher {stored['name'].split()[-1]}"]
