@@ -84,15 +84,22 @@ def main() -> None:
         judge(sample.iloc[[index]])
     one_by_one = (time.perf_counter() - started) * 1000 / len(sample) * 1000
     vector = median(whole) / len(frame) * 1000
-    first = timings_ms(lambda: duplicates.pairs(SYSTEM, 0), args.repeat, 1)
-    far = timings_ms(lambda: duplicates.pairs(SYSTEM, 1000), args.repeat, 0)
+
+    def cold_first_page() -> None:
+        duplicates._rankings.clear()  # as after any customer changed: judged again
+        duplicates.pairs(SYSTEM, 0)
+
+    first = timings_ms(cold_first_page, args.repeat, 1)
+    # Turning the page while no customer changed: the kept ranking.
+    far = timings_ms(lambda: duplicates.pairs(SYSTEM, 1000), args.repeat, 1)
     typed = {"last_name": "Martin", "first_name": "Julie", "email": "julie@example.org"}
     hints = timings_ms(lambda: duplicates.similar_to(typed), 20, 2)
     started = time.perf_counter()
     naive_total = naive_pairs(path)
     naive = (time.perf_counter() - started) * 1000
     print(
-        f"page 1: median {median(first):.0f} ms; page 1001: {median(far):.0f} ms;"
+        f"page 1 (judged afresh): median {median(first):.0f} ms;"
+        f" page 1001 (kept ranking): {median(far):.0f} ms;"
         f" hints: {median(hints):.1f} ms; pandas: {naive:.0f} ms for {naive_total:,} pairs"
         f" ({naive / median(first):.1f}x the page)"
     )

@@ -25,7 +25,8 @@ MAX_BLOCK = 20
 # First letters compared without accents (translate() is in DuckDB and PostgreSQL alike).
 _ACCENTED, _PLAIN = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿ", "aaaaaaceeeeiiiinooooouuuuyy"
 _LIVE = (
-    "SELECT id, lower(email) AS e, mobile AS m, lower(last_name) AS ln,"
+    "SELECT id, first_name, last_name, email, date_of_birth,"
+    " lower(email) AS e, mobile AS m, lower(last_name) AS ln,"
     " lower(coalesce(first_name, '')) AS fn,"
     f" translate(substr(lower(coalesce(first_name, '')), 1, 1), '{_ACCENTED}', '{_PLAIN}')"
     " AS fi,"
@@ -61,8 +62,12 @@ _CANDIDATES = f"""
         FROM members a JOIN members b ON a.reason = b.reason AND a.k = b.k
         WHERE a.id < b.id
     )
-    SELECT f.a, f.b FROM found f
-    JOIN live x ON x.id = f.a JOIN live y ON y.id = f.b
+    SELECT f.a, f.b,
+        x.first_name AS a_first, x.last_name AS a_last, x.email AS a_email, x.m AS a_mobile,
+        x.pc AS a_postcode, CAST(x.date_of_birth AS VARCHAR) AS a_birth,
+        y.first_name AS b_first, y.last_name AS b_last, y.email AS b_email, y.m AS b_mobile,
+        y.pc AS b_postcode, CAST(y.date_of_birth AS VARCHAR) AS b_birth
+    FROM found f JOIN live x ON x.id = f.a JOIN live y ON y.id = f.b
     WHERE (x.e IS NOT NULL AND x.e = y.e) OR (x.m IS NOT NULL AND x.m = y.m)
        OR x.fi = '' OR y.fi = '' OR x.fi = y.fi OR (x.fi = y.li AND x.li = y.fi)
 """
@@ -70,19 +75,14 @@ _CANDIDATES = f"""
 
 def candidates(cur: Cursor) -> pd.DataFrame:
     """Every candidate pair (a < b) with what judging it needs of each side."""
-    cur.execute(
-        f"""WITH pairs AS ({_CANDIDATES})
-        SELECT p.a, p.b,
-            x.first_name AS a_first, x.last_name AS a_last, x.email AS a_email,
-            x.mobile AS a_mobile, upper(replace(coalesce(x.postcode, ''), ' ', ''))
-            AS a_postcode, CAST(x.date_of_birth AS VARCHAR) AS a_birth,
-            y.first_name AS b_first, y.last_name AS b_last, y.email AS b_email,
-            y.mobile AS b_mobile, upper(replace(coalesce(y.postcode, ''), ' ', ''))
-            AS b_postcode, CAST(y.date_of_birth AS VARCHAR) AS b_birth
-        FROM pairs p JOIN customers x ON x.id = p.a JOIN customers y ON y.id = p.b
-        ORDER BY p.a, p.b"""
-    )
+    cur.execute(_CANDIDATES)
     return cur.df()
+
+
+def stamp(cur: Cursor) -> tuple[Any, ...]:
+    """What changes whenever any customer does (a cache of the pairs is kept while equal)."""
+    cur.execute("SELECT count(*), max(id), max(updated_at), sum(version) FROM customers")
+    return tuple(cur.fetchall()[0])
 
 
 def summaries(cur: Cursor, ids: Sequence[int]) -> dict[int, dict[str, Any]]:

@@ -137,8 +137,11 @@ def judge(pairs: pd.DataFrame) -> Judged:
     a_last, b_last = np.array(la, dtype=object), np.array(lb, dtype=object)
     first_alike, last_alike = _alike(fa, fb), _alike(la, lb)
     swapped = np.minimum(_ratio(fa, lb), _ratio(la, fb))
-    full = _ratio(list(a_first + " " + a_last), list(b_first + " " + b_last))
     missing = (a_first == "") | (b_first == "")
+    full = _ratio(
+        list(np.where(a_first == "", a_last, a_first + " " + a_last)),
+        list(np.where(b_first == "", b_last, b_first + " " + b_last)),
+    )
     lengths_a = np.fromiter((len(x) for x in fa), int, len(fa))
     lengths_b = np.fromiter((len(y) for y in fb), int, len(fb))
     initial = ~missing & ((lengths_a == 1) | (lengths_b == 1))

@@ -4,7 +4,9 @@ is being typed in, the existing customers it may be."""
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -13,7 +15,7 @@ from rapidfuzz import fuzz
 from comptoir.data import db
 from comptoir.data import duplicates as repo
 from comptoir.logic.auth import Actor, require
-from comptoir.logic.duplicates import first_names_agree, judge
+from comptoir.logic.duplicates import Judged, first_names_agree, judge
 from comptoir.logic.errors import FieldProblem
 from comptoir.logic.phones import parse_phone
 from comptoir.services import shop
@@ -28,17 +30,47 @@ def _name(row: Mapping[str, Any]) -> str:
     return " ".join(p for p in (row.get("first_name"), row.get("last_name")) if p)
 
 
+@dataclass(frozen=True)
+class _Ranked:
+    stamp: tuple[Any, ...]
+    order: np.ndarray
+    a_ids: np.ndarray
+    b_ids: np.ndarray
+    judged: Judged
+
+
+# The last ranking of each database, kept while no customer changed (its stamp): turning
+# the page does not judge a million customers' candidates again.
+_rankings: dict[str, _Ranked] = {}
+_rankings_lock = threading.Lock()
+
+
+def _ranked(cur) -> _Ranked:
+    stamp = repo.stamp(cur)
+    target = db.target()
+    with _rankings_lock:
+        kept = _rankings.get(target)
+    if kept is not None and kept.stamp == stamp:
+        return kept
+    frame = repo.candidates(cur)
+    judged = judge(frame)
+    same = np.flatnonzero(judged.same)
+    a_ids, b_ids = frame["a"].to_numpy(), frame["b"].to_numpy()
+    # Surest first; ties in the order of the records' ids.
+    order = same[np.lexsort((b_ids[same], a_ids[same], -judged.score[same]))]
+    ranked = _Ranked(stamp, order, a_ids, b_ids, judged)
+    with _rankings_lock:
+        _rankings[target] = ranked
+    return ranked
+
+
 def pairs(actor: Actor, page: int = 0) -> tuple[list[dict[str, Any]], int]:
     """Pairs judged one person, surest first: score, reasons, both customers, and how
     alike their names are (the score's main part); how many there are."""
     require(actor, "duplicates.view")
     with db.cursor() as cur:
-        frame = repo.candidates(cur)
-        judged = judge(frame)
-        kept = np.flatnonzero(judged.same)
-        a_ids, b_ids = frame["a"].to_numpy(), frame["b"].to_numpy()
-        # Surest first; ties in the order of the records' ids.
-        order = kept[np.lexsort((b_ids[kept], a_ids[kept], -judged.score[kept]))]
+        ranked = _ranked(cur)
+        order, a_ids, b_ids, judged = ranked.order, ranked.a_ids, ranked.b_ids, ranked.judged
         shown = order[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         people = repo.summaries(
             cur, [int(i) for index in shown for i in (a_ids[index], b_ids[index])]

@@ -73,3 +73,15 @@ def test_hints_while_typing_a_new_customer(people):
         == (people["alone"])
     )  # the archived one is not offered
     assert duplicates.similar_to({"last_name": "Nobody", "email": "no@example.org"}) == []
+
+
+def test_the_pairs_follow_every_change_of_a_customer(people):
+    assert duplicates.pairs(MANAGER)[1] == 3
+    # A record edited (its e-mail no longer shared): the kept ranking is not used again.
+    card = customers.get_customer(people["mail_b"])
+    customers.update_customer(
+        people["mail_b"], card["version"], {"email": "other@example.org"}, STAFF
+    )
+    assert duplicates.pairs(MANAGER)[1] == 2
+    _make(last_name="Arnaud", first_name="Jo", email="other@example.org")
+    assert duplicates.pairs(MANAGER)[1] == 3
