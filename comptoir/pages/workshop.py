@@ -10,7 +10,7 @@ from comptoir.logic.workshop import BOARD_COLUMNS, OPEN_STATUSES, is_overdue, ne
 from comptoir.services import clock, export_views, reminders, shop, workshop
 from comptoir.ui.auth import require_page
 from comptoir.ui.export_panel import export_panel
-from comptoir.ui.order_view import show_flash, show_order
+from comptoir.ui.order_view import order_dialog, show_flash
 from comptoir.ui.search_box import search_box
 from comptoir.ui.session import day, language, short_day, tr, tr_plain, worded
 from comptoir.ui.text import literal_table, md
@@ -103,7 +103,7 @@ if view == "board" or view is None:
         in_status = [o for o in orders if o["status"] == status]
         column.markdown(f"**{tr_plain(f'workshop.status.{status}')}** ({len(in_status)})")
         for order in in_status[:PER_COLUMN]:
-            card = column.container(border=True)
+            card = column.container(border=True, key=f"workshop-card-{order['id']}")
             late = is_overdue(order["status"], order["promised_on"], today)
             head = f"**{md(order['number'])}** · {md(_customer(order))}"
             card.markdown(head)
@@ -225,5 +225,10 @@ if can(actor.role, "workshop.send_due"):
 
 chosen = ss.get("workshop.chosen")
 if chosen is not None:
-    st.divider()
-    show_order(actor, int(chosen), currency, f"workshop.order.{chosen}")
+    order_dialog(
+        actor,
+        int(chosen),
+        currency,
+        f"workshop.order.{chosen}",
+        forget=("workshop.chosen", "workshop.list_choice"),
+    )

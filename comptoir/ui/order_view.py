@@ -58,6 +58,23 @@ def _act(key: str, action: Callable[[], object], message: str) -> bool:
     return True
 
 
+def order_dialog(
+    actor: Actor, order_id: int, currency: str, key: str, forget: tuple[str, ...]
+) -> None:
+    """One order over the screen the staff member is looking at (the workshop board),
+    not below it; closing the dialog forgets the pick (the session keys in forget)."""
+
+    def forgotten() -> None:
+        for name in forget:
+            st.session_state.pop(name, None)
+
+    @st.dialog(" ", width="large", on_dismiss=forgotten)
+    def dialog() -> None:
+        show_order(actor, order_id, currency, key)
+
+    dialog()
+
+
 def show_order(actor: Actor, order_id: int, currency: str, key: str) -> None:
     """Everything about one order, with its actions."""
     lang = language()

@@ -321,3 +321,22 @@ def test_dates_follow_the_ui_language(app):
     open_tab(app, "Commandes et réparations")
     facts = " ".join(m.value for m in app.markdown)
     assert "Promis le 10 déc\\. 2026" in facts  # Markdown: the dot escaped
+
+
+def test_open_on_the_board_shows_the_job_in_a_dialog_and_closing_forgets_it(app):
+    target = some_customer()
+    job = booked_job(target["id"], "FRAME-888")
+    number = workshop.order_detail(STAFF, job)["number"]
+    app.switch_page("pages/workshop.py").run()
+    assert _dialogs(app) == []
+    app.button(key=f"workshop.open.{job}").click().run()
+    assert not app.exception, app.exception
+    (dialog,) = _dialogs(app)
+    facts = [m.value for m in dialog.markdown if m.value.startswith(f"**{number}**")]
+    assert len(facts) == 1 and "FRAME" in facts[0]
+    assert app.session_state["workshop.chosen"] == job
+
+
+def _dialogs(app):
+    """The dialogs open on screen (AppTest keeps them beside the page, under "event")."""
+    return list(app.get("dialog"))
