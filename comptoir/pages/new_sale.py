@@ -100,6 +100,11 @@ term = search_box(
     container=who[0],
 )
 found = customers.search_customers(term, page_size=20).rows if term.strip() else []
+if term.strip() and term != ss.get("till.customer_term_seen") and len(found) == 1:
+    # A search that finds one customer picks them (a pick-list made anew to show it).
+    ss["till.customer"] = found[0]["id"]
+    ss["till.customer_picks"] = ss.get("till.customer_picks", 0) + 1
+ss["till.customer_term_seen"] = term
 # 0 is the walk-in: a pick-list holds codes, never None (see keep_values_across_languages).
 options = [0] + [r["id"] for r in found]
 if ss.get("till.customer") and ss["till.customer"] not in options:
@@ -115,7 +120,7 @@ customer_id = (
         options,
         index=options.index(current) if current in options else 0,
         format_func=lambda c: labels.get(c, walk_in),
-        key=f"till.customer_choice.{ss['till.sales']}",
+        key=f"till.customer_choice.{ss['till.sales']}.{ss.get('till.customer_picks', 0)}",
     )
     or None
 )
