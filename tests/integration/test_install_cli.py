@@ -18,9 +18,26 @@ from tests.conftest import missing
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# One worker builds the wheel once for the module (two building in one tree collide).
+pytestmark = pytest.mark.xdist_group("wheel")
+SKIPPED = (
+    ".git",
+    ".venv",
+    "var",
+    "build",
+    "*.egg-info",
+    "__pycache__",
+    "test-artifacts",
+    ".*cache",
+)
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools writes build/ and *.egg-info where it builds.
+    source = out / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*SKIPPED))
     # No build isolation: the build backend is in the test environment (no download).
     subprocess.run(
         [
@@ -28,7 +45,7 @@ def wheel(tmp_path_factory) -> Path:
             "-m",
             "pip",
             "wheel",
-            str(ROOT),
+            str(source),
             "--no-deps",
             "--no-build-isolation",
             "-q",
