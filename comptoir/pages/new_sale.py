@@ -39,6 +39,18 @@ ss.setdefault("till.key", uuid.uuid4().hex)
 ss.setdefault("till.nonce", 0)
 ss.setdefault("till.sales", 0)
 ss.setdefault("till.finds", 0)
+ss.setdefault("till.line_ids", 0)
+
+
+def _append(line: dict) -> None:
+    """A basket line, with an id of its own: an edit acts on the line picked, never on
+    whichever line sits at that place by then."""
+    ss["till.line_ids"] += 1
+    ss["till.lines"].append({**line, "id": ss["till.line_ids"]})
+
+
+def _requests(lines: list[dict]) -> list[LineRequest]:
+    return [LineRequest(**{k: v for k, v in line.items() if k != "id"}) for line in lines]
 
 
 def _add_sku(typed: str, at_nonce: int) -> bool:
@@ -46,7 +58,7 @@ def _add_sku(typed: str, at_nonce: int) -> bool:
     found = products.active_by_sku(typed) if typed else None
     if found is None:
         return False
-    ss["till.lines"].append(
+    _append(
         {
             "product_id": found["id"],
             "quantity": ss.get(f"till.quantity.{at_nonce}") or "1",
@@ -169,6 +181,47 @@ def _so_far(
         st.markdown(tr("sales.so_far_exact", paid=paid))
 
 
+def _line_editor(priced: list) -> None:
+    """Any line of the basket: pick it, change its quantity or remove it."""
+    held = ss["till.lines"]
+    names = {line["id"]: p.name for line, p in zip(held, priced, strict=True)}
+    labels = {
+        line["id"]: f"{n} · {names[line['id']]} × {line['quantity']}"
+        for n, line in enumerate(held, start=1)
+    }
+    row = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+    # Made anew after each edit (its labels changed): it keeps the line picked, if any.
+    edits = ss.setdefault("till.line_edits", 0)
+    kept = ss.get("till.line_picked")
+    picked = row[0].selectbox(
+        tr("sales.line"),
+        list(labels),
+        index=list(labels).index(kept) if kept in labels else 0,
+        format_func=labels.get,
+        key=f"till.line_pick.{edits}",
+    )
+    line = next((x for x in held if x["id"] == picked), None)
+    if line is None:
+        return
+    quantity = row[1].text_input(
+        tr("field.quantity"), str(line["quantity"]), key=f"till.line_quantity.{picked}"
+    )
+    if row[2].button(tr("sales.change_quantity"), key="till.line_change"):
+        changed = [{**x, "quantity": quantity} if x["id"] == picked else x for x in held]
+        try:
+            sales.preview(ss.get("till.customer"), _requests(changed))
+        except ValidationFailed as exc:
+            show_refusal(exc)  # the basket stays as it was
+            return
+        ss["till.lines"] = changed
+        ss["till.line_picked"], ss["till.line_edits"] = picked, edits + 1
+        rerun_part()
+    if row[3].button(tr("sales.remove_line"), key="till.line_remove"):
+        ss["till.lines"] = [x for x in held if x["id"] != picked]
+        ss["till.line_picked"], ss["till.line_edits"] = None, edits + 1
+        rerun_part()
+
+
 @guarded_fragment
 def items_and_payment() -> None:
     """Items, basket and payment: a scan or an edit reruns only this part of the till."""
@@ -219,9 +272,7 @@ def items_and_payment() -> None:
             index=0 if product_labels else None,
         )
         if st.button(tr("sales.add"), key="till.add", disabled=product_id is None):
-            ss["till.lines"].append(
-                {"product_id": product_id, "quantity": quantity, "line_discount": discount}
-            )
+            _append({"product_id": product_id, "quantity": quantity, "line_discount": discount})
             ss["till.nonce"] = nonce + 1
             ss["till.finds"] += 1
             ss.pop("till.find_seed", None)
@@ -240,13 +291,13 @@ def items_and_payment() -> None:
                 except ValidationFailed as exc:
                     show_refusal(exc)
                 else:
-                    ss["till.lines"].append(asdict(line))
+                    _append(asdict(line))
                     ss["till.nonce"] = nonce + 1
                     rerun_part()
 
     with right:
         st.subheader(tr("sales.basket"))
-        lines = [LineRequest(**line) for line in ss["till.lines"]]
+        lines = _requests(ss["till.lines"])
         basket_total = None
         if not lines:
             st.caption(tr("sales.basket_empty"))
@@ -265,11 +316,9 @@ def items_and_payment() -> None:
                     f"{tr('sales.net')}: {md(money(basket.net))} · {tr('sales.tax')}: "
                     f"{md(money(basket.tax))}  \n### {tr('print.total')} {md(money(basket.total))}"
                 )
-            actions = st.columns(2)
-            if actions[0].button(tr("sales.remove_last"), key="till.remove_last"):
-                ss["till.lines"].pop()
-                rerun_part()
-            if actions[1].button(tr("sales.clear"), key="till.clear"):
+            if priced:
+                _line_editor(priced)
+            if st.button(tr("sales.clear"), key="till.clear"):
                 ss["till.lines"] = []
                 rerun_part()
 

@@ -169,3 +169,33 @@ def test_a_voucher_sold_in_french_reads_in_english_on_an_english_screen(till_sho
     open_tab(app, "Purchase history")
     lines = next(table(app, i) for i in range(len(app.table)) if "Item" in table(app, i).columns)
     assert list(lines["Item"]) == [f"Gift voucher {stored['name'].split()[-1]}"]
+
+
+def line_pick(app):
+    return app.selectbox(key=f"till.line_pick.{app.session_state['till.line_edits']}")
+
+
+def test_any_line_of_the_basket_changes_its_quantity_or_goes(till_shop):
+    app = open_app("staff")
+    app.switch_page("pages/new_sale.py").run()
+    add_item(app, "tube", till_shop["tube"], "1")
+    add_item(app, "light", till_shop["light"], "1")
+    first, second = (line["id"] for line in app.session_state["till.lines"])
+    # The first line, not the last: three tubes.
+    line_pick(app).set_value(first).run()
+    app.text_input(key=f"till.line_quantity.{first}").input("3").run()
+    app.button(key="till.line_change").click().run()
+    basket = table(app, 0)
+    assert list(basket["Item"]) == ["Chambre à air", "Éclairage"]
+    assert list(basket["Qty"]) == ["3", "1"]
+    assert line_pick(app).value == first  # still the line changed
+    # A quantity that is no number is named; the basket stays as it was.
+    line_pick(app).set_value(second).run()
+    app.text_input(key=f"till.line_quantity.{second}").input("lots").run()
+    app.button(key="till.line_change").click().run()
+    assert any("Quantity" in e for e in texts(app, "error"))
+    assert list(table(app, 0)["Qty"]) == ["3", "1"]
+    # Remove the first line: the light stays.
+    line_pick(app).set_value(first).run()
+    app.button(key="till.line_remove").click().run()
+    assert list(table(app, 0)["Item"]) == ["Éclairage"]
