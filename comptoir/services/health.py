@@ -128,7 +128,11 @@ def database_size() -> int | None:
     if db.database_url():
         return None
     path = Path(db.database_path())
-    return path.stat().st_size if path.exists() else None
+    if not path.exists():
+        return None
+    # What is not yet checkpointed sits in the write-ahead log beside the file.
+    wal = path.with_name(path.name + ".wal")
+    return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
 
 
 @dataclass(frozen=True)
