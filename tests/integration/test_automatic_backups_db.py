@@ -210,3 +210,12 @@ def test_a_postgres_shop_is_dumped_and_the_dump_read_back(pg_db, tmp_path, monke
     assert "TABLE DATA public customers" in contents
     assert "TABLE DATA public audit_log" in contents
     assert backup_schedule.last_good() == SLOT
+
+
+def test_the_database_size_counts_what_waits_in_the_write_ahead_log(shop_db):
+    from comptoir.services import health
+
+    wal = shop_db.with_name(shop_db.name + ".wal")
+    expected = shop_db.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+    assert health.database_size() == expected
+    assert wal.exists()  # the demo's rows are not checkpointed yet: the case that matters
