@@ -58,6 +58,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return backup.main(["backup", "--out", str(args.out)])
     outcome = backup_schedule.run_backup("manual")
     print(outcome.describe())
+    if "in_use" in outcome.error:
+        print("The running app holds the database: use System > Back up now (or it backs")
+        print("up by itself every night), or stop the app first.")
     return 0 if outcome.ok else 1
 
 
