@@ -11,7 +11,9 @@ from comptoir.ui.text import literal_table
 
 
 def show_outcome(outcome: PrintOutcome, key: str) -> None:
-    """Printed, or why not; the PDF to download either way; the receipt-printer preview."""
+    """Which document; printed, or why not; the PDF to download either way; the
+    receipt-printer preview."""
+    st.caption(tr("printing.document", name=outcome.filename))
     if outcome.printed:
         st.success(tr("printing.sent", printer=outcome.printer))
     elif outcome.reason == "pdf_only":

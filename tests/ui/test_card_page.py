@@ -159,6 +159,11 @@ def test_print_courier_label_offers_the_pdf_and_logs_it(card):
     app, customer_id = card
     app.button(key="card.print_label").click().run()
     assert "No printer is set for this: the PDF is ready." in texts(app, "info")
+    number = customers.get_customer(customer_id)["account_number"]
+    # The box names its document.
+    assert [c for c in texts(app, "caption") if c.startswith("Document: ")] == [
+        f"Document: label-{number}.pdf"
+    ]
     assert app.get("download_button")
     assert table_count(app) == 0  # the print history is read only when opened
     app.session_state["card.print_history"] = True
