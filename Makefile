@@ -17,11 +17,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # The demo shop, in its own file: demo accounts exist only there.
 # A checkout keeps its data folder in var/ (an install: ~/.local/share/comptoir).
 run: $(STAMP)
-	COMPTOIR_HOME="$${COMPTOIR_HOME:-var}" $(BIN)/comptoir demo --customers "$${COMPTOIR_DEMO_CUSTOMERS:-2000}"
+	COMPTOIR_HOME="$${COMPTOIR_HOME:-var}" COMPTOIR_DB="$${COMPTOIR_DB:-var/demo.duckdb}" \
+	COMPTOIR_DEMO_CUSTOMERS="$${COMPTOIR_DEMO_CUSTOMERS:-2000}" \
+	$(BIN)/python serve.py --server.address 127.0.0.1 --server.port 8501
 
 # A real shop: var/comptoir.duckdb (or COMPTOIR_DB); the first start asks for the administrator.
 serve: $(STAMP)
-	COMPTOIR_HOME="$${COMPTOIR_HOME:-var}" $(BIN)/comptoir serve
+	COMPTOIR_HOME="$${COMPTOIR_HOME:-var}" \
+	$(BIN)/python serve.py --server.address 127.0.0.1 --server.port 8501
 
 test: $(STAMP)
 	$(BIN)/ruff check .

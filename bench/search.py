@@ -90,8 +90,7 @@ def server_rss_mb(path: Path) -> float | None:
     process = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "comptoir.serve",
+            str(ROOT / "serve.py"),
             "--server.port",
             str(port),
             "--server.address",

@@ -4,7 +4,7 @@ python -m bench ui [--customers 1000000] [--sales 2000000] [--repeat 20] [--db p
 
 Builds a shop (demo customers, their sales as bench/sales.py writes them, the demo
 accounts, two products, English labels),
-starts the app as `make run` does (comptoir.serve), signs in in Debian's Chromium and
+starts the app as `make run` does (serve.py), signs in in Debian's Chromium and
 times, over --repeat runs each, from the user's action until the rerun it caused
 has finished and its result is on screen: a keystroke in the grid's search box,
 a click on a customer in the grid until the card shows, switching card tabs, adding an item
@@ -226,7 +226,7 @@ def main() -> None:
     db.close(path)
     from playwright.sync_api import sync_playwright
 
-    app, base = serve([sys.executable, "-m", "comptoir.serve"], path)
+    app, base = serve([sys.executable, str(ROOT / "serve.py")], path)
     echo_app = str(ROOT / "bench" / "echo_app.py")
     echo, echo_base = serve([sys.executable, "-m", "streamlit", "run", echo_app], path)
     try:

@@ -136,14 +136,13 @@ def seed(path: Path) -> None:
 
 @contextmanager
 def running_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """The app started as `make run` starts it (comptoir.serve), on a free port; its base URL
+    """The app started as `make run` starts it (serve.py), on a free port; its base URL
     once the server has said where it listens (its output is copied to log_path)."""
     port = _free_port()
     process = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "comptoir.serve",  # as `comptoir demo` and `make run` start it
+            str(ROOT / "serve.py"),  # as `make run` starts it
             "--server.address",
             "127.0.0.1",
             "--server.port",
