@@ -9,6 +9,7 @@ Plain HTTP gets no app: Caddy's redirect listener is off and Streamlit is not on
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -31,8 +32,14 @@ def root_certificate(data: Path | None = None) -> Path:
     return caddy_folder(data) / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
 
 
+# A host name, nothing else: the name is written into Caddy's configuration.
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
+
+
 def caddyfile(name: str, https_port: int, app_port: int, admin: str = ADMIN) -> str:
     """The Caddyfile for one shop: NAME served over HTTPS, the app behind it."""
+    if not _HOST.fullmatch(name):
+        raise SystemExit(f"refused: {name!r} is not a host name (letters, digits, dots, dashes)")
     site = name if https_port == 443 else f"{name}:{https_port}"
     return f"""{{
 \tadmin {admin}
@@ -137,6 +144,8 @@ def write_units(
 ) -> list[Path]:
     """systemd units for the app (and Caddy's site with --lan, and a timer running
     `comptoir backup` with backup_at, for a PostgreSQL chain); the files written."""
+    if any(ch in str(data) for ch in "\n\r\0"):
+        raise SystemExit("refused: the data folder's path holds a line break")
     out.mkdir(parents=True, exist_ok=True)
     command = f"{sys.executable} -m comptoir --data {data} serve --port {app_port}"
     hardening = (

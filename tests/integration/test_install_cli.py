@@ -188,3 +188,9 @@ def test_the_caddyfile_keeps_the_app_on_loopback_and_bounds_uploads():
     assert 'Strict-Transport-Security "max-age=31536000"' in text
     assert 'X-Content-Type-Options "nosniff"' in text
     assert "max_size 200MB" in text
+
+
+@pytest.mark.parametrize("name", ["shop.lan}\n:80 {", "a b", "", "-x"])
+def test_a_name_that_is_no_host_name_never_reaches_the_caddyfile(name):
+    with pytest.raises(SystemExit, match="is not a host name"):
+        lan.caddyfile(name, 443, 8501)
