@@ -164,15 +164,11 @@ def judge(pairs: pd.DataFrame) -> Judged:
     first_agree = missing | initial | (first_alike & ~family)
     both_first = alike_given & ~family
 
-    email = (_strings(pairs["a_email"]) != "") & (
-        _strings(pairs["a_email"]) == _strings(pairs["b_email"])
-    )
-    mobile = (_strings(pairs["a_mobile"]) != "") & (
-        _strings(pairs["a_mobile"]) == _strings(pairs["b_mobile"])
-    )
-    postcode = (_strings(pairs["a_postcode"]) != "") & (
-        _strings(pairs["a_postcode"]) == _strings(pairs["b_postcode"])
-    )
+    def shared(column: str) -> np.ndarray:
+        a, b = _strings(pairs[f"a_{column}"]), _strings(pairs[f"b_{column}"])
+        return (a != "") & (a == b)
+
+    email, mobile, postcode = shared("email"), shared("mobile"), shared("postcode")
     birth_a, birth_b = _strings(pairs["a_birth"]), _strings(pairs["b_birth"])
     birth_clash = (birth_a != "") & (birth_b != "") & (birth_a != birth_b)
 
