@@ -31,7 +31,8 @@ from bench.common import bench_database, median, p95, result_line, timings_ms
 from comptoir.data import db, demo
 from comptoir.logic.auth import SYSTEM
 from comptoir.logic.insights import Filters, lapsed_before, last_year
-from comptoir.services import clock, exports, insights
+from comptoir.operations import clock
+from comptoir.services import exports, insights
 
 CUSTOMERS, SALES, LINES_PER_SALE, PRODUCTS = 100_000, 2_000_000, 3, 400
 EXPORT_CUSTOMERS = 1_000_000

@@ -22,7 +22,8 @@ from comptoir.data import db, migrate
 from comptoir.data import products as repo
 from comptoir.logic.audit import created
 from comptoir.logic.auth import SYSTEM
-from comptoir.services import audit, products
+from comptoir.operations import audit
+from comptoir.services import products
 
 
 def csv_file(rows: int, price_cents: int) -> bytes:

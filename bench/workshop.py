@@ -37,7 +37,8 @@ from comptoir.data import db, demo
 from comptoir.logic.auth import SYSTEM
 from comptoir.logic.workshop import serial_key
 from comptoir.messaging.email import Sent
-from comptoir.services import clock, reminders, workshop
+from comptoir.operations import clock
+from comptoir.services import reminders, workshop
 
 JOBS, ITEMS, REMINDERS, DUE = 50_000, 40_000, 200_000, 1_000
 OPEN_SHARE = 0.02  # about 1,000 jobs open at once: a busy spring

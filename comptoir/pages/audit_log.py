@@ -5,7 +5,8 @@ from datetime import timedelta
 import streamlit as st
 
 from comptoir.i18n import t
-from comptoir.services import audit, auth, clock, export_views
+from comptoir.operations import clock
+from comptoir.services import audit, auth, export_views
 from comptoir.ui.auth import require_page
 from comptoir.ui.export_panel import export_panel
 from comptoir.ui.history import entries_frame

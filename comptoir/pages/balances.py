@@ -7,7 +7,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from comptoir.i18n import format_money, t
-from comptoir.services import accounts, clock, export_views, shop
+from comptoir.operations import clock
+from comptoir.services import accounts, export_views, shop
 from comptoir.ui.auth import require_page
 from comptoir.ui.export_panel import export_panel
 from comptoir.ui.pager import back_to_first, pager

@@ -4,7 +4,8 @@ import streamlit as st
 
 from comptoir.i18n import format_date
 from comptoir.logic.errors import NotFound, StaleRecord, ValidationFailed
-from comptoir.services import clock, customers, merges, printing, shop
+from comptoir.operations import clock
+from comptoir.services import customers, merges, printing, shop
 from comptoir.ui.account_tab import account_tab
 from comptoir.ui.auth import guard_fragment, require_page
 from comptoir.ui.card_fields import field_widget

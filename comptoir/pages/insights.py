@@ -13,7 +13,8 @@ from comptoir.i18n import format_date as medium_date
 from comptoir.i18n import format_money, format_month, t
 from comptoir.logic.errors import ValidationFailed
 from comptoir.logic.insights import GRAINS, LAPSED_MONTHS, SEGMENTS, Filters
-from comptoir.services import accounts, clock, insights, products, shop
+from comptoir.operations import clock
+from comptoir.services import accounts, insights, products, shop
 from comptoir.ui import insights_charts as charts
 from comptoir.ui.auth import require_page
 from comptoir.ui.insights_list import show_list

@@ -9,7 +9,8 @@ from comptoir.i18n import LANGUAGES, country_options, format_date, format_money,
 from comptoir.logic.errors import ValidationFailed
 from comptoir.logic.messages import TEMPLATE_FIELDS as FIELDS
 from comptoir.logic.printers import CODE_PAGES, KINDS, WIDTHS
-from comptoir.services import accounts, backup_schedule, clock, customers, messaging, printing, shop
+from comptoir.operations import clock
+from comptoir.services import accounts, backup_schedule, customers, messaging, printing, shop
 from comptoir.ui.auth import require_page
 from comptoir.ui.printing import show_outcome
 from comptoir.ui.session import language, show_refusal, tr, tr_plain, when

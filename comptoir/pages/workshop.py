@@ -7,7 +7,8 @@ import streamlit as st
 from comptoir.logic.auth import can
 from comptoir.logic.errors import Busy, StaleRecord, ValidationFailed
 from comptoir.logic.workshop import BOARD_COLUMNS, OPEN_STATUSES, is_overdue, next_status
-from comptoir.services import clock, export_views, reminders, shop, workshop
+from comptoir.operations import clock
+from comptoir.services import export_views, reminders, shop, workshop
 from comptoir.ui.auth import require_page
 from comptoir.ui.export_panel import export_panel
 from comptoir.ui.order_view import order_dialog, show_flash

@@ -39,10 +39,11 @@ from comptoir.logic.audit import FieldChange, diff
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
 from comptoir.logic.text import check_no_controls
+from comptoir.operations import audit, clock
 from comptoir.printing.addresses import postal_lines
 from comptoir.printing.model import Statement, StatementEntry
 from comptoir.printing.pdf_a4 import statement_pdf
-from comptoir.services import audit, clock, shop
+from comptoir.services import shop
 from comptoir.services.printing import shop_header
 from comptoir.services.spreadsheets import csv_bytes
 

@@ -1,15 +1,14 @@
-"""The audit trail: written inside each change's transaction, read by History and Audit."""
+"""The audit trail as History and the Audit page read it (written by operations/audit.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from comptoir.data import audit as repo
 from comptoir.data import db
-from comptoir.logic.audit import FieldChange, from_json, to_json
+from comptoir.logic.audit import FieldChange, from_json
 from comptoir.logic.auth import Actor, require
 
 PAGE_SIZE = 50
@@ -27,57 +26,6 @@ class AuditEntry:
     entity_id: str | None
     screen: str
     changes: list[FieldChange]
-
-
-def record(
-    cur,
-    actor: Actor,
-    action: str,
-    entity: str,
-    entity_id: object,
-    screen: str,
-    changes: Iterable[FieldChange],
-    at: datetime,
-) -> None:
-    """Append an entry in the caller's transaction, so it commits or rolls back with it."""
-    repo.record(
-        cur,
-        at=at,
-        staff_id=actor.staff_id,
-        staff_name=actor.display_name,
-        action=action,
-        entity=entity,
-        entity_id=None if entity_id is None else str(entity_id),
-        screen=screen,
-        changes=to_json(changes),
-    )
-
-
-def record_many(
-    cur,
-    actor: Actor,
-    items: Iterable[tuple[str, object, Iterable[FieldChange]]],
-    entity: str,
-    screen: str,
-    at: datetime,
-) -> None:
-    """Append one entry per (action, entity id, changes), in the caller's transaction."""
-    repo.record_many(
-        cur,
-        [
-            {
-                "occurred_at": at,
-                "staff_id": actor.staff_id,
-                "staff_name": actor.display_name,
-                "action": action,
-                "entity": entity,
-                "entity_id": str(entity_id),
-                "screen": screen,
-                "changes": to_json(changes),
-            }
-            for action, entity_id, changes in items
-        ],
-    )
 
 
 def _entries(rows: list[dict[str, Any]]) -> list[AuditEntry]:

@@ -28,7 +28,8 @@ from comptoir.logic.auth import (
 )
 from comptoir.logic.errors import FieldError, FieldProblem, StaleRecord, ValidationFailed
 from comptoir.logic.text import check_no_controls
-from comptoir.services import audit, clock, shop
+from comptoir.operations import audit, clock
+from comptoir.services import shop
 
 SCREEN_LOGIN = "login"
 SCREEN_SETUP = "first_admin"

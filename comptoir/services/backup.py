@@ -33,7 +33,8 @@ from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import Actor, require, username_key
 from comptoir.logic.errors import DatabaseUnavailable, FieldError, ValidationFailed
 from comptoir.logic.text import without_controls
-from comptoir.services import audit, clock, exports
+from comptoir.operations import audit, clock
+from comptoir.services import exports
 
 FORMAT = 1
 MANIFEST = "manifest.json"

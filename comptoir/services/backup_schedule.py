@@ -37,7 +37,8 @@ from comptoir.logic.backups import (
     to_keep,
 )
 from comptoir.logic.shops import DEFAULT_TIME_ZONE
-from comptoir.services import audit, backup, clock, heartbeat, messaging, shop
+from comptoir.operations import audit, clock
+from comptoir.services import backup, heartbeat, messaging, shop
 
 LOG = logging.getLogger("comptoir.backup")
 # A failed nightly backup is tried again after these pauses, then the administrators

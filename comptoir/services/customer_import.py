@@ -32,7 +32,8 @@ from comptoir.logic.customers import FIELDS, CardRules, validate_customer
 from comptoir.logic.errors import Busy, FieldError, FieldProblem, NotFound, ValidationFailed
 from comptoir.logic.phones import parse_phone
 from comptoir.logic.search import customer_tokens
-from comptoir.services import audit, clock, shop
+from comptoir.operations import audit, clock
+from comptoir.services import shop
 
 SCREEN = "import"
 OUTCOMES = ("create", "update", "unchanged", "duplicate", "invalid")

@@ -32,7 +32,8 @@ from comptoir.logic.customers import (
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from comptoir.logic.phones import display_phone
 from comptoir.logic.search import customer_tokens, query_words, tokens_rows
-from comptoir.services import audit, clock, shop
+from comptoir.operations import audit, clock
+from comptoir.services import shop
 from comptoir.services.shop import card_rules
 
 SCREEN_GRID = "customers_grid"

@@ -18,10 +18,11 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.csv_files import read_table
 from comptoir.logic.delivery import FIELDS, billing_as_delivery, check_address, place_key
 from comptoir.logic.errors import FieldError, NotFound, StaleRecord, ValidationFailed
+from comptoir.operations import unit_of_work
+from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.addresses import postal_lines
 from comptoir.printing.model import Label
-from comptoir.services import printing, shop, unit_of_work
-from comptoir.services.unit_of_work import UnitOfWork
+from comptoir.services import printing, shop
 
 SCREEN = "delivery_addresses"
 IMPORT_SCREEN = "web_import"

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from comptoir.logic.accounts import CreditLimitExceeded
 from comptoir.logic.auth import Actor
-from comptoir.services import accounts, clock, customers, products, sales, workshop
+from comptoir.operations import clock
+from comptoir.services import accounts, customers, products, sales, workshop
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.sales import LineRequest
 

@@ -17,7 +17,8 @@ from comptoir.data import vouchers as vouchers_repo
 from comptoir.data import workshop as workshop_repo
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.workshop import serial_key
-from comptoir.services import clock, shop
+from comptoir.operations import clock
+from comptoir.services import shop
 from comptoir.services.exports import View
 
 __all__ = [

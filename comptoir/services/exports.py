@@ -34,7 +34,7 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import FieldError, ValidationFailed
 from comptoir.logic.search import query_words
 from comptoir.logic.text import spreadsheet_text
-from comptoir.services import audit, clock
+from comptoir.operations import audit, clock
 
 FORMATS = ("csv", "xlsx", "parquet")
 # A worksheet holds 1,048,576 rows, the header included.

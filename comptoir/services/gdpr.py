@@ -32,8 +32,9 @@ from comptoir.logic.gdpr import (
 )
 from comptoir.logic.search import customer_tokens, tokens_rows
 from comptoir.messaging import config as messaging_config
+from comptoir.operations import audit, clock
 from comptoir.printing.pdf_a4 import subject_access_pdf
-from comptoir.services import audit, clock, exports
+from comptoir.services import exports
 from comptoir.services.printing import shop_header
 
 SCREEN = "gdpr"

@@ -18,7 +18,8 @@ from comptoir.logic.errors import DatabaseUnavailable
 from comptoir.logic.printers import ROLES
 from comptoir.logs import Incident
 from comptoir.messaging import config
-from comptoir.services import backup_schedule, clock, heartbeat, printing, upgrades
+from comptoir.operations import clock
+from comptoir.services import backup_schedule, heartbeat, printing, upgrades
 
 # Below this much free space on the data folder's disk a backup may not fit.
 MIN_FREE_BYTES = 1024**3

@@ -12,7 +12,8 @@ from comptoir.data import insights as repo
 from comptoir.logic import insights as rules
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.insights import Filters
-from comptoir.services import accounts, clock
+from comptoir.operations import clock
+from comptoir.services import accounts
 from comptoir.services.exports import View
 
 TOP = 10

@@ -17,7 +17,7 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.customers import validate_customer
 from comptoir.logic.errors import FieldError, NotFound, StaleRecord, ValidationFailed
 from comptoir.logic.merges import Side, default_choices, differing, merge_refusals, merged_card
-from comptoir.services import audit, clock
+from comptoir.operations import audit, clock
 from comptoir.services.customers import apply_update, store_tokens
 from comptoir.services.shop import card_rules
 

@@ -47,11 +47,10 @@ from comptoir.messaging import config
 from comptoir.messaging.email import SendFailed, Sent, send_email
 from comptoir.messaging.email import connection as email_connection
 from comptoir.messaging.sms import received_since, send_sms
+from comptoir.operations import audit, clock
 from comptoir.printing.pdf_a4 import receipt_pdf
 from comptoir.services import (
     accounts,
-    audit,
-    clock,
     customers,
     gdpr,
     heartbeat,

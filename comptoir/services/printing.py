@@ -22,6 +22,7 @@ from comptoir.logic.audit import diff
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import NotFound
 from comptoir.logic.printers import ROLES, PrinterConfig, clean_printer, parse_stored
+from comptoir.operations import audit, clock
 from comptoir.printing.addresses import postal_lines
 from comptoir.printing.escpos_render import render
 from comptoir.printing.layout import label_layout, preview, receipt_layout
@@ -29,7 +30,7 @@ from comptoir.printing.model import Label, Receipt, SaleLine, Shop, TaxLine, Ten
 from comptoir.printing.pdf import label_pdf, label_sheet_pdf
 from comptoir.printing.pdf_a4 import receipt_pdf
 from comptoir.printing.printers import PrinterUnavailable, send
-from comptoir.services import audit, clock, shop
+from comptoir.services import shop
 
 SCREEN_SETTINGS = "settings"
 

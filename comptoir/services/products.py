@@ -16,8 +16,9 @@ from comptoir.logic.csv_files import MAX_REPORTED, read_table
 from comptoir.logic.errors import Busy, FieldError, FieldProblem, StaleRecord, ValidationFailed
 from comptoir.logic.pricing import cents, parse_percent, parse_price, parse_tax_rates
 from comptoir.logic.text import check_no_controls
-from comptoir.services import audit, clock, shop, unit_of_work
-from comptoir.services.unit_of_work import UnitOfWork
+from comptoir.operations import audit, clock, unit_of_work
+from comptoir.operations.unit_of_work import UnitOfWork
+from comptoir.services import shop
 
 SCREEN_PRODUCTS = "products"
 SCREEN_IMPORT = "product_import"

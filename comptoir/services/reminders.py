@@ -44,7 +44,8 @@ from comptoir.logic.workshop import (
     parse_intervals,
     reminder_dates,
 )
-from comptoir.services import audit, clock, heartbeat, messaging, rewards
+from comptoir.operations import audit, clock
+from comptoir.services import heartbeat, messaging, rewards
 from comptoir.services.shop import here
 
 SCREEN = "reminders"

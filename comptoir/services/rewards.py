@@ -18,7 +18,8 @@ from comptoir.logic.dates import add_months
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
 from comptoir.logic.rewards import card_number, expires, value_of
 from comptoir.logic.text import clean_text
-from comptoir.services import audit, clock, rewards_ledger
+from comptoir.operations import audit, clock
+from comptoir.services import rewards_ledger
 
 SCREEN = "rewards"
 

@@ -43,11 +43,12 @@ from comptoir.logic.returns import PARTS as RETURN_PARTS
 from comptoir.logic.returns import ReturnableLine, parse_return_quantity, refund_amounts
 from comptoir.logic.shops import counter_for_invoices, counter_for_receipts
 from comptoir.logic.vouchers import check_code, format_code
+from comptoir.operations import audit, clock
 from comptoir.printing.addresses import postal_lines
 from comptoir.printing.layout import receipt_layout
 from comptoir.printing.model import Invoice, Receipt, SaleLine, TaxLine, Tender
 from comptoir.printing.pdf_a4 import invoice_pdf, receipt_pdf
-from comptoir.services import accounts, audit, clock, printing, rewards_ledger, voucher_ledger
+from comptoir.services import accounts, printing, rewards_ledger, voucher_ledger
 from comptoir.services.shop import here
 
 SCREEN_TILL = "new_sale"

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from comptoir.logic.text import spreadsheet_text
-from comptoir.services import clock
+from comptoir.operations import clock
 
 
 def _plain(value: object) -> object:

@@ -14,7 +14,8 @@ from comptoir.logic.auth import Actor
 from comptoir.logic.consent import token_customer, unsubscribe_token
 from comptoir.logic.errors import FieldError, ValidationFailed
 from comptoir.messaging import config as messaging_config
-from comptoir.services import clock, gdpr, shop
+from comptoir.operations import clock
+from comptoir.services import gdpr, shop
 from comptoir.services.customers import withdraw_marketing_consent
 
 SCREEN = "unsubscribe_link"

@@ -15,7 +15,8 @@ from comptoir.i18n.catalog import system_product_names
 from comptoir.logic.errors import FieldError, FieldProblem, ValidationFailed
 from comptoir.logic.pricing import ZERO
 from comptoir.logic.vouchers import ALPHABET, BODY, check_redeem, expiry, new_code, parse_months
-from comptoir.services import clock, products
+from comptoir.operations import clock
+from comptoir.services import products
 from comptoir.services.shop import here
 
 SKU = "VOUCHER"

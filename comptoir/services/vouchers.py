@@ -19,11 +19,12 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from comptoir.logic.text import clean_text
 from comptoir.logic.vouchers import STATES, check_code, format_code, state
+from comptoir.operations import clock, unit_of_work
+from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.layout import voucher_layout
 from comptoir.printing.model import Voucher
 from comptoir.printing.pdf import voucher_pdf
-from comptoir.services import clock, messaging, printing, sales, unit_of_work, voucher_ledger
-from comptoir.services.unit_of_work import UnitOfWork
+from comptoir.services import messaging, printing, sales, voucher_ledger
 
 SCREEN = "vouchers"
 PAGE_SIZE = 50

@@ -44,10 +44,11 @@ from comptoir.logic.workshop import (
     serial_key,
     takes_deposit,
 )
+from comptoir.operations import audit, clock
 from comptoir.printing.layout import job_ticket_layout
 from comptoir.printing.model import JobTicket
 from comptoir.printing.pdf_a4 import job_ticket_pdf
-from comptoir.services import audit, clock, messaging, printing, products, reminders, sales
+from comptoir.services import messaging, printing, products, reminders, sales
 from comptoir.services.shop import here
 
 SCREEN_ITEMS = "serviced_items"

@@ -16,7 +16,8 @@ from comptoir.logic.accounts import (
 )
 from comptoir.logic.auth import Actor, can
 from comptoir.logic.errors import NotFound, ValidationFailed
-from comptoir.services import accounts, clock, export_views, messaging
+from comptoir.operations import clock
+from comptoir.services import accounts, export_views, messaging
 from comptoir.services.accounts import EntryRequest
 from comptoir.ui.downloads import download_button
 from comptoir.ui.export_panel import export_panel

@@ -7,7 +7,8 @@ from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from comptoir.logic.auth import Actor, PermissionDenied, can
-from comptoir.services import auth, clock, shop
+from comptoir.operations import clock
+from comptoir.services import auth, shop
 from comptoir.ui.session import tr
 
 ACTOR_KEY = "auth.actor"

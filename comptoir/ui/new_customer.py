@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from comptoir.logic.errors import ValidationFailed
-from comptoir.services import clock, customers, duplicates, shop
+from comptoir.operations import clock
+from comptoir.services import customers, duplicates, shop
 from comptoir.ui.auth import current_actor
 from comptoir.ui.card_fields import field_widget
 from comptoir.ui.session import show_refusal, tr, tr_plain

@@ -13,7 +13,8 @@ from comptoir.i18n import format_money, t
 from comptoir.logic.auth import Actor
 from comptoir.logic.pricing import TENDERS
 from comptoir.logic.workshop import KINDS, allowed_moves, is_overdue, next_status, over_estimate
-from comptoir.services import clock, messaging, products, sales, workshop
+from comptoir.operations import clock
+from comptoir.services import messaging, products, sales, workshop
 from comptoir.ui.actions import FAILED, attempt, once
 from comptoir.ui.downloads import download_button
 from comptoir.ui.messages_tab import show_outcome as show_message_outcome

@@ -20,7 +20,8 @@ from comptoir.i18n import (
 )
 from comptoir.i18n.errors import describe
 from comptoir.logic.errors import FieldError, ValidationFailed
-from comptoir.services import clock, shop
+from comptoir.operations import clock
+from comptoir.services import shop
 from comptoir.ui.text import md
 
 LANGUAGE_KEY = "ui_language"

@@ -12,7 +12,8 @@ import streamlit as st
 from comptoir.i18n import tn
 from comptoir.logic.auth import Actor
 from comptoir.logic.workshop import KINDS, REMINDER_CHANNELS
-from comptoir.services import clock, export_views, reminders, workshop
+from comptoir.operations import clock
+from comptoir.services import export_views, reminders, workshop
 from comptoir.ui.actions import once, refused
 from comptoir.ui.export_panel import export_panel
 from comptoir.ui.grid_state import rows_as_loaded

@@ -13,7 +13,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from comptoir.services import clock, customers, products, sales
+from comptoir.operations import clock
+from comptoir.services import customers, products, sales
 from comptoir.services.sales import LineRequest
 from tests.conftest import MANAGER, STAFF
 from tests.e2e.conftest import acting, prepared_app, sign_in

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from comptoir.services import clock, customers, workshop
+from comptoir.operations import clock
+from comptoir.services import customers, workshop
 from tests.conftest import STAFF
 from tests.e2e.conftest import acting, prepared_app, sign_in
 

@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from comptoir.data import db, demo
-from comptoir.services import clock, customers, shop
+from comptoir.operations import clock
+from comptoir.services import customers, shop
 from comptoir.services.bootstrap import create_demo_accounts
 from tests.conftest import ADMIN, STAFF
 from tests.e2e.conftest import (

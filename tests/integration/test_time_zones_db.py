@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from comptoir.data import db, migrate
-from comptoir.services import accounts, clock, sales, shop
+from comptoir.operations import clock
+from comptoir.services import accounts, sales, shop
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.sales import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF

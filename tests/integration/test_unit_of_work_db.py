@@ -9,8 +9,9 @@ import pytest
 
 from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import PermissionDenied
-from comptoir.services import audit, customers, unit_of_work
-from comptoir.services.unit_of_work import UnitOfWork
+from comptoir.operations import unit_of_work
+from comptoir.operations.unit_of_work import UnitOfWork
+from comptoir.services import audit, customers
 from tests.conftest import ADMIN, STAFF
 
 MOMENT = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)

@@ -20,16 +20,8 @@ from pypdf import PdfReader
 from comptoir.data import db
 from comptoir.logic.errors import StaleRecord, ValidationFailed
 from comptoir.messaging.email import SendFailed, Sent
-from comptoir.services import (
-    clock,
-    customers,
-    messaging,
-    printing,
-    products,
-    reminders,
-    sales,
-    workshop,
-)
+from comptoir.operations import clock
+from comptoir.services import customers, messaging, printing, products, reminders, sales, workshop
 from devkit.messaging_servers import smtp_server, write_secrets
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.holders import held_database

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from comptoir.data import demo
-from comptoir.services import audit, auth, clock, customers
+from comptoir.operations import clock
+from comptoir.services import audit, auth, customers
 from comptoir.ui.navigation import visible_scripts
 from tests.conftest import ADMIN
 from tests.ui.conftest import open_app, open_tab, sign_in, table, texts

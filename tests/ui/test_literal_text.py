@@ -6,10 +6,10 @@ import uuid
 
 import pytest
 
+from comptoir.operations import clock
 from comptoir.services import (
     accounts,
     auth,
-    clock,
     customers,
     delivery,
     messaging,

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from comptoir.services import clock, customers, products, reminders, workshop
+from comptoir.operations import clock
+from comptoir.services import customers, products, reminders, workshop
 from tests.conftest import MANAGER, STAFF
 from tests.ui.conftest import open_app, open_tab, table, texts, type_into
 

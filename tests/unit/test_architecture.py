@@ -7,7 +7,17 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
 ROOT = PROJECT / "comptoir"  # the installed package
-OUTER = {"streamlit", "duckdb", "data", "services", "pages", "ui", "printing", "messaging"}
+OUTER = {
+    "streamlit",
+    "duckdb",
+    "data",
+    "operations",
+    "services",
+    "pages",
+    "ui",
+    "printing",
+    "messaging",
+}
 
 
 def _top(module: str) -> str:
@@ -36,7 +46,7 @@ def test_logic_is_pure():
 
 
 def test_only_data_imports_duckdb():
-    for folder in ("logic", "services", "pages", "ui", "i18n", "app.py"):
+    for folder in ("logic", "operations", "services", "pages", "ui", "i18n", "app.py"):
         for file, names in _imports(folder).items():
             assert "duckdb" not in names, file
 
@@ -52,14 +62,38 @@ def test_services_do_not_import_streamlit():
         assert not names & {"streamlit", "pages", "ui"}, file
 
 
+def test_operations_never_import_a_use_case():
+    """The unit of work, the clock, settings and in-transaction operations sit below the
+    use cases: a use case composes operations, an operation never calls a use case."""
+    for file, names in _imports("operations").items():
+        assert not names & {"streamlit", "services", "pages", "ui", "messaging"}, file
+        assert "duckdb" not in names, file
+
+
 def test_data_imports_no_layer_above_it():
     for file, names in _imports("data").items():
-        assert not names & {"streamlit", "services", "pages", "ui", "printing", "messaging"}, file
+        assert not names & {
+            "streamlit",
+            "operations",
+            "services",
+            "pages",
+            "ui",
+            "printing",
+            "messaging",
+        }, file
 
 
 def test_printing_builds_documents_from_plain_data():
     for file, names in _imports("printing").items():
-        assert not names & {"streamlit", "duckdb", "data", "services", "pages", "ui"}, file
+        assert not names & {
+            "streamlit",
+            "duckdb",
+            "data",
+            "operations",
+            "services",
+            "pages",
+            "ui",
+        }, file
 
 
 def test_ui_reaches_the_database_only_through_services():
@@ -79,7 +113,17 @@ def test_benchmarks_and_dev_helpers_do_not_import_the_tests():
 
 
 def test_the_app_never_imports_tests_benchmarks_or_dev_helpers():
-    for folder in ("logic", "data", "services", "ui", "pages", "printing", "messaging", "i18n"):
+    for folder in (
+        "logic",
+        "data",
+        "operations",
+        "services",
+        "ui",
+        "pages",
+        "printing",
+        "messaging",
+        "i18n",
+    ):
         for file, names in _imports(folder).items():
             assert not names & {"tests", "bench", "devkit"}, file
 

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from comptoir.data import db
 from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import Actor, require
-from comptoir.services import audit, clock
+from comptoir.operations import audit, clock
 
 T = TypeVar("T")
 

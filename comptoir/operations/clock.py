@@ -7,6 +7,7 @@ from typing import overload
 from zoneinfo import ZoneInfo
 
 from comptoir.logic.shops import DEFAULT_TIME_ZONE
+from comptoir.operations import settings
 
 
 def now() -> datetime:
@@ -25,9 +26,7 @@ def utc(moment: datetime | None) -> datetime:
 
 def zone(shop_code: str | None = None) -> ZoneInfo:
     """The time zone of a shop (this server's by default)."""
-    from comptoir.services import shop  # here: the shop's settings record times with this module
-
-    values = shop.settings_of(shop_code) if shop_code else shop.current().values
+    values = settings.settings_of(shop_code) if shop_code else settings.current().values
     try:
         return ZoneInfo(values.get("time_zone") or DEFAULT_TIME_ZONE)
     except (ValueError, KeyError):
