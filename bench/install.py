@@ -24,12 +24,12 @@ from pathlib import Path
 from bench.common import ROOT, result_line
 
 FIRST_SALE = """
-from comptoir.services import auth, products, sales
-from comptoir.services.sales import LineRequest
+from comptoir.services import auth, products, till
+from comptoir.services.till import LineRequest
 owner = auth.sign_in("owner", "a-long-passphrase")
 tube = products.save_product(owner, None, None, {"sku": "TUBE-700", "name": "Tube",
                              "price": "6.50", "tax_rate": "20"})
-sale = sales.record_sale(owner, None, [LineRequest(tube, "1")], [("cash", "6.50")], "first")
+sale = till.record_sale(owner, None, [LineRequest(tube, "1")], [("cash", "6.50")], "first")
 print("sale", sale)
 """
 

@@ -28,8 +28,8 @@ from bench.common import (
 )
 from comptoir.data import db, demo
 from comptoir.logic.auth import SYSTEM
-from comptoir.services import sales
-from comptoir.services.sales import LineRequest
+from comptoir.services import receipts, till
+from comptoir.services.till import LineRequest
 
 PRODUCTS = 500
 
@@ -160,15 +160,15 @@ def measure(args: argparse.Namespace, customers: list, products: list, n_sales: 
     def record() -> None:
         customer = int(rng.choice(customers))
         lines = [LineRequest(int(p), "1") for p in rng.choice(products, 3, replace=False)]
-        _, basket = sales.preview(customer, lines)
-        sales.record_sale(SYSTEM, customer, lines, [("card", str(basket.total))], uuid.uuid4().hex)
+        _, basket = till.preview(customer, lines)
+        till.record_sale(SYSTEM, customer, lines, [("card", str(basket.total))], uuid.uuid4().hex)
 
     record_ms = timings_ms(record, args.repeat)
     picks = iter(customers * 20)
-    history_ms = timings_ms(lambda: sales.purchase_history(SYSTEM, next(picks)), args.repeat)
+    history_ms = timings_ms(lambda: receipts.purchase_history(SYSTEM, next(picks)), args.repeat)
     picks = iter(customers * 20)
     list_ms = timings_ms(
-        lambda: sales.purchase_history(SYSTEM, next(picks), page_size=1000), args.repeat
+        lambda: receipts.purchase_history(SYSTEM, next(picks), page_size=1000), args.repeat
     )
     print(
         f"record a sale (preview + close): median {median(record_ms):.1f} ms, "

@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     path, seed = sys.argv[1], int(sys.argv[2])
     os.environ["COMPTOIR_DB"] = path
-    from comptoir.services import accounts, customers, merges, products, sales
+    from comptoir.services import accounts, customers, merges, products, receipts, till
     from comptoir.services.accounts import EntryRequest
-    from comptoir.services.sales import LineRequest
+    from comptoir.services.till import LineRequest
     from tests.conftest import ADMIN, MANAGER, STAFF
 
     rng = random.Random(seed)
@@ -47,7 +47,7 @@ def main() -> None:
             entry = accounts.record_entry(STAFF, who, request, uuid.uuid4().hex)
             print(f"ACK entry {entry}", flush=True)
         elif kind == "sale":
-            sale = sales.record_sale(
+            sale = till.record_sale(
                 STAFF, who, [LineRequest(tube, "1")], [("cash", "6.50")], uuid.uuid4().hex
             )
             print(f"ACK sale {sale}", flush=True)
@@ -64,9 +64,9 @@ def main() -> None:
                 people.append(other)
                 print(f"ACK undo {done}", flush=True)
         else:
-            found = sales.purchase_history(STAFF, who)[0]
+            found = receipts.purchase_history(STAFF, who)[0]
             if found:
-                number = sales.issue_invoice(STAFF, found[0]["id"])
+                number = receipts.issue_invoice(STAFF, found[0]["id"])
                 print(f"ACK invoice {number}", flush=True)
 
 

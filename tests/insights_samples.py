@@ -6,15 +6,15 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from comptoir.services import customers, products, sales
-from comptoir.services.sales import LineRequest
+from comptoir.services import customers, products, till
+from comptoir.services.till import LineRequest
 from tests.conftest import MANAGER, STAFF
 
 
 def _sell(customer_id: int | None, product_id: int, quantity: str, when: datetime) -> int:
     lines = [LineRequest(product_id, quantity)]
-    _, basket = sales.preview(customer_id, lines)
-    return sales.record_sale(
+    _, basket = till.preview(customer_id, lines)
+    return till.record_sale(
         STAFF, customer_id, lines, [("card", basket.total)], uuid.uuid4().hex, now=when
     )
 

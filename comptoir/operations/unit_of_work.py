@@ -11,8 +11,9 @@ instead of a bare cursor, so the actor and the moment travel with it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from comptoir.data import db
@@ -32,14 +33,42 @@ class UnitOfWork:
     now: datetime
     screen: str
 
+    @property
+    def today(self) -> date:
+        """The shop's calendar day at this moment."""
+        return clock.local_day(self.now)
+
+    @property
+    def staff(self) -> str:
+        """The acting staff member's name, as ledgers store it."""
+        return self.actor.display_name
+
     def audit(
-        self, action: str, entity: str, entity_id: object, changes: Iterable[FieldChange]
+        self,
+        action: str,
+        entity: str,
+        entity_id: object,
+        changes: Iterable[FieldChange],
+        screen: str | None = None,
     ) -> None:
-        """An audit entry by this actor, at this moment, from this screen; it commits or
-        rolls back with the work."""
+        """An audit entry by this actor, at this moment, from this screen (or the one
+        named); it commits or rolls back with the work."""
         audit.record(
-            self.cur, self.actor, action, entity, entity_id, self.screen, changes, self.now
+            self.cur,
+            self.actor,
+            action,
+            entity,
+            entity_id,
+            screen or self.screen,
+            changes,
+            self.now,
         )
+
+    def audit_many(
+        self, entity: str, items: Iterable[tuple[str, object, Iterable[FieldChange]]]
+    ) -> None:
+        """One entry per (action, entity id, changes), in this transaction."""
+        audit.record_many(self.cur, self.actor, items, entity, self.screen, self.now)
 
 
 def run(
@@ -48,9 +77,15 @@ def run(
     screen: str,
     work: Callable[[UnitOfWork], T],
     now: datetime | None = None,
+    hold: AbstractContextManager | None = None,
 ) -> T:
     """The permission checked, then work run in one transaction (committed only when it
-    ends without error; a write conflict runs it again from the start)."""
+    ends without error; a write conflict runs it again from the start).
+
+    hold: an in-process lock taken around the whole transaction (sparing retries when
+    two tills write the same rows; the database's own locks still decide).
+    """
     require(actor, permission)
     moment = clock.utc(now)
-    return db.run_in_transaction(lambda cur: work(UnitOfWork(cur, actor, moment, screen)))
+    with hold or nullcontext():
+        return db.run_in_transaction(lambda cur: work(UnitOfWork(cur, actor, moment, screen)))

@@ -15,12 +15,13 @@ from comptoir.services import (
     customers,
     delivery,
     products,
+    receipts,
     rewards,
-    sales,
     shop,
+    till,
     vouchers,
 )
-from comptoir.services.sales import LineRequest
+from comptoir.services.till import LineRequest
 from comptoir.ui.auth import guard_fragment, require_page, rerun_part
 from comptoir.ui.customer_picker import customer_label
 from comptoir.ui.errors import guarded_fragment
@@ -209,7 +210,7 @@ def _line_editor(priced: list) -> None:
     if row[2].button(tr("sales.change_quantity"), key="till.line_change"):
         changed = [{**x, "quantity": quantity} if x["id"] == picked else x for x in held]
         try:
-            sales.preview(ss.get("till.customer"), _requests(changed))
+            till.preview(ss.get("till.customer"), _requests(changed))
         except ValidationFailed as exc:
             show_refusal(exc)  # the basket stays as it was
             return
@@ -303,7 +304,7 @@ def items_and_payment() -> None:
             st.caption(tr("sales.basket_empty"))
         else:
             try:
-                priced, basket = sales.preview(customer_id, lines)
+                priced, basket = till.preview(customer_id, lines)
             except ValidationFailed as exc:
                 show_refusal(exc)
                 priced, basket = [], None
@@ -370,7 +371,7 @@ def items_and_payment() -> None:
             if st.button(tr("sales.close"), type="primary", key="till.close"):
                 spent = [(voucher_code, voucher_amount)] if voucher_code.strip() else []
                 try:
-                    sale_id = sales.record_sale(
+                    sale_id = till.record_sale(
                         actor,
                         customer_id,
                         lines,
@@ -401,7 +402,8 @@ def items_and_payment() -> None:
                     ss["till.key"] = uuid.uuid4().hex
                     ss["till.nonce"] = nonce + 1
                     ss["till.flash"] = tr(
-                        "sales.closed", receipt=sales.sale_detail(actor, sale_id)["receipt_number"]
+                        "sales.closed",
+                        receipt=receipts.sale_detail(actor, sale_id)["receipt_number"],
                     )
                     st.rerun()
 

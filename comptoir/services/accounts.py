@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,10 +22,8 @@ from comptoir.logic.accounts import (
     KINDS,
     PAYMENT_METHODS,
     ZERO,
-    OpenItem,
     OverpaymentNeedsConfirmation,
     aged_totals,
-    allocate,
     check_charge,
     check_entry_date,
     parse_amount,
@@ -35,15 +31,15 @@ from comptoir.logic.accounts import (
     require_reason,
     reversal_amount,
 )
-from comptoir.logic.audit import FieldChange, diff
+from comptoir.logic.audit import diff
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
 from comptoir.logic.text import check_no_controls
-from comptoir.operations import audit, clock
+from comptoir.operations import account_ledger, clock, unit_of_work
+from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.addresses import postal_lines
 from comptoir.printing.model import Statement, StatementEntry
 from comptoir.printing.pdf_a4 import statement_pdf
-from comptoir.services import shop
 from comptoir.services.printing import shop_header
 from comptoir.services.spreadsheets import csv_bytes
 
@@ -57,9 +53,6 @@ PERMISSION = {
     "refund": "accounts.refund",
     "adjustment": "accounts.adjust",
 }
-# One writer at a time per customer inside this process; DuckDB's write
-# conflict on the account row is the guarantee, the lock just spares retries.
-_locks: defaultdict[int, threading.Lock] = defaultdict(threading.Lock)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -110,7 +103,8 @@ def save_account_type(
         raise ValidationFailed(errors)
     key = clean_name.upper()
 
-    def work(cur) -> int:
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
         if repo.account_type_named(cur, key, type_id) is not None:
             raise ValidationFailed(
                 [FieldError("account_type_name", "account_type_taken", {"value": clean_name})]
@@ -118,27 +112,16 @@ def save_account_type(
         after = {"name": clean_name, "default_credit_limit": limit, "payment_terms_days": days}
         if type_id is None:
             new_id = repo.insert_account_type(cur, clean_name, key, limit, days, moment)
-            audit.record(
-                cur, actor, "create", "account_type", new_id, SCREEN_TYPES, diff({}, after), moment
-            )
+            uow.audit("create", "account_type", new_id, diff({}, after))
             return new_id
         before = next((t for t in repo.account_types(cur) if t["id"] == type_id), None)
         if before is None:
             raise NotFound(type_id)
         repo.update_account_type(cur, type_id, clean_name, key, limit, days)
-        audit.record(
-            cur,
-            actor,
-            "update",
-            "account_type",
-            type_id,
-            SCREEN_TYPES,
-            diff(before, after, list(after)),
-            moment,
-        )
+        uow.audit("update", "account_type", type_id, diff(before, after, list(after)))
         return type_id
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "accounts.types", SCREEN_TYPES, work, moment)
 
 
 # A customer's account --------------------------------------------------------------------
@@ -191,7 +174,8 @@ def assign_account_type(
     require(actor, "accounts.limits")
     moment = _now(now)
 
-    def work(cur) -> None:
+    def work(uow: UnitOfWork) -> None:
+        cur = uow.cur
         types = {t["id"]: t for t in repo.account_types(cur)}
         if type_id not in types:
             raise ValidationFailed(
@@ -227,11 +211,9 @@ def assign_account_type(
             }
         changes = diff(before, after)
         if changes:
-            audit.record(
-                cur, actor, "account", "customer", customer_id, SCREEN_ACCOUNT, changes, moment
-            )
+            uow.audit("account", "customer", customer_id, changes)
 
-    db.run_in_transaction(work)
+    unit_of_work.run(actor, "accounts.limits", SCREEN_ACCOUNT, work, moment)
 
 
 @dataclass(frozen=True)
@@ -298,68 +280,6 @@ def _signed(kind: str, amount: Decimal, direction: str) -> Decimal:
     return -amount
 
 
-def _open_items(rows: list[dict[str, Any]]) -> list[OpenItem]:
-    return [OpenItem(r["id"], r["occurred_on"], Decimal(r["open_amount"])) for r in rows]
-
-
-def _post(
-    cur,
-    actor: Actor,
-    customer_id: int,
-    values: dict[str, Any],
-    moment: datetime,
-    chosen: Sequence[int] = (),
-    first: Sequence[int] = (),
-) -> int:
-    """Insert an entry, allocate it, move the balance, audit it."""
-    signed = Decimal(values["amount"])
-    entry_id = repo.insert_entry(
-        cur,
-        {
-            **values,
-            "customer_id": customer_id,
-            "recorded_at": moment,
-            "staff_id": actor.staff_id,
-            "staff_name": actor.display_name,
-            "shop_code": shop.here(),  # where the payment was taken, for shop filters
-        },
-    )
-    order = list(first) + [i for i in chosen if i not in first]
-    if signed > 0:  # a debit is paid first from credit already on the account
-        pairs = _spread(signed, _open_items(repo.open_credits(cur, customer_id)), order)
-        repo.insert_allocations(cur, customer_id, [(c, entry_id, a) for c, a in pairs], moment)
-    else:
-        pairs = _spread(-signed, _open_items(repo.open_debits(cur, customer_id)), order)
-        repo.insert_allocations(cur, customer_id, [(entry_id, d, a) for d, a in pairs], moment)
-    repo.add_to_balance(cur, customer_id, signed, moment)
-    changes = [FieldChange("amount", None, str(signed))]
-    for name in ("reference", "method", "reason", "reverses_id"):
-        if values.get(name):
-            changes.append(FieldChange(name, None, str(values[name])))
-    audit.record(
-        cur, actor, values["kind"], "customer", customer_id, SCREEN_ACCOUNT, changes, moment
-    )
-    return entry_id
-
-
-def _spread(
-    amount: Decimal, items: list[OpenItem], order: Sequence[int]
-) -> list[tuple[int, Decimal]]:
-    """The ordered items first, then the oldest others; what is left stays unallocated."""
-    pairs, left = allocate(amount, items, order) if order else ([], amount)
-    if left > 0:
-        taken = dict(pairs)
-        rest = [
-            OpenItem(i.entry_id, i.on, i.open_amount - taken.get(i.entry_id, ZERO)) for i in items
-        ]
-        more, _ = allocate(left, rest)
-        merged = dict(pairs)
-        for entry_id, share in more:
-            merged[entry_id] = merged.get(entry_id, ZERO) + share
-        pairs = list(merged.items())
-    return pairs
-
-
 def record_entry(
     actor: Actor,
     customer_id: int,
@@ -377,7 +297,8 @@ def record_entry(
     require(actor, PERMISSION[request.kind])
     signed = _signed(request.kind, amount, request.direction)
 
-    def work(cur) -> int:
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
         done = repo.entry_by_key(cur, idempotency_key)
         if done is not None:
             return int(done["id"])
@@ -410,10 +331,10 @@ def record_entry(
             "reason": reason,
             "idempotency_key": idempotency_key,
         }
-        return _post(cur, actor, customer_id, values, moment, chosen=request.chosen)
+        return account_ledger.post(uow, customer_id, values, chosen=request.chosen)
 
-    with customer_lock(customer_id):
-        return db.run_in_transaction(work)
+    hold = account_ledger.customer_lock(customer_id)
+    return unit_of_work.run(actor, PERMISSION[request.kind], SCREEN_ACCOUNT, work, moment, hold)
 
 
 def reverse_entry(
@@ -432,7 +353,8 @@ def reverse_entry(
     except FieldProblem as problem:
         raise _refuse("reason", problem) from None
 
-    def work(cur) -> int:
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
         done = repo.entry_by_key(cur, idempotency_key)
         if done is not None:
             return int(done["id"])
@@ -450,10 +372,10 @@ def reverse_entry(
             "reverses_id": entry_id,
             "idempotency_key": idempotency_key,
         }
-        return _post(cur, actor, customer_id, values, moment, first=[entry_id])
+        return account_ledger.post(uow, customer_id, values, first=[entry_id])
 
-    with customer_lock(customer_id):
-        return db.run_in_transaction(work)
+    hold = account_ledger.customer_lock(customer_id)
+    return unit_of_work.run(actor, "accounts.reverse", SCREEN_ACCOUNT, work, moment, hold)
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -637,35 +559,3 @@ def check_consistency(customer_id: int) -> dict[str, Any]:
             "ledger": repo.ledger_sum(cur, customer_id),
             **repo.allocation_totals(cur, customer_id),
         }
-
-
-def post_sale_tender(
-    cur, actor: Actor, customer_id: int, amount: Decimal, reference: str, moment: datetime
-) -> int:
-    """Inside a sale's transaction: charge the account (or credit it for a refund).
-
-    The credit-limit check and the balance row make concurrent sales to one
-    customer as safe as concurrent charges.
-    """
-    account = repo.account(cur, customer_id)
-    if account is None:
-        raise ValidationFailed([FieldError("tenders", "no_account")])
-    if amount > 0:
-        check_charge(Decimal(account["balance"]), Decimal(account["credit_limit"]), amount)
-    values = {
-        "kind": "charge" if amount > 0 else "credit_note",
-        "amount": amount,
-        "occurred_on": clock.local_day(moment),
-        "reference": reference,
-        "reason": None if amount > 0 else f"refund {reference}",
-    }
-    return _post(cur, actor, customer_id, values, moment)
-
-
-def customer_lock(customer_id: int) -> AbstractContextManager:
-    """The in-process lock that spares retries for one customer's money movements.
-
-    Only an optimisation: with IN_PROCESS_LOCKS off (tests, or several processes
-    on one database) the database's row conflicts and constraints still hold.
-    """
-    return _locks[customer_id] if db.IN_PROCESS_LOCKS else nullcontext()

@@ -14,9 +14,9 @@ from decimal import Decimal
 from comptoir.logic.accounts import CreditLimitExceeded
 from comptoir.logic.auth import Actor
 from comptoir.operations import clock
-from comptoir.services import accounts, customers, products, sales, workshop
+from comptoir.services import accounts, customers, products, receipts, returns, till, workshop
 from comptoir.services.accounts import EntryRequest
-from comptoir.services.sales import LineRequest
+from comptoir.services.till import LineRequest
 
 PRODUCTS: tuple[tuple[str, str, str, str, dict[str, str]], ...] = (
     # sku, name, price, tax rate, level prices
@@ -57,7 +57,7 @@ def create(owner: Actor, seed: int = 7, today: datetime | None = None) -> dict[s
         kind = "Trade 30 days" if row["company"] else "Club members"
         accounts.assign_account_type(owner, row["id"], types[kind], now=now - timedelta(days=200))
         on_account.append(row["id"])
-    made = returns = 0
+    made = returned = 0
     # Sales are recorded in time order, returns slotted in when they happen, so
     # receipt and invoice numbers increase with time as at a real till.
     times = sorted(
@@ -66,15 +66,15 @@ def create(owner: Actor, seed: int = 7, today: datetime | None = None) -> dict[s
     due_returns: list[tuple[datetime, int, int, str]] = []
 
     def return_items_until(moment: datetime) -> int:
-        nonlocal returns
+        nonlocal returned
         done = 0
         while due_returns and due_returns[0][0] <= moment:
             when, number, sale_id, method = heapq.heappop(due_returns)
-            sales.refund_sale(
+            returns.refund_sale(
                 owner, sale_id, {1: "1"}, method, f"demo-return-{seed}-{number}", now=when
             )
             done += 1
-        returns += done
+        returned += done
         return done
 
     # Workshop jobs are checked in first; each collection (a sale) is slotted in at its
@@ -98,14 +98,14 @@ def create(owner: Actor, seed: int = 7, today: datetime | None = None) -> dict[s
             LineRequest(rng.choice(product_ids), str(rng.randint(1, 2)))
             for _ in range(rng.randint(1, 3))
         ]
-        _, basket = sales.preview(customer_id, lines)
+        _, basket = till.preview(customer_id, lines)
         method = (
             "account"
             if customer_id in on_account and rng.random() < 0.6
             else rng.choice(["card", "card", "cash"])
         )
         try:
-            sale_id = sales.record_sale(
+            sale_id = till.record_sale(
                 owner,
                 customer_id,
                 lines,
@@ -117,7 +117,7 @@ def create(owner: Actor, seed: int = 7, today: datetime | None = None) -> dict[s
             continue
         made += 1
         if rng.random() < 0.2:
-            sales.issue_invoice(owner, sale_id, now=when)
+            receipts.issue_invoice(owner, sale_id, now=when)
         if rng.random() < 0.04 and method != "account":
             back = min(now, when + timedelta(days=3))
             heapq.heappush(due_returns, (back, number, sale_id, method))
@@ -143,7 +143,7 @@ def create(owner: Actor, seed: int = 7, today: datetime | None = None) -> dict[s
         "products": len(product_ids),
         "accounts": len(on_account),
         "sales": made,
-        "returns": returns,
+        "returns": returned,
         "jobs": JOBS,
     }
 

@@ -55,7 +55,7 @@ from comptoir.services import (
     gdpr,
     heartbeat,
     printing,
-    sales,
+    receipts,
     shop,
     unsubscribe,
 )
@@ -291,14 +291,14 @@ def _document_mail(
     actor: Actor, sale_id: int, document: str
 ) -> tuple[int, str, str, tuple[str, bytes]]:
     """Customer, subject, body and PDF of a sale's receipt or invoice, in their language."""
-    sale = sales.sale_detail(actor, sale_id)
+    sale = receipts.sale_detail(actor, sale_id)
     if not sale["customer_id"]:
         raise ValidationFailed([FieldError("customer", "sale_without_customer")])
-    receipt = sales.receipt_document(sale)
+    receipt = receipts.receipt_document(sale)
     with db.cursor() as cur:
         customer = customers_repo.get(cur, sale["customer_id"]) or {}
     if document == "invoice":
-        number, pdf = sales.invoice_pdf_for(actor, sale_id)
+        number, pdf = receipts.invoice_pdf_for(actor, sale_id)
         attachment = (f"invoice-{number}.pdf", pdf)
     else:
         number = sale["receipt_number"]

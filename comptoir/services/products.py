@@ -297,35 +297,3 @@ def get_product(product_id: int) -> dict[str, Any] | None:
     """One product with its level prices, or None."""
     with db.cursor() as cur:
         return repo.by_ids(cur, [product_id]).get(product_id)
-
-
-def by_sku(cur, sku: str) -> dict[str, Any] | None:
-    """A product by its SKU (any case) inside the caller's unit of work."""
-    product_id = repo.id_for_sku(cur, sku.upper())
-    return repo.by_ids(cur, [product_id]).get(product_id) if product_id else None
-
-
-def system_product(
-    cur, sku: str, names: Mapping[str, str], price: Decimal, taxed: bool
-) -> dict[str, Any]:
-    """A product the app itself sells (workshop labour, a deposit, a gift voucher), made in
-    the shop's language the first time it is needed. Taxed ones are active at the
-    default rate; the others carry no tax and are never sold by SKU at the till."""
-    found = by_sku(cur, sku)
-    if found is not None:
-        return found
-    values = settings_repo.get_all(cur, shop.here())
-    language = "fr" if values.get("locale", "").startswith("fr") else "en"
-    product_id = repo.insert(
-        cur,
-        {
-            "sku": sku,
-            "sku_key": sku.upper(),
-            "name": names[language],
-            "price": price,
-            "tax_rate": Decimal(values.get("default_tax_rate", "20")) if taxed else Decimal(0),
-            "active": taxed,
-        },
-        clock.now(),
-    )
-    return repo.by_ids(cur, [product_id])[product_id]

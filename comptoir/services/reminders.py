@@ -23,7 +23,6 @@ import pandas as pd
 from comptoir.data import customers as customers_repo
 from comptoir.data import db, migrate
 from comptoir.data import messages as messages_repo
-from comptoir.data import settings as settings_repo
 from comptoir.data import workshop as repo
 from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import SYSTEM, Actor, require
@@ -38,11 +37,8 @@ from comptoir.logic.errors import (
 from comptoir.logic.messages import clean_body, pick_channel
 from comptoir.logic.text import clean_text
 from comptoir.logic.workshop import (
-    DEFAULT_INTERVALS,
     REMINDER_CHANNELS,
     check_reminder_date,
-    parse_intervals,
-    reminder_dates,
 )
 from comptoir.operations import audit, clock
 from comptoir.services import heartbeat, messaging, rewards
@@ -54,42 +50,6 @@ BATCH = 50
 LOG = logging.getLogger("comptoir.reminders")
 
 Progress = Callable[[int, int], None]
-
-
-def intervals_of(values: Mapping[str, str]):
-    """The reminder intervals set in Settings (the defaults if the setting is unreadable)."""
-    try:
-        return parse_intervals(values.get("service_reminder_intervals", DEFAULT_INTERVALS))
-    except FieldProblem:
-        return parse_intervals(DEFAULT_INTERVALS)
-
-
-def schedule_after_collection(
-    cur, actor: Actor, order: Mapping[str, Any], collected_on: date, moment: datetime
-) -> list[int]:
-    """Schedule the Settings' reminders for a collected job (inside its transaction)."""
-    values = settings_repo.get_all(cur, order["shop_code"])
-    ids = []
-    for due_on, template in reminder_dates(collected_on, intervals_of(values)):
-        ids.append(
-            repo.insert_reminder(
-                cur,
-                {
-                    "customer_id": order["customer_id"],
-                    "item_id": order["item_id"],
-                    "order_id": order["id"],
-                    "shop_code": order["shop_code"],
-                    "due_on": due_on,
-                    "channel": "auto",
-                    "template": template,
-                    "status": "scheduled",
-                    "created_at": moment,
-                    "staff_name": actor.display_name,
-                    "updated_at": moment,
-                },
-            )
-        )
-    return ids
 
 
 def _clean_hand(

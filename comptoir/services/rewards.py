@@ -1,6 +1,6 @@
 """Customer rewards on the card: the account and its card number, the points ledger, a
 manager's adjustment, and points lapsing after months without activity. Points move
-with sales in services/rewards_ledger.py."""
+with sales in operations/rewards_ledger.py."""
 
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ from comptoir.logic.dates import add_months
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
 from comptoir.logic.rewards import card_number, expires, value_of
 from comptoir.logic.text import clean_text
-from comptoir.operations import audit, clock
-from comptoir.services import rewards_ledger
+from comptoir.operations import audit, clock, rewards_ledger
 
 SCREEN = "rewards"
 

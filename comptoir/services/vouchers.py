@@ -1,6 +1,6 @@
 """Gift vouchers: the till's voucher line, the card's list, expiry changes, cancelling,
 reprinting and e-mailing, the managers' Vouchers page. Spending and issuing happen in
-the sale's transaction (services/voucher_ledger.py)."""
+the sale's unit of work (operations/voucher_ledger.py)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,14 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from comptoir.logic.text import clean_text
 from comptoir.logic.vouchers import STATES, check_code, format_code, state
-from comptoir.operations import clock, unit_of_work
+from comptoir.operations import catalogue, clock, unit_of_work, voucher_ledger
+from comptoir.operations.sale_closing import LineRequest
+from comptoir.operations.settings import current as shop_settings
 from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.layout import voucher_layout
 from comptoir.printing.model import Voucher
 from comptoir.printing.pdf import voucher_pdf
-from comptoir.services import messaging, printing, sales, voucher_ledger
+from comptoir.services import messaging, printing
 
 SCREEN = "vouchers"
 PAGE_SIZE = 50
@@ -32,11 +34,10 @@ PAGE_SIZE = 50
 
 def default_expiry() -> date | None:
     """The last day of a voucher sold today, by the Settings' validity."""
-    with db.cursor() as cur:
-        return voucher_ledger.default_expiry(cur, clock.local_day())
+    return voucher_ledger.default_expiry(shop_settings().values, clock.local_day())
 
 
-def voucher_line(amount: object, expires_on: date | None = None) -> sales.LineRequest:
+def voucher_line(amount: object, expires_on: date | None = None) -> LineRequest:
     """A till line that sells a gift voucher of amount (no tax, no discount), valid until
     expires_on (None: the Settings' validity)."""
     errors: list[FieldError] = []
@@ -48,8 +49,8 @@ def voucher_line(amount: object, expires_on: date | None = None) -> sales.LineRe
         errors.append(FieldError("voucher_expires_on", "date_in_past"))
     if errors:
         raise ValidationFailed(errors)
-    product = db.run_in_transaction(voucher_ledger.product)
-    return sales.LineRequest(
+    product = catalogue.system_product(catalogue.VOUCHER)
+    return LineRequest(
         int(product["id"]),
         "1",
         unit_price=value,

@@ -1,8 +1,9 @@
 """The workshop: serviced items, customer orders and jobs, deposits, collection at the till.
 
 Money for an order moves only through sales: a deposit is a sale of a deposit
-line, a collection is a sale of the order's lines less the deposits, each with
-the order's change in the same transaction. Reminders live in services/reminders.
+line, a collection is a sale of the order's lines less the deposits: each composes
+operations/sale_closing.py and operations/workshop_orders.py in one unit of work, so the
+order and its sale commit together. Reminders live in services/reminders.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from typing import Any
 from comptoir.data import customers as customers_repo
 from comptoir.data import db
 from comptoir.data import products as products_repo
+from comptoir.data import sales as sales_repo
 from comptoir.data import settings as settings_repo
 from comptoir.data import workshop as repo
 from comptoir.i18n import t
-from comptoir.i18n.catalog import system_product_names
 from comptoir.logic.accounts import parse_amount
 from comptoir.logic.audit import FieldChange, diff
 from comptoir.logic.auth import Actor, require
@@ -42,20 +43,19 @@ from comptoir.logic.workshop import (
     parse_capacity,
     parse_hours,
     serial_key,
-    takes_deposit,
 )
-from comptoir.operations import audit, clock
+from comptoir.operations import catalogue, clock, sale_closing, unit_of_work, workshop_orders
+from comptoir.operations.sale_closing import LineRequest
+from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.layout import job_ticket_layout
 from comptoir.printing.model import JobTicket
 from comptoir.printing.pdf_a4 import job_ticket_pdf
-from comptoir.services import messaging, printing, products, reminders, sales
+from comptoir.services import messaging, printing, till
 from comptoir.services.shop import here
 
 SCREEN_ITEMS = "serviced_items"
 SCREEN_ORDERS = "orders"
 SCREEN_WORKSHOP = "workshop"
-LABOUR_SKU = "LABOUR"
-DEPOSIT_SKU = "DEPOSIT"
 BOARD_LIMIT = 500
 DIARY_DAYS = 14
 
@@ -95,14 +95,15 @@ def _item_values(raw: Mapping[str, object]) -> dict[str, str]:
     return clean
 
 
-def _insert_item(cur, actor: Actor, customer_id: int, clean: dict[str, str], moment) -> int:
+def _insert_item(uow: UnitOfWork, customer_id: int, clean: dict[str, str]) -> int:
+    cur, moment = uow.cur, uow.now
     item_id = repo.insert_item(
         cur, {"customer_id": customer_id, **clean, "created_at": moment, "updated_at": moment}
     )
     changes = [
         FieldChange(f"item.{k}", None, v) for k, v in clean.items() if v and k != "serial_key"
     ]
-    audit.record(cur, actor, "create", "customer", customer_id, SCREEN_ITEMS, changes, moment)
+    uow.audit("create", "customer", customer_id, changes, screen=SCREEN_ITEMS)
     return item_id
 
 
@@ -114,11 +115,12 @@ def add_item(
     clean = _item_values(raw)
     moment = clock.utc(now)
 
-    def work(cur) -> int:
-        sales.live_customer(cur, customer_id, hold=True)
-        return _insert_item(cur, actor, customer_id, clean, moment)
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
+        sale_closing.live_customer(cur, customer_id, hold=True)
+        return _insert_item(uow, customer_id, clean)
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "workshop.edit", SCREEN_ITEMS, work, moment)
 
 
 def edit_item(
@@ -133,7 +135,8 @@ def edit_item(
     clean = _item_values(raw)
     moment = clock.utc(now)
 
-    def work(cur) -> int:
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
         before = repo.item(cur, item_id)
         if before is None:
             raise NotFound(item_id)
@@ -146,10 +149,10 @@ def edit_item(
         ]
         if changes:
             owner = before["customer_id"]
-            audit.record(cur, actor, "update", "customer", owner, SCREEN_ITEMS, changes, moment)
+            uow.audit("update", "customer", owner, changes)
         return new_version
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "workshop.edit", SCREEN_ITEMS, work, moment)
 
 
 # ---- orders -----------------------------------------------------------------
@@ -177,21 +180,22 @@ def create_order(
         raise ValidationFailed(errors)
     item_id = int(str(raw["item_id"])) if raw.get("item_id") is not None else None
 
-    def work(cur) -> int:
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
         existing = repo.order_by_key(cur, idempotency_key)
         if existing is not None:
             return existing
-        sales.live_customer(cur, customer_id, hold=True)
+        sale_closing.live_customer(cur, customer_id, hold=True)
         chosen = item_id
         if item_clean is not None:
-            chosen = _insert_item(cur, actor, customer_id, item_clean, moment)
+            chosen = _insert_item(uow, customer_id, item_clean)
         elif chosen is not None:
             found = repo.item(cur, chosen)
             if found is None or found["customer_id"] != customer_id:
                 raise ValidationFailed([FieldError("item_id", "item_not_customers")])
         values = settings_repo.get_all(cur, here())
         prefix = values.get("order_prefix", "J")
-        number = f"{prefix}{sales.repo.next_number(cur, 'order'):06d}"
+        number = f"{prefix}{sales_repo.next_number(cur, 'order'):06d}"
         order_id = repo.insert_order(
             cur,
             {
@@ -208,19 +212,15 @@ def create_order(
             },
         )
         repo.insert_event(cur, order_id, "open", "", moment, actor)
-        audit.record(
-            cur,
-            actor,
+        uow.audit(
             "create",
             "customer",
             customer_id,
-            SCREEN_ORDERS,
             [FieldChange("order", None, f"{number} ({clean['kind']})")],
-            moment,
         )
         return order_id
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "workshop.edit", SCREEN_ORDERS, work, moment)
 
 
 def order_detail(actor: Actor, order_id: int) -> dict[str, Any]:
@@ -243,25 +243,8 @@ def customer_orders(actor: Actor, customer_id: int, which: str = "open") -> list
         return repo.orders_of(cur, customer_id, WHICH[which])
 
 
-def _audit(cur, actor: Actor, order: Mapping[str, Any], changes: list[FieldChange], moment) -> None:
-    """An order's change in the audit trail, on its customer, named by the order's number."""
-    named = [FieldChange("order", None, order["number"]), *changes]
-    audit.record(
-        cur, actor, "update", "customer", order["customer_id"], SCREEN_ORDERS, named, moment
-    )
-
-
 def _line_text(line: Mapping[str, Any]) -> str:
     return f"{line['description']} x {line['quantity']} @ {line['unit_price']}"
-
-
-def _locked_open(cur, order_id: int, version: int | None = None) -> dict[str, Any]:
-    order = repo.lock_order(cur, order_id)
-    if order is None:
-        raise NotFound(order_id)
-    if version is not None and order["version"] != version:
-        raise StaleRecord(order_id, order["version"])
-    return order
 
 
 def update_order(
@@ -278,8 +261,9 @@ def update_order(
     if errors:
         raise ValidationFailed(errors)
 
-    def work(cur) -> int:
-        order = _locked_open(cur, order_id, version)
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
+        order = workshop_orders.locked_open(uow, order_id, version)
         if order["status"] not in OPEN_STATUSES:
             raise ValidationFailed([FieldError("status", "order_closed")])
         new_version = repo.update_order(cur, order_id, version, clean, moment)
@@ -290,10 +274,51 @@ def update_order(
             for c in diff(order, clean, list(clean))
         ]
         if changes:
-            _audit(cur, actor, order, changes, moment)
+            workshop_orders.audit(uow, order, changes)
         return new_version
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "workshop.edit", SCREEN_ORDERS, work, moment)
+
+
+def _note(note: object) -> str:
+    try:
+        return clean_text(note, 500)
+    except FieldProblem as problem:
+        raise ValidationFailed([FieldError("note", problem.code, problem.params)]) from None
+
+
+def _moved(
+    uow: UnitOfWork, order_id: int, to_status: str, text: str, version: int | None = None
+) -> str:
+    """The order moved to to_status inside the unit of work (the rules say from where)."""
+    order = workshop_orders.locked_open(uow, order_id)
+    if order["status"] == to_status:
+        return to_status  # a double click: already there
+    if version is not None and order["version"] != version:
+        raise StaleRecord(order_id, order["version"])
+    try:
+        check_move(order["kind"], order["status"], to_status)
+    except MoveRefused:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "status",
+                    "move_refused",
+                    {"current": order["status"], "wanted": to_status},
+                )
+            ]
+        ) from None
+    if to_status == "cancelled" and Decimal(order["deposit"]) > 0:
+        raise ValidationFailed(
+            [FieldError("status", "deposit_held", {"amount": str(order["deposit"])})]
+        )
+    closed = uow.now if to_status == "cancelled" else None
+    repo.update_order(
+        uow.cur, order_id, order["version"], {"status": to_status, "closed_at": closed}, uow.now
+    )
+    repo.insert_event(uow.cur, order_id, to_status, text, uow.now, uow.actor)
+    workshop_orders.audit(uow, order, [FieldChange("order.status", order["status"], to_status)])
+    return to_status
 
 
 def move(
@@ -307,43 +332,14 @@ def move(
     """Change an order's status by hand (the rules say from where to where); version: the
     order as it was shown (refused if it changed since, unless already there)."""
     require(actor, "workshop.edit")
-    moment = clock.utc(now)
-    try:
-        text = clean_text(note, 500)
-    except FieldProblem as problem:
-        raise ValidationFailed([FieldError("note", problem.code, problem.params)]) from None
-
-    def work(cur) -> str:
-        order = _locked_open(cur, order_id)
-        if order["status"] == to_status:
-            return to_status  # a double click: already there
-        if version is not None and order["version"] != version:
-            raise StaleRecord(order_id, order["version"])
-        try:
-            check_move(order["kind"], order["status"], to_status)
-        except MoveRefused:
-            raise ValidationFailed(
-                [
-                    FieldError(
-                        "status",
-                        "move_refused",
-                        {"current": order["status"], "wanted": to_status},
-                    )
-                ]
-            ) from None
-        if to_status == "cancelled" and Decimal(order["deposit"]) > 0:
-            raise ValidationFailed(
-                [FieldError("status", "deposit_held", {"amount": str(order["deposit"])})]
-            )
-        closed = moment if to_status == "cancelled" else None
-        repo.update_order(
-            cur, order_id, order["version"], {"status": to_status, "closed_at": closed}, moment
-        )
-        repo.insert_event(cur, order_id, to_status, text, moment, actor)
-        _audit(cur, actor, order, [FieldChange("order.status", order["status"], to_status)], moment)
-        return to_status
-
-    return db.run_in_transaction(work)
+    text = _note(note)
+    return unit_of_work.run(
+        actor,
+        "workshop.edit",
+        SCREEN_ORDERS,
+        lambda uow: _moved(uow, order_id, to_status, text, version),
+        now,
+    )
 
 
 def cancel(
@@ -358,36 +354,31 @@ def cancel(
     return of each deposit sale, by refund_method). The returns' sale ids."""
     require(actor, "workshop.edit")
     moment = clock.utc(now)
+    text = _note(note)
     order = order_detail(actor, order_id)
     held = [d for d in order["deposits"] if d["returned_at"] is None]
     if held and refund_method is None:
         raise ValidationFailed(
             [FieldError("status", "deposit_held", {"amount": str(order["deposit"])})]
         )
-    returns = []
-    for deposit in held:
-        sale_id = int(deposit["sale_id"])
+    deposits = [int(d["sale_id"]) for d in held]
 
-        def within(cur, refund_id: int, sale_id: int = sale_id) -> None:
-            locked = _locked_open(cur, order_id)
-            if locked["status"] not in OPEN_STATUSES:
-                raise ValidationFailed([FieldError("status", "order_closed")])
-            amount = repo.return_deposit(cur, order_id, sale_id, moment)
-            repo.insert_event(cur, order_id, locked["status"], f"deposit -{amount}", moment, actor)
+    def work(uow: UnitOfWork) -> list[int]:
+        returns = []
+        for sale_id in deposits:
+            key = f"{idempotency_key}:{sale_id}"
+            done = sale_closing.done(uow, key)
+            if done is None:
+                done = sale_closing.refund(
+                    uow, sale_id, {1: "1"}, str(refund_method), key, from_order=True
+                )
+                workshop_orders.deposit_returned(uow, order_id, sale_id)
+            returns.append(done)
+        _moved(uow, order_id, "cancelled", text)
+        return returns
 
-        returns.append(
-            sales.refund_sale(
-                actor,
-                sale_id,
-                {1: "1"},
-                str(refund_method),
-                f"{idempotency_key}:{sale_id}",
-                now=moment,
-                within=within,
-            )
-        )
-    move(actor, order_id, "cancelled", note, now=moment)
-    return returns
+    hold = sale_closing.hold(order["customer_id"])
+    return unit_of_work.run(actor, "sales.record", SCREEN_ORDERS, work, moment, hold)
 
 
 def advance(actor: Actor, order_id: int, now: datetime | None = None) -> str | None:
@@ -404,58 +395,40 @@ def convert_quote(actor: Actor, order_id: int, to_kind: str, now: datetime | Non
     require(actor, "workshop.edit")
     moment = clock.utc(now)
 
-    def work(cur) -> None:
-        order = _locked_open(cur, order_id)
+    def work(uow: UnitOfWork) -> None:
+        cur = uow.cur
+        order = workshop_orders.locked_open(uow, order_id)
         try:
             check_conversion(order["kind"], order["status"], to_kind)
         except FieldProblem as problem:
             raise ValidationFailed([FieldError("kind", problem.code, problem.params)]) from None
         repo.update_order(cur, order_id, order["version"], {"kind": to_kind}, moment)
         repo.insert_event(cur, order_id, "open", f"quote -> {to_kind}", moment, actor)
-        _audit(cur, actor, order, [FieldChange("order.kind", "quote", to_kind)], moment)
+        workshop_orders.audit(uow, order, [FieldChange("order.kind", "quote", to_kind)])
 
-    db.run_in_transaction(work)
+    unit_of_work.run(actor, "workshop.edit", SCREEN_ORDERS, work, moment)
 
 
 # ---- lines and totals ---------------------------------------------------------
 
 
-# The workshop's own products, made the first time they are needed: labour's price is
-# the default hourly rate (a manager changes it on the Products page); the deposit line
-# is never sold at the till.
-LABOUR_NAMES = system_product_names("LABOUR")
-DEPOSIT_NAMES = system_product_names("DEPOSIT")
-DEFAULT_RATE = Decimal("60.00")
-
-
-def _product(cur, sku: str) -> dict[str, Any]:
-    if sku == LABOUR_SKU:
-        return products.system_product(cur, sku, LABOUR_NAMES, DEFAULT_RATE, taxed=True)
-    return products.system_product(cur, sku, DEPOSIT_NAMES, Decimal("1.00"), taxed=False)
-
-
 def labour_rate() -> Decimal:
     """The default hourly rate: the LABOUR product's price."""
-    with db.cursor() as cur:
-        found = products.by_sku(cur, LABOUR_SKU)
-    return Decimal(found["price"]) if found else DEFAULT_RATE
+    return catalogue.labour_rate()
 
 
 def _add_line(actor: Actor, order_id: int, build, now: datetime | None) -> int:
-    moment = clock.utc(now)
-
-    def work(cur) -> int:
-        order = _locked_open(cur, order_id)
+    def work(uow: UnitOfWork) -> int:
+        order = workshop_orders.locked_open(uow, order_id)
         if order["status"] not in OPEN_STATUSES:
             raise ValidationFailed([FieldError("status", "order_closed")])
-        values = build(cur, order)
+        values = build(uow, order)
         number = repo.add_line(
-            cur, order_id, {**values, "added_at": moment, "staff_name": actor.display_name}
+            uow.cur, order_id, {**values, "added_at": uow.now, "staff_name": uow.staff}
         )
-        repo.touch_order(cur, order_id, moment)
-        _audit(
-            cur,
-            actor,
+        repo.touch_order(uow.cur, order_id, uow.now)
+        workshop_orders.audit(
+            uow,
             order,
             [
                 FieldChange(
@@ -464,11 +437,10 @@ def _add_line(actor: Actor, order_id: int, build, now: datetime | None) -> int:
                     _line_text(values),
                 )
             ],
-            moment,
         )
         return number
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "workshop.edit", SCREEN_ORDERS, work, now)
 
 
 def add_labour(
@@ -495,8 +467,8 @@ def add_labour(
     if errors:
         raise ValidationFailed(errors)
 
-    def build(cur, order) -> dict[str, Any]:
-        product = _product(cur, LABOUR_SKU)
+    def build(uow: UnitOfWork, order: Mapping[str, Any]) -> dict[str, Any]:
+        product = catalogue.system_product(catalogue.LABOUR, uow)
         return {
             "kind": "labour",
             "product_id": product["id"],
@@ -534,11 +506,11 @@ def add_part(
     if errors:
         raise ValidationFailed(errors)
 
-    def build(cur, order) -> dict[str, Any]:
-        product = products_repo.by_ids(cur, [product_id]).get(product_id)
+    def build(uow: UnitOfWork, order: Mapping[str, Any]) -> dict[str, Any]:
+        product = products_repo.by_ids(uow.cur, [product_id]).get(product_id)
         if product is None or not product["active"]:  # the deposit line is inactive too
             raise ValidationFailed([FieldError("product", "product_unknown", {"line": "1"})])
-        customer = customers_repo.get(cur, order["customer_id"])
+        customer = customers_repo.get(uow.cur, order["customer_id"])
         level = customer["price_level"] if customer else None
         return {
             "kind": "part",
@@ -557,17 +529,17 @@ def remove_line(actor: Actor, order_id: int, line_no: int, now: datetime | None 
     require(actor, "workshop.edit")
     moment = clock.utc(now)
 
-    def work(cur) -> None:
-        order = _locked_open(cur, order_id)
+    def work(uow: UnitOfWork) -> None:
+        cur = uow.cur
+        order = workshop_orders.locked_open(uow, order_id)
         if order["status"] not in OPEN_STATUSES:
             raise ValidationFailed([FieldError("status", "order_closed")])
         removed = repo.remove_line(cur, order_id, line_no)
         if removed is None:
             raise NotFound(line_no)
         repo.touch_order(cur, order_id, moment)
-        _audit(
-            cur,
-            actor,
+        workshop_orders.audit(
+            uow,
             order,
             [
                 FieldChange(
@@ -576,15 +548,14 @@ def remove_line(actor: Actor, order_id: int, line_no: int, now: datetime | None 
                     None,
                 )
             ],
-            moment,
         )
 
-    db.run_in_transaction(work)
+    unit_of_work.run(actor, "workshop.edit", SCREEN_ORDERS, work, moment)
 
 
-def _line_requests(order: Mapping[str, Any]) -> list[sales.LineRequest]:
+def _line_requests(order: Mapping[str, Any]) -> list[LineRequest]:
     return [
-        sales.LineRequest(
+        LineRequest(
             product_id=int(line["product_id"]),
             quantity=Decimal(line["quantity"]),
             line_discount=Decimal(line["line_discount_percent"]),
@@ -614,7 +585,7 @@ def order_totals(order: Mapping[str, Any]) -> OrderTotals:
     deposit = Decimal(order["deposit"])
     if not order["lines"]:
         return OrderTotals(None, deposit, -deposit)
-    _, found = sales.preview(order["customer_id"], _line_requests(order))
+    _, found = till.preview(order["customer_id"], _line_requests(order))
     return OrderTotals(found, deposit, found.total - deposit)
 
 
@@ -638,31 +609,28 @@ def take_deposit(
         order = repo.order(cur, order_id)
     if order is None:
         raise NotFound(order_id)
-    deposit_product = db.run_in_transaction(lambda cur: _product(cur, DEPOSIT_SKU))
 
-    def within(cur, sale_id: int) -> None:
-        locked = _locked_open(cur, order_id)
-        if not takes_deposit(locked["kind"], locked["status"]):
-            raise ValidationFailed([FieldError("deposit", "deposit_not_allowed")])
-        repo.add_deposit(cur, order_id, sale_id, value, moment)
-        repo.insert_event(cur, order_id, locked["status"], f"deposit {value}", moment, actor)
+    def work(uow: UnitOfWork) -> int:
+        done = sale_closing.done(uow, idempotency_key)
+        if done is not None:
+            return done
+        product = catalogue.system_product(catalogue.DEPOSIT, uow)
+        line = LineRequest(
+            int(product["id"]),
+            "1",
+            unit_price=value,
+            name=f"{product['name']} {order['number']}",
+            fixed=True,
+        )
+        basket = sale_closing.basket([line])
+        sale_id = sale_closing.close(
+            uow, order["customer_id"], basket, [(method, value)], idempotency_key
+        )
+        workshop_orders.deposit_taken(uow, order_id, sale_id, value)
+        return sale_id
 
-    line = sales.LineRequest(
-        int(deposit_product["id"]),
-        "1",
-        unit_price=value,
-        name=f"{deposit_product['name']} {order['number']}",
-        fixed=True,
-    )
-    return sales.record_sale(
-        actor,
-        order["customer_id"],
-        [line],
-        [(method, value)],
-        idempotency_key,
-        now=moment,
-        within=within,
-    )
+    hold = sale_closing.hold(order["customer_id"])
+    return unit_of_work.run(actor, "sales.record", SCREEN_ORDERS, work, moment, hold)
 
 
 def collect(
@@ -684,42 +652,33 @@ def collect(
         raise ValidationFailed([FieldError("status", "cannot_collect")])
     lines = _line_requests(order)
     deposit = Decimal(order["deposit"])
-    if deposit:
-        deposit_product = db.run_in_transaction(lambda cur: _product(cur, DEPOSIT_SKU))
-        lines.append(
-            sales.LineRequest(
-                int(deposit_product["id"]),
-                "-1",
-                unit_price=deposit,
-                name=f"{deposit_product['name']} {order['number']}",
-                fixed=True,
-            )
-        )
-    if not lines:
+    if not lines and not deposit:
         raise ValidationFailed([FieldError("lines", "order_empty")])
     loaded_version = order["version"]
 
-    def within(cur, sale_id: int) -> None:
-        locked = _locked_open(cur, order_id)
-        # Lines or deposits changed since they were read: the sale would not match.
-        if locked["version"] != loaded_version:
-            raise StaleRecord(order_id, locked["version"])
-        if not can_collect(locked["kind"], locked["status"]):
-            raise ValidationFailed([FieldError("status", "cannot_collect")])
-        repo.update_order(
-            cur,
-            order_id,
-            locked["version"],
-            {"status": "collected", "sale_id": sale_id, "closed_at": moment},
-            moment,
-        )
-        repo.insert_event(cur, order_id, "collected", "", moment, actor)
-        if locked["kind"] == "job" and locked["item_id"] is not None:
-            reminders.schedule_after_collection(cur, actor, locked, clock.local_day(moment), moment)
+    def work(uow: UnitOfWork) -> int:
+        done = sale_closing.done(uow, idempotency_key)
+        if done is not None:
+            return done
+        given = list(lines)
+        if deposit:
+            product = catalogue.system_product(catalogue.DEPOSIT, uow)
+            given.append(
+                LineRequest(
+                    int(product["id"]),
+                    "-1",
+                    unit_price=deposit,
+                    name=f"{product['name']} {order['number']}",
+                    fixed=True,
+                )
+            )
+        basket = sale_closing.basket(given)
+        sale_id = sale_closing.close(uow, order["customer_id"], basket, tenders, idempotency_key)
+        workshop_orders.collected(uow, order_id, loaded_version, sale_id)
+        return sale_id
 
-    return sales.record_sale(
-        actor, order["customer_id"], lines, tenders, idempotency_key, now=moment, within=within
-    )
+    hold = sale_closing.hold(order["customer_id"])
+    return unit_of_work.run(actor, "sales.record", SCREEN_ORDERS, work, moment, hold)
 
 
 # ---- the shop's view ------------------------------------------------------------

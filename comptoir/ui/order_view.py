@@ -14,7 +14,7 @@ from comptoir.logic.auth import Actor
 from comptoir.logic.pricing import TENDERS
 from comptoir.logic.workshop import KINDS, allowed_moves, is_overdue, next_status, over_estimate
 from comptoir.operations import clock
-from comptoir.services import messaging, products, sales, workshop
+from comptoir.services import messaging, products, receipts, workshop
 from comptoir.ui.actions import FAILED, attempt, once
 from comptoir.ui.downloads import download_button
 from comptoir.ui.messages_tab import show_outcome as show_message_outcome
@@ -362,7 +362,7 @@ def _money_actions(
                 )
                 if isinstance(sale_id, int):
                     st.session_state.pop(f"{key}.deposit.key", None)
-                    receipt = sales.sale_detail(actor, sale_id)["receipt_number"]
+                    receipt = receipts.sale_detail(actor, sale_id)["receipt_number"]
                     _flash(key, tr("workshop.deposit_taken", receipt=receipt))
         with columns[1].popover(tr("workshop.collect"), icon=":material/point_of_sale:"):
             st.markdown(md(f"{tr_plain('workshop.due')}: {money(totals.due)}"))
@@ -385,7 +385,7 @@ def _money_actions(
                 if isinstance(sale_id, int):
                     st.session_state.pop(f"{key}.collect.key", None)
                     st.session_state[f"{key}.collected_sale"] = sale_id
-                    receipt = sales.sale_detail(actor, sale_id)["receipt_number"]
+                    receipt = receipts.sale_detail(actor, sale_id)["receipt_number"]
                     _flash(key, tr("workshop.collected", receipt=receipt))
 
 
@@ -407,7 +407,7 @@ def _ticket(actor: Actor, order: dict, key: str) -> None:
     if sale_id and columns[2].button(
         tr("sales.reprint"), key=f"{key}.receipt", icon=":material/receipt:"
     ):
-        st.session_state[f"{key}.ticket.outcome"] = sales.reprint_receipt(actor, int(sale_id))
+        st.session_state[f"{key}.ticket.outcome"] = receipts.reprint_receipt(actor, int(sale_id))
     if st.session_state.get(f"{key}.ticket.outcome") is not None:
         show_outcome(st.session_state[f"{key}.ticket.outcome"], f"{key}.ticket.outcome")
 

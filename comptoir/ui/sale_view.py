@@ -12,7 +12,7 @@ from comptoir.i18n.catalog import product_name
 from comptoir.logic.auth import Actor
 from comptoir.logic.errors import Busy, ValidationFailed
 from comptoir.logic.pricing import ALL_TENDERS, TENDERS
-from comptoir.services import delivery, export_views, messaging, sales, vouchers
+from comptoir.services import delivery, export_views, messaging, receipts, returns, vouchers
 from comptoir.ui.actions import FAILED, attempt
 from comptoir.ui.downloads import download_button
 from comptoir.ui.export_panel import export_panel
@@ -28,7 +28,7 @@ from comptoir.ui.text import literal_table, md
 def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
     """Everything about one sale, with its actions."""
     lang = language()
-    sale = sales.sale_detail(actor, sale_id)
+    sale = receipts.sale_detail(actor, sale_id)
 
     def money(amount: object) -> str:
         return format_money(Decimal(str(amount)), currency, lang)
@@ -67,13 +67,13 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
     preview = st.expander(tr("printing.preview"), key=f"{key}.preview", on_change="rerun")
     if preview.open:
         with preview:
-            st.code(sales.receipt_text(actor, sale_id), language=None)
+            st.code(receipts.receipt_text(actor, sale_id), language=None)
     buttons = st.columns(3)
     if buttons[0].button(tr("sales.reprint"), key=f"{key}.reprint", icon=":material/print:"):
-        st.session_state[f"{key}.outcome"] = sales.reprint_receipt(actor, sale_id)
+        st.session_state[f"{key}.outcome"] = receipts.reprint_receipt(actor, sale_id)
     if buttons[1].button(tr("sales.invoice"), key=f"{key}.invoice", icon=":material/receipt_long:"):
         # The number is issued now (once per sale); the PDF is made when downloaded.
-        st.session_state[f"{key}.invoice_number"] = sales.issue_invoice(actor, sale_id)
+        st.session_state[f"{key}.invoice_number"] = receipts.issue_invoice(actor, sale_id)
     if st.session_state.get(f"{key}.outcome") is not None:
         show_outcome(st.session_state[f"{key}.outcome"], f"{key}.outcome")
     if st.session_state.get(f"{key}.invoice_number") is not None:
@@ -81,7 +81,7 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
         st.success(tr("sales.invoice_ready", number=number))
         download_button(
             tr("sales.download_invoice"),
-            lambda: sales.invoice_pdf_for(actor, sale_id)[1],
+            lambda: receipts.invoice_pdf_for(actor, sale_id)[1],
             file_name=f"invoice-{number}.pdf",
             mime="application/pdf",
             key=f"{key}.invoice_download",
@@ -136,7 +136,7 @@ def _refund_form(actor: Actor, sale: dict, key: str) -> None:
     # Made when the form first shows and kept until the return succeeds: a double
     # click or a rerun sends the same key, so the items are returned once.
     idempotency = st.session_state.setdefault(f"{key}.refund.key", uuid.uuid4().hex)
-    left = sales.returnable_lines(actor, sale["id"])
+    left = returns.returnable_lines(actor, sale["id"])
     quantities = {}
     for line in sale["lines"]:
         if line["line_no"] not in left:
@@ -160,7 +160,7 @@ def _refund_form(actor: Actor, sale: dict, key: str) -> None:
     )
     if st.button(tr("sales.refund_confirm"), key=f"{key}.refund.go"):
         try:
-            new_id = sales.refund_sale(actor, sale["id"], quantities, method, idempotency)
+            new_id = returns.refund_sale(actor, sale["id"], quantities, method, idempotency)
         except ValidationFailed as exc:
             show_refusal(exc)
         except Busy:
@@ -169,7 +169,7 @@ def _refund_form(actor: Actor, sale: dict, key: str) -> None:
             for name in [k for k in st.session_state if str(k).startswith(f"{key}.refund.")]:
                 del st.session_state[name]
             st.session_state["sales.flash"] = tr(
-                "sales.refunded", receipt=sales.sale_detail(actor, new_id)["receipt_number"]
+                "sales.refunded", receipt=receipts.sale_detail(actor, new_id)["receipt_number"]
             )
             st.rerun()
 
@@ -183,7 +183,7 @@ def history_tab(actor: Actor, customer_id: int, currency: str) -> None:
     page_key = f"history.sales.page.{customer_id}"
     chain = shop_picker(f"history.sales.shop.{customer_id}", page_key)
     page = st.session_state.get(page_key, 0)
-    rows, total = sales.purchase_history(actor, customer_id, page=page, shop_code=chain.chosen)
+    rows, total = receipts.purchase_history(actor, customer_id, page=page, shop_code=chain.chosen)
     if not rows:
         st.caption(tr("sales.none"))
         return
@@ -212,7 +212,7 @@ def history_tab(actor: Actor, customer_id: int, currency: str) -> None:
             for r in rows
         ]
     )
-    pager(page_key, total, sales.PAGE_SIZE)
+    pager(page_key, total, receipts.PAGE_SIZE)
     export_panel(
         lambda: export_views.purchase_history(actor, customer_id, chain.chosen),
         f"history.export.{customer_id}",

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from comptoir.services import customers, products, sales
-from comptoir.services.sales import LineRequest
+from comptoir.services import customers, products, receipts, till
+from comptoir.services.till import LineRequest
 from tests.conftest import MANAGER, STAFF
 from tests.e2e.conftest import acting, open_tab, prepared_app, sign_in
 
@@ -25,10 +25,10 @@ def _prepare() -> None:
     MADE["customer"] = customers.create_customer(
         {"last_name": "Oubliee", "first_name": "Odile", "email": "odile@example.org"}, STAFF
     )
-    sale = sales.record_sale(
+    sale = till.record_sale(
         STAFF, MADE["customer"], [LineRequest(lamp, "1")], [("card", "30")], uuid.uuid4().hex
     )
-    sales.issue_invoice(STAFF, sale)
+    receipts.issue_invoice(STAFF, sale)
 
 
 @pytest.fixture(scope="module")

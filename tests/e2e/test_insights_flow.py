@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 from comptoir.operations import clock
-from comptoir.services import customers, products, sales
-from comptoir.services.sales import LineRequest
+from comptoir.services import customers, products, till
+from comptoir.services.till import LineRequest
 from tests.conftest import MANAGER, STAFF
 from tests.e2e.conftest import acting, prepared_app, sign_in
 
@@ -24,9 +24,9 @@ pytestmark = pytest.mark.e2e
 
 def _sell(customer_id: int, product_id: int, days_ago: int) -> None:
     lines = [LineRequest(product_id, "1")]
-    _, basket = sales.preview(customer_id, lines)
+    _, basket = till.preview(customer_id, lines)
     when = clock.now() - timedelta(days=days_ago)
-    sales.record_sale(STAFF, customer_id, lines, [("card", basket.total)], uuid.uuid4().hex, when)
+    till.record_sale(STAFF, customer_id, lines, [("card", basket.total)], uuid.uuid4().hex, when)
 
 
 def _prepare() -> None:

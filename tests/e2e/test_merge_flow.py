@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from comptoir.services import accounts, customers, products, sales
+from comptoir.services import accounts, customers, products, till
 from comptoir.services.accounts import EntryRequest
-from comptoir.services.sales import LineRequest
+from comptoir.services.till import LineRequest
 from tests.conftest import MANAGER, STAFF
 from tests.e2e.conftest import acting, open_tab, prepared_app, sign_in
 
@@ -35,7 +35,7 @@ def _prepare() -> None:
         )
         accounts.assign_account_type(MANAGER, who, trade, "500")
         accounts.record_entry(STAFF, who, EntryRequest("charge", owed), uuid.uuid4().hex)
-        sales.record_sale(STAFF, who, [LineRequest(wheel, "1")], [("card", "80")], uuid.uuid4().hex)
+        till.record_sale(STAFF, who, [LineRequest(wheel, "1")], [("card", "80")], uuid.uuid4().hex)
         made.append(who)
     MADE["kept"], MADE["other"] = made
     MADE["kept_number"] = customers.get_customer(made[0])["account_number"]

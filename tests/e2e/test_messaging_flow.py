@@ -12,9 +12,9 @@ import pytest
 from playwright.sync_api import expect
 
 from comptoir.data import db, demo
-from comptoir.services import customers, products, sales, shop
+from comptoir.services import customers, products, shop, till
 from comptoir.services.bootstrap import create_demo_accounts
-from comptoir.services.sales import LineRequest
+from comptoir.services.till import LineRequest
 from devkit.messaging_servers import smtp_server, twilio_server, write_secrets
 from tests.conftest import ADMIN, STAFF
 from tests.e2e.conftest import _chromium_or_skip, acting, open_tab, running_app, sign_in
@@ -52,7 +52,7 @@ def messaging_app(tmp_path_factory) -> Iterator[tuple[str, int, object, object]]
             None,
             {"sku": "TUBE-1", "name": "Inner tube", "price": "6.50", "tax_rate": "20"},
         )
-        sales.record_sale(
+        till.record_sale(
             STAFF, customer_id, [LineRequest(tube, "2")], [("card", "13.00")], uuid.uuid4().hex
         )
         db.close(path)

@@ -29,15 +29,17 @@ from comptoir.services import (
     merges,
     messaging,
     printing,
+    receipts,
+    returns,
     rewards,
-    sales,
     shop,
+    till,
     vouchers,
     workshop,
 )
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.bootstrap import create_demo_accounts
-from comptoir.services.sales import LineRequest
+from comptoir.services.till import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 
@@ -55,10 +57,10 @@ def key() -> str:
 
 
 def _voucher(customer_id: int | None, amount: str, now: datetime = NOW) -> dict:
-    sale_id = sales.record_sale(
+    sale_id = till.record_sale(
         STAFF, customer_id, [vouchers.voucher_line(amount)], [("card", amount)], key(), now=now
     )
-    code = check_code(sales.sale_detail(STAFF, sale_id)["lines"][0]["name"].split()[-1])
+    code = check_code(receipts.sale_detail(STAFF, sale_id)["lines"][0]["name"].split()[-1])
     return vouchers.find(STAFF, code)
 
 
@@ -68,7 +70,7 @@ def _person(last: str, **fields: object) -> int:
 
 def _activity() -> dict[str, object]:
     """Everything on top of the demo's sales, returns, accounts and workshop jobs."""
-    till = make_sales_shop()
+    shop_ids = make_sales_shop()
     anna = _person(
         "Roundtrip",
         email="anna.rt@example.org",
@@ -77,19 +79,19 @@ def _activity() -> dict[str, object]:
         postcode="74000",
         country_code="FR",
     )
-    light = till["light"]
+    light = shop_ids["light"]
     # Vouchers: partly spent, fully spent, cancelled, expired, given back by a return.
     partly = _voucher(anna, "50")
-    sales.record_sale(
+    till.record_sale(
         STAFF, anna, [LineRequest(light, "1")], [], key(), vouchers=[(partly["code"], "24")]
     )
     spent = _voucher(None, "24")
-    paid = sales.record_sale(
+    paid = till.record_sale(
         STAFF, anna, [LineRequest(light, "1")], [], key(), vouchers=[(spent["code"], "24")]
     )
-    sales.refund_sale(STAFF, paid, {1: "1"}, "voucher", key())
+    returns.refund_sale(STAFF, paid, {1: "1"}, "voucher", key())
     again = vouchers.find(STAFF, spent["code"])
-    sales.record_sale(
+    till.record_sale(
         STAFF, anna, [LineRequest(light, "1")], [], key(), vouchers=[(again["code"], "24")]
     )
     cancelled = _voucher(anna, "30")
@@ -99,9 +101,9 @@ def _activity() -> dict[str, object]:
     vouchers.change_expiry(MANAGER, later["id"], later["version"], date(2031, 1, 1), "Goodwill")
     # Rewards: earned, spent, clawed back, adjusted, lapsed.
     rewards.create(STAFF, anna)
-    earning = sales.record_sale(STAFF, anna, [LineRequest(light, "30")], [("card", "720")], key())
-    sales.record_sale(STAFF, anna, [LineRequest(light, "1")], [("card", "19")], key(), points="500")
-    sales.refund_sale(STAFF, earning, {1: "2"}, "card", key())
+    earning = till.record_sale(STAFF, anna, [LineRequest(light, "30")], [("card", "720")], key())
+    till.record_sale(STAFF, anna, [LineRequest(light, "1")], [("card", "19")], key(), points="500")
+    returns.refund_sale(STAFF, earning, {1: "2"}, "card", key())
     rewards.adjust(MANAGER, anna, "40", "Birthday")
     dormant = _person("Dormant")
     long_ago = NOW - timedelta(days=1000)
@@ -110,10 +112,10 @@ def _activity() -> dict[str, object]:
     rewards.assign_new_card(STAFF, dormant, now=long_ago)
     assert rewards.expire_lapsed() >= 1
     # An invoice, account charges and payments, a note and an e-mail waiting to go.
-    invoiced = sales.record_sale(
-        STAFF, till["pro"], [LineRequest(light, "2")], [("card", "40")], key()
+    invoiced = till.record_sale(
+        STAFF, shop_ids["pro"], [LineRequest(light, "2")], [("card", "40")], key()
     )
-    sales.issue_invoice(STAFF, invoiced)
+    receipts.issue_invoice(STAFF, invoiced)
     trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
     accounts.assign_account_type(MANAGER, anna, trade, "500")
     accounts.record_entry(STAFF, anna, EntryRequest("charge", "40"), key())
@@ -175,7 +177,7 @@ def rich_shop(tmp_path_factory):
         made = _activity()
         patch.setenv(shop.SHOP_ENV, "lyon")
         shop.forget_settings()
-        sales.record_sale(STAFF, None, [LineRequest(made["light"], "1")], [("cash", "24")], key())
+        till.record_sale(STAFF, None, [LineRequest(made["light"], "1")], [("cash", "24")], key())
         shop.forget_settings()
         db.close(path)
     return path, made
@@ -207,8 +209,10 @@ TOKEN: list[str] = []
 
 
 def _next_numbers() -> tuple[str, str]:
-    sale_id = sales.record_sale(STAFF, None, [LineRequest(1, "1")], [("cash", "100")], key())
-    return sales.sale_detail(STAFF, sale_id)["receipt_number"], sales.issue_invoice(STAFF, sale_id)
+    sale_id = till.record_sale(STAFF, None, [LineRequest(1, "1")], [("cash", "100")], key())
+    return receipts.sale_detail(STAFF, sale_id)["receipt_number"], receipts.issue_invoice(
+        STAFF, sale_id
+    )
 
 
 def test_a_shop_that_did_everything_restores_equal(rich_shop, tmp_path, monkeypatch):

@@ -8,8 +8,8 @@ import pytest
 
 from comptoir.data import db
 from comptoir.logic.errors import Busy
-from comptoir.services import sales
-from comptoir.services.sales import LineRequest
+from comptoir.services import till
+from comptoir.services.till import LineRequest
 from tests.concurrency import at_once
 from tests.conftest import STAFF
 from tests.sales_samples import make_sales_shop
@@ -21,7 +21,7 @@ def test_walk_in_sales_from_many_tills(database, locks, tills):
     outcomes = at_once(
         tills,
         25,
-        lambda: sales.record_sale(
+        lambda: till.record_sale(
             STAFF, None, [LineRequest(shop["tube"], "1")], [("cash", "10")], uuid.uuid4().hex
         ),
         (Busy,),

@@ -13,8 +13,8 @@ import pytest
 from comptoir.data import db
 from comptoir.logic.customer_import import guess_mapping, read_file
 from comptoir.logic.errors import ValidationFailed
-from comptoir.services import audit, customer_import, customers, exports, products, sales
-from comptoir.services.sales import LineRequest
+from comptoir.services import audit, customer_import, customers, exports, products, till
+from comptoir.services.till import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 
 FILE = (
@@ -132,7 +132,7 @@ def test_undo_is_refused_once_a_customer_of_the_batch_has_a_sale(shop):
     tube = products.save_product(
         MANAGER, None, None, {"sku": "T", "name": "Tube", "price": "10", "tax_rate": "20"}
     )
-    sales.record_sale(
+    till.record_sale(
         STAFF, anne["id"], [LineRequest(tube, "1")], [("cash", "10")], uuid.uuid4().hex
     )
     with pytest.raises(ValidationFailed) as refused:

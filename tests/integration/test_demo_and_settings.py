@@ -8,6 +8,7 @@ from comptoir.data import db, demo
 from comptoir.logic.customers import validate_customer
 from comptoir.logic.errors import ValidationFailed
 from comptoir.logic.search import customer_tokens
+from comptoir.operations import settings
 from comptoir.services import customers, shop
 from comptoir.services.shop import card_rules
 from tests.conftest import ADMIN, STAFF, TODAY
@@ -113,9 +114,9 @@ def test_settings_are_read_once_and_fresh_after_a_save(database, monkeypatch):
     with db.transaction() as cur:
         cur.execute("UPDATE shop_settings SET value = 'Elsewhere' WHERE key = 'shop_name'")
     assert shop.current().values["shop_name"] != "Elsewhere"
-    monkeypatch.setattr(shop, "CACHE_SECONDS", 0.0)
+    monkeypatch.setattr(settings, "CACHE_SECONDS", 0.0)
     assert shop.current().values["shop_name"] == "Elsewhere"
-    monkeypatch.setattr(shop, "CACHE_SECONDS", 60.0)
+    monkeypatch.setattr(settings, "CACHE_SECONDS", 60.0)
     # A save in this process is seen at once.
     shop.save_settings({"shop_name": "Cycles Neufs"}, [("A", "Public")], ADMIN)
     assert shop.current().values["shop_name"] == "Cycles Neufs"

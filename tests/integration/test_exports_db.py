@@ -15,9 +15,9 @@ import pytest
 from comptoir.data import db, streams
 from comptoir.logic.auth import PermissionDenied
 from comptoir.logic.errors import ValidationFailed
-from comptoir.services import accounts, audit, customers, export_views, exports, sales
+from comptoir.services import accounts, audit, customers, export_views, exports, till
 from comptoir.services.accounts import EntryRequest
-from comptoir.services.sales import LineRequest
+from comptoir.services.till import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 
@@ -132,7 +132,7 @@ def test_staff_cannot_export(database):
 
 def test_money_stays_a_number_and_dates_a_date(database):
     shop = make_sales_shop()
-    sales.record_sale(
+    till.record_sale(
         STAFF, shop["pro"], [LineRequest(shop["light"], "2")], [("card", "40.00")], uuid.uuid4().hex
     )
     view = export_views.purchase_history(MANAGER, shop["pro"])

@@ -15,10 +15,19 @@ from pypdf import PdfReader
 from comptoir.i18n.catalog import field_label
 from comptoir.logic.auth import PermissionDenied
 from comptoir.logic.errors import ValidationFailed
-from comptoir.services import accounts, customers, delivery, gdpr, messaging, sales, workshop
+from comptoir.services import (
+    accounts,
+    customers,
+    delivery,
+    gdpr,
+    messaging,
+    receipts,
+    till,
+    workshop,
+)
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.printing import shop_header
-from comptoir.services.sales import LineRequest
+from comptoir.services.till import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 
@@ -47,10 +56,10 @@ def zoe(database, tmp_path, monkeypatch):
         },
         STAFF,
     )
-    sale = sales.record_sale(
+    sale = till.record_sale(
         STAFF, customer, [LineRequest(shop["light"], "1")], [("card", "24.00")], _key()
     )
-    sales.issue_invoice(STAFF, sale)
+    receipts.issue_invoice(STAFF, sale)
     trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
     accounts.assign_account_type(MANAGER, customer, trade, "500")
     accounts.record_entry(STAFF, customer, EntryRequest("charge", "30"), _key())
@@ -127,7 +136,7 @@ def test_erasure_is_refused_with_each_reason_then_anonymises(zoe):
     assert erased["archived"] and erased["erased_at"] is not None
     assert not erased["marketing_opt_in"]
     # The financial records remain.
-    history, total = sales.purchase_history(STAFF, zoe["id"])
+    history, total = receipts.purchase_history(STAFF, zoe["id"])
     assert total == 1 and history[0]["invoice_number"]
     assert accounts.overview(STAFF, zoe["id"]).balance == 0
     ledger, _ = accounts.activity(STAFF, zoe["id"])
@@ -260,7 +269,7 @@ def test_an_erased_customer_cannot_be_charged_sold_to_on_account_or_messaged(dat
         accounts.record_entry(STAFF, gone, EntryRequest("charge", "10"), _key())
     assert [(e.field, e.code) for e in charged.value.errors] == [("customer", "customer_erased")]
     with pytest.raises(ValidationFailed) as sold:
-        sales.record_sale(
+        till.record_sale(
             STAFF, gone, [LineRequest(shop["light"], "1")], [("account", "24.00")], _key()
         )
     assert [e.code for e in sold.value.errors] == ["customer_archived"]

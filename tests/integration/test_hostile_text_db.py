@@ -15,9 +15,9 @@ from comptoir.data import db
 from comptoir.logic.errors import ValidationFailed
 from comptoir.printing.escpos_render import render
 from comptoir.printing.layout import receipt_layout
-from comptoir.services import accounts, audit, customers, exports, sales
+from comptoir.services import accounts, audit, customers, exports, receipts, till
 from comptoir.services.accounts import EntryRequest
-from comptoir.services.sales import LineRequest
+from comptoir.services.till import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.exported import export_customers
 from tests.sales_samples import make_sales_shop
@@ -114,10 +114,10 @@ def test_a_receipt_never_sends_control_codes_to_the_printer(database):
             "UPDATE customers SET first_name = ? WHERE id = ?",
             [_legacy("Zoé\x1bp\x00\x19\xfa"), customer_id],
         )
-    sale_id = sales.record_sale(
+    sale_id = till.record_sale(
         STAFF, customer_id, [LineRequest(shop["tube"], "1")], [("card", "6.50")], uuid.uuid4().hex
     )
-    document = sales.receipt_document(sales.sale_detail(STAFF, sale_id))
+    document = receipts.receipt_document(receipts.sale_detail(STAFF, sale_id))
     data = render(receipt_layout(document, 42))
     assert b"\x1bp" not in data and b"\x00\x19" not in data
     assert b"Zo\x82p" in data  # é in CP858, the text kept, the codes gone

@@ -11,7 +11,7 @@ import pytest
 from comptoir.logic.auth import PermissionDenied
 from comptoir.logic.errors import ValidationFailed
 from comptoir.logic.insights import Filters
-from comptoir.services import insights, sales
+from comptoir.services import insights, receipts
 from tests.conftest import MANAGER, STAFF
 from tests.insights_samples import make_insights_shop
 
@@ -19,7 +19,7 @@ NOVEMBER = Filters(date(2026, 11, 1), date(2026, 11, 30))
 
 
 def _total(sale_id: int) -> Decimal:
-    return sales.sale_detail(MANAGER, sale_id)["total"]
+    return receipts.sale_detail(MANAGER, sale_id)["total"]
 
 
 @pytest.fixture

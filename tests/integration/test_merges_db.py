@@ -21,12 +21,13 @@ from comptoir.services import (
     merges,
     messaging,
     printing,
+    receipts,
     rewards,
-    sales,
+    till,
     workshop,
 )
 from comptoir.services.accounts import EntryRequest
-from comptoir.services.sales import LineRequest
+from comptoir.services.till import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 
@@ -87,8 +88,8 @@ def pair(database):
         accounts.assign_account_type(MANAGER, who, _trade(), "500")
     accounts.record_entry(STAFF, anna, EntryRequest("charge", "40"), _key())
     accounts.record_entry(STAFF, twin, EntryRequest("charge", "25"), _key())
-    sales.record_sale(STAFF, anna, [LineRequest(shop["light"], "1")], [("card", "24.00")], _key())
-    twin_sale = sales.record_sale(
+    till.record_sale(STAFF, anna, [LineRequest(shop["light"], "1")], [("card", "24.00")], _key())
+    twin_sale = till.record_sale(
         STAFF, twin, [LineRequest(shop["light"], "2")], [("card", "48.00")], _key()
     )
     messaging.add_note(STAFF, twin, "Called about the wheel", _key())
@@ -146,7 +147,7 @@ def test_a_merge_moves_everything_and_undo_gives_it_back(pair):
         t: held_before[anna][t] + held_before[twin][t] for t in merges_repo.MOVED
     }
     assert _balance(anna) == Decimal("65.00") and _balance(twin) is None
-    history, total = sales.purchase_history(STAFF, anna)
+    history, total = receipts.purchase_history(STAFF, anna)
     assert total == 2 and pair["twin_sale"] in {row["id"] for row in history}
     assert rewards.balance(STAFF, anna) is not None
     assert len(printing.print_history(f"customer:{anna}")) == 1
@@ -156,7 +157,7 @@ def test_a_merge_moves_everything_and_undo_gives_it_back(pair):
     assert [row["id"] for row in found.rows] == [anna]
     assert merges.merged_into(twin)["account_number"] == survivor["account_number"]
     with pytest.raises(ValidationFailed) as archived:
-        sales.record_sale(STAFF, twin, [LineRequest(1, "1")], [("card", "6.50")], _key())
+        till.record_sale(STAFF, twin, [LineRequest(1, "1")], [("card", "6.50")], _key())
     assert [e.code for e in archived.value.errors] == ["customer_archived"]
 
     merges.undo(ADMIN, merge_id)

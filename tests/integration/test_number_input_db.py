@@ -8,9 +8,9 @@ import pytest
 
 from comptoir.data import db
 from comptoir.logic.errors import ValidationFailed
-from comptoir.services import accounts, customers, products, sales
+from comptoir.services import accounts, customers, products, till
 from comptoir.services.accounts import EntryRequest
-from comptoir.services.sales import LineRequest
+from comptoir.services.till import LineRequest
 from tests.conftest import MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 
@@ -44,7 +44,7 @@ def test_every_money_field_refuses_nasty_numbers(database, raw):
         )
     ) == {("price", "price_invalid")}
     assert _refused(
-        lambda: sales.record_sale(
+        lambda: till.record_sale(
             STAFF, None, [LineRequest(shop["tube"], raw)], [("card", "1")], uuid.uuid4().hex
         )
     ) == {("quantity", "quantity_invalid")}

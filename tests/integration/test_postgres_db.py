@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from comptoir.data import db, migrate
-from comptoir.services import accounts, auth, customers, shop
+from comptoir.services import accounts, auth, customers, receipts, returns, shop, till
 from tests.conftest import ADMIN, MANAGER, STAFF
 
 pytestmark = pytest.mark.postgres
@@ -87,19 +87,19 @@ def test_four_servers_charging_one_account_never_pass_its_limit(pg_db):
 
 
 def test_sales_invoices_returns_and_import_on_postgres(pg_db):
-    from comptoir.services import products, sales
-    from comptoir.services.sales import LineRequest
+    from comptoir.services import products
+    from comptoir.services.till import LineRequest
     from tests.sales_samples import make_sales_shop
 
     shop_ids = make_sales_shop(discount_percent="5")
-    sale_id = sales.record_sale(
+    sale_id = till.record_sale(
         STAFF, shop_ids["pro"], [LineRequest(shop_ids["tube"], "2")], [("card", "7.92")], "k-1"
     )
-    assert sales.sale_detail(STAFF, sale_id)["receipt_number"] == "R000001"
-    number, pdf = sales.invoice_pdf_for(STAFF, sale_id)
+    assert receipts.sale_detail(STAFF, sale_id)["receipt_number"] == "R000001"
+    number, pdf = receipts.invoice_pdf_for(STAFF, sale_id)
     assert number.endswith("-000001") and pdf.startswith(b"%PDF")
-    refund_id = sales.refund_sale(STAFF, sale_id, {1: "1"}, "card", "k-2")
-    assert str(sales.sale_detail(STAFF, refund_id)["total"]) == "-3.96"
+    refund_id = returns.refund_sale(STAFF, sale_id, {1: "1"}, "card", "k-2")
+    assert str(receipts.sale_detail(STAFF, refund_id)["total"]) == "-3.96"
     count = products.import_csv(MANAGER, b"sku;name;price;tax_rate\nPUMP-1;Pompe;29,90;20\n")
     assert count == 1
     assert products.active_by_sku("pump-1")["name"] == "Pompe"
@@ -112,14 +112,13 @@ def _invoices_from_one_process(url: str, sale_ids: list[int]) -> list[str]:
 
     os.environ[db.URL_ENV] = url
     os.environ["COMPTOIR_PROCESS_LOCKS"] = "0"
-    from comptoir.services import sales
 
     numbers: list[str] = []
     guard = threading.Lock()
 
     def issue(share: list[int]) -> None:
         for sale_id in share:
-            number = sales.issue_invoice(STAFF, sale_id)
+            number = receipts.issue_invoice(STAFF, sale_id)
             with guard:
                 numbers.append(number)
 
@@ -135,13 +134,12 @@ def _invoices_from_one_process(url: str, sale_ids: list[int]) -> list[str]:
 def test_four_servers_issue_gap_free_invoice_numbers(pg_db):
     import multiprocessing
 
-    from comptoir.services import sales
-    from comptoir.services.sales import LineRequest
+    from comptoir.services.till import LineRequest
     from tests.sales_samples import make_sales_shop
 
     shop_ids = make_sales_shop()
     sale_ids = [
-        sales.record_sale(STAFF, None, [LineRequest(shop_ids["light"], "1")], [("cash", "24")], k)
+        till.record_sale(STAFF, None, [LineRequest(shop_ids["light"], "1")], [("cash", "24")], k)
         for k in (f"s-{n}" for n in range(40))
     ]
     db.close()
@@ -200,7 +198,6 @@ def test_a_refused_connection_is_named_without_its_password(postgres_cluster, mo
 
 def test_a_shop_moves_from_its_duckdb_file_to_postgres(demo_db, postgres_cluster, monkeypatch):
     from comptoir.data import copy_to_postgres
-    from comptoir.services import sales
     from comptoir.services.bootstrap import create_demo_accounts
     from comptoir.services.demo_business import create as create_business
 
@@ -231,7 +228,7 @@ def test_a_shop_moves_from_its_duckdb_file_to_postgres(demo_db, postgres_cluster
         new_id = customers.create_customer({"last_name": "Suivant"}, STAFF)
         assert customers.get_customer(new_id)["account_number"] == "C000301"
         assert auth.sign_in("admin", "demo-admin-2026").username == "admin"
-        assert sales.sale_detail(STAFF, 1)["receipt_number"].startswith("R")
+        assert receipts.sale_detail(STAFF, 1)["receipt_number"].startswith("R")
         with pytest.raises(copy_to_postgres.NotEmpty):
             copy_to_postgres.copy_file(demo_db, url)
     finally:

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from comptoir.data import db
 from comptoir.logic.accounts import CreditLimitExceeded
 from comptoir.logic.errors import ValidationFailed
-from comptoir.services import accounts, customers, products, sales
-from comptoir.services.sales import LineRequest
+from comptoir.services import accounts, customers, products, receipts, returns, till
+from comptoir.services.till import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 
@@ -38,14 +38,14 @@ def count(table: str) -> int:
 
 
 def test_a_sale_applies_level_discount_and_exemption(shop):
-    sale_id = sales.record_sale(
+    sale_id = till.record_sale(
         STAFF,
         shop["pro"],
         [LineRequest(shop["tube"], "2"), LineRequest(shop["light"], "1", "10")],
         [("card", "25.02")],
         key(),
     )
-    sale = sales.sale_detail(STAFF, sale_id)
+    sale = receipts.sale_detail(STAFF, sale_id)
     # Tube at level B 5.00 × 2 = 10.00, less 5 % = 9.50, tax removed: 7.92.
     # Light 24.00 (no B price), less 10 % = 21.60, less 5 % = 20.52, tax removed: 17.10.
     assert [(x["unit_price"], x["gross"], x["tax"]) for x in sale["lines"]] == [
@@ -57,15 +57,15 @@ def test_a_sale_applies_level_discount_and_exemption(shop):
 
 
 def test_receipt_text_shows_no_tax_and_the_tax_number(shop):
-    basket, totals = sales.preview(shop["pro"], [LineRequest(shop["tube"], "2")])
-    sale_id = sales.record_sale(
+    basket, totals = till.preview(shop["pro"], [LineRequest(shop["tube"], "2")])
+    sale_id = till.record_sale(
         STAFF,
         shop["pro"],
         [LineRequest(shop["tube"], "2")],
         [("cash", str(totals.total + D("10")))],
         key(),
     )
-    text = sales.receipt_text(STAFF, sale_id)
+    text = receipts.receipt_text(STAFF, sale_id)
     assert "Exonéré de taxe" in text and "TVA" not in text and "FR99123456789" in text
     assert "Rendu" in text and "10,00 €" in text
 
@@ -83,7 +83,7 @@ def test_bad_sales_are_refused_and_store_nothing(shop):
     ]
     for lines, tenders, customer_id, code in cases:
         with pytest.raises(ValidationFailed) as info:
-            sales.record_sale(STAFF, customer_id, lines, tenders, key())
+            till.record_sale(STAFF, customer_id, lines, tenders, key())
         assert code in {e.code for e in info.value.errors}, code
     assert count("sales") == count("sale_lines") == count("sale_tenders") == 0
     with db.cursor() as cur:
@@ -96,12 +96,12 @@ def test_account_tender_goes_through_the_limit_and_a_refusal_leaves_nothing(shop
     customer_id = customers.create_customer({"last_name": "Compte"}, STAFF)
     trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
     accounts.assign_account_type(MANAGER, customer_id, trade, "30")
-    sales.record_sale(
+    till.record_sale(
         STAFF, customer_id, [LineRequest(shop["light"], "1")], [("account", "24.00")], key()
     )
     assert accounts.overview(STAFF, customer_id).balance == D("24.00")
     with pytest.raises(CreditLimitExceeded):
-        sales.record_sale(
+        till.record_sale(
             STAFF, customer_id, [LineRequest(shop["light"], "1")], [("account", "24.00")], key()
         )
     assert count("sales") == 1 and count("ledger_entries") == 1
@@ -110,36 +110,36 @@ def test_account_tender_goes_through_the_limit_and_a_refusal_leaves_nothing(shop
 
 def test_the_same_key_records_one_sale(shop):
     once = key()
-    first = sales.record_sale(
+    first = till.record_sale(
         STAFF, None, [LineRequest(shop["tube"], "1")], [("card", "6.50")], once
     )
-    again = sales.record_sale(
+    again = till.record_sale(
         STAFF, None, [LineRequest(shop["tube"], "1")], [("card", "6.50")], once
     )
     assert first == again and count("sales") == 1
 
 
 def test_refund_is_a_new_sale_pointing_at_the_original(shop):
-    sale_id = sales.record_sale(
+    sale_id = till.record_sale(
         STAFF, None, [LineRequest(shop["tube"], "3")], [("card", "19.50")], key()
     )
-    refund = sales.refund_sale(STAFF, sale_id, {1: "2"}, "card", key())
-    detail = sales.sale_detail(STAFF, refund)
+    refund = returns.refund_sale(STAFF, sale_id, {1: "2"}, "card", key())
+    detail = receipts.sale_detail(STAFF, refund)
     assert detail["refund_of"] == sale_id and detail["total"] == D("-13.00")
     assert [x["quantity"] for x in detail["lines"]] == [D("-2.000")]
-    assert sales.sale_detail(STAFF, sale_id)["refunds"][0]["id"] == refund
+    assert receipts.sale_detail(STAFF, sale_id)["refunds"][0]["id"] == refund
     with pytest.raises(ValidationFailed) as info:
-        sales.refund_sale(STAFF, sale_id, {1: "2"}, "card", key())
+        returns.refund_sale(STAFF, sale_id, {1: "2"}, "card", key())
     assert info.value.errors[0].code == "refund_too_many"
 
 
 def test_invoice_once_per_sale_and_pdf(shop):
-    sale_id = sales.record_sale(
+    sale_id = till.record_sale(
         STAFF, shop["pro"], [LineRequest(shop["tube"], "1")], [("card", "3.96")], key()
     )
-    number, pdf = sales.invoice_pdf_for(STAFF, sale_id)
+    number, pdf = receipts.invoice_pdf_for(STAFF, sale_id)
     assert number.endswith("000001") and number.startswith("F20")
-    assert sales.issue_invoice(STAFF, sale_id) == number  # reprint keeps the number
+    assert receipts.issue_invoice(STAFF, sale_id) == number  # reprint keeps the number
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     for expected in (
         number,
@@ -153,7 +153,7 @@ def test_invoice_once_per_sale_and_pdf(shop):
 
 def test_invoice_numbers_are_gap_free_under_concurrency(shop):
     sale_ids = [
-        sales.record_sale(STAFF, None, [LineRequest(shop["tube"], "1")], [("card", "6.50")], key())
+        till.record_sale(STAFF, None, [LineRequest(shop["tube"], "1")], [("card", "6.50")], key())
         for _ in range(250)
     ]
     issued: list[str] = []
@@ -163,7 +163,7 @@ def test_invoice_numbers_are_gap_free_under_concurrency(shop):
     def worker(index: int) -> None:
         for sale_id in sale_ids[index::8] + sale_ids[: 250 // 8]:  # overlap: repeats too
             try:
-                number = sales.issue_invoice(ADMIN, sale_id)
+                number = receipts.issue_invoice(ADMIN, sale_id)
             except Exception as exc:  # noqa: BLE001 - every failure must be seen
                 with lock:
                     failures.append(exc)
@@ -210,20 +210,20 @@ def test_documents_print_in_the_customers_language(database):
     shop = make_sales_shop(
         language="en", discount_percent="5", address1="1 Long Lane", postcode="74000"
     )
-    sale_id = sales.record_sale(
+    sale_id = till.record_sale(
         STAFF, shop["pro"], [LineRequest(shop["tube"], "1")], [("card", "3.96")], key()
     )
-    text = sales.receipt_text(STAFF, sale_id)
+    text = receipts.receipt_text(STAFF, sale_id)
     assert "Tax exempt" in text
     assert "Exonéré" not in text
-    number, pdf = sales.invoice_pdf_for(STAFF, sale_id)
+    number, pdf = receipts.invoice_pdf_for(STAFF, sale_id)
     invoice = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Invoice" in invoice
     assert "Facture" not in invoice
     # Without a language of their own, a customer gets the shop's.
     version = customers.get_customer(shop["pro"])["version"]
     customers.update_customer(shop["pro"], version, {"language": ""}, STAFF)
-    assert "Exonéré de taxe" in sales.receipt_text(STAFF, sale_id)
+    assert "Exonéré de taxe" in receipts.receipt_text(STAFF, sale_id)
 
 
 def test_a_language_outside_the_catalogues_is_refused(database):

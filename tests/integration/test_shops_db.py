@@ -9,9 +9,9 @@ import pytest
 
 from comptoir.data import db
 from comptoir.logic.errors import DatabaseUnavailable, ValidationFailed
-from comptoir.services import accounts, printing, sales, shop
+from comptoir.services import accounts, printing, receipts, shop, till
 from comptoir.services.accounts import EntryRequest
-from comptoir.services.sales import LineRequest
+from comptoir.services.till import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 
@@ -49,7 +49,7 @@ def chain(database, monkeypatch):
 
 
 def sell(samples: dict[str, int], **fields) -> dict:
-    sale_id = sales.record_sale(
+    sale_id = till.record_sale(
         STAFF,
         samples["pro"],
         [LineRequest(samples["light"], "1")],
@@ -57,7 +57,7 @@ def sell(samples: dict[str, int], **fields) -> dict:
         key(),
         **fields,
     )
-    return sales.sale_detail(STAFF, sale_id)
+    return receipts.sale_detail(STAFF, sale_id)
 
 
 def test_the_first_shop_keeps_the_settings_it_had(database):
@@ -92,9 +92,9 @@ def test_a_receipt_names_the_shop_of_the_sale_wherever_it_is_reprinted(chain):
     at("LYON")
     sale = sell(samples)
     at("MAIN")
-    receipt = sales.receipt_document(sales.sale_detail(STAFF, sale["id"]))
+    receipt = receipts.receipt_document(receipts.sale_detail(STAFF, sale["id"]))
     assert receipt.shop.name == "Comptoir Lyon"
-    outcome = sales.reprint_receipt(STAFF, sale["id"])
+    outcome = receipts.reprint_receipt(STAFF, sale["id"])
     assert [j["shop_code"] for j in printing.print_history(f"sale:{sale['id']}")] == ["MAIN"]
     assert outcome.filename == "receipt-L000001.pdf"
 
@@ -107,9 +107,9 @@ def test_history_and_balances_filter_by_shop(chain):
     at("LYON")
     sell(samples)
     accounts.record_entry(MANAGER, samples["pro"], EntryRequest("charge", "40"), key(), now=NOW)
-    history, total = sales.purchase_history(STAFF, samples["pro"], shop_code="LYON")
+    history, total = receipts.purchase_history(STAFF, samples["pro"], shop_code="LYON")
     assert (total, [s["receipt_number"] for s in history]) == (1, ["L000001"])
-    assert sales.purchase_history(STAFF, samples["pro"])[1] == 2
+    assert receipts.purchase_history(STAFF, samples["pro"])[1] == 2
     assert accounts.balances(MANAGER, NOW.date(), shop_code="LYON").count == 1
     assert accounts.balances(MANAGER, NOW.date(), shop_code="MAIN").count == 0
     assert accounts.balances(MANAGER, NOW.date()).count == 1
@@ -124,7 +124,7 @@ def test_invoice_numbers_for_the_chain_follow_one_sequence(chain):
     at("LYON")
     lyon_sale = sell(samples)
     # Issued from the LYON server for both.
-    numbers = [sales.issue_invoice(STAFF, s["id"], now=NOW) for s in (main_sale, lyon_sale)]
+    numbers = [receipts.issue_invoice(STAFF, s["id"], now=NOW) for s in (main_sale, lyon_sale)]
     assert numbers == ["F2026-000001", "F2026-000002"]
 
 
@@ -139,7 +139,7 @@ def test_invoice_numbers_per_shop_need_prefixes_of_their_own(chain):
     at("MAIN")
     main_sale = sell(samples)
     # Issued from the MAIN server for both: each sale's own shop numbers it.
-    numbers = [sales.issue_invoice(STAFF, s["id"], now=NOW) for s in (main_sale, lyon_sale)]
+    numbers = [receipts.issue_invoice(STAFF, s["id"], now=NOW) for s in (main_sale, lyon_sale)]
     assert numbers == ["F2026-000001", "FL2026-000001"]
 
 

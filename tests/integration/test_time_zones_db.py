@@ -13,9 +13,9 @@ import pytest
 
 from comptoir.data import db, migrate
 from comptoir.operations import clock
-from comptoir.services import accounts, sales, shop
+from comptoir.services import accounts, receipts, shop, till
 from comptoir.services.accounts import EntryRequest
-from comptoir.services.sales import LineRequest
+from comptoir.services.till import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 
@@ -35,14 +35,14 @@ def test_every_moment_column_is_time_zone_aware(database):
 
 def test_a_late_sale_is_stored_in_utc_and_printed_in_the_shops_time(database):
     samples = make_sales_shop()
-    sale_id = sales.record_sale(
+    sale_id = till.record_sale(
         STAFF, None, [LineRequest(samples["tube"], "1")], [("cash", "6.50")], "k1", now=LATE
     )
-    sale = sales.sale_detail(STAFF, sale_id)
+    sale = receipts.sale_detail(STAFF, sale_id)
     assert sale["sold_at"] == LATE and sale["sold_at"].utcoffset().total_seconds() == 0
-    receipt = sales.receipt_document(sale)
+    receipt = receipts.receipt_document(sale)
     assert receipt.issued_at.strftime("%d/%m/%Y %H:%M") == "30/11/2026 00:30"
-    assert "30/11/2026 00:30" in sales.receipt_text(STAFF, sale_id)
+    assert "30/11/2026 00:30" in receipts.receipt_text(STAFF, sale_id)
 
 
 def test_a_shop_across_the_atlantic_prints_its_own_wall_clock(database, monkeypatch):
@@ -58,10 +58,10 @@ def test_a_shop_across_the_atlantic_prints_its_own_wall_clock(database, monkeypa
     monkeypatch.setenv(shop.SHOP_ENV, "NYC")
     shop.forget_settings()
     samples = make_sales_shop()
-    sale_id = sales.record_sale(
+    sale_id = till.record_sale(
         STAFF, None, [LineRequest(samples["tube"], "1")], [("cash", "6.50")], "k2", now=LATE
     )
-    receipt = sales.receipt_document(sales.sale_detail(STAFF, sale_id))
+    receipt = receipts.receipt_document(receipts.sale_detail(STAFF, sale_id))
     assert receipt.issued_at.strftime("%d/%m/%Y %H:%M") == "29/11/2026 18:30"
     assert clock.local_day(LATE) == date(2026, 11, 29)
     monkeypatch.setenv(shop.SHOP_ENV, "MAIN")

@@ -23,11 +23,12 @@ from comptoir.services import (
     export_views,
     exports,
     products,
+    receipts,
+    returns,
     rewards,
-    sales,
     vouchers,
 )
-from comptoir.services.sales import LineRequest
+from comptoir.services.till import LineRequest, record_sale
 from tests.conftest import ADMIN, MANAGER, STAFF
 
 D = Decimal
@@ -63,10 +64,10 @@ def till(database):
 
 def sell_voucher(customer_id: int | None, amount: str = "50", now=None) -> str:
     """A voucher sold now (or at now): valid 12 months from that day."""
-    sale_id = sales.record_sale(
+    sale_id = record_sale(
         STAFF, customer_id, [vouchers.voucher_line(amount)], [("card", amount)], key(), now=now
     )
-    (line,) = sales.sale_detail(STAFF, sale_id)["lines"]
+    (line,) = receipts.sale_detail(STAFF, sale_id)["lines"]
     assert (line["tax"], line["gross"]) == (D("0.00"), D(amount).quantize(D("0.01")))
     return check_code(line["name"].split()[-1])
 
@@ -82,19 +83,19 @@ def test_a_voucher_sold_then_spent_across_two_sales(till):
     assert (sold["amount"], sold["balance"], sold["state"]) == (D("50.00"), D("50.00"), "active")
     assert sold["expires_on"] == date(2027, 3, 10)  # Settings: 12 months
     lamp = [LineRequest(till["lamp"], "1")]
-    first = sales.record_sale(STAFF, None, lamp, [], key(), now=NOW, vouchers=[(code, "30")])
+    first = record_sale(STAFF, None, lamp, [], key(), now=NOW, vouchers=[(code, "30")])
     assert vouchers.find(STAFF, format_code(code))["balance"] == D("20.00")
     # The rest pays part of a second sale; the card pays what is left.
-    sales.record_sale(
+    record_sale(
         STAFF, None, lamp, [("card", "10")], key(), now=NOW, vouchers=[(code.lower(), "20")]
     )
     found = vouchers.find(STAFF, code)
     assert (found["balance"], found["state"]) == (D("0.00"), "used")
     with pytest.raises(ValidationFailed) as refused:
-        sales.record_sale(STAFF, None, lamp, [], key(), now=NOW, vouchers=[(code, "30")])
+        record_sale(STAFF, None, lamp, [], key(), now=NOW, vouchers=[(code, "30")])
     assert refused.value.errors[0].code == "voucher_used"
     # A return of the first sale, paid by voucher, goes back to it.
-    sales.refund_sale(STAFF, first, {1: "1"}, "voucher", key(), now=NOW)
+    returns.refund_sale(STAFF, first, {1: "1"}, "voucher", key(), now=NOW)
     assert vouchers.find(STAFF, code)["balance"] == D("30.00")
 
 
@@ -104,17 +105,17 @@ def test_a_mistyped_expired_or_cancelled_voucher_is_refused_with_the_reason(till
     typo = code[:3] + ("2" if code[3] != "2" else "3") + code[4:]
     for typed, reason in ((typo, "voucher_code_invalid"), ("", "required")):
         with pytest.raises(ValidationFailed) as refused:
-            sales.record_sale(STAFF, None, lamp, [], key(), vouchers=[(typed, "30")])
+            record_sale(STAFF, None, lamp, [], key(), vouchers=[(typed, "30")])
         assert refused.value.errors[0].code == reason
     voucher = vouchers.find(STAFF, code)
     vouchers.change_expiry(STAFF, voucher["id"], voucher["version"], date(2026, 1, 1), "Promo")
     with pytest.raises(ValidationFailed) as refused:
-        sales.record_sale(STAFF, None, lamp, [], key(), vouchers=[(code, "30")])
+        record_sale(STAFF, None, lamp, [], key(), vouchers=[(code, "30")])
     assert refused.value.errors[0].code == "voucher_expired"
     voucher = vouchers.find(STAFF, code)
     vouchers.cancel(STAFF, voucher["id"], voucher["version"], "Lost, reissued")
     with pytest.raises(ValidationFailed) as refused:
-        sales.record_sale(STAFF, None, lamp, [], key(), vouchers=[(code, "30")])
+        record_sale(STAFF, None, lamp, [], key(), vouchers=[(code, "30")])
     assert refused.value.errors[0].code == "voucher_cancelled"
     with pytest.raises(ValidationFailed) as refused:
         vouchers.cancel(STAFF, voucher["id"], voucher["version"] + 1, "Again")
@@ -132,7 +133,7 @@ def test_eight_tills_spending_one_voucher_at_once_never_overspend(till):
     def till_spends():
         barrier.wait()
         try:
-            sales.record_sale(
+            record_sale(
                 STAFF, None, [LineRequest(till["lamp"], "1")], [], key(), vouchers=[(code, "30")]
             )
             paid.append(1)
@@ -149,13 +150,13 @@ def test_eight_tills_spending_one_voucher_at_once_never_overspend(till):
 
 
 def test_returning_a_sold_voucher_cancels_it_only_while_unspent(till):
-    sale_id = sales.record_sale(STAFF, None, [vouchers.voucher_line("25")], [("cash", "25")], key())
-    code = check_code(sales.sale_detail(STAFF, sale_id)["lines"][0]["name"].split()[-1])
-    sales.refund_sale(STAFF, sale_id, {1: "1"}, "cash", key())
+    sale_id = record_sale(STAFF, None, [vouchers.voucher_line("25")], [("cash", "25")], key())
+    code = check_code(receipts.sale_detail(STAFF, sale_id)["lines"][0]["name"].split()[-1])
+    returns.refund_sale(STAFF, sale_id, {1: "1"}, "cash", key())
     assert vouchers.find(STAFF, code)["state"] == "cancelled"
-    other = sales.record_sale(STAFF, None, [vouchers.voucher_line("25")], [("cash", "25")], key())
-    spent = check_code(sales.sale_detail(STAFF, other)["lines"][0]["name"].split()[-1])
-    sales.record_sale(
+    other = record_sale(STAFF, None, [vouchers.voucher_line("25")], [("cash", "25")], key())
+    spent = check_code(receipts.sale_detail(STAFF, other)["lines"][0]["name"].split()[-1])
+    record_sale(
         STAFF,
         None,
         [LineRequest(till["lamp"], "1")],
@@ -164,7 +165,7 @@ def test_returning_a_sold_voucher_cancels_it_only_while_unspent(till):
         vouchers=[(spent, "10")],
     )
     with pytest.raises(ValidationFailed) as refused:
-        sales.refund_sale(STAFF, other, {1: "1"}, "cash", key())
+        returns.refund_sale(STAFF, other, {1: "1"}, "cash", key())
     assert refused.value.errors[0].code == "voucher_already_used"
 
 
@@ -173,13 +174,13 @@ def test_points_are_earned_spent_capped_and_clawed_back(till):
     assert len(card) == 13 and card.startswith("7")
     assert rewards.create(STAFF, till["anna"], now=NOW) == card  # once per customer
     lamps = [LineRequest(till["lamp"], "20")]  # 600.00: 600 points at 1 per euro
-    sale_id = sales.record_sale(STAFF, till["anna"], lamps, [("card", "600")], key(), now=NOW)
+    sale_id = record_sale(STAFF, till["anna"], lamps, [("card", "600")], key(), now=NOW)
     assert rewards.overview(STAFF, till["anna"]).points == 600
-    receipt = sales.receipt_document(sales.sale_detail(STAFF, sale_id))
+    receipt = receipts.receipt_document(receipts.sale_detail(STAFF, sale_id))
     assert (receipt.points_earned, receipt.points_balance) == (600, 600)
     # 500 points (the minimum) are worth 5.00; more than the balance is refused.
     with pytest.raises(ValidationFailed) as refused:
-        sales.record_sale(
+        record_sale(
             STAFF,
             till["anna"],
             lamps[:0] or [LineRequest(till["lamp"], "1")],
@@ -189,7 +190,7 @@ def test_points_are_earned_spent_capped_and_clawed_back(till):
         )
     assert refused.value.errors[0].code == "points_over_balance"
     with pytest.raises(ValidationFailed) as refused:
-        sales.record_sale(
+        record_sale(
             STAFF,
             till["anna"],
             [LineRequest(till["lamp"], "1")],
@@ -198,7 +199,7 @@ def test_points_are_earned_spent_capped_and_clawed_back(till):
             points="100",
         )
     assert refused.value.errors[0].code == "points_below_minimum"
-    second = sales.record_sale(
+    second = record_sale(
         STAFF,
         till["anna"],
         [LineRequest(till["lamp"], "1")],
@@ -207,12 +208,12 @@ def test_points_are_earned_spent_capped_and_clawed_back(till):
         now=NOW,
         points="500",
     )
-    tenders = {t["method"]: t["amount"] for t in sales.sale_detail(STAFF, second)["tenders"]}
+    tenders = {t["method"]: t["amount"] for t in receipts.sale_detail(STAFF, second)["tenders"]}
     assert tenders == {"card": D("25.00"), "rewards": D("5.00")}
     # Points are earned on what the card paid only: 25 more.
     assert rewards.overview(STAFF, till["anna"]).points == 600 - 500 + 25
     # Returning half of the first sale takes back half its points, no more than is left.
-    sales.refund_sale(STAFF, sale_id, {1: "10"}, "card", key(), now=NOW)
+    returns.refund_sale(STAFF, sale_id, {1: "10"}, "card", key(), now=NOW)
     assert rewards.overview(STAFF, till["anna"]).points == 0  # 125 held, 300 due: capped
     kinds = [e["kind"] for e in rewards.overview(STAFF, till["anna"]).entries]
     assert kinds == ["clawed_back", "earned", "redeemed", "earned"]
@@ -220,16 +221,14 @@ def test_points_are_earned_spent_capped_and_clawed_back(till):
 
 def test_two_sales_cannot_spend_the_same_points(till):
     rewards.create(STAFF, till["anna"])
-    sales.record_sale(
-        STAFF, till["anna"], [LineRequest(till["lamp"], "20")], [("card", "600")], key()
-    )
+    record_sale(STAFF, till["anna"], [LineRequest(till["lamp"], "20")], [("card", "600")], key())
     barrier = threading.Barrier(8)
     done, refused = [], []
 
     def spend():
         barrier.wait()
         try:
-            sales.record_sale(
+            record_sale(
                 STAFF,
                 till["anna"],
                 [LineRequest(till["lamp"], "1")],
@@ -302,7 +301,7 @@ def test_billing_address_is_copied_once_and_addresses_edit_and_remove(till):
     assert [(a["city"], a["is_default"]) for a in shown] == [("Lyon 1er", True)]
     outcome = delivery.print_label(STAFF, till["anna"], second)
     assert outcome.pdf.startswith(b"%PDF")
-    sale_id = sales.record_sale(
+    sale_id = record_sale(
         STAFF,
         till["anna"],
         [LineRequest(till["lamp"], "1")],
@@ -310,10 +309,10 @@ def test_billing_address_is_copied_once_and_addresses_edit_and_remove(till):
         key(),
         delivery_address_id=second,
     )
-    assert sales.sale_detail(STAFF, sale_id)["delivery_address_id"] == second
+    assert receipts.sale_detail(STAFF, sale_id)["delivery_address_id"] == second
     # The invoice says where the goods went, even once the address left the card.
     delivery.remove(STAFF, second, 2)
-    _, pdf = sales.invoice_pdf_for(STAFF, sale_id)
+    _, pdf = receipts.invoice_pdf_for(STAFF, sale_id)
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Livrer à" in text and "1 quai" in text and "LYON 1ER" in text.upper()
 
@@ -370,13 +369,13 @@ def test_web_shop_import_adds_new_addresses_and_reports_the_rest(till):
 
 def test_a_voucher_sold_with_a_chosen_expiry_keeps_it(till):
     from comptoir.logic.dates import add_months
-    from comptoir.services import clock
+    from comptoir.operations import clock
 
     later = add_months(clock.local_day(), 24)
-    sale_id = sales.record_sale(
+    sale_id = record_sale(
         STAFF, None, [vouchers.voucher_line("15", later)], [("cash", "15")], key()
     )
-    code = check_code(sales.sale_detail(STAFF, sale_id)["lines"][0]["name"].split()[-1])
+    code = check_code(receipts.sale_detail(STAFF, sale_id)["lines"][0]["name"].split()[-1])
     assert vouchers.find(STAFF, code)["expires_on"] == later
     with pytest.raises(ValidationFailed) as refused:
         vouchers.voucher_line("15", date(2020, 1, 1))
@@ -440,9 +439,7 @@ def test_voucher_and_rewards_settings_are_checked_and_stored(till):
     stored = shop.get_settings()
     assert (stored["voucher_validity_months"], stored["rewards_point_value"]) == ("6", "0.05")
     rewards.create(STAFF, till["anna"])
-    sales.record_sale(
-        STAFF, till["anna"], [LineRequest(till["lamp"], "1")], [("card", "30")], key()
-    )
+    record_sale(STAFF, till["anna"], [LineRequest(till["lamp"], "1")], [("card", "30")], key())
     assert rewards.overview(STAFF, till["anna"]).points == 0  # LAMP earns none now
 
 
@@ -456,7 +453,7 @@ def test_a_voucher_goes_out_as_what_it_is(till, tmp_path, monkeypatch):
     from devkit.messaging_servers import smtp_server, write_secrets
 
     code = sell_voucher(till["anna"], "50")
-    sales.record_sale(
+    record_sale(
         STAFF, till["anna"], [LineRequest(till["lamp"], "1")], [], key(), vouchers=[(code, "30")]
     )
     voucher = vouchers.find(STAFF, code)
@@ -495,11 +492,9 @@ def test_a_french_shops_voucher_prints_in_an_english_customers_language(db_path)
     english = customers.create_customer({"last_name": "Smith", "language": "en"}, STAFF)
     french = customers.create_customer({"last_name": "Martin", "language": "fr"}, STAFF)
     for who, word in ((english, "Gift voucher"), (french, "Bon cadeau")):
-        sale_id = sales.record_sale(
-            STAFF, who, [vouchers.voucher_line("20")], [("card", "20")], key()
-        )
-        sale = sales.sale_detail(STAFF, sale_id)
+        sale_id = record_sale(STAFF, who, [vouchers.voucher_line("20")], [("card", "20")], key())
+        sale = receipts.sale_detail(STAFF, sale_id)
         (line,) = sale["lines"]
         assert line["name"].startswith("Bon cadeau ")  # stored as sold, in the shop's words
-        (printed,) = sales.receipt_document(sale).lines
+        (printed,) = receipts.receipt_document(sale).lines
         assert printed.name == f"{word} {line['name'].split()[-1]}"

@@ -21,7 +21,16 @@ from comptoir.data import db
 from comptoir.logic.errors import StaleRecord, ValidationFailed
 from comptoir.messaging.email import SendFailed, Sent
 from comptoir.operations import clock
-from comptoir.services import customers, messaging, printing, products, reminders, sales, workshop
+from comptoir.services import (
+    customers,
+    messaging,
+    printing,
+    products,
+    receipts,
+    reminders,
+    returns,
+    workshop,
+)
 from devkit.messaging_servers import smtp_server, write_secrets
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.holders import held_database
@@ -91,7 +100,7 @@ def test_a_job_with_labour_and_parts_is_collected_as_one_sale_less_the_deposit(b
     workshop.add_labour(STAFF, order_id, "1,5", "50", "Index gears", now=NOW)
     workshop.add_part(STAFF, order_id, bike_shop["chain"], "1", now=NOW)
     deposit_sale = workshop.take_deposit(STAFF, order_id, "30", "card", key(), now=NOW)
-    deposit = sales.sale_detail(STAFF, deposit_sale)
+    deposit = receipts.sale_detail(STAFF, deposit_sale)
     assert (deposit["total"], deposit["receipt_number"]) == (D("30.00"), "R000001")
     assert deposit["lines"][0]["name"] == "Acompte J000001"
     # The price agreed stays: a later price change does not reach the order.
@@ -108,7 +117,7 @@ def test_a_job_with_labour_and_parts_is_collected_as_one_sale_less_the_deposit(b
     for status in ("in_progress", "ready"):
         workshop.move(STAFF, order_id, status, now=NOW)
     sale_id = workshop.collect(STAFF, order_id, [("cash", "80")], key(), now=NOW)
-    sale = sales.sale_detail(STAFF, sale_id)
+    sale = receipts.sale_detail(STAFF, sale_id)
     assert sale["receipt_number"] == "R000002"  # gap-free after the deposit's R000001
     assert [(x["name"], x["gross"]) for x in sale["lines"]] == [
         ("Index gears", D("67.50")),
@@ -117,7 +126,7 @@ def test_a_job_with_labour_and_parts_is_collected_as_one_sale_less_the_deposit(b
     ]
     assert (sale["total"], sale["change_given"]) == (D("73.50"), D("6.50"))
     # Purchase history counts the job's labour as one item and the deposit taken off as none.
-    history = sales.purchase_history(STAFF, bike_shop["anna"])[0]
+    history = receipts.purchase_history(STAFF, bike_shop["anna"])[0]
     listed = {s["receipt_number"]: s["items"] for s in history}
     assert listed == {"R000001": D("1.000"), "R000002": D("2.000")}
     order = workshop.order_detail(STAFF, order_id)
@@ -378,7 +387,7 @@ def test_cancelling_gives_the_deposit_back_through_the_till_and_only_so(bike_sho
     order_id = check_in(bike_shop["anna"])
     deposit_sale = workshop.take_deposit(STAFF, order_id, "40", "cash", key(), now=NOW)
     with pytest.raises(ValidationFailed) as refused:
-        sales.refund_sale(STAFF, deposit_sale, {1: "1"}, "cash", key(), now=NOW)
+        returns.refund_sale(STAFF, deposit_sale, {1: "1"}, "cash", key(), now=NOW)
     assert refused.value.errors[0].code == "deposit_refund_from_order"
     with pytest.raises(ValidationFailed) as refused:
         workshop.move(STAFF, order_id, "cancelled", now=NOW)
@@ -387,7 +396,7 @@ def test_cancelling_gives_the_deposit_back_through_the_till_and_only_so(bike_sho
     (refund_id,) = workshop.cancel(
         STAFF, order_id, "card", cancel_key, "Customer changed mind", NOW
     )
-    refund = sales.sale_detail(STAFF, refund_id)
+    refund = receipts.sale_detail(STAFF, refund_id)
     assert (refund["total"], refund["refund_of"]) == (D("-40.00"), deposit_sale)
     assert [(t["method"], t["amount"]) for t in refund["tenders"]] == [("card", D("-40.00"))]
     order = workshop.order_detail(STAFF, order_id)

@@ -203,7 +203,7 @@ def test_a_fragment_checks_the_session_before_it_runs(db_path):
         import streamlit as st
 
         from comptoir.logic.auth import Actor
-        from comptoir.services import clock
+        from comptoir.operations import clock
         from comptoir.ui.auth import ACTOR_KEY, SEEN_KEY, guard_fragment
 
         if "ui_language" not in st.session_state:  # the first run (sign-out keeps it)

@@ -15,13 +15,14 @@ from comptoir.services import (
     messaging,
     products,
     reminders,
+    returns,
     rewards,
-    sales,
+    till,
     vouchers,
     workshop,
 )
 from comptoir.services.accounts import EntryRequest
-from comptoir.services.sales import LineRequest
+from comptoir.services.till import LineRequest
 from tests.conftest import ADMIN, MANAGER
 from tests.ui.conftest import open_app, open_tab, shown, type_into
 
@@ -88,10 +89,10 @@ def hostile(shop_db):
         EntryRequest("adjustment", "5", reason=PAYLOAD, direction="decrease"),
         uuid.uuid4().hex,
     )
-    sale_id = sales.record_sale(
+    sale_id = till.record_sale(
         ADMIN, customer_id, [LineRequest(product_id, "2")], [("card", "20")], uuid.uuid4().hex
     )
-    sales.refund_sale(ADMIN, sale_id, {1: "1"}, "card", uuid.uuid4().hex)
+    returns.refund_sale(ADMIN, sale_id, {1: "1"}, "card", uuid.uuid4().hex)
     auth.create_staff(ADMIN, "mdstaff", PAYLOAD[:80], "staff", "velo-bleu-42", "velo-bleu-42")
     messaging.add_note(ADMIN, customer_id, PAYLOAD, uuid.uuid4().hex)
     # The workshop, delivery addresses, vouchers and rewards, made of it too.
@@ -107,7 +108,7 @@ def hostile(shop_db):
     delivery.add(ADMIN, customer_id, {"name": PAYLOAD, "address1": PAYLOAD, "city": PAYLOAD})
     rewards.create(ADMIN, customer_id)
     rewards.adjust(ADMIN, customer_id, "10", PAYLOAD)
-    sold = sales.record_sale(
+    sold = till.record_sale(
         ADMIN, customer_id, [vouchers.voucher_line("20")], [("card", "20")], uuid.uuid4().hex
     )
     (voucher,) = vouchers.sold_by(ADMIN, sold)

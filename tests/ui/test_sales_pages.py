@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from comptoir.services import sales, shop
-from comptoir.services.sales import LineRequest
+from comptoir.services import receipts, returns, shop, till
+from comptoir.services.till import LineRequest
 from tests.conftest import ADMIN, STAFF
 from tests.sales_samples import make_sales_shop
 from tests.ui.conftest import open_app, open_tab, table, texts, type_into
@@ -75,7 +75,7 @@ def test_scanned_codes_go_straight_into_the_basket_and_the_box_empties(till_shop
 
 
 def test_purchase_history_tab_lists_sales_and_issues_the_invoice(till_shop):
-    sale_id = sales.record_sale(
+    sale_id = till.record_sale(
         STAFF, till_shop["pro"], [LineRequest(till_shop["light"], "1")], [("card", "20.00")], "k-1"
     )
     app = open_app("staff")
@@ -87,7 +87,7 @@ def test_purchase_history_tab_lists_sales_and_issues_the_invoice(till_shop):
     assert list(history["Receipt"]) == ["R000001"]
     app.button(key=f"history.sale.{sale_id}.invoice").click().run()
     assert any(s.startswith("Invoice F20") for s in texts(app, "success"))
-    assert sales.sale_detail(STAFF, sale_id)["invoice_number"].endswith("000001")
+    assert receipts.sale_detail(STAFF, sale_id)["invoice_number"].endswith("000001")
 
 
 def test_products_page_read_only_for_staff_editable_for_managers(till_shop):
@@ -106,10 +106,10 @@ def test_products_page_read_only_for_staff_editable_for_managers(till_shop):
 
 def test_a_return_is_linked_to_its_sale_as_typed(till_shop):
     shop.save_settings({"receipt_prefix": "T-"}, [("A", "A"), ("B", "B"), ("C", "C")], ADMIN)
-    sale_id = sales.record_sale(
+    sale_id = till.record_sale(
         STAFF, till_shop["pro"], [LineRequest(till_shop["light"], "1")], [("card", "20.00")], "k-2"
     )
-    sales.refund_sale(STAFF, sale_id, {1: "1"}, "card", "k-3")
+    returns.refund_sale(STAFF, sale_id, {1: "1"}, "card", "k-3")
     app = open_app("staff")
     app.query_params["id"] = str(till_shop["pro"])
     app.switch_page("pages/customer_card.py").run()
@@ -158,10 +158,10 @@ def test_a_voucher_sold_in_french_reads_in_english_on_an_english_screen(till_sho
     from comptoir.services import vouchers
 
     shop.save_settings({"locale": "fr_FR"}, [("A", "A"), ("B", "B"), ("C", "C")], ADMIN)
-    sale_id = sales.record_sale(
+    sale_id = till.record_sale(
         STAFF, till_shop["pro"], [vouchers.voucher_line("20")], [("card", "20")], "k-v"
     )
-    (stored,) = sales.sale_detail(STAFF, sale_id)["lines"]
+    (stored,) = receipts.sale_detail(STAFF, sale_id)["lines"]
     assert stored["name"].startswith("Bon cadeau ")
     app = open_app("staff")
     app.query_params["id"] = str(till_shop["pro"])

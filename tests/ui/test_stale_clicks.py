@@ -179,11 +179,11 @@ def test_an_error_inside_a_fragment_is_an_incident_not_a_traceback(caplog):
 
 
 def test_a_voucher_changed_by_someone_else_is_not_cancelled_on_the_old_view(shop_db):
-    from comptoir.services import sales, vouchers
+    from comptoir.services import till, vouchers
     from tests.sales_samples import make_sales_shop
 
     shop = make_sales_shop()
-    sale = sales.record_sale(
+    sale = till.record_sale(
         STAFF, shop["pro"], [vouchers.voucher_line("30")], [("card", "30")], "stale-v"
     )
     (voucher,) = vouchers.sold_by(STAFF, sale)

@@ -8,8 +8,8 @@ import uuid
 import pytest
 
 from comptoir.logic.vouchers import check_code
-from comptoir.services import delivery, rewards, sales, vouchers
-from comptoir.services.sales import LineRequest
+from comptoir.services import delivery, receipts, rewards, till, vouchers
+from comptoir.services.till import LineRequest
 from tests.conftest import MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 from tests.ui.conftest import open_app, open_tab, table, texts, type_into
@@ -31,7 +31,7 @@ def open_card(app, customer_id: int, tab: str):
 
 
 def sold_code(sale_id: int) -> str:
-    return check_code(sales.sale_detail(STAFF, sale_id)["lines"][0]["name"].split()[-1])
+    return check_code(receipts.sale_detail(STAFF, sale_id)["lines"][0]["name"].split()[-1])
 
 
 def test_a_voucher_is_sold_at_the_till_then_spent_in_part(till_shop):
@@ -85,7 +85,7 @@ def test_rewards_tab_creates_an_account_and_shows_points_from_a_sale(till_shop):
     assert "No customer rewards account" in texts(app, "info")
     app.button(key=f"rewards.{till_shop['pro']}.create").click().run()
     assert texts(app, "success") == ["Rewards account created."]
-    sales.record_sale(
+    till.record_sale(
         STAFF,
         till_shop["pro"],
         [LineRequest(till_shop["light"], "5")],
@@ -116,10 +116,10 @@ def test_delivery_tab_copies_the_billing_address_once(till_shop):
 
 
 def test_vouchers_tab_cancels_with_a_reason_and_the_page_shows_the_liability(till_shop):
-    first = sales.record_sale(
+    first = till.record_sale(
         STAFF, till_shop["pro"], [vouchers.voucher_line("30")], [("card", "30")], "k1"
     )
-    sales.record_sale(STAFF, None, [vouchers.voucher_line("20")], [("card", "20")], "k2")
+    till.record_sale(STAFF, None, [vouchers.voucher_line("20")], [("card", "20")], "k2")
     app = open_app("manager")
     open_card(app, till_shop["pro"], "Gift vouchers")
     assert table(app)["Status"].tolist() == ["Active"]

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from comptoir.operations import clock
+from comptoir.operations import clock, workshop_orders
 from comptoir.services import customers, products, reminders, workshop
 from tests.conftest import MANAGER, STAFF
 from tests.ui.conftest import open_app, open_tab, table, texts, type_into
@@ -200,7 +200,7 @@ def test_settings_workshop_section_saves_and_names_a_bad_field(app):
     app.button(key="settings.save").click().run()
     assert not texts(app, "error")
     assert workshop.capacity() == 24.5
-    assert reminders.intervals_of({"service_reminder_intervals": "4w:service_first_check"})
+    assert workshop_orders.intervals_of({"service_reminder_intervals": "4w:service_first_check"})
 
 
 @pytest.mark.parametrize("username", ["staff"])

@@ -1,36 +1,28 @@
-"""Gift vouchers inside a sale's transaction: sold as lines, spent as tenders, given back
+"""Gift vouchers inside a sale's unit of work: sold as lines, spent as tenders, given back
 by returns. The user's actions on vouchers are in services/vouchers.py."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from comptoir.data import settings as settings_repo
 from comptoir.data import vouchers as repo
 from comptoir.i18n.catalog import system_product_names
 from comptoir.logic.errors import FieldError, FieldProblem, ValidationFailed
 from comptoir.logic.pricing import ZERO
 from comptoir.logic.vouchers import ALPHABET, BODY, check_redeem, expiry, new_code, parse_months
-from comptoir.operations import clock
-from comptoir.services import products
-from comptoir.services.shop import here
+from comptoir.operations.catalogue import VOUCHER
+from comptoir.operations.settings import here
+from comptoir.operations.unit_of_work import UnitOfWork
 
-SKU = "VOUCHER"
-NAMES = system_product_names(SKU)
-
-
-def product(cur) -> dict[str, Any]:
-    """The gift-voucher product (no tax, never sold by SKU), made the first time."""
-    return products.system_product(cur, SKU, NAMES, Decimal("1.00"), taxed=False)
+NAMES = system_product_names(VOUCHER)
 
 
-def default_expiry(cur, issued_on: date) -> date | None:
+def default_expiry(values: Mapping[str, str], issued_on: date) -> date | None:
     """The last day of a voucher issued that day, by the Settings' validity."""
-    values = settings_repo.get_all(cur, here())
     try:
         months = parse_months(values.get("voucher_validity_months", "12"))
     except FieldProblem:
@@ -44,17 +36,17 @@ def draw_code() -> str:
 
 
 def issue(
-    cur,
+    uow: UnitOfWork,
     sale_id: int,
     line_no: int,
     code: str,
     amount: Decimal,
     customer_id: int | None,
-    moment: datetime,
-    staff: str,
+    values: Mapping[str, str],
     expires_on: date | None = None,
 ) -> int:
-    """The voucher a sale line sold (its expiry as chosen, else from Settings)."""
+    """The voucher a sale line sold (its expiry as chosen, else from the Settings' values)."""
+    cur, moment = uow.cur, uow.now
     voucher_id = repo.insert_voucher(
         cur,
         {
@@ -63,7 +55,7 @@ def issue(
             "amount": amount,
             "balance": amount,
             "status": "active",
-            "expires_on": expires_on or default_expiry(cur, clock.local_day(moment)),
+            "expires_on": expires_on or default_expiry(values, uow.today),
             "issued_at": moment,
             "sale_id": sale_id,
             "sale_line_no": line_no,
@@ -71,14 +63,13 @@ def issue(
             "updated_at": moment,
         },
     )
-    repo.entry(cur, voucher_id, "issued", amount, sale_id, "", moment, staff)
+    repo.entry(cur, voucher_id, "issued", amount, sale_id, "", moment, uow.staff)
     return voucher_id
 
 
-def spend(
-    cur, sale_id: int, spends: Sequence[tuple[str, Decimal]], today: date, moment, staff: str
-) -> None:
+def spend(uow: UnitOfWork, sale_id: int, spends: Sequence[tuple[str, Decimal]]) -> None:
     """Take each voucher's amount for the sale, or refuse the sale naming why."""
+    cur, today = uow.cur, uow.today
     for code, amount in spends:
         voucher_id = repo.spend(cur, code, amount, today)
         if voucher_id is None:
@@ -94,11 +85,12 @@ def spend(
                     [FieldError("vouchers", problem.code, problem.params)]
                 ) from None
             raise ValidationFailed([FieldError("vouchers", "voucher_balance_short")])
-        repo.entry(cur, voucher_id, "redeemed", amount, sale_id, "", moment, staff)
+        repo.entry(cur, voucher_id, "redeemed", amount, sale_id, "", uow.now, uow.staff)
 
 
-def give_back(cur, original_id: int, amount: Decimal, refund_id: int, moment, staff: str) -> None:
+def give_back(uow: UnitOfWork, original_id: int, amount: Decimal, refund_id: int) -> None:
     """A return paid back to the vouchers that paid the sale, up to what each paid."""
+    cur = uow.cur
     left = amount
     for paid in repo.redeemed_by_sale(cur, original_id):
         if left <= 0:
@@ -114,16 +106,17 @@ def give_back(cur, original_id: int, amount: Decimal, refund_id: int, moment, st
             part,
             refund_id,
             f"sale:{original_id}",
-            moment,
-            staff,
+            uow.now,
+            uow.staff,
         )
         left -= part
     if left > 0:
         raise ValidationFailed([FieldError("tenders", "voucher_refund_over")])
 
 
-def cancel_returned(cur, original_id: int, line_numbers: Sequence[int], moment, staff: str) -> None:
+def cancel_returned(uow: UnitOfWork, original_id: int, line_numbers: Sequence[int]) -> None:
     """Returning a sold voucher cancels it, only while nothing of it was spent."""
+    cur, moment = uow.cur, uow.now
     sold: Mapping[int, dict[str, Any]] = repo.sold_by_sale(cur, original_id)
     for number in line_numbers:
         voucher = sold.get(number)
@@ -140,4 +133,6 @@ def cancel_returned(cur, original_id: int, line_numbers: Sequence[int], moment, 
             {"status": "cancelled", "cancel_reason": "returned", "cancelled_at": moment},
             moment,
         )
-        repo.entry(cur, voucher["id"], "cancelled", ZERO, original_id, "returned", moment, staff)
+        repo.entry(
+            cur, voucher["id"], "cancelled", ZERO, original_id, "returned", moment, uow.staff
+        )

@@ -1,10 +1,9 @@
-"""Customer rewards inside a sale's transaction: points earned, spent as a tender, taken
+"""Customer rewards inside a sale's unit of work: points earned, spent as a tender, taken
 back by returns. The user's actions on rewards are in services/rewards.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +18,8 @@ from comptoir.logic.rewards import (
     parse_rules,
     value_of,
 )
-from comptoir.services.shop import here
+from comptoir.operations.settings import here
+from comptoir.operations.unit_of_work import UnitOfWork
 
 
 def rules(cur) -> RewardsRules:
@@ -30,9 +30,10 @@ def rules(cur) -> RewardsRules:
         return parse_rules({})
 
 
-def price_points(cur, customer_id: int | None, typed: object) -> tuple[int, Decimal]:
+def price_points(uow: UnitOfWork, customer_id: int | None, typed: object) -> tuple[int, Decimal]:
     """Points the customer wants to spend, checked against their balance and the
     minimum, and what they are worth."""
+    cur = uow.cur
     account = repo.rewards_account(cur, customer_id) if customer_id else None
     if account is None:
         raise ValidationFailed([FieldError("rewards", "no_rewards_account")])
@@ -44,35 +45,37 @@ def price_points(cur, customer_id: int | None, typed: object) -> tuple[int, Deci
     return points, value_of(points, found)
 
 
-def spend(cur, customer_id: int, points: int, sale_id: int, moment: datetime, staff: str) -> None:
+def spend(uow: UnitOfWork, customer_id: int, points: int, sale_id: int) -> None:
     """Take the points for the sale; a concurrent sale that spent them first wins."""
-    left = repo.move_points(cur, customer_id, -points, "redeemed", sale_id, "", moment, staff)
+    left = repo.move_points(
+        uow.cur, customer_id, -points, "redeemed", sale_id, "", uow.now, uow.staff
+    )
     if left is None:
         raise ValidationFailed([FieldError("rewards", "points_over_balance", {"balance": "?"})])
 
 
 def earn(
-    cur,
+    uow: UnitOfWork,
     customer_id: int | None,
     lines: Iterable[tuple[str, Decimal]],
     tenders: Iterable[tuple[str, Decimal]],
     sale_id: int,
-    moment: datetime,
-    staff: str,
 ) -> int | None:
     """Points the sale earns for a customer with a rewards account (None: no account)."""
+    cur = uow.cur
     if customer_id is None or repo.rewards_account(cur, customer_id) is None:
         return None
     points = earned(lines, tenders, rules(cur))
     if points:
-        repo.move_points(cur, customer_id, points, "earned", sale_id, "", moment, staff)
+        repo.move_points(cur, customer_id, points, "earned", sale_id, "", uow.now, uow.staff)
     return points
 
 
 def take_back(
-    cur, original: dict[str, Any], refund_total: Decimal, refund_id: int, moment, staff: str
+    uow: UnitOfWork, original: dict[str, Any], refund_total: Decimal, refund_id: int
 ) -> None:
     """A return takes back its share of the points its sale earned (never below zero)."""
+    cur = uow.cur
     customer_id = original["customer_id"]
     if customer_id is None:
         return
@@ -95,6 +98,6 @@ def take_back(
             "clawed_back",
             refund_id,
             f"sale:{original['id']}",
-            moment,
-            staff,
+            uow.now,
+            uow.staff,
         )
