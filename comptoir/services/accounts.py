@@ -36,12 +36,12 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
 from comptoir.logic.text import check_no_controls
 from comptoir.operations import account_ledger, clock, unit_of_work
+from comptoir.operations.spreadsheets import csv_bytes
 from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.addresses import postal_lines
 from comptoir.printing.model import Statement, StatementEntry
 from comptoir.printing.pdf_a4 import statement_pdf
 from comptoir.services.printing import shop_header
-from comptoir.services.spreadsheets import csv_bytes
 
 SCREEN_ACCOUNT = "customer_account"
 SCREEN_TYPES = "settings"

@@ -28,8 +28,9 @@ from comptoir.logic.auth import (
 )
 from comptoir.logic.errors import FieldError, FieldProblem, StaleRecord, ValidationFailed
 from comptoir.logic.text import check_no_controls
-from comptoir.operations import audit, clock
-from comptoir.services import shop
+from comptoir.operations import audit, clock, unit_of_work
+from comptoir.operations import settings as shop_settings
+from comptoir.operations.unit_of_work import UnitOfWork
 
 SCREEN_LOGIN = "login"
 SCREEN_SETUP = "first_admin"
@@ -60,7 +61,7 @@ def _now(now: datetime | None) -> datetime:
 
 def policy() -> SessionPolicy:
     """The session and lockout settings."""
-    values = shop.current().values
+    values = shop_settings.current().values
     return SessionPolicy(
         timeout_minutes=int(values.get("session_timeout_minutes", "30")),
         lockout_attempts=int(values.get("lockout_attempts", "5")),
@@ -266,7 +267,8 @@ def update_staff(
     require(actor, "staff.manage")
     moment = _now(now)
 
-    def work(cur) -> int:
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
         current = repo.get(cur, staff_id)
         if current is None or current["version"] != version:
             raise StaleRecord(staff_id, current["version"] if current else None)
@@ -302,19 +304,10 @@ def update_staff(
         new_version = repo.update(cur, staff_id, version, stored, moment)
         if new_version is None:
             raise StaleRecord(staff_id, None)
-        audit.record(
-            cur,
-            actor,
-            "update",
-            "staff",
-            staff_id,
-            SCREEN_STAFF,
-            diff(current, wanted, list(changed)),
-            moment,
-        )
+        uow.audit("update", "staff", staff_id, diff(current, wanted, list(changed)))
         return new_version
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "staff.manage", SCREEN_STAFF, work, moment)
 
 
 def reset_password(
@@ -329,7 +322,8 @@ def reset_password(
     except FieldProblem as problem:
         raise ValidationFailed([FieldError("password", problem.code, problem.params)]) from None
 
-    def work(cur) -> None:
+    def work(uow: UnitOfWork) -> None:
+        cur = uow.cur
         current = repo.get(cur, staff_id)
         if current is None:
             raise StaleRecord(staff_id, None)
@@ -345,15 +339,6 @@ def reset_password(
             },
             moment,
         )
-        audit.record(
-            cur,
-            actor,
-            "password",
-            "staff",
-            staff_id,
-            SCREEN_STAFF,
-            [FieldChange("password", "•••", "•••")],
-            moment,
-        )
+        uow.audit("password", "staff", staff_id, [FieldChange("password", "•••", "•••")])
 
-    db.run_in_transaction(work)
+    unit_of_work.run(actor, "staff.manage", SCREEN_STAFF, work, moment)

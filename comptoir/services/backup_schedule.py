@@ -37,8 +37,9 @@ from comptoir.logic.backups import (
     to_keep,
 )
 from comptoir.logic.shops import DEFAULT_TIME_ZONE
-from comptoir.operations import audit, clock
-from comptoir.services import backup, heartbeat, messaging, shop
+from comptoir.operations import audit, clock, heartbeat
+from comptoir.operations import settings as shop_settings
+from comptoir.services import backup, messaging
 
 LOG = logging.getLogger("comptoir.backup")
 # A failed nightly backup is tried again after these pauses, then the administrators
@@ -72,7 +73,7 @@ def _setting(key: str) -> str:
     """A shop setting, or empty while a file of an early schema (before the shops'
     settings existed) is being backed up for its upgrade."""
     try:
-        return shop.current().values.get(key, "").strip()
+        return shop_settings.current().values.get(key, "").strip()
     except Exception:  # noqa: BLE001 - the backup goes on with the defaults
         return ""
 
@@ -213,7 +214,7 @@ def rotate(place: Path, now: datetime) -> list[str]:
 
 def alert_administrators(outcome: Outcome, now: datetime | None = None) -> int | None:
     """Queue an e-mail about a failed backup to the shop's alert address (once a day)."""
-    values = shop.current().values
+    values = shop_settings.current().values
     to = (values.get("backup_alert_email") or values.get("shop_email") or "").strip()
     if not to:
         LOG.error("backup failed and no alert address is set (Settings > Backups)")

@@ -32,8 +32,9 @@ from comptoir.logic.customers import FIELDS, CardRules, validate_customer
 from comptoir.logic.errors import Busy, FieldError, FieldProblem, NotFound, ValidationFailed
 from comptoir.logic.phones import parse_phone
 from comptoir.logic.search import customer_tokens
-from comptoir.operations import audit, clock
-from comptoir.services import shop
+from comptoir.operations import clock, unit_of_work
+from comptoir.operations import settings as shop_settings
+from comptoir.operations.unit_of_work import UnitOfWork
 
 SCREEN = "import"
 OUTCOMES = ("create", "update", "unchanged", "duplicate", "invalid")
@@ -239,7 +240,7 @@ def dry_run(
     require(actor, "customers.import")
     check_mapping(mapping)
     with db.cursor() as cur:
-        rules = shop.card_rules(cur, clock.local_day())
+        rules = shop_settings.card_rules(cur, clock.local_day())
         found = plan_rows(cur, table, mapping, rules, progress)
     progress(1.0, "done")
     return found
@@ -247,7 +248,7 @@ def dry_run(
 
 def _numbers(cur: Any, count: int) -> list[str]:
     """count free account numbers from the sequence (skipping any already in use)."""
-    prefix = settings_repo.get_all(cur, shop.here()).get("account_prefix", "")
+    prefix = settings_repo.get_all(cur, shop_settings.here()).get("account_prefix", "")
     numbers: list[str] = []
     while len(numbers) < count:
         wanted = count - len(numbers)
@@ -310,7 +311,8 @@ def run_import(
     check_mapping(mapping)
     moment = clock.utc(now)
 
-    def work(cur: Any) -> Imported:
+    def work(uow: UnitOfWork) -> Imported:
+        cur = uow.cur
         if (
             checked is not None
             and checked.mapping == tuple(mapping)
@@ -319,7 +321,7 @@ def run_import(
         ):
             plan = checked
         else:
-            rules = shop.card_rules(cur, clock.local_day(moment))
+            rules = shop_settings.card_rules(cur, clock.local_day(moment))
             plan = plan_rows(cur, table, mapping, rules, lambda s, step: progress(s * 0.5, step))
         creates = [r for r in plan.rows if r.outcome == "create"]
         updates = [r for r in plan.rows if r.outcome == "update"]
@@ -402,23 +404,19 @@ def run_import(
             ),
         )
         counts = plan.counts()
-        audit.record(
-            cur,
-            actor,
+        uow.audit(
             "import",
             "import_batch",
             batch_id,
-            SCREEN,
             [
                 FieldChange("file", None, file_name[:200]),
                 *(FieldChange(k, None, v) for k, v in counts.items()),
             ],
-            moment,
         )
         progress(1.0, "done")
         return Imported(batch_id, len(creates), len(updates), skipped)
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "customers.import", SCREEN, work, moment)
 
 
 def _update_frame(updates: Sequence[RowPlan]) -> pd.DataFrame:
@@ -447,7 +445,8 @@ def undo(actor: Actor, batch_id: int, now: datetime | None = None) -> int:
     require(actor, "customers.import")
     moment = clock.utc(now)
 
-    def work(cur: Any) -> int:
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
         found = repo.batch(cur, batch_id)
         if found is None:
             raise NotFound("import_batch", batch_id)
@@ -482,16 +481,12 @@ def undo(actor: Actor, batch_id: int, now: datetime | None = None) -> int:
             merged = repo.customers_by_id(cur, [r.customer_id for r in restores if r.customer_id])
             repo.replace_tokens(cur, _tokens(list(merged.items())), list(merged))
         repo.mark_undone(cur, batch_id, moment, actor.display_name)
-        audit.record(
-            cur,
-            actor,
+        uow.audit(
             "undo_import",
             "import_batch",
             batch_id,
-            SCREEN,
             [FieldChange("removed", None, removed), FieldChange("restored", None, len(restores))],
-            moment,
         )
         return removed + len(restores)
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "customers.import", SCREEN, work, moment)

@@ -32,9 +32,10 @@ from comptoir.logic.customers import (
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from comptoir.logic.phones import display_phone
 from comptoir.logic.search import customer_tokens, query_words, tokens_rows
-from comptoir.operations import audit, clock
-from comptoir.services import shop
-from comptoir.services.shop import card_rules
+from comptoir.operations import audit, clock, unit_of_work
+from comptoir.operations import settings as shop_settings
+from comptoir.operations.settings import card_rules
+from comptoir.operations.unit_of_work import UnitOfWork
 
 SCREEN_GRID = "customers_grid"
 SCREEN_CARD = "customer_card"
@@ -140,7 +141,7 @@ def preview_account_number() -> str:
 
 
 def _next_free_number(cur, reserve: bool) -> str:
-    prefix = settings_repo.get_all(cur, shop.here()).get("account_prefix", "")
+    prefix = settings_repo.get_all(cur, shop_settings.here()).get("account_prefix", "")
     number = repo.peek_account_sequence(cur)
     while True:
         number = repo.next_account_sequence(cur) if reserve else number + 1
@@ -186,7 +187,8 @@ def create_customer(
     require(actor, "customers.edit")
     moment = _now(now)
 
-    def work(cur) -> int:
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
         values = dict(raw)
         typed = str(values.get("account_number") or "").strip()
         generate = not typed or (generated_number and typed == generated_number.strip())
@@ -206,12 +208,10 @@ def create_customer(
         store_tokens(cur, customer_id, stored, new=True)
         if clean.marketing_opt_in:
             repo.insert_consent(cur, customer_id, True, moment, screen, actor.display_name)
-        audit.record(
-            cur, actor, "create", "customer", customer_id, screen, created(stored, FIELDS), moment
-        )
+        uow.audit("create", "customer", customer_id, created(stored, FIELDS))
         return customer_id
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "customers.edit", screen, work, moment)
 
 
 def apply_update(
@@ -306,23 +306,20 @@ def set_archived(
     require(actor, "customers.edit")
     moment = _now(now)
 
-    def work(cur) -> int:
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
         new_version = repo.set_archived(cur, customer_id, version, archived, moment)
         if new_version is None:
             raise StaleRecord(customer_id, repo.current_version(cur, customer_id))
-        audit.record(
-            cur,
-            actor,
+        uow.audit(
             "archive" if archived else "restore",
             "customer",
             customer_id,
-            screen,
             diff({"archived": not archived}, {"archived": archived}),
-            moment,
         )
         return new_version
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "customers.edit", screen, work, moment)
 
 
 def save_grid_edits(

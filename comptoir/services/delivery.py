@@ -18,11 +18,12 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.csv_files import read_table
 from comptoir.logic.delivery import FIELDS, billing_as_delivery, check_address, place_key
 from comptoir.logic.errors import FieldError, NotFound, StaleRecord, ValidationFailed
-from comptoir.operations import unit_of_work
+from comptoir.operations import printouts, unit_of_work
+from comptoir.operations import settings as shop_settings
 from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.addresses import postal_lines
 from comptoir.printing.model import Label
-from comptoir.services import printing, shop
+from comptoir.services import printing
 
 SCREEN = "delivery_addresses"
 IMPORT_SCREEN = "web_import"
@@ -46,7 +47,7 @@ def addresses(actor: Actor, customer_id: int) -> list[dict[str, Any]]:
 
 
 def _clean(raw: Mapping[str, object]) -> dict[str, Any]:
-    country = shop.get_settings().get("default_country", "FR")
+    country = shop_settings.get_settings().get("default_country", "FR")
     clean, errors = check_address(raw, country)
     if errors:
         raise ValidationFailed(errors)
@@ -197,7 +198,7 @@ def import_web_orders(
     again is skipped; rows with no customer or a bad field are reported by line."""
     require(actor, "customers.edit")  # before reading the file (run() checks it again)
     rows = _rows(data, name)
-    country = shop.get_settings().get("default_country", "FR")
+    country = shop_settings.get_settings().get("default_country", "FR")
     report = ImportReport()
     checked: list[tuple[int, str, str | None, dict[str, Any]]] = []
     for line, row in rows:
@@ -265,7 +266,7 @@ def label(customer_id: int, address_id: int | None) -> Label:
     """The courier label to the billing address (None) or one delivery address."""
     if address_id is None:
         return printing.customer_label(customer_id)
-    header = printing.shop_header()
+    header = printouts.shop_header()
     with db.cursor() as cur:
         customer = customers_repo.get(cur, customer_id)
         found = repo.address(cur, address_id)
@@ -279,7 +280,7 @@ def label(customer_id: int, address_id: int | None) -> Label:
     )
 
 
-def print_label(actor: Actor, customer_id: int, address_id: int | None) -> printing.PrintOutcome:
+def print_label(actor: Actor, customer_id: int, address_id: int | None) -> printouts.PrintOutcome:
     """Print the courier label to the chosen address (label printer, else PDF)."""
     require(actor, "print.documents")
     return printing.print_courier_label(actor, customer_id, label(customer_id, address_id))

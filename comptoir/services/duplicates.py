@@ -18,7 +18,7 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.duplicates import Judged, first_names_agree, judge
 from comptoir.logic.errors import FieldProblem
 from comptoir.logic.phones import parse_phone
-from comptoir.services import shop
+from comptoir.operations import settings as shop_settings
 
 PAGE_SIZE = 25
 HINTS = 5
@@ -93,7 +93,7 @@ def similar_to(draft: Mapping[str, object]) -> list[dict[str, Any]]:
     postcode, similar name), surest first."""
     email = str(draft.get("email") or "").strip().lower() or None
     mobile = None
-    region = shop.get_settings().get("default_country", "FR")
+    region = shop_settings.get_settings().get("default_country", "FR")
     raw_mobile = str(draft.get("mobile") or "").strip()
     if raw_mobile:
         with contextlib.suppress(FieldProblem):

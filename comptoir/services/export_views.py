@@ -18,7 +18,7 @@ from comptoir.data import workshop as workshop_repo
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.workshop import serial_key
 from comptoir.operations import clock
-from comptoir.services import shop
+from comptoir.operations import settings as shop_settings
 from comptoir.services.exports import View
 
 __all__ = [
@@ -130,7 +130,7 @@ def orders(
     require(actor, "workshop.view")
     text = " ".join(search.split())
     key = serial_key(text) if len(serial_key(text)) >= 4 else ""
-    shop_code = shop.here() if shop_code is None else shop_code or None
+    shop_code = shop_settings.here() if shop_code is None else shop_code or None
     sql, params = workshop_repo.open_orders_query(shop_code, statuses, text, key)
     return View(
         "workshop", sql, tuple(params), _given(search=text, shop=shop_code), entity="order_list"

@@ -32,7 +32,8 @@ from comptoir.logic.gdpr import (
 )
 from comptoir.logic.search import customer_tokens, tokens_rows
 from comptoir.messaging import config as messaging_config
-from comptoir.operations import audit, clock
+from comptoir.operations import audit, clock, unit_of_work
+from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.pdf_a4 import subject_access_pdf
 from comptoir.services import exports
 from comptoir.services.printing import shop_header
@@ -244,7 +245,8 @@ def erase(actor: Actor, customer_id: int, version: int, now: datetime | None = N
     moment = clock.utc(now)
     key = suppression_key()
 
-    def work(cur: Any) -> None:
+    def work(uow: UnitOfWork) -> None:
+        cur = uow.cur
         card = customers_repo.get(cur, customer_id)
         if card is None:
             raise NotFound("customer", customer_id)
@@ -262,19 +264,15 @@ def erase(actor: Actor, customer_id: int, version: int, now: datetime | None = N
                 _anonymise_card(cur, merged, merged["version"], key, moment)
         _scrub_history(cur, [customer_id, *others], key, moment)
         # The trail says what was erased, never the values (they are gone on purpose).
-        audit.record(
-            cur,
-            actor,
+        uow.audit(
             "erase",
             "customer",
             customer_id,
-            SCREEN,
             [
                 FieldChange("fields", None, ", ".join(CLEARED_FIELDS)),
                 FieldChange("suppressed", None, ", ".join(sorted(digests))),
                 FieldChange("merged_records", None, len(others)),
             ],
-            moment,
         )
 
-    db.run_in_transaction(work)
+    unit_of_work.run(actor, "gdpr.erase", SCREEN, work, moment)

@@ -18,8 +18,8 @@ from comptoir.logic.errors import DatabaseUnavailable
 from comptoir.logic.printers import ROLES
 from comptoir.logs import Incident
 from comptoir.messaging import config
-from comptoir.operations import clock
-from comptoir.services import backup_schedule, heartbeat, printing, upgrades
+from comptoir.operations import clock, heartbeat, printouts
+from comptoir.services import backup_schedule, upgrades
 
 # Below this much free space on the data folder's disk a backup may not fit.
 MIN_FREE_BYTES = 1024**3
@@ -97,7 +97,7 @@ def _messaging() -> Line:
 def _printers() -> list[Line]:
     lines = []
     for role in ROLES:
-        printer = printing.printer_for(role)
+        printer = printouts.printer_for(role)
         if printer.kind != "network":
             lines.append(Line(f"printer ({role})", True, f"{printer.kind}"))
             continue

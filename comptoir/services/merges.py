@@ -17,9 +17,10 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.customers import validate_customer
 from comptoir.logic.errors import FieldError, NotFound, StaleRecord, ValidationFailed
 from comptoir.logic.merges import Side, default_choices, differing, merge_refusals, merged_card
-from comptoir.operations import audit, clock
+from comptoir.operations import clock, unit_of_work
+from comptoir.operations.settings import card_rules
+from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.services.customers import apply_update, store_tokens
-from comptoir.services.shop import card_rules
 
 SCREEN = "merge"
 RECENT = 20
@@ -133,7 +134,8 @@ def merge(
     require(actor, "customers.merge")
     moment = clock.utc(now)
 
-    def work(cur: Any) -> int:
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
         refusals = merge_refusals(_side(cur, survivor_id), _side(cur, other_id))
         if refusals:
             raise ValidationFailed(refusals)
@@ -182,28 +184,20 @@ def merge(
         store_tokens(cur, survivor_id, card)
         counts = {t: len(keys) for t, keys in moved.items() if keys}
         summary = ", ".join(f"{t} {n}" for t, n in counts.items())
-        audit.record(
-            cur,
-            actor,
+        uow.audit(
             "merge",
             "customer",
             survivor_id,
-            SCREEN,
             [
                 FieldChange("merged", None, other["account_number"]),
                 FieldChange("moved", None, summary),
             ],
-            moment,
         )
-        audit.record(
-            cur,
-            actor,
+        uow.audit(
             "merged_into",
             "customer",
             other_id,
-            SCREEN,
             [FieldChange("merged_into", None, survivor["account_number"])],
-            moment,
         )
         return repo.record(
             cur,
@@ -227,7 +221,7 @@ def merge(
             },
         )
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "customers.merge", SCREEN, work, moment)
 
 
 def undo(actor: Actor, merge_id: int, now: datetime | None = None) -> None:
@@ -236,7 +230,8 @@ def undo(actor: Actor, merge_id: int, now: datetime | None = None) -> None:
     require(actor, "customers.merge")
     moment = clock.utc(now)
 
-    def work(cur: Any) -> None:
+    def work(uow: UnitOfWork) -> None:
+        cur = uow.cur
         done = repo.get(cur, merge_id, lock=True)
         if done is None:
             raise NotFound("merge", merge_id)
@@ -289,18 +284,14 @@ def undo(actor: Actor, merge_id: int, now: datetime | None = None) -> None:
         if not repo.mark_undone(cur, merge_id, actor.display_name, moment):
             raise ValidationFailed([FieldError("merge", "merge_already_undone")])
         for customer_id, other in ((survivor_id, other_id), (other_id, survivor_id)):
-            audit.record(
-                cur,
-                actor,
+            uow.audit(
                 "merge_undo",
                 "customer",
                 customer_id,
-                SCREEN,
                 [FieldChange("merge", merge_id, None), FieldChange("with", None, other)],
-                moment,
             )
 
-    db.run_in_transaction(work)
+    unit_of_work.run(actor, "customers.merge", SCREEN, work, moment)
 
 
 def find_pair(actor: Actor, first: object, second: object) -> tuple[int, int]:

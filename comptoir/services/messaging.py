@@ -47,18 +47,11 @@ from comptoir.messaging import config
 from comptoir.messaging.email import SendFailed, Sent, send_email
 from comptoir.messaging.email import connection as email_connection
 from comptoir.messaging.sms import received_since, send_sms
-from comptoir.operations import audit, clock
+from comptoir.operations import clock, heartbeat, printouts, unit_of_work
+from comptoir.operations import settings as shop_settings
+from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.pdf_a4 import receipt_pdf
-from comptoir.services import (
-    accounts,
-    customers,
-    gdpr,
-    heartbeat,
-    printing,
-    receipts,
-    shop,
-    unsubscribe,
-)
+from comptoir.services import accounts, customers, gdpr, receipts, unsubscribe
 
 PAGE_SIZE = 20
 BATCH = 20
@@ -67,6 +60,8 @@ LOG = logging.getLogger("comptoir.messaging")
 CHECKED_KEY = "sms_checked_on"
 # Seconds between the background sender's checks for replies.
 REPLIES_EVERY = 300.0
+
+SCREEN = "messages"  # audit entries written by no other screen
 
 
 @dataclass(frozen=True)
@@ -123,7 +118,8 @@ def send_message(
         raise ValidationFailed(errors)
     moment = clock.utc(now)
 
-    def work(cur) -> tuple[int, bool]:
+    def work(uow: UnitOfWork) -> tuple[int, bool]:
+        cur = uow.cur
         existing = repo.by_key(cur, idempotency_key)
         if existing is not None:
             return existing, False
@@ -145,7 +141,13 @@ def send_message(
         )
         return message_id, True
 
-    message_id, queued = db.run_in_transaction(work)
+    message_id, queued = unit_of_work.run(
+        actor,
+        "messages.marketing" if kind == "marketing" else "messages.send",
+        SCREEN,
+        work,
+        moment,
+    )
     if queued:
         deliver(message_id, now=moment)
     return message_id
@@ -186,7 +188,7 @@ def queue(
         cur,
         {
             "customer_id": customer["id"],
-            "shop_code": shop.here(),
+            "shop_code": shop_settings.here(),
             "channel": channel,
             "direction": "out",
             "kind": kind,
@@ -221,7 +223,7 @@ def queue_alert(to: str, subject: str, body: str, key: str, moment: datetime) ->
             cur,
             {
                 "customer_id": None,
-                "shop_code": shop.here(),
+                "shop_code": shop_settings.here(),
                 "channel": "email",
                 "direction": "out",
                 "kind": "transactional",
@@ -260,7 +262,8 @@ def add_note(
         raise ValidationFailed([FieldError("note", problem.code, problem.params)]) from None
     moment = clock.utc(now)
 
-    def work(cur) -> int:
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
         existing = repo.by_key(cur, idempotency_key)
         if existing is not None:
             return existing
@@ -270,7 +273,7 @@ def add_note(
             cur,
             {
                 "customer_id": customer_id,
-                "shop_code": shop.here(),
+                "shop_code": shop_settings.here(),
                 "channel": "note",
                 "direction": "note",
                 "kind": "note",
@@ -284,7 +287,7 @@ def add_note(
             },
         )
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "customers.edit", SCREEN, work, moment)
 
 
 def _document_mail(
@@ -348,14 +351,15 @@ def send_test(actor: Actor, to: object) -> tuple[bool, str]:
                 raise FieldProblem("required")
             message = {"channel": "email", "recipient": address, "attachment_name": None}
         else:
-            number = parse_phone(text, shop.current().default_country)
+            number = parse_phone(text, shop_settings.current().default_country)
             if number is None:
                 raise FieldProblem("required")
             message = {"channel": "sms", "recipient": number}
     except FieldProblem as problem:
         raise ValidationFailed([FieldError("test_to", problem.code, problem.params)]) from None
-    name = shop.current().values.get("shop_name", "Comptoir")
-    language = language_of(shop.current().locale)  # the shop's language, like its documents
+    name = shop_settings.current().values.get("shop_name", "Comptoir")
+    # The shop's language, like its documents.
+    language = language_of(shop_settings.current().locale)
     message |= {
         "id": 0,
         "subject": t("message.test.subject", language, shop_name=name),
@@ -380,7 +384,7 @@ def email_statement(
     pdf = accounts.statement(actor, customer_id, start, end)
     with db.cursor() as cur:
         customer = customers_repo.get(cur, customer_id) or {}
-    header = printing.shop_header(customer)
+    header = printouts.shop_header(customer)
     values = {
         "first_name": customer.get("first_name") or customer.get("last_name") or "",
         "shop_name": header.name,
@@ -423,7 +427,7 @@ def check_replies(actor: Actor = SYSTEM, now: datetime | None = None) -> Replies
         raise SendFailed("not_configured")
     moment = clock.utc(now)
     with db.cursor() as cur:
-        last = settings_repo.get_all(cur, shop.here()).get(CHECKED_KEY)
+        last = settings_repo.get_all(cur, shop_settings.here()).get(CHECKED_KEY)
     since = date.fromisoformat(last) - timedelta(days=1) if last else None
     received = received_since(settings, since)
     counts = {"matched": 0, "unmatched": 0, "stops": 0}
@@ -446,7 +450,7 @@ def check_replies(actor: Actor = SYSTEM, now: datetime | None = None) -> Replies
                     cur,
                     {
                         "customer_id": owner,
-                        "shop_code": shop.here(),
+                        "shop_code": shop_settings.here(),
                         "channel": "sms",
                         "direction": "in",
                         "kind": "transactional",
@@ -465,7 +469,7 @@ def check_replies(actor: Actor = SYSTEM, now: datetime | None = None) -> Replies
                     counts["stops"] += 1
             counts["matched" if filed_on != [None] else "unmatched"] += 1
         checked = {CHECKED_KEY: clock.local_day(moment).isoformat()}
-        settings_repo.set_many(cur, checked, shop.here())
+        settings_repo.set_many(cur, checked, shop_settings.here())
 
     db.run_in_transaction(work)
     return Replies(**counts)
@@ -484,7 +488,8 @@ def attach_reply(actor: Actor, message_id: int, customer_id: int) -> None:
 
     moment = clock.now()
 
-    def work(cur) -> None:
+    def work(uow: UnitOfWork) -> None:
+        cur = uow.cur
         if customers_repo.get(cur, customer_id) is None:
             raise NotFound(customer_id)
         if not repo.attach(cur, message_id, customer_id):
@@ -494,7 +499,7 @@ def attach_reply(actor: Actor, message_id: int, customer_id: int) -> None:
             # A STOP filed by hand opts that customer out, as one matched on arrival would.
             customers.withdraw_marketing_consent(cur, customer_id, actor, moment)
 
-    db.run_in_transaction(work)
+    unit_of_work.run(actor, "messages.send", SCREEN, work, moment)
 
 
 def templates() -> list[dict[str, Any]]:
@@ -545,7 +550,7 @@ def _checked_template(subject: object, body: object) -> dict[str, str]:
 
 def _filled(clean: dict[str, str], language: str) -> TemplatePreview:
     """A checked template filled with the shop's real details and the sample customer."""
-    header = printing.shop_header({"language": language})
+    header = printouts.shop_header({"language": language})
     values: dict[str, object] = {
         **SAMPLE_CUSTOMER,
         "shop_name": header.name,
@@ -579,7 +584,8 @@ def save_template(
     preview = _filled(clean, language)
     moment = clock.utc(now)
 
-    def work(cur) -> None:
+    def work(uow: UnitOfWork) -> None:
+        cur = uow.cur
         before = {t["code"] + "/" + t["language"]: t for t in repo.templates(cur)}
         old = before.get(f"{code}/{language}", {})
         repo.save_template(cur, code, language, clean["subject"], clean["body"], moment)
@@ -588,18 +594,9 @@ def save_template(
             {"subject": clean["subject"], "body": clean["body"]},
         )
         if changes:
-            audit.record(
-                cur,
-                actor,
-                "update",
-                "template",
-                None,
-                f"template:{code}:{language}",
-                changes,
-                moment,
-            )
+            uow.audit("update", "template", None, changes)
 
-    db.run_in_transaction(work)
+    unit_of_work.run(actor, "settings.edit", f"template:{code}:{language}", work, moment)
     return preview
 
 
@@ -632,7 +629,7 @@ def rendered(
         account = accounts.repo.account(cur, customer["id"])
         balance = Decimal(account["balance"]) if account else Decimal("0")
     found = {(t["code"], t["language"]): t for t in stored or repo.templates(cur)}
-    header = printing.shop_header(customer)
+    header = printouts.shop_header(customer)
     chosen = found.get((code, header.language)) or found.get((code, "en"))
     if chosen is None:
         raise NotFound(code)
@@ -700,7 +697,7 @@ def bulk_plan(actor: Actor, customer_ids: list[int], kind: str, channel: str | N
 def rate_per_minute() -> int:
     """How many bulk messages may leave per minute (Settings; a typo cannot flood)."""
     try:
-        return max(1, int(shop.current().values.get("messages_per_minute", "60")))
+        return max(1, int(shop_settings.current().values.get("messages_per_minute", "60")))
     except ValueError:
         return 60
 

@@ -8,8 +8,7 @@ printer that does not answer leaves the user with the PDF instead.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,70 +16,33 @@ from typing import Any
 from comptoir.data import customers as customers_repo
 from comptoir.data import db, print_log
 from comptoir.data import settings as settings_repo
-from comptoir.i18n import LANGUAGES, language_of
 from comptoir.logic.audit import diff
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import NotFound
 from comptoir.logic.printers import ROLES, PrinterConfig, clean_printer, parse_stored
-from comptoir.operations import audit, clock
+from comptoir.operations import clock, printouts, unit_of_work
+from comptoir.operations import settings as shop_settings
+from comptoir.operations.printouts import (
+    PrintOutcome,
+    deliver,
+    document_language,
+    printer_for,
+    shop_header,
+)
+from comptoir.operations.unit_of_work import UnitOfWork
+
+__all__ = ["PrintOutcome", "deliver", "document_language", "printer_for", "shop_header"]
 from comptoir.printing.addresses import postal_lines
-from comptoir.printing.escpos_render import render
-from comptoir.printing.layout import label_layout, preview, receipt_layout
-from comptoir.printing.model import Label, Receipt, SaleLine, Shop, TaxLine, Tender
+from comptoir.printing.layout import label_layout, receipt_layout
+from comptoir.printing.model import Label, Receipt, SaleLine, TaxLine, Tender
 from comptoir.printing.pdf import label_pdf, label_sheet_pdf
 from comptoir.printing.pdf_a4 import receipt_pdf
-from comptoir.printing.printers import PrinterUnavailable, send
-from comptoir.services import shop
 
 SCREEN_SETTINGS = "settings"
 
 
-@dataclass(frozen=True)
-class PrintOutcome:
-    """What happened to a print job, and the PDF the user can always download."""
-
-    printed: bool
-    printer: str
-    reason: str | None
-    pdf: bytes
-    filename: str
-    preview: str | None = None
-
-
 def _now() -> datetime:
     return clock.now()
-
-
-def shop_header(customer: Mapping[str, Any] | None = None, shop_code: str | None = None) -> Shop:
-    """The shop as documents print it, in the customer's language when known.
-
-    A sale's documents name the shop where it happened (shop_code), whichever
-    shop's server reprints them.
-    """
-    values = shop.settings_of(shop_code) if shop_code else shop.current().values
-    address = tuple(p.strip() for p in values.get("shop_address", "").split(",") if p.strip())
-    return Shop(
-        name=values.get("shop_name", ""),
-        address_lines=address,
-        phone=values.get("shop_phone", ""),
-        email=values.get("shop_email", ""),
-        footer=values.get("receipt_footer", ""),
-        currency=values.get("currency", "EUR"),
-        language=document_language(values.get("locale", "en"), customer),
-        country=values.get("default_country", "FR"),
-    )
-
-
-def document_language(locale: str, customer: Mapping[str, Any] | None = None) -> str:
-    """A customer's documents print in their language, else in the shop locale's."""
-    chosen = customer.get("language") if customer else None
-    return chosen if chosen in LANGUAGES else language_of(locale)
-
-
-def printer_for(role: str) -> PrinterConfig:
-    """The printer configured for a role (receipts or labels)."""
-    stored = shop.current().values.get(f"printer_{role}", '{"kind": "pdf"}')
-    return parse_stored(json.loads(stored))
 
 
 def save_printer(actor: Actor, role: str, raw: dict[str, Any]) -> PrinterConfig:
@@ -91,64 +53,22 @@ def save_printer(actor: Actor, role: str, raw: dict[str, Any]) -> PrinterConfig:
     config = clean_printer(raw)
     moment = _now()
 
-    def work(cur) -> None:
+    def work(uow: UnitOfWork) -> None:
+        cur = uow.cur
         key = f"printer_{role}"
-        before = json.loads(settings_repo.shop_values(cur, shop.here()).get(key, "{}"))
-        settings_repo.set_many(cur, {key: json.dumps(config.as_dict())}, shop.here())
+        before = json.loads(settings_repo.shop_values(cur, shop_settings.here()).get(key, "{}"))
+        settings_repo.set_many(cur, {key: json.dumps(config.as_dict())}, shop_settings.here())
         changes = diff({key: _summary(before)}, {key: config.describe()})
         if changes:
-            audit.record(cur, actor, "update", "settings", key, SCREEN_SETTINGS, changes, moment)
+            uow.audit("update", "settings", key, changes)
 
-    db.run_in_transaction(work)
-    shop.forget_settings()
+    unit_of_work.run(actor, "settings.edit", SCREEN_SETTINGS, work, moment)
+    shop_settings.forget_settings()
     return config
 
 
 def _summary(stored: dict[str, Any]) -> str:
     return parse_stored(stored).describe() if stored else "PDF"
-
-
-def _log(
-    actor: Actor,
-    document: str,
-    reference: str | None,
-    printer: str,
-    outcome: str,
-    detail: str | None,
-) -> None:
-    def work(cur) -> None:
-        print_log.record(
-            cur,
-            at=_now(),
-            staff_id=actor.staff_id,
-            staff_name=actor.display_name,
-            shop_code=shop.here(),
-            document=document,
-            reference=reference,
-            printer=printer,
-            outcome=outcome,
-            detail=detail,
-        )
-
-    db.run_in_transaction(work)
-
-
-def deliver(
-    actor: Actor, role: str, document: str, reference: str | None, rows, pdf: bytes, filename: str
-) -> PrintOutcome:
-    """Send rows to the role's printer (PDF when there is none or it fails); log the job."""
-    config = printer_for(role)
-    text = preview(rows, config.columns)
-    if config.kind == "pdf":
-        _log(actor, document, reference, "PDF", "pdf", None)
-        return PrintOutcome(False, "PDF", "pdf_only", pdf, filename, text)
-    try:
-        send(config, render(rows, config.code_page))
-    except PrinterUnavailable as failure:
-        _log(actor, document, reference, config.describe(), "failed", failure.reason)
-        return PrintOutcome(False, config.describe(), failure.reason, pdf, filename, text)
-    _log(actor, document, reference, config.describe(), "printed", None)
-    return PrintOutcome(True, config.describe(), None, pdf, filename, text)
 
 
 def customer_label(customer_id: int) -> Label:
@@ -192,7 +112,7 @@ def address_label_sheet(actor: Actor, customer_ids: Iterable[int]) -> PrintOutco
     labels = [customer_label(customer_id) for customer_id in ids]
     language = shop_header().language
     pdf = label_sheet_pdf([Label(recipient=label.recipient) for label in labels], language)
-    _log(actor, "address_labels", None, "PDF", "pdf", f"{len(ids)} labels")
+    printouts.log(actor, "address_labels", None, "PDF", "pdf", f"{len(ids)} labels")
     return PrintOutcome(False, "PDF", "pdf_only", pdf, f"address-labels-{len(ids)}.pdf")
 
 

@@ -17,8 +17,8 @@ from comptoir.logic.errors import Busy, FieldError, FieldProblem, StaleRecord, V
 from comptoir.logic.pricing import cents, parse_percent, parse_price, parse_tax_rates
 from comptoir.logic.text import check_no_controls
 from comptoir.operations import audit, clock, unit_of_work
+from comptoir.operations import settings as shop_settings
 from comptoir.operations.unit_of_work import UnitOfWork
-from comptoir.services import shop
 
 SCREEN_PRODUCTS = "products"
 SCREEN_IMPORT = "product_import"
@@ -28,7 +28,9 @@ PAGE_SIZE = 50
 def tax_rates() -> tuple[Decimal, ...]:
     """The tax rates products may use (from settings)."""
     with db.cursor() as cur:
-        return parse_tax_rates(settings_repo.get_all(cur, shop.here()).get("tax_rates", "20"))
+        return parse_tax_rates(
+            settings_repo.get_all(cur, shop_settings.here()).get("tax_rates", "20")
+        )
 
 
 def price_levels() -> list[str]:
@@ -238,7 +240,8 @@ def import_csv(
     if not rows:
         raise ValidationFailed([FieldError("csv", "csv_empty")])
 
-    def work(cur) -> int:
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
         report(0.45, "writing")
         existing = repo.for_import(cur, [row["sku_key"] for _, row in rows])
         new = [row for _, row in rows if row["sku_key"] not in existing]
@@ -276,19 +279,15 @@ def import_csv(
             for row in new
         ]
         audit.record_many(cur, actor, audits + audit_updates, "product", SCREEN_IMPORT, moment)
-        audit.record(
-            cur,
-            actor,
+        uow.audit(
             "import",
             "product",
             None,
-            SCREEN_IMPORT,
             diff({}, {"rows": len(rows), "created": len(new), "changed": len(changed)}),
-            moment,
         )
         return len(rows)
 
-    done = db.run_in_transaction(work)
+    done = unit_of_work.run(actor, "products.edit", SCREEN_IMPORT, work, moment)
     report(1.0, "done")
     return done
 

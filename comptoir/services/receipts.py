@@ -21,13 +21,12 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import NotFound
 from comptoir.logic.pricing import ZERO, shown_line
 from comptoir.logic.shops import counter_for_invoices
-from comptoir.operations import clock, unit_of_work
+from comptoir.operations import clock, printouts, unit_of_work
 from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.addresses import postal_lines
-from comptoir.printing.layout import receipt_layout
+from comptoir.printing.layout import preview, receipt_layout
 from comptoir.printing.model import Invoice, Receipt, SaleLine, TaxLine, Tender
 from comptoir.printing.pdf_a4 import invoice_pdf, receipt_pdf
-from comptoir.services import printing
 
 SCREEN_HISTORY = "purchase_history"
 PAGE_SIZE = 20
@@ -67,7 +66,7 @@ def receipt_document(sale: Mapping[str, Any]) -> Receipt:
             if moved
             else None
         )
-    shop = printing.shop_header(customer, sale.get("shop_code"))
+    shop = printouts.shop_header(customer, sale.get("shop_code"))
     taxes: dict[Decimal, list[Decimal]] = {}
     for line in sale["lines"]:
         pair = taxes.setdefault(Decimal(line["tax_rate"]), [ZERO, ZERO])
@@ -131,16 +130,16 @@ def receipt_document(sale: Mapping[str, Any]) -> Receipt:
 def receipt_text(actor: Actor, sale_id: int) -> str:
     """The receipt as the receipt printer would print it (monospaced preview)."""
     sale = sale_detail(actor, sale_id)
-    config = printing.printer_for("receipts")
-    return printing.preview(receipt_layout(receipt_document(sale), config.columns), config.columns)
+    config = printouts.printer_for("receipts")
+    return preview(receipt_layout(receipt_document(sale), config.columns), config.columns)
 
 
-def reprint_receipt(actor: Actor, sale_id: int) -> printing.PrintOutcome:
+def reprint_receipt(actor: Actor, sale_id: int) -> printouts.PrintOutcome:
     """Print the receipt again (receipt printer, else the A4 PDF); logged."""
     sale = sale_detail(actor, sale_id)
     document = receipt_document(sale)
-    config = printing.printer_for("receipts")
-    return printing.deliver(
+    config = printouts.printer_for("receipts")
+    return printouts.deliver(
         actor,
         "receipts",
         "receipt",

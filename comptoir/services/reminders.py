@@ -40,9 +40,10 @@ from comptoir.logic.workshop import (
     REMINDER_CHANNELS,
     check_reminder_date,
 )
-from comptoir.operations import audit, clock
-from comptoir.services import heartbeat, messaging, rewards
-from comptoir.services.shop import here
+from comptoir.operations import clock, heartbeat, unit_of_work
+from comptoir.operations.settings import here
+from comptoir.operations.unit_of_work import UnitOfWork
+from comptoir.services import messaging, rewards
 
 SCREEN = "reminders"
 HAND_TEMPLATE = "service_reminder"
@@ -92,7 +93,8 @@ def schedule(
     if errors:
         raise ValidationFailed(errors)
 
-    def work(cur) -> int:
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
         if idempotency_key:
             cur.execute(
                 "SELECT id FROM service_reminders WHERE idempotency_key = ?", [idempotency_key]
@@ -122,19 +124,15 @@ def schedule(
                 "idempotency_key": idempotency_key,
             },
         )
-        audit.record(
-            cur,
-            actor,
+        uow.audit(
             "create",
             "customer",
             customer_id,
-            SCREEN,
             [FieldChange("reminder", None, f"{clean['due_on']} {clean['channel']}")],
-            moment,
         )
         return reminder_id
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "workshop.edit", SCREEN, work, moment)
 
 
 def send_now(
@@ -309,7 +307,8 @@ def save_edits(
     moment = clock.utc(now)
     today = clock.local_day(moment)
 
-    def work(cur) -> None:
+    def work(uow: UnitOfWork) -> None:
+        cur = uow.cur
         errors: list[FieldError] = []
         for reminder_id, (version, raw) in edits.items():
             current = repo.reminder(cur, reminder_id)
@@ -339,11 +338,11 @@ def save_edits(
             ]
             if changes:
                 customer_id = current["customer_id"]
-                audit.record(cur, actor, "update", "customer", customer_id, SCREEN, changes, moment)
+                uow.audit("update", "customer", customer_id, changes)
         if errors:
             raise ValidationFailed(errors)
 
-    db.run_in_transaction(work)
+    unit_of_work.run(actor, "workshop.edit", SCREEN, work, moment)
 
 
 def cancel(
@@ -357,7 +356,8 @@ def cancel(
     require(actor, "workshop.edit")
     moment = clock.utc(now)
 
-    def work(cur) -> list[int]:
+    def work(uow: UnitOfWork) -> list[int]:
+        cur = uow.cur
         if versions is not None:
             current = repo.reminder_versions(cur, list(ids))
             for reminder_id in ids:
@@ -368,19 +368,15 @@ def cancel(
         for reminder_id, customer_id in done:
             by_customer.setdefault(customer_id, []).append(reminder_id)
         for customer_id, cancelled in by_customer.items():
-            audit.record(
-                cur,
-                actor,
+            uow.audit(
                 "update",
                 "customer",
                 customer_id,
-                SCREEN,
                 [FieldChange(f"reminder{r}.status", "scheduled", "cancelled") for r in cancelled],
-                moment,
             )
         return [reminder_id for reminder_id, _ in done]
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "workshop.edit", SCREEN, work, moment)
 
 
 def phone_list(actor: Actor) -> list[dict[str, Any]]:
@@ -395,25 +391,22 @@ def mark_phoned(actor: Actor, reminder_id: int, now: datetime | None = None) -> 
     require(actor, "workshop.edit")
     moment = clock.utc(now)
 
-    def work(cur) -> None:
+    def work(uow: UnitOfWork) -> None:
+        cur = uow.cur
         found = repo.reminder(cur, reminder_id)
         if found is None:
             raise NotFound(reminder_id)
         if found["status"] != "phone":
             return
         repo.set_reminder(cur, reminder_id, "phoned", found["reason"], None)
-        audit.record(
-            cur,
-            actor,
+        uow.audit(
             "update",
             "customer",
             found["customer_id"],
-            SCREEN,
             [FieldChange(f"reminder{reminder_id}.status", "phone", "phoned")],
-            moment,
         )
 
-    db.run_in_transaction(work)
+    unit_of_work.run(actor, "workshop.edit", SCREEN, work, moment)
 
 
 def run_round(now: datetime | None = None) -> dict[str, str]:

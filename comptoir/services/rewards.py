@@ -18,7 +18,8 @@ from comptoir.logic.dates import add_months
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
 from comptoir.logic.rewards import card_number, expires, value_of
 from comptoir.logic.text import clean_text
-from comptoir.operations import audit, clock, rewards_ledger
+from comptoir.operations import clock, rewards_ledger, unit_of_work
+from comptoir.operations.unit_of_work import UnitOfWork
 
 SCREEN = "rewards"
 
@@ -70,7 +71,8 @@ def create(actor: Actor, customer_id: int, now: datetime | None = None) -> str:
     require(actor, "customers.edit")
     moment = clock.utc(now)
 
-    def work(cur) -> str:
+    def work(uow: UnitOfWork) -> str:
+        cur = uow.cur
         customer = customers_repo.get(cur, customer_id)
         if customer is None:
             raise NotFound(customer_id)
@@ -79,19 +81,12 @@ def create(actor: Actor, customer_id: int, now: datetime | None = None) -> str:
             return str(existing["card_number"])
         number = card_number(repo.next_card(cur))
         repo.open_rewards(cur, customer_id, number, moment)
-        audit.record(
-            cur,
-            actor,
-            "create",
-            "customer",
-            customer_id,
-            SCREEN,
-            [FieldChange("rewards.card_number", None, number)],
-            moment,
+        uow.audit(
+            "create", "customer", customer_id, [FieldChange("rewards.card_number", None, number)]
         )
         return number
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "customers.edit", SCREEN, work, moment)
 
 
 def assign_new_card(actor: Actor, customer_id: int, now: datetime | None = None) -> str:
@@ -99,24 +94,18 @@ def assign_new_card(actor: Actor, customer_id: int, now: datetime | None = None)
     require(actor, "customers.edit")
     moment = clock.utc(now)
 
-    def work(cur) -> str:
+    def work(uow: UnitOfWork) -> str:
+        cur = uow.cur
         if repo.rewards_account(cur, customer_id) is None:
             raise ValidationFailed([FieldError("rewards", "no_rewards_account")])
         number = card_number(repo.next_card(cur))
         old = repo.new_card(cur, customer_id, number, moment, actor.display_name)
-        audit.record(
-            cur,
-            actor,
-            "update",
-            "customer",
-            customer_id,
-            SCREEN,
-            [FieldChange("rewards.card_number", old, number)],
-            moment,
+        uow.audit(
+            "update", "customer", customer_id, [FieldChange("rewards.card_number", old, number)]
         )
         return number
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "customers.edit", SCREEN, work, moment)
 
 
 def adjust(
@@ -144,7 +133,8 @@ def adjust(
         raise ValidationFailed(errors)
     moment = clock.utc(now)
 
-    def work(cur) -> int:
+    def work(uow: UnitOfWork) -> int:
+        cur = uow.cur
         if repo.rewards_account(cur, customer_id) is None:
             raise ValidationFailed([FieldError("rewards", "no_rewards_account")])
         balance = repo.move_points(
@@ -152,19 +142,15 @@ def adjust(
         )
         if balance is None:
             raise ValidationFailed([FieldError("points", "points_below_zero")])
-        audit.record(
-            cur,
-            actor,
+        uow.audit(
             "update",
             "customer",
             customer_id,
-            SCREEN,
             [FieldChange("rewards.points", None, f"{change:+d} ({why})")],
-            moment,
         )
         return balance
 
-    return db.run_in_transaction(work)
+    return unit_of_work.run(actor, "rewards.adjust", SCREEN, work, moment)
 
 
 def expire_lapsed(now: datetime | None = None) -> int:

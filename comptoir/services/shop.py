@@ -33,7 +33,7 @@ from comptoir.logic.shops import (
 )
 from comptoir.logic.vouchers import parse_months
 from comptoir.logic.workshop import format_intervals, parse_capacity, parse_intervals
-from comptoir.operations import audit, clock
+from comptoir.operations import clock, unit_of_work
 from comptoir.operations.settings import (
     SHOP_ENV,
     ShopLists,
@@ -47,6 +47,7 @@ from comptoir.operations.settings import (
     here,
     settings_of,
 )
+from comptoir.operations.unit_of_work import UnitOfWork
 
 __all__ = [
     "SHOP_ENV",
@@ -130,7 +131,8 @@ def save_settings(
 
     code = here()
 
-    def work(cur) -> None:
+    def work(uow: UnitOfWork) -> None:
+        cur = uow.cur
         _refuse_prefix_clashes(cur, code, clean)
         _refuse_unknown_templates(cur, clean)
         kept = {code for code, _ in levels}
@@ -155,10 +157,10 @@ def save_settings(
         new_levels = [f"{code}: {name}" for code, name in levels]
         changes += diff({"price_levels": old_levels}, {"price_levels": new_levels})
         if changes:
-            audit.record(cur, actor, "update", "settings", None, SCREEN_SETTINGS, changes, moment)
+            uow.audit("update", "settings", None, changes)
 
     try:
-        db.run_in_transaction(work)
+        unit_of_work.run(actor, "settings.edit", SCREEN_SETTINGS, work, moment)
     finally:
         forget_settings()
 
@@ -234,7 +236,8 @@ def add_shop(actor: Actor, values: Mapping[str, object], now: datetime | None = 
         raise ValidationFailed(errors)
     code = clean.pop("shop_code")
 
-    def work(cur) -> None:
+    def work(uow: UnitOfWork) -> None:
+        cur = uow.cur
         if settings_repo.shop_exists(cur, code):
             raise ValidationFailed([FieldError("shop_code", "shop_code_taken", {"value": code})])
         chain = settings_repo.get_all(cur, here())
@@ -244,10 +247,10 @@ def add_shop(actor: Actor, values: Mapping[str, object], now: datetime | None = 
         settings_repo.insert_shop(cur, code, own, moment)
         _refuse_prefix_clashes(cur, code, own)
         changes = diff({}, {"shop_code": code, **clean}, ["shop_code", *clean])
-        audit.record(cur, actor, "create", "shop", None, SCREEN_SETTINGS, changes, moment)
+        uow.audit("create", "shop", None, changes)
 
     try:
-        db.run_in_transaction(work)
+        unit_of_work.run(actor, "settings.edit", SCREEN_SETTINGS, work, moment)
     finally:
         forget_settings()
     return code

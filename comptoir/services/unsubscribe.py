@@ -15,7 +15,8 @@ from comptoir.logic.consent import token_customer, unsubscribe_token
 from comptoir.logic.errors import FieldError, ValidationFailed
 from comptoir.messaging import config as messaging_config
 from comptoir.operations import clock
-from comptoir.services import gdpr, shop
+from comptoir.operations import settings as shop_settings
+from comptoir.services import gdpr
 from comptoir.services.customers import withdraw_marketing_consent
 
 SCREEN = "unsubscribe_link"
@@ -39,7 +40,7 @@ def link(customer_id: int) -> str:
 
 def footer(customer: dict[str, Any]) -> str:
     """The lines a marketing e-mail ends with, in the customer's language."""
-    language = customer.get("language") or language_of(shop.current().locale)
+    language = customer.get("language") or language_of(shop_settings.current().locale)
     return t("unsubscribe.footer", language, link=link(int(customer["id"])))
 
 
@@ -60,7 +61,7 @@ def link_language(token: object) -> str | None:
         found = customers_repo.get(cur, customer_id)
     if found is None:
         return None
-    return found.get("language") or language_of(shop.current().locale)
+    return found.get("language") or language_of(shop_settings.current().locale)
 
 
 def unsubscribe(token: object, now: datetime | None = None) -> bool:

@@ -19,14 +19,14 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from comptoir.logic.text import clean_text
 from comptoir.logic.vouchers import STATES, check_code, format_code, state
-from comptoir.operations import catalogue, clock, unit_of_work, voucher_ledger
+from comptoir.operations import catalogue, clock, printouts, unit_of_work, voucher_ledger
 from comptoir.operations.sale_closing import LineRequest
 from comptoir.operations.settings import current as shop_settings
 from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.layout import voucher_layout
 from comptoir.printing.model import Voucher
 from comptoir.printing.pdf import voucher_pdf
-from comptoir.services import messaging, printing
+from comptoir.services import messaging
 
 SCREEN = "vouchers"
 PAGE_SIZE = 50
@@ -180,7 +180,7 @@ def document(voucher: dict[str, Any]) -> Voucher:
             customers_repo.get(cur, voucher["customer_id"]) if voucher["customer_id"] else None
         )
     return Voucher(
-        shop=printing.shop_header(customer, voucher["shop_code"]),
+        shop=printouts.shop_header(customer, voucher["shop_code"]),
         code=format_code(voucher["code"]),
         amount=Decimal(voucher["amount"]),
         expires_on=voucher["expires_on"],
@@ -197,13 +197,13 @@ def _valid(voucher: dict[str, Any]) -> dict[str, Any]:
     return voucher
 
 
-def reprint(actor: Actor, voucher_id: int) -> printing.PrintOutcome:
+def reprint(actor: Actor, voucher_id: int) -> printouts.PrintOutcome:
     """Print the voucher again (receipt printer, else the PDF); logged."""
     require(actor, "print.documents")
     voucher = _valid(detail(actor, voucher_id))
     made = document(voucher)
-    config = printing.printer_for("receipts")
-    return printing.deliver(
+    config = printouts.printer_for("receipts")
+    return printouts.deliver(
         actor,
         "receipts",
         "voucher",

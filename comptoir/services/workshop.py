@@ -44,14 +44,21 @@ from comptoir.logic.workshop import (
     parse_hours,
     serial_key,
 )
-from comptoir.operations import catalogue, clock, sale_closing, unit_of_work, workshop_orders
+from comptoir.operations import (
+    catalogue,
+    clock,
+    printouts,
+    sale_closing,
+    unit_of_work,
+    workshop_orders,
+)
 from comptoir.operations.sale_closing import LineRequest
+from comptoir.operations.settings import here
 from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.layout import job_ticket_layout
 from comptoir.printing.model import JobTicket
 from comptoir.printing.pdf_a4 import job_ticket_pdf
-from comptoir.services import messaging, printing, till
-from comptoir.services.shop import here
+from comptoir.services import messaging, till
 
 SCREEN_ITEMS = "serviced_items"
 SCREEN_ORDERS = "orders"
@@ -732,7 +739,7 @@ def ticket_document(order: Mapping[str, Any]) -> JobTicket:
     with db.cursor() as cur:
         customer = customers_repo.get(cur, order["customer_id"])
         item = repo.item(cur, order["item_id"]) if order["item_id"] else None
-    shop = printing.shop_header(customer, order["shop_code"])
+    shop = printouts.shop_header(customer, order["shop_code"])
     name = " ".join(p for p in (order["first_name"], order["last_name"]) if p)
     return JobTicket(
         shop=shop,
@@ -760,13 +767,13 @@ def ticket_pdf(actor: Actor, order_id: int) -> tuple[str, bytes]:
     return f"ticket-{order['number']}.pdf", job_ticket_pdf(ticket_document(order))
 
 
-def print_ticket(actor: Actor, order_id: int) -> printing.PrintOutcome:
+def print_ticket(actor: Actor, order_id: int) -> printouts.PrintOutcome:
     """Print the job ticket and bike tag on the receipt printer (the A4 PDF otherwise)."""
     require(actor, "print.documents")
     order = order_detail(actor, order_id)
     ticket = ticket_document(order)
-    config = printing.printer_for("receipts")
-    return printing.deliver(
+    config = printouts.printer_for("receipts")
+    return printouts.deliver(
         actor,
         "receipts",
         "job_ticket",
@@ -798,7 +805,7 @@ def notify_ready(actor: Actor, order_id: int, idempotency_key: str) -> tuple[str
     )
     configured = messaging.channels()
     if channel is None or not getattr(configured, channel):
-        note = t("workshop.ready_note", printing.shop_header(customer).language)
+        note = t("workshop.ready_note", printouts.shop_header(customer).language)
         message_id = messaging.add_note(
             actor, customer["id"], f"{order['number']}: {note}", idempotency_key, order_id=order_id
         )

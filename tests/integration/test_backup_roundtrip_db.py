@@ -18,25 +18,7 @@ from comptoir.data.copy_to_postgres import ORDER
 from comptoir.logic.consent import token_customer, unsubscribe_token
 from comptoir.logic.customer_import import guess_mapping, read_file
 from comptoir.logic.vouchers import check_code
-from comptoir.services import (
-    accounts,
-    backup,
-    customer_import,
-    customers,
-    delivery,
-    demo_business,
-    gdpr,
-    merges,
-    messaging,
-    printing,
-    receipts,
-    returns,
-    rewards,
-    shop,
-    till,
-    vouchers,
-    workshop,
-)
+from comptoir.services import accounts, backup, customer_import, customers, delivery, demo_business, gdpr, merges, messaging, printing, receipts, returns, rewards, shop, till, vouchers, workshop
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.bootstrap import create_demo_accounts
 from comptoir.services.till import LineRequest

@@ -15,16 +15,7 @@ from pypdf import PdfReader
 from comptoir.i18n.catalog import field_label
 from comptoir.logic.auth import PermissionDenied
 from comptoir.logic.errors import ValidationFailed
-from comptoir.services import (
-    accounts,
-    customers,
-    delivery,
-    gdpr,
-    messaging,
-    receipts,
-    till,
-    workshop,
-)
+from comptoir.services import accounts, customers, delivery, gdpr, messaging, receipts, till, workshop
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.printing import shop_header
 from comptoir.services.till import LineRequest
