@@ -50,12 +50,14 @@ class UnitOfWork:
         entity_id: object,
         changes: Iterable[FieldChange],
         screen: str | None = None,
+        actor: Actor | None = None,
     ) -> None:
-        """An audit entry by this actor, at this moment, from this screen (or the one
-        named); it commits or rolls back with the work."""
+        """An audit entry by this actor (or the one named: a sign-in names who tried), at
+        this moment, from this screen (or the one named); it commits or rolls back with the
+        work."""
         audit.record(
             self.cur,
-            self.actor,
+            actor or self.actor,
             action,
             entity,
             entity_id,
@@ -65,15 +67,18 @@ class UnitOfWork:
         )
 
     def audit_many(
-        self, entity: str, items: Iterable[tuple[str, object, Iterable[FieldChange]]]
+        self,
+        entity: str,
+        items: Iterable[tuple[str, object, Iterable[FieldChange]]],
+        screen: str | None = None,
     ) -> None:
         """One entry per (action, entity id, changes), in this transaction."""
-        audit.record_many(self.cur, self.actor, items, entity, self.screen, self.now)
+        audit.record_many(self.cur, self.actor, items, entity, screen or self.screen, self.now)
 
 
 def run(
     actor: Actor,
-    permission: str,
+    permission: str | None,
     screen: str,
     work: Callable[[UnitOfWork], T],
     now: datetime | None = None,
@@ -82,10 +87,13 @@ def run(
     """The permission checked, then work run in one transaction (committed only when it
     ends without error; a write conflict runs it again from the start).
 
-    hold: an in-process lock taken around the whole transaction (sparing retries when
-    two tills write the same rows; the database's own locks still decide).
+    permission None: work no staff role gates (the app's own background jobs, a
+    customer's unsubscribe link). hold: an in-process lock taken around the whole
+    transaction (sparing retries when two tills write the same rows; the database's own
+    locks still decide).
     """
-    require(actor, permission)
+    if permission is not None:
+        require(actor, permission)
     moment = clock.utc(now)
     with hold or nullcontext():
         return db.run_in_transaction(lambda cur: work(UnitOfWork(cur, actor, moment, screen)))

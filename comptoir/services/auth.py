@@ -28,7 +28,7 @@ from comptoir.logic.auth import (
 )
 from comptoir.logic.errors import FieldError, FieldProblem, StaleRecord, ValidationFailed
 from comptoir.logic.text import check_no_controls
-from comptoir.operations import audit, clock, unit_of_work
+from comptoir.operations import clock, unit_of_work
 from comptoir.operations import settings as shop_settings
 from comptoir.operations.unit_of_work import UnitOfWork
 
@@ -116,30 +116,24 @@ def _display_name(raw: object) -> str:
 
 
 def _insert(
-    cur,
-    actor: Actor,
+    uow: UnitOfWork,
     username: str,
     display_name: str,
     role: str,
     password: str,
-    screen: str,
-    moment: datetime,
 ) -> int:
+    cur, moment = uow.cur, uow.now
     key = username_key(username)
     if repo.by_username(cur, key):
         raise ValidationFailed([FieldError("username", "username_taken", {"value": username})])
     staff_id = repo.insert(cur, username, key, display_name, role, _hasher.hash(password), moment)
-    audit.record(
-        cur,
-        actor,
+    uow.audit(
         "create",
         "staff",
         staff_id,
-        screen,
         created(
             {"username": username, "display_name": display_name, "role": role, "password": "set"}
         ),
-        moment,
     )
     return staff_id
 
@@ -155,15 +149,16 @@ def create_first_admin(
     moment = _now(now)
     name, shown, _, secret = _check_account(username, display_name, "admin", password, confirm)
 
-    def work(cur) -> Actor:
-        if repo.count(cur):
+    def work(uow: UnitOfWork) -> Actor:
+        if repo.count(uow.cur):
             raise ValidationFailed([FieldError("username", "setup_done")])
-        staff_id = _insert(cur, SYSTEM, name, shown, "admin", secret, SCREEN_SETUP, moment)
-        created_row = repo.get(cur, staff_id)
+        staff_id = _insert(uow, name, shown, "admin", secret)
+        created_row = repo.get(uow.cur, staff_id)
         assert created_row is not None  # inserted just above, in this transaction
         return _actor(created_row)
 
-    return db.run_in_transaction(work)
+    # Nobody is signed in yet: the first account is made by the system, once.
+    return unit_of_work.run(SYSTEM, None, SCREEN_SETUP, work, moment)
 
 
 def sign_in(username: str, password: str, now: datetime | None = None) -> Actor:
@@ -172,18 +167,19 @@ def sign_in(username: str, password: str, now: datetime | None = None) -> Actor:
     rules = policy()
     key = username_key(username or "")
 
-    def work(cur) -> Actor | None:
+    def work(uow: UnitOfWork) -> Actor | None:
+        cur = uow.cur
         # Unknown user, locked account and wrong password take the same steps (a
         # hash check, an audit entry) and get the same answer: nothing tells them apart.
         row = repo.by_username(cur, key)
         if row is None or not row["active"]:
             _verify(_DUMMY_HASH, password)
-            audit.record(cur, SYSTEM, "sign_in_failed", "staff", None, SCREEN_LOGIN, [], moment)
+            uow.audit("sign_in_failed", "staff", None, [])
             return None
         actor = _actor(row)
         good = _verify(row["password_hash"], password)
         if is_locked(row["locked_until"], moment):
-            audit.record(cur, actor, "sign_in_locked", "staff", row["id"], SCREEN_LOGIN, [], moment)
+            uow.audit("sign_in_locked", "staff", row["id"], [], actor=actor)
             return None
         if not good:
             lock = after_failure(
@@ -196,14 +192,14 @@ def sign_in(username: str, password: str, now: datetime | None = None) -> Actor:
                 if lock.locked_until
                 else []
             )
-            audit.record(cur, actor, action, "staff", row["id"], SCREEN_LOGIN, changes, moment)
+            uow.audit(action, "staff", row["id"], changes, actor=actor)
             return None
         repo.record_sign_in(cur, row["id"], 0, None, moment)
-        audit.record(cur, actor, "sign_in", "staff", row["id"], SCREEN_LOGIN, [], moment)
+        uow.audit("sign_in", "staff", row["id"], [], actor=actor)
         return actor
 
     # The failed attempt (its counter, its audit entry) commits before the refusal.
-    signed_in = db.run_in_transaction(work)
+    signed_in = unit_of_work.run(SYSTEM, None, SCREEN_LOGIN, work, moment)
     if signed_in is None:
         raise SignInRefused()
     return signed_in
@@ -251,8 +247,12 @@ def create_staff(
     name, shown, clean_role_, secret = _check_account(
         username, display_name, role, password, confirm
     )
-    return db.run_in_transaction(
-        lambda cur: _insert(cur, actor, name, shown, clean_role_, secret, SCREEN_STAFF, moment)
+    return unit_of_work.run(
+        actor,
+        "staff.manage",
+        SCREEN_STAFF,
+        lambda uow: _insert(uow, name, shown, clean_role_, secret),
+        moment,
     )
 
 

@@ -33,8 +33,7 @@ from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import Actor, require, username_key
 from comptoir.logic.errors import DatabaseUnavailable, FieldError, ValidationFailed
 from comptoir.logic.text import without_controls
-from comptoir.operations import audit, clock
-from comptoir.services import exports
+from comptoir.operations import clock, export_files, unit_of_work
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -83,11 +82,11 @@ def write_backup(path: Path | None, target: Path, progress: Progress = _quiet) -
 
 def make_backup(
     actor: Actor, progress: Progress = _quiet, now: datetime | None = None
-) -> exports.ExportFile:
+) -> export_files.ExportFile:
     """The app's database as a backup zip waiting for its download; audited."""
     require(actor, "backup.make")
     moment = clock.utc(now)
-    folder = exports.new_folder()
+    folder = export_files.new_folder()
     name = f"comptoir-backup-{clock.local(moment):%Y%m%d-%H%M}.zip"
     try:
         manifest = write_backup(None, folder / name, progress)
@@ -97,15 +96,17 @@ def make_backup(
             FieldChange("rows", None, rows),
             FieldChange("schema_version", None, manifest["schema_version"]),
         ]
-        db.run_in_transaction(
-            lambda cur: audit.record(
-                cur, actor, "backup", "database", None, SCREEN, changes, moment
-            )
+        unit_of_work.run(
+            actor,
+            "backup.make",
+            SCREEN,
+            lambda uow: uow.audit("backup", "database", None, changes),
+            moment,
         )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return exports.ExportFile(folder / name, name, "application/zip", rows)
+    return export_files.ExportFile(folder / name, name, "application/zip", rows)
 
 
 @dataclass(frozen=True)
@@ -335,7 +336,7 @@ def check_file(actor: Actor, data: bytes) -> Restored:
     require(actor, "backup.make")
     if len(data) > MAX_BYTES:
         raise _refuse("backup_not_ours")
-    folder = exports.new_folder()
+    folder = export_files.new_folder()
     try:
         source = folder / "upload.zip"
         source.write_bytes(data)

@@ -37,7 +37,7 @@ from comptoir.logic.backups import (
     to_keep,
 )
 from comptoir.logic.shops import DEFAULT_TIME_ZONE
-from comptoir.operations import audit, clock, heartbeat
+from comptoir.operations import clock, heartbeat, unit_of_work
 from comptoir.operations import settings as shop_settings
 from comptoir.services import backup, messaging
 
@@ -292,9 +292,11 @@ def back_up_now(actor: Actor, now: datetime | None = None) -> Outcome:
         name = outcome.path.name
         changes = [FieldChange("file", None, name)]
         moment = clock.utc(now)
-        db.run_in_transaction(
-            lambda cur: audit.record(
-                cur, actor, "backup", "database", None, backup.SCREEN, changes, moment
-            )
+        unit_of_work.run(
+            actor,
+            "backup.make",
+            backup.SCREEN,
+            lambda uow: uow.audit("backup", "database", None, changes),
+            moment,
         )
     return outcome

@@ -141,7 +141,7 @@ def _comparable(value: object) -> object:
     return value
 
 
-def plan_rows(
+def _plan_rows(
     cur: Any,
     table: ImportTable,
     mapping: Sequence[str | None],
@@ -241,7 +241,7 @@ def dry_run(
     check_mapping(mapping)
     with db.cursor() as cur:
         rules = shop_settings.card_rules(cur, clock.local_day())
-        found = plan_rows(cur, table, mapping, rules, progress)
+        found = _plan_rows(cur, table, mapping, rules, progress)
     progress(1.0, "done")
     return found
 
@@ -322,7 +322,7 @@ def run_import(
             plan = checked
         else:
             rules = shop_settings.card_rules(cur, clock.local_day(moment))
-            plan = plan_rows(cur, table, mapping, rules, lambda s, step: progress(s * 0.5, step))
+            plan = _plan_rows(cur, table, mapping, rules, lambda s, step: progress(s * 0.5, step))
         creates = [r for r in plan.rows if r.outcome == "create"]
         updates = [r for r in plan.rows if r.outcome == "update"]
         if not creates and not updates:

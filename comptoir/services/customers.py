@@ -11,17 +11,13 @@ from typing import Any
 
 from comptoir.data import customers as repo
 from comptoir.data import db
-from comptoir.data import merges as merges_repo
 from comptoir.data import settings as settings_repo
 from comptoir.logic.account_numbers import account_key, format_account_number
 from comptoir.logic.addresses import country_codes as country_codes  # re-export for pickers
 from comptoir.logic.audit import created, diff
 from comptoir.logic.auth import Actor, require
-from comptoir.logic.consent import consent_after
 from comptoir.logic.customers import (
     FIELDS,
-    CardRules,
-    CustomerFields,
     discount_needs_warning,
     parse_discount,
     validate_customer,
@@ -31,8 +27,8 @@ from comptoir.logic.customers import (
 )
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from comptoir.logic.phones import display_phone
-from comptoir.logic.search import customer_tokens, query_words, tokens_rows
-from comptoir.operations import audit, clock, unit_of_work
+from comptoir.logic.search import query_words
+from comptoir.operations import card, clock, unit_of_work
 from comptoir.operations import settings as shop_settings
 from comptoir.operations.settings import card_rules
 from comptoir.operations.unit_of_work import UnitOfWork
@@ -150,28 +146,6 @@ def _next_free_number(cur, reserve: bool) -> str:
             return candidate
 
 
-def _taken_error(holder: Mapping[str, Any]) -> ValidationFailed:
-    name = " ".join(p for p in (holder.get("first_name"), holder.get("last_name")) if p)
-    return ValidationFailed(
-        [
-            FieldError(
-                "account_number",
-                "account_number_taken",
-                {"holder": name, "number": str(holder["account_number"])},
-            )
-        ]
-    )
-
-
-def store_tokens(cur, customer_id: int, fields: Mapping[str, Any], new: bool = False) -> None:
-    """Rebuild the customer's search tokens from its card and former account numbers (a new
-    customer has none: not looked up)."""
-    former = [] if new else merges_repo.former_numbers(cur, customer_id)
-    rows = tokens_rows(customer_id, customer_tokens({**fields, "former_numbers": former}))
-    live = not fields.get("archived", False)
-    repo.replace_tokens(cur, customer_id, rows, fields.get("last_name"), live)
-
-
 def create_customer(
     raw: Mapping[str, object],
     actor: Actor,
@@ -201,80 +175,17 @@ def create_customer(
         key = account_key(clean.account_number)
         holder = repo.holder_of_key(cur, key)
         if holder:
-            raise _taken_error(holder)
+            raise card.taken_error(holder)
         stored = clean.as_dict()
         stored["marketing_opt_in_at"] = moment if clean.marketing_opt_in else None
         customer_id = repo.insert(cur, stored, key, moment)
-        store_tokens(cur, customer_id, stored, new=True)
+        card.store_tokens(uow, customer_id, stored, new=True)
         if clean.marketing_opt_in:
             repo.insert_consent(cur, customer_id, True, moment, screen, actor.display_name)
         uow.audit("create", "customer", customer_id, created(stored, FIELDS))
         return customer_id
 
     return unit_of_work.run(actor, "customers.edit", screen, work, moment)
-
-
-def apply_update(
-    cur,
-    actor: Actor,
-    customer_id: int,
-    version: int,
-    changes: Mapping[str, object],
-    screen: str,
-    moment: datetime,
-    rules: CardRules | None = None,
-) -> tuple[int, CustomerFields]:
-    """Check and store changed card fields in the caller's transaction (audited, consent
-    recorded, search tokens rebuilt); the new version and the checked card."""
-    current = repo.get(cur, customer_id)
-    if current is None:
-        raise NotFound(customer_id)
-    if current["merged_into"] is not None:
-        # Merged away (meanwhile, for a card still open): edits belong on the record kept.
-        kept = repo.get(cur, current["merged_into"])
-        number = kept["account_number"] if kept else str(current["merged_into"])
-        raise ValidationFailed([FieldError("customer", "customer_merged", {"into": number})])
-    if current["version"] != version:
-        raise StaleRecord(customer_id, current["version"])
-    merged = {name: current[name] for name in repo.CARD_COLUMNS}
-    merged.update(changes)
-    clean = validate_customer(merged, rules or card_rules(cur, clock.local_day(moment)))
-    new_values = clean.as_dict()
-    changed = {k: v for k, v in new_values.items() if current[k] != v}
-    if not changed:
-        return version, clean
-    key = account_key(clean.account_number)
-    if "account_number" in changed:
-        holder = repo.holder_of_key(cur, key, exclude_id=customer_id)
-        if holder:
-            raise _taken_error(holder)
-        if key != account_key(current["account_number"]):
-            changed["account_key"] = key
-    opt_in_at, consent = consent_after(
-        current["marketing_opt_in"], current["marketing_opt_in_at"], clean.marketing_opt_in, moment
-    )
-    if consent:
-        changed["marketing_opt_in_at"] = opt_in_at
-    new_version = repo.update(cur, customer_id, version, changed, moment)
-    if new_version is None:
-        raise StaleRecord(customer_id, repo.current_version(cur, customer_id))
-    store_tokens(cur, customer_id, {**new_values, "archived": current["archived"]})
-    if consent:
-        repo.insert_consent(
-            cur, customer_id, consent.opted_in, consent.at, screen, actor.display_name
-        )
-    audited = [name for name in changed if name != "account_key"]
-    audit.record(
-        cur,
-        actor,
-        "update",
-        "customer",
-        customer_id,
-        screen,
-        diff(current, changed, audited),
-        moment,
-    )
-    return new_version, clean
 
 
 def update_customer(
@@ -288,8 +199,12 @@ def update_customer(
     """Check and store changed fields if nobody saved first; return the new version."""
     require(actor, "customers.edit")
     moment = _now(now)
-    new_version, _ = db.run_in_transaction(
-        lambda cur: apply_update(cur, actor, customer_id, version, changes, screen, moment)
+    new_version, _ = unit_of_work.run(
+        actor,
+        "customers.edit",
+        screen,
+        lambda uow: card.apply_update(uow, customer_id, version, changes),
+        moment,
     )
     return new_version
 
@@ -352,15 +267,13 @@ def save_grid_edits(
     while pending:
         failed: dict[int, Exception] = {}
 
-        def work(cur, batch=pending, failed=failed) -> list[int]:
+        def work(uow: UnitOfWork, batch=pending, failed=failed) -> list[int]:
             failed.clear()  # a retried attempt starts over
             done = []
-            rules = card_rules(cur, clock.local_day(moment))  # once for the batch, not per row
+            rules = card_rules(uow.cur, uow.today)  # once for the batch, not per row
             for customer_id, (version, changes) in batch.items():
                 try:
-                    apply_update(
-                        cur, actor, customer_id, version, changes, SCREEN_GRID, moment, rules
-                    )
+                    card.apply_update(uow, customer_id, version, changes, rules)
                     done.append(customer_id)
                 except (ValidationFailed, StaleRecord, NotFound) as refusal:
                     failed[customer_id] = refusal
@@ -370,7 +283,7 @@ def save_grid_edits(
             return done
 
         try:
-            result.saved = db.run_in_transaction(work)
+            result.saved = unit_of_work.run(actor, "customers.edit", SCREEN_GRID, work, moment)
             break
         except _RetryWithout:
             for customer_id, exc in failed.items():
@@ -410,34 +323,3 @@ def discount_warning(current: object, typed: object) -> bool:
         return discount_needs_warning(parse_discount(current), parse_discount(typed))
     except FieldProblem:
         return False
-
-
-SCREEN_SMS_STOP = "sms_stop"
-
-
-def withdraw_marketing_consent(
-    cur, customer_id: int, actor: Actor, moment: datetime, screen: str = SCREEN_SMS_STOP
-) -> bool:
-    """Inside the caller's transaction: marketing consent off (a STOP reply, an unsubscribe
-    link: screen), recorded in the consent history and the audit trail; False when it was
-    already off."""
-    current = repo.get(cur, customer_id)
-    if current is None or not current["marketing_opt_in"]:
-        return False
-    if (
-        repo.update(cur, customer_id, current["version"], {"marketing_opt_in": False}, moment)
-        is None
-    ):
-        raise StaleRecord(customer_id, repo.current_version(cur, customer_id))
-    repo.insert_consent(cur, customer_id, False, moment, screen, actor.display_name)
-    audit.record(
-        cur,
-        actor,
-        "update",
-        "customer",
-        customer_id,
-        screen,
-        diff({"marketing_opt_in": True}, {"marketing_opt_in": False}),
-        moment,
-    )
-    return True

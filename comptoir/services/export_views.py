@@ -19,7 +19,7 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.workshop import serial_key
 from comptoir.operations import clock
 from comptoir.operations import settings as shop_settings
-from comptoir.services.exports import View
+from comptoir.operations.export_files import View
 
 __all__ = [
     "activity",

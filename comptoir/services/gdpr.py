@@ -4,16 +4,12 @@ and the suppression list that keeps an erased contact from marketing."""
 from __future__ import annotations
 
 import json
-import os
-import secrets as random_secrets
 import shutil
 import zipfile
-from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from comptoir import home
 from comptoir.data import customers as customers_repo
 from comptoir.data import db
 from comptoir.data import gdpr as repo
@@ -31,17 +27,13 @@ from comptoir.logic.gdpr import (
     erased_snapshot,
 )
 from comptoir.logic.search import customer_tokens, tokens_rows
-from comptoir.messaging import config as messaging_config
-from comptoir.operations import audit, clock, unit_of_work
+from comptoir.operations import clock, export_files, suppression, unit_of_work
 from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.pdf_a4 import subject_access_pdf
-from comptoir.services import exports
 from comptoir.services.printing import shop_header
 
 SCREEN = "gdpr"
-KEY_ENV = "COMPTOIR_SUPPRESSION_KEY"
 MERGE_SCREEN = "merge"  # services.merges.SCREEN (a use case never imports another)
-SECRET_NAME = "suppression_key"
 
 
 def _plain(value: object) -> object:
@@ -64,7 +56,7 @@ def _readable(changes: object, language: str) -> object:
 
 def subject_access(
     actor: Actor, customer_id: int, now: datetime | None = None
-) -> exports.ExportFile:
+) -> export_files.ExportFile:
     """Everything held on the customer as a zip of a JSON file and a readable PDF; audited."""
     require(actor, "gdpr.access")
     moment = clock.utc(now)
@@ -119,81 +111,31 @@ def subject_access(
         "shop": header.name,
         "sections": plain,
     }
-    folder = exports.new_folder()
+    folder = export_files.new_folder()
     target = folder / f"{name}.zip"
     try:
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(f"{name}.json", json.dumps(document, indent=1, ensure_ascii=False))
             archive.writestr(f"{name}.pdf", pdf)
         rows = sum(len(rows) for rows in found.values())
-        db.run_in_transaction(
-            lambda cur: audit.record(
-                cur,
-                actor,
-                "subject_access",
-                "customer",
-                customer_id,
-                SCREEN,
-                [FieldChange("rows", None, rows)],
-                moment,
-            )
+        unit_of_work.run(
+            actor,
+            "gdpr.access",
+            SCREEN,
+            lambda uow: uow.audit(
+                "subject_access", "customer", customer_id, [FieldChange("rows", None, rows)]
+            ),
+            moment,
         )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return exports.ExportFile(target, target.name, "application/zip", rows)
-
-
-def suppression_key() -> bytes:
-    """The key of the suppression list's hashes and of unsubscribe links:
-    COMPTOIR_SUPPRESSION_KEY, else [privacy] suppression_key in secrets.toml, else the
-    shop's own, kept in its database (so it moves with a backup). A key made by an
-    earlier version in a file beside the database is adopted once, so links already
-    e-mailed keep working."""
-    given = os.environ.get(KEY_ENV) or messaging_config.section("privacy").get("suppression_key")
-    if given:
-        return str(given).encode()
-    with db.cursor() as cur:
-        stored = repo.secret(cur, SECRET_NAME)
-    if stored:
-        return stored.encode()
-    folder = home.data_folder() if db.database_url() else db.database_path().parent
-    legacy = folder / "suppression.key"
-    made = legacy.read_text().strip() if legacy.exists() else random_secrets.token_hex(32)
-    kept = db.run_in_transaction(lambda cur: repo.keep_secret(cur, SECRET_NAME, made, clock.now()))
-    return str(kept).encode()
+    return export_files.ExportFile(target, target.name, "application/zip", rows)
 
 
 def is_suppressed(email: str | None, mobile: str | None) -> bool:
     """True when this e-mail or mobile belonged to an erased customer."""
-    return bool(suppressed_ids({0: (email, mobile)}))
-
-
-def suppressed_contact(cur: Any, email: str | None, mobile: str | None) -> bool:
-    """is_suppressed inside the caller's transaction."""
-    return bool(suppressed_among(cur, {0: (email, mobile)}))
-
-
-def suppressed_ids(contacts: dict[int, tuple[str | None, str | None]]) -> set[int]:
-    """Which of these customers (id → e-mail, mobile) have a contact on the suppression
-    list (one query)."""
-    with db.cursor() as cur:
-        return suppressed_among(cur, contacts)
-
-
-def suppressed_among(cur: Any, contacts: Mapping[int, tuple[str | None, str | None]]) -> set[int]:
-    """suppressed_ids inside the caller's transaction: which keys (customers, messages…)
-    have a contact on the list, in one query."""
-    if not any(email or mobile for email, mobile in contacts.values()):
-        return set()
-    key = suppression_key()
-    digests = {
-        i: contact_digests(key, {"email": email, "mobile": mobile}).values()
-        for i, (email, mobile) in contacts.items()
-    }
-    wanted = sorted({d for values in digests.values() for d in values})
-    listed = repo.suppressed(cur, wanted)
-    return {i for i, values in digests.items() if listed.intersection(values)}
+    return suppression.is_suppressed(email, mobile)
 
 
 def _anonymise_card(
@@ -243,7 +185,7 @@ def erase(actor: Actor, customer_id: int, version: int, now: datetime | None = N
     an order is open. The e-mail and mobile go to the suppression list as keyed hashes."""
     require(actor, "gdpr.erase")
     moment = clock.utc(now)
-    key = suppression_key()
+    key = suppression.suppression_key()
 
     def work(uow: UnitOfWork) -> None:
         cur = uow.cur

@@ -13,8 +13,8 @@ from comptoir.logic import insights as rules
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.insights import Filters
 from comptoir.operations import clock
+from comptoir.operations.export_files import View
 from comptoir.services import accounts
-from comptoir.services.exports import View
 
 TOP = 10
 

@@ -18,9 +18,9 @@ from comptoir.logic.customers import validate_customer
 from comptoir.logic.errors import FieldError, NotFound, StaleRecord, ValidationFailed
 from comptoir.logic.merges import Side, default_choices, differing, merge_refusals, merged_card
 from comptoir.operations import clock, unit_of_work
+from comptoir.operations.card import apply_update, store_tokens
 from comptoir.operations.settings import card_rules
 from comptoir.operations.unit_of_work import UnitOfWork
-from comptoir.services.customers import apply_update, store_tokens
 
 SCREEN = "merge"
 RECENT = 20
@@ -178,10 +178,10 @@ def merge(
         result = merged_card(survivor, other, choices)
         changes = {k: v for k, v in result.items() if survivor[k] != v}
         if changes:
-            apply_update(cur, actor, survivor_id, survivor_version, changes, SCREEN, moment)
+            apply_update(uow, survivor_id, survivor_version, changes)
         card = customers_repo.get(cur, survivor_id)
         assert card is not None
-        store_tokens(cur, survivor_id, card)
+        store_tokens(uow, survivor_id, card)
         counts = {t: len(keys) for t, keys in moved.items() if keys}
         summary = ", ".join(f"{t} {n}" for t, n in counts.items())
         uow.audit(
@@ -274,13 +274,11 @@ def undo(actor: Actor, merge_id: int, now: datetime | None = None) -> None:
         )
         survivor = customers_repo.get(cur, survivor_id)
         assert survivor is not None
-        apply_update(
-            cur, actor, survivor_id, survivor["version"], done["survivor_before"], SCREEN, moment
-        )
+        apply_update(uow, survivor_id, survivor["version"], done["survivor_before"])
         for customer_id in (survivor_id, other_id):
             card = customers_repo.get(cur, customer_id)
             assert card is not None
-            store_tokens(cur, customer_id, card)
+            store_tokens(uow, customer_id, card)
         if not repo.mark_undone(cur, merge_id, actor.display_name, moment):
             raise ValidationFailed([FieldError("merge", "merge_already_undone")])
         for customer_id, other in ((survivor_id, other_id), (other_id, survivor_id)):

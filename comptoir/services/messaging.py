@@ -47,11 +47,12 @@ from comptoir.messaging import config
 from comptoir.messaging.email import SendFailed, Sent, send_email
 from comptoir.messaging.email import connection as email_connection
 from comptoir.messaging.sms import received_since, send_sms
-from comptoir.operations import clock, heartbeat, printouts, unit_of_work
+from comptoir.operations import card, clock, heartbeat, outbox, printouts, suppression, unit_of_work
 from comptoir.operations import settings as shop_settings
+from comptoir.operations.card import SCREEN_SMS_STOP
 from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.pdf_a4 import receipt_pdf
-from comptoir.services import accounts, customers, gdpr, receipts, unsubscribe
+from comptoir.services import accounts, receipts
 
 PAGE_SIZE = 20
 BATCH = 20
@@ -75,14 +76,6 @@ class Channels:
 def channels() -> Channels:
     """E-mail and SMS configured in .streamlit/secrets.toml, or not."""
     return Channels(email=config.smtp() is not None, sms=config.twilio() is not None)
-
-
-def _recipient(customer: dict[str, Any], channel: str) -> str:
-    address = customer.get("email") if channel == "email" else customer.get("mobile")
-    if not address:
-        field = "email" if channel == "email" else "mobile"
-        raise ValidationFailed([FieldError(field, "no_address_for_channel")])
-    return str(address)
 
 
 def send_message(
@@ -126,16 +119,14 @@ def send_message(
         customer = customers_repo.get(cur, customer_id)
         if customer is None:
             raise NotFound(customer_id)
-        message_id = queue(
-            cur,
-            actor,
+        message_id = outbox.queue(
+            uow,
             customer,
             channel,
             clean.get("subject"),
             clean["body"],
             kind,
             idempotency_key,
-            moment,
             attachment=attachment,
             order_id=order_id,
         )
@@ -151,61 +142,6 @@ def send_message(
     if queued:
         deliver(message_id, now=moment)
     return message_id
-
-
-def queue(
-    cur,
-    actor: Actor,
-    customer: dict[str, Any],
-    channel: str,
-    subject: str | None,
-    body: str,
-    kind: str,
-    idempotency_key: str,
-    moment: datetime,
-    attachment: tuple[str, bytes] | None = None,
-    order_id: int | None = None,
-) -> int:
-    """Write a checked message queued, inside the caller's transaction; returns its id.
-
-    The caller sends it (deliver) once its transaction has committed.
-    """
-    if customer.get("erased_at") is not None:
-        raise ValidationFailed([FieldError("customer", "customer_erased")])
-    try:
-        check_consent(kind, bool(customer["marketing_opt_in"]))
-    except ConsentRefused:
-        raise ValidationFailed([FieldError("marketing_opt_in", "no_marketing_consent")]) from None
-    if kind == "marketing" and gdpr.suppressed_contact(
-        cur, customer.get("email"), customer.get("mobile")
-    ):
-        # An erased person's contact, given again: never marketed to, by any path.
-        raise ValidationFailed([FieldError("marketing_opt_in", "suppressed")])
-    if kind == "marketing" and channel == "email":
-        # Every marketing e-mail carries its one-click way out (stored as sent).
-        body = f"{body}\n\n{unsubscribe.footer(customer)}"
-    return repo.insert(
-        cur,
-        {
-            "customer_id": customer["id"],
-            "shop_code": shop_settings.here(),
-            "channel": channel,
-            "direction": "out",
-            "kind": kind,
-            "recipient": _recipient(customer, channel),
-            "subject": subject,
-            "body": body,
-            "attachment_name": attachment[0] if attachment else None,
-            "attachment": attachment[1] if attachment else None,
-            "status": "queued",
-            "next_attempt_at": moment,
-            "idempotency_key": idempotency_key,
-            "staff_id": actor.staff_id,
-            "staff_name": actor.display_name,
-            "created_at": moment,
-            "order_id": order_id,
-        },
-    )
 
 
 def queue_alert(to: str, subject: str, body: str, key: str, moment: datetime) -> int | None:
@@ -432,7 +368,8 @@ def check_replies(actor: Actor = SYSTEM, now: datetime | None = None) -> Replies
     received = received_since(settings, since)
     counts = {"matched": 0, "unmatched": 0, "stops": 0}
 
-    def work(cur) -> None:
+    def work(uow: UnitOfWork) -> None:
+        cur = uow.cur
         for sms in received:
             key = f"twilio:{sms.sid}"[:200]
             if repo.by_key(cur, key) is not None:
@@ -465,13 +402,14 @@ def check_replies(actor: Actor = SYSTEM, now: datetime | None = None) -> Replies
                 )
                 if owner is None or not stop:
                     continue
-                if customers.withdraw_marketing_consent(cur, owner, actor, moment):
+                if card.withdraw_marketing_consent(uow, owner):
                     counts["stops"] += 1
             counts["matched" if filed_on != [None] else "unmatched"] += 1
         checked = {CHECKED_KEY: clock.local_day(moment).isoformat()}
         settings_repo.set_many(cur, checked, shop_settings.here())
 
-    db.run_in_transaction(work)
+    # No staff role gates it: the sender's background round runs it as the system.
+    unit_of_work.run(actor, None, SCREEN_SMS_STOP, work, moment)
     return Replies(**counts)
 
 
@@ -497,9 +435,9 @@ def attach_reply(actor: Actor, message_id: int, customer_id: int) -> None:
         reply = repo.get(cur, message_id)
         if reply is not None and is_stop(str(reply["body"] or "")):
             # A STOP filed by hand opts that customer out, as one matched on arrival would.
-            customers.withdraw_marketing_consent(cur, customer_id, actor, moment)
+            card.withdraw_marketing_consent(uow, customer_id)
 
-    unit_of_work.run(actor, "messages.send", SCREEN, work, moment)
+    unit_of_work.run(actor, "messages.send", SCREEN_SMS_STOP, work, moment)
 
 
 def templates() -> list[dict[str, Any]]:
@@ -609,42 +547,7 @@ def render_template(
         customer = customers_repo.get(cur, customer_id)
         if customer is None:
             raise NotFound(customer_id)
-        return rendered(cur, customer, code, extra)
-
-
-def rendered(
-    cur,
-    customer: dict[str, Any],
-    code: str,
-    extra: dict[str, str] | None = None,
-    stored: list[dict[str, Any]] | None = None,
-    balance: Decimal | None = None,
-) -> tuple[str, str]:
-    """render_template inside the caller's transaction: (subject, body).
-
-    extra fills the fields only some messages have (item_name, order_number); a batch
-    passes the templates (stored) and the customer's balance it read once.
-    """
-    if balance is None:
-        account = accounts.repo.account(cur, customer["id"])
-        balance = Decimal(account["balance"]) if account else Decimal("0")
-    found = {(t["code"], t["language"]): t for t in stored or repo.templates(cur)}
-    header = printouts.shop_header(customer)
-    chosen = found.get((code, header.language)) or found.get((code, "en"))
-    if chosen is None:
-        raise NotFound(code)
-    values = {
-        "first_name": customer["first_name"] or customer["last_name"] or "",
-        "last_name": customer["last_name"] or "",
-        "shop_name": header.name,
-        "shop_phone": header.phone,
-        "account_number": customer["account_number"],
-        "balance": format_money(balance, header.currency, header.language, header.country),
-        "item_name": "",
-        "order_number": "",
-        **(extra or {}),
-    }
-    return render(chosen["subject"], values), render(chosen["body"], values)
+        return outbox.rendered(cur, customer, code, extra)
 
 
 @dataclass(frozen=True)
@@ -666,7 +569,7 @@ def bulk_plan(actor: Actor, customer_ids: list[int], kind: str, channel: str | N
         found = repo.contacts(cur, chosen_ids)
     # Marketing never goes to a contact an erased customer had (the suppression list).
     blocked = (
-        gdpr.suppressed_ids({i: (c["email"], c["mobile"]) for i, c in found.items()})
+        suppression.suppressed_ids({i: (c["email"], c["mobile"]) for i, c in found.items()})
         if kind == "marketing"
         else set()
     )
@@ -818,7 +721,7 @@ def _held_back(cur, messages: list[dict[str, Any]], opted_in: set[int]) -> dict[
         for m in marketing
         if m["id"] not in held
     }
-    held.update(dict.fromkeys(gdpr.suppressed_among(cur, contacts), "suppressed"))
+    held.update(dict.fromkeys(suppression.suppressed_among(cur, contacts), "suppressed"))
     return held
 
 

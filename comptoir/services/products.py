@@ -16,7 +16,7 @@ from comptoir.logic.csv_files import MAX_REPORTED, read_table
 from comptoir.logic.errors import Busy, FieldError, FieldProblem, StaleRecord, ValidationFailed
 from comptoir.logic.pricing import cents, parse_percent, parse_price, parse_tax_rates
 from comptoir.logic.text import check_no_controls
-from comptoir.operations import audit, clock, unit_of_work
+from comptoir.operations import clock, unit_of_work
 from comptoir.operations import settings as shop_settings
 from comptoir.operations.unit_of_work import UnitOfWork
 
@@ -278,7 +278,7 @@ def import_csv(
             )
             for row in new
         ]
-        audit.record_many(cur, actor, audits + audit_updates, "product", SCREEN_IMPORT, moment)
+        uow.audit_many("product", audits + audit_updates, screen=SCREEN_IMPORT)
         uow.audit(
             "import",
             "product",

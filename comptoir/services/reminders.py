@@ -40,7 +40,7 @@ from comptoir.logic.workshop import (
     REMINDER_CHANNELS,
     check_reminder_date,
 )
-from comptoir.operations import clock, heartbeat, unit_of_work
+from comptoir.operations import clock, heartbeat, outbox, unit_of_work
 from comptoir.operations.settings import here
 from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.services import messaging, rewards
@@ -183,7 +183,7 @@ def _queue(cur, candidates: Sequence[int], moment: datetime) -> tuple[list[int],
         extra = {"item_name": row["item_name"] or ""}
         balance = Decimal(row["account_balance"] or 0)
         try:
-            subject, body = messaging.rendered(cur, row, row["template"], extra, stored, balance)
+            subject, body = outbox.rendered(cur, row, row["template"], extra, stored, balance)
             body = clean_body(row["own"] or body, channel)
         except (NotFound, FieldProblem) as problem:
             reason = problem.code if isinstance(problem, FieldProblem) else "template_missing"

@@ -3,49 +3,26 @@ and the public page's one click behind it (no sign-in: the token is the proof)."
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
-from typing import Any
 
 from comptoir.data import customers as customers_repo
 from comptoir.data import db
-from comptoir.i18n import language_of, t
+from comptoir.i18n import language_of
 from comptoir.logic.auth import Actor
-from comptoir.logic.consent import token_customer, unsubscribe_token
+from comptoir.logic.consent import token_customer
 from comptoir.logic.errors import FieldError, ValidationFailed
-from comptoir.messaging import config as messaging_config
-from comptoir.operations import clock
+from comptoir.operations import clock, suppression, unit_of_work
 from comptoir.operations import settings as shop_settings
-from comptoir.services import gdpr
-from comptoir.services.customers import withdraw_marketing_consent
+from comptoir.operations.card import withdraw_marketing_consent
+from comptoir.operations.unit_of_work import UnitOfWork
 
 SCREEN = "unsubscribe_link"
-URL_ENV = "COMPTOIR_PUBLIC_URL"
-DEFAULT_URL = "http://localhost:8501"
 # Who the consent history and audit trail name for a change made from the link.
 CUSTOMER = Actor(staff_id=None, username="customer", display_name="Customer (link)", role="staff")
 
 
-def public_url() -> str:
-    """Where customers reach the app: COMPTOIR_PUBLIC_URL, else [app] public_url in
-    secrets.toml, else this machine's address (fine on the shop's own network only)."""
-    given = os.environ.get(URL_ENV) or messaging_config.section("app").get("public_url")
-    return str(given or DEFAULT_URL).rstrip("/")
-
-
-def link(customer_id: int) -> str:
-    """The customer's unsubscribe link."""
-    return f"{public_url()}/unsubscribe?t={unsubscribe_token(gdpr.suppression_key(), customer_id)}"
-
-
-def footer(customer: dict[str, Any]) -> str:
-    """The lines a marketing e-mail ends with, in the customer's language."""
-    language = customer.get("language") or language_of(shop_settings.current().locale)
-    return t("unsubscribe.footer", language, link=link(int(customer["id"])))
-
-
 def _customer(token: object) -> int:
-    customer_id = token_customer(gdpr.suppression_key(), token)
+    customer_id = token_customer(suppression.suppression_key(), token)
     if customer_id is None:
         raise ValidationFailed([FieldError("link", "unsubscribe_invalid")])
     return customer_id
@@ -54,7 +31,7 @@ def _customer(token: object) -> int:
 def link_language(token: object) -> str | None:
     """The language of the customer a valid link is for (the page speaks it); None when
     the link is not valid."""
-    customer_id = token_customer(gdpr.suppression_key(), token)
+    customer_id = token_customer(suppression.suppression_key(), token)
     if customer_id is None:
         return None
     with db.cursor() as cur:
@@ -70,7 +47,8 @@ def unsubscribe(token: object, now: datetime | None = None) -> bool:
     customer_id = _customer(token)
     moment = clock.utc(now)
 
-    def work(cur: Any) -> bool:
+    def work(uow: UnitOfWork) -> bool:
+        cur = uow.cur
         card = customers_repo.get(cur, customer_id)
         for _ in range(10):  # a merged record's link speaks for the record kept
             if card is None or card["merged_into"] is None:
@@ -78,6 +56,7 @@ def unsubscribe(token: object, now: datetime | None = None) -> bool:
             card = customers_repo.get(cur, card["merged_into"])
         if card is None:
             raise ValidationFailed([FieldError("link", "unsubscribe_invalid")])
-        return withdraw_marketing_consent(cur, int(card["id"]), CUSTOMER, moment, SCREEN)
+        return withdraw_marketing_consent(uow, int(card["id"]))
 
-    return db.run_in_transaction(work)
+    # The customer's own link: no staff role gates it (the token was checked above).
+    return unit_of_work.run(CUSTOMER, None, SCREEN, work, moment)

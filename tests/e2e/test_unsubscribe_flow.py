@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from comptoir.services import customers, unsubscribe
+from comptoir.operations import suppression
+from comptoir.services import customers
 from tests.conftest import STAFF
 from tests.e2e.conftest import acting, open_tab, prepared_app, settle, sign_in
 
@@ -21,7 +22,7 @@ def _prepare() -> None:
         {"last_name": "Roux", "email": "lea@example.org", "marketing_opt_in": True}, STAFF
     )
     MADE["lea"] = lea
-    MADE["query"] = unsubscribe.link(lea).split("/unsubscribe", 1)[1]
+    MADE["query"] = suppression.link(lea).split("/unsubscribe", 1)[1]
 
 
 @pytest.fixture(scope="module")

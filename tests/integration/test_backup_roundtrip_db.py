@@ -18,7 +18,26 @@ from comptoir.data.copy_to_postgres import ORDER
 from comptoir.logic.consent import token_customer, unsubscribe_token
 from comptoir.logic.customer_import import guess_mapping, read_file
 from comptoir.logic.vouchers import check_code
-from comptoir.services import accounts, backup, customer_import, customers, delivery, demo_business, gdpr, merges, messaging, printing, receipts, returns, rewards, shop, till, vouchers, workshop
+from comptoir.operations import suppression
+from comptoir.services import (
+    accounts,
+    backup,
+    customer_import,
+    customers,
+    delivery,
+    demo_business,
+    gdpr,
+    merges,
+    messaging,
+    printing,
+    receipts,
+    returns,
+    rewards,
+    shop,
+    till,
+    vouchers,
+    workshop,
+)
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.bootstrap import create_demo_accounts
 from comptoir.services.till import LineRequest
@@ -152,7 +171,7 @@ def rich_shop(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(db.ENV_VAR, str(path))
         patch.setenv("COMPTOIR_DEMO_CUSTOMERS", "0")
-        patch.delenv(gdpr.KEY_ENV, raising=False)
+        patch.delenv(suppression.KEY_ENV, raising=False)
         migrate.migrate(path)
         demo.generate(40, seed=8, path=path)
         demo_business.create(create_demo_accounts(), seed=8)
@@ -183,7 +202,7 @@ def _facts(path: Path, made: dict) -> dict[str, object]:
         "anna": accounts.overview(STAFF, made["anna"]).balance,
         "expired": vouchers.find(STAFF, made["expired"])["state"],
         "suppressed": gdpr.is_suppressed(ERASED_EMAIL, None),
-        "token": token_customer(gdpr.suppression_key(), TOKEN[0]) if TOKEN else None,
+        "token": token_customer(suppression.suppression_key(), TOKEN[0]) if TOKEN else None,
     }
 
 
@@ -202,7 +221,7 @@ def test_a_shop_that_did_everything_restores_equal(rich_shop, tmp_path, monkeypa
     live = tmp_path / "live" / "shop.duckdb"
     live.parent.mkdir()
     shutil.copyfile(source, live)
-    monkeypatch.delenv(gdpr.KEY_ENV, raising=False)
+    monkeypatch.delenv(suppression.KEY_ENV, raising=False)
     monkeypatch.setenv(db.ENV_VAR, str(live))
     with db.cursor(live) as cur:
         empty = [t for t in ORDER if repo.fingerprint(cur, t)[0] == 0]
@@ -221,7 +240,7 @@ def test_a_shop_that_did_everything_restores_equal(rich_shop, tmp_path, monkeypa
     assert kinds["voucher_entries"] >= {"issued", "redeemed", "restored", "expiry", "cancelled"}
     assert kinds["rewards_entries"] >= {"earned", "redeemed", "clawed_back", "adjusted", "expired"}
     assert undone == (1, 1, 1, 2)
-    TOKEN.append(unsubscribe_token(gdpr.suppression_key(), made["anna"]))
+    TOKEN.append(unsubscribe_token(suppression.suppression_key(), made["anna"]))
     before = _facts(live, made)
     assert before["expired"] == "expired" and before["suppressed"] is True
     made_backup = backup.make_backup(ADMIN)

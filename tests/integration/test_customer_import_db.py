@@ -216,6 +216,6 @@ def test_an_unchanged_shop_reuses_the_dry_run(shop, monkeypatch):
     def again(*args, **kwargs):
         raise AssertionError("checked again although nothing changed")
 
-    monkeypatch.setattr(customer_import, "plan_rows", again)
+    monkeypatch.setattr(customer_import, "_plan_rows", again)
     done = customer_import.run_import(MANAGER, table, mapping, "clients.csv", checked=plan)
     assert (done.created, done.updated) == (1, 1)

@@ -15,6 +15,7 @@ import pytest
 from comptoir.data import db, streams
 from comptoir.logic.auth import PermissionDenied
 from comptoir.logic.errors import ValidationFailed
+from comptoir.operations import export_files
 from comptoir.services import accounts, audit, customers, export_views, exports, till
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.till import LineRequest
@@ -24,7 +25,7 @@ from tests.sales_samples import make_sales_shop
 
 @pytest.fixture(autouse=True)
 def _folder(tmp_path, monkeypatch):
-    monkeypatch.setattr(exports, "FOLDER", tmp_path / "exports")
+    monkeypatch.setattr(export_files, "FOLDER", tmp_path / "exports")
 
 
 CITIES = ["Lyon", "Annecy", "Brest", "Dijon", "Caen", "Nantes", "Metz"]
@@ -116,7 +117,7 @@ def view_columns(view: exports.View) -> list[str]:
 
 def test_xlsx_beyond_a_sheet_is_refused_naming_the_format_and_leaves_nothing(database, monkeypatch):
     _customers()
-    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 10)
+    monkeypatch.setattr(export_files, "XLSX_MAX_ROWS", 10)
     with pytest.raises(ValidationFailed) as refused:
         exports.export(MANAGER, exports.customers_view("", False), "xlsx")
     assert [(e.field, e.code) for e in refused.value.errors] == [("format", "export_xlsx_limit")]

@@ -15,7 +15,17 @@ from pypdf import PdfReader
 from comptoir.i18n.catalog import field_label
 from comptoir.logic.auth import PermissionDenied
 from comptoir.logic.errors import ValidationFailed
-from comptoir.services import accounts, customers, delivery, gdpr, messaging, receipts, till, workshop
+from comptoir.operations import suppression
+from comptoir.services import (
+    accounts,
+    customers,
+    delivery,
+    gdpr,
+    messaging,
+    receipts,
+    till,
+    workshop,
+)
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.printing import shop_header
 from comptoir.services.till import LineRequest
@@ -31,7 +41,7 @@ def _key() -> str:
 
 @pytest.fixture
 def zoe(database, tmp_path, monkeypatch):
-    monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
+    monkeypatch.setenv(suppression.KEY_ENV, "test-suppression-key")
     shop = make_sales_shop()
     customer = customers.create_customer(
         {
@@ -215,7 +225,7 @@ def _person(**fields) -> int:
 def test_after_erasure_the_person_is_found_nowhere(database, monkeypatch):
     from comptoir.services import audit, merges
 
-    monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
+    monkeypatch.setenv(suppression.KEY_ENV, "test-suppression-key")
     zelie = _person(
         email="zelie@example.org",
         mobile="06 99 88 77 66",
@@ -250,7 +260,7 @@ def test_after_erasure_the_person_is_found_nowhere(database, monkeypatch):
 
 
 def test_an_erased_customer_cannot_be_charged_sold_to_on_account_or_messaged(database, monkeypatch):
-    monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
+    monkeypatch.setenv(suppression.KEY_ENV, "test-suppression-key")
     shop = make_sales_shop()
     gone = _person(email="gone@example.org", mobile="06 11 11 11 11")
     trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
@@ -271,7 +281,7 @@ def test_an_erased_customer_cannot_be_charged_sold_to_on_account_or_messaged(dat
 
 
 def test_a_returning_contact_gets_no_marketing_by_any_path(database, monkeypatch):
-    monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
+    monkeypatch.setenv(suppression.KEY_ENV, "test-suppression-key")
     gone = _person(email="back@example.org")
     gdpr.erase(ADMIN, gone, customers.get_customer(gone)["version"])
     back = _person(email="back@example.org")
@@ -331,7 +341,7 @@ def test_a_subject_access_file_is_made_for_the_longest_note(database):
 def test_a_marketing_message_queued_before_an_erasure_is_held_back_when_sent(database, monkeypatch):
     from datetime import UTC, datetime, timedelta
 
-    monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
+    monkeypatch.setenv(suppression.KEY_ENV, "test-suppression-key")
     shared = "family@example.org"
     parent, child = _person(email=shared), _person(email=shared)
     # Not configured: the message waits in the outbox for its next try.

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from comptoir.data import db
 from comptoir.logic.errors import ValidationFailed
-from comptoir.services import customers, gdpr, merges, unsubscribe
+from comptoir.operations import suppression
+from comptoir.services import customers, merges, unsubscribe
 from tests.conftest import ADMIN, STAFF
 
 names = st.one_of(
@@ -61,7 +62,7 @@ def test_a_customer_with_any_text_is_refused_or_kept_faithfully(db_path, last, f
 def test_typed_account_numbers_and_links_are_refused_by_name(
     db_path, monkeypatch, first, second, token
 ):
-    monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
+    monkeypatch.setenv(suppression.KEY_ENV, "test-suppression-key")
     before = _count()
     try:
         merges.find_pair(ADMIN, first, second)

@@ -13,9 +13,10 @@ import pytest
 
 from comptoir.data import db
 from comptoir.logic.errors import ValidationFailed
+from comptoir.operations import export_files
 from comptoir.printing.escpos_render import render
 from comptoir.printing.layout import receipt_layout
-from comptoir.services import accounts, audit, customers, exports, receipts, till
+from comptoir.services import accounts, audit, customers, receipts, till
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.till import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF
@@ -99,7 +100,7 @@ def test_a_failed_export_leaves_no_audit_entry(database, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(exports, "_write_xlsx", broken)
+    monkeypatch.setattr(export_files, "_write_xlsx", broken)
     with pytest.raises(OSError):
         export_customers(MANAGER, "", False, "xlsx")
     entries, _ = audit.search_audit(ADMIN, entity="customer_list")

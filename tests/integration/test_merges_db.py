@@ -14,7 +14,18 @@ from comptoir.data import merges as merges_repo
 from comptoir.logic.auth import PermissionDenied
 from comptoir.logic.errors import StaleRecord, ValidationFailed
 from comptoir.logic.merges import TAKE
-from comptoir.services import accounts, customers, delivery, merges, messaging, printing, receipts, rewards, till, workshop
+from comptoir.services import (
+    accounts,
+    customers,
+    delivery,
+    merges,
+    messaging,
+    printing,
+    receipts,
+    rewards,
+    till,
+    workshop,
+)
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.till import LineRequest
 from tests.conftest import ADMIN, MANAGER, STAFF

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from comptoir.data import db
+from comptoir.operations import suppression
 from comptoir.services import audit, backup, customers, export_views, exports, gdpr, messaging
 from devkit.messaging_servers import ACCOUNT, free_port, smtp_server, twilio_server
 from tests.conftest import ADMIN, MANAGER, STAFF
@@ -64,7 +65,7 @@ def _zip_text(path: Path) -> str:
 
 def test_no_secret_anywhere(database, tmp_path, monkeypatch, caplog):
     caplog.set_level(logging.DEBUG)
-    monkeypatch.delenv(gdpr.KEY_ENV, raising=False)
+    monkeypatch.delenv(suppression.KEY_ENV, raising=False)
     secrets = [SMTP_PASSWORD, TWILIO_TOKEN, SUPPRESSION_KEY]
     url = db.database_url()
     if url:

@@ -10,7 +10,8 @@ import uuid
 import pytest
 
 from comptoir.logic.errors import ValidationFailed
-from comptoir.services import customers, gdpr, merges, messaging, unsubscribe
+from comptoir.operations import suppression
+from comptoir.services import customers, merges, messaging, unsubscribe
 from devkit.messaging_servers import smtp_server, twilio_server, write_secrets
 from tests.conftest import ADMIN, MANAGER, STAFF
 
@@ -19,8 +20,8 @@ LINK = re.compile(r"https://shop\.example/unsubscribe\?t=(\d+\.[A-Za-z0-9_-]+)")
 
 @pytest.fixture
 def mailbox(database, tmp_path, monkeypatch):
-    monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
-    monkeypatch.setenv(unsubscribe.URL_ENV, "https://shop.example/")
+    monkeypatch.setenv(suppression.KEY_ENV, "test-suppression-key")
+    monkeypatch.setenv(suppression.URL_ENV, "https://shop.example/")
     with smtp_server() as (box, smtp_port), twilio_server() as (_, twilio_port):
         monkeypatch.setenv(
             "COMPTOIR_SECRETS",
@@ -76,7 +77,7 @@ def test_a_transactional_email_has_no_link(mailbox):
 
 def test_a_changed_or_foreign_link_is_refused(mailbox):
     lea, other = _customer(), _customer(email="autre@exemple.fr")
-    token = unsubscribe.link(lea).split("t=")[1]
+    token = suppression.link(lea).split("t=")[1]
     signature = token.split(".")[1]
     for bad in (f"{other}.{signature}", f"{lea}.{signature[:-1]}A", "", "12", "x.y", "١.x"):
         with pytest.raises(ValidationFailed) as refused:
@@ -90,7 +91,7 @@ def test_a_changed_or_foreign_link_is_refused(mailbox):
 
 def test_a_merged_records_link_withdraws_the_record_kept(mailbox):
     kept, gone = _customer(), _customer(email="double@exemple.fr")
-    token = unsubscribe.link(gone).split("t=")[1]
+    token = suppression.link(gone).split("t=")[1]
     a, b = customers.get_customer(kept), customers.get_customer(gone)
     merges.merge(ADMIN, kept, a["version"], gone, b["version"], {})
     assert unsubscribe.unsubscribe(token) is True

@@ -17,7 +17,17 @@ from pypdf import PdfReader
 from comptoir.data import db
 from comptoir.logic.errors import ValidationFailed
 from comptoir.logic.vouchers import check_code, format_code
-from comptoir.services import customers, delivery, export_views, exports, products, receipts, returns, rewards, vouchers
+from comptoir.services import (
+    customers,
+    delivery,
+    export_views,
+    exports,
+    products,
+    receipts,
+    returns,
+    rewards,
+    vouchers,
+)
 from comptoir.services.till import LineRequest, record_sale
 from tests.conftest import ADMIN, MANAGER, STAFF
 

@@ -21,7 +21,16 @@ from comptoir.data import db
 from comptoir.logic.errors import StaleRecord, ValidationFailed
 from comptoir.messaging.email import SendFailed, Sent
 from comptoir.operations import clock
-from comptoir.services import customers, messaging, printing, products, receipts, reminders, returns, workshop
+from comptoir.services import (
+    customers,
+    messaging,
+    printing,
+    products,
+    receipts,
+    reminders,
+    returns,
+    workshop,
+)
 from devkit.messaging_servers import smtp_server, write_secrets
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.holders import held_database

@@ -7,7 +7,20 @@ import uuid
 import pytest
 
 from comptoir.operations import clock
-from comptoir.services import accounts, auth, customers, delivery, messaging, products, reminders, returns, rewards, till, vouchers, workshop
+from comptoir.services import (
+    accounts,
+    auth,
+    customers,
+    delivery,
+    messaging,
+    products,
+    reminders,
+    returns,
+    rewards,
+    till,
+    vouchers,
+    workshop,
+)
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.till import LineRequest
 from tests.conftest import ADMIN, MANAGER

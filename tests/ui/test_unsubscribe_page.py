@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from comptoir.services import customers, gdpr, unsubscribe
+from comptoir.operations import suppression
+from comptoir.services import customers
 from tests.conftest import STAFF
 from tests.ui.conftest import open_app, texts
 
 
 @pytest.fixture
 def linked(shop_db, monkeypatch):
-    monkeypatch.setenv(gdpr.KEY_ENV, "test-suppression-key")
+    monkeypatch.setenv(suppression.KEY_ENV, "test-suppression-key")
     lea = customers.create_customer(
         {"last_name": "Roux", "language": "fr", "marketing_opt_in": True}, STAFF
     )
-    return lea, unsubscribe.link(lea).split("t=")[1]
+    return lea, suppression.link(lea).split("t=")[1]
 
 
 def _page(token: str):

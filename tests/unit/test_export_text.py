@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from comptoir.logic.text import FORMULA_STARTS, spreadsheet_text
-from comptoir.services.exports import for_spreadsheet, safe_text
+from comptoir.operations.export_files import for_spreadsheet, safe_text
 
 
 def _safe(value: str | None) -> str | None:

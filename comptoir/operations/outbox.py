@@ -1,0 +1,116 @@
+"""The outbox, below the use cases: a message checked against consent and the
+suppression list and queued inside a use case's unit of work (the sender delivers it
+after the commit), and a template filled for a customer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from comptoir.data import accounts as accounts_repo
+from comptoir.data import messages as repo
+from comptoir.i18n import format_money
+from comptoir.logic.errors import FieldError, NotFound, ValidationFailed
+from comptoir.logic.messages import ConsentRefused, check_consent, render
+from comptoir.operations import printouts
+from comptoir.operations import settings as shop_settings
+from comptoir.operations.suppression import footer, suppressed_contact
+from comptoir.operations.unit_of_work import UnitOfWork
+
+
+def _recipient(customer: dict[str, Any], channel: str) -> str:
+    address = customer.get("email") if channel == "email" else customer.get("mobile")
+    if not address:
+        field = "email" if channel == "email" else "mobile"
+        raise ValidationFailed([FieldError(field, "no_address_for_channel")])
+    return str(address)
+
+
+def queue(
+    uow: UnitOfWork,
+    customer: dict[str, Any],
+    channel: str,
+    subject: str | None,
+    body: str,
+    kind: str,
+    idempotency_key: str,
+    attachment: tuple[str, bytes] | None = None,
+    order_id: int | None = None,
+) -> int:
+    """Write a checked message queued, inside the unit of work; returns its id.
+
+    The caller sends it (deliver) once its transaction has committed.
+    """
+    cur, moment, actor = uow.cur, uow.now, uow.actor
+    if customer.get("erased_at") is not None:
+        raise ValidationFailed([FieldError("customer", "customer_erased")])
+    try:
+        check_consent(kind, bool(customer["marketing_opt_in"]))
+    except ConsentRefused:
+        raise ValidationFailed([FieldError("marketing_opt_in", "no_marketing_consent")]) from None
+    if kind == "marketing" and suppressed_contact(
+        cur, customer.get("email"), customer.get("mobile")
+    ):
+        # An erased person's contact, given again: never marketed to, by any path.
+        raise ValidationFailed([FieldError("marketing_opt_in", "suppressed")])
+    if kind == "marketing" and channel == "email":
+        # Every marketing e-mail carries its one-click way out (stored as sent).
+        body = f"{body}\n\n{footer(customer)}"
+    return repo.insert(
+        cur,
+        {
+            "customer_id": customer["id"],
+            "shop_code": shop_settings.here(),
+            "channel": channel,
+            "direction": "out",
+            "kind": kind,
+            "recipient": _recipient(customer, channel),
+            "subject": subject,
+            "body": body,
+            "attachment_name": attachment[0] if attachment else None,
+            "attachment": attachment[1] if attachment else None,
+            "status": "queued",
+            "next_attempt_at": moment,
+            "idempotency_key": idempotency_key,
+            "staff_id": actor.staff_id,
+            "staff_name": actor.display_name,
+            "created_at": moment,
+            "order_id": order_id,
+        },
+    )
+
+
+def rendered(
+    cur,
+    customer: dict[str, Any],
+    code: str,
+    extra: dict[str, str] | None = None,
+    stored: list[dict[str, Any]] | None = None,
+    balance: Decimal | None = None,
+) -> tuple[str, str]:
+    """A template filled for a customer, in their language (else the shop's, else
+    English): (subject, body).
+
+    extra fills the fields only some messages have (item_name, order_number); a batch
+    passes the templates (stored) and the customer's balance it read once.
+    """
+    if balance is None:
+        account = accounts_repo.account(cur, customer["id"])
+        balance = Decimal(account["balance"]) if account else Decimal("0")
+    found = {(t["code"], t["language"]): t for t in stored or repo.templates(cur)}
+    header = printouts.shop_header(customer)
+    chosen = found.get((code, header.language)) or found.get((code, "en"))
+    if chosen is None:
+        raise NotFound(code)
+    values = {
+        "first_name": customer["first_name"] or customer["last_name"] or "",
+        "last_name": customer["last_name"] or "",
+        "shop_name": header.name,
+        "shop_phone": header.phone,
+        "account_number": customer["account_number"],
+        "balance": format_money(balance, header.currency, header.language, header.country),
+        "item_name": "",
+        "order_number": "",
+        **(extra or {}),
+    }
+    return render(chosen["subject"], values), render(chosen["body"], values)
