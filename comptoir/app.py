@@ -6,7 +6,8 @@ import streamlit as st
 
 from comptoir import home, logs
 from comptoir.logic.errors import DatabaseUnavailable
-from comptoir.services import auth, backup_schedule, messaging, reminders, shop
+from comptoir.operations import sender
+from comptoir.services import auth, backup_schedule, reminders, replies, shop
 from comptoir.services.bootstrap import database_target, prepare_database
 from comptoir.ui.auth import refresh_session, sidebar_identity
 from comptoir.ui.downloads import start_sweeper
@@ -46,7 +47,8 @@ if failed is not None:
 language_picker()
 start_sweeper()
 if SERVER:
-    messaging.start_sender()  # once per process: retries what failed or was left queued
+    # Once per process: retries what failed or was left queued; checks SMS replies.
+    sender.start(also=replies.check_replies)
     reminders.start_scheduler()  # the process owning the database sends due reminders
     backup_schedule.start_scheduler()  # the nightly backup, verified and rotated
 actor = refresh_session()

@@ -4,18 +4,26 @@ after the commit), and a template filled for a customer."""
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from comptoir.data import accounts as accounts_repo
+from comptoir.data import customers as customers_repo
+from comptoir.data import db
 from comptoir.data import messages as repo
 from comptoir.i18n import format_money
+from comptoir.logic.auth import SYSTEM
+from comptoir.logic.emails import parse_email
 from comptoir.logic.errors import FieldError, NotFound, ValidationFailed
 from comptoir.logic.messages import ConsentRefused, check_consent, render
 from comptoir.operations import printouts
 from comptoir.operations import settings as shop_settings
 from comptoir.operations.suppression import footer, suppressed_contact
 from comptoir.operations.unit_of_work import UnitOfWork
+
+LOG = logging.getLogger("comptoir.messaging")
 
 
 def _recipient(customer: dict[str, Any], channel: str) -> str:
@@ -114,3 +122,72 @@ def rendered(
         **(extra or {}),
     }
     return render(chosen["subject"], values), render(chosen["body"], values)
+
+
+def note(
+    uow: UnitOfWork, customer_id: int, text: str, idempotency_key: str, order_id: int | None = None
+) -> int:
+    """A staff note on the customer's communications log (the same key: the first note)."""
+    cur = uow.cur
+    existing = repo.by_key(cur, idempotency_key)
+    if existing is not None:
+        return existing
+    if customers_repo.get(cur, customer_id) is None:
+        raise NotFound(customer_id)
+    return repo.insert(
+        cur,
+        {
+            "customer_id": customer_id,
+            "shop_code": shop_settings.here(),
+            "channel": "note",
+            "direction": "note",
+            "kind": "note",
+            "body": text,
+            "status": "noted",
+            "idempotency_key": idempotency_key,
+            "staff_id": uow.actor.staff_id,
+            "staff_name": uow.staff,
+            "created_at": uow.now,
+            "order_id": order_id,
+        },
+    )
+
+
+def queue_alert(to: str, subject: str, body: str, key: str, moment: datetime) -> int | None:
+    """An e-mail to the shop's own staff (a failed backup), through the outbox like any
+    other, in a transaction of its own (no staff member acts); on no customer's log. None
+    when the same alert was queued already (key)."""
+    address = parse_email(to)
+    if address is None:
+        logging.getLogger("comptoir.messaging").error(
+            "alert not sent: the alert address is not an e-mail address"
+        )
+        return None
+
+    def work(cur: Any) -> int | None:
+        if repo.by_key(cur, key) is not None:
+            return None
+        return repo.insert(
+            cur,
+            {
+                "customer_id": None,
+                "shop_code": shop_settings.here(),
+                "channel": "email",
+                "direction": "out",
+                "kind": "transactional",
+                "recipient": address,
+                "subject": subject,
+                "body": body,
+                "attachment_name": None,
+                "attachment": None,
+                "status": "queued",
+                "next_attempt_at": moment,
+                "idempotency_key": key,
+                "staff_id": None,
+                "staff_name": SYSTEM.display_name,
+                "created_at": moment,
+                "order_id": None,
+            },
+        )
+
+    return db.run_in_transaction(work)

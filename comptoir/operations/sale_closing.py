@@ -30,6 +30,7 @@ from comptoir.logic.pricing import (
     TENDERS,
     ZERO,
     LineAmounts,
+    SaleTotals,
     check_tenders,
     parse_percent,
     parse_quantity,
@@ -507,3 +508,15 @@ def hold(customer_id: int | None) -> AbstractContextManager:
         stack.enter_context(account_ledger.customer_lock(customer_id))
     stack.enter_context(db.process_lock(counter_for_receipts(here())))
     return stack
+
+
+def preview(
+    customer_id: int | None, lines: Sequence[LineRequest]
+) -> tuple[list[PricedLine], SaleTotals]:
+    """Price a basket without storing anything (the till shows it as you type)."""
+    parsed = parse_lines(lines)
+    with db.cursor() as cur:
+        customer = live_customer(cur, customer_id)
+        values = settings_repo.get_all(cur, here())
+        priced = price(cur, customer, parsed, include_tax(values))
+    return priced, totals(p.amounts for p in priced)

@@ -10,7 +10,15 @@ from comptoir.logic.errors import ValidationFailed
 from comptoir.logic.messages import TEMPLATE_FIELDS as FIELDS
 from comptoir.logic.printers import CODE_PAGES, KINDS, WIDTHS
 from comptoir.operations import clock
-from comptoir.services import accounts, backup_schedule, customers, messaging, printing, shop
+from comptoir.services import (
+    accounts,
+    backup_schedule,
+    customers,
+    messaging,
+    printing,
+    shop,
+    templates,
+)
 from comptoir.ui.auth import require_page
 from comptoir.ui.printing import show_outcome
 from comptoir.ui.session import language, show_refusal, tr, tr_plain, when
@@ -387,7 +395,7 @@ if st.button(tr("settings.send_test"), key="settings.send_test"):
 st.divider()
 st.subheader(tr("settings.templates"))
 st.caption(tr("settings.templates_help", fields=", ".join(f"{{{f}}}" for f in sorted(FIELDS))))
-stored = {(row["code"], row["language"]): row for row in messaging.templates()}
+stored = {(row["code"], row["language"]): row for row in templates.templates()}
 codes = sorted({code for code, _ in stored})
 columns = st.columns(2)
 code = columns[0].selectbox(
@@ -411,7 +419,7 @@ body = st.text_area(tr("field.body"), current_template["body"], key=f"{template_
 template_preview(subject, body, template_lang)
 if st.button(tr("settings.save_template"), key="settings.template.save"):
     try:
-        saved = messaging.save_template(actor, code, template_lang, subject, body)
+        saved = templates.save_template(actor, code, template_lang, subject, body)
     except ValidationFailed as exc:
         show_refusal(exc)
     else:

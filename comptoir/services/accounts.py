@@ -17,6 +17,7 @@ from typing import Any
 from comptoir.data import accounts as repo
 from comptoir.data import customers as customers_repo
 from comptoir.data import db
+from comptoir.i18n import format_date, t
 from comptoir.logic.accounts import (
     BUCKETS,
     KINDS,
@@ -35,13 +36,13 @@ from comptoir.logic.audit import diff
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
 from comptoir.logic.text import check_no_controls
-from comptoir.operations import account_ledger, clock, unit_of_work
+from comptoir.operations import account_ledger, clock, sender, unit_of_work
+from comptoir.operations.printouts import shop_header
 from comptoir.operations.spreadsheets import csv_bytes
 from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.addresses import postal_lines
 from comptoir.printing.model import Statement, StatementEntry
 from comptoir.printing.pdf_a4 import statement_pdf
-from comptoir.services.printing import shop_header
 
 SCREEN_ACCOUNT = "customer_account"
 SCREEN_TYPES = "settings"
@@ -559,3 +560,37 @@ def check_consistency(customer_id: int) -> dict[str, Any]:
             "ledger": repo.ledger_sum(cur, customer_id),
             **repo.allocation_totals(cur, customer_id),
         }
+
+
+def email_statement(
+    actor: Actor,
+    customer_id: int,
+    start: date,
+    end: date,
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> int:
+    """E-mail an account statement for the period to the customer, in their language."""
+    pdf = statement(actor, customer_id, start, end)
+    with db.cursor() as cur:
+        customer = customers_repo.get(cur, customer_id) or {}
+    header = shop_header(customer)
+    values = {
+        "first_name": customer.get("first_name") or customer.get("last_name") or "",
+        "shop_name": header.name,
+        "start": format_date(start, header.language),
+        "end": format_date(end, header.language),
+    }
+    return sender.send(
+        actor,
+        customer_id,
+        "email",
+        t("message.statement.body", header.language, **values),
+        idempotency_key,
+        subject=t("message.statement.subject", header.language, **values),
+        attachment=(
+            f"statement-{customer.get('account_number', customer_id)}-{end:%Y%m%d}.pdf",
+            pdf,
+        ),
+        now=now,
+    )

@@ -37,9 +37,9 @@ from comptoir.logic.backups import (
     to_keep,
 )
 from comptoir.logic.shops import DEFAULT_TIME_ZONE
-from comptoir.operations import clock, heartbeat, unit_of_work
+from comptoir.operations import clock, heartbeat, outbox, unit_of_work
 from comptoir.operations import settings as shop_settings
-from comptoir.services import backup, messaging
+from comptoir.services import backup
 
 LOG = logging.getLogger("comptoir.backup")
 # A failed nightly backup is tried again after these pauses, then the administrators
@@ -220,7 +220,7 @@ def alert_administrators(outcome: Outcome, now: datetime | None = None) -> int |
         LOG.error("backup failed and no alert address is set (Settings > Backups)")
         return None
     moment = clock.utc(now)
-    return messaging.queue_alert(
+    return outbox.queue_alert(
         to,
         "Comptoir: the automatic backup failed",
         f"{outcome.describe()}\n\nData folder: {home.data_folder()}\n"

@@ -28,9 +28,9 @@ from comptoir.logic.gdpr import (
 )
 from comptoir.logic.search import customer_tokens, tokens_rows
 from comptoir.operations import clock, export_files, suppression, unit_of_work
+from comptoir.operations.printouts import shop_header
 from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.pdf_a4 import subject_access_pdf
-from comptoir.services.printing import shop_header
 
 SCREEN = "gdpr"
 MERGE_SCREEN = "merge"  # services.merges.SCREEN (a use case never imports another)

@@ -15,13 +15,14 @@ from comptoir.data import delivery as delivery_repo
 from comptoir.data import sales as repo
 from comptoir.data import settings as settings_repo
 from comptoir.data import vouchers as vouchers_repo
+from comptoir.i18n import t
 from comptoir.i18n.catalog import product_name
 from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import Actor, require
-from comptoir.logic.errors import NotFound
+from comptoir.logic.errors import FieldError, NotFound, ValidationFailed
 from comptoir.logic.pricing import ZERO, shown_line
 from comptoir.logic.shops import counter_for_invoices
-from comptoir.operations import clock, printouts, unit_of_work
+from comptoir.operations import clock, printouts, sender, unit_of_work
 from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.addresses import postal_lines
 from comptoir.printing.layout import preview, receipt_layout
@@ -215,3 +216,49 @@ def invoice_pdf_for(actor: Actor, sale_id: int) -> tuple[str, bytes]:
         else ()
     )
     return number, invoice_pdf(Invoice(receipt, number, address, deliver_to))
+
+
+def _document_mail(
+    actor: Actor, sale_id: int, document: str
+) -> tuple[int, str, str, tuple[str, bytes]]:
+    """Customer, subject, body and PDF of a sale's receipt or invoice, in their language."""
+    sale = sale_detail(actor, sale_id)
+    if not sale["customer_id"]:
+        raise ValidationFailed([FieldError("customer", "sale_without_customer")])
+    receipt = receipt_document(sale)
+    with db.cursor() as cur:
+        customer = customers_repo.get(cur, sale["customer_id"]) or {}
+    if document == "invoice":
+        number, pdf = invoice_pdf_for(actor, sale_id)
+        attachment = (f"invoice-{number}.pdf", pdf)
+    else:
+        number = sale["receipt_number"]
+        attachment = (f"receipt-{number}.pdf", receipt_pdf(receipt))
+    lang = receipt.shop.language
+    values = {
+        "first_name": customer.get("first_name") or customer.get("last_name") or "",
+        "shop_name": receipt.shop.name,
+        "number": number,
+    }
+    subject = t(f"message.{document}.subject", lang, **values)
+    body = t(f"message.{document}.body", lang, **values)
+    return int(sale["customer_id"]), subject, body, attachment
+
+
+def email_document(
+    actor: Actor, sale_id: int, document: str, idempotency_key: str, now: datetime | None = None
+) -> int:
+    """E-mail a sale's receipt or invoice (as stored: its lines, its shop) to its customer."""
+    if document not in ("receipt", "invoice"):
+        raise ValueError(document)
+    customer_id, subject, body, attachment = _document_mail(actor, sale_id, document)
+    return sender.send(
+        actor,
+        customer_id,
+        "email",
+        body,
+        idempotency_key,
+        subject=subject,
+        attachment=attachment,
+        now=now,
+    )

@@ -40,10 +40,10 @@ from comptoir.logic.workshop import (
     REMINDER_CHANNELS,
     check_reminder_date,
 )
-from comptoir.operations import clock, heartbeat, outbox, unit_of_work
+from comptoir.operations import clock, heartbeat, outbox, sender, unit_of_work
 from comptoir.operations.settings import here
 from comptoir.operations.unit_of_work import UnitOfWork
-from comptoir.services import messaging, rewards
+from comptoir.services import rewards
 
 SCREEN = "reminders"
 HAND_TEMPLATE = "service_reminder"
@@ -155,7 +155,7 @@ def send_now(
         now=moment,
     )
     queued, _ = db.run_in_transaction(lambda cur: _queue(cur, [reminder_id], moment))
-    messaging.deliver_many(queued, now=moment)
+    sender.deliver_many(queued, now=moment)
     with db.cursor() as cur:
         found = repo.reminder(cur, reminder_id)
     assert found is not None
@@ -252,7 +252,7 @@ def due_count(today: date | None = None) -> int:
 def send_due(
     now: datetime | None = None,
     progress: Progress | None = None,
-    provider: messaging.Provider | None = None,
+    provider: sender.Provider | None = None,
 ) -> dict[str, int]:
     """Send every reminder due by today: claimed and queued in batches, then delivered.
 
@@ -271,9 +271,9 @@ def send_due(
         message_ids, phoned = _queue_batch(candidates, moment)
         outcome["phone"] = outcome.get("phone", 0) + phoned
         delivered = (
-            messaging.deliver_many(message_ids, now=moment)
+            sender.deliver_many(message_ids, now=moment)
             if provider is None
-            else messaging.deliver_many(message_ids, now=moment, provider=provider)
+            else sender.deliver_many(message_ids, now=moment, provider=provider)
         )
         for status, count in delivered.items():
             outcome[status] = outcome.get(status, 0) + count

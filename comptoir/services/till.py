@@ -6,13 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from comptoir.data import db
-from comptoir.data import settings as settings_repo
 from comptoir.logic.auth import Actor, require
-from comptoir.logic.pricing import totals
 from comptoir.operations import sale_closing, unit_of_work
 from comptoir.operations.sale_closing import SCREEN_TILL, LineRequest, PricedLine
-from comptoir.operations.settings import here
 from comptoir.operations.unit_of_work import UnitOfWork
 
 __all__ = ["LineRequest", "PricedLine", "preview", "record_sale"]
@@ -20,12 +16,7 @@ __all__ = ["LineRequest", "PricedLine", "preview", "record_sale"]
 
 def preview(customer_id: int | None, lines: Sequence[LineRequest]) -> tuple[list[PricedLine], Any]:
     """Price a basket without storing anything (the till shows it as you type)."""
-    parsed = sale_closing.parse_lines(lines)
-    with db.cursor() as cur:
-        customer = sale_closing.live_customer(cur, customer_id)
-        values = settings_repo.get_all(cur, here())
-        priced = sale_closing.price(cur, customer, parsed, sale_closing.include_tax(values))
-    return priced, totals(p.amounts for p in priced)
+    return sale_closing.preview(customer_id, lines)
 
 
 def record_sale(

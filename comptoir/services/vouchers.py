@@ -19,14 +19,13 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from comptoir.logic.text import clean_text
 from comptoir.logic.vouchers import STATES, check_code, format_code, state
-from comptoir.operations import catalogue, clock, printouts, unit_of_work, voucher_ledger
+from comptoir.operations import catalogue, clock, printouts, sender, unit_of_work, voucher_ledger
 from comptoir.operations.sale_closing import LineRequest
 from comptoir.operations.settings import current as shop_settings
 from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.layout import voucher_layout
 from comptoir.printing.model import Voucher
 from comptoir.printing.pdf import voucher_pdf
-from comptoir.services import messaging
 
 SCREEN = "vouchers"
 PAGE_SIZE = 50
@@ -225,7 +224,7 @@ def email(actor: Actor, voucher_id: int, idempotency_key: str) -> int:
     amount = format_money(
         made.balance or made.amount, made.shop.currency, language, made.shop.country
     )
-    return messaging.send_message(
+    return sender.send(
         actor,
         voucher["customer_id"],
         "email",

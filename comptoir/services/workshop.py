@@ -25,7 +25,7 @@ from comptoir.logic.accounts import parse_amount
 from comptoir.logic.audit import FieldChange, diff
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
-from comptoir.logic.messages import pick_channel
+from comptoir.logic.messages import clean_body, pick_channel
 from comptoir.logic.pricing import ZERO, SaleTotals, parse_percent, parse_quantity, unit_price
 from comptoir.logic.text import clean_text
 from comptoir.logic.workshop import (
@@ -47,8 +47,10 @@ from comptoir.logic.workshop import (
 from comptoir.operations import (
     catalogue,
     clock,
+    outbox,
     printouts,
     sale_closing,
+    sender,
     unit_of_work,
     workshop_orders,
 )
@@ -58,7 +60,6 @@ from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.layout import job_ticket_layout
 from comptoir.printing.model import JobTicket
 from comptoir.printing.pdf_a4 import job_ticket_pdf
-from comptoir.services import messaging, till
 
 SCREEN_ITEMS = "serviced_items"
 SCREEN_ORDERS = "orders"
@@ -592,7 +593,7 @@ def order_totals(order: Mapping[str, Any]) -> OrderTotals:
     deposit = Decimal(order["deposit"])
     if not order["lines"]:
         return OrderTotals(None, deposit, -deposit)
-    _, found = till.preview(order["customer_id"], _line_requests(order))
+    _, found = sale_closing.preview(order["customer_id"], _line_requests(order))
     return OrderTotals(found, deposit, found.total - deposit)
 
 
@@ -803,16 +804,17 @@ def notify_ready(actor: Actor, order_id: int, idempotency_key: str) -> tuple[str
     channel = pick_channel(
         None, customer["contact_preference"], customer["email"], customer["mobile"]
     )
-    configured = messaging.channels()
+    configured = sender.channels()
     if channel is None or not getattr(configured, channel):
         note = t("workshop.ready_note", printouts.shop_header(customer).language)
-        message_id = messaging.add_note(
-            actor, customer["id"], f"{order['number']}: {note}", idempotency_key, order_id=order_id
+        message_id = _logged_note(
+            actor, customer["id"], f"{order['number']}: {note}", idempotency_key, order_id
         )
         return "note", message_id
     extra = {"order_number": order["number"], "item_name": order["item_name"] or ""}
-    subject, body = messaging.render_template(actor, customer["id"], "bike_ready", extra)
-    message_id = messaging.send_message(
+    with db.cursor() as cur:
+        subject, body = outbox.rendered(cur, customer, "bike_ready", extra)
+    message_id = sender.send(
         actor,
         customer["id"],
         channel,
@@ -822,10 +824,24 @@ def notify_ready(actor: Actor, order_id: int, idempotency_key: str) -> tuple[str
         kind="service",
         order_id=order_id,
     )
-    return str(messaging.status_of(message_id)["status"]), message_id
+    return str(sender.status_of(message_id)["status"]), message_id
 
 
 def add_order_note(actor: Actor, order_id: int, body: object, idempotency_key: str) -> int:
     """A staff note about an order, kept in the customer's communications log."""
     order = order_detail(actor, order_id)
-    return messaging.add_note(actor, order["customer_id"], body, idempotency_key, order_id=order_id)
+    try:
+        text = clean_body(body, "note")
+    except FieldProblem as problem:
+        raise ValidationFailed([FieldError("note", problem.code, problem.params)]) from None
+    return _logged_note(actor, order["customer_id"], text, idempotency_key, order_id)
+
+
+def _logged_note(actor: Actor, customer_id: int, text: str, key: str, order_id: int) -> int:
+    """A note about the order on its customer's communications log, in one unit of work."""
+    return unit_of_work.run(
+        actor,
+        "customers.edit",
+        SCREEN_ORDERS,
+        lambda uow: outbox.note(uow, customer_id, text, key, order_id),
+    )

@@ -17,7 +17,7 @@ from comptoir.logic.accounts import (
 from comptoir.logic.auth import Actor, can
 from comptoir.logic.errors import NotFound, ValidationFailed
 from comptoir.operations import clock
-from comptoir.services import accounts, export_views, messaging
+from comptoir.services import accounts, export_views
 from comptoir.services.accounts import EntryRequest
 from comptoir.ui.downloads import download_button
 from comptoir.ui.export_panel import export_panel
@@ -373,7 +373,7 @@ def account_tab(actor: Actor, customer_id: int, currency: str, email: str | None
                 f"acct.email_statement.{customer_id}.key", uuid.uuid4().hex
             )
             try:
-                message_id = messaging.email_statement(actor, customer_id, start, end, idempotency)
+                message_id = accounts.email_statement(actor, customer_id, start, end, idempotency)
             except ValidationFailed as exc:
                 show_refusal(exc)
             else:

@@ -7,7 +7,7 @@ import uuid
 import streamlit as st
 
 from comptoir.logic.auth import Actor, can
-from comptoir.services import messaging
+from comptoir.services import messaging, templates
 from comptoir.ui.session import tr, tr_plain
 from comptoir.ui.text import literal_table
 
@@ -30,7 +30,7 @@ def bulk_message(actor: Actor, names: dict[int, str]) -> None:
     channel = st.selectbox(
         tr("field.channel"), CHANNELS, format_func=channel_labels.__getitem__, key="bulk.channel"
     )
-    codes = sorted({row["code"] for row in messaging.templates()})
+    codes = sorted({row["code"] for row in templates.templates()})
     template_labels = {code: tr_plain(f"template.{code}") for code in codes}
     template = st.selectbox(
         tr("messages.use_template"),

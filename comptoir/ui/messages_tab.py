@@ -9,7 +9,7 @@ import streamlit as st
 from comptoir.logic.auth import Actor
 from comptoir.logic.errors import Busy, NotFound, ValidationFailed
 from comptoir.logic.messages import sms_encoding, sms_segments
-from comptoir.services import messaging
+from comptoir.services import messaging, replies, templates
 from comptoir.ui.actions import once
 from comptoir.ui.pager import pager
 from comptoir.ui.session import show_refusal, tr, tr_plain, when
@@ -60,7 +60,7 @@ def send_buttons(actor: Actor, customer: dict[str, Any], places: list[Any]) -> N
     above them: sent_flash)."""
     customer_id = int(customer["id"])
     configured = messaging.channels()
-    codes = sorted({row["code"] for row in messaging.templates()})  # read once for both forms
+    codes = sorted({row["code"] for row in templates.templates()})  # read once for both forms
     if customer.get("email"):
         with places[0].popover(tr("messages.send_email"), icon=":material/mail:"):
             if not configured.email:
@@ -92,7 +92,7 @@ def _replies(actor: Actor, customer_id: int) -> None:
     """Check for replies now; file a reply from an unknown number on this customer."""
     if st.button(tr("messages.check_replies"), key="messages.check", icon=":material/inbox:"):
         try:
-            found = messaging.check_replies(actor)
+            found = replies.check_replies(actor)
         except messaging.SendFailed as failure:
             st.warning(tr("messages.check_failed", reason=_reason(failure.reason)))
         else:
@@ -105,7 +105,7 @@ def _replies(actor: Actor, customer_id: int) -> None:
                     stops=found.stops,
                 ),
             )
-    strangers = messaging.unmatched_replies(actor)
+    strangers = replies.unmatched_replies(actor)
     if not strangers:
         return
     with st.expander(tr("messages.unmatched", count=len(strangers))):
@@ -117,7 +117,7 @@ def _replies(actor: Actor, customer_id: int) -> None:
             tr("messages.reply"), list(labels), format_func=labels.get, key="messages.stranger"
         )
         if st.button(tr("messages.attach"), key="messages.attach") and chosen is not None:
-            messaging.attach_reply(actor, chosen, customer_id)
+            replies.attach_reply(actor, chosen, customer_id)
             _done([], tr("messages.attached"))
 
 
@@ -127,7 +127,7 @@ def _template_picker(actor: Actor, customer_id: int, base: str, codes: list[str]
     def fill() -> None:
         chosen = st.session_state.get(f"{base}.template")
         if chosen:
-            subject, body = messaging.render_template(actor, customer_id, chosen)
+            subject, body = templates.render_template(actor, customer_id, chosen)
             st.session_state[f"{base}.subject"] = subject
             st.session_state[f"{base}.body"] = body
 

@@ -12,7 +12,7 @@ from comptoir.i18n.catalog import product_name
 from comptoir.logic.auth import Actor
 from comptoir.logic.errors import Busy, ValidationFailed
 from comptoir.logic.pricing import ALL_TENDERS, TENDERS
-from comptoir.services import delivery, export_views, messaging, receipts, returns, vouchers
+from comptoir.services import delivery, export_views, receipts, returns, vouchers
 from comptoir.ui.actions import FAILED, attempt
 from comptoir.ui.downloads import download_button
 from comptoir.ui.export_panel import export_panel
@@ -123,7 +123,7 @@ def _email_buttons(actor: Actor, sale_id: int, key: str) -> None:
                 f"{key}.email_{document}.key", uuid.uuid4().hex
             )
             try:
-                message_id = messaging.email_document(actor, sale_id, document, idempotency)
+                message_id = receipts.email_document(actor, sale_id, document, idempotency)
             except ValidationFailed as exc:
                 show_refusal(exc)
             else:

@@ -4,7 +4,7 @@ shown as plain text, with the fields that would come out empty."""
 import streamlit as st
 
 from comptoir.logic.errors import ValidationFailed
-from comptoir.services import messaging
+from comptoir.services import templates
 from comptoir.ui.session import tr
 
 
@@ -12,7 +12,7 @@ def template_preview(subject: str, body: str, language: str) -> None:
     """The filled subject and body under the editor (nothing while the text is refused:
     saving names the problem)."""
     try:
-        preview = messaging.preview_template(subject, body, language)
+        preview = templates.preview_template(subject, body, language)
     except ValidationFailed:
         return
     with st.container(border=True, key="settings.template.preview"):

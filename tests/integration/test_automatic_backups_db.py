@@ -16,7 +16,8 @@ import pytest
 from comptoir import home
 from comptoir.data import db, demo
 from comptoir.logic.backups import file_name
-from comptoir.services import backup, backup_schedule, messaging, shop
+from comptoir.operations import sender
+from comptoir.services import backup, backup_schedule, shop
 from devkit.messaging_servers import smtp_server, write_secrets
 from tests.conftest import ADMIN, STAFF
 
@@ -134,7 +135,7 @@ def test_a_failed_backup_is_retried_then_the_administrators_are_emailed(
     # Sent through the outbox by the real sender, to a real SMTP server.
     with smtp_server() as (mailbox, port):
         monkeypatch.setenv("COMPTOIR_SECRETS", str(write_secrets(tmp_path / "s.toml", port, None)))
-        assert messaging.deliver_due(now=SLOT + timedelta(minutes=21)) == {"sent": 1}
+        assert sender.deliver_due(now=SLOT + timedelta(minutes=21)) == {"sent": 1}
         ((_, to, mail),) = mailbox.wait_for(1)
     assert to == ["owner@velo-atelier.fr"]
     assert "backup failed (nightly)" in mail.get_body().get_content()

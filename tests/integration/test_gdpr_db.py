@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from comptoir.i18n.catalog import field_label
 from comptoir.logic.auth import PermissionDenied
 from comptoir.logic.errors import ValidationFailed
-from comptoir.operations import suppression
+from comptoir.operations import sender, suppression
 from comptoir.services import (
     accounts,
     customers,
@@ -351,8 +351,8 @@ def test_a_marketing_message_queued_before_an_erasure_is_held_back_when_sent(dat
     gdpr.erase(ADMIN, parent, customers.get_customer(parent)["version"])
     sent: list[int] = []
     later = datetime.now(UTC) + timedelta(hours=2)
-    outcome = messaging.deliver_many(
-        [message_id], now=later, provider=lambda m: sent.append(m["id"]) or messaging.Sent("x")
+    outcome = sender.deliver_many(
+        [message_id], now=later, provider=lambda m: sent.append(m["id"]) or sender.Sent("x")
     )
     assert outcome == {} and sent == []
     status = messaging.status_of(message_id)

@@ -10,7 +10,8 @@ import pytest
 
 from comptoir.data import db
 from comptoir.logic.errors import ValidationFailed
-from comptoir.services import customers, messaging
+from comptoir.operations import sender
+from comptoir.services import accounts, customers, messaging, replies, templates
 from devkit.messaging_servers import smtp_server, twilio_server, write_secrets
 from tests.conftest import MANAGER, STAFF
 
@@ -114,13 +115,13 @@ def test_provider_refusals_are_recorded_and_retried_later(edges, lea):
     )
     assert retry_at == NOW + timedelta(minutes=1)
     fake.mode = "down"
-    assert messaging.deliver_due(now=NOW + timedelta(minutes=1)) == {"failed": 1}
+    assert sender.deliver_due(now=NOW + timedelta(minutes=1)) == {"failed": 1}
     assert stored(sms)[:2] == ("failed", 2)
     assert stored(sms)[3].startswith("Twilio 500")
     assert stored(sms)[4] == NOW + timedelta(minutes=3)  # waits twice as long
-    assert messaging.deliver_due(now=NOW + timedelta(minutes=2)) == {}  # not due yet
+    assert sender.deliver_due(now=NOW + timedelta(minutes=2)) == {}  # not due yet
     fake.mode = "ok"
-    assert messaging.deliver_due(now=NOW + timedelta(minutes=3)) == {"sent": 1}
+    assert sender.deliver_due(now=NOW + timedelta(minutes=3)) == {"sent": 1}
     assert stored(sms)[:2] == ("sent", 3)
 
     mailbox.refuse = "550 5.1.1 mailbox unavailable"
@@ -156,12 +157,12 @@ def test_a_claimed_message_left_by_a_dead_sender_is_sent_once_after_the_lease(ed
 
     fake.mode = "ok"
     with pytest.raises(SystemExit):
-        messaging.deliver_due(now=NOW + timedelta(minutes=1), provider=dies)
+        sender.deliver_due(now=NOW + timedelta(minutes=1), provider=dies)
     assert stored(message_id)[0] == "sending"
     # Another sender (a restart) leaves it alone while the lease runs, then sends it once.
-    assert messaging.deliver_due(now=NOW + timedelta(minutes=3)) == {}
-    assert messaging.deliver_due(now=NOW + timedelta(minutes=7)) == {"sent": 1}
-    assert messaging.deliver_due(now=NOW + timedelta(minutes=20)) == {}
+    assert sender.deliver_due(now=NOW + timedelta(minutes=3)) == {}
+    assert sender.deliver_due(now=NOW + timedelta(minutes=7)) == {"sent": 1}
+    assert sender.deliver_due(now=NOW + timedelta(minutes=20)) == {}
     assert len(fake.requests) == 2  # the first (refused) attempt and the one that went
 
 
@@ -213,14 +214,13 @@ def test_bad_input_is_named_and_nothing_is_queued(database, lea):
 def test_a_statement_is_emailed_in_the_customers_language(edges, lea):
     from datetime import date
 
-    from comptoir.services import accounts
     from comptoir.services.accounts import EntryRequest
 
     mailbox, _ = edges
     trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
     accounts.assign_account_type(MANAGER, lea, trade, "500", now=NOW)
     accounts.record_entry(MANAGER, lea, EntryRequest("charge", "40"), key(), now=NOW)
-    messaging.email_statement(STAFF, lea, date(2026, 11, 1), date(2026, 11, 30), key(), now=NOW)
+    accounts.email_statement(STAFF, lea, date(2026, 11, 1), date(2026, 11, 30), key(), now=NOW)
     _, recipients, mail = mailbox.wait_for(1)[0]
     assert (recipients, mail["Subject"]) == (
         ["lea.roux@exemple.fr"],
@@ -251,7 +251,7 @@ def test_replies_are_filed_matched_once_and_stop_withdraws_consent(edges, lea):
         ("SM" + "b" * 32, "+33699999999", "Qui est-ce ?", "Mon, 30 Nov 2026 08:05:00 +0000"),
         ("SM" + "c" * 32, "+33612345678", "STOP", "Mon, 30 Nov 2026 08:10:00 +0000"),
     ]
-    found = messaging.check_replies(now=NOW)
+    found = replies.check_replies(now=NOW)
     assert (found.matched, found.unmatched, found.stops) == (2, 1, 1)
     assert customers.get_customer(lea)["marketing_opt_in"] is False
     assert customers.consent_history(lea)[0]["screen"] == "sms_stop"
@@ -262,12 +262,12 @@ def test_replies_are_filed_matched_once_and_stop_withdraws_consent(edges, lea):
     ]
     assert rows[0]["created_at"] == datetime(2026, 11, 30, 8, 10, tzinfo=UTC)
     # Checked again: nothing twice; the next check asks from the day before the last.
-    assert messaging.check_replies(now=NOW) == messaging.Replies(0, 0, 0)
+    assert replies.check_replies(now=NOW) == replies.Replies(0, 0, 0)
     assert "DateSent%3E=2026-11-29" in fake.listed[-1]
-    (stranger,) = messaging.unmatched_replies(STAFF)
+    (stranger,) = replies.unmatched_replies(STAFF)
     assert (stranger["recipient"], stranger["body"]) == ("+33699999999", "Qui est-ce ?")
-    messaging.attach_reply(STAFF, stranger["id"], lea)
-    assert messaging.unmatched_replies(STAFF) == []
+    replies.attach_reply(STAFF, stranger["id"], lea)
+    assert replies.unmatched_replies(STAFF) == []
     assert messaging.communications(STAFF, lea)[1] == 3
 
 
@@ -275,25 +275,25 @@ def test_templates_are_checked_when_saved_and_filled_in_the_customers_language(d
     from tests.conftest import ADMIN
 
     with pytest.raises(ValidationFailed) as unknown:
-        messaging.save_template(ADMIN, "bike_ready", "fr", "Prêt", "Bonjour {prenom}")
+        templates.save_template(ADMIN, "bike_ready", "fr", "Prêt", "Bonjour {prenom}")
     assert [(e.field, e.code, e.params.get("field_name")) for e in unknown.value.errors] == [
         ("body", "template_unknown_field", "prenom")
     ]
-    subject, body = messaging.render_template(STAFF, lea, "bike_ready")
+    subject, body = templates.render_template(STAFF, lea, "bike_ready")
     assert subject == "Votre vélo est prêt"  # the shop's language: French
     assert body.startswith("Bonjour Léa, votre vélo est prêt")
     current = customers.get_customer(lea)
     customers.update_customer(lea, current["version"], {"language": "en"}, STAFF)
-    messaging.save_template(
+    templates.save_template(
         ADMIN, "balance_reminder", "en", "Balance", "{first_name} owes {balance} ({account_number})"
     )
     number = customers.get_customer(lea)["account_number"]
-    assert messaging.render_template(STAFF, lea, "balance_reminder") == (
+    assert templates.render_template(STAFF, lea, "balance_reminder") == (
         "Balance",
         f"Léa owes 0,00\u00a0€ ({number})",  # the shop's country writes the money
     )
     with pytest.raises(Exception) as denied:
-        messaging.save_template(STAFF, "bike_ready", "fr", "x", "y")
+        templates.save_template(STAFF, "bike_ready", "fr", "x", "y")
     assert type(denied.value).__name__ == "PermissionDenied"
 
 
@@ -349,10 +349,10 @@ def test_a_sender_process_killed_after_claiming_is_replaced_once(edges, lea, dat
     script = (
         "import os, sys\n"
         "from datetime import datetime, timedelta, UTC\n"
-        "from comptoir.services import messaging\n"
+        "from comptoir.operations import sender\n"
         "def killed(message):\n"
         "    os._exit(9)\n"
-        f"messaging.deliver({message_id}, now=datetime(2026, 11, 30, 9, 1, tzinfo=UTC),"
+        f"sender.deliver({message_id}, now=datetime(2026, 11, 30, 9, 1, tzinfo=UTC),"
         " provider=killed)\n"
     )
     root = Path(__file__).resolve().parents[2]
@@ -360,9 +360,9 @@ def test_a_sender_process_killed_after_claiming_is_replaced_once(edges, lea, dat
     assert ended.returncode == 9
     assert stored(message_id)[:2] == ("sending", 2)
     # A restarted sender leaves it alone while the lease runs, then sends it once.
-    assert messaging.deliver_due(now=NOW + timedelta(minutes=3)) == {}
-    assert messaging.deliver_due(now=NOW + timedelta(minutes=7)) == {"sent": 1}
-    assert messaging.deliver_due(now=NOW + timedelta(minutes=30)) == {}
+    assert sender.deliver_due(now=NOW + timedelta(minutes=3)) == {}
+    assert sender.deliver_due(now=NOW + timedelta(minutes=7)) == {"sent": 1}
+    assert sender.deliver_due(now=NOW + timedelta(minutes=30)) == {}
     assert [r["Body"] for r in fake.requests] == ["Bonjour", "Bonjour"]  # refused, then sent
 
 
@@ -387,14 +387,14 @@ def test_a_stop_from_a_shared_number_opts_out_everyone_on_it(edges):
     fake.inbound = [
         ("SM" + "d" * 32, "+33611223344", "Arrêt svp", "Mon, 30 Nov 2026 08:00:00 +0000")
     ]
-    found = messaging.check_replies(now=NOW)
+    found = replies.check_replies(now=NOW)
     assert (found.matched, found.unmatched, found.stops) == (1, 0, 3)
     for customer_id in family:
         assert customers.get_customer(customer_id)["marketing_opt_in"] is False
         assert customers.consent_history(customer_id)[0]["screen"] == "sms_stop"
         rows, _ = messaging.communications(STAFF, customer_id)
         assert [(r["direction"], r["body"]) for r in rows] == [("in", "Arrêt svp")]
-    assert messaging.check_replies(now=NOW) == messaging.Replies(0, 0, 0)
+    assert replies.check_replies(now=NOW) == replies.Replies(0, 0, 0)
 
 
 def test_a_shared_number_s_other_reply_waits_and_a_stop_filed_by_hand_opts_out(edges):
@@ -404,12 +404,12 @@ def test_a_shared_number_s_other_reply_waits_and_a_stop_filed_by_hand_opts_out(e
         ("SM" + "e" * 32, "+33611223344", "C'est qui ?", "Mon, 30 Nov 2026 08:00:00 +0000"),
         ("SM" + "f" * 32, "+33655555555", "STOP", "Mon, 30 Nov 2026 08:01:00 +0000"),
     ]
-    assert messaging.check_replies(now=NOW) == messaging.Replies(0, 2, 0)
-    question, stop = messaging.unmatched_replies(STAFF)[::-1]
+    assert replies.check_replies(now=NOW) == replies.Replies(0, 2, 0)
+    question, stop = replies.unmatched_replies(STAFF)[::-1]
     assert stop["body"] == "STOP"
-    messaging.attach_reply(STAFF, question["id"], first)
+    replies.attach_reply(STAFF, question["id"], first)
     assert customers.get_customer(first)["marketing_opt_in"] is True
-    messaging.attach_reply(STAFF, stop["id"], second)
+    replies.attach_reply(STAFF, stop["id"], second)
     assert customers.get_customer(second)["marketing_opt_in"] is False
     assert customers.consent_history(second)[0]["screen"] == "sms_stop"
 
@@ -420,7 +420,7 @@ def test_a_received_sms_keeps_printable_text_only_and_is_bounded(edges, lea):
     fake.inbound = [
         ("SM" + "g" * 32, "+33612345678\x07", hostile, "Mon, 30 Nov 2026 08:00:00 +0000")
     ]
-    assert messaging.check_replies(now=NOW).matched == 1
+    assert replies.check_replies(now=NOW).matched == 1
     (row,), _ = messaging.communications(STAFF, lea)
     assert row["body"].startswith("Salut[2J evilxxx") and len(row["body"]) == 1600
     assert row["recipient"] == "+33612345678"

@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from comptoir.data import db
-from comptoir.services import customers, messaging, reminders, rewards
+from comptoir.operations import sender
+from comptoir.services import customers, messaging, reminders, rewards, templates
 from devkit.messaging_servers import smtp_server, write_secrets
 from tests.conftest import MANAGER, STAFF
 
@@ -48,7 +49,7 @@ def test_every_good_message_arrives_once_whatever_fails_beside_it(database, tmp_
         # Later rounds of both senders, after every retry delay has passed.
         for hours in (1, 2, 5, 24):
             reminders.send_due(now=NOW + timedelta(hours=hours))
-            messaging.deliver_due(now=NOW + timedelta(hours=hours))
+            sender.deliver_due(now=NOW + timedelta(hours=hours))
         received = [to for _, rcpt, _ in mailbox.received for to in rcpt]
     assert first == {"sent": 3, "failed": 2, "phone": 0}
     assert sorted(received) == [f"good{i}@example.org" for i in range(3)]
@@ -75,12 +76,12 @@ def test_a_provider_error_of_any_kind_leaves_nothing_in_sending(database):
         calls.append(message["id"])
         if message["id"] == ids[1]:
             raise ValueError("header injection")  # what yagmail or email raise on bad input
-        return messaging.Sent(provider_id=f"id-{message['id']}")
+        return sender.Sent(provider_id=f"id-{message['id']}")
 
     later = datetime.now(UTC) + timedelta(hours=1)  # after the first retry's delay
-    outcome = messaging.deliver_many(ids, now=later, provider=provider)
+    outcome = sender.deliver_many(ids, now=later, provider=provider)
     assert outcome == {"sent": 2, "failed": 1}
-    again = messaging.deliver_many(ids, now=later + timedelta(days=2), provider=provider)
+    again = sender.deliver_many(ids, now=later + timedelta(days=2), provider=provider)
     assert again == {} and sorted(calls) == sorted(ids)
     assert [messaging.status_of(i)["status"] for i in ids] == ["sent", "failed", "sent"]
     assert messaging.status_of(ids[1])["error"] == "ValueError: header injection"
@@ -108,6 +109,6 @@ def test_a_template_that_is_not_plain_is_refused_when_saved(database, body):
     from tests.conftest import ADMIN
 
     with pytest.raises(ValidationFailed) as refused:
-        messaging.save_template(ADMIN, "bike_ready", "en", "Ready", body)
+        templates.save_template(ADMIN, "bike_ready", "en", "Ready", body)
     [error] = refused.value.errors
     assert (error.field, error.code) == ("body", "template_not_plain")

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from comptoir.data import db
 from comptoir.logic.errors import StaleRecord, ValidationFailed
 from comptoir.messaging.email import SendFailed, Sent
-from comptoir.operations import clock
+from comptoir.operations import clock, sender
 from comptoir.services import (
     customers,
     messaging,
@@ -297,7 +297,7 @@ def test_a_failed_reminder_is_kept_with_its_reason_and_retried(bike_shop):
     assert (found["message_status"], found["message_error"]) == ("failed", "connection_refused")
     sink = Sink()
     later = NOW + timedelta(minutes=2)
-    assert messaging.deliver_due(now=later, provider=sink) == {"sent": 1}
+    assert sender.deliver_due(now=later, provider=sink) == {"sent": 1}
     (found,) = reminders.customer_reminders(STAFF, bike_shop["anna"])
     assert found["message_status"] == "sent"
 
