@@ -24,7 +24,7 @@ from bench.common import bench_database, median, result_line
 def build(customers: int):
     def make(path: Path) -> None:
         from comptoir.data import demo
-        from comptoir.services.bootstrap import create_demo_accounts
+        from comptoir.startup import create_demo_accounts
 
         demo.generate(customers, seed=7, path=path)
         create_demo_accounts()

@@ -45,7 +45,7 @@ def build(path: Path, customers: int, n_sales: int) -> None:
     from bench.sales import build as build_sales
     from comptoir.logic.auth import SYSTEM
     from comptoir.services import products, shop
-    from comptoir.services.bootstrap import create_demo_accounts
+    from comptoir.startup import create_demo_accounts
 
     build_sales(path, customers, n_sales)
     create_demo_accounts()

@@ -4,11 +4,10 @@ import os
 
 import streamlit as st
 
-from comptoir import home, logs
+from comptoir import home, jobs, logs
 from comptoir.logic.errors import DatabaseUnavailable
-from comptoir.operations import sender
-from comptoir.services import auth, backup_schedule, reminders, replies, shop
-from comptoir.services.bootstrap import database_target, prepare_database
+from comptoir.services import auth, shop
+from comptoir.startup import database_target, prepare_database
 from comptoir.ui.auth import refresh_session, sidebar_identity
 from comptoir.ui.downloads import start_sweeper
 from comptoir.ui.errors import PAGE_KEY, run_guarded, show_unavailable
@@ -47,10 +46,7 @@ if failed is not None:
 language_picker()
 start_sweeper()
 if SERVER:
-    # Once per process: retries what failed or was left queued; checks SMS replies.
-    sender.start(also=replies.check_replies)
-    reminders.start_scheduler()  # the process owning the database sends due reminders
-    backup_schedule.start_scheduler()  # the nightly backup, verified and rotated
+    jobs.start()  # the sender, the reminders' scheduler, the nightly backup (once)
 actor = refresh_session()
 page = st.navigation(
     navigation(actor.role if actor else None), position="sidebar" if actor else "hidden"

@@ -107,12 +107,13 @@ def _ask_password() -> str:
 
 def cmd_create_admin(args: argparse.Namespace) -> int:
     """An administrator account: the first one, or another when every password is lost."""
+    from comptoir import startup
     from comptoir.i18n.errors import describe
     from comptoir.logic.auth import SYSTEM
     from comptoir.logic.errors import ValidationFailed
-    from comptoir.services import auth, bootstrap
+    from comptoir.services import auth
 
-    bootstrap.prepare_database()
+    startup.prepare_database()
     password, confirm = _ask_password(), _ask_password()
     try:
         if auth.has_staff():

@@ -9,15 +9,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from comptoir.data import customers as customers_repo
 from comptoir.data import db, print_log
 from comptoir.i18n import LANGUAGES, language_of
 from comptoir.logic.auth import Actor
+from comptoir.logic.errors import NotFound
 from comptoir.logic.printers import PrinterConfig, parse_stored
 from comptoir.operations import clock
 from comptoir.operations import settings as shop_settings
+from comptoir.printing.addresses import postal_lines
 from comptoir.printing.escpos_render import render
-from comptoir.printing.layout import preview
-from comptoir.printing.model import Shop
+from comptoir.printing.layout import label_layout, preview
+from comptoir.printing.model import Label, Shop
+from comptoir.printing.pdf import label_pdf
 from comptoir.printing.printers import PrinterUnavailable, send
 
 
@@ -109,3 +113,36 @@ def deliver(
         return PrintOutcome(False, config.describe(), failure.reason, pdf, filename, text)
     log(actor, document, reference, config.describe(), "printed", None)
     return PrintOutcome(True, config.describe(), None, pdf, filename, text)
+
+
+def customer_label(customer_id: int) -> Label:
+    """The courier label of a customer: address by the destination's rules, shop as sender."""
+    header = shop_header()
+    with db.cursor() as cur:
+        customer = customers_repo.get(cur, customer_id)
+    if customer is None:
+        raise NotFound(customer_id)
+    return Label(
+        recipient=postal_lines(customer, header.country, header.language),
+        sender=(header.name, *header.address_lines),
+        reference=str(customer["account_number"]),
+    )
+
+
+def courier_label_job(actor: Actor, customer_id: int, label: Label | None = None) -> PrintOutcome:
+    """A customer's courier label (the billing address, or the label given: a delivery
+    address) to the label printer, with the PDF as fallback; logged."""
+    label = label or customer_label(customer_id)
+    language = shop_header().language
+    config = printer_for("labels")
+    rows = label_layout(label, config.columns, language)
+    pdf = label_pdf(label, language)
+    return deliver(
+        actor,
+        "labels",
+        "courier_label",
+        f"customer:{customer_id}",
+        rows,
+        pdf,
+        f"label-{label.reference}.pdf",
+    )

@@ -6,8 +6,6 @@ the account balance and the audit entry commit together or not at all.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -36,7 +34,7 @@ from comptoir.logic.audit import diff
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
 from comptoir.logic.text import check_no_controls
-from comptoir.operations import account_ledger, clock, sender, unit_of_work
+from comptoir.operations import account_ledger, aged_balances, clock, sender, unit_of_work
 from comptoir.operations.printouts import shop_header
 from comptoir.operations.spreadsheets import csv_bytes
 from comptoir.operations.unit_of_work import UnitOfWork
@@ -481,22 +479,9 @@ def statement(actor: Actor, customer_id: int, start: date, end: date) -> bytes:
     return statement_pdf(document)
 
 
-BALANCES_SECONDS = 30.0
-_balances_cache: dict[tuple, tuple[float, tuple, Any]] = {}
-_balances_lock = threading.Lock()
-
-
-@dataclass(frozen=True)
-class BalancesReport:
-    """One page of accounts with a balance, how many match, and the totals of all."""
-
-    rows: list[dict[str, Any]]
-    count: int
-    totals: dict[str, Decimal]
-
-
-BALANCE_PAGE = 50
-BALANCE_SORTS = repo.BALANCE_SORTS
+BalancesReport = aged_balances.BalancesReport
+BALANCE_PAGE = aged_balances.BALANCE_PAGE
+BALANCE_SORTS = aged_balances.BALANCE_SORTS
 
 
 def balances(
@@ -512,43 +497,24 @@ def balances(
 ) -> BalancesReport:
     """Aged balances (managers); only: over_limit, near_limit (>= 90 %) or overdue.
 
-    shop_code keeps the accounts used at that shop (a charge, payment or other
-    entry recorded there); their balances stay the chain's.
-
-    The aged query reads the whole ledger; its answer is kept for a short while
-    and read again as soon as the ledger or an account changed (any process).
+    shop_code keeps the accounts used at that shop (a charge, payment or other entry
+    recorded there); their balances stay the chain's.
     """
     require(actor, "accounts.balances")
-    day = today or clock.local_day()
-    key = (db.target(), day, only, sort, descending, page, page_size, shop_code)
-    with db.cursor() as cur:
-        stamp = repo.ledger_stamp(cur)
-        with _balances_lock:
-            kept = _balances_cache.get(key)
-        if kept and kept[1] == stamp and time.monotonic() - kept[0] < BALANCES_SECONDS:
-            return kept[2]
-        rows, count, totals = repo.aged_balances_page(
-            cur,
-            day,
-            only=only,
-            sort=sort,
-            descending=descending,
-            limit=page_size,
-            offset=page * page_size,
-            shop_code=shop_code,
-        )
-    report = BalancesReport(rows, count, totals)
-    with _balances_lock:
-        if len(_balances_cache) > 64:
-            _balances_cache.clear()
-        _balances_cache[key] = (time.monotonic(), stamp, report)
-    return report
+    return aged_balances.report(
+        today or clock.local_day(),
+        only=only,
+        sort=sort,
+        descending=descending,
+        page=page,
+        page_size=page_size,
+        shop_code=shop_code,
+    )
 
 
 def forget_balances() -> None:
     """Drop the kept aged balances (benchmarks measure the query itself)."""
-    with _balances_lock:
-        _balances_cache.clear()
+    aged_balances.forget()
 
 
 def check_consistency(customer_id: int) -> dict[str, Any]:

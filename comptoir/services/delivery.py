@@ -23,7 +23,6 @@ from comptoir.operations import settings as shop_settings
 from comptoir.operations.unit_of_work import UnitOfWork
 from comptoir.printing.addresses import postal_lines
 from comptoir.printing.model import Label
-from comptoir.services import printing
 
 SCREEN = "delivery_addresses"
 IMPORT_SCREEN = "web_import"
@@ -265,7 +264,7 @@ def import_web_orders(
 def label(customer_id: int, address_id: int | None) -> Label:
     """The courier label to the billing address (None) or one delivery address."""
     if address_id is None:
-        return printing.customer_label(customer_id)
+        return printouts.customer_label(customer_id)
     header = printouts.shop_header()
     with db.cursor() as cur:
         customer = customers_repo.get(cur, customer_id)
@@ -283,4 +282,4 @@ def label(customer_id: int, address_id: int | None) -> Label:
 def print_label(actor: Actor, customer_id: int, address_id: int | None) -> printouts.PrintOutcome:
     """Print the courier label to the chosen address (label printer, else PDF)."""
     require(actor, "print.documents")
-    return printing.print_courier_label(actor, customer_id, label(customer_id, address_id))
+    return printouts.courier_label_job(actor, customer_id, label(customer_id, address_id))

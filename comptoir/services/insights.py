@@ -12,9 +12,8 @@ from comptoir.data import insights as repo
 from comptoir.logic import insights as rules
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.insights import Filters
-from comptoir.operations import clock
+from comptoir.operations import aged_balances, clock
 from comptoir.operations.export_files import View
-from comptoir.services import accounts
 
 TOP = 10
 
@@ -67,7 +66,7 @@ def overview(actor: Actor, filters: Filters, grain: str, lapsed_months: int) -> 
         named = segments[rules.segment(int(cell["r"]), int(cell["f"]))]
         named["customers"] += int(cell["customers"])
         named["spend"] += cell["spend"] or 0
-    report = accounts.balances(actor, shop_code=filters.shop_code, page_size=1)
+    report = aged_balances.report(clock.local_day(), shop_code=filters.shop_code, page_size=1)
     return Overview(
         summary,
         series,

@@ -13,12 +13,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from comptoir.data import customers as customers_repo
 from comptoir.data import db, print_log
 from comptoir.data import settings as settings_repo
 from comptoir.logic.audit import diff
 from comptoir.logic.auth import Actor, require
-from comptoir.logic.errors import NotFound
 from comptoir.logic.printers import ROLES, PrinterConfig, clean_printer, parse_stored
 from comptoir.operations import clock, printouts, unit_of_work
 from comptoir.operations import settings as shop_settings
@@ -32,10 +30,9 @@ from comptoir.operations.printouts import (
 from comptoir.operations.unit_of_work import UnitOfWork
 
 __all__ = ["PrintOutcome", "deliver", "document_language", "printer_for", "shop_header"]
-from comptoir.printing.addresses import postal_lines
-from comptoir.printing.layout import label_layout, receipt_layout
+from comptoir.printing.layout import receipt_layout
 from comptoir.printing.model import Label, Receipt, SaleLine, TaxLine, Tender
-from comptoir.printing.pdf import label_pdf, label_sheet_pdf
+from comptoir.printing.pdf import label_sheet_pdf
 from comptoir.printing.pdf_a4 import receipt_pdf
 
 SCREEN_SETTINGS = "settings"
@@ -73,36 +70,14 @@ def _summary(stored: dict[str, Any]) -> str:
 
 def customer_label(customer_id: int) -> Label:
     """The courier label of a customer: address by the destination's rules, shop as sender."""
-    header = shop_header()
-    with db.cursor() as cur:
-        customer = customers_repo.get(cur, customer_id)
-    if customer is None:
-        raise NotFound(customer_id)
-    return Label(
-        recipient=postal_lines(customer, header.country, header.language),
-        sender=(header.name, *header.address_lines),
-        reference=str(customer["account_number"]),
-    )
+    return printouts.customer_label(customer_id)
 
 
 def print_courier_label(actor: Actor, customer_id: int, label: Label | None = None) -> PrintOutcome:
     """Print a customer's courier label (to their billing address, or the label given: a
     delivery address) on the label printer, with the PDF as fallback."""
     require(actor, "print.documents")
-    label = label or customer_label(customer_id)
-    language = shop_header().language
-    config = printer_for("labels")
-    rows = label_layout(label, config.columns, language)
-    pdf = label_pdf(label, language)
-    return deliver(
-        actor,
-        "labels",
-        "courier_label",
-        f"customer:{customer_id}",
-        rows,
-        pdf,
-        f"label-{label.reference}.pdf",
-    )
+    return printouts.courier_label_job(actor, customer_id, label)
 
 
 def address_label_sheet(actor: Actor, customer_ids: Iterable[int]) -> PrintOutcome:

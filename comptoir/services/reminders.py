@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -40,10 +39,9 @@ from comptoir.logic.workshop import (
     REMINDER_CHANNELS,
     check_reminder_date,
 )
-from comptoir.operations import clock, heartbeat, outbox, sender, unit_of_work
+from comptoir.operations import clock, outbox, sender, unit_of_work
 from comptoir.operations.settings import here
 from comptoir.operations.unit_of_work import UnitOfWork
-from comptoir.services import rewards
 
 SCREEN = "reminders"
 HAND_TEMPLATE = "service_reminder"
@@ -407,45 +405,6 @@ def mark_phoned(actor: Actor, reminder_id: int, now: datetime | None = None) -> 
         )
 
     unit_of_work.run(actor, "workshop.edit", SCREEN, work, moment)
-
-
-def run_round(now: datetime | None = None) -> dict[str, str]:
-    """One turn of the scheduler: each job runs whatever happened to the one before
-    (a broken template never skips the points' expiry). Each job's "ok" or error."""
-    outcome: dict[str, str] = {}
-    jobs: dict[str, Callable[[], object]] = {
-        "reminders": lambda: send_due(now=now),
-        "points_expiry": lambda: rewards.expire_lapsed(now=now),
-    }
-    for name, job in jobs.items():
-        try:
-            job()
-            outcome[name] = "ok"
-        except Exception as exc:  # noqa: BLE001 - logged; the next round tries again
-            LOG.exception("scheduler job %s", name)
-            outcome[name] = type(exc).__name__
-    heartbeat.beat("reminders", clock.utc(now))
-    return outcome
-
-
-_scheduler_lock = threading.Lock()
-_scheduler: threading.Thread | None = None
-
-
-def start_scheduler(every_seconds: float = 60.0) -> None:
-    """The app process's scheduler: sends due reminders every minute (started once)."""
-    global _scheduler
-    with _scheduler_lock:
-        if _scheduler is not None and _scheduler.is_alive():
-            return
-        stop = threading.Event()
-
-        def loop() -> None:
-            while not stop.wait(every_seconds):
-                run_round()
-
-        _scheduler = threading.Thread(target=loop, name="comptoir-reminders", daemon=True)
-        _scheduler.start()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ import pytest
 from comptoir.data import db, demo
 from comptoir.services import accounts, customers, products, shop
 from comptoir.services.accounts import EntryRequest
-from comptoir.services.bootstrap import DEMO_ACCOUNTS, create_demo_accounts
+from comptoir.startup import DEMO_ACCOUNTS, create_demo_accounts
 from tests.conftest import ADMIN
 
 ROOT = Path(__file__).resolve().parents[2]

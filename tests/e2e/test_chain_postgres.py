@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from comptoir.data import db, migrate
 from comptoir.services import customers, shop
-from comptoir.services.bootstrap import create_demo_accounts
+from comptoir.startup import create_demo_accounts
 from tests.conftest import ADMIN
 from tests.e2e.conftest import _chromium_or_skip, acting, new_page, running_app, sign_in
 

@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from comptoir.data import db, demo
 from comptoir.services import customers, products, shop, till
-from comptoir.services.bootstrap import create_demo_accounts
 from comptoir.services.till import LineRequest
+from comptoir.startup import create_demo_accounts
 from devkit.messaging_servers import smtp_server, twilio_server, write_secrets
 from tests.conftest import ADMIN, STAFF
 from tests.e2e.conftest import _chromium_or_skip, acting, open_tab, running_app, sign_in

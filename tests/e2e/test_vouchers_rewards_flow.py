@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from comptoir.data import db, demo
 from comptoir.services import customers, products, shop
-from comptoir.services.bootstrap import create_demo_accounts
+from comptoir.startup import create_demo_accounts
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.e2e.conftest import (
     _chromium_or_skip,

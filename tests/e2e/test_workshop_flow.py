@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from comptoir.data import db, demo
 from comptoir.operations import clock
 from comptoir.services import customers, shop
-from comptoir.services.bootstrap import create_demo_accounts
+from comptoir.startup import create_demo_accounts
 from tests.conftest import ADMIN, STAFF
 from tests.e2e.conftest import (
     _chromium_or_skip,

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from comptoir import demo_shop
 from comptoir.data import backup as repo
 from comptoir.data import db, demo, migrate
 from comptoir.logic.auth import PermissionDenied
 from comptoir.logic.errors import ValidationFailed
-from comptoir.services import audit, backup, customers, demo_business
-from comptoir.services.bootstrap import create_demo_accounts
+from comptoir.services import audit, backup, customers
+from comptoir.startup import create_demo_accounts
 from tests.conftest import ADMIN, MANAGER, STAFF
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +33,7 @@ def shop_template(tmp_path_factory):
         patch.setenv("COMPTOIR_DEMO_CUSTOMERS", "0")
         migrate.migrate(path)
         demo.generate(150, seed=4, path=path)
-        demo_business.create(create_demo_accounts(), seed=4)
+        demo_shop.create(create_demo_accounts(), seed=4)
         db.close(path)
     return path
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from comptoir import demo_shop
 from comptoir.data import backup as repo
 from comptoir.data import db, demo, migrate
 from comptoir.data.copy_to_postgres import ORDER
@@ -25,7 +26,6 @@ from comptoir.services import (
     customer_import,
     customers,
     delivery,
-    demo_business,
     gdpr,
     merges,
     messaging,
@@ -39,8 +39,8 @@ from comptoir.services import (
     workshop,
 )
 from comptoir.services.accounts import EntryRequest
-from comptoir.services.bootstrap import create_demo_accounts
 from comptoir.services.till import LineRequest
+from comptoir.startup import create_demo_accounts
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 
@@ -174,7 +174,7 @@ def rich_shop(tmp_path_factory):
         patch.delenv(suppression.KEY_ENV, raising=False)
         migrate.migrate(path)
         demo.generate(40, seed=8, path=path)
-        demo_business.create(create_demo_accounts(), seed=8)
+        demo_shop.create(create_demo_accounts(), seed=8)
         made = _activity()
         patch.setenv(shop.SHOP_ENV, "lyon")
         shop.forget_settings()

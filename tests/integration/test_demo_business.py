@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from comptoir import demo_shop
 from comptoir.data import db, demo
-from comptoir.services import accounts, demo_business
-from comptoir.services.bootstrap import create_demo_accounts
+from comptoir.services import accounts
+from comptoir.startup import create_demo_accounts
 
 
 def test_demo_activity_is_consistent(db_path):
     demo.generate(120, seed=4, path=db_path)
-    made = demo_business.create(create_demo_accounts(), seed=4)
-    assert made["products"] == len(demo_business.PRODUCTS) and made["sales"] > 100
+    made = demo_shop.create(create_demo_accounts(), seed=4)
+    assert made["products"] == len(demo_shop.PRODUCTS) and made["sales"] > 100
     with db.cursor() as cur:
         ids = [r[0] for r in cur.execute("SELECT customer_id FROM customer_accounts").fetchall()]
         numbers = [

@@ -198,8 +198,8 @@ def test_a_refused_connection_is_named_without_its_password(postgres_cluster, mo
 
 def test_a_shop_moves_from_its_duckdb_file_to_postgres(demo_db, postgres_cluster, monkeypatch):
     from comptoir.data import copy_to_postgres
-    from comptoir.services.bootstrap import create_demo_accounts
-    from comptoir.services.demo_business import create as create_business
+    from comptoir.demo_shop import create as create_business
+    from comptoir.startup import create_demo_accounts
 
     owner = create_demo_accounts()
     create_business(owner)

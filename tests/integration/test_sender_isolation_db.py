@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from comptoir import jobs
 from comptoir.data import db
 from comptoir.operations import sender
 from comptoir.services import customers, messaging, reminders, rewards, templates
@@ -97,7 +98,7 @@ def test_a_broken_stored_template_never_stops_the_scheduler(database):
     long_ago = NOW - timedelta(days=1000)
     rewards.create(STAFF, anna, now=long_ago)
     rewards.adjust(MANAGER, anna, "300", "Old points", now=long_ago)
-    assert reminders.run_round(now=NOW) == {"reminders": "ok", "points_expiry": "ok"}
+    assert jobs.run_round(now=NOW) == {"reminders": "ok", "points_expiry": "ok"}
     (reminder,) = reminders.customer_reminders(STAFF, anna)
     assert (reminder["status"], reminder["reason"]) == ("phone", "template_not_plain")
     assert rewards.overview(STAFF, anna).points == 0  # the next job ran

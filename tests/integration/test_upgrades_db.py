@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from comptoir import home
+from comptoir import home, startup
 from comptoir.data import db, migrate
 from comptoir.logic.errors import DatabaseUnavailable
-from comptoir.services import backup, backup_schedule, bootstrap, upgrades
+from comptoir.services import backup, backup_schedule, upgrades
 
 RELEASES = Path(__file__).resolve().parents[1] / "fixtures" / "releases"
 
@@ -88,7 +88,7 @@ def test_the_app_start_refuses_in_words_and_keeps_the_file(db_path, extra_migrat
     db.close(db_path)
     before = digest(db_path)
     with pytest.raises(DatabaseUnavailable) as refused:
-        bootstrap.prepare_database()
+        startup.prepare_database()
     assert refused.value.reason == "upgrade_failed"
     assert "migration 0091_broken failed" in refused.value.detail
     db.close(db_path)

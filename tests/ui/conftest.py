@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 from comptoir.data import db, demo
-from comptoir.services.bootstrap import DEMO_ACCOUNTS, create_demo_accounts
+from comptoir.startup import DEMO_ACCOUNTS, create_demo_accounts
 
 APP = Path(__file__).resolve().parents[2] / "comptoir" / "app.py"
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from comptoir import startup
 from comptoir.data import db
-from comptoir.services import auth, bootstrap, shop
+from comptoir.services import auth, shop
 from tests.ui.conftest import open_app, sign_in, texts
 
 BANNER = "DEMO shop: made-up customers and published passwords"
@@ -17,7 +18,7 @@ BANNER = "DEMO shop: made-up customers and published passwords"
 def fresh_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     path = tmp_path / "new-shop.duckdb"
     monkeypatch.setenv(db.ENV_VAR, str(path))
-    monkeypatch.delenv(bootstrap.DEMO_ENV, raising=False)
+    monkeypatch.delenv(startup.DEMO_ENV, raising=False)
     yield path
     db.close(path)
 
@@ -32,7 +33,7 @@ def test_a_new_database_is_a_real_shop_with_the_first_admin_form(fresh_file):
 
 
 def test_the_demo_database_says_demo_on_every_page(fresh_file, monkeypatch):
-    monkeypatch.setenv(bootstrap.DEMO_ENV, "50")
+    monkeypatch.setenv(startup.DEMO_ENV, "50")
     app = open_app(None)
     assert any(BANNER in w for w in texts(app, "warning"))  # the sign-in page too
     sign_in(app, "admin")

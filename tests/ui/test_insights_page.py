@@ -9,7 +9,7 @@ import pytest
 
 from comptoir.data import db
 from comptoir.services import audit
-from comptoir.services.bootstrap import create_demo_accounts
+from comptoir.startup import create_demo_accounts
 from tests.conftest import ADMIN
 from tests.insights_samples import make_insights_shop
 from tests.ui.conftest import open_app, texts

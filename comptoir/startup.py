@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import os
 
+from comptoir import demo_shop
 from comptoir.data import db, demo
 from comptoir.logic.errors import DatabaseUnavailable
-from comptoir.services import auth, demo_business, shop, upgrades
+from comptoir.services import auth, shop, upgrades
 from comptoir.services.customers import maintain_search_index
 
 LOG = logging.getLogger("comptoir.upgrade")
@@ -66,7 +67,7 @@ def prepare_database() -> dict[str, object]:
     if is_new and wanted > 0:
         demo_count = demo.generate(wanted, path=path)
         owner = create_demo_accounts()
-        demo_business.create(owner)
+        demo_shop.create(owner)
     shop.forget_settings()  # the demo wrote its settings directly
     shop.check_here()
     resorted = maintain_search_index()

@@ -1,0 +1,81 @@
+"""Aged balances, below the use cases: the whole ledger aged into buckets, one page of it,
+kept a short while and read again as soon as the ledger or an account changed (any
+process). The Balances page and Insights read it through their own use cases."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from comptoir.data import accounts as repo
+from comptoir.data import db
+
+BALANCES_SECONDS = 30.0
+_balances_cache: dict[tuple, tuple[float, tuple, Any]] = {}
+_balances_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class BalancesReport:
+    """One page of accounts with a balance, how many match, and the totals of all."""
+
+    rows: list[dict[str, Any]]
+    count: int
+    totals: dict[str, Decimal]
+
+
+BALANCE_PAGE = 50
+BALANCE_SORTS = repo.BALANCE_SORTS
+
+
+def report(
+    day: date,
+    *,
+    only: str | None = None,
+    sort: str = "balance",
+    descending: bool = True,
+    page: int = 0,
+    page_size: int = BALANCE_PAGE,
+    shop_code: str | None = None,
+) -> BalancesReport:
+    """Aged balances (managers); only: over_limit, near_limit (>= 90 %) or overdue.
+
+    shop_code keeps the accounts used at that shop (a charge, payment or other
+    entry recorded there); their balances stay the chain's.
+
+    The aged query reads the whole ledger; its answer is kept for a short while
+    and read again as soon as the ledger or an account changed (any process).
+    """
+    key = (db.target(), day, only, sort, descending, page, page_size, shop_code)
+    with db.cursor() as cur:
+        stamp = repo.ledger_stamp(cur)
+        with _balances_lock:
+            kept = _balances_cache.get(key)
+        if kept and kept[1] == stamp and time.monotonic() - kept[0] < BALANCES_SECONDS:
+            return kept[2]
+        rows, count, totals = repo.aged_balances_page(
+            cur,
+            day,
+            only=only,
+            sort=sort,
+            descending=descending,
+            limit=page_size,
+            offset=page * page_size,
+            shop_code=shop_code,
+        )
+    report = BalancesReport(rows, count, totals)
+    with _balances_lock:
+        if len(_balances_cache) > 64:
+            _balances_cache.clear()
+        _balances_cache[key] = (time.monotonic(), stamp, report)
+    return report
+
+
+def forget() -> None:
+    """Drop the kept aged balances (benchmarks measure the query itself)."""
+    with _balances_lock:
+        _balances_cache.clear()
