@@ -38,7 +38,7 @@ from comptoir.logic.auth import SYSTEM
 from comptoir.logic.workshop import serial_key
 from comptoir.messaging.email import Sent
 from comptoir.operations import clock
-from comptoir.services import reminders, workshop
+from comptoir.services import reminders, workshop_board, workshop_items
 
 JOBS, ITEMS, REMINDERS, DUE = 50_000, 40_000, 200_000, 1_000
 OPEN_SHARE = 0.02  # about 1,000 jobs open at once: a busy spring
@@ -179,17 +179,17 @@ def _frame(sql: str) -> pd.DataFrame:
 
 def measure(args: argparse.Namespace, serials: list[str], names: list[str]) -> None:
     today = clock.local_day()
-    open_jobs = len(workshop.board(SYSTEM, "", limit=100_000))
+    open_jobs = len(workshop_board.board(SYSTEM, "", limit=100_000))
 
     def board() -> None:
-        workshop.board(SYSTEM, "")
-        workshop.diary(today)
+        workshop_board.board(SYSTEM, "")
+        workshop_board.diary(today)
 
     board_ms = timings_ms(board, args.repeat)
     picks = iter(names * 50)
-    list_ms = timings_ms(lambda: workshop.board(SYSTEM, next(picks)), args.repeat)
+    list_ms = timings_ms(lambda: workshop_board.board(SYSTEM, next(picks)), args.repeat)
     typed = iter([s.lower().replace(" ", "") for s in serials] * 10)
-    serial_ms = timings_ms(lambda: workshop.find_serial(SYSTEM, next(typed)), args.repeat * 2)
+    serial_ms = timings_ms(lambda: workshop_items.find_serial(SYSTEM, next(typed)), args.repeat * 2)
 
     def naive_board() -> None:
         frame = _frame("SELECT * FROM orders")

@@ -14,7 +14,16 @@ from decimal import Decimal
 from comptoir.logic.accounts import CreditLimitExceeded
 from comptoir.logic.auth import Actor
 from comptoir.operations import clock
-from comptoir.services import accounts, customers, products, receipts, returns, till, workshop
+from comptoir.services import (
+    accounts,
+    customers,
+    products,
+    receipts,
+    returns,
+    till,
+    workshop,
+    workshop_lines,
+)
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.till import LineRequest
 
@@ -86,9 +95,9 @@ def create(owner: Actor, seed: int = 7, today: datetime | None = None) -> dict[s
             # A return due before this collection goes first: numbers follow time.
             return_items_until(collections[0][0])
             when, number, order_id = heapq.heappop(collections)
-            due = workshop.order_totals(workshop.order_detail(owner, order_id)).due
+            due = workshop_lines.order_totals(workshop.order_detail(owner, order_id)).due
             key = f"demo-collect-{seed}-{number}"
-            workshop.collect(owner, order_id, [("card", str(due))], key, when)
+            workshop_lines.collect(owner, order_id, [("card", str(due))], key, when)
 
     for number, when in enumerate(times):
         collect_until(when)
@@ -207,8 +216,8 @@ def _check_in(
             },
             now=start,
         )
-        workshop.add_labour(owner, order_id, rng.choice(["0.5", "1", "1.5"]), now=start)
-        workshop.add_part(owner, order_id, rng.choice(product_ids[:8]), "1", now=start)
+        workshop_lines.add_labour(owner, order_id, rng.choice(["0.5", "1", "1.5"]), now=start)
+        workshop_lines.add_part(owner, order_id, rng.choice(product_ids[:8]), "1", now=start)
         if number < 8:
             for status in ("in_progress", "ready"):
                 workshop.move(owner, order_id, status, now=start)

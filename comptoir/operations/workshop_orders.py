@@ -23,6 +23,7 @@ from comptoir.logic.workshop import (
 from comptoir.operations.unit_of_work import UnitOfWork
 
 SCREEN_ORDERS = "orders"
+SCREEN_ITEMS = "serviced_items"
 
 
 def intervals_of(values: Mapping[str, str]) -> Any:
@@ -111,3 +112,21 @@ def schedule_reminders(uow: UnitOfWork, order: Mapping[str, Any]) -> list[int]:
             )
         )
     return ids
+
+
+def insert_item(uow: UnitOfWork, customer_id: int, clean: dict[str, str]) -> int:
+    """A serviced item brought in by a customer, audited on their card."""
+    cur, moment = uow.cur, uow.now
+    item_id = repo.insert_item(
+        cur, {"customer_id": customer_id, **clean, "created_at": moment, "updated_at": moment}
+    )
+    changes = [
+        FieldChange(f"item.{k}", None, v) for k, v in clean.items() if v and k != "serial_key"
+    ]
+    uow.audit("create", "customer", customer_id, changes, screen=SCREEN_ITEMS)
+    return item_id
+
+
+def line_text(line: Mapping[str, Any]) -> str:
+    """An order line as the audit trail names it."""
+    return f"{line['description']} x {line['quantity']} @ {line['unit_price']}"

@@ -5,7 +5,7 @@ import streamlit as st
 from comptoir.i18n import t, tn
 from comptoir.i18n.errors import describe_all
 from comptoir.logic.auth import can
-from comptoir.services import customers, exports, printing, shop, workshop
+from comptoir.services import customers, exports, printing, shop, workshop_items
 from comptoir.ui.auth import require_page
 from comptoir.ui.bulk_message import bulk_message
 from comptoir.ui.customer_picker import customer_label
@@ -129,7 +129,9 @@ if not result.rows and ss["grid.page"] > 0:
         term, ss["grid.page"], page_size, sort, descending, include_archived=archived
     )
 # A frame number typed in the search finds the bike and its owner (or owners).
-for found in workshop.find_serial(actor, term or "") if can(actor.role, "workshop.view") else []:
+for found in (
+    workshop_items.find_serial(actor, term or "") if can(actor.role, "workshop.view") else []
+):
     owner = " ".join(p for p in (found["first_name"], found["last_name"]) if p)
     line = st.columns([5, 1])
     line[0].info(

@@ -8,7 +8,7 @@ from comptoir.logic.auth import can
 from comptoir.logic.errors import Busy, StaleRecord, ValidationFailed
 from comptoir.logic.workshop import BOARD_COLUMNS, OPEN_STATUSES, is_overdue, next_status
 from comptoir.operations import clock
-from comptoir.services import export_views, reminders, shop, workshop
+from comptoir.services import export_views, reminders, shop, workshop, workshop_board
 from comptoir.ui.auth import require_page
 from comptoir.ui.export_panel import export_panel
 from comptoir.ui.order_view import order_dialog, show_flash
@@ -41,7 +41,7 @@ view = top[1].segmented_control(
     default="board",
     key="workshop.view",
 )
-orders = workshop.board(actor, term or "")
+orders = workshop_board.board(actor, term or "")
 
 
 def _customer(order: dict) -> str:
@@ -69,7 +69,7 @@ def _advance(order_id: int) -> None:
 
 def _load_chart(height: int) -> list:
     """The next 14 days: booked hours as bars (red over capacity), capacity as a line."""
-    load = workshop.diary(today)
+    load = workshop_board.diary(today)
     days = [short_day(d.day) for d in load]
     figure = go.Figure()
     figure.add_bar(

@@ -14,7 +14,14 @@ from comptoir.logic.auth import Actor
 from comptoir.logic.pricing import TENDERS
 from comptoir.logic.workshop import KINDS, allowed_moves, is_overdue, next_status, over_estimate
 from comptoir.operations import clock
-from comptoir.services import messaging, products, receipts, workshop
+from comptoir.services import (
+    messaging,
+    products,
+    receipts,
+    workshop,
+    workshop_board,
+    workshop_lines,
+)
 from comptoir.ui.actions import FAILED, attempt, once
 from comptoir.ui.downloads import download_button
 from comptoir.ui.messages_tab import show_outcome as show_message_outcome
@@ -107,7 +114,7 @@ def show_order(actor: Actor, order_id: int, currency: str, key: str) -> None:
         _status_buttons(actor, order, key, money)
         if st.session_state.get(f"{key}.offer_notify"):
             _notify(actor, order, key)
-    totals = workshop.order_totals(order)  # priced once for the lines and the till
+    totals = workshop_lines.order_totals(order)  # priced once for the lines and the till
     _lines(actor, order, key, money, open_order, totals)
     if open_order:
         _details_form(actor, order, key, today)
@@ -196,7 +203,9 @@ def _notify(actor: Actor, order: dict, key: str) -> None:
     st.info(tr("workshop.offer_notify"))
     columns = st.columns([1, 1, 3])
     if columns[0].button(tr("workshop.notify"), key=f"{key}.notify_go", type="primary"):
-        result = _run(lambda: workshop.notify_ready(actor, order["id"], once(f"{key}.notify.key")))
+        result = _run(
+            lambda: workshop_board.notify_ready(actor, order["id"], once(f"{key}.notify.key"))
+        )
         if isinstance(result, tuple):
             outcome, message_id = result
             st.session_state.pop(f"{key}.notify.key", None)
@@ -211,7 +220,7 @@ def _notify(actor: Actor, order: dict, key: str) -> None:
 
 
 def _lines(
-    actor: Actor, order: dict, key: str, money, open_order: bool, totals: workshop.OrderTotals
+    actor: Actor, order: dict, key: str, money, open_order: bool, totals: workshop_lines.OrderTotals
 ) -> None:
     st.markdown(f"**{tr('workshop.lines')}**")
     if order["lines"]:
@@ -250,11 +259,12 @@ def _lines(
     ):
         hours = st.text_input(tr("field.hours"), key=f"{key}.labour.hours")
         rate = st.text_input(
-            tr("field.rate"), f"{workshop.labour_rate():f}", key=f"{key}.labour.rate"
+            tr("field.rate"), f"{workshop_lines.labour_rate():f}", key=f"{key}.labour.rate"
         )
         text = st.text_input(tr("field.description"), key=f"{key}.labour.text")
         if st.form_submit_button(tr("workshop.add")) and (
-            _run(lambda: workshop.add_labour(actor, order["id"], hours, rate, text)) is not FAILED
+            _run(lambda: workshop_lines.add_labour(actor, order["id"], hours, rate, text))
+            is not FAILED
         ):
             _flash(key, tr("workshop.line_added"))
     with columns[1].popover(tr("workshop.add_part"), icon=":material/settings:"):
@@ -274,7 +284,7 @@ def _lines(
         )
         quantity = st.text_input(tr("field.quantity"), "1", key=f"{key}.part.quantity")
         if st.button(tr("workshop.add"), key=f"{key}.part.go", disabled=product_id is None):
-            add = lambda: workshop.add_part(actor, order["id"], product_id, quantity)  # noqa: E731
+            add = lambda: workshop_lines.add_part(actor, order["id"], product_id, quantity)  # noqa: E731
             _act(key, add, tr("workshop.line_added"))
     if order["lines"]:
         with columns[2].popover(tr("workshop.remove_line"), icon=":material/delete:"):
@@ -294,7 +304,7 @@ def _lines(
                     forget_gone(f"{key}.remove.choice")
                 else:
                     line_no = picked.row["line_no"]
-                    remove = lambda: workshop.remove_line(actor, order["id"], line_no)  # noqa: E731
+                    remove = lambda: workshop_lines.remove_line(actor, order["id"], line_no)  # noqa: E731
                     _act(key, remove, tr("workshop.line_removed"))
 
 
@@ -331,7 +341,7 @@ def _details_form(actor: Actor, order: dict, key: str, today: date) -> None:
                 if done is not FAILED:
                     _flash(key, tr("card.saved"))
         if order["booked_on"]:
-            load = workshop.day_load(order["booked_on"])
+            load = workshop_board.day_load(order["booked_on"])
             text = tr(
                 "workshop.day_load",
                 booked=f"{load.booked.normalize():f}",
@@ -341,7 +351,7 @@ def _details_form(actor: Actor, order: dict, key: str, today: date) -> None:
 
 
 def _money_actions(
-    actor: Actor, order: dict, key: str, money, totals: workshop.OrderTotals
+    actor: Actor, order: dict, key: str, money, totals: workshop_lines.OrderTotals
 ) -> None:
     lang = language()
     columns = st.columns(2)
@@ -356,7 +366,7 @@ def _money_actions(
             )
             if st.button(tr("workshop.take_deposit"), key=f"{key}.deposit.go"):
                 sale_id = _run(
-                    lambda: workshop.take_deposit(
+                    lambda: workshop_lines.take_deposit(
                         actor, order["id"], amount, method, once(f"{key}.deposit.key")
                     )
                 )
@@ -378,7 +388,7 @@ def _money_actions(
             ]
             if st.button(tr("workshop.collect_confirm"), key=f"{key}.collect.go", type="primary"):
                 sale_id = _run(
-                    lambda: workshop.collect(
+                    lambda: workshop_lines.collect(
                         actor, order["id"], tenders, once(f"{key}.collect.key")
                     )
                 )
@@ -392,11 +402,11 @@ def _money_actions(
 def _ticket(actor: Actor, order: dict, key: str) -> None:
     columns = st.columns(3)
     if columns[0].button(tr("workshop.print_ticket"), key=f"{key}.ticket", icon=":material/print:"):
-        st.session_state[f"{key}.ticket.outcome"] = workshop.print_ticket(actor, order["id"])
+        st.session_state[f"{key}.ticket.outcome"] = workshop_board.print_ticket(actor, order["id"])
     name = f"ticket-{order['number']}.pdf"
     download_button(
         tr("workshop.ticket_pdf"),
-        lambda: workshop.ticket_pdf(actor, order["id"])[1],
+        lambda: workshop_board.ticket_pdf(actor, order["id"])[1],
         file_name=name,
         mime="application/pdf",
         key=f"{key}.ticket.pdf",
@@ -454,7 +464,7 @@ def _history_and_messages(actor: Actor, order: dict, key: str) -> None:
             text = st.text_area(tr("field.note"), key=f"{key}.note.text")
             if st.form_submit_button(tr("messages.add_note")):
                 done = _run(
-                    lambda: workshop.add_order_note(
+                    lambda: workshop_board.add_order_note(
                         actor, order["id"], text, once(f"{key}.note.key")
                     )
                 )

@@ -13,7 +13,7 @@ from comptoir.i18n import tn
 from comptoir.logic.auth import Actor
 from comptoir.logic.workshop import KINDS, REMINDER_CHANNELS
 from comptoir.operations import clock
-from comptoir.services import export_views, reminders, workshop
+from comptoir.services import export_views, reminders, workshop, workshop_board, workshop_items
 from comptoir.ui.actions import once, refused
 from comptoir.ui.export_panel import export_panel
 from comptoir.ui.grid_state import rows_as_loaded
@@ -80,7 +80,7 @@ def orders_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
 
 def _new_order(actor: Actor, customer_id: int, base: str) -> None:
     """Open an order or check a bike in: kind, item (existing or new), fault, days."""
-    items = workshop.items(actor, customer_id)
+    items = workshop_items.items(actor, customer_id)
     with st.expander(tr("workshop.new_order"), icon=":material/add_circle:"):
         nonce = st.session_state.setdefault(f"{base}.new.nonce", 0)
         k = f"{base}.new.{nonce}"
@@ -128,7 +128,7 @@ def _new_order(actor: Actor, customer_id: int, base: str) -> None:
         raw["mechanic"] = columns[4].text_input(tr("field.mechanic"), key=f"{k}.mechanic")
         booked_on = raw["booked_on"]
         if isinstance(booked_on, date):
-            load = workshop.day_load(booked_on)
+            load = workshop_board.day_load(booked_on)
             text = tr(
                 "workshop.day_load",
                 booked=f"{load.booked.normalize():f}",
@@ -163,7 +163,7 @@ def items_tab(actor: Actor, customer: dict[str, Any]) -> None:
     flash = st.session_state.pop(f"{base}.flash", None)
     if flash:
         st.success(flash)
-    rows = workshop.items(actor, customer_id)
+    rows = workshop_items.items(actor, customer_id)
     shared = [r["serial"] for r in rows if r["serial_elsewhere"]]
     if shared:
         st.warning(tr("workshop.serial_shared", serials=", ".join(shared)))
@@ -199,7 +199,7 @@ def _new_item(actor: Actor, customer_id: int, base: str) -> None:
                 for name in (*ITEM_FIELDS, "notes")
             }
             if st.form_submit_button(tr("workshop.add")) and not refused(
-                lambda: workshop.add_item(actor, customer_id, raw)
+                lambda: workshop_items.add_item(actor, customer_id, raw)
             ):
                 st.session_state[f"{base}.new.nonce"] = nonce + 1
                 st.session_state[f"{base}.flash"] = tr("workshop.item_added")
@@ -207,7 +207,7 @@ def _new_item(actor: Actor, customer_id: int, base: str) -> None:
 
 
 def _item_detail(actor: Actor, customer_id: int, item: dict[str, Any], base: str) -> None:
-    jobs = workshop.item_jobs(actor, item["id"])
+    jobs = workshop_items.item_jobs(actor, item["id"])
     if jobs:
         literal_table(
             [
@@ -235,7 +235,7 @@ def _item_detail(actor: Actor, customer_id: int, item: dict[str, Any], base: str
         }
         raw["notes"] = st.text_area(tr("field.notes"), item["notes"], key=f"{k}.notes")
         if st.form_submit_button(tr("workshop.edit_item")) and not refused(
-            lambda: workshop.edit_item(actor, item["id"], shown, raw),
+            lambda: workshop_items.edit_item(actor, item["id"], shown, raw),
             gone="workshop.item_changed",
             changed="workshop.item_changed",
         ):
@@ -376,7 +376,7 @@ def reminders_tab(actor: Actor, customer: dict[str, Any]) -> None:
 
 
 def _schedule_form(actor: Actor, customer_id: int, base: str) -> None:
-    items = workshop.items(actor, customer_id)
+    items = workshop_items.items(actor, customer_id)
     with st.popover(tr("workshop.schedule_reminder"), icon=":material/event:"):
         nonce = st.session_state.setdefault(f"{base}.form.nonce", 0)
         k = f"{base}.form.{nonce}"

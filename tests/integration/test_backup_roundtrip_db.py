@@ -37,6 +37,7 @@ from comptoir.services import (
     till,
     vouchers,
     workshop,
+    workshop_lines,
 )
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.till import LineRequest
@@ -129,13 +130,13 @@ def _activity() -> dict[str, object]:
     job = workshop.create_order(
         STAFF, anna, {"kind": "job", "reported": "Brakes"}, key(), {"name": "Trek", "serial": "RT1"}
     )
-    workshop.add_part(STAFF, job, light, "1")
-    workshop.take_deposit(STAFF, job, "10", "card", key())
+    workshop_lines.add_part(STAFF, job, light, "1")
+    workshop_lines.take_deposit(STAFF, job, "10", "card", key())
     for status in ("in_progress", "ready"):
         workshop.move(STAFF, job, status)
-    workshop.collect(STAFF, job, [("cash", "20")], key())
+    workshop_lines.collect(STAFF, job, [("cash", "20")], key())
     dropped = workshop.create_order(STAFF, anna, {"kind": "job", "reported": "Wheel"}, key())
-    workshop.take_deposit(STAFF, dropped, "20", "cash", key())
+    workshop_lines.take_deposit(STAFF, dropped, "20", "cash", key())
     workshop.cancel(STAFF, dropped, "cash", key(), "Changed mind")
     # Imports: one undone, one kept.
     table = read_file(IMPORT, "in.csv")

@@ -30,6 +30,9 @@ from comptoir.services import (
     reminders,
     returns,
     workshop,
+    workshop_board,
+    workshop_items,
+    workshop_lines,
 )
 from devkit.messaging_servers import smtp_server, write_secrets
 from tests.conftest import ADMIN, MANAGER, STAFF
@@ -97,9 +100,9 @@ def test_a_job_with_labour_and_parts_is_collected_as_one_sale_less_the_deposit(b
         "open",
         "Trek Domane SL6",
     )
-    workshop.add_labour(STAFF, order_id, "1,5", "50", "Index gears", now=NOW)
-    workshop.add_part(STAFF, order_id, bike_shop["chain"], "1", now=NOW)
-    deposit_sale = workshop.take_deposit(STAFF, order_id, "30", "card", key(), now=NOW)
+    workshop_lines.add_labour(STAFF, order_id, "1,5", "50", "Index gears", now=NOW)
+    workshop_lines.add_part(STAFF, order_id, bike_shop["chain"], "1", now=NOW)
+    deposit_sale = workshop_lines.take_deposit(STAFF, order_id, "30", "card", key(), now=NOW)
     deposit = receipts.sale_detail(STAFF, deposit_sale)
     assert (deposit["total"], deposit["receipt_number"]) == (D("30.00"), "R000001")
     assert deposit["lines"][0]["name"] == "Acompte J000001"
@@ -111,12 +114,12 @@ def test_a_job_with_labour_and_parts_is_collected_as_one_sale_less_the_deposit(b
         {"sku": "CHAIN-11", "name": "Chaîne 11v", "price": "55.00", "tax_rate": "20"},
     )
     order = workshop.order_detail(STAFF, order_id)
-    totals = workshop.order_totals(order)
+    totals = workshop_lines.order_totals(order)
     # 1.5 h × 50 = 75.00 and 40.00, less the customer's 10 %: 67.50 + 36.00 = 103.50.
     assert (totals.total, totals.deposit, totals.due) == (D("103.50"), D("30.00"), D("73.50"))
     for status in ("in_progress", "ready"):
         workshop.move(STAFF, order_id, status, now=NOW)
-    sale_id = workshop.collect(STAFF, order_id, [("cash", "80")], key(), now=NOW)
+    sale_id = workshop_lines.collect(STAFF, order_id, [("cash", "80")], key(), now=NOW)
     sale = receipts.sale_detail(STAFF, sale_id)
     assert sale["receipt_number"] == "R000002"  # gap-free after the deposit's R000001
     assert [(x["name"], x["gross"]) for x in sale["lines"]] == [
@@ -148,18 +151,18 @@ def test_a_job_with_labour_and_parts_is_collected_as_one_sale_less_the_deposit(b
 
 def test_a_collection_is_refused_when_the_order_changed_after_it_was_read(bike_shop):
     order_id = check_in(bike_shop["anna"])
-    workshop.add_labour(STAFF, order_id, "1", now=NOW)
+    workshop_lines.add_labour(STAFF, order_id, "1", now=NOW)
     original = workshop._line_requests
 
     def add_a_line_meanwhile(order):
         requests = original(order)
-        workshop.add_part(STAFF, order_id, bike_shop["chain"], "1", now=NOW)
+        workshop_lines.add_part(STAFF, order_id, bike_shop["chain"], "1", now=NOW)
         return requests
 
     workshop._line_requests = add_a_line_meanwhile  # type: ignore[assignment]
     try:
         with pytest.raises(StaleRecord):
-            workshop.collect(STAFF, order_id, [("card", "54")], key(), now=NOW)
+            workshop_lines.collect(STAFF, order_id, [("card", "54")], key(), now=NOW)
     finally:
         workshop._line_requests = original  # type: ignore[assignment]
     assert count("sales") == 0
@@ -172,7 +175,7 @@ def test_status_moves_follow_the_rules_and_a_quote_is_converted_first(bike_shop)
         workshop.move(STAFF, quote, "in_progress", now=NOW)
     assert refused.value.errors[0].code == "move_refused"
     with pytest.raises(ValidationFailed) as refused:
-        workshop.take_deposit(STAFF, quote, "10", "cash", key(), now=NOW)
+        workshop_lines.take_deposit(STAFF, quote, "10", "cash", key(), now=NOW)
     assert refused.value.errors[0].code == "deposit_not_allowed"
     assert count("sales") == 0  # the deposit's sale rolled back with the refusal
     workshop.convert_quote(STAFF, quote, "special_order", now=NOW)
@@ -186,22 +189,24 @@ def test_status_moves_follow_the_rules_and_a_quote_is_converted_first(bike_shop)
 
 def test_the_same_serial_on_two_customers_is_flagged_and_found(bike_shop):
     check_in(bike_shop["anna"], "WTU123456")
-    workshop.add_item(STAFF, bike_shop["paul"], {"name": "Old Trek", "serial": "wtu-123 456"})
-    anna_items = workshop.items(STAFF, bike_shop["anna"])
+    workshop_items.add_item(STAFF, bike_shop["paul"], {"name": "Old Trek", "serial": "wtu-123 456"})
+    anna_items = workshop_items.items(STAFF, bike_shop["anna"])
     assert [(i["serial_key"], i["serial_elsewhere"], i["jobs"]) for i in anna_items] == [
         ("WTU123456", True, 1)
     ]
-    found = workshop.find_serial(STAFF, "WTU 123456")
+    found = workshop_items.find_serial(STAFF, "WTU 123456")
     assert [f["customer_id"] for f in found] == [bike_shop["anna"], bike_shop["paul"]]
-    board = workshop.board(STAFF, "wtu123456")
+    board = workshop_board.board(STAFF, "wtu123456")
     assert [o["customer_id"] for o in board] == [bike_shop["anna"]]
 
 
 def test_editing_an_item_keeps_the_old_serial_in_the_audit_trail(bike_shop):
-    item_id = workshop.add_item(STAFF, bike_shop["paul"], {"name": "Bike", "serial": "AB1234"})
-    workshop.edit_item(STAFF, item_id, 1, {"name": "Gravel bike", "serial": "AB1235"})
+    item_id = workshop_items.add_item(
+        STAFF, bike_shop["paul"], {"name": "Bike", "serial": "AB1234"}
+    )
+    workshop_items.edit_item(STAFF, item_id, 1, {"name": "Gravel bike", "serial": "AB1235"})
     with pytest.raises(StaleRecord):
-        workshop.edit_item(STAFF, item_id, 1, {"name": "Late", "serial": "X"})
+        workshop_items.edit_item(STAFF, item_id, 1, {"name": "Late", "serial": "X"})
     with db.cursor() as cur:
         cur.execute(
             "SELECT changes FROM audit_log WHERE screen = 'serviced_items' AND action = 'update'"
@@ -230,7 +235,7 @@ def test_bad_input_names_the_field_and_stores_nothing(bike_shop):
 def test_diary_sums_booked_hours_against_capacity(bike_shop):
     check_in(bike_shop["anna"])
     check_in(bike_shop["paul"], "X2")
-    load = workshop.diary(date(2026, 3, 10), 3)
+    load = workshop_board.diary(date(2026, 3, 10), 3)
     assert [(d.day, d.booked, d.capacity, d.over) for d in load] == [
         (date(2026, 3, 10), D("0"), D("16.00"), False),
         (date(2026, 3, 11), D("3.00"), D("16.00"), False),
@@ -339,14 +344,14 @@ def test_job_ticket_prints_on_a_network_printer_with_its_barcode_and_reads_back_
             "receipts",
             {"kind": "network", "host": "127.0.0.1", "port": printer.port, "columns": 42},
         )
-        outcome = workshop.print_ticket(STAFF, order_id)
+        outcome = workshop_board.print_ticket(STAFF, order_id)
         printer.done.wait(5)
     assert outcome.printed
     data = bytes(printer.received)
     # CODE39 of the job number, twice: the customer's copy and the bike's tag.
     assert data.count(b"\x1dkE\x07J000001") == 2
     assert b"Trek Domane SL6" in data and b"WTU 123-456" in data
-    name, pdf = workshop.ticket_pdf(STAFF, order_id)
+    name, pdf = workshop_board.ticket_pdf(STAFF, order_id)
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert name == "ticket-J000001.pdf"
     for expected in ("FICHE ATELIER", "J000001", "Gears skip under load", "Signature du client"):
@@ -385,7 +390,7 @@ def test_the_command_sends_due_reminders_and_refuses_while_the_file_is_held(db_p
 
 def test_cancelling_gives_the_deposit_back_through_the_till_and_only_so(bike_shop):
     order_id = check_in(bike_shop["anna"])
-    deposit_sale = workshop.take_deposit(STAFF, order_id, "40", "cash", key(), now=NOW)
+    deposit_sale = workshop_lines.take_deposit(STAFF, order_id, "40", "cash", key(), now=NOW)
     with pytest.raises(ValidationFailed) as refused:
         returns.refund_sale(STAFF, deposit_sale, {1: "1"}, "cash", key(), now=NOW)
     assert refused.value.errors[0].code == "deposit_refund_from_order"
@@ -414,8 +419,8 @@ def test_ready_tells_the_customer_by_their_preference_or_leaves_a_note(
     workshop.move(STAFF, order_id, "ready", now=NOW)
     with smtp_server() as (mailbox, port):
         monkeypatch.setenv("COMPTOIR_SECRETS", str(write_secrets(tmp_path / "s.toml", port, None)))
-        outcome, message_id = workshop.notify_ready(STAFF, order_id, "ready-1")
-        assert workshop.notify_ready(STAFF, order_id, "ready-1") == (outcome, message_id)
+        outcome, message_id = workshop_board.notify_ready(STAFF, order_id, "ready-1")
+        assert workshop_board.notify_ready(STAFF, order_id, "ready-1") == (outcome, message_id)
         received = list(mailbox.received)
     assert outcome == "sent" and len(received) == 1
     (_, recipients, mail) = received[0]
@@ -425,7 +430,7 @@ def test_ready_tells_the_customer_by_their_preference_or_leaves_a_note(
     assert (message["channel"], message["status"]) == ("email", "sent")
     # Paul has no e-mail or mobile: a note on the order asks staff to phone.
     paul_job = check_in(bike_shop["paul"], "X1")
-    assert workshop.notify_ready(STAFF, paul_job, "ready-2")[0] == "note"
+    assert workshop_board.notify_ready(STAFF, paul_job, "ready-2")[0] == "note"
     (note,) = messaging.order_messages(STAFF, paul_job)
     assert note["body"].startswith("J000002: prêt à retirer")
 
@@ -454,19 +459,19 @@ def test_a_batch_of_reminders_shares_one_smtp_connection_and_survives_a_refusal(
 
 def test_an_order_is_edited_by_version_and_a_line_removed_is_audited(bike_shop):
     order_id = check_in(bike_shop["anna"])
-    workshop.add_labour(STAFF, order_id, "1", "50", "Bleed brakes", now=NOW)
-    workshop.add_part(STAFF, order_id, bike_shop["chain"], "1", now=NOW)
+    workshop_lines.add_labour(STAFF, order_id, "1", "50", "Bleed brakes", now=NOW)
+    workshop_lines.add_part(STAFF, order_id, bike_shop["chain"], "1", now=NOW)
     version = workshop.order_detail(STAFF, order_id)["version"]
     workshop.update_order(
         STAFF, order_id, version, {"mechanic": "Léa", "booked_hours": "2"}, now=NOW
     )
     with pytest.raises(StaleRecord):
         workshop.update_order(STAFF, order_id, version, {"mechanic": "Marc"}, now=NOW)
-    workshop.remove_line(STAFF, order_id, 1, now=NOW)
+    workshop_lines.remove_line(STAFF, order_id, 1, now=NOW)
     order = workshop.order_detail(STAFF, order_id)
     assert (order["mechanic"], order["booked_hours"]) == ("Léa", D("2.00"))
     assert [line["description"] for line in order["lines"]] == ["Chaîne 11v"]
-    assert workshop.order_totals(order).total == D("36.00")  # 40.00 less 10 %
+    assert workshop_lines.order_totals(order).total == D("36.00")  # 40.00 less 10 %
     with db.cursor() as cur:
         cur.execute("SELECT changes FROM audit_log WHERE screen = 'orders' ORDER BY id")
         fields = [c["field"] for row in cur.fetchall() for c in json.loads(row[0])]

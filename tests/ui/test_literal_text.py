@@ -20,6 +20,7 @@ from comptoir.services import (
     till,
     vouchers,
     workshop,
+    workshop_lines,
 )
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.till import LineRequest
@@ -103,7 +104,7 @@ def hostile(shop_db):
         uuid.uuid4().hex,
         new_item={"name": PAYLOAD, "make": SHORT, "serial": SHORT, "colour": SHORT},
     )
-    workshop.add_labour(ADMIN, order_id, "1", "50", PAYLOAD)
+    workshop_lines.add_labour(ADMIN, order_id, "1", "50", PAYLOAD)
     reminders.schedule(ADMIN, customer_id, clock.local_day(), PAYLOAD)
     delivery.add(ADMIN, customer_id, {"name": PAYLOAD, "address1": PAYLOAD, "city": PAYLOAD})
     rewards.create(ADMIN, customer_id)

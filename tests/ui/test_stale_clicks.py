@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from comptoir.services import customer_import, customers, delivery, merges
+from comptoir.services import customer_import, customers, delivery, merges, workshop_items
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.ui.conftest import open_app, open_tab, table, texts
 
@@ -202,7 +202,7 @@ def test_a_voucher_changed_by_someone_else_is_not_cancelled_on_the_old_view(shop
 
 
 def test_a_removed_order_line_is_never_replaced_by_another(shop_db):
-    from comptoir.services import products, workshop
+    from comptoir.services import products, workshop, workshop_lines
 
     customer = customers.create_customer({"last_name": "Lines"}, STAFF)
     order_id = workshop.create_order(STAFF, customer, {"kind": "job", "reported": "Service"}, "o1")
@@ -212,8 +212,8 @@ def test_a_removed_order_line_is_never_replaced_by_another(shop_db):
     tube = products.save_product(
         MANAGER, None, None, {"sku": "TU", "name": "Tube", "price": "6", "tax_rate": "20"}
     )
-    workshop.add_part(STAFF, order_id, chain, "1")
-    workshop.add_part(STAFF, order_id, tube, "1")
+    workshop_lines.add_part(STAFF, order_id, chain, "1")
+    workshop_lines.add_part(STAFF, order_id, tube, "1")
     app = open_app("staff")
     app.query_params["id"] = str(customer)
     app.switch_page("pages/customer_card.py").run()
@@ -221,8 +221,8 @@ def test_a_removed_order_line_is_never_replaced_by_another(shop_db):
     key = f"order.{order_id}"
     app.selectbox(key=f"{key}.remove.choice").set_value(2).run()
     # The other session removes line 2, then adds another part: it takes number 2.
-    workshop.remove_line(STAFF, order_id, 2)
-    workshop.add_part(STAFF, order_id, chain, "3")
+    workshop_lines.remove_line(STAFF, order_id, 2)
+    workshop_lines.add_part(STAFF, order_id, chain, "3")
     app.button(key=f"{key}.remove.go").click().run()
     assert not app.exception, app.exception
     assert any("removed or changed meanwhile" in w for w in texts(app, "warning"))
@@ -254,10 +254,9 @@ def test_a_status_button_acts_on_the_order_as_it_was_shown(shop_db):
 
 def _an_open_item(card: dict):
     """A customer with one serviced item, its section open on the card: app, ids."""
-    from comptoir.services import workshop
 
     customer = customers.create_customer(card, STAFF)
-    item_id = workshop.add_item(STAFF, customer, {"name": "Trek", "serial": "S-1"})
+    item_id = workshop_items.add_item(STAFF, customer, {"name": "Trek", "serial": "S-1"})
     app = open_app("staff")
     app.query_params["id"] = str(customer)
     app.switch_page("pages/customer_card.py").run()
@@ -268,32 +267,32 @@ def _an_open_item(card: dict):
 
 
 def test_an_item_saved_by_someone_else_meanwhile_is_refused_not_lost_or_overwritten(shop_db):
-    from comptoir.services import workshop
 
     app, customer, item_id = _an_open_item({"last_name": "Items"})
     key = f"items.{customer}.edit.{item_id}.1"
     app.text_input(key=f"{key}.serial").input("S-2")
-    (item,) = workshop.items(STAFF, customer)
+    (item,) = workshop_items.items(STAFF, customer)
     # The other session notes the colour (the item's title, hence its section, unchanged).
-    workshop.edit_item(
+    workshop_items.edit_item(
         STAFF, item_id, item["version"], {"name": "Trek", "serial": "S-1", "colour": "Red"}
     )
     next(b for b in app.button if b.label == "Save the item").click().run()
     assert not app.exception, app.exception
     assert any("changed this item meanwhile" in w for w in texts(app, "warning"))
-    (kept,) = workshop.items(STAFF, customer)
+    (kept,) = workshop_items.items(STAFF, customer)
     assert (kept["serial"], kept["colour"]) == ("S-1", "Red")  # theirs kept, nothing lost
 
 
 def test_a_renamed_item_keeps_its_section_open_and_the_click_made_in_it(shop_db):
-    from comptoir.services import workshop
 
     app, customer, item_id = _an_open_item({"last_name": "Open", "email": "open@example.org"})
     send = f"items.{customer}.remind.{item_id}"
     assert any(b.key == send for b in app.button)
     # The other session renames the item: its section's title changes.
-    (item,) = workshop.items(STAFF, customer)
-    workshop.edit_item(STAFF, item_id, item["version"], {"name": "Trek Domane", "serial": "S-1"})
+    (item,) = workshop_items.items(STAFF, customer)
+    workshop_items.edit_item(
+        STAFF, item_id, item["version"], {"name": "Trek Domane", "serial": "S-1"}
+    )
     app.button(key=send).click().run()
     assert not app.exception, app.exception
     assert any(b.key == send for b in app.button)  # still open

@@ -9,7 +9,15 @@ from datetime import timedelta
 import pytest
 
 from comptoir.operations import clock, workshop_orders
-from comptoir.services import customers, products, reminders, workshop
+from comptoir.services import (
+    customers,
+    products,
+    reminders,
+    workshop,
+    workshop_board,
+    workshop_items,
+    workshop_lines,
+)
 from tests.conftest import MANAGER, STAFF
 from tests.ui.conftest import open_app, open_tab, table, texts, type_into
 
@@ -76,7 +84,7 @@ def test_a_bike_is_checked_in_moved_and_collected_from_the_card(app):
     app.text_input(key=f"{key}.labour.text").input("Index gears")
     next(b for b in app.button if b.label == "Add" and "labour" in str(b.id)).click().run()
     assert texts(app, "success") == ["Line added."]
-    assert workshop.order_totals(workshop.order_detail(STAFF, order_id)).total > 0
+    assert workshop_lines.order_totals(workshop.order_detail(STAFF, order_id)).total > 0
     app.button(key=f"{key}.next").click().run()
     assert texts(app, "success") == ["Now: Ready for collection."]
     # Ready offers to tell the customer; this customer's channel is not configured here.
@@ -84,7 +92,7 @@ def test_a_bike_is_checked_in_moved_and_collected_from_the_card(app):
     app.button(key=f"{key}.notify_go").click().run()
     (warning,) = warnings(app)
     assert warning.startswith("The customer has no usable e-mail or mobile")
-    due = workshop.order_totals(workshop.order_detail(STAFF, order_id)).due
+    due = workshop_lines.order_totals(workshop.order_detail(STAFF, order_id)).due
     app.text_input(key=f"{key}.collect.card").input(str(due))
     app.button(key=f"{key}.collect.go").click().run()
     assert not app.exception, app.exception
@@ -114,12 +122,12 @@ def test_refusals_name_the_field_and_keep_what_was_typed(app):
 def test_items_tab_flags_a_serial_shared_with_another_customer_and_edits_it(app):
     first, second = customers.search_customers("", page_size=60).rows[:2]
     booked_job(first["id"], "WTU-0001")
-    workshop.add_item(STAFF, second["id"], {"name": "Old bike", "serial": "wtu 0001"})
+    workshop_items.add_item(STAFF, second["id"], {"name": "Old bike", "serial": "wtu 0001"})
     open_card(app, first["id"], ITEMS)
     assert warnings(app) == [
         "The serial number WTU-0001 is also on another customer's item: check who owns the bike."
     ]
-    (item,) = workshop.items(STAFF, first["id"])
+    (item,) = workshop_items.items(STAFF, first["id"])
     app.session_state[f"items.{first['id']}.item.{item['id']}"] = True  # expand it
     app.run()
     assert table(app)["Number"].tolist() == ["J000001"]  # its jobs
@@ -129,7 +137,7 @@ def test_items_tab_flags_a_serial_shared_with_another_customer_and_edits_it(app)
     app.text_input(key=f"{key}.serial").input("WTU-0002")
     button(app, "Save the item").click().run()
     assert texts(app, "success") == ["Saved."]
-    assert workshop.items(STAFF, first["id"])[0]["serial"] == "WTU-0002"
+    assert workshop_items.items(STAFF, first["id"])[0]["serial"] == "WTU-0002"
     assert warnings(app) == []
     # "Send service reminder" without messaging configured: kept due, with the reason.
     app.session_state[f"items.{first['id']}.item.{item['id']}"] = True
@@ -199,7 +207,7 @@ def test_settings_workshop_section_saves_and_names_a_bad_field(app):
     app.text_input(key=f"settings.{nonce}.workshop_capacity_hours").input("24,5")
     app.button(key="settings.save").click().run()
     assert not texts(app, "error")
-    assert workshop.capacity() == 24.5
+    assert workshop_board.capacity() == 24.5
     assert workshop_orders.intervals_of({"service_reminder_intervals": "4w:service_first_check"})
 
 
@@ -258,7 +266,7 @@ def test_a_note_on_an_order_shows_in_its_history_and_the_communications_log(app)
 def test_cancelling_an_order_with_a_deposit_refunds_it_from_the_card(app):
     target = some_customer()
     job = booked_job(target["id"])
-    workshop.take_deposit(STAFF, job, "25", "cash", uuid.uuid4().hex)
+    workshop_lines.take_deposit(STAFF, job, "25", "cash", uuid.uuid4().hex)
     open_card(app, target["id"], ORDERS)
     key = f"order.{job}"
     app.selectbox(key=f"{key}.status_choice").set_value("cancelled").run()
@@ -278,16 +286,16 @@ def test_a_collected_job_says_what_was_paid_not_what_is_left(app):
         {"kind": "job", "reported": "Full service", "estimate_limit": "50"},
         uuid.uuid4().hex,
     )
-    workshop.add_labour(STAFF, order_id, "2", "60")  # over the limit of 50.00
-    workshop.take_deposit(STAFF, order_id, "20", "cash", uuid.uuid4().hex)
+    workshop_lines.add_labour(STAFF, order_id, "2", "60")  # over the limit of 50.00
+    workshop_lines.take_deposit(STAFF, order_id, "20", "cash", uuid.uuid4().hex)
     open_card(app, target["id"], ORDERS)
     key = f"order.{order_id}"
     assert any("Over the estimate limit" in w for w in warnings(app))
-    totals = workshop.order_totals(workshop.order_detail(STAFF, order_id))
+    totals = workshop_lines.order_totals(workshop.order_detail(STAFF, order_id))
     total, due = totals.total, totals.due
     assert total > 50
     workshop.move(STAFF, order_id, "ready")
-    workshop.collect(STAFF, order_id, [("card", str(due))], uuid.uuid4().hex)
+    workshop_lines.collect(STAFF, order_id, [("card", str(due))], uuid.uuid4().hex)
     app.radio(key=f"orders.{target['id']}.which").set_value("closed").run()
     assert not app.exception, app.exception
     amounts = next(c for c in texts(app, "caption") if c.startswith("Total: "))
