@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from comptoir.data import db
 from comptoir.data import settings as settings_repo
 from comptoir.data import workshop as repo
 from comptoir.logic.audit import FieldChange
@@ -130,3 +131,12 @@ def insert_item(uow: UnitOfWork, customer_id: int, clean: dict[str, str]) -> int
 def line_text(line: Mapping[str, Any]) -> str:
     """An order line as the audit trail names it."""
     return f"{line['description']} x {line['quantity']} @ {line['unit_price']}"
+
+
+def read(order_id: int) -> dict[str, Any]:
+    """An order with customer, item, lines, history and deposits (NotFound when none)."""
+    with db.cursor() as cur:
+        found = repo.order(cur, order_id)
+    if found is None:
+        raise NotFound(order_id)
+    return found

@@ -19,7 +19,7 @@ from comptoir.data import settings as settings_repo
 from comptoir.data import workshop as repo
 from comptoir.logic.audit import FieldChange, diff
 from comptoir.logic.auth import Actor, require
-from comptoir.logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
+from comptoir.logic.errors import FieldError, FieldProblem, StaleRecord, ValidationFailed
 from comptoir.logic.text import clean_text
 from comptoir.logic.workshop import (
     CLOSED_STATUSES,
@@ -40,11 +40,7 @@ from comptoir.operations import (
 from comptoir.operations.settings import here
 from comptoir.operations.unit_of_work import UnitOfWork
 
-SCREEN_ITEMS = "serviced_items"
 SCREEN_ORDERS = "orders"
-SCREEN_WORKSHOP = "workshop"
-BOARD_LIMIT = 500
-DIARY_DAYS = 14
 
 
 # ---- orders -----------------------------------------------------------------
@@ -118,11 +114,7 @@ def create_order(
 def order_detail(actor: Actor, order_id: int) -> dict[str, Any]:
     """An order with customer, item, lines, history and deposits."""
     require(actor, "workshop.view")
-    with db.cursor() as cur:
-        found = repo.order(cur, order_id)
-    if found is None:
-        raise NotFound(order_id)
-    return found
+    return workshop_orders.read(order_id)
 
 
 WHICH = {"open": OPEN_STATUSES, "closed": CLOSED_STATUSES, "all": OPEN_STATUSES + CLOSED_STATUSES}

@@ -29,26 +29,21 @@ from comptoir.operations import (
     printouts,
     sender,
     unit_of_work,
+    workshop_orders,
 )
 from comptoir.operations.settings import here
 from comptoir.printing.layout import job_ticket_layout
 from comptoir.printing.model import JobTicket
 from comptoir.printing.pdf_a4 import job_ticket_pdf
 
-SCREEN_ITEMS = "serviced_items"
 SCREEN_ORDERS = "orders"
-SCREEN_WORKSHOP = "workshop"
 BOARD_LIMIT = 500
 DIARY_DAYS = 14
 
 
 def _order(actor: Actor, order_id: int) -> dict[str, Any]:
     require(actor, "workshop.view")
-    with db.cursor() as cur:
-        found = repo.order(cur, order_id)
-    if found is None:
-        raise NotFound(order_id)
-    return found
+    return workshop_orders.read(order_id)
 
 
 # ---- the shop's view ------------------------------------------------------------

@@ -24,10 +24,6 @@ from comptoir.operations import (
 from comptoir.operations.unit_of_work import UnitOfWork
 
 SCREEN_ITEMS = "serviced_items"
-SCREEN_ORDERS = "orders"
-SCREEN_WORKSHOP = "workshop"
-BOARD_LIMIT = 500
-DIARY_DAYS = 14
 
 
 # ---- serviced items ---------------------------------------------------------

@@ -36,20 +36,12 @@ from comptoir.operations import (
 from comptoir.operations.sale_closing import LineRequest
 from comptoir.operations.unit_of_work import UnitOfWork
 
-SCREEN_ITEMS = "serviced_items"
 SCREEN_ORDERS = "orders"
-SCREEN_WORKSHOP = "workshop"
-BOARD_LIMIT = 500
-DIARY_DAYS = 14
 
 
 def _order(actor: Actor, order_id: int) -> dict[str, Any]:
     require(actor, "workshop.view")
-    with db.cursor() as cur:
-        found = repo.order(cur, order_id)
-    if found is None:
-        raise NotFound(order_id)
-    return found
+    return workshop_orders.read(order_id)
 
 
 # ---- lines and totals ---------------------------------------------------------
