@@ -25,6 +25,7 @@ from comptoir.services.till import LineRequest
 from comptoir.ui.auth import guard_fragment, require_page, rerun_part
 from comptoir.ui.customer_picker import customer_label
 from comptoir.ui.errors import guarded_fragment
+from comptoir.ui.job_collect import collect_job_panel
 from comptoir.ui.sale_lines import lines_table, priced_lines
 from comptoir.ui.sale_view import show_sale
 from comptoir.ui.search_box import search_box
@@ -103,6 +104,7 @@ flash_slot = st.empty()  # one slot always, so the search boxes below never move
 flash = ss.pop("till.flash", None)
 if flash:
     flash_slot.success(flash)
+collect_job_panel(actor, currency)
 
 st.subheader(tr("field.customer"))
 who = st.columns(2)

@@ -349,3 +349,36 @@ def test_open_on_the_board_shows_the_job_in_a_dialog_and_closing_forgets_it(app)
 def _dialogs(app):
     """The dialogs open on screen (AppTest keeps them beside the page, under "event")."""
     return list(app.get("dialog"))
+
+
+def test_a_job_is_found_and_collected_from_new_sale(app):
+    target = some_customer()
+    job = booked_job(target["id"], "NEWSALE-42")
+    workshop_lines.add_labour(STAFF, job, "1", "45", "Brake bleed")
+    number = workshop.order_detail(STAFF, job)["number"]
+    other = booked_job(some_customer()["id"], "OTHER-77")
+    app.switch_page("pages/new_sale.py").run()
+    app.text_input(key="till.job_search").input("NEWSALE-42").run()
+    assert not app.exception, app.exception
+    # Only the job with that serial is offered (not the other open job).
+    opens = [b.key for b in app.button if str(b.key).startswith("till.job_open.")]
+    assert opens == [f"till.job_open.{job}"] and f"till.job_open.{other}" not in opens
+    app.button(key=f"till.job_open.{job}").click().run()
+    (dialog,) = list(app.get("dialog"))
+    assert any(m.value.startswith(f"**{number}**") for m in dialog.markdown)
+    key = f"till.order.{job}"
+    due = workshop_lines.order_totals(workshop.order_detail(STAFF, job)).due
+    app.text_input(key=f"{key}.collect.card").input(str(due))
+    app.button(key=f"{key}.collect.go").click().run()
+    assert not app.exception, app.exception
+    assert workshop.order_detail(STAFF, job)["status"] == "collected"
+    assert any(m.startswith("Collected: receipt R") for m in texts(app, "success"))
+
+
+def test_a_search_that_matches_no_open_job_says_so_in_french(shop_db):
+    app = open_app("staff")
+    app.session_state["ui_language"] = "fr"
+    app.switch_page("pages/new_sale.py").run()
+    app.text_input(key="till.job_search").input("NOPE-999").run()
+    assert "Aucune réparation en cours ne correspond." in texts(app, "caption")
+    assert not [b for b in app.button if str(b.key).startswith("till.job_open.")]
