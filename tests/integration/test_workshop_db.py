@@ -152,19 +152,19 @@ def test_a_job_with_labour_and_parts_is_collected_as_one_sale_less_the_deposit(b
 def test_a_collection_is_refused_when_the_order_changed_after_it_was_read(bike_shop):
     order_id = check_in(bike_shop["anna"])
     workshop_lines.add_labour(STAFF, order_id, "1", now=NOW)
-    original = workshop._line_requests
+    original = workshop_lines._line_requests
 
     def add_a_line_meanwhile(order):
         requests = original(order)
         workshop_lines.add_part(STAFF, order_id, bike_shop["chain"], "1", now=NOW)
         return requests
 
-    workshop._line_requests = add_a_line_meanwhile  # type: ignore[assignment]
+    workshop_lines._line_requests = add_a_line_meanwhile  # type: ignore[assignment]
     try:
         with pytest.raises(StaleRecord):
             workshop_lines.collect(STAFF, order_id, [("card", "54")], key(), now=NOW)
     finally:
-        workshop._line_requests = original  # type: ignore[assignment]
+        workshop_lines._line_requests = original  # type: ignore[assignment]
     assert count("sales") == 0
     assert workshop.order_detail(STAFF, order_id)["status"] == "open"
 
