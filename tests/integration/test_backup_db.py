@@ -21,9 +21,6 @@ from comptoir.services import audit, backup, customers
 from comptoir.startup import create_demo_accounts
 from tests.conftest import ADMIN, MANAGER, STAFF
 
-# The module's demo shop is built once, on one worker (its tests would each build it).
-pytestmark = pytest.mark.xdist_group("backup_template")
-
 ROOT = Path(__file__).resolve().parents[2]
 
 

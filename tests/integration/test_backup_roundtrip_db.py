@@ -45,9 +45,6 @@ from comptoir.startup import create_demo_accounts
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.sales_samples import make_sales_shop
 
-# The module's demo shop is built once, on one worker (its tests would each build it).
-pytestmark = pytest.mark.xdist_group("backup_roundtrip")
-
 NOW = datetime.now(UTC)
 ERASED_EMAIL = "leaving@example.org"
 IMPORT = (
