@@ -241,6 +241,8 @@ def cancel(
         raise ValidationFailed(
             [FieldError("status", "deposit_held", {"amount": str(order["deposit"])})]
         )
+    if held:
+        sale_closing.check_refund_method(str(refund_method))
     deposits = [int(d["sale_id"]) for d in held]
 
     def work(uow: UnitOfWork) -> list[int]:

@@ -397,6 +397,14 @@ def test_cancelling_gives_the_deposit_back_through_the_till_and_only_so(bike_sho
     with pytest.raises(ValidationFailed) as refused:
         workshop.move(STAFF, order_id, "cancelled", now=NOW)
     assert refused.value.errors[0].code == "deposit_held"
+    with pytest.raises(ValidationFailed) as refused:
+        workshop.cancel(STAFF, order_id, "IOU", key(), "", NOW)
+    assert (refused.value.errors[0].field, refused.value.errors[0].code) == (
+        "tenders",
+        "not_in_list",
+    )
+    assert workshop.order_detail(STAFF, order_id)["status"] == "open"
+    assert count("sales", "refund_of IS NOT NULL") == 0
     cancel_key = key()
     (refund_id,) = workshop.cancel(
         STAFF, order_id, "card", cancel_key, "Customer changed mind", NOW
