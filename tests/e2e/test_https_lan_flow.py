@@ -12,6 +12,7 @@ import socket
 import ssl
 import subprocess
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -113,7 +114,7 @@ def proxied(tmp_path_factory) -> Iterator[tuple[str, int, int, dict[str, int]]]:
         watcher.start()
         try:
             assert serving.wait(60) and caddy.poll() is None, (folder / "caddy.log").read_text()
-            _handshake(_root(str(folder / "home")), https_port)
+            _until_handshake(_root(str(folder / "home")), https_port)
             yield str(folder / "home"), https_port, app_port, made
         finally:
             caddy.terminate()
@@ -129,6 +130,24 @@ def _handshake(root: Path, port: int) -> None:
         context.wrap_socket(raw, server_hostname=NAME),
     ):
         pass
+
+
+def _until_handshake(root: Path, port: int, seconds: float = 30) -> None:
+    """Wait until Caddy's certificate for the shop's name is in its cache.
+
+    Caddy logs nothing once it has put the certificate there (its last line, the OCSP
+    warning, comes just before), and until then it answers the handshake with an internal
+    error alert: the handshake itself is the condition, polled until a deadline."""
+    deadline = time.monotonic() + seconds
+    pause = threading.Event()
+    while True:
+        try:
+            _handshake(root, port)
+            return
+        except ssl.SSLError as refused:
+            if "INTERNAL_ERROR" not in str(refused) or time.monotonic() > deadline:
+                raise
+        pause.wait(0.05)
 
 
 def _root(home: str) -> Path:
