@@ -49,15 +49,29 @@ def result_line(**figures: object) -> str:
     return "RESULT " + " ".join(f"{k}={v}" for k, v in figures.items())
 
 
+def use_database(database: object) -> object:
+    """Make the bench's own application context on this database (a DuckDBFile or a
+    PostgresServer) the process's; the previous context."""
+    from comptoir.operations import context
+
+    return context.install(context.Context.for_database(database))  # type: ignore[arg-type]
+
+
+def use_file(path: Path) -> None:
+    """The bench's application context on this DuckDB file."""
+    from comptoir.data import db
+
+    use_database(db.DuckDBFile(path))
+
+
 def bench_database(given: Path | None, name: str, build: Callable[[Path], None], what: str) -> Path:
     """The benchmark's database file (a temp one unless given), built when it does not exist.
 
     It also becomes the app's database for this process (services read it).
     """
-    from comptoir.data import db
 
     path = given or Path(tempfile.mkdtemp(prefix="comptoir-bench-")) / f"{name}.duckdb"
-    os.environ[db.ENV_VAR] = str(path)
+    use_file(path)
     if not path.exists():
         started = time.perf_counter()
         build(path)
@@ -85,7 +99,7 @@ def on_engine(engine: str, path: Path, url: str | None = None) -> Iterator[str]:
             raise SystemExit("no PostgreSQL binaries: pass --url")
         cluster = ThrowawayPostgres(found)
         url = cluster.start()
-    os.environ[db.URL_ENV] = url
+    previous = use_database(db.PostgresServer(url))
     try:
         started = time.perf_counter()
         copied = copy_file(path, url)
@@ -94,6 +108,8 @@ def on_engine(engine: str, path: Path, url: str | None = None) -> Iterator[str]:
         yield db.target()
     finally:
         db.close()
-        os.environ.pop(db.URL_ENV, None)
+        from comptoir.operations import context
+
+        context.install(previous)  # type: ignore[arg-type]
         if cluster is not None:
             cluster.stop()

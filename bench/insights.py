@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench.common import bench_database, median, p95, result_line, timings_ms
+from bench.common import bench_database, median, p95, result_line, timings_ms, use_file
 from comptoir.data import db, demo
 from comptoir.logic.auth import SYSTEM
 from comptoir.logic.insights import Filters, lapsed_before, last_year
@@ -180,7 +180,7 @@ class PeakMemory:
 def export_figures(path: Path, runs: int = 3) -> dict[str, float]:
     """1,000,000 customers to CSV and Parquet: median seconds of runs, and the largest
     peak memory growth of any run."""
-    os.environ[db.ENV_VAR] = str(path)
+    use_file(path)
     view = exports.customers_view("", True)
     figures: dict[str, float] = {}
     for fmt in ("csv", "parquet"):
@@ -217,7 +217,7 @@ def import_figures() -> dict[str, float]:
     from comptoir.services import customer_import
 
     path = Path(tempfile.mkdtemp(prefix="comptoir-bench-")) / "import.duckdb"
-    os.environ[db.ENV_VAR] = str(path)
+    use_file(path)
     demo.generate(IMPORT_SHOP, path=path)
     with db.cursor(path) as cur:
         emails = [

@@ -17,7 +17,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bench.common import result_line
+from bench.common import result_line, use_file
 from comptoir.data import db, migrate
 from comptoir.data import products as repo
 from comptoir.logic.audit import created
@@ -35,10 +35,9 @@ def csv_file(rows: int, price_cents: int) -> bytes:
 
 
 def fresh_database(name: str) -> Path:
-    import os
 
     path = Path(tempfile.mkdtemp(prefix="comptoir-bench-")) / f"{name}.duckdb"
-    os.environ[db.ENV_VAR] = str(path)
+    use_file(path)
     migrate.migrate(path)
     return path
 

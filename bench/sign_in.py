@@ -12,11 +12,10 @@ could time.
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 from pathlib import Path
 
-from bench.common import median, p95, result_line, timings_ms
+from bench.common import median, p95, result_line, timings_ms, use_file
 from comptoir.data import db, migrate
 from comptoir.data import staff as staff_repo
 from comptoir.services import auth
@@ -35,7 +34,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
     path = Path(tempfile.mkdtemp(prefix="comptoir-bench-")) / "sign_in.duckdb"
-    os.environ[db.ENV_VAR] = str(path)
+    use_file(path)
     migrate.migrate(path)
     owner = auth.create_first_admin("owner", "Owner", "velo-rouge-42", "velo-rouge-42")
     auth.create_staff(owner, "clerk", "Clerk", "staff", "velo-vert-42", "velo-vert-42")

@@ -1,13 +1,11 @@
 """Comptoir: page config, database start-up, sign-in gate and the page router."""
 
-import os
-
 import streamlit as st
 
 from comptoir import home, jobs, logs
 from comptoir.logic.errors import DatabaseUnavailable
 from comptoir.services import auth, shop
-from comptoir.startup import database_target, prepare_database
+from comptoir.startup import application, database_target, prepare_database
 from comptoir.ui.auth import refresh_session, sidebar_identity
 from comptoir.ui.downloads import start_sweeper
 from comptoir.ui.errors import PAGE_KEY, run_guarded, show_unavailable
@@ -31,7 +29,7 @@ def _database_ready(target: str) -> DatabaseUnavailable | None:
 
 
 st.set_page_config(page_title="Comptoir", page_icon=":material/pedal_bike:", layout="wide")
-SERVER = os.environ.get("COMPTOIR_SENDER") == "1"  # a real server (AppTest runs are not)
+SERVER = application().background  # a real server (AppTest runs are not)
 if SERVER:
     logs.setup(home.logs_folder())  # size-bounded files in the data folder
 else:

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
-from comptoir.operations import clock, heartbeat, sender
+from comptoir.operations import clock, context, heartbeat, sender
 from comptoir.services import backup_schedule, reminders, replies, rewards
 
 LOG = logging.getLogger("comptoir.reminders")
@@ -35,24 +35,14 @@ def run_round(now: datetime | None = None) -> dict[str, str]:
     return outcome
 
 
-_scheduler_lock = threading.Lock()
-_scheduler: threading.Thread | None = None
+def start_scheduler(every_seconds: float = 60.0) -> bool:
+    """The app's scheduler: due reminders and lapsed points every minute (started once)."""
 
+    def loop(stop: threading.Event) -> None:
+        while not stop.wait(every_seconds):
+            run_round()
 
-def start_scheduler(every_seconds: float = 60.0) -> None:
-    """The app process's scheduler: due reminders and lapsed points every minute (once)."""
-    global _scheduler
-    with _scheduler_lock:
-        if _scheduler is not None and _scheduler.is_alive():
-            return
-        stop = threading.Event()
-
-        def loop() -> None:
-            while not stop.wait(every_seconds):
-                run_round()
-
-        _scheduler = threading.Thread(target=loop, name="comptoir-reminders", daemon=True)
-        _scheduler.start()
+    return context.current().run_beside("reminders", loop)
 
 
 def start() -> None:

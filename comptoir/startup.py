@@ -8,12 +8,21 @@ import os
 from comptoir import demo_shop
 from comptoir.data import db, demo
 from comptoir.logic.errors import DatabaseUnavailable
+from comptoir.operations import context
 from comptoir.services import auth, shop, upgrades
 from comptoir.services.customers import maintain_search_index
 
 LOG = logging.getLogger("comptoir.upgrade")
 DEMO_ENV = "COMPTOIR_DEMO_CUSTOMERS"
 database_target = db.target
+
+
+def application() -> context.Context:
+    """This process's application context: the one installed (tests), else the
+    configuration's, made once (the app's first run reads the environment here)."""
+    return context.current()
+
+
 # Documented in the README; created with the demo shop only, never on a real one.
 DEMO_ACCOUNTS = (
     ("admin", "Amélie Roux", "admin", "demo-admin-2026"),
@@ -51,13 +60,13 @@ def _upgrade(path=None) -> str:
 
 def prepare_database() -> dict[str, object]:
     """Migrate (after a verified backup); on a file that did not exist, write the demo shop."""
-    if db.database_url():
+    if db.on_postgres():
         # PostgreSQL: the server's database, migrated; the demo is for the DuckDB file.
         done = _upgrade()
         shop.forget_settings()
         shop.check_here()
         return {"path": db.target(), "migrations": done, "demo": 0, "resorted": False}
-    path = db.database_path()
+    path = db.file_path()
     is_new = not path.exists()
     done = _upgrade(path)
     demo_count = 0

@@ -140,11 +140,11 @@ def main() -> int:
         "--db", type=Path, default=None, help="the DuckDB file (default: the app's)"
     )
     args = parser.parse_args()
-    url = db.database_url()
+    url = db.configured_url()
     if not url:
         print("set COMPTOIR_DATABASE_URL to the PostgreSQL database", file=sys.stderr)
         return 2
-    path = args.db or db.database_path()
+    path = args.db or db.configured_path()
     started = time.perf_counter()
     try:
         copied = copy_file(path, url)

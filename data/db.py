@@ -1,8 +1,10 @@
 """Connection factory, transactions and retries: the DuckDB file, or PostgreSQL by URL.
 
-Without COMPTOIR_DATABASE_URL (or [database] url in secrets.toml) everything
-goes to the DuckDB file, as for one shop. With it, cursor(), transaction() and
-run_in_transaction() reach PostgreSQL (data/postgres.py) with the same SQL.
+Which database is the application context's (comptoir/operations/context.py), installed
+here once at start: cursor(), transaction() and run_in_transaction() reach it, the
+DuckDB file for one shop or PostgreSQL (data/postgres.py) with the same SQL. The
+configuration (COMPTOIR_DATABASE_URL, COMPTOIR_DB, the secrets' [database] section) is
+read by configured() when a context is made, never per call.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def _database_section(path: str, stamp: int) -> dict[str, str]:
     return {k: str(v) for k, v in section.items()}
 
 
-def database_url() -> str | None:
+def configured_url() -> str | None:
     """$COMPTOIR_DATABASE_URL, else [database] url in .streamlit/secrets.toml, else None."""
     return os.environ.get(URL_ENV) or _configured("url") or None
 
@@ -83,7 +85,7 @@ def target() -> str:
     return current().target()
 
 
-def database_path() -> Path:
+def configured_path() -> Path:
     """$COMPTOIR_DB, else [database] path in the secrets, else comptoir.duckdb in the data folder.
 
     The data folder is private (0700) to its owner, created so if missing.
@@ -159,7 +161,7 @@ def open_file(file: Path) -> duckdb.DuckDBPyConnection:
 
 def connect(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     """Return this process's connection to the file, opening it once."""
-    key = str(Path(path or database_path()).resolve())
+    key = str(Path(path or file_path()).resolve())
     with _lock:
         con = _connections.get(key)
         if con is None:
@@ -207,7 +209,7 @@ class Database:
 
     Two implementations with the same SQL behind them: the DuckDB file and a
     PostgreSQL server (a pool per process). A unit of work runs on the database
-    bound by its caller (using()), else the configured one (default()).
+    bound by its caller (using()), else the installed one (install()).
     """
 
     def target(self) -> str:
@@ -269,13 +271,32 @@ class PostgresServer(Database):
         postgres.close(self.url)
 
 
-def default() -> Database:
-    """The configured database: PostgreSQL by URL, else the DuckDB file."""
-    url = database_url()
-    return PostgresServer(url) if url else DuckDBFile(database_path())
+def configured() -> Database:
+    """The database the configuration names: PostgreSQL by URL, else the DuckDB file."""
+    url = configured_url()
+    return PostgresServer(url) if url else DuckDBFile(configured_path())
 
 
 _bound: ContextVar[Database | None] = ContextVar("comptoir_database", default=None)
+_installed: Database | None = None
+_install_lock = threading.Lock()
+
+
+def install(database: Database | None) -> Database | None:
+    """Make this the process's database (the application context does); the previous one."""
+    global _installed
+    with _install_lock:
+        previous, _installed = _installed, database
+    return previous
+
+
+def installed() -> Database:
+    """The process's database; an entry point that made no context gets the configured one."""
+    global _installed
+    with _install_lock:
+        if _installed is None:
+            _installed = configured()
+        return _installed
 
 
 @contextmanager
@@ -289,8 +310,33 @@ def using(database: Database) -> Iterator[Database]:
 
 
 def current() -> Database:
-    """The database of the current unit of work: bound by using(), else default()."""
-    return _bound.get() or default()
+    """The database of the current unit of work: bound by using(), else the installed one."""
+    return _bound.get() or installed()
+
+
+def on_postgres() -> bool:
+    """Whether the current database is a PostgreSQL server (else the DuckDB file)."""
+    return isinstance(current(), PostgresServer)
+
+
+def current_file() -> Path | None:
+    """The current DuckDB file; None on PostgreSQL."""
+    database = current()
+    return database.path if isinstance(database, DuckDBFile) else None
+
+
+def file_path() -> Path:
+    """The current DuckDB file (callers have checked on_postgres() first)."""
+    database = current()
+    if not isinstance(database, DuckDBFile):
+        raise TypeError(f"not a DuckDB file: {database.target()}")
+    return database.path
+
+
+def current_url() -> str | None:
+    """The current PostgreSQL server's URL (with its password); None on the DuckDB file."""
+    database = current()
+    return database.url if isinstance(database, PostgresServer) else None
 
 
 def _chosen(path: Path | str | None) -> Database:

@@ -428,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Refused: {exc}", file=sys.stderr)
         return 2
     seconds = (datetime.now() - started).total_seconds()
-    print(f"{count} demo customers written to {args.db or db.database_path()} in {seconds:.1f} s")
+    print(f"{count} demo customers written to {args.db or db.target()} in {seconds:.1f} s")
     return 0
 
 

@@ -68,13 +68,13 @@ def migrate(path: Path | str | None = None, upto: int | None = None) -> list[int
             raise
         except duckdb.Error as exc:
             # The first read of a file whose blocks fail their checksums.
-            raise DatabaseUnavailable("damaged", str(path or db.database_path())) from exc
+            raise DatabaseUnavailable("damaged", str(path or db.target())) from exc
     newly = []
     for version, file in migration_files():
         if version in done or (upto is not None and version > upto):
             continue
         with db.transaction(path) as cur:
-            on_postgres = path is None and db.database_url() is not None
+            on_postgres = path is None and db.on_postgres()
             for statement in _split(text_for(file, on_postgres)):
                 cur.execute(statement)
             cur.execute(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from comptoir.data import db, demo, migrate
 from comptoir.logic.auth import Actor
 from comptoir.logic.customers import CardRules
+from comptoir.operations import context
 from devkit.postgres_server import ThrowawayPostgres, binaries
 
 TODAY = date(2026, 11, 29)
@@ -51,15 +53,45 @@ def rules() -> CardRules:
     )
 
 
+@contextmanager
+def application(database: db.Database, shop: str = "MAIN") -> Iterator[context.Context]:
+    """The test's own application context on this database, installed for the block."""
+    made = context.Context.for_database(database, shop)
+    with context.active(made):
+        yield made
+    made.stop()
+
+
+def child_environment() -> dict[str, str]:
+    """The environment a child process needs to start in this test's context: the same
+    database and shop (a process reads its configuration once, at start)."""
+    import os
+
+    made = context.current()
+    env = {k: v for k, v in os.environ.items() if k not in (db.ENV_VAR, db.URL_ENV)}
+    if isinstance(made.database, db.PostgresServer):
+        env[db.URL_ENV] = made.database.url
+    else:
+        env[db.ENV_VAR] = str(db.file_path())
+    return env | {context.SHOP_ENV: made.shop}
+
+
+@pytest.fixture
+def use_database() -> Iterator[Callable[..., context.Context]]:
+    """use_database(database, shop=...): the test goes on in a context on that database."""
+    with ExitStack() as stack:
+        yield lambda database, shop="MAIN": stack.enter_context(application(database, shop))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A migrated, empty database file in a temp folder, set as the app's database."""
+    """A migrated, empty database file in a temp folder: the test's application context."""
     path = tmp_path / "comptoir-test.duckdb"
-    monkeypatch.setenv(db.ENV_VAR, str(path))
     monkeypatch.setenv("COMPTOIR_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("COMPTOIR_DEMO_CUSTOMERS", "0")
     migrate.migrate(path)
-    yield path
+    with application(db.DuckDBFile(path)):
+        yield path
     db.close(path)
 
 
@@ -98,11 +130,11 @@ def postgres_cluster() -> Iterator[ThrowawayPostgres]:
 def pg_db(postgres_cluster: ThrowawayPostgres, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh, migrated PostgreSQL database set as the app's database; its URL."""
     url = postgres_cluster.new_database()
-    monkeypatch.setenv(db.URL_ENV, url)
     monkeypatch.setenv("COMPTOIR_DEMO_CUSTOMERS", "0")
-    migrate.migrate()
-    yield url
-    db.close()
+    with application(db.PostgresServer(url)):
+        migrate.migrate()
+        yield url
+        db.close()
     postgres_cluster.drop_database(url)
 
 

@@ -4,8 +4,6 @@ process). The Balances page and Insights read it through their own use cases."""
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,10 +11,13 @@ from typing import Any
 
 from comptoir.data import accounts as repo
 from comptoir.data import db
+from comptoir.operations import context
 
 BALANCES_SECONDS = 30.0
-_balances_cache: dict[tuple, tuple[float, tuple, Any]] = {}
-_balances_lock = threading.Lock()
+
+
+def _kept() -> context.Kept[BalancesReport]:
+    return context.current().kept("aged_balances", BALANCES_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,12 @@ def report(
     and read again as soon as the ledger or an account changed (any process).
     """
     key = (db.target(), day, only, sort, descending, page, page_size, shop_code)
+    kept = _kept()
     with db.cursor() as cur:
         stamp = repo.ledger_stamp(cur)
-        with _balances_lock:
-            kept = _balances_cache.get(key)
-        if kept and kept[1] == stamp and time.monotonic() - kept[0] < BALANCES_SECONDS:
-            return kept[2]
+        found = kept.get(key, stamp)
+        if found is not None:
+            return found
         rows, count, totals = repo.aged_balances_page(
             cur,
             day,
@@ -68,14 +69,10 @@ def report(
             shop_code=shop_code,
         )
     report = BalancesReport(rows, count, totals)
-    with _balances_lock:
-        if len(_balances_cache) > 64:
-            _balances_cache.clear()
-        _balances_cache[key] = (time.monotonic(), stamp, report)
+    kept.put(key, stamp, report)
     return report
 
 
 def forget() -> None:
     """Drop the kept aged balances (benchmarks measure the query itself)."""
-    with _balances_lock:
-        _balances_cache.clear()
+    _kept().clear()

@@ -5,17 +5,28 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
-_lock = threading.Lock()
-_beats: dict[str, datetime] = {}
+from comptoir.operations import context
+
+
+class _Beats:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.last: dict[str, datetime] = {}
+
+
+def _beats() -> _Beats:
+    return context.current().state("heartbeat", _Beats)
 
 
 def beat(job: str, moment: datetime) -> None:
     """Record that a background job (sender, reminders, backup) has just run a round."""
-    with _lock:
-        _beats[job] = moment
+    beats = _beats()
+    with beats.lock:
+        beats.last[job] = moment
 
 
 def last() -> dict[str, datetime]:
     """Each job's last round."""
-    with _lock:
-        return dict(_beats)
+    beats = _beats()
+    with beats.lock:
+        return dict(beats.last)

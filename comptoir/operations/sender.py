@@ -29,7 +29,7 @@ from comptoir.messaging import config
 from comptoir.messaging.email import SendFailed, Sent, send_email
 from comptoir.messaging.email import connection as email_connection
 from comptoir.messaging.sms import send_sms
-from comptoir.operations import clock, heartbeat, outbox, suppression, unit_of_work
+from comptoir.operations import clock, context, heartbeat, outbox, suppression, unit_of_work
 from comptoir.operations.unit_of_work import UnitOfWork
 
 BATCH = 20
@@ -283,34 +283,24 @@ def deliver_due(now: datetime | None = None, provider: Provider = to_provider) -
     return deliver_many(ids, now=moment, provider=provider)
 
 
-_sender_lock = threading.Lock()
-_sender: threading.Thread | None = None
-
-
-def start(every_seconds: float = 30.0, also: Callable[[], object] | None = None) -> None:
-    """The process's background sender: sends what is due every few seconds (once).
+def start(every_seconds: float = 30.0, also: Callable[[], object] | None = None) -> bool:
+    """The context's background sender: sends what is due every few seconds (started once).
 
     also: a round's other job (the app passes the SMS replies check, run every few
     minutes when Twilio is configured).
     """
-    global _sender
-    with _sender_lock:
-        if _sender is not None and _sender.is_alive():
-            return
-        stop = threading.Event()
 
-        def loop() -> None:
-            checked = 0.0
-            while not stop.wait(every_seconds):
-                try:
-                    deliver_due()
-                    due = time.monotonic() - checked > REPLIES_EVERY
-                    if also is not None and config.twilio() is not None and due:
-                        checked = time.monotonic()
-                        also()
-                except Exception:  # noqa: BLE001 - logged; the next round tries again
-                    LOG.exception("background sender")
-                heartbeat.beat("sender", clock.now())
+    def loop(stop: threading.Event) -> None:
+        checked = 0.0
+        while not stop.wait(every_seconds):
+            try:
+                deliver_due()
+                due = time.monotonic() - checked > REPLIES_EVERY
+                if also is not None and config.twilio() is not None and due:
+                    checked = time.monotonic()
+                    also()
+            except Exception:  # noqa: BLE001 - logged; the next round tries again
+                LOG.exception("background sender")
+            heartbeat.beat("sender", clock.now())
 
-        _sender = threading.Thread(target=loop, name="comptoir-sender", daemon=True)
-        _sender.start()
+    return context.current().run_beside("sender", loop)

@@ -7,9 +7,6 @@ can read the shop's time zone and rules without importing a use case.
 
 from __future__ import annotations
 
-import os
-import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -19,8 +16,9 @@ from comptoir.data import db
 from comptoir.data import settings as settings_repo
 from comptoir.i18n import LANGUAGES
 from comptoir.logic.customers import CardRules
-from comptoir.logic.errors import DatabaseUnavailable, FieldProblem
-from comptoir.logic.shops import DEFAULT_SHOP, clean_shop_code
+from comptoir.logic.errors import DatabaseUnavailable
+from comptoir.logic.shops import DEFAULT_SHOP
+from comptoir.operations import context
 
 
 @dataclass(frozen=True)
@@ -33,18 +31,9 @@ class ShopLists:
     shops: tuple[dict[str, str], ...] = ()
 
 
-SHOP_ENV = "COMPTOIR_SHOP"
-
-
 def here() -> str:
-    """The code of the shop this server runs for: $COMPTOIR_SHOP, else MAIN."""
-    raw = os.environ.get(SHOP_ENV, "").strip()
-    if not raw:
-        return DEFAULT_SHOP
-    try:
-        return clean_shop_code(raw)
-    except FieldProblem:
-        return raw  # refused by check_here() with the value as given
+    """The code of the shop this server runs for (the context's: $COMPTOIR_SHOP, else MAIN)."""
+    return context.current().shop
 
 
 def check_here() -> None:
@@ -87,29 +76,27 @@ class ShopSettings:
 
 
 # Read once and kept until a setting is saved in this process, or for a few seconds
-# (another process may have saved). Keyed by database, so tests on new files start clean.
+# (another process may have saved). Keyed by database (a test may bind another).
 CACHE_SECONDS = 5.0
-_cache: dict[str, tuple[float, int, ShopSettings]] = {}
-_revision = 0
-_cache_lock = threading.Lock()
+
+
+def _kept() -> context.Kept[ShopSettings]:
+    return context.current().kept("settings", CACHE_SECONDS)
 
 
 def forget_settings() -> None:
     """After a write: the next read goes to the database."""
-    global _revision
-    with _cache_lock:
-        _revision += 1
-        _cache.clear()
+    _kept().clear()
 
 
 def current() -> ShopSettings:
     """The shop's settings and lists, from the cache when it is fresh."""
-    place = f"{db.target()}#{here()}"
-    with _cache_lock:
-        kept, revision = _cache.get(place), _revision
-    if kept and kept[1] == revision and time.monotonic() - kept[0] < CACHE_SECONDS:
-        return kept[2]
-    code = here()
+    kept, code = _kept(), here()
+    place = f"{db.target()}#{code}"
+    since = kept.generation()
+    found = kept.get(place)
+    if found is not None:
+        return found
     with db.cursor() as cur:
         snapshot = ShopSettings(
             values=MappingProxyType({**settings_repo.get_all(cur, code), "shop_code": code}),
@@ -120,9 +107,7 @@ def current() -> ShopSettings:
                 shops=tuple(settings_repo.shops(cur)),
             ),
         )
-    with _cache_lock:
-        if _revision == revision:  # not overtaken by a write meanwhile
-            _cache[place] = (time.monotonic(), revision, snapshot)
+    kept.put(place, None, snapshot, since)  # unless overtaken by a write meanwhile
     return snapshot
 
 

@@ -38,7 +38,7 @@ def suppression_key() -> bytes:
         stored = repo.secret(cur, SECRET_NAME)
     if stored:
         return stored.encode()
-    folder = home.data_folder() if db.database_url() else db.database_path().parent
+    folder = home.data_folder() if db.on_postgres() else db.file_path().parent
     legacy = folder / "suppression.key"
     made = legacy.read_text().strip() if legacy.exists() else random_secrets.token_hex(32)
     kept = db.run_in_transaction(lambda cur: repo.keep_secret(cur, SECRET_NAME, made, clock.now()))

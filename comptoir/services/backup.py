@@ -54,7 +54,7 @@ def _quiet(share: float, step: str) -> None:
 def write_backup(path: Path | None, target: Path, progress: Progress = _quiet) -> dict[str, Any]:
     """Every table of the file at path (the app's by default) into a zip at target; the
     manifest. One transaction: the tables are one moment's."""
-    if path is None and db.database_url():
+    if path is None and db.on_postgres():
         raise _refuse("backup_postgres")
     work = Path(tempfile.mkdtemp(dir=target.parent))
     try:
@@ -431,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "backup":
-            source = args.db or db.database_path()
+            source = args.db or db.file_path()
             manifest = write_backup(source, args.out)
             rows = sum(t["rows"] for t in manifest["tables"].values())
             print(f"backup written: {args.out} ({len(manifest['tables'])} tables, {rows:,} rows)")

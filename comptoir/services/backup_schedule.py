@@ -37,7 +37,7 @@ from comptoir.logic.backups import (
     to_keep,
 )
 from comptoir.logic.shops import DEFAULT_TIME_ZONE
-from comptoir.operations import clock, heartbeat, outbox, unit_of_work
+from comptoir.operations import clock, context, heartbeat, outbox, unit_of_work
 from comptoir.operations import settings as shop_settings
 from comptoir.services import backup
 
@@ -133,7 +133,7 @@ def _verify_zip(path: Path) -> None:
 
 
 def _pg_dump(target: Path) -> None:
-    url = db.database_url()
+    url = db.current_url()
     assert url is not None
     dump_database(url, target)
     if "TABLE DATA" not in list_dump(target):
@@ -146,7 +146,7 @@ def run_backup(kind: str, now: datetime | None = None, source: Path | None = Non
     started = time.perf_counter()
     moment = clock.utc(now)
     place = folder()
-    on_postgres = source is None and db.database_url() is not None
+    on_postgres = source is None and db.on_postgres()
     name = file_name(moment, kind, "dump" if on_postgres else "zip")
     partial = place / f"{PARTIAL}{name}"
     try:
@@ -258,30 +258,22 @@ class Nightly:
         return outcome
 
 
-_scheduler: threading.Thread | None = None
-_scheduler_lock = threading.Lock()
+def start_scheduler(every_seconds: float = 60.0) -> bool:
+    """Check every minute whether the nightly backup is due (started once per context)."""
+    nightly = Nightly(clock.now())
 
+    def loop(stop: threading.Event) -> None:
+        while True:
+            moment = clock.now()
+            try:
+                nightly.tick(moment)
+            except Exception:  # noqa: BLE001 - the loop outlives one bad round
+                LOG.exception("backup scheduler round failed")
+            heartbeat.beat("backup", moment)
+            if stop.wait(every_seconds):
+                return
 
-def start_scheduler(every_seconds: float = 60.0) -> None:
-    """Check every minute whether the nightly backup is due (started once per process)."""
-    global _scheduler
-    with _scheduler_lock:
-        if _scheduler is not None and _scheduler.is_alive():
-            return
-        nightly = Nightly(clock.now())
-
-        def loop() -> None:
-            while True:
-                moment = clock.now()
-                try:
-                    nightly.tick(moment)
-                except Exception:  # noqa: BLE001 - the loop outlives one bad round
-                    LOG.exception("backup scheduler round failed")
-                heartbeat.beat("backup", moment)
-                time.sleep(every_seconds)
-
-        _scheduler = threading.Thread(target=loop, name="comptoir-backups", daemon=True)
-        _scheduler.start()
+    return context.current().run_beside("backups", loop)
 
 
 def back_up_now(actor: Actor, now: datetime | None = None) -> Outcome:

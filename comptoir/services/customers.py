@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -28,7 +26,7 @@ from comptoir.logic.customers import (
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from comptoir.logic.phones import display_phone
 from comptoir.logic.search import query_words
-from comptoir.operations import card, clock, unit_of_work
+from comptoir.operations import card, clock, context, unit_of_work
 from comptoir.operations import settings as shop_settings
 from comptoir.operations.settings import card_rules
 from comptoir.operations.unit_of_work import UnitOfWork
@@ -86,14 +84,12 @@ def search_customers(
     """
     words = query_words(term)
     key = (db.target(), include_archived)
+    totals = context.current().kept("browse_totals", BROWSE_SECONDS)
     with db.cursor() as cur:
         known, stamp = None, None
         if not words:
             stamp = repo.customers_stamp(cur)
-            with _browse_lock:
-                kept = _browse_totals.get(key)
-            if kept and kept[1] == stamp and time.monotonic() - kept[0] < BROWSE_SECONDS:
-                known = kept[2]
+            known = totals.get(key, stamp)
         rows, total = repo.search_page(
             cur,
             words,
@@ -105,14 +101,11 @@ def search_customers(
             total=known,
         )
     if stamp is not None and known is None:
-        with _browse_lock:
-            _browse_totals[key] = (time.monotonic(), stamp, total)
+        totals.put(key, stamp, total)
     return SearchResult(rows=rows, total=total, page=page, page_size=page_size)
 
 
 BROWSE_SECONDS = 30.0
-_browse_totals: dict[tuple, tuple[float, tuple, int]] = {}
-_browse_lock = threading.Lock()
 
 
 def get_customer(customer_id: int) -> dict[str, Any]:

@@ -4,7 +4,6 @@ is being typed in, the existing customers it may be."""
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.duplicates import Judged, first_names_agree, judge
 from comptoir.logic.errors import FieldProblem
 from comptoir.logic.phones import parse_phone
+from comptoir.operations import context
 from comptoir.operations import settings as shop_settings
 
 PAGE_SIZE = 25
@@ -41,16 +41,15 @@ class _Ranked:
 
 # The last ranking of each database, kept while no customer changed (its stamp): turning
 # the page does not judge a million customers' candidates again.
-_rankings: dict[str, _Ranked] = {}
-_rankings_lock = threading.Lock()
+RANKING_SECONDS = float("inf")
 
 
 def _ranked(cur) -> _Ranked:
     stamp = repo.stamp(cur)
     target = db.target()
-    with _rankings_lock:
-        kept = _rankings.get(target)
-    if kept is not None and kept.stamp == stamp:
+    rankings = context.current().kept("duplicate_rankings", RANKING_SECONDS, most=4)
+    kept = rankings.get(target, stamp)
+    if kept is not None:
         return kept
     frame = repo.candidates(cur)
     judged = judge(frame)
@@ -59,8 +58,7 @@ def _ranked(cur) -> _Ranked:
     # Surest first; ties in the order of the records' ids.
     order = same[np.lexsort((b_ids[same], a_ids[same], -judged.score[same]))]
     ranked = _Ranked(stamp, order, a_ids, b_ids, judged)
-    with _rankings_lock:
-        _rankings[target] = ranked
+    rankings.put(target, stamp, ranked)
     return ranked
 
 

@@ -126,9 +126,9 @@ def check(now: datetime | None = None) -> list[Line]:
 
 def database_size() -> int | None:
     """The database file's size in bytes (None on PostgreSQL)."""
-    if db.database_url():
+    path = db.current_file()
+    if path is None:
         return None
-    path = Path(db.database_path())
     if not path.exists():
         return None
     # What is not yet checkpointed sits in the write-ahead log beside the file.

@@ -35,7 +35,6 @@ from comptoir.logic.vouchers import parse_months
 from comptoir.logic.workshop import format_intervals, parse_capacity, parse_intervals
 from comptoir.operations import clock, unit_of_work
 from comptoir.operations.settings import (
-    SHOP_ENV,
     ShopLists,
     ShopSettings,
     card_rules,
@@ -50,7 +49,6 @@ from comptoir.operations.settings import (
 from comptoir.operations.unit_of_work import UnitOfWork
 
 __all__ = [
-    "SHOP_ENV",
     "ShopLists",
     "ShopSettings",
     "card_rules",

@@ -33,7 +33,7 @@ def latest() -> int:
 
 def pending(path: Path | None = None) -> list[tuple[int, str]]:
     """Migrations the database (the app's by default) has not had yet, in order."""
-    target = None if path is None and db.database_url() else (path or db.database_path())
+    target = None if path is None and db.on_postgres() else (path or db.file_path())
     if target is not None and not Path(target).exists():
         return [(version, file.stem) for version, file in migrate.migration_files()]
     with db.cursor(target) as cur:
@@ -50,9 +50,9 @@ def upgrade(path: Path | None = None) -> str:
     backup verified), then migrated as a copy that takes its place only once every
     migration succeeded. On PostgreSQL each migration is its own transaction.
     """
-    if path is None and db.database_url():
+    if path is None and db.on_postgres():
         return _upgrade_postgres()
-    live = Path(path or db.database_path())
+    live = Path(path or db.file_path())
     if not live.exists():
         applied = migrate.migrate(live)
         return f"created {live} at schema {latest()} ({len(applied)} migrations)"

@@ -19,7 +19,7 @@ from comptoir.data import db, demo
 from comptoir.services import accounts, customers, products, shop
 from comptoir.services.accounts import EntryRequest
 from comptoir.startup import DEMO_ACCOUNTS, create_demo_accounts
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, application
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("COMPTOIR_CHROMIUM", "/usr/bin/chromium")
@@ -50,8 +50,8 @@ def _free_port() -> int:
 
 
 def seed(path: Path) -> None:
-    """Demo shop in English plus a customer the tests can find by name."""
-    os.environ[db.ENV_VAR] = str(path)
+    """Demo shop in English plus a customer the tests can find by name (in the caller's
+    application context on path)."""
     demo.generate(400, seed=3, path=path)
     create_demo_accounts()
     shop.save_settings(
@@ -201,21 +201,14 @@ def prepared_app(folder: Path, customers: int, prepare: Callable[[], object]) ->
     it through the services, then the app served on it; its base URL."""
     _chromium_or_skip()
     path = folder / "shop.duckdb"
-    previous = os.environ.get(db.ENV_VAR)
-    os.environ[db.ENV_VAR] = str(path)
-    try:
+    with application(db.DuckDBFile(path)):
         demo.generate(customers, seed=3, path=path)
         create_demo_accounts()
         shop.save_settings({"locale": "en_GB"}, [("A", "A"), ("B", "B"), ("C", "C")], ADMIN)
         prepare()
         db.close(path)
-        with running_app({db.ENV_VAR: str(path)}, folder / "server.log") as base:
-            yield base
-    finally:
-        if previous is None:
-            os.environ.pop(db.ENV_VAR, None)
-        else:
-            os.environ[db.ENV_VAR] = previous
+    with running_app({db.ENV_VAR: str(path)}, folder / "server.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -223,16 +216,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A running app on its own database; yields its base URL."""
     _chromium_or_skip()
     path = tmp_path_factory.mktemp("e2e") / "e2e.duckdb"
-    previous = os.environ.get(db.ENV_VAR)
-    seed(path)
-    try:
-        with running_app({db.ENV_VAR: str(path)}, path.with_suffix(".log")) as base:
-            yield base
-    finally:
-        if previous is None:
-            os.environ.pop(db.ENV_VAR, None)
-        else:
-            os.environ[db.ENV_VAR] = previous
+    with application(db.DuckDBFile(path)):
+        seed(path)
+    with running_app({db.ENV_VAR: str(path)}, path.with_suffix(".log")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

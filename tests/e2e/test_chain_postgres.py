@@ -4,16 +4,16 @@ the same card is refused with the conflict message."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
 from comptoir.data import db, migrate
+from comptoir.operations import context
 from comptoir.services import customers, shop
 from comptoir.startup import create_demo_accounts
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, application
 from tests.e2e.conftest import _chromium_or_skip, acting, new_page, running_app, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -24,37 +24,32 @@ def two_servers(postgres_cluster, tmp_path_factory) -> Iterator[tuple[str, str, 
     """Both servers' URLs and a customer, on one fresh PostgreSQL database."""
     _chromium_or_skip()
     url = postgres_cluster.new_database()
-    previous = os.environ.get(db.URL_ENV)
-    os.environ[db.URL_ENV] = url
-    try:
-        migrate.migrate()
-        create_demo_accounts()
-        shop.save_settings({"locale": "en_GB"}, [("A", "A")], ADMIN)
-        shop.add_shop(
-            ADMIN,
-            {
-                "shop_code": "LYON",
-                "shop_name": "Comptoir Lyon",
-                "time_zone": "Europe/Paris",
-                "receipt_prefix": "L",
-            },
-        )
-        customer_id = customers.create_customer(
-            {"last_name": "Chaîne", "first_name": "Camille", "city": "Annecy"}, ADMIN
-        )
-        db.close()
-        folder = tmp_path_factory.mktemp("chain")
-        with (
-            running_app({db.URL_ENV: url}, folder / "one.log") as one,
-            running_app({db.URL_ENV: url, shop.SHOP_ENV: "LYON"}, folder / "two.log") as two,
-        ):
-            yield one, two, customer_id
-    finally:
-        db.close()
-        if previous is None:
-            os.environ.pop(db.URL_ENV, None)
-        else:
-            os.environ[db.URL_ENV] = previous
+    with application(db.PostgresServer(url)):
+        try:
+            migrate.migrate()
+            create_demo_accounts()
+            shop.save_settings({"locale": "en_GB"}, [("A", "A")], ADMIN)
+            shop.add_shop(
+                ADMIN,
+                {
+                    "shop_code": "LYON",
+                    "shop_name": "Comptoir Lyon",
+                    "time_zone": "Europe/Paris",
+                    "receipt_prefix": "L",
+                },
+            )
+            customer_id = customers.create_customer(
+                {"last_name": "Chaîne", "first_name": "Camille", "city": "Annecy"}, ADMIN
+            )
+            db.close()
+            folder = tmp_path_factory.mktemp("chain")
+            with (
+                running_app({db.URL_ENV: url}, folder / "one.log") as one,
+                running_app({db.URL_ENV: url, context.SHOP_ENV: "LYON"}, folder / "two.log") as two,
+            ):
+                yield one, two, customer_id
+        finally:
+            db.close()
 
 
 def _city(page):

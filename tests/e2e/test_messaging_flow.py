@@ -4,7 +4,6 @@ e-mailed from purchase history arrives with its PDF."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
@@ -16,7 +15,7 @@ from comptoir.services import customers, products, shop, till
 from comptoir.services.till import LineRequest
 from comptoir.startup import create_demo_accounts
 from devkit.messaging_servers import smtp_server, twilio_server, write_secrets
-from tests.conftest import ADMIN, STAFF
+from tests.conftest import ADMIN, STAFF, application
 from tests.e2e.conftest import _chromium_or_skip, acting, open_tab, running_app, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -27,9 +26,7 @@ def messaging_app(tmp_path_factory) -> Iterator[tuple[str, int, object, object]]
     _chromium_or_skip()
     folder = tmp_path_factory.mktemp("messaging")
     path = folder / "shop.duckdb"
-    previous = os.environ.get(db.ENV_VAR)
-    os.environ[db.ENV_VAR] = str(path)
-    try:
+    with application(db.DuckDBFile(path)):
         demo.generate(20, seed=4, path=path)
         create_demo_accounts()
         shop.save_settings(
@@ -61,11 +58,6 @@ def messaging_app(tmp_path_factory) -> Iterator[tuple[str, int, object, object]]
             env = {db.ENV_VAR: str(path), "COMPTOIR_SECRETS": str(secrets)}
             with running_app(env, folder / "server.log") as base:
                 yield base, customer_id, mailbox, fake
-    finally:
-        if previous is None:
-            os.environ.pop(db.ENV_VAR, None)
-        else:
-            os.environ[db.ENV_VAR] = previous
 
 
 def test_send_an_sms_from_the_card_and_see_it_in_the_log(messaging_app, page):

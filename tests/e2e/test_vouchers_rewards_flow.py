@@ -5,7 +5,6 @@ created, a sale made, the points on the card and on the receipt."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
@@ -15,7 +14,7 @@ from playwright.sync_api import expect
 from comptoir.data import db, demo
 from comptoir.services import customers, products, shop
 from comptoir.startup import create_demo_accounts
-from tests.conftest import ADMIN, MANAGER, STAFF
+from tests.conftest import ADMIN, MANAGER, STAFF, application
 from tests.e2e.conftest import (
     _chromium_or_skip,
     acting,
@@ -33,9 +32,7 @@ def shop_app(tmp_path_factory) -> Iterator[tuple[str, int]]:
     _chromium_or_skip()
     folder = tmp_path_factory.mktemp("vouchers")
     path = folder / "shop.duckdb"
-    previous = os.environ.get(db.ENV_VAR)
-    os.environ[db.ENV_VAR] = str(path)
-    try:
+    with application(db.DuckDBFile(path)):
         demo.generate(20, seed=4, path=path)
         create_demo_accounts()
         shop.save_settings({"locale": "en_GB"}, [("A", "A"), ("B", "B"), ("C", "C")], ADMIN)
@@ -59,11 +56,6 @@ def shop_app(tmp_path_factory) -> Iterator[tuple[str, int]]:
         db.close(path)
         with running_app({db.ENV_VAR: str(path)}, folder / "server.log") as base:
             yield base, customer_id
-    finally:
-        if previous is None:
-            os.environ.pop(db.ENV_VAR, None)
-        else:
-            os.environ[db.ENV_VAR] = previous
 
 
 def click(page, name: str) -> None:

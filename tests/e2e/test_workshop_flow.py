@@ -6,7 +6,6 @@ scheduled, cancel one; then find the bike by serial from the customers grid."""
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -18,7 +17,7 @@ from comptoir.data import db, demo
 from comptoir.operations import clock
 from comptoir.services import customers, shop
 from comptoir.startup import create_demo_accounts
-from tests.conftest import ADMIN, STAFF
+from tests.conftest import ADMIN, STAFF, application
 from tests.e2e.conftest import (
     _chromium_or_skip,
     acting,
@@ -40,9 +39,7 @@ def workshop_app(tmp_path_factory) -> Iterator[tuple[str, int, str]]:
     _chromium_or_skip()
     folder = tmp_path_factory.mktemp("workshop")
     path = folder / "shop.duckdb"
-    previous = os.environ.get(db.ENV_VAR)
-    os.environ[db.ENV_VAR] = str(path)
-    try:
+    with application(db.DuckDBFile(path)):
         demo.generate(20, seed=4, path=path)
         create_demo_accounts()
         shop.save_settings({"locale": "en_GB"}, [("A", "A"), ("B", "B"), ("C", "C")], ADMIN)
@@ -54,11 +51,6 @@ def workshop_app(tmp_path_factory) -> Iterator[tuple[str, int, str]]:
         db.close(path)
         with running_app({db.ENV_VAR: str(path)}, folder / "server.log") as base:
             yield base, customer_id, promised
-    finally:
-        if previous is None:
-            os.environ.pop(db.ENV_VAR, None)
-        else:
-            os.environ[db.ENV_VAR] = previous
 
 
 def popover(page):

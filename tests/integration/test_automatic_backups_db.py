@@ -4,7 +4,6 @@ the administrators told; a full disk leaves the earlier backups intact."""
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 import textwrap
@@ -19,7 +18,7 @@ from comptoir.logic.backups import file_name
 from comptoir.operations import sender
 from comptoir.services import backup, backup_schedule, shop
 from devkit.messaging_servers import smtp_server, write_secrets
-from tests.conftest import ADMIN, STAFF
+from tests.conftest import ADMIN, STAFF, child_environment
 
 # 02:30 in Paris (the demo shop's zone) in December is 01:30 UTC.
 SLOT = datetime(2026, 12, 6, 1, 30, tzinfo=UTC)
@@ -165,7 +164,7 @@ def test_a_disk_that_fills_during_a_backup_leaves_the_earlier_ones_intact(shop_d
         """
     )
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=dict(os.environ)
+        [sys.executable, "-c", script], capture_output=True, text=True, env=child_environment()
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("False "), done.stdout

@@ -19,7 +19,7 @@ from comptoir.logic.auth import PermissionDenied
 from comptoir.logic.errors import ValidationFailed
 from comptoir.services import audit, backup, customers
 from comptoir.startup import create_demo_accounts
-from tests.conftest import ADMIN, MANAGER, STAFF
+from tests.conftest import ADMIN, MANAGER, STAFF, application, child_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,8 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def shop_template(tmp_path_factory):
     """A demo shop with a year of business, built once per module (about 10 s)."""
     path = tmp_path_factory.mktemp("backup-template") / "shop.duckdb"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(db.ENV_VAR, str(path))
+    with pytest.MonkeyPatch.context() as patch, application(db.DuckDBFile(path)):
         patch.setenv("COMPTOIR_DEMO_CUSTOMERS", "0")
         migrate.migrate(path)
         demo.generate(150, seed=4, path=path)
@@ -167,6 +166,7 @@ def _cli(*args: str, answer: str = "") -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         input=answer,
+        env=child_environment(),
     )
 
 
@@ -219,10 +219,10 @@ def test_on_postgres_backups_are_the_servers(pg_db):
     assert _refusal(refused) == [("backup", "backup_postgres", {})]
 
 
-def test_a_restored_file_takes_new_customers(shop_file, tmp_path, monkeypatch):
+def test_a_restored_file_takes_new_customers(shop_file, tmp_path, use_database):
     made = backup.make_backup(ADMIN)
     restored = backup.restore(made.path, tmp_path / "restored.duckdb")
-    monkeypatch.setenv(db.ENV_VAR, str(restored.path))
+    use_database(db.DuckDBFile(restored.path))
     new_id = customers.create_customer({"last_name": "After"}, STAFF)
     with db.cursor(restored.path) as cur:
         assert new_id == cur.execute("SELECT max(id) FROM customers").fetchall()[0][0]

@@ -19,7 +19,7 @@ from comptoir.data.copy_to_postgres import ORDER
 from comptoir.logic.consent import token_customer, unsubscribe_token
 from comptoir.logic.customer_import import guess_mapping, read_file
 from comptoir.logic.vouchers import check_code
-from comptoir.operations import suppression
+from comptoir.operations import context, suppression
 from comptoir.services import (
     accounts,
     backup,
@@ -42,7 +42,7 @@ from comptoir.services import (
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.till import LineRequest
 from comptoir.startup import create_demo_accounts
-from tests.conftest import ADMIN, MANAGER, STAFF
+from tests.conftest import ADMIN, MANAGER, STAFF, application
 from tests.sales_samples import make_sales_shop
 
 NOW = datetime.now(UTC)
@@ -169,18 +169,17 @@ def _activity() -> dict[str, object]:
 def rich_shop(tmp_path_factory):
     """The demo's year of business and every other kind of activity, built once."""
     path = tmp_path_factory.mktemp("rich") / "shop.duckdb"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(db.ENV_VAR, str(path))
+    with pytest.MonkeyPatch.context() as patch, application(db.DuckDBFile(path)) as made_here:
         patch.setenv("COMPTOIR_DEMO_CUSTOMERS", "0")
         patch.delenv(suppression.KEY_ENV, raising=False)
         migrate.migrate(path)
         demo.generate(40, seed=8, path=path)
         demo_shop.create(create_demo_accounts(), seed=8)
         made = _activity()
-        patch.setenv(shop.SHOP_ENV, "lyon")
-        shop.forget_settings()
-        till.record_sale(STAFF, None, [LineRequest(made["light"], "1")], [("cash", "24")], key())
-        shop.forget_settings()
+        with context.active(made_here.for_shop("lyon")):
+            till.record_sale(
+                STAFF, None, [LineRequest(made["light"], "1")], [("cash", "24")], key()
+            )
         db.close(path)
     return path, made
 
@@ -217,13 +216,13 @@ def _next_numbers() -> tuple[str, str]:
     )
 
 
-def test_a_shop_that_did_everything_restores_equal(rich_shop, tmp_path, monkeypatch):
+def test_a_shop_that_did_everything_restores_equal(rich_shop, tmp_path, monkeypatch, use_database):
     source, made = rich_shop
     live = tmp_path / "live" / "shop.duckdb"
     live.parent.mkdir()
     shutil.copyfile(source, live)
     monkeypatch.delenv(suppression.KEY_ENV, raising=False)
-    monkeypatch.setenv(db.ENV_VAR, str(live))
+    use_database(db.DuckDBFile(live))
     with db.cursor(live) as cur:
         empty = [t for t in ORDER if repo.fingerprint(cur, t)[0] == 0]
         kinds = {
@@ -259,9 +258,7 @@ def test_a_shop_that_did_everything_restores_equal(rich_shop, tmp_path, monkeypa
     # The backup's own audit entry came after the dump; migrations are recorded afresh.
     assert changed == {"audit_log", "schema_migrations"}
     numbers_live = _next_numbers()
-    monkeypatch.setenv(db.ENV_VAR, str(restored.path))
-    shop.forget_settings()
-    accounts.forget_balances()
+    use_database(db.DuckDBFile(restored.path))  # a new context: nothing kept from live
     after = _facts(restored.path, made)
     assert after == before
     assert after["token"] == made["anna"]

@@ -114,9 +114,9 @@ def test_settings_are_read_once_and_fresh_after_a_save(database, monkeypatch):
     with db.transaction() as cur:
         cur.execute("UPDATE shop_settings SET value = 'Elsewhere' WHERE key = 'shop_name'")
     assert shop.current().values["shop_name"] != "Elsewhere"
-    monkeypatch.setattr(settings, "CACHE_SECONDS", 0.0)
+    monkeypatch.setattr(settings._kept(), "seconds", 0.0)  # its lifetime is over
     assert shop.current().values["shop_name"] == "Elsewhere"
-    monkeypatch.setattr(settings, "CACHE_SECONDS", 60.0)
+    monkeypatch.setattr(settings._kept(), "seconds", 60.0)
     # A save in this process is seen at once.
     shop.save_settings({"shop_name": "Cycles Neufs"}, [("A", "Public")], ADMIN)
     assert shop.current().values["shop_name"] == "Cycles Neufs"

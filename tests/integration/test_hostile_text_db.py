@@ -34,7 +34,7 @@ FORMULAS = {
 
 def _legacy(text: str) -> str:
     """Text as another system may have stored it (PostgreSQL cannot store NUL at all)."""
-    return text.replace("\x00", "") if db.database_url() else text
+    return text.replace("\x00", "") if db.on_postgres() else text
 
 
 def _hostile_customer() -> int:

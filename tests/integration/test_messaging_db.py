@@ -13,7 +13,7 @@ from comptoir.logic.errors import ValidationFailed
 from comptoir.operations import sender
 from comptoir.services import accounts, customers, messaging, replies, templates
 from devkit.messaging_servers import smtp_server, twilio_server, write_secrets
-from tests.conftest import MANAGER, STAFF
+from tests.conftest import MANAGER, STAFF, child_environment
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -335,7 +335,6 @@ def test_a_bulk_send_leaves_out_who_it_must_and_never_sends_twice(edges, lea):
 
 
 def test_a_sender_process_killed_after_claiming_is_replaced_once(edges, lea, database):
-    import os
     import subprocess
     import sys
     from pathlib import Path
@@ -356,7 +355,7 @@ def test_a_sender_process_killed_after_claiming_is_replaced_once(edges, lea, dat
         " provider=killed)\n"
     )
     root = Path(__file__).resolve().parents[2]
-    ended = subprocess.run([sys.executable, "-c", script], cwd=root, env=dict(os.environ))
+    ended = subprocess.run([sys.executable, "-c", script], cwd=root, env=child_environment())
     assert ended.returncode == 9
     assert stored(message_id)[:2] == ("sending", 2)
     # A restarted sender leaves it alone while the lease runs, then sends it once.

@@ -75,9 +75,9 @@ def test_database_path_from_environment_then_secrets(tmp_path: Path, monkeypatch
     secrets.write_text('[database]\npath = "/srv/shop/comptoir.duckdb"\n')
     monkeypatch.setenv("COMPTOIR_SECRETS", str(secrets))
     monkeypatch.setenv(db.ENV_VAR, str(tmp_path / "env.duckdb"))
-    assert db.database_path() == tmp_path / "env.duckdb"
+    assert db.configured_path() == tmp_path / "env.duckdb"
     monkeypatch.delenv(db.ENV_VAR)
-    assert db.database_path() == Path("/srv/shop/comptoir.duckdb")
+    assert db.configured_path() == Path("/srv/shop/comptoir.duckdb")
     monkeypatch.setenv("COMPTOIR_SECRETS", str(tmp_path / "missing.toml"))
     monkeypatch.setenv("COMPTOIR_HOME", str(tmp_path / "home"))
-    assert db.database_path() == tmp_path / "home" / "comptoir.duckdb"
+    assert db.configured_path() == tmp_path / "home" / "comptoir.duckdb"

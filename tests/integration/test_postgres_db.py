@@ -176,13 +176,15 @@ def test_postgres_gets_its_indexes_and_money_foreign_keys(pg_db):
     ]
 
 
-def test_a_refused_connection_is_named_without_its_password(postgres_cluster, monkeypatch):
+def test_a_refused_connection_is_named_without_its_password(
+    postgres_cluster, monkeypatch, use_database
+):
     from comptoir.data import postgres
     from comptoir.logic.errors import DatabaseUnavailable
 
     wrong = postgres_cluster.url().replace(postgres_cluster.password, "not-the-password")
     monkeypatch.setattr(postgres, "CONNECT_TIMEOUT", 2.0)
-    monkeypatch.setenv(db.URL_ENV, wrong)
+    use_database(db.PostgresServer(wrong))
     try:
         with pytest.raises(DatabaseUnavailable) as info:
             customers.search_customers("anyone")
@@ -196,7 +198,9 @@ def test_a_refused_connection_is_named_without_its_password(postgres_cluster, mo
     assert info.value.__cause__ is None  # psycopg's own message is not carried along
 
 
-def test_a_shop_moves_from_its_duckdb_file_to_postgres(demo_db, postgres_cluster, monkeypatch):
+def test_a_shop_moves_from_its_duckdb_file_to_postgres(
+    demo_db, postgres_cluster, monkeypatch, use_database
+):
     from comptoir.data import copy_to_postgres
     from comptoir.demo_shop import create as create_business
     from comptoir.startup import create_demo_accounts
@@ -214,7 +218,7 @@ def test_a_shop_moves_from_its_duckdb_file_to_postgres(demo_db, postgres_cluster
         found = customers.search_customers("mart").total
     db.close(demo_db)
     url = postgres_cluster.new_database()
-    monkeypatch.setenv(db.URL_ENV, url)
+    use_database(db.PostgresServer(url))
     try:
         copied = copy_to_postgres.copy_file(demo_db, url)
         assert {table: copied[table] for table in before} == before

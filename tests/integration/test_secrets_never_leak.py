@@ -67,7 +67,7 @@ def test_no_secret_anywhere(database, tmp_path, monkeypatch, caplog):
     caplog.set_level(logging.DEBUG)
     monkeypatch.delenv(suppression.KEY_ENV, raising=False)
     secrets = [SMTP_PASSWORD, TWILIO_TOKEN, SUPPRESSION_KEY]
-    url = db.database_url()
+    url = db.current_url()
     if url:
         secrets.append(urlsplit(url).password or "")
     seen: list[str] = []

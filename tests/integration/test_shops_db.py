@@ -9,6 +9,7 @@ import pytest
 
 from comptoir.data import db
 from comptoir.logic.errors import DatabaseUnavailable, ValidationFailed
+from comptoir.operations import context
 from comptoir.services import accounts, printing, receipts, shop, till
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.till import LineRequest
@@ -42,8 +43,7 @@ def chain(database, monkeypatch):
     samples = make_sales_shop()
 
     def at(code: str) -> None:
-        monkeypatch.setenv(shop.SHOP_ENV, code)
-        shop.forget_settings()
+        context.install(context.current().for_shop(code))
 
     return samples, at
 
@@ -196,8 +196,7 @@ def test_adding_a_shop_refuses_bad_codes_zones_and_taken_prefixes(database):
 
 
 def test_a_server_for_an_unknown_shop_refuses_to_start(database, monkeypatch):
-    monkeypatch.setenv(shop.SHOP_ENV, "LYNO")
-    shop.forget_settings()
+    context.install(context.current().for_shop("LYNO"))
     with pytest.raises(DatabaseUnavailable) as unknown:
         shop.check_here()
     assert (unknown.value.reason, unknown.value.holder, unknown.value.detail) == (

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from comptoir.data import db, migrate
-from comptoir.operations import clock
+from comptoir.operations import clock, context
 from comptoir.services import accounts, receipts, shop, till
 from comptoir.services.accounts import EntryRequest
 from comptoir.services.till import LineRequest
@@ -55,8 +55,7 @@ def test_a_shop_across_the_atlantic_prints_its_own_wall_clock(database, monkeypa
             "receipt_prefix": "NY",
         },
     )
-    monkeypatch.setenv(shop.SHOP_ENV, "NYC")
-    shop.forget_settings()
+    context.install(context.current().for_shop("NYC"))
     samples = make_sales_shop()
     sale_id = till.record_sale(
         STAFF, None, [LineRequest(samples["tube"], "1")], [("cash", "6.50")], "k2", now=LATE
@@ -64,8 +63,7 @@ def test_a_shop_across_the_atlantic_prints_its_own_wall_clock(database, monkeypa
     receipt = receipts.receipt_document(receipts.sale_detail(STAFF, sale_id))
     assert receipt.issued_at.strftime("%d/%m/%Y %H:%M") == "29/11/2026 18:30"
     assert clock.local_day(LATE) == date(2026, 11, 29)
-    monkeypatch.setenv(shop.SHOP_ENV, "MAIN")
-    shop.forget_settings()
+    context.install(context.current().for_shop("MAIN"))
     assert clock.local_day(LATE) == date(2026, 11, 30)
 
 

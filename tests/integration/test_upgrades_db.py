@@ -38,9 +38,11 @@ def extra_migrations(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("fixture", sorted(RELEASES.glob("*.duckdb.gz")), ids=lambda p: p.name)
-def test_a_file_made_by_every_earlier_release_migrates_and_restores(fixture, tmp_path, monkeypatch):
+def test_a_file_made_by_every_earlier_release_migrates_and_restores(
+    fixture, tmp_path, monkeypatch, use_database
+):
     live = unpack(fixture, tmp_path / "shop.duckdb")
-    monkeypatch.setenv(db.ENV_VAR, str(live))
+    use_database(db.DuckDBFile(live))
     monkeypatch.setenv("COMPTOIR_HOME", str(tmp_path / "home"))
     upgrades.upgrade(live)
     assert upgrades.pending(live) == []
@@ -128,9 +130,11 @@ def test_dry_run_lists_and_changes_nothing(db_path, extra_migrations, capsys):
 
 
 @pytest.mark.parametrize("version", [1, 10, 17, 23])
-def test_an_empty_file_at_an_earlier_schema_upgrades_after_a_backup(version, tmp_path, monkeypatch):
+def test_an_empty_file_at_an_earlier_schema_upgrades_after_a_backup(
+    version, tmp_path, monkeypatch, use_database
+):
     live = tmp_path / "old.duckdb"
-    monkeypatch.setenv(db.ENV_VAR, str(live))
+    use_database(db.DuckDBFile(live))
     monkeypatch.setenv("COMPTOIR_HOME", str(tmp_path / "home"))
     migrate.migrate(live, upto=version)
     db.close(live)

@@ -9,6 +9,7 @@ import pytest
 from comptoir import startup
 from comptoir.data import db
 from comptoir.services import auth, shop
+from tests.conftest import application
 from tests.ui.conftest import open_app, sign_in, texts
 
 BANNER = "DEMO shop: made-up customers and published passwords"
@@ -17,9 +18,9 @@ BANNER = "DEMO shop: made-up customers and published passwords"
 @pytest.fixture
 def fresh_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     path = tmp_path / "new-shop.duckdb"
-    monkeypatch.setenv(db.ENV_VAR, str(path))
     monkeypatch.delenv(startup.DEMO_ENV, raising=False)
-    yield path
+    with application(db.DuckDBFile(path)):
+        yield path
     db.close(path)
 
 

@@ -170,3 +170,52 @@ def test_no_public_use_case_takes_a_cursor_or_writes_the_audit_by_hand():
         name = f"services/{file.name}"
         if name not in OWN_TRANSACTIONS:
             assert "run_in_transaction" not in source, name
+
+
+# Where the app reads its environment (issue 25): the application context at start
+# (database, shop, background rounds: operations/context.py, data/db.configured()), the
+# command line and server that set it (cli, serve, startup's demo size), the data folder
+# (home), the LAN proxy's child environment (lan), the unsubscribe secret and public URL
+# beside the messaging secrets (suppression), and PostgreSQL's tools and timeout.
+READS_THE_ENVIRONMENT = {
+    "cli.py",
+    "serve.py",
+    "startup.py",
+    "home.py",
+    "lan.py",
+    "operations/context.py",
+    "operations/suppression.py",
+    "data/db.py",
+    "data/postgres.py",
+}
+
+
+def _python_files() -> dict[str, str]:
+    files = {str(f.relative_to(ROOT)): f for f in ROOT.rglob("*.py")}
+    files |= {f"data/{f.name}": f for f in (PROJECT / "data").glob("*.py")}
+    return {name: f.read_text(encoding="utf-8") for name, f in files.items()}
+
+
+def test_the_environment_is_read_by_the_context_at_start_and_a_known_few():
+    found = {
+        name
+        for name, source in _python_files().items()
+        if "os.environ" in source or "getenv(" in source
+    }
+    assert found == READS_THE_ENVIRONMENT
+
+
+def test_caches_and_background_threads_belong_to_the_application_context():
+    """No use case or operation keeps state in a module global: caches are the context's
+    (context.kept), background rounds its threads (context.run_beside)."""
+    for name, source in _python_files().items():
+        if not name.startswith(("services/", "operations/")) or name == "operations/context.py":
+            continue
+        tree = ast.parse(source)
+        assert not any(isinstance(n, ast.Global) for n in ast.walk(tree)), name
+        for node in tree.body:
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                text = ast.unparse(node.value)
+                assert not text.startswith(("threading.", "defaultdict(threading")) or (
+                    name == "operations/account_ledger.py"  # per-customer locks: see there
+                ), f"{name}: {text}"
