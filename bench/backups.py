@@ -43,6 +43,7 @@ def main() -> int:
     os.environ["COMPTOIR_HOME"] = str(home)
 
     from comptoir.data import db
+    from comptoir.operations import backup_rotation
     from comptoir.services import backup, backup_schedule
 
     db.close(path)
@@ -61,7 +62,7 @@ def main() -> int:
         writes.append(time.perf_counter() - started)
         sizes.append(made.stat().st_size)
         started = time.perf_counter()
-        backup_schedule._verify_zip(made)
+        backup_rotation.verify_zip(made)
         verifies.append(time.perf_counter() - started)
         made.unlink()
     # The whole scheduled run once more (write, verify, rename, rotate), as at night.

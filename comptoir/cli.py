@@ -78,7 +78,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Bring the database to this release's schema (after a verified backup)."""
-    from comptoir.services import upgrades
+    from comptoir.operations import upgrades
 
     pending = upgrades.pending()
     if not pending:

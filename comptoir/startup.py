@@ -8,8 +8,8 @@ import os
 from comptoir import demo_shop
 from comptoir.data import db, demo
 from comptoir.logic.errors import DatabaseUnavailable
-from comptoir.operations import context
-from comptoir.services import auth, shop, upgrades
+from comptoir.operations import context, upgrades
+from comptoir.services import auth, shop
 from comptoir.services.customers import maintain_search_index
 
 LOG = logging.getLogger("comptoir.upgrade")

@@ -18,8 +18,7 @@ from comptoir.logic.errors import DatabaseUnavailable
 from comptoir.logic.printers import ROLES
 from comptoir.logs import Incident
 from comptoir.messaging import config
-from comptoir.operations import clock, heartbeat, printouts
-from comptoir.services import backup_schedule, upgrades
+from comptoir.operations import backup_rotation, clock, heartbeat, printouts, upgrades
 
 # Below this much free space on the data folder's disk a backup may not fit.
 MIN_FREE_BYTES = 1024**3
@@ -77,7 +76,7 @@ def _disk() -> Line:
 
 
 def _backup(now: datetime) -> Line:
-    last = backup_schedule.last_good()
+    last = backup_rotation.last_good()
     if last is None:
         return Line("backup", False, "no verified backup yet: run comptoir backup")
     age = (now - last).total_seconds() / 3600
@@ -167,9 +166,9 @@ def status(actor: Actor) -> Status:
         folder,
         shutil.disk_usage(folder).free if folder.exists() else 0,
         database_size(),
-        backup_schedule.backups(),
-        backup_schedule.backup_time(),
-        backup_schedule.second_folder(),
+        backup_rotation.backups(),
+        backup_rotation.backup_time(),
+        backup_rotation.second_folder(),
         counts["queued"],
         counts["failing"],
         heartbeat.last(),

@@ -13,7 +13,8 @@ import pytest
 from comptoir import home, startup
 from comptoir.data import db, migrate
 from comptoir.logic.errors import DatabaseUnavailable
-from comptoir.services import backup, backup_schedule, upgrades
+from comptoir.operations import upgrades
+from comptoir.services import backup, backup_schedule
 
 RELEASES = Path(__file__).resolve().parents[1] / "fixtures" / "releases"
 

@@ -129,7 +129,7 @@ def test_a_failed_upgrade_is_said_once_and_not_tried_again_at_each_page(
     shutil.copytree(migrate.MIGRATIONS_DIR, folder)
     (folder / "0091_broken.sql").write_text("ALTER TABLE no_such_table ADD COLUMN x INT;\n")
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", folder)
-    from comptoir.services import upgrades
+    from comptoir.operations import upgrades
 
     tried = []
     real = upgrades.upgrade

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from comptoir.data import db, migrate
-from comptoir.services import backup_schedule
+from comptoir.operations import backup_rotation
 
 
 class UpgradeFailed(Exception):
@@ -59,7 +59,7 @@ def upgrade(path: Path | None = None) -> str:
     todo = pending(live)
     if not todo:
         return f"up to date: schema {latest()}"
-    made = backup_schedule.run_backup("pre-migration", source=live)
+    made = backup_rotation.run_backup("pre-migration", source=live)
     if not made.ok:
         raise UpgradeFailed("the backup before migrating", made.error, None)
     db.close(live)
@@ -85,7 +85,7 @@ def _upgrade_postgres() -> str:
     todo = pending()
     if not todo:
         return f"up to date: schema {latest()}"
-    made = backup_schedule.run_backup("pre-migration")
+    made = backup_rotation.run_backup("pre-migration")
     if not made.ok:
         raise UpgradeFailed("the backup before migrating", made.error, None)
     try:
