@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,42 @@ class FieldProblem(Exception):
         super().__init__(code)
 
 
+class Checked:
+    """Fields checked one by one: each value kept, each refusal kept as a FieldError
+    naming its field, so one form reports every wrong field at once."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.errors: list[FieldError] = []
+
+    def take(self, name: str, check: Callable[[], Any]) -> None:
+        """Keep check()'s value under name, or its FieldProblem as name's error."""
+        try:
+            self.values[name] = check()
+        except FieldProblem as problem:
+            self.errors.append(FieldError(name, problem.code, problem.params))
+
+    def refuse(self, name: str, code: str, **params: str) -> None:
+        self.errors.append(FieldError(name, code, params))
+
+    def refused(self, name: str) -> bool:
+        return any(e.field == name for e in self.errors)
+
+    def done(self) -> dict[str, Any]:
+        """The values, or ValidationFailed naming every refused field."""
+        if self.errors:
+            raise ValidationFailed(self.errors)
+        return self.values
+
+
+def check_fields(checks: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Each field's check run; the values, or ValidationFailed naming every refused field."""
+    checked = Checked()
+    for name, check in checks.items():
+        checked.take(name, check)
+    return checked.done()
+
+
 class StaleRecord(Exception):
     """Someone else saved the record after it was loaded."""
 
@@ -48,6 +87,13 @@ class StaleRecord(Exception):
 
 class NotFound(Exception):
     """The record does not exist (or no longer does)."""
+
+
+def present(row: T | None, *key: object) -> T:
+    """The row read, or NotFound(*key) when there is none."""
+    if row is None:
+        raise NotFound(*key)
+    return row
 
 
 class Busy(Exception):

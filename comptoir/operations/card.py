@@ -14,7 +14,7 @@ from comptoir.logic.account_numbers import account_key
 from comptoir.logic.audit import diff
 from comptoir.logic.consent import consent_after
 from comptoir.logic.customers import CardRules, CustomerFields, validate_customer
-from comptoir.logic.errors import FieldError, NotFound, StaleRecord, ValidationFailed
+from comptoir.logic.errors import FieldError, StaleRecord, ValidationFailed, present
 from comptoir.logic.search import customer_tokens, tokens_rows
 from comptoir.operations.settings import card_rules
 from comptoir.operations.unit_of_work import UnitOfWork
@@ -57,9 +57,7 @@ def apply_update(
     """Check and store changed card fields in the unit of work (audited and consent
     recorded on its screen, search tokens rebuilt); the new version and the checked card."""
     cur, moment = uow.cur, uow.now
-    current = repo.get(cur, customer_id)
-    if current is None:
-        raise NotFound(customer_id)
+    current = present(repo.get(cur, customer_id), customer_id)
     if current["merged_into"] is not None:
         # Merged away (meanwhile, for a card still open): edits belong on the record kept.
         kept = repo.get(cur, current["merged_into"])

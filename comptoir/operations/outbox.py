@@ -16,7 +16,7 @@ from comptoir.data import messages as repo
 from comptoir.i18n import format_money
 from comptoir.logic.auth import SYSTEM
 from comptoir.logic.emails import parse_email
-from comptoir.logic.errors import FieldError, NotFound, ValidationFailed
+from comptoir.logic.errors import FieldError, NotFound, ValidationFailed, present
 from comptoir.logic.messages import ConsentRefused, check_consent, render
 from comptoir.operations import printouts
 from comptoir.operations import settings as shop_settings
@@ -107,9 +107,7 @@ def rendered(
         balance = Decimal(account["balance"]) if account else Decimal("0")
     found = {(t["code"], t["language"]): t for t in stored or repo.templates(cur)}
     header = printouts.shop_header(customer)
-    chosen = found.get((code, header.language)) or found.get((code, "en"))
-    if chosen is None:
-        raise NotFound(code)
+    chosen = present(found.get((code, header.language)) or found.get((code, "en")), code)
     values = {
         "first_name": customer["first_name"] or customer["last_name"] or "",
         "last_name": customer["last_name"] or "",

@@ -13,7 +13,7 @@ from comptoir.data import customers as customers_repo
 from comptoir.data import db, print_log
 from comptoir.i18n import LANGUAGES, language_of
 from comptoir.logic.auth import Actor
-from comptoir.logic.errors import NotFound
+from comptoir.logic.errors import present
 from comptoir.logic.printers import PrinterConfig, parse_stored
 from comptoir.operations import clock
 from comptoir.operations import settings as shop_settings
@@ -119,9 +119,7 @@ def customer_label(customer_id: int) -> Label:
     """The courier label of a customer: address by the destination's rules, shop as sender."""
     header = shop_header()
     with db.cursor() as cur:
-        customer = customers_repo.get(cur, customer_id)
-    if customer is None:
-        raise NotFound(customer_id)
+        customer = present(customers_repo.get(cur, customer_id), customer_id)
     return Label(
         recipient=postal_lines(customer, header.country, header.language),
         sender=(header.name, *header.address_lines),

@@ -25,7 +25,7 @@ from comptoir.data import settings as settings_repo
 from comptoir.data import workshop as workshop_repo
 from comptoir.logic.accounts import parse_amount
 from comptoir.logic.audit import FieldChange
-from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
+from comptoir.logic.errors import FieldError, FieldProblem, ValidationFailed, present
 from comptoir.logic.pricing import (
     TENDERS,
     ZERO,
@@ -153,9 +153,7 @@ def live_customer(cur: Any, customer_id: int | None, hold: bool = False) -> dict
         return None
     if hold:
         customers_repo.hold(cur, customer_id)
-    customer = customers_repo.get(cur, customer_id)
-    if customer is None:
-        raise NotFound(customer_id)
+    customer = present(customers_repo.get(cur, customer_id), customer_id)
     if customer["archived"]:
         raise ValidationFailed([FieldError("customer", "customer_archived")])
     return customer
@@ -421,9 +419,7 @@ def refund(
     order (from_order: the order's cancellation composes this return).
     """
     cur = uow.cur
-    original = repo.sale(cur, sale_id)
-    if original is None:
-        raise NotFound(sale_id)
+    original = present(repo.sale(cur, sale_id), sale_id)
     if original["refund_of"] is not None:
         raise ValidationFailed([FieldError("sale", "sale_is_return")])
     if not from_order and workshop_repo.is_deposit(cur, sale_id):

@@ -17,7 +17,10 @@ from comptoir.data import customers as customers_repo
 from comptoir.data import db
 from comptoir.data import messages as repo
 from comptoir.logic.auth import Actor, require
-from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
+from comptoir.logic.errors import (
+    Checked,
+    present,
+)
 from comptoir.logic.messages import (
     SENDING_LEASE,
     clean_body,
@@ -55,9 +58,7 @@ def channels() -> Channels:
 def status_of(message_id: int) -> dict[str, Any]:
     """A message's status, attempts and reason (for the screen that sent it)."""
     with db.cursor() as cur:
-        found = repo.get(cur, message_id)
-    if found is None:
-        raise NotFound(message_id)
+        found = present(repo.get(cur, message_id), message_id)
     found.pop("attachment", None)
     return found
 
@@ -82,18 +83,11 @@ def send(
     require(actor, "messages.marketing" if kind == "marketing" else "messages.send")
     if channel not in ("email", "sms"):
         raise ValueError(channel)
-    errors: list[FieldError] = []
-    clean: dict[str, str] = {}
-    checks: list[tuple[str, Callable[[], str]]] = [("body", lambda: clean_body(body, channel))]
+    checked = Checked()
     if channel == "email":
-        checks.insert(0, ("subject", lambda: clean_subject(subject)))
-    for field, check in checks:
-        try:
-            clean[field] = check()
-        except FieldProblem as problem:
-            errors.append(FieldError(field, problem.code, problem.params))
-    if errors:
-        raise ValidationFailed(errors)
+        checked.take("subject", lambda: clean_subject(subject))
+    checked.take("body", lambda: clean_body(body, channel))
+    clean = checked.done()
     moment = clock.utc(now)
 
     def work(uow: UnitOfWork) -> tuple[int, bool]:
@@ -101,9 +95,7 @@ def send(
         existing = repo.by_key(cur, idempotency_key)
         if existing is not None:
             return existing, False
-        customer = customers_repo.get(cur, customer_id)
-        if customer is None:
-            raise NotFound(customer_id)
+        customer = present(customers_repo.get(cur, customer_id), customer_id)
         message_id = outbox.queue(
             uow,
             customer,

@@ -12,7 +12,13 @@ from comptoir.data import db
 from comptoir.data import settings as settings_repo
 from comptoir.data import workshop as repo
 from comptoir.logic.audit import FieldChange
-from comptoir.logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
+from comptoir.logic.errors import (
+    FieldError,
+    FieldProblem,
+    StaleRecord,
+    ValidationFailed,
+    present,
+)
 from comptoir.logic.workshop import (
     DEFAULT_INTERVALS,
     OPEN_STATUSES,
@@ -37,9 +43,7 @@ def intervals_of(values: Mapping[str, str]) -> Any:
 
 def locked_open(uow: UnitOfWork, order_id: int, version: int | None = None) -> dict[str, Any]:
     """The order, locked for this transaction; refused when it changed since version."""
-    order = repo.lock_order(uow.cur, order_id)
-    if order is None:
-        raise NotFound(order_id)
+    order = present(repo.lock_order(uow.cur, order_id), order_id)
     if version is not None and order["version"] != version:
         raise StaleRecord(order_id, order["version"])
     return order
@@ -136,7 +140,5 @@ def line_text(line: Mapping[str, Any]) -> str:
 def read(order_id: int) -> dict[str, Any]:
     """An order with customer, item, lines, history and deposits (NotFound when none)."""
     with db.cursor() as cur:
-        found = repo.order(cur, order_id)
-    if found is None:
-        raise NotFound(order_id)
+        found = present(repo.order(cur, order_id), order_id)
     return found

@@ -26,7 +26,13 @@ from comptoir.logic.auth import (
     session_expired,
     username_key,
 )
-from comptoir.logic.errors import FieldError, FieldProblem, StaleRecord, ValidationFailed
+from comptoir.logic.errors import (
+    FieldError,
+    FieldProblem,
+    StaleRecord,
+    ValidationFailed,
+    check_fields,
+)
 from comptoir.logic.text import check_no_controls
 from comptoir.operations import clock, unit_of_work
 from comptoir.operations import settings as shop_settings
@@ -88,21 +94,14 @@ def _actor(row: Mapping[str, Any]) -> Actor:
 def _check_account(
     username: object, display_name: object, role: object, password: object, confirm: object
 ) -> tuple[str, str, str, str]:
-    errors: list[FieldError] = []
-    clean: dict[str, str] = {}
-    checks = {
-        "username": lambda: clean_username(str(username or "")),
-        "display_name": lambda: _display_name(display_name),
-        "role": lambda: clean_role(str(role or "")),
-        "password": lambda: check_password(str(password or ""), str(confirm or "")),
-    }
-    for name, check in checks.items():
-        try:
-            clean[name] = check()
-        except FieldProblem as problem:
-            errors.append(FieldError(name, problem.code, problem.params))
-    if errors:
-        raise ValidationFailed(errors)
+    clean = check_fields(
+        {
+            "username": lambda: clean_username(str(username or "")),
+            "display_name": lambda: _display_name(display_name),
+            "role": lambda: clean_role(str(role or "")),
+            "password": lambda: check_password(str(password or ""), str(confirm or "")),
+        }
+    )
     return clean["username"], clean["display_name"], clean["role"], clean["password"]
 
 

@@ -29,7 +29,13 @@ from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.customer_import import ImportTable, cell_value, check_mapping
 from comptoir.logic.customers import FIELDS, CardRules, validate_customer
-from comptoir.logic.errors import Busy, FieldError, FieldProblem, NotFound, ValidationFailed
+from comptoir.logic.errors import (
+    Busy,
+    FieldError,
+    FieldProblem,
+    ValidationFailed,
+    present,
+)
 from comptoir.logic.phones import parse_phone
 from comptoir.logic.search import customer_tokens
 from comptoir.operations import clock, unit_of_work
@@ -442,14 +448,10 @@ def recent_batches(actor: Actor, limit: int = 20) -> list[dict[str, Any]]:
 def undo(actor: Actor, batch_id: int, now: datetime | None = None) -> int:
     """Undo a whole batch: its new customers removed, its updates put back. Refused once any
     of its customers was edited or has activity (a sale, a payment, an order, a message…)."""
-    require(actor, "customers.import")
-    moment = clock.utc(now)
 
     def work(uow: UnitOfWork) -> int:
         cur = uow.cur
-        found = repo.batch(cur, batch_id)
-        if found is None:
-            raise NotFound("import_batch", batch_id)
+        found = present(repo.batch(cur, batch_id), "import_batch", batch_id)
         if found["undone_at"] is not None:
             raise ValidationFailed([FieldError("batch", "import_already_undone")])
         touched = repo.touched_since(cur, batch_id)
@@ -476,11 +478,11 @@ def undo(actor: Actor, batch_id: int, now: datetime | None = None) -> int:
         ]
         if restores:
             frame = _update_frame(restores)
-            if repo.update_customers(cur, frame, moment) != len(restores):
+            if repo.update_customers(cur, frame, uow.now) != len(restores):
                 raise Busy()
             merged = repo.customers_by_id(cur, [r.customer_id for r in restores if r.customer_id])
             repo.replace_tokens(cur, _tokens(list(merged.items())), list(merged))
-        repo.mark_undone(cur, batch_id, moment, actor.display_name)
+        repo.mark_undone(cur, batch_id, uow.now, actor.display_name)
         uow.audit(
             "undo_import",
             "import_batch",
@@ -489,4 +491,4 @@ def undo(actor: Actor, batch_id: int, now: datetime | None = None) -> int:
         )
         return removed + len(restores)
 
-    return unit_of_work.run(actor, "customers.import", SCREEN, work, moment)
+    return unit_of_work.run(actor, "customers.import", SCREEN, work, now)

@@ -23,7 +23,14 @@ from comptoir.logic.customers import (
 from comptoir.logic.customers import (
     oldest_birth_date as oldest_birth_date,  # re-export for the date picker
 )
-from comptoir.logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
+from comptoir.logic.errors import (
+    FieldError,
+    FieldProblem,
+    NotFound,
+    StaleRecord,
+    ValidationFailed,
+    present,
+)
 from comptoir.logic.phones import display_phone
 from comptoir.logic.search import query_words
 from comptoir.operations import card, clock, context, unit_of_work
@@ -111,9 +118,7 @@ BROWSE_SECONDS = 30.0
 def get_customer(customer_id: int) -> dict[str, Any]:
     """Every field of one customer."""
     with db.cursor() as cur:
-        found = repo.get(cur, customer_id)
-    if found is None:
-        raise NotFound(customer_id)
+        found = present(repo.get(cur, customer_id), customer_id)
     return found
 
 

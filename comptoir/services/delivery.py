@@ -17,7 +17,7 @@ from comptoir.logic.audit import FieldChange, diff
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.csv_files import read_table
 from comptoir.logic.delivery import FIELDS, billing_as_delivery, check_address, place_key
-from comptoir.logic.errors import FieldError, NotFound, StaleRecord, ValidationFailed
+from comptoir.logic.errors import FieldError, NotFound, StaleRecord, ValidationFailed, present
 from comptoir.operations import printouts, unit_of_work
 from comptoir.operations import settings as shop_settings
 from comptoir.operations.unit_of_work import UnitOfWork
@@ -93,9 +93,7 @@ def add_billing(actor: Actor, customer_id: int, now: datetime | None = None) -> 
     """The billing address copied as a delivery address (unless it is there already)."""
 
     def work(uow: UnitOfWork) -> int:
-        customer = customers_repo.get(uow.cur, customer_id)
-        if customer is None:
-            raise NotFound(customer_id)
+        customer = present(customers_repo.get(uow.cur, customer_id), customer_id)
         return _add(uow, customer_id, _clean(billing_as_delivery(customer)), "billing")
 
     return unit_of_work.run(actor, "customers.edit", SCREEN, work, now)

@@ -17,7 +17,7 @@ from comptoir.i18n import t
 from comptoir.i18n.catalog import describe_changes, field_label
 from comptoir.logic.audit import FieldChange, from_json
 from comptoir.logic.auth import Actor, require
-from comptoir.logic.errors import NotFound, StaleRecord, ValidationFailed
+from comptoir.logic.errors import NotFound, StaleRecord, ValidationFailed, present
 from comptoir.logic.gdpr import (
     CLEARED_FIELDS,
     ERASED,
@@ -189,9 +189,7 @@ def erase(actor: Actor, customer_id: int, version: int, now: datetime | None = N
 
     def work(uow: UnitOfWork) -> None:
         cur = uow.cur
-        card = customers_repo.get(cur, customer_id)
-        if card is None:
-            raise NotFound("customer", customer_id)
+        card = present(customers_repo.get(cur, customer_id), "customer", customer_id)
         refusals = erase_refusals(repo.holdings(cur, customer_id, clock.local_day(moment)))
         if refusals:
             raise ValidationFailed(refusals)

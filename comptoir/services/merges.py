@@ -15,7 +15,7 @@ from comptoir.logic.account_numbers import account_key
 from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.customers import validate_customer
-from comptoir.logic.errors import FieldError, NotFound, StaleRecord, ValidationFailed
+from comptoir.logic.errors import FieldError, StaleRecord, ValidationFailed, present
 from comptoir.logic.merges import Side, default_choices, differing, merge_refusals, merged_card
 from comptoir.operations import clock, unit_of_work
 from comptoir.operations.card import apply_update, store_tokens
@@ -56,9 +56,7 @@ class MergePreview:
 
 def _facts(cur: Any, customer_id: int) -> tuple[Side, int | None]:
     """The record's facts for the merge rules, and its rewards points (None: no account)."""
-    row = repo.side(cur, customer_id)
-    if row is None:
-        raise NotFound("customer", customer_id)
+    row = present(repo.side(cur, customer_id), "customer", customer_id)
     side = Side(
         customer_id,
         bool(row["archived"]),
@@ -131,8 +129,6 @@ def merge(
 ) -> int:
     """Move everything of other to survivor in one transaction, archive other with a
     pointer to survivor, give survivor the chosen card values; the merge's id."""
-    require(actor, "customers.merge")
-    moment = clock.utc(now)
 
     def work(uow: UnitOfWork) -> int:
         cur = uow.cur
@@ -159,7 +155,7 @@ def merge(
         if folded is not None:
             created = repo.account(cur, survivor_id) is None
             if created:
-                repo.open_account_like(cur, survivor_id, folded, moment)
+                repo.open_account_like(cur, survivor_id, folded, uow.now)
             credit = {"before": {k: _plain(v) for k, v in folded.items()}, "created": created}
         had_default = repo.has_default_address(cur, survivor_id)
         moved = {table: repo.move(cur, table, other_id, survivor_id) for table in repo.MOVED}
@@ -172,9 +168,9 @@ def merge(
         repo.clear_defaults(cur, cleared)
         if folded is not None:
             repo.close_account(cur, other_id)
-            repo.rebalance(cur, survivor_id, moment)
+            repo.rebalance(cur, survivor_id, uow.now)
         rewards = repo.move_rewards_account(cur, other_id, survivor_id)
-        repo.archive_into(cur, other_id, survivor_id, moment)
+        repo.archive_into(cur, other_id, survivor_id, uow.now)
         result = merged_card(survivor, other, choices)
         changes = {k: v for k, v in result.items() if survivor[k] != v}
         if changes:
@@ -204,7 +200,7 @@ def merge(
             {
                 "survivor_id": survivor_id,
                 "merged_id": other_id,
-                "merged_at": moment,
+                "merged_at": uow.now,
                 "staff_id": actor.staff_id,
                 "staff_name": actor.display_name,
                 "survivor_before": before,
@@ -221,20 +217,16 @@ def merge(
             },
         )
 
-    return unit_of_work.run(actor, "customers.merge", SCREEN, work, moment)
+    return unit_of_work.run(actor, "customers.merge", SCREEN, work, now)
 
 
 def undo(actor: Actor, merge_id: int, now: datetime | None = None) -> None:
     """Give the merged record back everything that moved and the survivor its card as it
     was; refused once either record changed since the merge."""
-    require(actor, "customers.merge")
-    moment = clock.utc(now)
 
     def work(uow: UnitOfWork) -> None:
         cur = uow.cur
-        done = repo.get(cur, merge_id, lock=True)
-        if done is None:
-            raise NotFound("merge", merge_id)
+        done = present(repo.get(cur, merge_id, lock=True), "merge", merge_id)
         if done["undone_at"] is not None:
             raise ValidationFailed([FieldError("merge", "merge_already_undone")])
         survivor_id, other_id = done["survivor_id"], done["merged_id"]
@@ -246,7 +238,7 @@ def undo(actor: Actor, merge_id: int, now: datetime | None = None) -> None:
         if credit is not None:
             before = credit["before"]
             before["opened_on"] = date.fromisoformat(before["opened_on"])
-            repo.open_account_like(cur, other_id, before, moment)
+            repo.open_account_like(cur, other_id, before, uow.now)
         moved = done["moved"]
         for table in repo.MOVED:
             keys = moved.get(table, [])
@@ -258,8 +250,8 @@ def undo(actor: Actor, merge_id: int, now: datetime | None = None) -> None:
             if credit["created"]:
                 repo.close_account(cur, survivor_id)
             else:
-                repo.rebalance(cur, survivor_id, moment)
-            repo.rebalance(cur, other_id, moment)
+                repo.rebalance(cur, survivor_id, uow.now)
+            repo.rebalance(cur, other_id, uow.now)
         if done["accounts"]["rewards"]:
             repo.move_rewards_account(cur, survivor_id, other_id)
         archived_at = done["merged_before"]["archived_at"]
@@ -270,7 +262,7 @@ def undo(actor: Actor, merge_id: int, now: datetime | None = None) -> None:
                 "archived": done["merged_before"]["archived"],
                 "archived_at": datetime.fromisoformat(archived_at) if archived_at else None,
             },
-            moment,
+            uow.now,
         )
         survivor = customers_repo.get(cur, survivor_id)
         assert survivor is not None
@@ -279,7 +271,7 @@ def undo(actor: Actor, merge_id: int, now: datetime | None = None) -> None:
             card = customers_repo.get(cur, customer_id)
             assert card is not None
             store_tokens(uow, customer_id, card)
-        if not repo.mark_undone(cur, merge_id, actor.display_name, moment):
+        if not repo.mark_undone(cur, merge_id, actor.display_name, uow.now):
             raise ValidationFailed([FieldError("merge", "merge_already_undone")])
         for customer_id, other in ((survivor_id, other_id), (other_id, survivor_id)):
             uow.audit(
@@ -289,7 +281,7 @@ def undo(actor: Actor, merge_id: int, now: datetime | None = None) -> None:
                 [FieldChange("merge", merge_id, None), FieldChange("with", None, other)],
             )
 
-    unit_of_work.run(actor, "customers.merge", SCREEN, work, moment)
+    unit_of_work.run(actor, "customers.merge", SCREEN, work, now)
 
 
 def find_pair(actor: Actor, first: object, second: object) -> tuple[int, int]:

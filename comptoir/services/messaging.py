@@ -19,7 +19,7 @@ from comptoir.data import messages as repo
 from comptoir.i18n import language_of, t
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.emails import parse_email
-from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
+from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed, present
 from comptoir.logic.messages import (
     ConsentRefused,
     check_consent,
@@ -113,9 +113,7 @@ class BulkPlan:
 
 def _filled_for(customer_id: int, code: str) -> tuple[str, str]:
     with db.cursor() as cur:
-        customer = customers_repo.get(cur, customer_id)
-        if customer is None:
-            raise NotFound(customer_id)
+        customer = present(customers_repo.get(cur, customer_id), customer_id)
         return outbox.rendered(cur, customer, code)
 
 

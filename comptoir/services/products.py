@@ -13,7 +13,14 @@ from comptoir.data import settings as settings_repo
 from comptoir.logic.audit import FieldChange, created, diff
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.csv_files import MAX_REPORTED, read_table
-from comptoir.logic.errors import Busy, FieldError, FieldProblem, StaleRecord, ValidationFailed
+from comptoir.logic.errors import (
+    Busy,
+    Checked,
+    FieldError,
+    FieldProblem,
+    StaleRecord,
+    ValidationFailed,
+)
 from comptoir.logic.pricing import cents, parse_percent, parse_price, parse_tax_rates
 from comptoir.logic.text import check_no_controls
 from comptoir.operations import clock, unit_of_work
@@ -60,14 +67,8 @@ def active_by_sku(sku: str) -> dict[str, Any] | None:
 def _clean(
     raw: Mapping[str, object], rates: Sequence[Decimal], levels: Sequence[str]
 ) -> dict[str, Any]:
-    errors: list[FieldError] = []
-    clean: dict[str, Any] = {}
-
-    def take(name: str, check) -> None:
-        try:
-            clean[name] = check()
-        except FieldProblem as problem:
-            errors.append(FieldError(name, problem.code, problem.params))
+    checked = Checked()
+    clean, take = checked.values, checked.take
 
     def sku() -> str:
         text = check_no_controls(str(raw.get("sku") or "")).strip()
@@ -126,11 +127,8 @@ def _clean(
         try:
             clean["levels"][level] = parse_price(value)
         except FieldProblem as problem:
-            errors.append(
-                FieldError("level_price", problem.code, {"level": level, **problem.params})
-            )
-    if errors:
-        raise ValidationFailed(errors)
+            checked.refuse("level_price", problem.code, level=level, **problem.params)
+    checked.done()
     clean["sku_key"] = clean["sku"].upper()
     return clean
 

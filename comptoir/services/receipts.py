@@ -19,7 +19,7 @@ from comptoir.i18n import t
 from comptoir.i18n.catalog import product_name
 from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import Actor, require
-from comptoir.logic.errors import FieldError, NotFound, ValidationFailed
+from comptoir.logic.errors import FieldError, ValidationFailed, present
 from comptoir.logic.pricing import ZERO, shown_line
 from comptoir.logic.shops import counter_for_invoices
 from comptoir.operations import clock, printouts, sender, unit_of_work
@@ -50,9 +50,7 @@ def sale_detail(actor: Actor, sale_id: int) -> dict[str, Any]:
     """A sale in full: lines, tenders, invoice, refunds."""
     require(actor, "sales.view")
     with db.cursor() as cur:
-        found = repo.sale(cur, sale_id)
-    if found is None:
-        raise NotFound(sale_id)
+        found = present(repo.sale(cur, sale_id), sale_id)
     return found
 
 
@@ -163,19 +161,15 @@ def _invoice_number(cur, shop_code: str, moment: datetime) -> str:
 
 def issue_invoice(actor: Actor, sale_id: int, now: datetime | None = None) -> str:
     """The sale's invoice number: issued once, consecutive with no gaps, never reused."""
-    require(actor, "sales.record")
-    moment = clock.utc(now)
 
     def work(uow: UnitOfWork) -> str:
         cur = uow.cur
         existing = repo.invoice_of(cur, sale_id)
         if existing is not None:
             return str(existing["invoice_number"])
-        sale = repo.sale(cur, sale_id)
-        if sale is None:
-            raise NotFound(sale_id)
-        number = _invoice_number(cur, sale["shop_code"], moment)
-        repo.insert_invoice(cur, sale_id, number, moment, actor.display_name)
+        sale = present(repo.sale(cur, sale_id), sale_id)
+        number = _invoice_number(cur, sale["shop_code"], uow.now)
+        repo.insert_invoice(cur, sale_id, number, uow.now, actor.display_name)
         uow.audit(
             "invoice",
             "customer" if sale["customer_id"] else "sale",
@@ -188,7 +182,7 @@ def issue_invoice(actor: Actor, sale_id: int, now: datetime | None = None) -> st
         return number
 
     hold = db.process_lock("invoice")
-    return unit_of_work.run(actor, "sales.record", SCREEN_HISTORY, work, moment, hold)
+    return unit_of_work.run(actor, "sales.record", SCREEN_HISTORY, work, now, hold)
 
 
 def invoice_pdf_for(actor: Actor, sale_id: int) -> tuple[str, bytes]:

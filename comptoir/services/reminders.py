@@ -26,12 +26,14 @@ from comptoir.data import workshop as repo
 from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import SYSTEM, Actor, require
 from comptoir.logic.errors import (
+    Checked,
     DatabaseUnavailable,
     FieldError,
     FieldProblem,
     NotFound,
     StaleRecord,
     ValidationFailed,
+    present,
 )
 from comptoir.logic.messages import clean_body, pick_channel
 from comptoir.logic.text import clean_text
@@ -54,18 +56,11 @@ Progress = Callable[[int, int], None]
 def _clean_hand(
     due_on: object, body: object, channel: object, today: date
 ) -> tuple[dict[str, Any], list[FieldError]]:
-    clean: dict[str, Any] = {}
-    errors: list[FieldError] = []
-    for name, check in (
-        ("due_on", lambda: check_reminder_date(due_on, today)),
-        ("body", lambda: clean_text(body, 1000)),
-        ("channel", lambda: _channel(channel)),
-    ):
-        try:
-            clean[name] = check()
-        except FieldProblem as problem:
-            errors.append(FieldError(name, problem.code, problem.params))
-    return clean, errors
+    checked = Checked()
+    checked.take("due_on", lambda: check_reminder_date(due_on, today))
+    checked.take("body", lambda: clean_text(body, 1000))
+    checked.take("channel", lambda: _channel(channel))
+    return checked.values, checked.errors
 
 
 def _channel(value: object) -> str:
@@ -100,9 +95,7 @@ def schedule(
             found = cur.fetchall()
             if found:
                 return int(found[0][0])
-        customer = customers_repo.get(cur, customer_id)
-        if customer is None:
-            raise NotFound(customer_id)
+        present(customers_repo.get(cur, customer_id), customer_id)
         if item_id is not None:
             item = repo.item(cur, item_id)
             if item is None or item["customer_id"] != customer_id:
@@ -309,9 +302,7 @@ def save_edits(
         cur = uow.cur
         errors: list[FieldError] = []
         for reminder_id, (version, raw) in edits.items():
-            current = repo.reminder(cur, reminder_id)
-            if current is None:
-                raise NotFound(reminder_id)
+            current = present(repo.reminder(cur, reminder_id), reminder_id)
             if current["status"] != "scheduled":
                 errors.append(FieldError("status", "reminder_not_scheduled"))
                 continue
@@ -351,8 +342,6 @@ def cancel(
 ) -> list[int]:
     """Cancel reminders still scheduled (or waiting for a call); the ids cancelled.
     versions (id → version shown): refused, cancelling none, if one changed since."""
-    require(actor, "workshop.edit")
-    moment = clock.utc(now)
 
     def work(uow: UnitOfWork) -> list[int]:
         cur = uow.cur
@@ -361,7 +350,7 @@ def cancel(
             for reminder_id in ids:
                 if current.get(reminder_id) != versions.get(reminder_id):
                     raise StaleRecord(reminder_id, current.get(reminder_id))
-        done = repo.cancel_reminders(cur, list(ids), moment)
+        done = repo.cancel_reminders(cur, list(ids), uow.now)
         by_customer: dict[int, list[int]] = {}
         for reminder_id, customer_id in done:
             by_customer.setdefault(customer_id, []).append(reminder_id)
@@ -374,7 +363,7 @@ def cancel(
             )
         return [reminder_id for reminder_id, _ in done]
 
-    return unit_of_work.run(actor, "workshop.edit", SCREEN, work, moment)
+    return unit_of_work.run(actor, "workshop.edit", SCREEN, work, now)
 
 
 def phone_list(actor: Actor) -> list[dict[str, Any]]:
@@ -386,14 +375,10 @@ def phone_list(actor: Actor) -> list[dict[str, Any]]:
 
 def mark_phoned(actor: Actor, reminder_id: int, now: datetime | None = None) -> None:
     """Staff phoned the customer about this reminder."""
-    require(actor, "workshop.edit")
-    moment = clock.utc(now)
 
     def work(uow: UnitOfWork) -> None:
         cur = uow.cur
-        found = repo.reminder(cur, reminder_id)
-        if found is None:
-            raise NotFound(reminder_id)
+        found = present(repo.reminder(cur, reminder_id), reminder_id)
         if found["status"] != "phone":
             return
         repo.set_reminder(cur, reminder_id, "phoned", found["reason"], None)
@@ -404,7 +389,7 @@ def mark_phoned(actor: Actor, reminder_id: int, now: datetime | None = None) -> 
             [FieldChange(f"reminder{reminder_id}.status", "phone", "phoned")],
         )
 
-    unit_of_work.run(actor, "workshop.edit", SCREEN, work, moment)
+    unit_of_work.run(actor, "workshop.edit", SCREEN, work, now)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,7 @@ from comptoir.data import vouchers as repo
 from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import SYSTEM, Actor, require
 from comptoir.logic.dates import add_months
-from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
+from comptoir.logic.errors import FieldError, FieldProblem, ValidationFailed, present
 from comptoir.logic.rewards import card_number, expires, value_of
 from comptoir.logic.text import clean_text
 from comptoir.operations import clock, rewards_ledger, unit_of_work
@@ -68,44 +68,38 @@ def balance(actor: Actor, customer_id: int) -> tuple[int, Decimal] | None:
 
 def create(actor: Actor, customer_id: int, now: datetime | None = None) -> str:
     """Open a rewards account with a new card number; the number (once per customer)."""
-    require(actor, "customers.edit")
-    moment = clock.utc(now)
 
     def work(uow: UnitOfWork) -> str:
         cur = uow.cur
-        customer = customers_repo.get(cur, customer_id)
-        if customer is None:
-            raise NotFound(customer_id)
+        present(customers_repo.get(cur, customer_id), customer_id)
         existing = repo.rewards_account(cur, customer_id)
         if existing is not None:
             return str(existing["card_number"])
         number = card_number(repo.next_card(cur))
-        repo.open_rewards(cur, customer_id, number, moment)
+        repo.open_rewards(cur, customer_id, number, uow.now)
         uow.audit(
             "create", "customer", customer_id, [FieldChange("rewards.card_number", None, number)]
         )
         return number
 
-    return unit_of_work.run(actor, "customers.edit", SCREEN, work, moment)
+    return unit_of_work.run(actor, "customers.edit", SCREEN, work, now)
 
 
 def assign_new_card(actor: Actor, customer_id: int, now: datetime | None = None) -> str:
     """A new card number (a lost card); the old one is kept in history. The new number."""
-    require(actor, "customers.edit")
-    moment = clock.utc(now)
 
     def work(uow: UnitOfWork) -> str:
         cur = uow.cur
         if repo.rewards_account(cur, customer_id) is None:
             raise ValidationFailed([FieldError("rewards", "no_rewards_account")])
         number = card_number(repo.next_card(cur))
-        old = repo.new_card(cur, customer_id, number, moment, actor.display_name)
+        old = repo.new_card(cur, customer_id, number, uow.now, actor.display_name)
         uow.audit(
             "update", "customer", customer_id, [FieldChange("rewards.card_number", old, number)]
         )
         return number
 
-    return unit_of_work.run(actor, "customers.edit", SCREEN, work, moment)
+    return unit_of_work.run(actor, "customers.edit", SCREEN, work, now)
 
 
 def adjust(

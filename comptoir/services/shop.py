@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -20,7 +21,7 @@ from comptoir.logic.audit import diff
 from comptoir.logic.auth import Actor, clean_minutes, require
 from comptoir.logic.backups import clean_folder, parse_time
 from comptoir.logic.emails import parse_email
-from comptoir.logic.errors import FieldError, FieldProblem, ValidationFailed
+from comptoir.logic.errors import FieldError, FieldProblem, ValidationFailed, check_fields
 from comptoir.logic.pricing import ALL_TENDERS, parse_tax_rates
 from comptoir.logic.rewards import SETTING_KEYS as REWARDS_KEYS
 from comptoir.logic.rewards import clean_setting as clean_rewards_setting
@@ -217,21 +218,13 @@ def add_shop(actor: Actor, values: Mapping[str, object], now: datetime | None = 
     """
     require(actor, "settings.edit")
     moment = clock.utc(now)
-    errors: list[FieldError] = []
-    clean: dict[str, str] = {}
     checks = {
         "shop_code": clean_shop_code,
         "shop_name": lambda v: " ".join(str(v or "").split()) or _required(),
         "time_zone": clean_time_zone,
         "receipt_prefix": lambda v: clean_prefix(str(v or "")) or _required(),
     }
-    for key, check in checks.items():
-        try:
-            clean[key] = check(values.get(key))
-        except FieldProblem as problem:
-            errors.append(FieldError(key, problem.code, problem.params))
-    if errors:
-        raise ValidationFailed(errors)
+    clean = check_fields({key: partial(check, values.get(key)) for key, check in checks.items()})
     code = clean.pop("shop_code")
 
     def work(uow: UnitOfWork) -> None:

@@ -14,7 +14,10 @@ from comptoir.data import messages as repo
 from comptoir.i18n import format_money
 from comptoir.logic.audit import diff
 from comptoir.logic.auth import Actor, require
-from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
+from comptoir.logic.errors import (
+    check_fields,
+    present,
+)
 from comptoir.logic.messages import (
     TEMPLATE_FIELDS,
     check_template,
@@ -57,20 +60,17 @@ class TemplatePreview:
 def _checked_template(subject: object, body: object) -> dict[str, str]:
     """Subject and body cleaned, with plain known fields only; else the refusal naming
     each field."""
-    errors: list[FieldError] = []
-    clean: dict[str, str] = {}
-    for field, raw, check in (
-        ("subject", subject, lambda v: clean_subject(v)),
-        ("body", body, lambda v: clean_body(v, "email")),
-    ):
-        try:
-            clean[field] = check(raw)
-            check_template(clean[field], set(TEMPLATE_FIELDS))
-        except FieldProblem as problem:
-            errors.append(FieldError(field, problem.code, problem.params))
-    if errors:
-        raise ValidationFailed(errors)
-    return clean
+
+    def template(text: str) -> str:
+        check_template(text, set(TEMPLATE_FIELDS))
+        return text
+
+    return check_fields(
+        {
+            "subject": lambda: template(clean_subject(subject)),
+            "body": lambda: template(clean_body(body, "email")),
+        }
+    )
 
 
 def _filled(clean: dict[str, str], language: str) -> TemplatePreview:
@@ -131,7 +131,5 @@ def render_template(
     """A template filled for a customer, in their language (else the shop's, else English)."""
     require(actor, "messages.send")
     with db.cursor() as cur:
-        customer = customers_repo.get(cur, customer_id)
-        if customer is None:
-            raise NotFound(customer_id)
+        customer = present(customers_repo.get(cur, customer_id), customer_id)
         return outbox.rendered(cur, customer, code, extra)

@@ -16,7 +16,13 @@ from comptoir.i18n import format_money, t
 from comptoir.logic.accounts import parse_amount
 from comptoir.logic.audit import FieldChange, diff
 from comptoir.logic.auth import Actor, require
-from comptoir.logic.errors import FieldError, FieldProblem, NotFound, StaleRecord, ValidationFailed
+from comptoir.logic.errors import (
+    FieldError,
+    FieldProblem,
+    StaleRecord,
+    ValidationFailed,
+    present,
+)
 from comptoir.logic.text import clean_text
 from comptoir.logic.vouchers import STATES, check_code, format_code, state
 from comptoir.operations import catalogue, clock, printouts, sender, unit_of_work, voucher_ledger
@@ -94,9 +100,7 @@ def detail(actor: Actor, voucher_id: int) -> dict[str, Any]:
     """A voucher with its history."""
     require(actor, "customers.view")
     with db.cursor() as cur:
-        found = repo.voucher(cur, voucher_id)
-    if found is None:
-        raise NotFound(voucher_id)
+        found = present(repo.voucher(cur, voucher_id), voucher_id)
     return _with_state(found, clock.local_day())
 
 
@@ -111,9 +115,7 @@ def _change(
 ) -> None:
     """Change a voucher still in use at version; its entry and audit (the audited field
     before and after) in the unit of work."""
-    current = repo.voucher(uow.cur, voucher_id)
-    if current is None:
-        raise NotFound(voucher_id)
+    current = present(repo.voucher(uow.cur, voucher_id), voucher_id)
     if current["status"] == "cancelled":
         raise ValidationFailed([FieldError("status", "voucher_cancelled")])
     if not repo.update_voucher(uow.cur, voucher_id, version, fields, uow.now):

@@ -274,8 +274,6 @@ def advance(actor: Actor, order_id: int, now: datetime | None = None) -> str | N
 
 def convert_quote(actor: Actor, order_id: int, to_kind: str, now: datetime | None = None) -> None:
     """A quote the customer accepted becomes a job, special order or layaway."""
-    require(actor, "workshop.edit")
-    moment = clock.utc(now)
 
     def work(uow: UnitOfWork) -> None:
         cur = uow.cur
@@ -284,8 +282,8 @@ def convert_quote(actor: Actor, order_id: int, to_kind: str, now: datetime | Non
             check_conversion(order["kind"], order["status"], to_kind)
         except FieldProblem as problem:
             raise ValidationFailed([FieldError("kind", problem.code, problem.params)]) from None
-        repo.update_order(cur, order_id, order["version"], {"kind": to_kind}, moment)
-        repo.insert_event(cur, order_id, "open", f"quote -> {to_kind}", moment, actor)
+        repo.update_order(cur, order_id, order["version"], {"kind": to_kind}, uow.now)
+        repo.insert_event(cur, order_id, "open", f"quote -> {to_kind}", uow.now, actor)
         workshop_orders.audit(uow, order, [FieldChange("order.kind", "quote", to_kind)])
 
-    unit_of_work.run(actor, "workshop.edit", SCREEN_ORDERS, work, moment)
+    unit_of_work.run(actor, "workshop.edit", SCREEN_ORDERS, work, now)

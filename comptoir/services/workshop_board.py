@@ -14,7 +14,7 @@ from comptoir.data import settings as settings_repo
 from comptoir.data import workshop as repo
 from comptoir.i18n import t
 from comptoir.logic.auth import Actor, require
-from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
+from comptoir.logic.errors import FieldError, FieldProblem, ValidationFailed, present
 from comptoir.logic.messages import clean_body, pick_channel
 from comptoir.logic.workshop import (
     OPEN_STATUSES,
@@ -155,9 +155,7 @@ def notify_ready(actor: Actor, order_id: int, idempotency_key: str) -> tuple[str
     require(actor, "messages.send")
     order = _order(actor, order_id)
     with db.cursor() as cur:
-        customer = customers_repo.get(cur, order["customer_id"])
-    if customer is None:
-        raise NotFound(order["customer_id"])
+        customer = present(customers_repo.get(cur, order["customer_id"]), order["customer_id"])
     channel = pick_channel(
         None, customer["contact_preference"], customer["email"], customer["mobile"]
     )

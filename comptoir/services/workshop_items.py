@@ -10,7 +10,7 @@ from comptoir.data import db
 from comptoir.data import workshop as repo
 from comptoir.logic.audit import FieldChange, diff
 from comptoir.logic.auth import Actor, require
-from comptoir.logic.errors import NotFound, StaleRecord, ValidationFailed
+from comptoir.logic.errors import StaleRecord, ValidationFailed, present
 from comptoir.logic.workshop import (
     check_item,
     serial_key,
@@ -91,9 +91,7 @@ def edit_item(
 
     def work(uow: UnitOfWork) -> int:
         cur = uow.cur
-        before = repo.item(cur, item_id)
-        if before is None:
-            raise NotFound(item_id)
+        before = present(repo.item(cur, item_id), item_id)
         new_version = repo.update_item(cur, item_id, version, clean, moment)
         if new_version is None:
             raise StaleRecord(item_id, before["version"])

@@ -18,7 +18,14 @@ from comptoir.data import workshop as repo
 from comptoir.logic.accounts import parse_amount
 from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import Actor, require
-from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed
+from comptoir.logic.errors import (
+    Checked,
+    FieldError,
+    FieldProblem,
+    ValidationFailed,
+    check_fields,
+    present,
+)
 from comptoir.logic.pricing import ZERO, SaleTotals, parse_percent, parse_quantity, unit_price
 from comptoir.logic.text import clean_text
 from comptoir.logic.workshop import (
@@ -88,19 +95,13 @@ def add_labour(
 ) -> int:
     """Labour on an order: hours at a rate (default: the LABOUR product's price)."""
     require(actor, "workshop.edit")
-    errors: list[FieldError] = []
-    clean: dict[str, Any] = {}
-    for name, check in (
-        ("hours", lambda: parse_hours(hours, allow_zero=False)),
-        ("rate", lambda: None if rate in (None, "") else parse_amount(rate)),
-        ("description", lambda: clean_text(description, 200, multiline=False)),
-    ):
-        try:
-            clean[name] = check()
-        except FieldProblem as problem:
-            errors.append(FieldError(name, problem.code, problem.params))
-    if errors:
-        raise ValidationFailed(errors)
+    clean = check_fields(
+        {
+            "hours": lambda: parse_hours(hours, allow_zero=False),
+            "rate": lambda: None if rate in (None, "") else parse_amount(rate),
+            "description": lambda: clean_text(description, 200, multiline=False),
+        }
+    )
 
     def build(uow: UnitOfWork, order: Mapping[str, Any]) -> dict[str, Any]:
         product = catalogue.system_product(catalogue.LABOUR, uow)
@@ -126,20 +127,12 @@ def add_part(
 ) -> int:
     """A part from the products, priced for the order's customer (price level) now."""
     require(actor, "workshop.edit")
-    errors: list[FieldError] = []
-    clean: dict[str, Any] = {}
-    for name, check in (
-        ("quantity", lambda: parse_quantity(quantity)),
-        ("line_discount", lambda: parse_percent(line_discount)),
-    ):
-        try:
-            clean[name] = check()
-        except FieldProblem as problem:
-            errors.append(FieldError(name, problem.code, problem.params))
-    if not errors and clean["quantity"] <= 0:
-        errors.append(FieldError("quantity", "quantity_invalid"))
-    if errors:
-        raise ValidationFailed(errors)
+    checked = Checked()
+    checked.take("quantity", lambda: parse_quantity(quantity))
+    checked.take("line_discount", lambda: parse_percent(line_discount))
+    if not checked.refused("quantity") and checked.values["quantity"] <= 0:
+        checked.refuse("quantity", "quantity_invalid")
+    clean = checked.done()
 
     def build(uow: UnitOfWork, order: Mapping[str, Any]) -> dict[str, Any]:
         product = products_repo.by_ids(uow.cur, [product_id]).get(product_id)
@@ -161,18 +154,14 @@ def add_part(
 
 def remove_line(actor: Actor, order_id: int, line_no: int, now: datetime | None = None) -> None:
     """Take a line off an open order (kept in the audit trail)."""
-    require(actor, "workshop.edit")
-    moment = clock.utc(now)
 
     def work(uow: UnitOfWork) -> None:
         cur = uow.cur
         order = workshop_orders.locked_open(uow, order_id)
         if order["status"] not in OPEN_STATUSES:
             raise ValidationFailed([FieldError("status", "order_closed")])
-        removed = repo.remove_line(cur, order_id, line_no)
-        if removed is None:
-            raise NotFound(line_no)
-        repo.touch_order(cur, order_id, moment)
+        removed = present(repo.remove_line(cur, order_id, line_no), line_no)
+        repo.touch_order(cur, order_id, uow.now)
         workshop_orders.audit(
             uow,
             order,
@@ -185,7 +174,7 @@ def remove_line(actor: Actor, order_id: int, line_no: int, now: datetime | None 
             ],
         )
 
-    unit_of_work.run(actor, "workshop.edit", SCREEN_ORDERS, work, moment)
+    unit_of_work.run(actor, "workshop.edit", SCREEN_ORDERS, work, now)
 
 
 def _line_requests(order: Mapping[str, Any]) -> list[LineRequest]:
@@ -241,9 +230,7 @@ def take_deposit(
         raise ValidationFailed([FieldError("deposit", problem.code, problem.params)]) from None
     moment = clock.utc(now)
     with db.cursor() as cur:
-        order = repo.order(cur, order_id)
-    if order is None:
-        raise NotFound(order_id)
+        order = present(repo.order(cur, order_id), order_id)
 
     def work(uow: UnitOfWork) -> int:
         done = sale_closing.done(uow, idempotency_key)
@@ -280,9 +267,7 @@ def collect(
     require(actor, "sales.record")
     moment = clock.utc(now)
     with db.cursor() as cur:
-        order = repo.order(cur, order_id)
-    if order is None:
-        raise NotFound(order_id)
+        order = present(repo.order(cur, order_id), order_id)
     if not can_collect(order["kind"], order["status"]):
         raise ValidationFailed([FieldError("status", "cannot_collect")])
     lines = _line_requests(order)
