@@ -15,6 +15,7 @@ from comptoir.logic.audit import diff
 from comptoir.logic.consent import consent_after
 from comptoir.logic.customers import CardRules, CustomerFields, validate_customer
 from comptoir.logic.errors import FieldError, StaleRecord, ValidationFailed, present
+from comptoir.logic.records import Edit
 from comptoir.logic.search import customer_tokens, tokens_rows
 from comptoir.operations.settings import card_rules
 from comptoir.operations.unit_of_work import UnitOfWork
@@ -47,15 +48,13 @@ def store_tokens(
     repo.replace_tokens(cur, customer_id, rows, fields.get("last_name"), live)
 
 
-def apply_update(
-    uow: UnitOfWork,
-    customer_id: int,
-    version: int,
-    changes: Mapping[str, object],
-    rules: CardRules | None = None,
-) -> tuple[int, CustomerFields]:
+Updated = tuple[int, CustomerFields]  # the new version and the checked card
+
+
+def apply_update(uow: UnitOfWork, edit: Edit, rules: CardRules | None = None) -> Updated:
     """Check and store changed card fields in the unit of work (audited and consent
     recorded on its screen, search tokens rebuilt); the new version and the checked card."""
+    customer_id, version, changes = edit.record_id, edit.version, edit.changes
     cur, moment = uow.cur, uow.now
     current = present(repo.get(cur, customer_id), customer_id)
     if current["merged_into"] is not None:

@@ -66,6 +66,12 @@ class UnitOfWork:
             self.now,
         )
 
+    def audit_change(
+        self, action: str, entity: str, entity_id: object, field: str, old: object, new: object
+    ) -> None:
+        """An audit entry of one field's change from old to new (see audit())."""
+        self.audit(action, entity, entity_id, [FieldChange(field, old, new)])
+
     def audit_many(
         self,
         entity: str,

@@ -6,6 +6,7 @@ import streamlit as st
 from comptoir.i18n import t
 from comptoir.logic.auth import ROLES
 from comptoir.logic.errors import StaleRecord, ValidationFailed
+from comptoir.logic.records import Edit
 from comptoir.services import auth
 from comptoir.ui.auth import require_page
 from comptoir.ui.grid_state import rows_as_loaded, stale_row_message
@@ -62,7 +63,7 @@ if st.button(tr("staff.save"), key="staff.save", type="primary"):
     for position, change in (ss[editor_key].get("edited_rows") or {}).items():
         account = accounts[int(position)]
         try:
-            auth.update_staff(actor, account["id"], account["version"], change)
+            auth.update_staff(actor, Edit(account["id"], account["version"], change))
         except ValidationFailed as exc:
             problems.append((account["username"], exc))
         except StaleRecord:

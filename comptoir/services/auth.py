@@ -33,6 +33,7 @@ from comptoir.logic.errors import (
     ValidationFailed,
     check_fields,
 )
+from comptoir.logic.records import Edit
 from comptoir.logic.text import check_no_controls
 from comptoir.operations import clock, unit_of_work
 from comptoir.operations import settings as shop_settings
@@ -255,14 +256,9 @@ def create_staff(
     )
 
 
-def update_staff(
-    actor: Actor,
-    staff_id: int,
-    version: int,
-    changes: Mapping[str, object],
-    now: datetime | None = None,
-) -> int:
+def update_staff(actor: Actor, edit: Edit, now: datetime | None = None) -> int:
     """Change display name, role or active flag (administrators only)."""
+    staff_id, version, changes = edit.record_id, edit.version, edit.changes
     require(actor, "staff.manage")
     moment = _now(now)
 

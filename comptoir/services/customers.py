@@ -32,6 +32,7 @@ from comptoir.logic.errors import (
     present,
 )
 from comptoir.logic.phones import display_phone
+from comptoir.logic.records import Edit
 from comptoir.logic.search import query_words
 from comptoir.operations import card, clock, context, unit_of_work
 from comptoir.operations import settings as shop_settings
@@ -201,7 +202,7 @@ def update_customer(
         actor,
         "customers.edit",
         screen,
-        lambda uow: card.apply_update(uow, customer_id, version, changes),
+        lambda uow: card.apply_update(uow, Edit(customer_id, version, changes)),
         moment,
     )
     return new_version
@@ -271,7 +272,7 @@ def save_grid_edits(
             rules = card_rules(uow.cur, uow.today)  # once for the batch, not per row
             for customer_id, (version, changes) in batch.items():
                 try:
-                    card.apply_update(uow, customer_id, version, changes, rules)
+                    card.apply_update(uow, Edit(customer_id, version, changes), rules)
                     done.append(customer_id)
                 except (ValidationFailed, StaleRecord, NotFound) as refusal:
                     failed[customer_id] = refusal

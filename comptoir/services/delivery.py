@@ -18,6 +18,7 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.csv_files import read_table
 from comptoir.logic.delivery import FIELDS, billing_as_delivery, check_address, place_key
 from comptoir.logic.errors import FieldError, NotFound, StaleRecord, ValidationFailed, present
+from comptoir.logic.records import Edit
 from comptoir.operations import printouts, unit_of_work
 from comptoir.operations import settings as shop_settings
 from comptoir.operations.unit_of_work import UnitOfWork
@@ -99,14 +100,9 @@ def add_billing(actor: Actor, customer_id: int, now: datetime | None = None) -> 
     return unit_of_work.run(actor, "customers.edit", SCREEN, work, now)
 
 
-def edit(
-    actor: Actor,
-    address_id: int,
-    version: int,
-    raw: Mapping[str, object],
-    now: datetime | None = None,
-) -> None:
+def edit(actor: Actor, change: Edit, now: datetime | None = None) -> None:
     """Change an address (old values in the audit trail); the default flag too."""
+    address_id, version, raw = change.record_id, change.version, change.changes
     make_default = bool(raw.get("is_default"))
 
     def work(uow: UnitOfWork) -> None:

@@ -17,6 +17,7 @@ from comptoir.logic.auth import Actor, require
 from comptoir.logic.customers import validate_customer
 from comptoir.logic.errors import FieldError, StaleRecord, ValidationFailed, present
 from comptoir.logic.merges import Side, default_choices, differing, merge_refusals, merged_card
+from comptoir.logic.records import Edit
 from comptoir.operations import clock, unit_of_work
 from comptoir.operations.card import apply_update, store_tokens
 from comptoir.operations.settings import card_rules
@@ -174,7 +175,7 @@ def merge(
         result = merged_card(survivor, other, choices)
         changes = {k: v for k, v in result.items() if survivor[k] != v}
         if changes:
-            apply_update(uow, survivor_id, survivor_version, changes)
+            apply_update(uow, Edit(survivor_id, survivor_version, changes))
         card = customers_repo.get(cur, survivor_id)
         assert card is not None
         store_tokens(uow, survivor_id, card)
@@ -189,11 +190,8 @@ def merge(
                 FieldChange("moved", None, summary),
             ],
         )
-        uow.audit(
-            "merged_into",
-            "customer",
-            other_id,
-            [FieldChange("merged_into", None, survivor["account_number"])],
+        uow.audit_change(
+            "merged_into", "customer", other_id, "merged_into", None, survivor["account_number"]
         )
         return repo.record(
             cur,
@@ -266,7 +264,7 @@ def undo(actor: Actor, merge_id: int, now: datetime | None = None) -> None:
         )
         survivor = customers_repo.get(cur, survivor_id)
         assert survivor is not None
-        apply_update(uow, survivor_id, survivor["version"], done["survivor_before"])
+        apply_update(uow, Edit(survivor_id, survivor["version"], done["survivor_before"]))
         for customer_id in (survivor_id, other_id):
             card = customers_repo.get(cur, customer_id)
             assert card is not None

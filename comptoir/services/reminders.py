@@ -115,11 +115,13 @@ def schedule(
                 "idempotency_key": idempotency_key,
             },
         )
-        uow.audit(
+        uow.audit_change(
             "create",
             "customer",
             customer_id,
-            [FieldChange("reminder", None, f"{clean['due_on']} {clean['channel']}")],
+            "reminder",
+            None,
+            f"{clean['due_on']} {clean['channel']}",
         )
         return reminder_id
 
@@ -382,11 +384,13 @@ def mark_phoned(actor: Actor, reminder_id: int, now: datetime | None = None) -> 
         if found["status"] != "phone":
             return
         repo.set_reminder(cur, reminder_id, "phoned", found["reason"], None)
-        uow.audit(
+        uow.audit_change(
             "update",
             "customer",
             found["customer_id"],
-            [FieldChange(f"reminder{reminder_id}.status", "phone", "phoned")],
+            f"reminder{reminder_id}.status",
+            "phone",
+            "phoned",
         )
 
     unit_of_work.run(actor, "workshop.edit", SCREEN, work, now)

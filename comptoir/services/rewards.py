@@ -136,11 +136,8 @@ def adjust(
         )
         if balance is None:
             raise ValidationFailed([FieldError("points", "points_below_zero")])
-        uow.audit(
-            "update",
-            "customer",
-            customer_id,
-            [FieldChange("rewards.points", None, f"{change:+d} ({why})")],
+        uow.audit_change(
+            "update", "customer", customer_id, "rewards.points", None, f"{change:+d} ({why})"
         )
         return balance
 

@@ -20,6 +20,7 @@ from comptoir.data import workshop as repo
 from comptoir.logic.audit import FieldChange, diff
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import FieldError, FieldProblem, StaleRecord, ValidationFailed
+from comptoir.logic.records import Edit
 from comptoir.logic.text import clean_text
 from comptoir.logic.workshop import (
     CLOSED_STATUSES,
@@ -100,11 +101,8 @@ def create_order(
             },
         )
         repo.insert_event(cur, order_id, "open", "", moment, actor)
-        uow.audit(
-            "create",
-            "customer",
-            customer_id,
-            [FieldChange("order", None, f"{number} ({clean['kind']})")],
+        uow.audit_change(
+            "create", "customer", customer_id, "order", None, f"{number} ({clean['kind']})"
         )
         return order_id
 
@@ -127,14 +125,9 @@ def customer_orders(actor: Actor, customer_id: int, which: str = "open") -> list
         return repo.orders_of(cur, customer_id, WHICH[which])
 
 
-def update_order(
-    actor: Actor,
-    order_id: int,
-    version: int,
-    raw: Mapping[str, object],
-    now: datetime | None = None,
-) -> int:
+def update_order(actor: Actor, edit: Edit, now: datetime | None = None) -> int:
     """Change an open order's reported fault, agreement, estimate, mechanic or days."""
+    order_id, version, raw = edit.record_id, edit.version, edit.changes
     require(actor, "workshop.edit")
     moment = clock.utc(now)
     clean, errors = check_order(raw, clock.local_day(moment), creating=False)

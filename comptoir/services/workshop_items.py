@@ -11,6 +11,7 @@ from comptoir.data import workshop as repo
 from comptoir.logic.audit import FieldChange, diff
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.errors import StaleRecord, ValidationFailed, present
+from comptoir.logic.records import Edit
 from comptoir.logic.workshop import (
     check_item,
     serial_key,
@@ -77,14 +78,9 @@ def add_item(
     return unit_of_work.run(actor, "workshop.edit", SCREEN_ITEMS, work, moment)
 
 
-def edit_item(
-    actor: Actor,
-    item_id: int,
-    version: int,
-    raw: Mapping[str, object],
-    now: datetime | None = None,
-) -> int:
+def edit_item(actor: Actor, edit: Edit, now: datetime | None = None) -> int:
     """Change an item's fields (name, serial…) with the old values kept in the audit trail."""
+    item_id, version, raw = edit.record_id, edit.version, edit.changes
     require(actor, "workshop.edit")
     clean = _item_values(raw)
     moment = clock.utc(now)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from comptoir.i18n import country_options
 from comptoir.logic.auth import Actor
+from comptoir.logic.records import Edit
 from comptoir.services import delivery, shop
 from comptoir.ui.actions import FAILED, attempt, refused
 from comptoir.ui.picks import forget_gone, pick
@@ -118,7 +119,8 @@ def delivery_tab(actor: Actor, customer: dict[str, Any]) -> None:
         )
         if (
             st.button(tr("card.save"), key=f"{base}.edit.go")
-            and act(lambda: delivery.edit(actor, chosen["id"], picked.version, raw)) is not FAILED
+            and act(lambda: delivery.edit(actor, Edit(chosen["id"], picked.version, raw)))
+            is not FAILED
         ):
             ss[f"{base}.flash"] = tr("card.saved")
             st.rerun()

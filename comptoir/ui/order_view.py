@@ -12,6 +12,7 @@ import streamlit as st
 from comptoir.i18n import format_money, t
 from comptoir.logic.auth import Actor
 from comptoir.logic.pricing import TENDERS
+from comptoir.logic.records import Edit
 from comptoir.logic.workshop import KINDS, allowed_moves, is_overdue, next_status, over_estimate
 from comptoir.operations import clock
 from comptoir.services import (
@@ -336,7 +337,7 @@ def _details_form(actor: Actor, order: dict, key: str, today: date) -> None:
             }
             if st.form_submit_button(tr("card.save")):
                 done = _run(
-                    lambda: workshop.update_order(actor, order["id"], order["version"], raw)
+                    lambda: workshop.update_order(actor, Edit(order["id"], order["version"], raw))
                 )
                 if done is not FAILED:
                     _flash(key, tr("card.saved"))

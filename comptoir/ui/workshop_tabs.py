@@ -11,6 +11,7 @@ import streamlit as st
 
 from comptoir.i18n import tn
 from comptoir.logic.auth import Actor
+from comptoir.logic.records import Edit
 from comptoir.logic.workshop import KINDS, REMINDER_CHANNELS
 from comptoir.operations import clock
 from comptoir.services import export_views, reminders, workshop, workshop_board, workshop_items
@@ -235,7 +236,7 @@ def _item_detail(actor: Actor, customer_id: int, item: dict[str, Any], base: str
         }
         raw["notes"] = st.text_area(tr("field.notes"), item["notes"], key=f"{k}.notes")
         if st.form_submit_button(tr("workshop.edit_item")) and not refused(
-            lambda: workshop_items.edit_item(actor, item["id"], shown, raw),
+            lambda: workshop_items.edit_item(actor, Edit(item["id"], shown, raw)),
             gone="workshop.item_changed",
             changed="workshop.item_changed",
         ):

@@ -16,6 +16,7 @@ import pytest
 from comptoir.data import db
 from comptoir.logic.auth import Actor, PermissionDenied
 from comptoir.logic.errors import StaleRecord, ValidationFailed
+from comptoir.logic.records import Edit
 from comptoir.services import audit, auth, customers, shop
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.exported import export_customers
@@ -172,15 +173,15 @@ def test_staff_management_rules_and_trail(owner):
     with pytest.raises(ValidationFailed) as info:
         auth.create_staff(owner, "SAM", "Other", "staff", "velo-vert-42", "velo-vert-42")
     assert info.value.errors[0].code == "username_taken"
-    version = auth.update_staff(owner, clerk, 1, {"role": "manager"})
+    version = auth.update_staff(owner, Edit(clerk, 1, {"role": "manager"}))
     assert auth.sign_in("sam", "velo-vert-42").role == "manager"
     with pytest.raises(ValidationFailed) as info:
-        auth.update_staff(owner, owner.staff_id, 1, {"role": "staff"})
+        auth.update_staff(owner, Edit(owner.staff_id, 1, {"role": "staff"}))
     assert {e.code for e in info.value.errors} == {"last_admin"}
     with pytest.raises(ValidationFailed) as info:
-        auth.update_staff(owner, owner.staff_id, 1, {"active": False})
+        auth.update_staff(owner, Edit(owner.staff_id, 1, {"active": False}))
     assert "cannot_deactivate_self" in {e.code for e in info.value.errors}
-    auth.update_staff(owner, clerk, version, {"active": False})
+    auth.update_staff(owner, Edit(clerk, version, {"active": False}))
     with pytest.raises(auth.SignInRefused):
         auth.sign_in("sam", "velo-vert-42")
     assert auth.current_actor(clerk) is None

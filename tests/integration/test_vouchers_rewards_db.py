@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from comptoir.data import db
 from comptoir.logic.errors import ValidationFailed
+from comptoir.logic.records import Edit
 from comptoir.logic.vouchers import check_code, format_code
 from comptoir.services import (
     customers,
@@ -295,7 +296,7 @@ def test_billing_address_is_copied_once_and_addresses_edit_and_remove(till):
         (first, "billing", True),
         (second, "manual", False),
     ]
-    delivery.edit(STAFF, second, 1, {**shown[1], "city": "Lyon 1er", "is_default": True})
+    delivery.edit(STAFF, Edit(second, 1, {**shown[1], "city": "Lyon 1er", "is_default": True}))
     delivery.remove(STAFF, first, 1)
     shown = delivery.addresses(STAFF, till["anna"])
     assert [(a["city"], a["is_default"]) for a in shown] == [("Lyon 1er", True)]

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from comptoir.data import db
 from comptoir.logic.errors import StaleRecord, ValidationFailed
+from comptoir.logic.records import Edit
 from comptoir.messaging.email import SendFailed, Sent
 from comptoir.operations import clock, sender
 from comptoir.services import (
@@ -204,9 +205,9 @@ def test_editing_an_item_keeps_the_old_serial_in_the_audit_trail(bike_shop):
     item_id = workshop_items.add_item(
         STAFF, bike_shop["paul"], {"name": "Bike", "serial": "AB1234"}
     )
-    workshop_items.edit_item(STAFF, item_id, 1, {"name": "Gravel bike", "serial": "AB1235"})
+    workshop_items.edit_item(STAFF, Edit(item_id, 1, {"name": "Gravel bike", "serial": "AB1235"}))
     with pytest.raises(StaleRecord):
-        workshop_items.edit_item(STAFF, item_id, 1, {"name": "Late", "serial": "X"})
+        workshop_items.edit_item(STAFF, Edit(item_id, 1, {"name": "Late", "serial": "X"}))
     with db.cursor() as cur:
         cur.execute(
             "SELECT changes FROM audit_log WHERE screen = 'serviced_items' AND action = 'update'"
@@ -471,10 +472,10 @@ def test_an_order_is_edited_by_version_and_a_line_removed_is_audited(bike_shop):
     workshop_lines.add_part(STAFF, order_id, bike_shop["chain"], "1", now=NOW)
     version = workshop.order_detail(STAFF, order_id)["version"]
     workshop.update_order(
-        STAFF, order_id, version, {"mechanic": "Léa", "booked_hours": "2"}, now=NOW
+        STAFF, Edit(order_id, version, {"mechanic": "Léa", "booked_hours": "2"}), now=NOW
     )
     with pytest.raises(StaleRecord):
-        workshop.update_order(STAFF, order_id, version, {"mechanic": "Marc"}, now=NOW)
+        workshop.update_order(STAFF, Edit(order_id, version, {"mechanic": "Marc"}), now=NOW)
     workshop_lines.remove_line(STAFF, order_id, 1, now=NOW)
     order = workshop.order_detail(STAFF, order_id)
     assert (order["mechanic"], order["booked_hours"]) == ("Léa", D("2.00"))
@@ -487,6 +488,7 @@ def test_an_order_is_edited_by_version_and_a_line_removed_is_audited(bike_shop):
     workshop.move(STAFF, order_id, "cancelled", now=NOW)
     with pytest.raises(ValidationFailed) as refused:
         workshop.update_order(
-            STAFF, order_id, workshop.order_detail(STAFF, order_id)["version"], {"agreed": "x"}
+            STAFF,
+            Edit(order_id, workshop.order_detail(STAFF, order_id)["version"], {"agreed": "x"}),
         )
     assert refused.value.errors[0].code == "order_closed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from comptoir.data import demo
+from comptoir.logic.records import Edit
 from comptoir.operations import clock
 from comptoir.services import audit, auth, customers
 from comptoir.ui.navigation import visible_scripts
@@ -42,7 +43,7 @@ def test_a_changed_account_signs_in_again_at_its_next_action(shop_db):
     app = open_app("staff")
     assert [t.value for t in app.title] == ["Customers"]
     staff = next(a for a in auth.list_staff(ADMIN) if a["username"] == "staff")
-    auth.update_staff(ADMIN, staff["id"], staff["version"], {"role": "manager"})
+    auth.update_staff(ADMIN, Edit(staff["id"], staff["version"], {"role": "manager"}))
     app.run()
     assert [t.value for t in app.title] == ["Sign in"]
     assert texts(app, "info") == [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from comptoir.logic.records import Edit
 from comptoir.services import customers
 from tests.conftest import ADMIN, STAFF
 from tests.ui.conftest import open_tab, table, texts, type_into
@@ -230,7 +231,7 @@ def test_history_names_changes_to_parts_of_the_card_as_the_card_does(card):
         {"name": "Atelier", "address1": "1 rue A", "city": "Annecy", "country_code": "FR"},
     )
     (made,) = [a for a in delivery.addresses(STAFF, customer_id) if a["id"] == address]
-    delivery.edit(STAFF, address, made["version"], {**made, "city": "Lyon"})
+    delivery.edit(STAFF, Edit(address, made["version"], {**made, "city": "Lyon"}))
     for lang, expected in (
         ("en", "Delivery address — City: Annecy → Lyon"),
         ("fr", "Adresse de livraison — Ville"),

@@ -8,6 +8,7 @@ import logging
 
 import pytest
 
+from comptoir.logic.records import Edit
 from comptoir.services import customer_import, customers, delivery, merges, workshop_items
 from tests.conftest import ADMIN, MANAGER, STAFF
 from tests.ui.conftest import open_app, open_tab, table, texts
@@ -76,9 +77,11 @@ def test_a_pick_changed_by_someone_else_is_refused_then_shown_as_it_is(two_place
     app.selectbox(key=f"{base}.chosen").set_value(ids["second"]).run()
     delivery.edit(
         STAFF,
-        ids["second"],
-        _version(customer_id, ids["second"]),
-        {**PLACES["second"], "name": "Moved"},
+        Edit(
+            ids["second"],
+            _version(customer_id, ids["second"]),
+            {**PLACES["second"], "name": "Moved"},
+        ),
     )
     app.button(key=f"{base}.remove").click().run()
     assert any("changed this address meanwhile" in w for w in texts(app, "warning"))
@@ -274,7 +277,7 @@ def test_an_item_saved_by_someone_else_meanwhile_is_refused_not_lost_or_overwrit
     (item,) = workshop_items.items(STAFF, customer)
     # The other session notes the colour (the item's title, hence its section, unchanged).
     workshop_items.edit_item(
-        STAFF, item_id, item["version"], {"name": "Trek", "serial": "S-1", "colour": "Red"}
+        STAFF, Edit(item_id, item["version"], {"name": "Trek", "serial": "S-1", "colour": "Red"})
     )
     next(b for b in app.button if b.label == "Save the item").click().run()
     assert not app.exception, app.exception
@@ -291,7 +294,7 @@ def test_a_renamed_item_keeps_its_section_open_and_the_click_made_in_it(shop_db)
     # The other session renames the item: its section's title changes.
     (item,) = workshop_items.items(STAFF, customer)
     workshop_items.edit_item(
-        STAFF, item_id, item["version"], {"name": "Trek Domane", "serial": "S-1"}
+        STAFF, Edit(item_id, item["version"], {"name": "Trek Domane", "serial": "S-1"})
     )
     app.button(key=send).click().run()
     assert not app.exception, app.exception
