@@ -92,11 +92,13 @@ class ThrowawayPostgres:
         )
         return self.new_database("comptoir")
 
-    def new_database(self, name: str | None = None) -> str:
-        """Create a database (a fresh name unless given); its URL."""
+    def new_database(self, name: str | None = None, template: str | None = None) -> str:
+        """Create a database (a fresh name unless given; a copy of template if given);
+        its URL. Names are ours (letters, digits, underscores), never from outside."""
         name = name or f"t_{uuid.uuid4().hex[:12]}"
+        copy = f" TEMPLATE {template}" if template else ""
         with psycopg.connect(self.url("postgres"), autocommit=True) as admin:
-            admin.execute(f"CREATE DATABASE {name}")
+            admin.execute(f"CREATE DATABASE {name}{copy}")
         return self.url(name)
 
     def drop_database(self, url: str) -> None:

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import app_test as app_test_module
 
 from comptoir.data import db, demo
 from comptoir.startup import DEMO_ACCOUNTS, create_demo_accounts
+from tests.conftest import copy_database
 
 APP = Path(__file__).resolve().parents[2] / "comptoir" / "app.py"
 
@@ -56,11 +57,15 @@ def open_app(username: str | None) -> AppTest:
     return test
 
 
-@pytest.fixture
-def shop_db(db_path):
-    """60 demo customers and the three demo accounts."""
-    demo.generate(60, seed=5, path=db_path)
+def _demo_shop() -> None:
+    demo.generate(60, seed=5)
     create_demo_accounts()
+
+
+@pytest.fixture
+def shop_db(db_path, database_files):
+    """60 demo customers and the three demo accounts (a copy of a file built once)."""
+    copy_database(database_files("shop60", _demo_shop), db_path)
     yield db_path
     db.close(db_path)
 
