@@ -33,13 +33,16 @@ _MATCH_ON = {
     "key": "c.account_key",
     "email": "lower(c.email)",
     "mobile": "c.mobile",
-    "name": "lower(c.last_name) || '|' || coalesce(upper(replace(c.postcode, ' ', '')), '')",
+    # A namesake at the same postcode with another first name is a relative, not a double.
+    "name": "lower(c.last_name) || '|' || coalesce(upper(replace(c.postcode, ' ', '')), '')"
+    " || '|' || lower(coalesce(c.first_name, ''))",
 }
 
 
 def matches(cur: Cursor, wanted: Mapping[str, Sequence[str]]) -> dict[str, dict[str, int]]:
     """Existing customers (archived ones too: an import must not duplicate them) by account
-    key, lower-case e-mail, mobile and last name + postcode; the lowest id for each value."""
+    key, lower-case e-mail, mobile and last name + postcode + first name; the lowest id for
+    each value."""
     found: dict[str, dict[str, int]] = {kind: {} for kind in _MATCH_ON}
     for kind, expression in _MATCH_ON.items():
         values = sorted(set(wanted.get(kind, ())))

@@ -9,18 +9,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
+import phonenumbers
 import pycountry
 
 from comptoir.logic.csv_files import MAX_BYTES, decode_named, delimiter
 from comptoir.logic.customers import FIELDS
 from comptoir.logic.errors import FieldError, ValidationFailed
+from comptoir.logic.import_formats import FULL_NAME, FileFormat, recognise, squeeze
+
+TAGS = "tags"
 
 # Columns a file may name, by the words other systems use for them (English and French),
 # compared without case, accents, spaces or punctuation.
@@ -40,9 +43,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "numero client",
         "code client",
         "n client",
+        "kundennummer",
+        "kunden nr",
+        "numero de cliente",
+        "codigo cliente",
     ),
-    "title": ("title", "salutation", "civilite", "titre"),
-    "first_name": ("first name", "firstname", "given name", "forename", "prenom"),
+    "title": ("title", "salutation", "civilite", "titre", "anrede", "tratamiento"),
+    "first_name": (
+        "first name",
+        "firstname",
+        "given name",
+        "forename",
+        "prenom",
+        "vorname",
+        "nombre de pila",
+    ),
     "last_name": (
         "last name",
         "lastname",
@@ -51,6 +66,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "name",
         "nom",
         "nom de famille",
+        "nachname",
+        "familienname",
+        "apellido",
+        "apellidos",
     ),
     "company": (
         "company",
@@ -61,8 +80,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "societe",
         "entreprise",
         "raison sociale",
+        "firma",
+        "firmenname",
+        "empresa",
+        "compania",
     ),
-    "postcode": ("postcode", "post code", "postal code", "zip", "zip code", "code postal", "cp"),
+    "postcode": (
+        "postcode",
+        "post code",
+        "postal code",
+        "zip",
+        "zip code",
+        "code postal",
+        "cp",
+        "plz",
+        "postleitzahl",
+        "codigo postal",
+        "cod postal",
+    ),
     "address1": (
         "address",
         "address 1",
@@ -72,6 +107,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "adresse 1",
         "adresse ligne 1",
         "rue",
+        "strasse",
+        "adresse zeile 1",
+        "direccion",
+        "calle",
     ),
     "address2": (
         "address 2",
@@ -80,10 +119,23 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "adresse ligne 2",
         "complement",
         "complement d adresse",
+        "adresszusatz",
+        "direccion 2",
     ),
-    "city": ("city", "town", "ville", "commune", "localite"),
-    "region": ("region", "county", "state", "province", "departement"),
-    "country_code": ("country", "country code", "pays", "code pays"),
+    "city": (
+        "city",
+        "town",
+        "ville",
+        "commune",
+        "localite",
+        "stadt",
+        "ort",
+        "ciudad",
+        "localidad",
+        "poblacion",
+    ),
+    "region": ("region", "county", "state", "province", "departement", "bundesland", "provincia"),
+    "country_code": ("country", "country code", "pays", "code pays", "land", "pais"),
     "phone": (
         "phone",
         "telephone",
@@ -93,6 +145,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "telephone fixe",
         "tel fixe",
         "fixe",
+        "telefon",
+        "telefono",
+        "festnetz",
     ),
     "mobile": (
         "mobile",
@@ -104,6 +159,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "tel portable",
         "tel mobile",
         "gsm",
+        "mobil",
+        "handy",
+        "mobiltelefon",
+        "movil",
+        "telefono movil",
+        "celular",
     ),
     "fax": ("fax", "telecopie"),
     "email": (
@@ -115,6 +176,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "adresse email",
         "adresse e mail",
         "adresse mail",
+        "e mail adresse",
+        "correo",
+        "correo electronico",
     ),
     "contact_preference": (
         "contact preference",
@@ -122,7 +186,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "preference de contact",
         "contact prefere",
     ),
-    "language": ("language", "langue"),
+    "language": ("language", "langue", "sprache", "idioma"),
     "date_of_birth": (
         "date of birth",
         "birth date",
@@ -131,8 +195,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "date de naissance",
         "naissance",
         "anniversaire",
+        "geburtsdatum",
+        "fecha de nacimiento",
     ),
-    "gender": ("gender", "sex", "sexe", "genre"),
+    "gender": ("gender", "sex", "sexe", "genre", "geschlecht", "sexo"),
     "tax_exempt": (
         "tax exempt",
         "vat exempt",
@@ -150,6 +216,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "tva",
         "tva intracommunautaire",
         "n tva",
+        "ust idnr",
+        "umsatzsteuer id",
+        "nif",
+        "cif",
     ),
     "price_level": ("price level", "price list", "niveau de prix", "tarif", "grille tarifaire"),
     "discount_percent": (
@@ -170,6 +240,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "commentaire",
         "commentaires",
         "observations",
+        "notizen",
+        "bemerkungen",
+        "notas",
+        "observaciones",
     ),
     "marketing_opt_in": (
         "marketing",
@@ -180,21 +254,29 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "consent",
         "accepte marketing",
         "consentement marketing",
+        "werbung",
+        "einwilligung",
+        "boletin",
+        "acepta marketing",
     ),
 }
 # A column the file names with a field's own code (an export of ours) is that field.
 _CANONICAL = {re.sub(r"[^a-z0-9]", "", name): name for name in FIELDS}
-_TRUE = {"1", "true", "yes", "y", "oui", "o", "vrai", "x"}
-_FALSE = {"0", "false", "no", "n", "non", "faux", ""}
+# Yes and no as other systems write them (compared squeezed): consent states of
+# Mailchimp and Square, 0/1 of PrestaShop, words in four languages.
+_TRUE = {"1", "true", "yes", "y", "oui", "o", "vrai", "x", "ja", "si", "verdadero", "wahr"}
+_TRUE |= {"subscribed", "optedin", "optin", "abonne", "inscrit", "suscrito"}
+_FALSE = {"0", "false", "no", "n", "non", "faux", "", "nein", "falso"}
+_FALSE |= {"unsubscribed", "cleaned", "pending", "notsubscribed", "neversubscribed"}
+_FALSE |= {"nonsubscribed", "transactional", "optedout", "desabonne", "desinscrit"}
 _DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+# Excel's damage: a leading apostrophe guarding digits (Shopify writes one too), and long
+# numbers turned into scientific notation, whose lost digits nothing can bring back.
+_GUARD = re.compile(r"^'(?=[\d+])")
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+NUMBER_FIELDS = ("account_number", "phone", "mobile", "fax", "postcode", "tax_number")
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
-
-
-def squeeze(text: str) -> str:
-    """A header as compared: lower case, no accents, letters and digits only."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", folded.lower())
 
 
 @lru_cache(maxsize=1)
@@ -206,33 +288,59 @@ def _by_word() -> dict[str, str]:
     return found
 
 
-def guess_mapping(headers: Sequence[str]) -> list[str | None]:
-    """Each column's field (None: not imported); a field is taken by its first column only."""
+# What a column may be mapped to: a card field, the full name (split on import) or tags
+# (kept in the notes).
+TARGETS = (*FIELDS, FULL_NAME, TAGS)
+# A row is somebody when it has one of these; a last name can then be made up.
+IDENTITY = ("last_name", FULL_NAME, "email", "mobile", "company")
+
+
+@dataclass(frozen=True)
+class Guess:
+    """The system a file comes from (None: not one we know) and each column's target."""
+
+    format: FileFormat | None
+    mapping: list[str | None]
+
+
+def guess(headers: Sequence[str]) -> Guess:
+    """Each column's target (None: not imported), the file's format first, then the
+    synonyms; a target is taken by its first column only."""
+    known = recognise(headers)
     taken: set[str] = set()
     mapping: list[str | None] = []
     words = _by_word()
     for header in headers:
-        field = words.get(squeeze(header or ""))
-        if field in taken:
+        field = known.field_of(header or "") if known else None
+        if field is None:
+            field = words.get(squeeze(header or ""))
+        if field in taken or not field:
             field = None
         if field:
             taken.add(field)
         mapping.append(field)
-    return mapping
+    if FULL_NAME in taken and "last_name" in taken:
+        mapping = [None if m == FULL_NAME else m for m in mapping]
+    return Guess(known, mapping)
+
+
+def guess_mapping(headers: Sequence[str]) -> list[str | None]:
+    """Each column's target (see guess())."""
+    return guess(headers).mapping
 
 
 def check_mapping(mapping: Sequence[str | None]) -> None:
-    """A field mapped twice, an unknown field, or no last name: refused."""
+    """A target mapped twice, an unknown one, or nothing that names a person: refused."""
     chosen = [m for m in mapping if m]
     errors: list[FieldError] = []
-    unknown = [m for m in chosen if m not in FIELDS]
+    unknown = [m for m in chosen if m not in TARGETS]
     if unknown:
-        errors.append(FieldError("mapping", "not_in_list", {"allowed": ", ".join(FIELDS)}))
+        errors.append(FieldError("mapping", "not_in_list", {"allowed": ", ".join(TARGETS)}))
     twice = sorted({m for m in chosen if chosen.count(m) > 1})
     if twice:
         errors.append(FieldError("mapping", "import_mapped_twice", {"fields": ", ".join(twice)}))
-    if "last_name" not in chosen:
-        errors.append(FieldError("mapping", "import_needs_last_name"))
+    if not set(chosen) & set(IDENTITY):
+        errors.append(FieldError("mapping", "import_needs_identity"))
     if errors:
         raise ValidationFailed(errors)
 
@@ -269,24 +377,31 @@ def read_csv(data: bytes) -> ImportTable:
         raise _refuse("csv_empty")
     separator = detect_separator(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    start = 1  # the line a record starts on (a quoted field may span several lines)
     try:
         headers = tuple(h.strip() for h in next(reader))
+        if len(headers) > 1 and not headers[-1]:
+            headers = headers[:-1]  # a separator ending every line (PrestaShop)
         rows = []
+        start = reader.line_num + 1
         for fields in reader:
+            line, start = start, reader.line_num + 1
             if not any(f.strip() for f in fields):
                 continue
-            if len(fields) != len(headers):
+            # Ragged lines: missing trailing fields are empty, extra empty ones dropped;
+            # only a value beyond the last column refuses the file.
+            while len(fields) > len(headers) and not fields[-1].strip():
+                fields.pop()
+            if len(fields) > len(headers):
                 raise _refuse(
-                    "csv_fields",
-                    line=str(reader.line_num),
-                    expected=str(len(headers)),
-                    found=str(len(fields)),
+                    "csv_fields", line=str(line), expected=str(len(headers)), found=str(len(fields))
                 )
-            rows.append((reader.line_num, tuple(fields)))
+            fields += [""] * (len(headers) - len(fields))
+            rows.append((line, tuple(fields)))
             if len(rows) > MAX_ROWS:
                 raise _refuse("import_too_many", max=f"{MAX_ROWS:,}")
     except csv.Error:
-        raise _refuse("import_malformed", line=str(reader.line_num)) from None
+        raise _refuse("import_malformed", line=str(start)) from None
     return _checked(ImportTable(headers, tuple(rows), encoding, separator))
 
 
@@ -368,8 +483,13 @@ def read_file(data: bytes, name: str) -> ImportTable:
 
 
 def _country(value: str) -> str:
-    """A country as its code: 'FR', 'France', 'Belgique' → alpha-2 (else as typed)."""
+    """A country as its code: 'FR', 'fr', 'France', 'Belgique', 'Deutschland', 'España',
+    Odoo's 'base.fr' → alpha-2 (else as typed)."""
     text = value.strip()
+    if text.lower().startswith("base.") and len(text) == 7:
+        text = text[5:]
+    if len(text) == 2 and text.isalpha():
+        return text.upper()
     if len(text) <= 3:
         return text
     try:
@@ -398,11 +518,53 @@ _FRENCH_COUNTRIES = {
     "grece": "GR",
     "hongrie": "HU",
     "republiquetcheque": "CZ",
+    # German and Spanish names of the countries a shop's customers most often come from.
+    "deutschland": "DE",
+    "frankreich": "FR",
+    "osterreich": "AT",
+    "schweiz": "CH",
+    "belgien": "BE",
+    "niederlande": "NL",
+    "italien": "IT",
+    "spanien": "ES",
+    "grossbritannien": "GB",
+    "vereinigteskonigreich": "GB",
+    "espana": "ES",
+    "francia": "FR",
+    "alemania": "DE",
+    "italia": "IT",
+    "reinounido": "GB",
+    "belgica": "BE",
+    "suiza": "CH",
+    "paisesbajos": "NL",
+    "estadosunidos": "US",
 }
 
 
-def cell_value(field: str, value: object) -> object:
-    """A cell as the card's rules read it: dates ISO, flags true/false, countries as codes."""
+@dataclass(frozen=True)
+class Unreadable:
+    """A cell whose value cannot be trusted (the field is left empty and named)."""
+
+    code: str
+
+
+def date_order(values: Iterable[object]) -> str:
+    """Whether a file writes dates day first ("dmy") or month first ("mdy"), decided by
+    its unambiguous dates (a part over 12); day first when none decides."""
+    for value in values:
+        found = _DAY_FIRST.match(str(value)) if isinstance(value, str) else None
+        if found:
+            first, second = int(found.group(1)), int(found.group(2))
+            if first > 12 >= second:
+                return "dmy"
+            if second > 12 >= first:
+                return "mdy"
+    return "dmy"
+
+
+def cell_value(field: str, value: object, order: str = "dmy") -> object:
+    """A cell as the card's rules read it: dates ISO, flags true/false, countries as codes,
+    Excel's guards removed (Unreadable: a value Excel damaged beyond repair)."""
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
@@ -411,21 +573,26 @@ def cell_value(field: str, value: object) -> object:
         return value
     if isinstance(value, float) and field in ("discount_percent",):
         return format(value, "f").rstrip("0").rstrip(".") or "0"
-    text = "" if value is None else str(value)
+    if isinstance(value, float) and field in NUMBER_FIELDS and value.is_integer():
+        value = int(value)  # a sheet's number cell: 75019.0 is 75019
+    text = _GUARD.sub("", "" if value is None else str(value))
+    if field in NUMBER_FIELDS and _SCIENTIFIC.match(text.strip()):
+        return Unreadable("import_scientific")
     if field == "date_of_birth":
         found = _DAY_FIRST.match(text)
-        if found:  # day first, as French and British systems write dates
-            day, month, year = (int(part) for part in found.groups())
+        if found:  # day first, as French and British systems write dates, unless the file
+            first, second, year = (int(part) for part in found.groups())
+            day, month = (second, first) if order == "mdy" else (first, second)
             try:
                 return date(year, month, day).isoformat()
             except ValueError:
                 return text
         return text.strip()
     if field in ("tax_exempt", "marketing_opt_in"):
-        lowered = text.strip().lower()
-        if lowered in _TRUE:
+        squeezed = squeeze(text)
+        if squeezed in _TRUE:
             return True
-        if lowered in _FALSE:
+        if squeezed in _FALSE:
             return False
         return text
     if field == "country_code":
@@ -433,3 +600,93 @@ def cell_value(field: str, value: object) -> object:
     if field == "discount_percent":
         return text.replace("%", "").strip()
     return text
+
+
+# Postcodes that a spreadsheet shortens by dropping leading zeros, by their length.
+_NUMERIC_POSTCODES = {"FR": 5, "DE": 5, "ES": 5, "IT": 5, "US": 5, "FI": 5, "EE": 5}
+_NUMERIC_POSTCODES |= {"HR": 5, "MX": 5, "DK": 4, "NO": 4, "AU": 4, "ZA": 4}
+_PARTICLES = {"de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "del"}
+
+
+def split_full_name(text: str) -> tuple[str, str]:
+    """First and last name from one column: "Martin, Jean" or "Jean de La Fontaine"."""
+    if "," in text:
+        last, first = (part.strip() for part in text.split(",", 1))
+        return first, last
+    words = text.split()
+    if len(words) < 2:
+        return "", " ".join(words)
+    for index, word in enumerate(words[1:], start=1):
+        if word.lower() in _PARTICLES:
+            return " ".join(words[:index]), " ".join(words[index:])
+    return " ".join(words[:-1]), words[-1]
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def complete_row(
+    raw: Mapping[str, object], default_country: str
+) -> tuple[dict[str, object], list[FieldError]]:
+    """A row's values made whole, and what to check on it: Unreadable cells emptied and
+    named; the full name split; tags kept in the notes; a missing country taken from an
+    international phone number; shortened postcodes restored; a missing last name made
+    from the company, the e-mail or the mobile (to complete by hand)."""
+    values = dict(raw)
+    notes: list[FieldError] = []
+    for name, value in raw.items():
+        if isinstance(value, Unreadable):
+            values[name] = ""
+            notes.append(FieldError(name, value.code))
+    full = values.pop(FULL_NAME, None)
+    if not _blank(full) and _blank(values.get("last_name")):
+        first, last = split_full_name(str(full))
+        values["last_name"] = last
+        if _blank(values.get("first_name")):
+            values["first_name"] = first
+    tags = values.pop(TAGS, None)
+    if not _blank(tags):
+        kept = str(values.get("notes") or "").strip()
+        values["notes"] = "\n".join(p for p in (kept, f"Tags: {str(tags).strip()}") if p)
+    if _blank(values.get("country_code")):
+        region = _phone_country(values.get("mobile")) or _phone_country(values.get("phone"))
+        if region and region != default_country:
+            values["country_code"] = region
+            notes.append(FieldError("country_code", "import_country_from_phone", {"value": region}))
+    country = str(values.get("country_code") or default_country).upper()
+    postcode = str(values.get("postcode") or "").strip()
+    length = _NUMERIC_POSTCODES.get(country)
+    if length and postcode.isdigit() and len(postcode) < length:
+        values["postcode"] = postcode.zfill(length)
+    if _blank(values.get("last_name")):
+        made = _stand_in_name(values)
+        if made:
+            values["last_name"] = made
+            notes.append(FieldError("last_name", "import_name_made_up", {"value": made}))
+    return values, notes
+
+
+def _phone_country(value: object) -> str | None:
+    text = "" if value is None else str(value).strip()
+    if not text.startswith(("+", "00")):
+        return None
+    try:
+        number = phonenumbers.parse("+" + text.lstrip("+").removeprefix("00"), None)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.region_code_for_number(number)
+
+
+def _stand_in_name(values: Mapping[str, object]) -> str:
+    """A last name for a row with none: its company, else its e-mail's local part (words
+    capitalised), else its mobile number."""
+    company = " ".join(str(values.get("company") or "").split())
+    if company:
+        return company[:80]
+    email = str(values.get("email") or "").strip()
+    if "@" in email:
+        local = re.sub(r"[._\-+]+", " ", email.split("@", 1)[0]).strip()
+        if local:
+            return " ".join(w.capitalize() for w in local.split())[:80]
+    return " ".join(str(values.get("mobile") or "").split())[:40]

@@ -6,8 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from comptoir.i18n.errors import describe
-from comptoir.logic.customer_import import guess_mapping, read_file
-from comptoir.logic.customers import FIELDS
+from comptoir.logic.customer_import import TARGETS, guess, read_file
 from comptoir.logic.errors import ValidationFailed
 from comptoir.services import customer_import
 from comptoir.ui.actions import FAILED, attempt
@@ -17,6 +16,23 @@ from comptoir.ui.session import language, show_refusal, tr, tr_plain, when
 from comptoir.ui.text import literal_table, md
 
 actor = require_page("customers.import")
+
+
+def _report_line(row: customer_import.RowPlan) -> dict[str, object]:
+    """A line of the dry run's report: its outcome, what is wrong or to check, the match."""
+    detail = " ".join(describe(e, lang) for e in row.errors) or (
+        tr_plain(f"import.match.{row.match}") if row.match else ""
+    )
+    if row.to_check:
+        checked = " ".join(describe(e, lang) for e in row.to_check)
+        detail = " ".join(p for p in (detail, tr_plain("import.checked"), checked) if p)
+    return {
+        tr_plain("import.line"): row.line,
+        tr_plain("import.outcome"): tr_plain(f"import.outcome.{row.outcome}"),
+        tr_plain("import.detail"): detail,
+    }
+
+
 ss = st.session_state
 lang = language()
 SHOWN = 1000  # rows of the dry run's report shown (the counts cover them all)
@@ -43,7 +59,9 @@ elif ss.get("import.source") != upload.file_id:
         ss.pop("import.table", None)
         show_refusal(exc)
     else:
-        for index, field in enumerate(guess_mapping(ss["import.table"].headers)):
+        guessed = guess(ss["import.table"].headers)
+        ss["import.format"] = guessed.format.name if guessed.format else None
+        for index, field in enumerate(guessed.mapping):
             ss[f"import.map.{index}"] = field or ""
 
 table = ss.get("import.table")
@@ -57,13 +75,15 @@ if table is not None:
             separator=tr_plain(f"import.separator.{separators[table.separator]}"),
         )
     )
+    known = ss.get("import.format")
+    st.caption(tr("import.format", name=known) if known else tr("import.format_unknown"))
     st.subheader(tr("import.mapping"))
-    words = {"": tr_plain("import.skip"), **{f: tr_plain(f"field.{f}") for f in FIELDS}}
+    words = {"": tr_plain("import.skip"), **{f: tr_plain(f"field.{f}") for f in TARGETS}}
     columns = st.columns(4)
     for index, header in enumerate(table.headers):
         columns[index % 4].selectbox(
             md(header) or f"#{index + 1}",  # the file's header, shown as typed
-            ["", *FIELDS],
+            ["", *TARGETS],
             format_func=words.__getitem__,
             key=f"import.map.{index}",
         )
@@ -91,8 +111,9 @@ if table is not None:
         )
         bar.empty()
         if plan is not FAILED:
-            rows = [r for r in plan.rows if r.outcome != "create"][:SHOWN]
-            ss["import.report"] = (tuple(mapping), plan.counts(), rows)
+            rows = [r for r in plan.rows if r.outcome != "create" or r.to_check][:SHOWN]
+            checks = sum(1 for r in plan.rows if r.to_check and r.outcome in ("create", "update"))
+            ss["import.report"] = (tuple(mapping), plan.counts(), rows, checks)
             ss["import.plan"] = plan  # reused by the import while no customer changed
 
     report = ss.get("import.report")
@@ -100,22 +121,13 @@ if table is not None:
         report = None  # the columns changed: the dry run no longer says what would happen
         st.info(tr("import.dry_run_again"))
     if report is not None:
-        _, counts, rows = report
-        shown = st.columns(len(customer_import.OUTCOMES))
-        for column, outcome in zip(shown, customer_import.OUTCOMES, strict=True):
+        _, counts, rows, checks = report
+        shown = st.columns(len(customer_import.OUTCOMES) + 1)
+        for column, outcome in zip(shown, customer_import.OUTCOMES, strict=False):
             column.metric(tr(f"import.outcome.{outcome}"), f"{counts[outcome]:,}")
+        shown[-1].metric(tr("import.to_check"), f"{checks:,}")
         if rows:
-            literal_table(
-                [
-                    {
-                        tr_plain("import.line"): r.line,
-                        tr_plain("import.outcome"): tr_plain(f"import.outcome.{r.outcome}"),
-                        tr_plain("import.detail"): " ".join(describe(e, lang) for e in r.errors)
-                        or (tr_plain(f"import.match.{r.match}") if r.match else ""),
-                    }
-                    for r in rows
-                ]
-            )
+            literal_table([_report_line(r) for r in rows])
         writes = counts["create"] + counts["update"]
         if st.button(
             tr("import.go", count=writes),

@@ -27,7 +27,13 @@ from comptoir.data import settings as settings_repo
 from comptoir.logic.account_numbers import account_key, clean_account_number, format_account_number
 from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import Actor, require
-from comptoir.logic.customer_import import ImportTable, cell_value, check_mapping
+from comptoir.logic.customer_import import (
+    ImportTable,
+    cell_value,
+    check_mapping,
+    complete_row,
+    date_order,
+)
 from comptoir.logic.customers import FIELDS, CardRules, validate_customer
 from comptoir.logic.errors import (
     Busy,
@@ -60,6 +66,8 @@ class RowPlan:
     version: int | None = None
     match: str = ""
     current: dict[str, Any] = field(default_factory=dict)  # an update's customer as it is
+    # Imported all the same, with these fields left empty or made up: to check by hand.
+    to_check: tuple[FieldError, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,12 +100,19 @@ def _quiet(share: float, step: str) -> None:
     return None
 
 
-def _raw(mapping: Sequence[str | None], cells: Sequence[object]) -> dict:
+def _raw(mapping: Sequence[str | None], cells: Sequence[object], order: str) -> dict:
     raw: dict[str, object] = {}
     for name, cell in zip(mapping, cells, strict=True):
         if name:
-            raw[name] = cell_value(name, cell)
+            raw[name] = cell_value(name, cell, order)
     return raw
+
+
+def _date_order(table: ImportTable, mapping: Sequence[str | None]) -> str:
+    if "date_of_birth" not in mapping:
+        return "dmy"
+    column = list(mapping).index("date_of_birth")
+    return date_order(cells[column] for _, cells in table.rows)
 
 
 def _blank(value: object) -> bool:
@@ -125,7 +140,10 @@ def _match_keys(raw: Mapping[str, object], region: str) -> dict[str, str]:
     last = raw.get("last_name")
     if not _blank(last):
         postcode = "" if _blank(raw.get("postcode")) else str(raw.get("postcode"))
-        keys["name"] = f"{' '.join(str(last).split()).lower()}|{postcode.replace(' ', '').upper()}"
+        first = " ".join(str(raw.get("first_name") or "").split()).lower()
+        keys["name"] = (
+            f"{' '.join(str(last).split()).lower()}|{postcode.replace(' ', '').upper()}|{first}"
+        )
     return keys
 
 
@@ -155,7 +173,13 @@ def _plan_rows(
     progress: Progress = _quiet,
 ) -> Plan:
     """Every row's outcome against the database as it is now (writes nothing)."""
-    raws = [(line, _raw(mapping, cells)) for line, cells in table.rows]
+    order = _date_order(table, mapping)
+    completed = [
+        (line, *complete_row(_raw(mapping, cells, order), rules.default_country))
+        for line, cells in table.rows
+    ]
+    raws = [(line, raw) for line, raw, _ in completed]
+    notes = [found for _, _, found in completed]
     keyed = [_match_keys(raw, rules.default_country) for _, raw in raws]
     wanted: dict[str, list[str]] = {"key": [], "email": [], "mobile": [], "name": []}
     for keys in keyed:
@@ -171,7 +195,9 @@ def _plan_rows(
     seen: dict[tuple[str, str], int] = {}
     planned: list[RowPlan] = []
     for index, ((line, raw), keys) in enumerate(zip(raws, keyed, strict=True)):
-        planned.append(_plan_one(line, raw, keys, targets.get(index), existing, found, seen, rules))
+        plan = _plan_one(line, raw, keys, targets.get(index), existing, found, seen, rules)
+        checks = (*_with_line(notes[index], line), *plan.to_check)
+        planned.append(replace(plan, to_check=checks) if checks else plan)
         if index % 5000 == 4999:
             progress(0.2 + 0.7 * index / len(raws), "checking")
     progress(0.9, "checking")
@@ -196,16 +222,17 @@ def _plan_one(
                 error = FieldError(name, "import_repeated", {"first": str(first)})
                 return RowPlan(line, "invalid", errors=_with_line([error], line))
     flags = _flag_errors(raw)
+    raw = {k: v for k, v in raw.items() if k not in {e.field for e in flags}}
     if target is not None:
         current = existing[target]
         given = {k: v for k, v in raw.items() if not _blank(v) and k != "account_number"}
-        merged = {name: current[name] for name in FIELDS} | given
+        base = {name: current[name] for name in FIELDS}
         try:
-            clean = validate_customer(merged, rules).as_dict()
+            clean, dropped = _card(base, given, rules)
         except ValidationFailed as exc:
             return RowPlan(line, "invalid", target, _with_line([*exc.errors, *flags], line))
-        if flags:
-            return RowPlan(line, "invalid", target, _with_line(flags, line))
+        given = {k: v for k, v in given.items() if k not in {e.field for e in dropped}}
+        to_check = _with_line([*flags, *dropped], line)
         changed = {
             k: clean[k]
             for k in given
@@ -213,30 +240,69 @@ def _plan_one(
         }
         match = "account_number" if "key" in keys and found["key"].get(keys["key"]) else "email"
         if not changed:
-            return RowPlan(line, "unchanged", target, match=match)
+            return RowPlan(line, "unchanged", target, match=match, to_check=to_check)
         before = {k: current[k] for k in changed}
         if "marketing_opt_in" in changed:  # consent changes with its moment (set on import)
             before["marketing_opt_in_at"] = current["marketing_opt_in_at"]
         return RowPlan(
-            line, "update", target, (), changed, before, current["version"], match, current
+            line,
+            "update",
+            target,
+            (),
+            changed,
+            before,
+            current["version"],
+            match,
+            current,
+            to_check,
         )
-    for kind in ("mobile", "name"):
-        other = found[kind].get(keys.get(kind, ""))
-        if other is not None:
-            return RowPlan(line, "duplicate", other, match=kind)
     values = dict(raw)
-    generate = _blank(values.get("account_number"))
-    if generate:
-        values["account_number"] = "-"  # stands in while the other fields are checked
     try:
-        clean = validate_customer(values, rules).as_dict()
+        clean, dropped = _card({}, values, rules, new=True)
     except ValidationFailed as exc:
         return RowPlan(line, "invalid", errors=_with_line([*exc.errors, *flags], line))
-    if flags:
-        return RowPlan(line, "invalid", errors=_with_line(flags, line))
-    if generate:
-        clean["account_number"] = None
-    return RowPlan(line, "create", values=clean)
+    to_check = _with_line([*flags, *dropped], line)
+    for kind in ("mobile", "name"):
+        other = found[kind].get(keys.get(kind, ""))
+        if other is not None:  # what is wrong with the row is said all the same
+            return RowPlan(line, "duplicate", other, match=kind, to_check=to_check)
+    return RowPlan(line, "create", values=clean, to_check=to_check)
+
+
+# Refused in these, a row is refused: without a last name it is nobody (one was made up
+# from the company, e-mail or mobile when it had none).
+_ROW_FIELDS = ("last_name",)
+
+
+def _card(
+    base: Mapping[str, object],
+    given: Mapping[str, object],
+    rules: CardRules,
+    new: bool = False,
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """The card's checked values with each refused field of the file left out, and what was
+    left out; ValidationFailed when the row itself cannot be imported."""
+    values = {**base, **given}
+    generate = new and _blank(values.get("account_number"))
+    dropped: list[FieldError] = []
+    for _ in range(len(FIELDS)):
+        if generate:
+            values["account_number"] = "-"  # stands in while the other fields are checked
+        try:
+            clean = validate_customer(values, rules).as_dict()
+        except ValidationFailed as exc:
+            mine = [e for e in exc.errors if e.field in given and e.field not in _ROW_FIELDS]
+            if len(mine) < len(exc.errors):
+                raise
+            for error in mine:
+                values[error.field] = base.get(error.field, "")
+                generate = generate or (new and error.field == "account_number")
+            dropped += mine
+            continue
+        if generate:
+            clean["account_number"] = None
+        return clean, dropped
+    raise AssertionError("unreachable: each round leaves a field out")
 
 
 def dry_run(

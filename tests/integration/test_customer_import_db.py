@@ -77,15 +77,18 @@ def test_the_dry_run_names_each_outcome_and_writes_nothing(shop):
     assert [(r.line, r.outcome) for r in plan.rows] == [
         (2, "create"),
         (3, "duplicate"),
-        (4, "invalid"),
-        (5, "invalid"),
+        (4, "create"),
+        (5, "create"),
         (6, "update"),
     ]
     assert plan.rows[1].customer_id == shop["twin"] and plan.rows[1].match == "name"
-    assert [(e.field, e.code, e.params["line"]) for e in plan.rows[2].errors] == [
-        ("last_name", "required", "4")
+    # One bad field never sinks a row: it is imported without it, the field named.
+    assert [(e.field, e.code, e.params["line"]) for e in plan.rows[2].to_check] == [
+        ("last_name", "import_name_made_up", "4")
     ]
-    assert [(e.field, e.code) for e in plan.rows[3].errors] == [("email", "email_invalid")]
+    assert plan.rows[2].values["last_name"] == "Sans Nom SARL"
+    assert [(e.field, e.code) for e in plan.rows[3].to_check] == [("email", "email_invalid")]
+    assert plan.rows[3].values["email"] is None and plan.rows[3].values["last_name"] == "Petit"
     assert plan.rows[4].values == {
         "email": "denis@new.example.org",
         "discount_percent": Decimal("5.00"),
@@ -106,17 +109,17 @@ def test_the_import_writes_one_audited_batch_and_undo_removes_exactly_it(shop):
     table, mapping = _table()
     before = customers.search_customers("", page_size=1).total
     done = customer_import.run_import(MANAGER, table, mapping, "clients.csv")
-    assert (done.created, done.updated, done.skipped) == (1, 1, 3)
+    assert (done.created, done.updated, done.skipped) == (3, 1, 1)
     [anne] = customers.search_customers("durand").rows
     assert customers.get_customer(anne["id"])["discount_percent"] == pytest.approx(12.5)
     assert customers.search_customers("annecy").total == 0  # the city is not a search word
     assert customers.search_customers("0612345678").total == 1  # the index knows her mobile
     assert customers.get_customer(shop["old"])["email"] == "denis@new.example.org"
     [entry] = audit.search_audit(ADMIN, entity="import_batch")[0]
-    assert {c.field: c.after for c in entry.changes}["create"] == 1
+    assert {c.field: c.after for c in entry.changes}["create"] == 3
     assert customers.consent_history(anne["id"])[0]["screen"] == "import"
 
-    assert customer_import.undo(MANAGER, done.batch_id) == 2
+    assert customer_import.undo(MANAGER, done.batch_id) == 4
     assert customers.search_customers("", page_size=1).total == before
     assert customers.search_customers("durand").total == 0
     assert customers.get_customer(shop["old"])["email"] is None
@@ -182,11 +185,12 @@ def test_export_then_import_round_trip_is_equal(shop, tmp_path):
     assert sorted(after, key=str) == sorted(before.values(), key=str)
 
 
-def test_a_mapping_without_a_last_name_or_with_a_field_twice_is_refused(shop):
+def test_a_mapping_naming_nobody_or_with_a_field_twice_is_refused(shop):
     table, mapping = _table()
+    nobody = [None if m in ("last_name", "company", "mobile", "email") else m for m in mapping]
     with pytest.raises(ValidationFailed) as refused:
-        customer_import.dry_run(MANAGER, table, [None if m == "last_name" else m for m in mapping])
-    assert [e.code for e in refused.value.errors] == ["import_needs_last_name"]
+        customer_import.dry_run(MANAGER, table, nobody)
+    assert [e.code for e in refused.value.errors] == ["import_needs_identity"]
     twice = ["email" if m == "mobile" else m for m in mapping]
     with pytest.raises(ValidationFailed) as doubled:
         customer_import.dry_run(MANAGER, table, twice)
@@ -204,7 +208,7 @@ def test_a_customer_added_after_the_dry_run_is_seen_by_the_import(shop):
         {"last_name": "Durand", "first_name": "Anne", "email": "anne@example.org"}, STAFF
     )
     done = customer_import.run_import(MANAGER, table, mapping, "clients.csv", checked=plan)
-    assert (done.created, done.updated) == (0, 2)
+    assert (done.created, done.updated) == (2, 2)
     assert customers.search_customers("durand").total == 1
     assert customers.get_customer(anne)["city"] == "Annecy"
 
@@ -218,4 +222,4 @@ def test_an_unchanged_shop_reuses_the_dry_run(shop, monkeypatch):
 
     monkeypatch.setattr(customer_import, "_plan_rows", again)
     done = customer_import.run_import(MANAGER, table, mapping, "clients.csv", checked=plan)
-    assert (done.created, done.updated) == (1, 1)
+    assert (done.created, done.updated) == (3, 1)

@@ -31,15 +31,18 @@ def test_upload_map_dry_run_import_and_undo(shop_db):
     ]
     app.button(key="import.dry_run").click().run()
     shown = {m.label: m.value for m in app.metric}
-    assert (shown["To create"], shown["Invalid"]) == ("1", "2")
+    assert (shown["To create"], shown["Invalid"], shown["To check"]) == ("3", "0", "2")
+    assert "Not an export we know" in " ".join(texts(app, "caption"))
     report = table(app, -1)
     assert list(report["Why"]) == [
-        "Line 3: E-mail is not a valid address: An email address must have an @-sign.",
-        "Line 4: Last name is required.",
+        "imported; to check: Line 3: E-mail is not a valid address: An email address must"
+        " have an @-sign.",
+        'imported; to check: Line 4: Last name: none in the file; "Nom" given, to complete'
+        " by hand.",
     ]
     assert customers.search_customers("", page_size=1).total == before  # nothing written
     app.button(key="import.go").click().run()
-    assert any("Imported: 1 created, 0 updated, 2 skipped." in s for s in texts(app, "success"))
+    assert any("Imported: 3 created, 0 updated, 0 skipped." in s for s in texts(app, "success"))
     assert customers.search_customers("iris").total == 1
     [batch] = audit.search_audit(ADMIN, entity="import_batch")[0]
     app.button(key=f"import.undo.{batch.entity_id}").click().run()

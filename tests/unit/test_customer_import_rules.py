@@ -10,12 +10,17 @@ import pytest
 from openpyxl import Workbook
 
 from comptoir.logic.customer_import import (
+    Unreadable,
     cell_value,
     check_mapping,
+    complete_row,
+    date_order,
     detect_encoding,
     detect_separator,
     guess_mapping,
+    read_csv,
     read_file,
+    split_full_name,
     squeeze,
 )
 from comptoir.logic.errors import ValidationFailed
@@ -74,11 +79,11 @@ def test_a_mapping_is_checked():
     check_mapping(["last_name", None, "email"])
     with pytest.raises(ValidationFailed) as refused:
         check_mapping(["email", "email", "nonsense"])
-    assert [e.code for e in refused.value.errors] == [
-        "not_in_list",
-        "import_mapped_twice",
-        "import_needs_last_name",
-    ]
+    assert [e.code for e in refused.value.errors] == ["not_in_list", "import_mapped_twice"]
+    check_mapping(["email", "city"])  # a subscriber: the e-mail names them
+    with pytest.raises(ValidationFailed) as nobody:
+        check_mapping(["city", None, "postcode"])
+    assert [e.code for e in nobody.value.errors] == ["import_needs_identity"]
 
 
 @pytest.mark.parametrize(
@@ -148,3 +153,77 @@ def test_a_line_with_too_many_fields_is_named():
     with pytest.raises(ValidationFailed) as refused:
         read_file(b"Nom;Ville\nDurand;Lyon\nMartin;Paris;extra\n", "c.csv")
     assert [(e.code, e.params["line"]) for e in refused.value.errors] == [("csv_fields", "3")]
+
+
+@pytest.mark.parametrize(
+    "text, first, last",
+    [
+        ("Jean Martin", "Jean", "Martin"),
+        ("Martin, Jean", "Jean", "Martin"),
+        ("Jean de La Fontaine", "Jean", "de La Fontaine"),
+        ("Anna Maria van der Berg", "Anna Maria", "van der Berg"),
+        ("Cher", "", "Cher"),
+    ],
+)
+def test_a_full_name_is_split(text, first, last):
+    assert split_full_name(text) == (first, last)
+
+
+@pytest.mark.parametrize(
+    "field, given, expected",
+    [
+        ("marketing_opt_in", "subscribed", True),
+        ("marketing_opt_in", "Unsubscribed", False),
+        ("marketing_opt_in", "cleaned", False),
+        ("marketing_opt_in", "pending", False),
+        ("marketing_opt_in", "not_subscribed", False),
+        ("marketing_opt_in", "1", True),
+        ("marketing_opt_in", "Ja", True),
+        ("country_code", "base.fr", "FR"),
+        ("country_code", "be", "BE"),
+        ("country_code", "Deutschland", "DE"),
+        ("country_code", "España", "ES"),
+        ("postcode", "'75019", "75019"),
+        ("mobile", "'+33612345678", "+33612345678"),
+        ("mobile", 33612345678.0, "33612345678"),
+        ("mobile", "9.19961E+11", Unreadable("import_scientific")),
+        ("account_number", "1,5E+12", Unreadable("import_scientific")),
+        ("notes", "'quoted on purpose", "'quoted on purpose"),
+    ],
+)
+def test_values_as_other_systems_and_excel_write_them(field, given, expected):
+    assert cell_value(field, given) == expected
+
+
+def test_the_date_order_is_the_files_own():
+    assert date_order(["03/04/1980", "3/15/1987"]) == "mdy"
+    assert date_order(["03/04/1980", "31/12/1980"]) == "dmy"
+    assert date_order(["03/04/1980", ""]) == "dmy"  # nothing decides: day first
+    assert cell_value("date_of_birth", "3/4/1980", "mdy") == "1980-03-04"
+    assert cell_value("date_of_birth", "3/4/1980") == "1980-04-03"
+
+
+def test_a_row_is_made_whole_and_what_was_made_is_said():
+    values, notes = complete_row(
+        {"email": "jean-paul.roux@example.fr", "mobile": "+41 79 123 45 67", "postcode": "1000"},
+        "FR",
+    )
+    assert values["last_name"] == "Jean Paul Roux"
+    assert values["country_code"] == "CH" and values["postcode"] == "1000"  # Swiss: 4 digits
+    assert [(n.field, n.code) for n in notes] == [
+        ("country_code", "import_country_from_phone"),
+        ("last_name", "import_name_made_up"),
+    ]
+    values, notes = complete_row({"last_name": "Roux", "postcode": "6000"}, "FR")
+    assert values["postcode"] == "06000" and notes == []
+
+
+def test_a_ragged_file_reads_and_a_multiline_cell_is_named_by_its_first_line():
+    table = read_csv(b"Nom;Ville;\nRoux;Annecy;\nBlanc\n")
+    assert table.headers == ("Nom", "Ville")
+    assert [cells for _, cells in table.rows] == [("Roux", "Annecy"), ("Blanc", "")]
+    with pytest.raises(ValidationFailed) as refused:
+        read_csv(b"Nom,Ville\nRoux,Annecy\nBlanc,Lyon,extra\n")
+    assert refused.value.errors[0].params["line"] == "3"
+    table = read_csv(b'Nom,Adresse\nRoux,"1 rue\nde la Paix"\nBlanc,Lyon\n')
+    assert [line for line, _ in table.rows] == [2, 4]
