@@ -23,6 +23,11 @@ def _report_line(row: customer_import.RowPlan) -> dict[str, object]:
     detail = " ".join(describe(e, lang) for e in row.errors) or (
         tr_plain(f"import.match.{row.match}") if row.match else ""
     )
+    if row.outcome == "duplicate" and row.current:
+        twin = row.current
+        name = " ".join(str(twin.get(k) or "") for k in ("first_name", "last_name")).strip()
+        number = twin.get("account_number") or ""
+        detail = f"{tr_plain('import.duplicate_of', name=name, number=number)} {detail}"
     if row.to_check:
         checked = " ".join(describe(e, lang) for e in row.to_check)
         detail = " ".join(p for p in (detail, tr_plain("import.checked"), checked) if p)

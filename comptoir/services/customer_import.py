@@ -201,6 +201,17 @@ def _plan_rows(
         if index % 5000 == 4999:
             progress(0.2 + 0.7 * index / len(raws), "checking")
     progress(0.9, "checking")
+    # A likely duplicate is named: who it would double, by name and account number.
+    twins = repo.customers_by_id(
+        cur, sorted({p.customer_id for p in planned if p.outcome == "duplicate" and p.customer_id})
+    )
+    shown = ("first_name", "last_name", "account_number")
+    planned = [
+        replace(p, current={k: twins[p.customer_id][k] for k in shown})
+        if p.outcome == "duplicate" and p.customer_id in twins
+        else p
+        for p in planned
+    ]
     return Plan(tuple(planned), tuple(mapping), repo.stamp(cur))
 
 
@@ -214,15 +225,20 @@ def _plan_one(
     seen: dict[tuple[str, str], int],
     rules: CardRules,
 ) -> RowPlan:
+    shared: list[FieldError] = []
     for kind in ("key", "email"):
         if kind in keys:
             first = seen.setdefault((kind, keys[kind]), line)
-            if first != line:
-                name = "account_number" if kind == "key" else "email"
-                error = FieldError(name, "import_repeated", {"first": str(first)})
+            if first != line and kind == "key":  # a unique key: the row cannot be imported
+                error = FieldError("account_number", "import_repeated", {"first": str(first)})
                 return RowPlan(line, "invalid", errors=_with_line([error], line))
+            if first != line:  # a family's shared e-mail: flagged, the row imported
+                shared.append(FieldError("email", "import_repeated", {"first": str(first)}))
+                if target is not None and not found["key"].get(keys.get("key", "")):
+                    target = None  # the first line with this e-mail updates that customer
     flags = _flag_errors(raw)
     raw = {k: v for k, v in raw.items() if k not in {e.field for e in flags}}
+    flags += shared
     if target is not None:
         current = existing[target]
         given = {k: v for k, v in raw.items() if not _blank(v) and k != "account_number"}

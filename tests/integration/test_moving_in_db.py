@@ -126,10 +126,17 @@ def test_a_relative_is_not_a_duplicate_and_a_bad_value_is_said_beside_a_duplicat
         "Nom;Prénom;Code postal;Courriel\n"
         "Durand;Paul;74000;paul@example.org\n"
         "Durand;Anne;74000;pas-une-adresse\n"
+        "Durand;Léo;74000;paul@example.org\n"
     ).encode()
     table = read_file(data, "famille.csv")
     plan = customer_import.dry_run(MANAGER, table, guess(table.headers).mapping)
-    paul, anne = plan.rows
+    paul, anne, leo = plan.rows
     assert paul.outcome == "create"
     assert anne.outcome == "duplicate" and anne.match == "name"
+    assert anne.current["first_name"] == "Anne" and anne.current["account_number"]
     assert _checks(anne) == [("email", "email_invalid")]
+    # A family's shared e-mail is flagged, not refused: Léo is imported with it.
+    assert leo.outcome == "create" and leo.values["email"] == "paul@example.org"
+    assert [(e.field, e.code, e.params["first"]) for e in leo.to_check] == [
+        ("email", "import_repeated", "2")
+    ]

@@ -58,3 +58,34 @@ def test_changing_a_column_asks_for_a_new_dry_run(shop_db):
     app.selectbox(key="import.map.4").set_value("").run()
     assert "The columns changed: run the dry run again." in texts(app, "info")
     assert app.get("button") and not any(b.key == "import.go" for b in app.button)
+
+
+def test_a_shopify_file_is_recognised_and_a_duplicate_names_who_it_doubles(shop_db):
+    from pathlib import Path
+
+    from tests.conftest import STAFF
+
+    twin = customers.create_customer(
+        {
+            "last_name": "Fontaine",
+            "first_name": "Léa",
+            "account_number": "LF-1",
+            "postcode": "75019",
+        },
+        STAFF,
+    )
+    assert twin
+    data = (
+        Path(__file__).resolve().parents[1] / "fixtures" / "imports" / "shopify.csv"
+    ).read_bytes()
+    app = open_app("manager")
+    app.switch_page("pages/import_customers.py").run()
+    app.file_uploader[0].set_value(("customers_export.csv", data, "text/csv")).run()
+    assert "Recognised: an export of Shopify; its columns are mapped below." in texts(
+        app, "caption"
+    )
+    assert app.selectbox(key="import.map.4").value == "marketing_opt_in"  # Accepts Email Marketing
+    app.button(key="import.dry_run").click().run()
+    why = list(table(app, -1)["Why"])
+    assert why[0].startswith("Likely the same person as Léa Fontaine (LF-1):")
+    assert why[1].startswith("imported; to check: Line 3: Last name: none in the file;")
