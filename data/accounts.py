@@ -205,9 +205,9 @@ def ledger_sum(cur: Cursor, customer_id: int) -> Decimal:
 def activity_query(
     customer_id: int,
     *,
-    since: date | None,
-    until: date | None,
-    kinds: Sequence[str] | None,
+    since: date | None = None,
+    until: date | None = None,
+    kinds: Sequence[str] | None = None,
 ) -> tuple[str, list[Any]]:
     """A customer's entries with the running balance after each, newest first."""
     where: list[str] = []

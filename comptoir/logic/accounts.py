@@ -12,10 +12,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypedDict
 
 from comptoir.logic.errors import FieldProblem
 from comptoir.logic.numbers import plain_decimal
 from comptoir.logic.text import clean_text
+
+
+class ActivityFilters(TypedDict, total=False):
+    """A customer's account activity filtered: from, to, which kinds of entry."""
+
+    since: date | None
+    until: date | None
+    kinds: Sequence[str] | None
+
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000.00")

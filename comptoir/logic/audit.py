@@ -7,7 +7,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
+
+
+class AuditFilters(TypedDict, total=False):
+    """The audit trail's filters, as the Audit page offers them (each optional)."""
+
+    entity: str | None
+    staff_id: int | None
+    action: str | None
+    text: str | None
+    since: datetime | None
+    until: datetime | None
+
 
 SECRET_FIELDS = frozenset({"password_hash", "password"})
 

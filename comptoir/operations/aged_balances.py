@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from comptoir.data import accounts as repo
 from comptoir.data import db
@@ -30,6 +30,19 @@ class BalancesReport:
 
 
 BALANCE_PAGE = 50
+
+
+class BalanceQuery(TypedDict, total=False):
+    """Which page of the aged balances, in which order, for which shop (see report())."""
+
+    only: str | None
+    sort: str
+    descending: bool
+    page: int
+    page_size: int
+    shop_code: str | None
+
+
 BALANCE_SORTS = repo.BALANCE_SORTS
 
 

@@ -5,7 +5,7 @@ sent (a PDF when there is no printer or it fails) and logged. Use cases that pri
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,9 +19,16 @@ from comptoir.operations import clock
 from comptoir.operations import settings as shop_settings
 from comptoir.printing.addresses import postal_lines
 from comptoir.printing.escpos_render import render
-from comptoir.printing.layout import label_layout, preview
+from comptoir.printing.layout import (
+    job_ticket_layout,
+    label_layout,
+    preview,
+    receipt_layout,
+    voucher_layout,
+)
 from comptoir.printing.model import Label, Shop
-from comptoir.printing.pdf import label_pdf
+from comptoir.printing.pdf import label_pdf, voucher_pdf
+from comptoir.printing.pdf_a4 import job_ticket_pdf, receipt_pdf
 from comptoir.printing.printers import PrinterUnavailable, send
 
 
@@ -113,6 +120,24 @@ def deliver(
         return PrintOutcome(False, config.describe(), failure.reason, pdf, filename, text)
     log(actor, document, reference, config.describe(), "printed", None)
     return PrintOutcome(True, config.describe(), None, pdf, filename, text)
+
+
+# What the receipt printer prints, by kind of document: its rows for the printer's width
+# and its PDF (what the staff member gets when there is no such printer or it fails).
+_ON_RECEIPT_PRINTER: dict[str, tuple[Callable[[Any, int], Any], Callable[[Any], bytes]]] = {
+    "receipt": (receipt_layout, receipt_pdf),
+    "voucher": (voucher_layout, voucher_pdf),
+    "job_ticket": (job_ticket_layout, job_ticket_pdf),
+}
+
+
+def on_receipt_printer(
+    actor: Actor, kind: str, document: Any, reference: str | None, filename: str
+) -> PrintOutcome:
+    """A receipt, voucher or job ticket to the receipt printer, laid out for its width."""
+    layout, pdf = _ON_RECEIPT_PRINTER[kind]
+    rows = layout(document, printer_for("receipts").columns)
+    return deliver(actor, "receipts", kind, reference, rows, pdf(document), filename)
 
 
 def customer_label(customer_id: int) -> Label:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Unpack
 
 from comptoir.data import accounts as repo
 from comptoir.data import customers as customers_repo
@@ -21,6 +21,7 @@ from comptoir.logic.accounts import (
     KINDS,
     PAYMENT_METHODS,
     ZERO,
+    ActivityFilters,
     OverpaymentNeedsConfirmation,
     aged_totals,
     check_charge,
@@ -402,18 +403,9 @@ def activity(
         )
 
 
-def activity_csv(
-    actor: Actor,
-    customer_id: int,
-    *,
-    since: date | None = None,
-    until: date | None = None,
-    kinds: Sequence[str] | None = None,
-) -> bytes:
+def activity_csv(actor: Actor, customer_id: int, **filters: Unpack[ActivityFilters]) -> bytes:
     """Every matching entry as CSV (UTF-8 with BOM)."""
-    rows, _ = activity(
-        actor, customer_id, since=since, until=until, kinds=kinds, page_size=1_000_000
-    )
+    rows, _ = activity(actor, customer_id, **filters, page_size=1_000_000)
     header = ["date", "kind", "reference", "method", "reason", "staff", "amount", "balance"]
     return csv_bytes(
         header,
@@ -485,15 +477,7 @@ BALANCE_SORTS = aged_balances.BALANCE_SORTS
 
 
 def balances(
-    actor: Actor,
-    today: date | None = None,
-    *,
-    only: str | None = None,
-    sort: str = "balance",
-    descending: bool = True,
-    page: int = 0,
-    page_size: int = BALANCE_PAGE,
-    shop_code: str | None = None,
+    actor: Actor, today: date | None = None, **query: Unpack[aged_balances.BalanceQuery]
 ) -> BalancesReport:
     """Aged balances (managers); only: over_limit, near_limit (>= 90 %) or overdue.
 
@@ -501,15 +485,7 @@ def balances(
     recorded there); their balances stay the chain's.
     """
     require(actor, "accounts.balances")
-    return aged_balances.report(
-        today or clock.local_day(),
-        only=only,
-        sort=sort,
-        descending=descending,
-        page=page,
-        page_size=page_size,
-        shop_code=shop_code,
-    )
+    return aged_balances.report(today or clock.local_day(), **query)
 
 
 def forget_balances() -> None:

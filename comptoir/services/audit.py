@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 from comptoir.data import audit as repo
 from comptoir.data import db
-from comptoir.logic.audit import FieldChange, from_json
+from comptoir.logic.audit import AuditFilters, FieldChange, from_json
 from comptoir.logic.auth import Actor, require
 
 PAGE_SIZE = 50
@@ -61,29 +61,12 @@ def customer_history(
 
 
 def search_audit(
-    actor: Actor,
-    *,
-    entity: str | None = None,
-    staff_id: int | None = None,
-    action: str | None = None,
-    text: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    page: int = 0,
-    page_size: int = PAGE_SIZE,
+    actor: Actor, page: int = 0, page_size: int = PAGE_SIZE, **filters: Unpack[AuditFilters]
 ) -> tuple[list[AuditEntry], int]:
     """The whole trail, filtered, newest first (administrators only)."""
     require(actor, "audit.view")
+    cleaned = filters.copy()
+    cleaned["text"] = (filters.get("text") or "").strip() or None
     with db.cursor() as cur:
-        rows, total = repo.search(
-            cur,
-            entity=entity,
-            staff_id=staff_id,
-            action=action,
-            text=(text or "").strip() or None,
-            since=since,
-            until=until,
-            limit=page_size,
-            offset=page * page_size,
-        )
+        rows, total = repo.search(cur, **cleaned, limit=page_size, offset=page * page_size)
     return _entries(rows), total

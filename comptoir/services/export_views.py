@@ -7,7 +7,8 @@ checks that they may export.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
+from typing import Unpack
 
 from comptoir.data import accounts as accounts_repo
 from comptoir.data import audit as audit_repo
@@ -15,6 +16,8 @@ from comptoir.data import products as products_repo
 from comptoir.data import sales as sales_repo
 from comptoir.data import vouchers as vouchers_repo
 from comptoir.data import workshop as workshop_repo
+from comptoir.logic.accounts import ActivityFilters
+from comptoir.logic.audit import AuditFilters
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.workshop import serial_key
 from comptoir.operations import clock
@@ -51,18 +54,13 @@ def purchase_history(actor: Actor, customer_id: int, shop_code: str | None = Non
     )
 
 
-def activity(
-    actor: Actor,
-    customer_id: int,
-    since: date | None = None,
-    until: date | None = None,
-    kinds: Sequence[str] | None = None,
-) -> View:
+def activity(actor: Actor, customer_id: int, **filters: Unpack[ActivityFilters]) -> View:
     """A customer's account entries with the running balance, newest first."""
     require(actor, "accounts.view")
-    sql, params = accounts_repo.activity_query(customer_id, since=since, until=until, kinds=kinds)
-    filters = _given(customer=customer_id, since=since, until=until, kinds=",".join(kinds or ()))
-    return View(f"account-{customer_id}", sql, tuple(params), filters, entity="account_activity")
+    sql, params = accounts_repo.activity_query(customer_id, **filters)
+    since, until, kinds = filters.get("since"), filters.get("until"), filters.get("kinds")
+    shown = _given(customer=customer_id, since=since, until=until, kinds=",".join(kinds or ()))
+    return View(f"account-{customer_id}", sql, tuple(params), shown, entity="account_activity")
 
 
 def balances(
@@ -90,26 +88,22 @@ def products(term: str = "", active_only: bool = False) -> View:
     )
 
 
-def audit_trail(
-    actor: Actor,
-    *,
-    entity: str | None = None,
-    staff_id: int | None = None,
-    action: str | None = None,
-    text: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-) -> View:
+def audit_trail(actor: Actor, **filters: Unpack[AuditFilters]) -> View:
     """The Audit trail page's entries, newest first."""
     require(actor, "audit.view")
-    typed = (text or "").strip() or None
-    sql, params = audit_repo.export_query(
-        entity=entity, staff_id=staff_id, action=action, text=typed, since=since, until=until
+    cleaned = filters.copy()
+    cleaned["text"] = typed = (filters.get("text") or "").strip() or None
+    sql, params = audit_repo.export_query(**cleaned)
+    get = filters.get
+    shown = _given(
+        entity=get("entity"),
+        staff=get("staff_id"),
+        action=get("action"),
+        search=typed,
+        since=get("since"),
+        until=get("until"),
     )
-    filters = _given(
-        entity=entity, staff=staff_id, action=action, search=typed, since=since, until=until
-    )
-    return View("audit", sql, tuple(params), filters, entity="audit_trail")
+    return View("audit", sql, tuple(params), shown, entity="audit_trail")
 
 
 def vouchers(

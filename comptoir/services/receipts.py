@@ -136,16 +136,9 @@ def receipt_text(actor: Actor, sale_id: int) -> str:
 def reprint_receipt(actor: Actor, sale_id: int) -> printouts.PrintOutcome:
     """Print the receipt again (receipt printer, else the A4 PDF); logged."""
     sale = sale_detail(actor, sale_id)
-    document = receipt_document(sale)
-    config = printouts.printer_for("receipts")
-    return printouts.deliver(
-        actor,
-        "receipts",
-        "receipt",
-        f"sale:{sale_id}",
-        receipt_layout(document, config.columns),
-        receipt_pdf(document),
-        f"receipt-{sale['receipt_number']}.pdf",
+    name = f"receipt-{sale['receipt_number']}.pdf"
+    return printouts.on_receipt_printer(
+        actor, "receipt", receipt_document(sale), f"sale:{sale_id}", name
     )
 
 

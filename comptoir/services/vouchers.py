@@ -29,7 +29,6 @@ from comptoir.operations import catalogue, clock, printouts, sender, unit_of_wor
 from comptoir.operations.sale_closing import LineRequest
 from comptoir.operations.settings import current as shop_settings
 from comptoir.operations.unit_of_work import UnitOfWork
-from comptoir.printing.layout import voucher_layout
 from comptoir.printing.model import Voucher
 from comptoir.printing.pdf import voucher_pdf
 
@@ -202,17 +201,9 @@ def reprint(actor: Actor, voucher_id: int) -> printouts.PrintOutcome:
     """Print the voucher again (receipt printer, else the PDF); logged."""
     require(actor, "print.documents")
     voucher = _valid(detail(actor, voucher_id))
-    made = document(voucher)
-    config = printouts.printer_for("receipts")
-    return printouts.deliver(
-        actor,
-        "receipts",
-        "voucher",
-        f"customer:{voucher['customer_id']}" if voucher["customer_id"] else None,
-        voucher_layout(made, config.columns),
-        voucher_pdf(made),
-        f"voucher-{voucher['code']}.pdf",
-    )
+    about = f"customer:{voucher['customer_id']}" if voucher["customer_id"] else None
+    name = f"voucher-{voucher['code']}.pdf"
+    return printouts.on_receipt_printer(actor, "voucher", document(voucher), about, name)
 
 
 def email(actor: Actor, voucher_id: int, idempotency_key: str) -> int:

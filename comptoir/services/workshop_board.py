@@ -32,7 +32,6 @@ from comptoir.operations import (
     workshop_orders,
 )
 from comptoir.operations.settings import here
-from comptoir.printing.layout import job_ticket_layout
 from comptoir.printing.model import JobTicket
 from comptoir.printing.pdf_a4 import job_ticket_pdf
 
@@ -129,17 +128,8 @@ def print_ticket(actor: Actor, order_id: int) -> printouts.PrintOutcome:
     """Print the job ticket and bike tag on the receipt printer (the A4 PDF otherwise)."""
     require(actor, "print.documents")
     order = _order(actor, order_id)
-    ticket = ticket_document(order)
-    config = printouts.printer_for("receipts")
-    return printouts.deliver(
-        actor,
-        "receipts",
-        "job_ticket",
-        f"customer:{order['customer_id']}",
-        job_ticket_layout(ticket, config.columns),
-        job_ticket_pdf(ticket),
-        f"ticket-{order['number']}.pdf",
-    )
+    about, name = f"customer:{order['customer_id']}", f"ticket-{order['number']}.pdf"
+    return printouts.on_receipt_printer(actor, "job_ticket", ticket_document(order), about, name)
 
 
 # ---- telling the customer ---------------------------------------------------------

@@ -267,7 +267,9 @@ def _activity(actor: Actor, customer_id: int, currency: str) -> None:
     pager(page_key, total, accounts.PAGE_SIZE)
     if can(actor.role, "customers.export"):  # managers: any format, audited
         export_panel(
-            lambda: export_views.activity(actor, customer_id, since, until, kinds),
+            lambda: export_views.activity(
+                actor, customer_id, since=since, until=until, kinds=kinds
+            ),
             f"acct.export.{customer_id}",
         )
         return
