@@ -52,13 +52,13 @@ def _checks(row) -> list[tuple[str, str]]:
         ("thunderbird.csv", "thunderbird"),
     ],
 )
-def test_each_systems_export_is_recognised_and_every_row_imported(db_path, name, code):
+def test_each_systems_export_is_recognised_and_every_row_imported(database, name, code):
     found, table, plan = _plan(name)
     assert found.format is not None and found.format.code == code
     assert [r.outcome for r in plan.rows] == ["create"] * len(table.rows)
 
 
-def test_shopify_keeps_addresses_consent_and_tags_and_names_a_subscriber(db_path):
+def test_shopify_keeps_addresses_consent_and_tags_and_names_a_subscriber(database):
     _, _, plan = _plan("shopify.csv")
     assert _checks(plan.rows[1]) == [("last_name", "import_name_made_up")]
     people = _imported("shopify.csv")
@@ -79,7 +79,7 @@ def test_shopify_keeps_addresses_consent_and_tags_and_names_a_subscriber(db_path
     assert tom["tax_exempt"] is True and tom["marketing_opt_in"] is False
 
 
-def test_excel_damage_is_named_never_stored_and_lost_zeros_come_back(db_path):
+def test_excel_damage_is_named_never_stored_and_lost_zeros_come_back(database):
     _, _, plan = _plan("excel_damaged.csv")
     roux, blanc = plan.rows
     assert roux.outcome == "create" and _checks(roux) == [
@@ -92,7 +92,7 @@ def test_excel_damage_is_named_never_stored_and_lost_zeros_come_back(db_path):
     assert _checks(blanc) == []
 
 
-def test_odoo_names_split_and_countries_by_reference_and_by_name(db_path):
+def test_odoo_names_split_and_countries_by_reference_and_by_name(database):
     people = _imported("odoo.csv")
     jean = people["de La Fontaine"]
     assert (jean["first_name"], jean["country_code"], jean["postcode"]) == ("Jean", "FR", "02400")
@@ -105,7 +105,7 @@ def test_odoo_names_split_and_countries_by_reference_and_by_name(db_path):
     )
 
 
-def test_ragged_and_multiline_files_and_the_fields_that_only_look_alike(db_path):
+def test_ragged_and_multiline_files_and_the_fields_that_only_look_alike(database):
     people = _imported("prestashop_addresses.csv")  # every line ends with a separator
     claire = people["Moreau"]
     assert (claire["country_code"], claire["postcode"], claire["city"]) == ("FR", "74000", "Annecy")
@@ -118,7 +118,7 @@ def test_ragged_and_multiline_files_and_the_fields_that_only_look_alike(db_path)
     assert (rider["country_code"], rider["notes"]) == ("FR", "Tags: spring ride")
 
 
-def test_a_relative_is_not_a_duplicate_and_a_bad_value_is_said_beside_a_duplicate(db_path):
+def test_a_relative_is_not_a_duplicate_and_a_bad_value_is_said_beside_a_duplicate(database):
     customers.create_customer(
         {"last_name": "Durand", "first_name": "Anne", "postcode": "74000"}, STAFF
     )
