@@ -69,7 +69,7 @@ def _configured(key: str) -> str | None:
 
 @lru_cache(maxsize=4)
 def _database_section(path: str, stamp: int) -> dict[str, str]:
-    # Every cursor asks which database to use: the file is parsed when it changes only.
+    # Parsed once per version of the file (a context is made at start; tests make many).
     with open(path, "rb") as handle:
         section = tomllib.load(handle).get("database", {})
     return {k: str(v) for k, v in section.items()}
