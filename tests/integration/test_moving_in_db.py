@@ -140,3 +140,16 @@ def test_a_relative_is_not_a_duplicate_and_a_bad_value_is_said_beside_a_duplicat
     assert [(e.field, e.code, e.params["first"]) for e in leo.to_check] == [
         ("email", "import_repeated", "2")
     ]
+
+
+def test_a_card_whose_stored_value_breaks_todays_rules_refuses_its_row_only(database):
+    from comptoir.data import db
+
+    old = customers.create_customer({"account_number": "OLD-1", "last_name": "Ancien"}, STAFF)
+    with db.transaction() as cur:  # written by an older release, before the rule
+        cur.execute("UPDATE customers SET email = 'ancien-at-example' WHERE id = ?", [old])
+    data = "Numéro client;Nom;Courriel\nOLD-1;Ancien;encore-faux\n;Nouveau;n@example.org\n"
+    table = read_file(data.encode(), "clients.csv")
+    plan = customer_import.dry_run(MANAGER, table, guess(table.headers).mapping)
+    assert [r.outcome for r in plan.rows] == ["invalid", "create"]
+    assert [(e.field, e.code) for e in plan.rows[0].errors] == [("email", "email_invalid")]
