@@ -53,6 +53,19 @@ def parse_postcode(raw: str | None, country: str) -> str | None:
     return value
 
 
+def restore_leading_zeros(raw: str, country: str) -> str:
+    """A postcode a spreadsheet shortened by dropping its leading zeros (6000 for 06000),
+    given back as the country's format says; anything else as it came."""
+    text = raw.strip()
+    matchers, _ = _postcode_rules(country.upper()) if country else ((), ())
+    if not text.isdigit() or not matchers or all(_whole(m, text) for m in matchers):
+        return raw
+    for padded in (text.zfill(len(text) + 1), text.zfill(len(text) + 2)):
+        if all(_whole(m, padded) for m in matchers):
+            return padded
+    return raw
+
+
 def _whole(matcher: re.Pattern[str], value: str) -> bool:
     found = matcher.match(value)
     return found is not None and found.end() == len(value)

@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-import phonenumbers
 import pycountry
 
+from comptoir.logic.addresses import restore_leading_zeros
 from comptoir.logic.csv_files import MAX_BYTES, decode_named, delimiter
 from comptoir.logic.customers import FIELDS
+from comptoir.logic.customers import blank as _blank
 from comptoir.logic.errors import FieldError, ValidationFailed
 from comptoir.logic.import_formats import FULL_NAME, FileFormat, recognise, squeeze
+from comptoir.logic.phones import region_of
 
 TAGS = "tags"
 
@@ -602,9 +604,6 @@ def cell_value(field: str, value: object, order: str = "dmy") -> object:
     return text
 
 
-# Postcodes that a spreadsheet shortens by dropping leading zeros, by their length.
-_NUMERIC_POSTCODES = {"FR": 5, "DE": 5, "ES": 5, "IT": 5, "US": 5, "FI": 5, "EE": 5}
-_NUMERIC_POSTCODES |= {"HR": 5, "MX": 5, "DK": 4, "NO": 4, "AU": 4, "ZA": 4}
 _PARTICLES = {"de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "del"}
 
 
@@ -620,10 +619,6 @@ def split_full_name(text: str) -> tuple[str, str]:
         if word.lower() in _PARTICLES:
             return " ".join(words[:index]), " ".join(words[index:])
     return " ".join(words[:-1]), words[-1]
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def complete_row(
@@ -650,32 +645,21 @@ def complete_row(
         kept = str(values.get("notes") or "").strip()
         values["notes"] = "\n".join(p for p in (kept, f"Tags: {str(tags).strip()}") if p)
     if _blank(values.get("country_code")):
-        region = _phone_country(values.get("mobile")) or _phone_country(values.get("phone"))
+        region = region_of(str(values.get("mobile") or "")) or region_of(
+            str(values.get("phone") or "")
+        )
         if region and region != default_country:
             values["country_code"] = region
             notes.append(FieldError("country_code", "import_country_from_phone", {"value": region}))
-    country = str(values.get("country_code") or default_country).upper()
-    postcode = str(values.get("postcode") or "").strip()
-    length = _NUMERIC_POSTCODES.get(country)
-    if length and postcode.isdigit() and len(postcode) < length:
-        values["postcode"] = postcode.zfill(length)
+    if not _blank(values.get("postcode")):
+        country = str(values.get("country_code") or default_country)
+        values["postcode"] = restore_leading_zeros(str(values["postcode"]), country)
     if _blank(values.get("last_name")):
         made = _stand_in_name(values)
         if made:
             values["last_name"] = made
             notes.append(FieldError("last_name", "import_name_made_up", {"value": made}))
     return values, notes
-
-
-def _phone_country(value: object) -> str | None:
-    text = "" if value is None else str(value).strip()
-    if not text.startswith(("+", "00")):
-        return None
-    try:
-        number = phonenumbers.parse("+" + text.lstrip("+").removeprefix("00"), None)
-    except phonenumbers.NumberParseException:
-        return None
-    return phonenumbers.region_code_for_number(number)
 
 
 def _stand_in_name(values: Mapping[str, object]) -> str:

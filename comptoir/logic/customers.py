@@ -113,7 +113,8 @@ class CustomerFields:
 _FIELD_NAMES = tuple(f.name for f in fields(CustomerFields))
 
 
-def _blank(value: object) -> bool:
+def blank(value: object) -> bool:
+    """Nothing there: None, NaN (pandas) or only spaces."""
     if value is None:
         return True
     if isinstance(value, float) and value != value:  # NaN from pandas
@@ -122,7 +123,7 @@ def _blank(value: object) -> bool:
 
 
 def _text(value: object, name: str, required: bool = False) -> str | None:
-    if _blank(value):
+    if blank(value):
         if required:
             raise FieldProblem("required")
         return None
@@ -136,7 +137,7 @@ def _text(value: object, name: str, required: bool = False) -> str | None:
 
 
 def _choice(value: object, allowed: tuple[str, ...]) -> str | None:
-    if _blank(value):
+    if blank(value):
         return None
     text = str(value).strip()
     if text not in allowed:
@@ -146,7 +147,7 @@ def _choice(value: object, allowed: tuple[str, ...]) -> str | None:
 
 def parse_discount(value: object) -> Decimal:
     """A percentage from 0 to 100 with at most two decimals ('12,5' accepted)."""
-    if _blank(value):
+    if blank(value):
         return Decimal("0")
     if isinstance(value, bool):
         raise FieldProblem("discount_invalid")
@@ -163,7 +164,7 @@ def parse_discount(value: object) -> Decimal:
 
 def parse_birth_date(value: object, today: date) -> date | None:
     """Not in the future, not more than 120 years ago."""
-    if _blank(value):
+    if blank(value):
         return None
     if isinstance(value, datetime):
         value = value.date()
@@ -190,7 +191,7 @@ def oldest_birth_date(today: date) -> date:
 
 
 def _flag(value: object) -> bool:
-    if _blank(value):
+    if blank(value):
         return False
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "oui", "x")
@@ -244,14 +245,14 @@ def validate_customer(raw: Mapping[str, object], rules: CardRules) -> CustomerFi
 
 
 def _opt_str(value: object) -> str | None:
-    return None if _blank(value) else check_no_controls(str(value))
+    return None if blank(value) else check_no_controls(str(value))
 
 
 def _preference(value: object, raw: Mapping[str, object]) -> str | None:
     choice = _choice(value, CONTACT_PREFERENCES)
-    if choice == "email" and _blank(raw.get("email")):
+    if choice == "email" and blank(raw.get("email")):
         raise FieldProblem("preference_needs_email")
-    if choice == "sms" and _blank(raw.get("mobile")):
+    if choice == "sms" and blank(raw.get("mobile")):
         raise FieldProblem("preference_needs_mobile")
     return choice
 

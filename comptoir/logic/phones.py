@@ -54,6 +54,18 @@ def display_phone(e164: str | None, shop_region: str) -> str:
     return phonenumbers.format_number(number, style)
 
 
+def region_of(text: str) -> str | None:
+    """The country of a number written internationally (+41…, 0041…); None otherwise."""
+    text = text.strip()
+    if not text.startswith(("+", "00")):
+        return None
+    try:
+        number = phonenumbers.parse("+" + text.lstrip("+").removeprefix("00"), None)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.region_code_for_number(number)
+
+
 def national_digits(e164: str) -> str:
     """Digits of the national form (with trunk prefix), e.g. 0612345678."""
     try:

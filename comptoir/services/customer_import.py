@@ -35,6 +35,7 @@ from comptoir.logic.customer_import import (
     date_order,
 )
 from comptoir.logic.customers import FIELDS, CardRules, validate_customer
+from comptoir.logic.customers import blank as _blank
 from comptoir.logic.errors import (
     Busy,
     FieldError,
@@ -113,10 +114,6 @@ def _date_order(table: ImportTable, mapping: Sequence[str | None]) -> str:
         return "dmy"
     column = list(mapping).index("date_of_birth")
     return date_order(cells[column] for _, cells in table.rows)
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _match_keys(raw: Mapping[str, object], region: str) -> dict[str, str]:
