@@ -550,6 +550,14 @@ class Unreadable:
     code: str
 
 
+def file_date_order(table: ImportTable, mapping: Sequence[str | None]) -> str:
+    """The date order of the column mapped to the date of birth (day first without one)."""
+    if "date_of_birth" not in mapping:
+        return "dmy"
+    column = list(mapping).index("date_of_birth")
+    return date_order(cells[column] for _, cells in table.rows)
+
+
 def date_order(values: Iterable[object]) -> str:
     """Whether a file writes dates day first ("dmy") or month first ("mdy"), decided by
     its unambiguous dates (a part over 12); day first when none decides."""

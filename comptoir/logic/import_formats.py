@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 IGNORE = ""  # a known column that is not one of the card's fields
 FULL_NAME = "full_name"  # one column holding first and last name, split on import
@@ -36,8 +37,9 @@ class FileFormat:
 
     def field_of(self, header: str) -> str | None:
         """The field a header of this format holds (IGNORE: none); None: not known here."""
-        return self._squeezed().get(squeeze(header))
+        return self._squeezed.get(squeeze(header))
 
+    @cached_property
     def _squeezed(self) -> dict[str, str]:
         return {squeeze(h): f for h, f in self.columns.items()}
 

@@ -32,7 +32,7 @@ from comptoir.logic.customer_import import (
     cell_value,
     check_mapping,
     complete_row,
-    date_order,
+    file_date_order,
 )
 from comptoir.logic.customers import FIELDS, CardRules, validate_customer
 from comptoir.logic.customers import blank as _blank
@@ -109,13 +109,6 @@ def _raw(mapping: Sequence[str | None], cells: Sequence[object], order: str) -> 
     return raw
 
 
-def _date_order(table: ImportTable, mapping: Sequence[str | None]) -> str:
-    if "date_of_birth" not in mapping:
-        return "dmy"
-    column = list(mapping).index("date_of_birth")
-    return date_order(cells[column] for _, cells in table.rows)
-
-
 def _match_keys(raw: Mapping[str, object], region: str) -> dict[str, str]:
     """The values a row is matched by, normalised as stored (unusable ones left out)."""
     keys: dict[str, str] = {}
@@ -170,7 +163,7 @@ def _plan_rows(
     progress: Progress = _quiet,
 ) -> Plan:
     """Every row's outcome against the database as it is now (writes nothing)."""
-    order = _date_order(table, mapping)
+    order = file_date_order(table, mapping)
     completed = [
         (line, *complete_row(_raw(mapping, cells, order), rules.default_country))
         for line, cells in table.rows
