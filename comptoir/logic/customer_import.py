@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import pycountry
 
@@ -345,6 +345,46 @@ def check_mapping(mapping: Sequence[str | None]) -> None:
         errors.append(FieldError("mapping", "import_needs_identity"))
     if errors:
         raise ValidationFailed(errors)
+
+
+# What to do with a likely duplicate: leave the row out, update the customer it doubles,
+# or create a new customer all the same.
+DUPLICATE_CHOICES = ("skip", "update", "create")
+
+
+@dataclass(frozen=True)
+class DuplicateChoices:
+    """The owner's choice for the likely duplicates: one for all, and the lines chosen
+    otherwise (line → choice)."""
+
+    for_all: str = "skip"
+    lines: tuple[tuple[int, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        given = (self.for_all, *(c for _, c in self.lines))
+        if any(c not in DUPLICATE_CHOICES for c in given):
+            allowed = ", ".join(DUPLICATE_CHOICES)
+            raise ValidationFailed([FieldError("duplicates", "not_in_list", {"allowed": allowed})])
+
+    @classmethod
+    def of_lines(cls, for_all: str, lines: Mapping[int, str]) -> DuplicateChoices:
+        """Choices for all and by line (those equal to the choice for all left out)."""
+        return cls(for_all, tuple(sorted((int(k), v) for k, v in lines.items() if v != for_all)))
+
+    @cached_property
+    def _by_line(self) -> dict[int, str]:
+        return dict(self.lines)
+
+    def of(self, line: int) -> str:
+        """The choice for this line of the file."""
+        return self._by_line.get(line, self.for_all)
+
+    def key(self) -> tuple:
+        """Equal for equal choices (a dry run is reused only for the same choices)."""
+        return (self.for_all, self.lines)
+
+
+NO_CHOICES = DuplicateChoices()
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from comptoir.i18n.errors import describe
-from comptoir.logic.customer_import import TARGETS, guess, read_file
+from comptoir.logic.customer_import import NO_CHOICES, TARGETS, guess, read_file
 from comptoir.logic.errors import ValidationFailed
 from comptoir.services import customer_import
 from comptoir.ui.actions import FAILED, attempt
 from comptoir.ui.auth import require_page
+from comptoir.ui.import_duplicates import duplicate_choices
 from comptoir.ui.picks import now_shown, shown_version
 from comptoir.ui.session import language, show_refusal, tr, tr_plain, when
 from comptoir.ui.text import literal_table, md
@@ -18,16 +19,22 @@ from comptoir.ui.text import literal_table, md
 actor = require_page("customers.import")
 
 
+def _named(row: customer_import.RowPlan) -> str:
+    """The existing customer a likely duplicate doubles: name (account number)."""
+    twin = row.current
+    name = " ".join(str(twin.get(k) or "") for k in ("first_name", "last_name")).strip()
+    return f"{name} ({twin.get('account_number') or ''})"
+
+
 def _report_line(row: customer_import.RowPlan) -> dict[str, object]:
     """A line of the dry run's report: its outcome, what is wrong or to check, the match."""
     detail = " ".join(describe(e, lang) for e in row.errors) or (
         tr_plain(f"import.match.{row.match}") if row.match else ""
     )
-    if row.outcome == "duplicate" and row.current:
-        twin = row.current
-        name = " ".join(str(twin.get(k) or "") for k in ("first_name", "last_name")).strip()
-        number = twin.get("account_number") or ""
-        detail = f"{tr_plain('import.duplicate_of', name=name, number=number)} {detail}"
+    if row.twin is not None and row.outcome in ("create", "update"):
+        detail = f"{detail}; {tr_plain(f'import.chosen.{row.outcome}')}"
+    if (row.outcome == "duplicate" or row.twin is not None) and row.current:
+        detail = f"{tr_plain('import.duplicate_of', name=_named(row))} {detail}"
     if row.to_check:
         checked = " ".join(describe(e, lang) for e in row.to_check)
         detail = " ".join(p for p in (detail, tr_plain("import.checked"), checked) if p)
@@ -53,11 +60,12 @@ upload = st.file_uploader(
 )
 if upload is None:
     if ss.pop("import.source", None) is not None:  # the file was taken away
-        ss.pop("import.table", None)
-        ss.pop("import.report", None)
+        for key in ("import.table", "import.report", "import.twins", "import.for_all"):
+            ss.pop(key, None)
 elif ss.get("import.source") != upload.file_id:
     ss["import.source"] = upload.file_id
-    ss.pop("import.report", None)
+    for key in ("import.report", "import.twins", "import.for_all"):
+        ss.pop(key, None)
     try:
         ss["import.table"] = read_file(upload.getvalue(), upload.name)
     except ValidationFailed as exc:
@@ -103,6 +111,10 @@ if table is not None:
         ]
     )
 
+    report = ss.get("import.report")
+    # Likely duplicates of the last dry run, while it was made with these columns.
+    twins = (ss.get("import.twins") or []) if report and report[0] == tuple(mapping) else []
+    choices = duplicate_choices(twins) if twins else NO_CHOICES
     if st.button(tr("import.dry_run"), key="import.dry_run", icon=":material/rule:"):
         checking = tr("import.checking")
         bar = st.progress(0.0, text=checking)
@@ -112,21 +124,33 @@ if table is not None:
                 table,
                 mapping,
                 lambda share, step: bar.progress(share, text=checking),
+                choices,
             )
         )
         bar.empty()
         if plan is not FAILED:
-            rows = [r for r in plan.rows if r.outcome != "create" or r.to_check][:SHOWN]
+            rows = [r for r in plan.rows if r.outcome != "create" or r.to_check or r.twin][:SHOWN]
             checks = sum(1 for r in plan.rows if r.to_check and r.outcome in ("create", "update"))
-            ss["import.report"] = (tuple(mapping), plan.counts(), rows, checks)
+            ss["import.report"] = (tuple(mapping), choices.key(), plan.counts(), rows, checks)
             ss["import.plan"] = plan  # reused by the import while no customer changed
+            found = [
+                {"line": r.line, "customer": _named(r), "match": r.match}
+                for r in plan.rows
+                if r.outcome == "duplicate" or r.twin is not None
+            ][:SHOWN]
+            if found != twins:  # a new list of likely duplicates: drawn with its choices
+                ss["import.twins"] = found
+                st.rerun()
 
     report = ss.get("import.report")
     if report is not None and report[0] != tuple(mapping):
         report = None  # the columns changed: the dry run no longer says what would happen
         st.info(tr("import.dry_run_again"))
+    elif report is not None and report[1] != choices.key():
+        report = None
+        st.info(tr("import.choices_changed"))
     if report is not None:
-        _, counts, rows, checks = report
+        _, _, counts, rows, checks = report
         shown = st.columns(len(customer_import.OUTCOMES) + 1)
         for column, outcome in zip(shown, customer_import.OUTCOMES, strict=False):
             column.metric(tr(f"import.outcome.{outcome}"), f"{counts[outcome]:,}")
@@ -151,6 +175,7 @@ if table is not None:
                     upload.name if upload else "",
                     lambda share, step: bar.progress(share, text=writing),
                     checked=ss.get("import.plan"),
+                    choices=choices,
                 )
             )
             bar.empty()

@@ -4,8 +4,9 @@ activity.
 
 Each row is matched to an existing customer by account number, then by e-mail (an
 update: the file's non-empty cells replace the card's values); otherwise a customer
-with the same mobile, or the same last name and postcode, makes it a likely duplicate
-(skipped, named); otherwise it is created. Every value passes the card's own rules.
+with the same mobile, or the same names and postcode, makes it a likely duplicate (named;
+skipped, used to update that customer or created anyway, as the owner chooses per row or
+for all); otherwise it is created. Every value passes the card's own rules.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from comptoir.logic.account_numbers import account_key, clean_account_number, fo
 from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.customer_import import (
+    NO_CHOICES,
+    DuplicateChoices,
     ImportTable,
     cell_value,
     check_mapping,
@@ -69,6 +72,8 @@ class RowPlan:
     current: dict[str, Any] = field(default_factory=dict)  # an update's customer as it is
     # Imported all the same, with these fields left empty or made up: to check by hand.
     to_check: tuple[FieldError, ...] = ()
+    # A likely duplicate's customer (id), kept when the owner chose to create or update.
+    twin: int | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ class Plan:
     rows: tuple[RowPlan, ...]
     mapping: tuple[str | None, ...] = ()
     stamp: tuple = ()
+    choices: tuple = ()
 
     def counts(self) -> dict[str, int]:
         found = dict.fromkeys(OUTCOMES, 0)
@@ -161,6 +167,7 @@ def _plan_rows(
     mapping: Sequence[str | None],
     rules: CardRules,
     progress: Progress = _quiet,
+    choices: DuplicateChoices = NO_CHOICES,
 ) -> Plan:
     """Every row's outcome against the database as it is now (writes nothing)."""
     order = file_date_order(table, mapping)
@@ -183,26 +190,88 @@ def _plan_rows(
     existing = repo.customers_by_id(cur, sorted({t for t in targets.values() if t}))
     progress(0.2, "checking")
     seen: dict[tuple[str, str], int] = {}
-    planned: list[RowPlan] = []
+    first: list[RowPlan] = []
     for index, ((line, raw), keys) in enumerate(zip(raws, keyed, strict=True)):
-        plan = _plan_one(line, raw, keys, targets.get(index), existing, found, seen, rules)
-        checks = (*_with_line(notes[index], line), *plan.to_check)
-        planned.append(replace(plan, to_check=checks) if checks else plan)
+        first.append(_plan_one(line, raw, keys, targets.get(index), existing, found, seen, rules))
         if index % 5000 == 4999:
             progress(0.2 + 0.7 * index / len(raws), "checking")
     progress(0.9, "checking")
+    chosen = [
+        p.customer_id
+        for p in first
+        if p.outcome == "duplicate" and p.customer_id and choices.of(p.line) == "update"
+    ]
+    doubled = repo.customers_by_id(cur, sorted(set(chosen)))  # one read for them all
+    planned: list[RowPlan] = []
+    for index, ((line, raw), keys) in enumerate(zip(raws, keyed, strict=True)):
+        plan = first[index]
+        if plan.outcome == "duplicate" and plan.customer_id is not None:
+            plan = _chosen(plan, choices.of(line), line, raw, keys, found, seen, rules, doubled)
+        checks = (*_with_line(notes[index], line), *plan.to_check)
+        planned.append(replace(plan, to_check=checks) if checks else plan)
+    planned = _one_update_each(planned)
     # A likely duplicate is named: who it would double, by name and account number.
-    twins = repo.customers_by_id(
-        cur, sorted({p.customer_id for p in planned if p.outcome == "duplicate" and p.customer_id})
-    )
+    twins = repo.customers_by_id(cur, sorted({t for p in planned if (t := _doubles(p))}))
     shown = ("first_name", "last_name", "account_number")
     planned = [
-        replace(p, current={k: twins[p.customer_id][k] for k in shown})
-        if p.outcome == "duplicate" and p.customer_id in twins
+        replace(p, current={**p.current, **{k: twins[t][k] for k in shown}})
+        if (t := _doubles(p)) in twins
         else p
         for p in planned
     ]
-    return Plan(tuple(planned), tuple(mapping), repo.stamp(cur))
+    return Plan(tuple(planned), tuple(mapping), repo.stamp(cur), choices.key())
+
+
+def _chosen(
+    plan: RowPlan,
+    choice: str,
+    line: int,
+    raw: dict[str, object],
+    keys: dict[str, str],
+    found: Mapping[str, Mapping[str, int]],
+    seen: dict[tuple[str, str], int],
+    rules: CardRules,
+    doubled: Mapping[int, dict[str, Any]],
+) -> RowPlan:
+    """A likely duplicate as the owner chose: left out, created all the same, or used to
+    update the customer it doubles."""
+    twin = plan.customer_id
+    if choice == "skip" or twin is None:
+        return plan
+    if choice == "create":
+        again = _plan_one(line, raw, keys, None, {}, _NO_MATCHES, seen, rules)
+        return replace(again, twin=twin, match=plan.match)
+    again = _plan_one(line, raw, keys, twin, doubled, found, seen, rules, match=plan.match)
+    return replace(again, twin=twin)
+
+
+def _doubles(plan: RowPlan) -> int | None:
+    """The customer a likely duplicate doubles (whatever the owner chose for it)."""
+    return plan.customer_id if plan.outcome == "duplicate" else plan.twin
+
+
+_NO_MATCHES: Mapping[str, Mapping[str, int]] = {"key": {}, "email": {}, "mobile": {}, "name": {}}
+
+
+def _one_update_each(planned: Sequence[RowPlan]) -> list[RowPlan]:
+    """A customer is updated by one line of the file: a later line that would update the
+    same customer is refused, naming the first (else the batch could not be written)."""
+    first: dict[int, int] = {}
+    kept: list[RowPlan] = []
+    for plan in planned:
+        if plan.outcome == "update" and plan.customer_id is not None:
+            earlier = first.setdefault(plan.customer_id, plan.line)
+            if earlier != plan.line:
+                error = FieldError("customer", "import_same_customer", {"first": str(earlier)})
+                plan = RowPlan(
+                    plan.line,
+                    "invalid",
+                    plan.customer_id,
+                    _with_line([error], plan.line),
+                    to_check=plan.to_check,
+                )
+        kept.append(plan)
+    return kept
 
 
 def _plan_one(
@@ -214,6 +283,7 @@ def _plan_one(
     found: Mapping[str, Mapping[str, int]],
     seen: dict[tuple[str, str], int],
     rules: CardRules,
+    match: str = "",
 ) -> RowPlan:
     shared: list[FieldError] = []
     for kind in ("key", "email"):
@@ -224,7 +294,7 @@ def _plan_one(
                 return RowPlan(line, "invalid", errors=_with_line([error], line))
             if first != line:  # a family's shared e-mail: flagged, the row imported
                 shared.append(FieldError("email", "import_repeated", {"first": str(first)}))
-                if target is not None and not found["key"].get(keys.get("key", "")):
+                if target is not None and not found["key"].get(keys.get("key", "")) and not match:
                     target = None  # the first line with this e-mail updates that customer
     flags = _flag_errors(raw)
     raw = {k: v for k, v in raw.items() if k not in {e.field for e in flags}}
@@ -244,7 +314,9 @@ def _plan_one(
             for k in given
             if k in clean and _comparable(clean[k]) != _comparable(current[k])
         }
-        match = "account_number" if "key" in keys and found["key"].get(keys["key"]) else "email"
+        match = match or (
+            "account_number" if "key" in keys and found["key"].get(keys["key"]) else "email"
+        )
         if not changed:
             return RowPlan(line, "unchanged", target, match=match, to_check=to_check)
         before = {k: current[k] for k in changed}
@@ -318,14 +390,18 @@ def _card(
 
 
 def dry_run(
-    actor: Actor, table: ImportTable, mapping: Sequence[str | None], progress: Progress = _quiet
+    actor: Actor,
+    table: ImportTable,
+    mapping: Sequence[str | None],
+    progress: Progress = _quiet,
+    choices: DuplicateChoices = NO_CHOICES,
 ) -> Plan:
     """What importing the file would do, line by line; nothing is written."""
     require(actor, "customers.import")
     check_mapping(mapping)
     with db.cursor() as cur:
         rules = shop_settings.card_rules(cur, clock.local_day())
-        found = _plan_rows(cur, table, mapping, rules, progress)
+        found = _plan_rows(cur, table, mapping, rules, progress, choices)
     progress(1.0, "done")
     return found
 
@@ -384,12 +460,13 @@ def run_import(
     progress: Progress = _quiet,
     now: datetime | None = None,
     checked: Plan | None = None,
+    choices: DuplicateChoices = NO_CHOICES,
 ) -> Imported:
     """Write the file's creates and updates as one batch (one transaction), audited once.
 
     checked: the dry run's plan, used as it is when no customer was added, changed or
-    archived since (the same customers, the same file and columns); else every row is
-    checked again inside the transaction.
+    archived since (the same customers, the same file, columns and choices for the likely
+    duplicates); else every row is checked again inside the transaction.
     """
     require(actor, "customers.import")
     check_mapping(mapping)
@@ -401,12 +478,15 @@ def run_import(
             checked is not None
             and checked.mapping == tuple(mapping)
             and checked.stamp == repo.stamp(cur)
+            and checked.choices == choices.key()
             and len(checked.rows) == len(table.rows)
         ):
             plan = checked
         else:
             rules = shop_settings.card_rules(cur, clock.local_day(moment))
-            plan = _plan_rows(cur, table, mapping, rules, lambda s, step: progress(s * 0.5, step))
+            plan = _plan_rows(
+                cur, table, mapping, rules, lambda s, step: progress(s * 0.5, step), choices
+            )
         creates = [r for r in plan.rows if r.outcome == "create"]
         updates = [r for r in plan.rows if r.outcome == "update"]
         if not creates and not updates:

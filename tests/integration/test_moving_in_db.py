@@ -153,3 +153,104 @@ def test_a_card_whose_stored_value_breaks_todays_rules_refuses_its_row_only(data
     plan = customer_import.dry_run(MANAGER, table, guess(table.headers).mapping)
     assert [r.outcome for r in plan.rows] == ["invalid", "create"]
     assert [(e.field, e.code) for e in plan.rows[0].errors] == [("email", "email_invalid")]
+
+
+def _twins() -> tuple[int, int]:
+    anne = customers.create_customer(
+        {"last_name": "Durand", "first_name": "Anne", "postcode": "74000", "city": "Annecy"},
+        STAFF,
+    )
+    marc = customers.create_customer(
+        {"last_name": "Morel", "first_name": "Marc", "mobile": "+33612345678"}, STAFF
+    )
+    assert anne and marc
+    return anne, marc
+
+
+TWINS_FILE = (
+    "Nom;Prénom;Code postal;Ville;Portable;Courriel\n"
+    "Durand;Anne;74000;Annecy-le-Vieux;;anne@example.org\n"  # line 2: Anne by name
+    "Morel;Marc;;;06 12 34 56 78;marc@example.org\n"  # line 3: Marc by mobile
+    "Nouveau;Client;;;;n@example.org\n"  # line 4: nobody
+).encode()
+
+
+def test_likely_duplicates_skipped_updated_or_created_as_chosen_per_row(database):
+    from comptoir.logic.customer_import import DuplicateChoices
+
+    anne, marc = _twins()
+    table = read_file(TWINS_FILE, "doubles.csv")
+    mapping = guess(table.headers).mapping
+    skipped = customer_import.dry_run(MANAGER, table, mapping)
+    assert [r.outcome for r in skipped.rows] == ["duplicate", "duplicate", "create"]
+    assert [r.customer_id for r in skipped.rows[:2]] == [anne, marc]
+    # Anne's row updates Anne; Marc's is a new customer all the same.
+    choices = DuplicateChoices.of_lines("skip", {2: "update", 3: "create"})
+    plan = customer_import.dry_run(MANAGER, table, mapping, choices=choices)
+    first, second, third = plan.rows
+    assert (first.outcome, first.customer_id, first.twin, first.match) == (
+        "update",
+        anne,
+        anne,
+        "name",
+    )
+    assert first.values == {"city": "Annecy-le-Vieux", "email": "anne@example.org"}
+    assert (second.outcome, second.twin, second.current["first_name"]) == ("create", marc, "Marc")
+    assert third.outcome == "create"
+    done = customer_import.run_import(
+        MANAGER, table, mapping, "doubles.csv", checked=plan, choices=choices
+    )
+    assert (done.created, done.updated, done.skipped) == (2, 1, 0)
+    assert customers.get_customer(anne)["city"] == "Annecy-le-Vieux"
+    assert customers.search_customers("Morel").total == 2
+    # Undone as a whole: Anne as she was, the second Marc gone.
+    customer_import.undo(MANAGER, done.batch_id)
+    assert customers.get_customer(anne)["city"] == "Annecy"
+    assert customers.get_customer(anne)["email"] is None
+    assert customers.search_customers("Morel").total == 1
+
+
+def test_a_choice_for_all_and_one_customer_updated_by_one_line_only(database):
+    from comptoir.logic.customer_import import DuplicateChoices
+
+    anne, _ = _twins()
+    data = TWINS_FILE + b"Durand;Anne;74000;Seynod;;\n"  # line 5: Anne again
+    table = read_file(data, "doubles.csv")
+    mapping = guess(table.headers).mapping
+    choices = DuplicateChoices.of_lines("update", {3: "skip"})
+    plan = customer_import.dry_run(MANAGER, table, mapping, choices=choices)
+    assert [r.outcome for r in plan.rows] == ["update", "duplicate", "create", "invalid"]
+    assert [(e.field, e.code, e.params["first"]) for e in plan.rows[3].errors] == [
+        ("customer", "import_same_customer", "2")
+    ]
+    # The import checks again (no dry run given) with the same choices.
+    done = customer_import.run_import(MANAGER, table, mapping, "doubles.csv", choices=choices)
+    assert (done.created, done.updated, done.skipped) == (1, 1, 2)
+    assert customers.get_customer(anne)["city"] == "Annecy-le-Vieux"
+
+
+def test_a_dry_run_made_with_other_choices_is_not_reused(database):
+    from comptoir.logic.customer_import import DuplicateChoices
+
+    _twins()
+    table = read_file(TWINS_FILE, "doubles.csv")
+    mapping = guess(table.headers).mapping
+    plan = customer_import.dry_run(MANAGER, table, mapping)  # every duplicate skipped
+    done = customer_import.run_import(
+        MANAGER,
+        table,
+        mapping,
+        "doubles.csv",
+        checked=plan,
+        choices=DuplicateChoices.of_lines("create", {}),
+    )
+    assert (done.created, done.updated, done.skipped) == (3, 0, 0)
+
+
+def test_an_unknown_choice_is_refused_naming_the_field():
+    from comptoir.logic.customer_import import DuplicateChoices
+    from comptoir.logic.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as refused:
+        DuplicateChoices.of_lines("skip", {2: "merge"})
+    assert [(e.field, e.code) for e in refused.value.errors] == [("duplicates", "not_in_list")]

@@ -89,3 +89,38 @@ def test_a_shopify_file_is_recognised_and_a_duplicate_names_who_it_doubles(shop_
     why = list(table(app, -1)["Why"])
     assert why[0].startswith("Likely the same person as Léa Fontaine (LF-1):")
     assert why[1].startswith("imported; to check: Line 3: Last name: none in the file;")
+
+
+def test_likely_duplicates_are_listed_with_a_choice_for_all(shop_db):
+    from tests.conftest import STAFF
+
+    anne = customers.create_customer(
+        {
+            "last_name": "Durand",
+            "first_name": "Anne",
+            "postcode": "74000",
+            "account_number": "AD-1",
+        },
+        STAFF,
+    )
+    data = "Nom;Prénom;Code postal;Ville\nDurand;Anne;74000;Seynod\nNeuf;Client;;\n".encode()
+    app = open_app("manager")
+    app.switch_page("pages/import_customers.py").run()
+    app.file_uploader[0].set_value(("doubles.csv", data, "text/csv")).run()
+    app.button(key="import.dry_run").click().run()
+    assert {m.label: m.value for m in app.metric}["Likely duplicates"] == "1"
+    assert list(app.data_editor[0].value["line"]) == [2]
+    assert list(app.data_editor[0].value["customer"]) == ["Anne Durand (AD-1)"]
+    app.selectbox(key="import.for_all").set_value("update").run()
+    assert "run the dry run again" in " ".join(texts(app, "info"))
+    assert not any(b.key == "import.go" for b in app.button)
+    app.button(key="import.dry_run").click().run()
+    shown = {m.label: m.value for m in app.metric}
+    assert (shown["To update"], shown["Likely duplicates"]) == ("1", "0")
+    assert list(table(app, -1)["Why"]) == [
+        "Likely the same person as Anne Durand (AD-1): a customer has this name and postcode;"
+        " updates that customer, as chosen"
+    ]
+    app.button(key="import.go").click().run()
+    assert any("Imported: 1 created, 1 updated, 0 skipped." in s for s in texts(app, "success"))
+    assert customers.get_customer(anne)["city"] == "Seynod"

@@ -183,3 +183,16 @@ def test_chart_labels_show_quotes_as_typed_and_no_markup():
         "#333",
     )
     assert list(figure.data[0].y) == ['Les "Vélos" &lt;b&gt;&amp; co&lt;/b&gt;']
+
+
+def test_duplicate_choices_follow_the_line_drawn_at_each_position():
+    from comptoir.logic.customer_import import DuplicateChoices
+    from comptoir.ui.import_duplicates import chosen_lines
+
+    lines = [7, 12, 40]
+    state = {"edited_rows": {"1": {"choice": "update"}, 2: {"choice": "skip"}, 9: {"choice": "x"}}}
+    chosen = chosen_lines(lines, state)
+    assert chosen == {12: "update", 40: "skip"}  # position 9 was never drawn: ignored
+    choices = DuplicateChoices.of_lines("create", chosen)
+    assert [choices.of(line) for line in (7, 12, 40, 99)] == ["create", "update", "skip", "create"]
+    assert chosen_lines(lines, None) == {}
