@@ -63,6 +63,7 @@ ORDER = (
     "delivery_addresses",
     "import_batches",
     "import_rows",
+    "import_presets",
     "suppressions",
     "customer_merges",
     "shop_secrets",

@@ -252,3 +252,34 @@ def mark_undone(cur: Cursor, batch_id: int, now: datetime, staff: str) -> None:
         "UPDATE import_batches SET undone_at = ?, undone_by = ? WHERE id = ?",
         [now, staff, batch_id],
     )
+
+
+def presets(cur: Cursor, limit: int) -> list[dict[str, Any]]:
+    """The saved column mappings, by name."""
+    cur.execute(
+        "SELECT name, headers, mapping, saved_at, saved_by FROM import_presets"
+        " ORDER BY lower(name) LIMIT ?",
+        [limit],
+    )
+    return as_dicts(cur)
+
+
+def save_preset(
+    cur: Cursor, name: str, headers: str, mapping: str, now: datetime, staff: str
+) -> bool:
+    """Save a mapping under its name (replacing one of that name); True when it was new."""
+    cur.execute("SELECT 1 FROM import_presets WHERE name = ?", [name])
+    new = not cur.fetchall()
+    cur.execute(
+        "INSERT INTO import_presets (name, headers, mapping, saved_at, saved_by)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET headers = excluded.headers,"
+        " mapping = excluded.mapping, saved_at = excluded.saved_at, saved_by = excluded.saved_by",
+        [name, headers, mapping, now, staff],
+    )
+    return new
+
+
+def delete_preset(cur: Cursor, name: str) -> bool:
+    """Remove a saved mapping; False when there was none of that name."""
+    cur.execute("DELETE FROM import_presets WHERE name = ? RETURNING name", [name])
+    return bool(cur.fetchall())

@@ -12,6 +12,7 @@ from comptoir.services import customer_import
 from comptoir.ui.actions import FAILED, attempt
 from comptoir.ui.auth import require_page
 from comptoir.ui.import_duplicates import duplicate_choices
+from comptoir.ui.import_presets_panel import fitting, presets_panel
 from comptoir.ui.picks import now_shown, shown_version
 from comptoir.ui.session import language, show_refusal, tr, tr_plain, when
 from comptoir.ui.text import literal_table, md
@@ -60,8 +61,8 @@ upload = st.file_uploader(
 )
 if upload is None:
     if ss.pop("import.source", None) is not None:  # the file was taken away
-        for key in ("import.table", "import.report", "import.twins", "import.for_all"):
-            ss.pop(key, None)
+        for key in ("table", "report", "twins", "for_all", "preset_used"):
+            ss.pop(f"import.{key}", None)
 elif ss.get("import.source") != upload.file_id:
     ss["import.source"] = upload.file_id
     for key in ("import.report", "import.twins", "import.for_all"):
@@ -72,10 +73,10 @@ elif ss.get("import.source") != upload.file_id:
         ss.pop("import.table", None)
         show_refusal(exc)
     else:
-        guessed = guess(ss["import.table"].headers)
+        headers = ss["import.table"].headers
+        guessed = guess(headers)
         ss["import.format"] = guessed.format.name if guessed.format else None
-        for index, field in enumerate(guessed.mapping):
-            ss[f"import.map.{index}"] = field or ""
+        ss["import.preset_used"] = fitting(actor, headers, guessed.mapping)
 
 table = ss.get("import.table")
 if table is not None:
@@ -90,6 +91,8 @@ if table is not None:
     )
     known = ss.get("import.format")
     st.caption(tr("import.format", name=known) if known else tr("import.format_unknown"))
+    if ss.get("import.preset_used"):
+        st.caption(tr("import.preset_applied", name=ss["import.preset_used"]))
     st.subheader(tr("import.mapping"))
     words = {"": tr_plain("import.skip"), **{f: tr_plain(f"field.{f}") for f in TARGETS}}
     columns = st.columns(4)
@@ -101,6 +104,7 @@ if table is not None:
             key=f"import.map.{index}",
         )
     mapping = [ss.get(f"import.map.{i}") or None for i in range(len(table.headers))]
+    presets_panel(actor, table.headers, mapping)
     literal_table(
         [
             {

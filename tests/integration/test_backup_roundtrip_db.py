@@ -27,6 +27,7 @@ from comptoir.services import (
     customers,
     delivery,
     gdpr,
+    import_presets,
     merges,
     messaging,
     printing,
@@ -144,6 +145,7 @@ def _activity() -> dict[str, object]:
     customer_import.undo(MANAGER, undone.batch_id)
     kept = read_file(IMPORT.replace(b"Gone;Undone", b"Also;Kept"), "in2.csv")
     customer_import.run_import(MANAGER, kept, guess_mapping(kept.headers), "in2.csv")
+    import_presets.save_preset(MANAGER, "Old till", kept.headers, guess_mapping(kept.headers))
     # Merges: one undone, one kept.
     for survivor, other in ((_person("Twin"), _person("Twin")), (_person("Dup"), _person("Dup"))):
         a, b = customers.get_customer(survivor), customers.get_customer(other)

@@ -11,7 +11,7 @@ import pytest
 
 from comptoir.logic.customer_import import guess, read_file
 from comptoir.services import customer_import, customers
-from tests.conftest import MANAGER, STAFF
+from tests.conftest import ADMIN, MANAGER, STAFF
 
 FILES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
 
@@ -254,3 +254,33 @@ def test_an_unknown_choice_is_refused_naming_the_field():
     with pytest.raises(ValidationFailed) as refused:
         DuplicateChoices.of_lines("skip", {2: "merge"})
     assert [(e.field, e.code) for e in refused.value.errors] == [("duplicates", "not_in_list")]
+
+
+def test_a_mapping_saved_is_listed_replaced_audited_and_removed(database):
+    from comptoir.logic.auth import PermissionDenied
+    from comptoir.logic.errors import NotFound, ValidationFailed
+    from comptoir.logic.import_presets import MAX_PRESETS
+    from comptoir.services import audit, import_presets
+
+    headers = ("Nom", "Prénom", "Mél")
+    import_presets.save_preset(MANAGER, "Old till", headers, ("last_name", "first_name", None))
+    import_presets.save_preset(MANAGER, "Old till", headers, ("last_name", "first_name", "email"))
+    [preset] = import_presets.presets(MANAGER)
+    assert (preset.name, preset.mapping) == ("Old till", ("last_name", "first_name", "email"))
+    assert preset.fits(["nom", "PRENOM", "mel"])
+    actions = [e.action for e in audit.search_audit(ADMIN, entity="import_preset")[0]]
+    assert sorted(actions) == ["create", "update"]
+    with pytest.raises(PermissionDenied):
+        import_presets.save_preset(STAFF, "Mine", headers, ("last_name", None, None))
+    for number in range(MAX_PRESETS - 1):
+        import_presets.save_preset(MANAGER, f"P{number}", headers, ("last_name", None, None))
+    with pytest.raises(ValidationFailed) as refused:
+        import_presets.save_preset(MANAGER, "One more", headers, ("last_name", None, None))
+    assert [(e.field, e.code) for e in refused.value.errors] == [
+        ("preset_name", "import_presets_full")
+    ]
+    import_presets.save_preset(MANAGER, "P0", headers, ("last_name", "first_name", None))  # kept
+    import_presets.delete_preset(MANAGER, "Old till")
+    assert "Old till" not in {p.name for p in import_presets.presets(MANAGER)}
+    with pytest.raises(NotFound):
+        import_presets.delete_preset(MANAGER, "Old till")

@@ -124,3 +124,29 @@ def test_likely_duplicates_are_listed_with_a_choice_for_all(shop_db):
     app.button(key="import.go").click().run()
     assert any("Imported: 1 created, 1 updated, 0 skipped." in s for s in texts(app, "success"))
     assert customers.get_customer(anne)["city"] == "Seynod"
+
+
+def test_a_saved_mapping_maps_the_next_file_of_that_system(shop_db):
+    odd = "Col A;Col B;Col C\nImporté;Iris;iris@example.org\n".encode()
+    app = open_app("manager")
+    app.switch_page("pages/import_customers.py").run()
+    app.file_uploader[0].set_value(("till.csv", odd, "text/csv")).run()
+    assert [app.selectbox(key=f"import.map.{i}").value for i in range(3)] == ["", "", ""]
+    for index, field in enumerate(("last_name", "first_name", "email")):
+        app.selectbox(key=f"import.map.{index}").set_value(field).run()
+    app.text_input(key="import.preset.name").input("Old *till*").run()
+    app.button(key="import.preset.save").click().run()
+    assert "Mapping saved as Old *till*." in texts(app, "success")  # shown as typed
+    # The next file with those columns is mapped by the saved mapping, and says so.
+    app.file_uploader[0].set_value(("till2.csv", odd + b"Autre;Ivan;\n", "text/csv")).run()
+    assert [app.selectbox(key=f"import.map.{i}").value for i in range(3)] == [
+        "last_name",
+        "first_name",
+        "email",
+    ]
+    assert "Columns mapped by your saved mapping Old *till*." in texts(app, "caption")
+    app.selectbox(key="import.map.2").set_value("").run()
+    app.button(key="import.preset.apply").click().run()
+    assert app.selectbox(key="import.map.2").value == "email"
+    app.button(key="import.preset.delete").click().run()
+    assert "No saved mapping yet." in texts(app, "caption")
