@@ -153,6 +153,20 @@ def _match_subquery(words: Sequence[str]) -> tuple[str, list[str]]:
     return " INTERSECT ".join(parts), params  # INTERSECT is distinct already
 
 
+def tag_texts(cur: Cursor, limit: int) -> list[str]:
+    """The different stored tags texts ("club, trade"), at most limit of them."""
+    cur.execute(
+        "SELECT DISTINCT tags FROM customers WHERE tags IS NOT NULL AND NOT archived LIMIT ?",
+        [limit],
+    )
+    return [row[0] for row in cur.fetchall()]
+
+
+# Whether c.tags holds the tag bound to the one parameter (case aside): stored tags are
+# tidy ("club, trade"), so ", club, trade," holds ", trade,". A tag holds no comma.
+HAS_TAG = "position(', ' || lower(?) || ',' IN ', ' || lower(c.tags) || ',') > 0"
+
+
 def customers_stamp(cur: Cursor) -> tuple:
     """Changes whenever the number of customers or of archived ones changes.
 
@@ -370,6 +384,7 @@ def _export_parts(
     sort: str,
     descending: bool,
     columns: Sequence[str],
+    tag: str | None = None,
 ) -> tuple[str, str, str, list[Any]]:
     """The export's FROM and WHERE, its ORDER BY and its columns, and the parameters."""
     if sort not in SORTABLE or any(name not in EXPORT_COLUMNS for name in columns):
@@ -379,7 +394,11 @@ def _export_parts(
     if words:
         subquery, params = _match_subquery(words)
         source = f"customers c JOIN ({subquery}) m ON c.id = m.customer_id"
-    clause = "" if include_archived else "WHERE NOT c.archived"
+    conditions = [] if include_archived else ["NOT c.archived"]
+    if tag:
+        conditions.append(HAS_TAG)
+        params = [*params, tag]
+    clause = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     order = f"{'DESC' if descending else 'ASC'} NULLS LAST"
     tie = "" if sort == "last_name" else ", c.last_name NULLS LAST"
     ordering = f"c.{sort} {order}{tie}, c.first_name NULLS LAST, c.id"
@@ -393,10 +412,11 @@ def export_query(
     sort: str,
     descending: bool,
     columns: Sequence[str] = EXPORT_COLUMNS,
+    tag: str | None = None,
 ) -> tuple[str, list[Any]]:
     """The matching customers' columns in the grid's order (for a streamed export)."""
     rows, ordering, selected, params = _export_parts(
-        words, include_archived, sort, descending, columns
+        words, include_archived, sort, descending, columns, tag
     )
     return f"SELECT {selected} FROM {rows} ORDER BY {ordering}", params
 
@@ -407,11 +427,12 @@ def export_ranked(
     sort: str,
     descending: bool,
     columns: Sequence[str] = EXPORT_COLUMNS,
+    tag: str | None = None,
 ) -> tuple[str, list[Any], str]:
     """The same list for streams.Ranked: the ids numbered in the grid's order, and one
     slice of positions' rows read back by id."""
     rows, ordering, selected, params = _export_parts(
-        words, include_archived, sort, descending, columns
+        words, include_archived, sort, descending, columns, tag
     )
     rank_sql = f"SELECT c.id AS key, row_number() OVER (ORDER BY {ordering}) AS pos FROM {rows}"
     rows_sql = (

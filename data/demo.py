@@ -230,6 +230,8 @@ GB_STREETS = [
     "Queen's Road",
 ]
 FR_TITLES = {"female": "mrs", "male": "mr"}
+# Already tidy, as logic.customers.parse_tags stores them.
+TAGS = ["club", "trade", "commuter", "family", "gravel", "club, gravel", "trade, commuter"]
 NOTES = [
     "Prefers morning appointments.",
     "Rides a Brompton; keeps spare tubes on order.",
@@ -331,6 +333,10 @@ def build_frame(
     frame["marketing_opt_in_at"] = pd.Series(opted_at).where(opt_in)
     created = pd.Timestamp(today) - pd.to_timedelta(rng.integers(1500, 4000, n), unit="D")
     frame["created_at"] = created
+    # Drawn last, by their own generator: the columns above stay as they were.
+    tagged = np.random.default_rng(seed + 1)
+    tags = _pick(tagged, TAGS, n)
+    frame["tags"] = np.where(tagged.random(n) < 0.12, tags, None)
     return frame
 
 
@@ -340,7 +346,7 @@ _TOKENS_SQL = r"""
 INSERT INTO customer_search (token, customer_id, sort_name, live)
 WITH words AS (
     SELECT id, unnest(string_split_regex(strip_accents(lower(
-        concat_ws(' ', account_number, first_name, last_name, company, email, postcode))),
+        concat_ws(' ', account_number, first_name, last_name, company, email, postcode, tags))),
         '\s+')) AS word
     FROM customers WHERE id >= ?
 ), pieces AS (
@@ -363,11 +369,12 @@ _INSERT_SQL = """
 INSERT INTO customers (account_number, account_key, title, first_name, last_name, company,
     postcode, address1, address2, city, region, country_code, phone, mobile, fax, email,
     contact_preference, date_of_birth, gender, tax_exempt, tax_number, price_level,
-    discount_percent, notes, marketing_opt_in, marketing_opt_in_at, created_at, updated_at)
+    discount_percent, tags, notes, marketing_opt_in, marketing_opt_in_at, created_at,
+    updated_at)
 SELECT account_number, upper(account_number), title, first_name, last_name, company,
     postcode, address1, address2, city, region, country_code, phone, mobile, fax, email,
     contact_preference, date_of_birth, gender, tax_exempt, tax_number, price_level,
-    CAST(discount_percent AS DECIMAL(5, 2)), notes, marketing_opt_in, marketing_opt_in_at,
+    CAST(discount_percent AS DECIMAL(5, 2)), tags, notes, marketing_opt_in, marketing_opt_in_at,
     created_at, created_at
 FROM demo_frame
 """

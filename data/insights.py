@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from comptoir.data import streams
+from comptoir.data.customers import HAS_TAG
 from comptoir.data.rows import as_dicts
 from comptoir.logic.insights import Filters
 
@@ -39,6 +40,9 @@ def _scoped(f: Filters, since: datetime | None, until: datetime, zone: str) -> Q
     if f.price_level:
         where.append("c.price_level = ?")
         params.append(f.price_level)
+    if f.tag:
+        where.append(HAS_TAG)
+        params.append(f.tag)
     if f.account_type_id is not None:
         where.append(
             "EXISTS (SELECT 1 FROM customer_accounts a"

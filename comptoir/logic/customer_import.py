@@ -290,9 +290,10 @@ def _by_word() -> dict[str, str]:
     return found
 
 
-# What a column may be mapped to: a card field, the full name (split on import) or tags
-# (kept in the notes).
-TARGETS = (*FIELDS, FULL_NAME, TAGS)
+# What a column may be mapped to: a card field or the full name (split on import). Tags
+# may come from several columns (a system's tags and its customer groups): joined.
+TARGETS = (*FIELDS, FULL_NAME)
+MANY = (TAGS,)
 # A row is somebody when it has one of these; a last name can then be made up.
 IDENTITY = ("last_name", FULL_NAME, "email", "mobile", "company")
 
@@ -316,7 +317,7 @@ def guess(headers: Sequence[str]) -> Guess:
         field = known.field_of(header or "") if known else None
         if field is None:
             field = words.get(squeeze(header or ""))
-        if field in taken or not field:
+        if (field in taken and field not in MANY) or not field:
             field = None
         if field:
             taken.add(field)
@@ -338,7 +339,7 @@ def check_mapping(mapping: Sequence[str | None]) -> None:
     unknown = [m for m in chosen if m not in TARGETS]
     if unknown:
         errors.append(FieldError("mapping", "not_in_list", {"allowed": ", ".join(TARGETS)}))
-    twice = sorted({m for m in chosen if chosen.count(m) > 1})
+    twice = sorted({m for m in chosen if chosen.count(m) > 1 and m not in MANY})
     if twice:
         errors.append(FieldError("mapping", "import_mapped_twice", {"fields": ", ".join(twice)}))
     if not set(chosen) & set(IDENTITY):
@@ -628,6 +629,8 @@ def cell_value(field: str, value: object, order: str = "dmy") -> object:
     text = _GUARD.sub("", "" if value is None else str(value))
     if field in NUMBER_FIELDS and _SCIENTIFIC.match(text.strip()):
         return Unreadable("import_scientific")
+    if field == TAGS:  # Google's labels: "* myContacts ::: Club" (its own start with *)
+        return ", ".join(p for p in text.split(":::") if not p.strip().startswith("*"))
     if field == "date_of_birth":
         found = _DAY_FIRST.match(text)
         if found:  # day first, as French and British systems write dates, unless the file
@@ -673,7 +676,7 @@ def complete_row(
     raw: Mapping[str, object], default_country: str
 ) -> tuple[dict[str, object], list[FieldError]]:
     """A row's values made whole, and what to check on it: Unreadable cells emptied and
-    named; the full name split; tags kept in the notes; a missing country taken from an
+    named; the full name split; a missing country taken from an
     international phone number; shortened postcodes restored; a missing last name made
     from the company, the e-mail or the mobile (to complete by hand)."""
     values = dict(raw)
@@ -688,10 +691,6 @@ def complete_row(
         values["last_name"] = last
         if _blank(values.get("first_name")):
             values["first_name"] = first
-    tags = values.pop(TAGS, None)
-    if not _blank(tags):
-        kept = str(values.get("notes") or "").strip()
-        values["notes"] = "\n".join(p for p in (kept, f"Tags: {str(tags).strip()}") if p)
     if _blank(values.get("country_code")):
         region = region_of(str(values.get("mobile") or "")) or region_of(
             str(values.get("phone") or "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -58,6 +59,7 @@ FIELDS = (
     "tax_number",
     "price_level",
     "discount_percent",
+    "tags",
     "notes",
     "marketing_opt_in",
 )
@@ -102,6 +104,7 @@ class CustomerFields:
     tax_number: str | None = None
     price_level: str | None = None
     discount_percent: Decimal = field(default=Decimal("0"))
+    tags: str | None = None
     notes: str | None = None
     marketing_opt_in: bool = False
 
@@ -162,6 +165,41 @@ def parse_discount(value: object) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
+MAX_TAG = 40
+MAX_TAGS = 20
+TAG_SEPARATORS = re.compile(r"[,;\n|]")
+
+
+def tag_list(value: object) -> list[str]:
+    """The tags of a stored or typed text: split on commas (or ; | and new lines), each
+    on one line of single spaces, the first spelling of each kept (case aside)."""
+    if blank(value):
+        return []
+    found: dict[str, str] = {}
+    for part in TAG_SEPARATORS.split(str(value)):
+        tag = " ".join(part.split())
+        if tag:
+            found.setdefault(tag.casefold(), tag)
+    return list(found.values())
+
+
+def parse_tags(value: object) -> str | None:
+    """Tags as stored: "club, trade" (at most 20 tags of 40 characters; None when none)."""
+    tags = tag_list(check_no_controls(str(value), multiline=True) if not blank(value) else None)
+    if len(tags) > MAX_TAGS:
+        raise FieldProblem("too_many_tags", max=str(MAX_TAGS))
+    longest = max(tags, key=len, default="")
+    if len(longest) > MAX_TAG:
+        raise FieldProblem("tag_too_long", tag=longest[:MAX_TAG] + "…", max=str(MAX_TAG))
+    return ", ".join(tags) or None
+
+
+def has_tag(stored: object, tag: str) -> bool:
+    """Whether a customer's stored tags hold this one (case aside)."""
+    wanted = " ".join(tag.split()).casefold()
+    return any(t.casefold() == wanted for t in tag_list(stored))
+
+
 def parse_birth_date(value: object, today: date) -> date | None:
     """Not in the future, not more than 120 years ago."""
     if blank(value):
@@ -219,6 +257,7 @@ def validate_customer(raw: Mapping[str, object], rules: CardRules) -> CustomerFi
         take(name, text_of(name))
     take("tax_number", lambda: _text(raw.get("tax_number"), "tax_number"))
     take("notes", lambda: _text(raw.get("notes"), "notes"))
+    take("tags", lambda: parse_tags(raw.get("tags")))
     take("title", lambda: _choice(raw.get("title"), rules.titles))
     take("country_code", lambda: parse_country(_opt_str(raw.get("country_code"))))
     region = clean.get("country_code") or rules.default_country

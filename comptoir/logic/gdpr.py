@@ -31,6 +31,7 @@ CLEARED_FIELDS = (
     "contact_preference",
     "date_of_birth",
     "tax_number",
+    "tags",
     "notes",
 )
 

@@ -124,7 +124,7 @@ _LIGHTSPEED_R = {
     "Mobile": "mobile",
     "Email": "email",
     "Email 2": IGNORE,
-    "Customer Type": IGNORE,
+    "Customer Type": "tags",  # the customer's group: a tag here
     "Discount": IGNORE,  # a named discount (e.g. "Staff"), not a percentage
     "Tax Category": IGNORE,
     "Notes": "notes",
@@ -152,7 +152,7 @@ _LIGHTSPEED_X = {
     "physical_country_id": "country_code",
     "note": "notes",
     "do_not_email": IGNORE,
-    "customer_group_name": IGNORE,
+    "customer_group_name": "tags",  # the customer's group: a tag here
     "loyalty_balance": IGNORE,
 }
 

@@ -38,6 +38,7 @@ class Filters:
     product_id: int | None = None
     product_group: str | None = None
     tax_exempt: bool | None = None
+    tag: str | None = None  # customers carrying this tag
 
 
 def check(filters: Filters) -> Filters:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from comptoir.logic.customers import tag_list
 from comptoir.logic.errors import FieldError
 
 # What can be chosen, in the card's order: a group is chosen as a whole (an address is
@@ -29,12 +30,15 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "tax_number": ("tax_number",),
     "price_level": ("price_level",),
     "discount_percent": ("discount_percent",),
+    "tags": ("tags",),
     "notes": ("notes",),
     "marketing_opt_in": ("marketing_opt_in",),
 }
-KEEP, TAKE, BOTH = "survivor", "other", "both"  # BOTH: notes only, one after the other
+# BOTH: notes one after the other, or every tag of the two; for those groups only.
+KEEP, TAKE, BOTH = "survivor", "other", "both"
 CHOICES = (KEEP, TAKE)
 NOTE_CHOICES = (KEEP, TAKE, BOTH)
+BOTH_GROUPS = ("notes", "tags")
 
 
 @dataclass(frozen=True)
@@ -64,12 +68,12 @@ def differing(survivor: Mapping[str, Any], other: Mapping[str, Any]) -> list[str
 
 def default_choices(survivor: Mapping[str, Any], other: Mapping[str, Any]) -> dict[str, str]:
     """Keep the survivor's values, except where the survivor has nothing and the other has
-    something (an empty address, phone or note is filled in); notes present on both are
-    both kept. Marketing consent stays the survivor's: consent is never assumed."""
+    something (an empty address, phone or note is filled in); notes and tags present on
+    both are both kept. Marketing consent stays the survivor's: consent is never assumed."""
     chosen = {}
     for group in differing(survivor, other):
         mine, theirs = _values(survivor, group), _values(other, group)
-        if group == "notes" and not _blank(mine[0]) and not _blank(theirs[0]):
+        if group in BOTH_GROUPS and not _blank(mine[0]) and not _blank(theirs[0]):
             chosen[group] = BOTH
         elif group != "marketing_opt_in" and all(map(_blank, mine)):
             chosen[group] = TAKE
@@ -91,6 +95,9 @@ def merged_card(
             card["notes"] = "\n".join(
                 str(n).strip() for n in (survivor.get("notes"), other.get("notes")) if not _blank(n)
             )
+        elif choice == BOTH and group == "tags":
+            both = [*tag_list(survivor.get("tags")), *tag_list(other.get("tags"))]
+            card["tags"] = ", ".join(tag_list(", ".join(both))) or None
     return card
 
 

@@ -36,7 +36,7 @@ def _phone_tokens(e164: str | None) -> set[str]:
 def customer_tokens(customer: Mapping[str, object]) -> set[str]:
     """Every word start the customer can be found by."""
     tokens: set[str] = set()
-    for name in ("account_number", "first_name", "last_name", "company", "email"):
+    for name in ("account_number", "first_name", "last_name", "company", "email", "tags"):
         tokens |= _word_tokens(_text(customer.get(name)))
     postcode = _text(customer.get("postcode"))
     if postcode:

@@ -44,6 +44,7 @@ GENERAL_FIELDS = (
     "tax_number",
     "price_level",
     "discount_percent",
+    "tags",
     "notes",
 )
 

@@ -9,7 +9,7 @@ from comptoir.services import customers, delivery, exports
 from comptoir.ui.auth import require_page
 from comptoir.ui.backup_panel import backup_panel
 from comptoir.ui.export_panel import export_panel
-from comptoir.ui.session import language, show_refusal, tr, trn
+from comptoir.ui.session import language, show_refusal, tr, tr_plain, trn
 
 actor = require_page("customers.export")
 st.title(tr("export.title"))
@@ -17,10 +17,22 @@ st.write(tr("export.intro"))
 term = st.text_input(
     tr("customers.search"), key="export.term", placeholder=tr("customers.search_placeholder")
 )
-archived = st.toggle(tr("customers.include_archived"), key="export.archived")
-total = customers.search_customers(term, page_size=1, include_archived=archived).total
+every = tr_plain("filter.all")  # captured now: format_func may run after this run
+left, right = st.columns([1, 2], vertical_alignment="bottom")
+tag = left.selectbox(
+    tr("field.tags"),
+    ["", *customers.known_tags()],
+    format_func=lambda g: g or every,
+    key="export.tag",
+)
+archived = right.toggle(tr("customers.include_archived"), key="export.archived")
+view = exports.customers_view(term, archived, tag=tag or None)
+if tag:  # counted as exported; the plain search's count is kept between runs
+    total = exports.count(actor, view)
+else:
+    total = customers.search_customers(term, page_size=1, include_archived=archived).total
 st.caption(trn("export.matches", total, total=total))
-export_panel(lambda: exports.customers_view(term, archived), "export")
+export_panel(lambda: view, "export")
 
 st.divider()
 st.subheader(tr("delivery.import_title"))

@@ -14,7 +14,7 @@ from comptoir.i18n import format_money, format_month, t
 from comptoir.logic.errors import ValidationFailed
 from comptoir.logic.insights import GRAINS, LAPSED_MONTHS, SEGMENTS, Filters
 from comptoir.operations import clock
-from comptoir.services import accounts, insights, products, shop
+from comptoir.services import accounts, customers, insights, products, shop
 from comptoir.ui import insights_charts as charts
 from comptoir.ui.auth import require_page
 from comptoir.ui.insights_list import show_list
@@ -90,7 +90,7 @@ with row[3]:
     chain = shop_picker("insights.shop")
 
 every = tr_plain("filter.all")  # captured now: format_func may run after this run
-more = st.columns(5)
+more = st.columns(6)
 levels = ["", *products.price_levels()]
 level = more[0].selectbox(
     tr("field.price_level"),
@@ -125,6 +125,12 @@ exempt = more[4].selectbox(
     format_func=worded("insights.exempt"),
     key="insights.exempt",
 )
+tag = more[5].selectbox(
+    tr("field.tags"),
+    ["", *customers.known_tags()],
+    format_func=lambda g: g or every,
+    key="insights.tag",
+)
 
 if not isinstance(period, tuple) or len(period) != 2:
     st.info(tr("insights.pick_end"))
@@ -138,6 +144,7 @@ filters = Filters(
     product_id=product or None,
     product_group=group or None,
     tax_exempt={"all": None, "yes": True, "no": False}[exempt],
+    tag=tag or None,
 )
 try:
     seen = _overview(filters, grain, months, insights.stamp(), actor.role)

@@ -30,6 +30,7 @@ from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.customer_import import (
     NO_CHOICES,
+    TAGS,
     DuplicateChoices,
     ImportTable,
     cell_value,
@@ -110,7 +111,9 @@ def _quiet(share: float, step: str) -> None:
 def _raw(mapping: Sequence[str | None], cells: Sequence[object], order: str) -> dict:
     raw: dict[str, object] = {}
     for name, cell in zip(mapping, cells, strict=True):
-        if name:
+        if name == TAGS and not _blank(raw.get(TAGS)):  # tags and groups: every one kept
+            raw[TAGS] = f"{raw[TAGS]}, {cell_value(name, cell, order)}"
+        elif name:
             raw[name] = cell_value(name, cell, order)
     return raw
 

@@ -18,6 +18,7 @@ from comptoir.logic.customers import (
     FIELDS,
     discount_needs_warning,
     parse_discount,
+    tag_list,
     validate_customer,
 )
 from comptoir.logic.customers import (
@@ -114,6 +115,22 @@ def search_customers(
 
 
 BROWSE_SECONDS = 30.0
+MOST_TAGS = 500  # different tags offered as a filter
+
+
+def known_tags() -> list[str]:
+    """The tags customers carry (not archived ones), sorted, for a filter's pick-list; kept
+    for BROWSE_SECONDS."""
+    kept = context.current().kept("known_tags", BROWSE_SECONDS)
+    found = kept.get(db.target())
+    if found is None:
+        since = kept.generation()
+        with db.cursor() as cur:
+            texts = repo.tag_texts(cur, MOST_TAGS * 4)
+        every = {t.casefold(): t for text in texts for t in tag_list(text)}
+        found = sorted(every.values(), key=str.casefold)[:MOST_TAGS]
+        kept.put(db.target(), None, found, since)
+    return found
 
 
 def get_customer(customer_id: int) -> dict[str, Any]:

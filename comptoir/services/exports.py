@@ -33,6 +33,7 @@ __all__ = [
     "FORMATS",
     "ExportFile",
     "View",
+    "count",
     "customers_view",
     "export",
     "new_folder",
@@ -77,24 +78,37 @@ def export(
     return ExportFile(path, name, MIME[fmt], rows)
 
 
+def count(actor: Actor, view: View) -> int:
+    """How many rows the view's export would hold."""
+    require(actor, "customers.export")
+    with db.cursor() as cur:
+        return streams.count(cur, view.sql, view.params)
+
+
 def customers_view(
     term: str,
     include_archived: bool,
     sort: str = "last_name",
     descending: bool = False,
     columns: Sequence[str] = customers_repo.EXPORT_COLUMNS,
+    tag: str | None = None,
 ) -> View:
-    """The customers of a search, every card field, in the grid's order."""
+    """The customers of a search (and with a tag), every card field, in the grid's order."""
     words = query_words(term)
-    sql, params = customers_repo.export_query(words, include_archived, sort, descending, columns)
+    tag = " ".join((tag or "").split()) or None
+    sql, params = customers_repo.export_query(
+        words, include_archived, sort, descending, columns, tag
+    )
     rank_sql, rank_params, rows_sql = customers_repo.export_ranked(
-        words, include_archived, sort, descending, columns
+        words, include_archived, sort, descending, columns, tag
     )
     # A million customers are never sorted whole in DuckDB's memory: see streams.Ranked.
     ranked = streams.Ranked(rank_sql, tuple(rank_params), rows_sql)
     filters: list[tuple[str, object]] = [("search", term.strip() or "*")]
     if include_archived:
         filters.append(("archived", "included"))
+    if tag:
+        filters.append(("tags", tag))
     return View(
         "customers", sql, tuple(params), tuple(filters), entity="customer_list", ranked=ranked
     )

@@ -95,6 +95,7 @@ def _view(name: str, query: repo.Query, filters: Filters, **more: object) -> Vie
         "product": filters.product_id,
         "product_group": filters.product_group,
         "tax_exempt": filters.tax_exempt,
+        "tags": filters.tag,
         **more,
     }
     shown = tuple((k, str(v)) for k, v in given.items() if v is not None)

@@ -104,6 +104,10 @@ def field_widget(
         return container.text_input(label, key=key, **initial(text))
     if name in ("tax_exempt", "marketing_opt_in"):
         return container.checkbox(label, key=key, **initial(bool(value)))
+    if name == "tags":
+        return container.text_input(
+            label, key=key, help=tr("card.tags_help"), **initial(value or "")
+        )
     if name == "notes":
         return container.text_area(
             label, key=key, help=tr("card.notes_help"), **initial(value or "")

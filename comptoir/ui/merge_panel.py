@@ -12,7 +12,7 @@ import streamlit as st
 from comptoir.i18n.formats import format_money
 from comptoir.logic.auth import Actor
 from comptoir.logic.errors import ValidationFailed
-from comptoir.logic.merges import BOTH, CHOICES, GROUPS, KEEP, NOTE_CHOICES, TAKE
+from comptoir.logic.merges import BOTH, BOTH_GROUPS, CHOICES, GROUPS, KEEP, NOTE_CHOICES, TAKE
 from comptoir.services import merges
 from comptoir.services.shop import get_settings
 from comptoir.ui.actions import FAILED, attempt
@@ -82,11 +82,11 @@ def merge_panel(actor: Actor, first: dict[str, Any], second: dict[str, Any], key
     if preview.groups:
         st.markdown(tr("merge.choose"))
     for group in preview.groups:
-        options = NOTE_CHOICES if group == "notes" else CHOICES
+        options = NOTE_CHOICES if group in BOTH_GROUPS else CHOICES
         texts = {
             KEEP: _group_text(preview.survivor, group, yes, no, empty),
             TAKE: _group_text(preview.other, group, yes, no, empty),
-            BOTH: tr_plain("merge.both_notes"),
+            BOTH: tr_plain(f"merge.both_{group}"),
         }
         label = tr("merge.group.address") if group == "address" else tr(f"field.{group}")
         st.radio(

@@ -67,7 +67,8 @@ def test_shopify_keeps_addresses_consent_and_tags_and_names_a_subscriber(databas
     assert (lea["postcode"], lea["city"], lea["country_code"]) == ("75019", "Paris", "FR")
     assert (lea["mobile"], lea["phone"]) == ("+33612345678", "+33145678901")
     assert lea["marketing_opt_in"] is True
-    assert lea["notes"] == "Prefers Saturday pick-up\nTags: vip, gravel"
+    assert (lea["notes"], lea["tags"]) == ("Prefers Saturday pick-up", "vip, gravel")
+    assert customers.search_customers("gravel").total == 1  # tags are searched
     reader = people["Newsletter Reader"]
     assert (reader["email"], reader["marketing_opt_in"]) == ("newsletter.reader@example.com", True)
     tom = people["Baker"]
@@ -109,13 +110,16 @@ def test_ragged_and_multiline_files_and_the_fields_that_only_look_alike(database
     people = _imported("prestashop_addresses.csv")  # every line ends with a separator
     claire = people["Moreau"]
     assert (claire["country_code"], claire["postcode"], claire["city"]) == ("FR", "74000", "Annecy")
-    assert _imported("google.csv")["Lambert"]["address1"] == "5 rue Verte"  # 2-line cell
+    lambert = _imported("google.csv")["Lambert"]
+    assert lambert["address1"] == "5 rue Verte"  # a cell over two lines
+    assert lambert["tags"] is None  # Google's own labels (* myContacts) are not tags
     # Thunderbird's "Birth Day" is a day of the month, never a date of birth.
     assert _imported("thunderbird.csv")["Girard"]["date_of_birth"] is None
     # Outlook writes month first: its file's 3/15/1987 says so.
     assert _imported("outlook.csv")["Wilson"]["date_of_birth"] == date(1987, 3, 15)
     rider = _imported("mailchimp.csv")["Rider One"]
-    assert (rider["country_code"], rider["notes"]) == ("FR", "Tags: spring ride")
+    assert (rider["country_code"], rider["tags"], rider["notes"]) == ("FR", "spring ride", None)
+    assert _imported("lightspeed_r.csv")["Meyer"]["tags"] == "Retail"  # its customer type
 
 
 def test_a_relative_is_not_a_duplicate_and_a_bad_value_is_said_beside_a_duplicate(database):

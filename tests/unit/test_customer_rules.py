@@ -204,3 +204,21 @@ def test_notes_keep_line_breaks(rules):
 def test_nan_from_pandas_counts_as_empty(rules):
     clean = validate_customer(card(company=float("nan"), email=None), rules)
     assert clean.company is None and clean.email is None
+
+
+def test_tags_are_tidied_and_bounded():
+    from comptoir.logic.customers import MAX_TAGS, has_tag, parse_tags, tag_list
+
+    assert parse_tags(" club ;  trade\nGravel | club ,, ") == "club, trade, Gravel"
+    assert parse_tags("  ") is None and parse_tags(None) is None
+    assert tag_list("Club, CLUB, club house") == ["Club", "club house"]
+    assert has_tag("club, trade", " TRADE ") and not has_tag("club house", "club")
+    with pytest.raises(FieldProblem) as refused:
+        parse_tags(", ".join(f"t{i}" for i in range(MAX_TAGS + 1)))
+    assert refused.value.code == "too_many_tags"
+    with pytest.raises(FieldProblem) as refused:
+        parse_tags("ok, " + "x" * 41)
+    assert (refused.value.code, refused.value.params["max"]) == ("tag_too_long", "40")
+    with pytest.raises(FieldProblem) as refused:
+        parse_tags("club\x1b")
+    assert refused.value.code == "control_characters"

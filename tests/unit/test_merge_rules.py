@@ -74,3 +74,12 @@ def test_refusals_name_each_reason():
         "merge_two_rewards_cards"
     ]
     assert codes(Side(1, rewards_card="R1"), Side(2)) == []
+
+
+def test_tags_of_both_records_are_kept_once_each():
+    survivor = {**KEPT, "tags": "club, Trade"}
+    other = {**OTHER, "tags": "trade, gravel"}
+    assert default_choices(survivor, other)["tags"] == BOTH
+    assert merged_card(survivor, other, {"tags": BOTH})["tags"] == "club, Trade, gravel"
+    assert merged_card(survivor, other, {"tags": TAKE})["tags"] == "trade, gravel"
+    assert default_choices({**KEPT, "tags": None}, other)["tags"] == TAKE
