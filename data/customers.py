@@ -154,12 +154,20 @@ def _match_subquery(words: Sequence[str]) -> tuple[str, list[str]]:
 
 
 def tag_texts(cur: Cursor, limit: int) -> list[str]:
-    """The different stored tags texts ("club, trade"), at most limit of them."""
+    """The different stored tags texts ("club, trade"), the most carried first, at most
+    limit of them."""
     cur.execute(
-        "SELECT DISTINCT tags FROM customers WHERE tags IS NOT NULL AND NOT archived LIMIT ?",
+        "SELECT tags FROM customers WHERE tags IS NOT NULL AND NOT archived"
+        " GROUP BY tags ORDER BY count(*) DESC, tags LIMIT ?",
         [limit],
     )
     return [row[0] for row in cur.fetchall()]
+
+
+def edits_stamp(cur: Cursor) -> tuple:
+    """Changes whenever a customer is added or edited (archiving and merging edit)."""
+    cur.execute("SELECT max(id), max(updated_at) FROM customers")
+    return tuple(cur.fetchall()[0])
 
 
 # Whether c.tags holds the tag bound to the one parameter (case aside): stored tags are

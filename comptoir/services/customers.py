@@ -120,16 +120,20 @@ MOST_TAGS = 500  # different tags offered as a filter
 
 def known_tags() -> list[str]:
     """The tags customers carry (not archived ones), sorted, for a filter's pick-list; kept
-    for BROWSE_SECONDS."""
+    until a customer is added or edited."""
     kept = context.current().kept("known_tags", BROWSE_SECONDS)
-    found = kept.get(db.target())
-    if found is None:
-        since = kept.generation()
-        with db.cursor() as cur:
+    since = kept.generation()
+    with db.cursor() as cur:
+        stamp = repo.edits_stamp(cur)
+        found = kept.get(db.target(), stamp)
+        if found is None:
             texts = repo.tag_texts(cur, MOST_TAGS * 4)
-        every = {t.casefold(): t for text in texts for t in tag_list(text)}
-        found = sorted(every.values(), key=str.casefold)[:MOST_TAGS]
-        kept.put(db.target(), None, found, since)
+            every: dict[str, str] = {}
+            for text in texts:  # a tag spelled two ways is offered as most customers carry it
+                for tag in tag_list(text):
+                    every.setdefault(tag.casefold(), tag)
+            found = sorted(every.values(), key=str.casefold)[:MOST_TAGS]
+            kept.put(db.target(), stamp, found, since)
     return found
 
 

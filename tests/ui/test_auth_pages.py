@@ -224,3 +224,24 @@ def test_a_fragment_checks_the_session_before_it_runs(db_path):
     assert not app.exception
     assert [m.value for m in app.markdown] == ["signed out"]
     assert app.session_state["auth.notice"] == "Your account was deactivated."
+
+
+def test_the_export_page_filters_by_tag(shop_db):
+    from comptoir.data import db
+    from comptoir.services import exports
+    from tests.conftest import MANAGER, STAFF
+
+    customers.create_customer({"last_name": "Membre", "tags": "Club"}, STAFF)
+    with db.cursor() as cur:  # the demo shop's own, and the one just added
+        cur.execute(
+            "SELECT count(*) FROM customers WHERE NOT archived"
+            " AND list_contains(string_split(lower(tags), ', '), 'club')"
+        )
+        expected = cur.fetchall()[0][0]
+    assert expected >= 2
+    app = open_app("manager")
+    app.switch_page("pages/export.py").run()
+    [offered] = [o for o in app.selectbox(key="export.tag").options if o.casefold() == "club"]
+    app.selectbox(key="export.tag").set_value(offered).run()  # either spelling: case aside
+    assert f"{expected} customers match." in texts(app, "caption")
+    assert exports.count(MANAGER, exports.customers_view("", False, tag="club")) == expected

@@ -242,3 +242,16 @@ def test_history_names_changes_to_parts_of_the_card_as_the_card_does(card):
         changes = table(app)["Changes" if lang == "en" else "Modifications"].tolist()
         assert expected in changes[0], changes[0]
         assert "delivery." not in " ".join(changes)
+
+
+def test_tags_on_the_general_tab_saved_tidy_or_named_when_wrong(card):
+    app, customer_id = card
+    open_tab(app, "General")
+    app.text_input(key=key(customer_id, "tags")).input("club ; Gravel,club").run()
+    app.button(key="card.save").click().run()
+    assert "Saved." in texts(app, "success")
+    assert customers.get_customer(customer_id)["tags"] == "club, Gravel"
+    app.text_input(key=key(customer_id, "tags", 1)).input("ok, " + "x" * 41).run()
+    app.button(key="card.save").click().run()
+    assert any("Tags: the tag" in e and "at most 40 characters" in e for e in texts(app, "error"))
+    assert customers.get_customer(customer_id)["tags"] == "club, Gravel"

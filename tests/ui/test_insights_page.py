@@ -87,3 +87,25 @@ def test_a_clicked_month_is_named_in_words(insights_app):
     app.session_state["insights.list"] = ("bucket", "2026-11-01")
     app.run()
     assert "Sales of November 2026" in [s.value for s in app.subheader]
+
+
+def test_a_tag_narrows_the_figures_to_its_customers(db_path):
+    from comptoir.services import customers
+    from tests.conftest import STAFF
+
+    create_demo_accounts()
+    made = make_insights_shop()
+    bruno = made["people"]["Bruno"]
+    customers.update_customer(
+        bruno, customers.get_customer(bruno)["version"], {"tags": "club"}, STAFF
+    )
+    app = open_app("manager")
+    app.switch_page("pages/insights.py").run()
+    app.date_input(key="insights.period").set_value((date(2026, 11, 1), date(2026, 11, 30))).run()
+    assert app.selectbox(key="insights.tag").options == ["All", "club"]
+    app.selectbox(key="insights.tag").set_value("club").run()
+    assert (_metrics(app)["Baskets"], _metrics(app)["Revenue (net of returns)"]) == (
+        "1",
+        "€1,000.00",
+    )
+    db.close(db_path)
