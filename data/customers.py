@@ -21,6 +21,7 @@ META_COLUMNS = (
     "id",
     "version",
     "marketing_opt_in_at",
+    "sms_opt_in_at",
     "archived",
     "archived_at",
     "created_at",
@@ -68,9 +69,10 @@ def holder_of_key(cur: Cursor, key: str, exclude_id: int | None = None) -> dict[
 
 def insert(cur: Cursor, fields: Mapping[str, Any], key: str, now: datetime) -> int:
     """Insert a customer and return its id."""
-    names = list(CARD_COLUMNS) + ["account_key", "marketing_opt_in_at", "created_at", "updated_at"]
+    names = [*CARD_COLUMNS, "account_key", "marketing_opt_in_at", "sms_opt_in_at"]
+    names += ["created_at", "updated_at"]
     values = [fields[c] for c in CARD_COLUMNS]
-    values += [key, fields.get("marketing_opt_in_at"), now, now]
+    values += [key, fields.get("marketing_opt_in_at"), fields.get("sms_opt_in_at"), now, now]
     marks = ", ".join("?" for _ in names)
     cur.execute(f"INSERT INTO customers ({', '.join(names)}) VALUES ({marks}) RETURNING id", values)
     return int(cur.fetchall()[0][0])
@@ -300,19 +302,21 @@ def insert_consent(
     at: datetime,
     screen: str,
     changed_by: str | None = None,
+    channel: str = "email",
 ) -> None:
-    """Append one consent change."""
+    """Append one consent change (to marketing on one channel)."""
     cur.execute(
         "INSERT INTO consent_history (customer_id, marketing_opt_in, changed_at, screen,"
-        " changed_by) VALUES (?, ?, ?, ?, ?)",
-        [customer_id, opted_in, at, screen, changed_by],
+        " changed_by, channel) VALUES (?, ?, ?, ?, ?, ?)",
+        [customer_id, opted_in, at, screen, changed_by, channel],
     )
 
 
 def consent_history(cur: Cursor, customer_id: int) -> list[dict[str, Any]]:
     """Every consent change of a customer, newest first."""
     cur.execute(
-        "SELECT marketing_opt_in, changed_at, screen, changed_by FROM consent_history"
+        "SELECT marketing_opt_in, changed_at, screen, changed_by, channel, source, source_at"
+        " FROM consent_history"
         " WHERE customer_id = ? ORDER BY changed_at DESC, id DESC",
         [customer_id],
     )

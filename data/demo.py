@@ -337,6 +337,10 @@ def build_frame(
     tagged = np.random.default_rng(seed + 1)
     tags = _pick(tagged, TAGS, n)
     frame["tags"] = np.where(tagged.random(n) < 0.12, tags, None)
+    # Most who agreed to e-mails with a mobile on file agreed to texts too.
+    texts = opt_in & frame["mobile"].notna().to_numpy() & (tagged.random(n) < 0.8)
+    frame["sms_opt_in"] = texts
+    frame["sms_opt_in_at"] = frame["marketing_opt_in_at"].where(texts)
     return frame
 
 
@@ -369,12 +373,13 @@ _INSERT_SQL = """
 INSERT INTO customers (account_number, account_key, title, first_name, last_name, company,
     postcode, address1, address2, city, region, country_code, phone, mobile, fax, email,
     contact_preference, date_of_birth, gender, tax_exempt, tax_number, price_level,
-    discount_percent, tags, notes, marketing_opt_in, marketing_opt_in_at, created_at,
-    updated_at)
+    discount_percent, tags, notes, marketing_opt_in, marketing_opt_in_at, sms_opt_in,
+    sms_opt_in_at, created_at, updated_at)
 SELECT account_number, upper(account_number), title, first_name, last_name, company,
     postcode, address1, address2, city, region, country_code, phone, mobile, fax, email,
     contact_preference, date_of_birth, gender, tax_exempt, tax_number, price_level,
     CAST(discount_percent AS DECIMAL(5, 2)), tags, notes, marketing_opt_in, marketing_opt_in_at,
+    sms_opt_in, sms_opt_in_at,
     created_at, created_at
 FROM demo_frame
 """
@@ -400,10 +405,12 @@ def generate(customers: int = 2000, seed: int = 7, path: Path | str | None = Non
                 cur.execute(_INSERT_SQL)
         cur.execute(_TOKENS_SQL, [first_id, first_id, first_id])
         cur.execute(
-            "INSERT INTO consent_history (customer_id, marketing_opt_in, changed_at, screen)"
-            " SELECT id, true, marketing_opt_in_at, 'demo_import' FROM customers"
-            " WHERE marketing_opt_in AND id >= ?",
-            [first_id],
+            "INSERT INTO consent_history (customer_id, marketing_opt_in, changed_at, screen,"
+            " channel) SELECT id, true, marketing_opt_in_at, 'demo_import', 'email'"
+            " FROM customers WHERE marketing_opt_in AND id >= ?"
+            " UNION ALL SELECT id, true, sms_opt_in_at, 'demo_import', 'sms'"
+            " FROM customers WHERE sms_opt_in AND id >= ?",
+            [first_id, first_id],
         )
         customers_repo.advance_account_sequence(cur, customers)
         customers_repo.mark_search_index_sorted(cur)

@@ -99,7 +99,8 @@ def anonymise(
     sets = ", ".join(f"{name} = NULL" for name in cleared)
     cur.execute(
         f"UPDATE customers SET {sets}, last_name = ?, marketing_opt_in = false,"
-        " marketing_opt_in_at = NULL, archived = true, archived_at = coalesce(archived_at, ?),"
+        " marketing_opt_in_at = NULL, sms_opt_in = false, sms_opt_in_at = NULL,"
+        " archived = true, archived_at = coalesce(archived_at, ?),"
         " erased_at = ?, updated_at = ?, version = version + 1"
         " WHERE id = ? AND version = ? RETURNING id",
         [ERASED, now, now, now, customer_id, version],

@@ -67,7 +67,9 @@ def customers_by_id(cur: Cursor, ids: Sequence[int]) -> dict[int, dict[str, Any]
     """The card fields and version of these customers."""
     if not ids:
         return {}
-    columns = ", ".join(("id", "version", "archived", "marketing_opt_in_at", *CARD_COLUMNS))
+    columns = ", ".join(
+        ("id", "version", "archived", "marketing_opt_in_at", "sms_opt_in_at", *CARD_COLUMNS)
+    )
     with scanned(cur, "import_ids", pd.DataFrame({"id": list(ids)})):
         cur.execute(f"SELECT {columns} FROM customers WHERE id IN (SELECT id FROM import_ids)")
         return {row["id"]: row for row in as_dicts(cur)}
@@ -90,8 +92,10 @@ def _typed(frame: pd.DataFrame) -> str:
         "date_of_birth": "DATE",
         "tax_exempt": "BOOLEAN",
         "marketing_opt_in": "BOOLEAN",
+        "sms_opt_in": "BOOLEAN",
         "discount_percent": "DECIMAL(5, 2)",
         "marketing_opt_in_at": "TIMESTAMPTZ",
+        "sms_opt_in_at": "TIMESTAMPTZ",
     }
     return ", ".join(f"CAST({c} AS {casts[c]}) AS {c}" if c in casts else c for c in frame.columns)
 
@@ -151,18 +155,27 @@ def replace_tokens(cur: Cursor, frame: pd.DataFrame, ids: Sequence[int]) -> None
 
 
 def insert_consents(
-    cur: Cursor, given: Sequence[tuple[int, bool]], now: datetime, staff: str
+    cur: Cursor,
+    given: Sequence[tuple[int, bool, str, datetime | None]],
+    now: datetime,
+    staff: str,
+    source: str,
 ) -> None:
-    """Marketing consent given or withdrawn, as the imported file says, in the history."""
+    """Marketing consent given or withdrawn, as the imported file says, in the history:
+    (customer id, opted in, channel, when the source says it was given), from source."""
     if not given:
         return
-    frame = pd.DataFrame(given, columns=["id", "opt_in"])
+    frame = pd.DataFrame(
+        [(i, opt_in, channel, at.isoformat() if at else None) for i, opt_in, channel, at in given],
+        columns=["id", "opt_in", "channel", "source_at"],
+    ).astype(object)
     with scanned(cur, "import_consent", frame):
         cur.execute(
             "INSERT INTO consent_history (customer_id, marketing_opt_in, changed_at, screen,"
-            " changed_by) SELECT CAST(id AS BIGINT), CAST(opt_in AS BOOLEAN), ?, 'import', ?"
+            " changed_by, channel, source, source_at) SELECT CAST(id AS BIGINT),"
+            " CAST(opt_in AS BOOLEAN), ?, 'import', ?, channel, ?, CAST(source_at AS TIMESTAMPTZ)"
             " FROM import_consent",
-            [now, staff],
+            [now, staff, source],
         )
 
 

@@ -90,7 +90,8 @@ def get_many(cur: Cursor, ids: list[int]) -> list[dict[str, Any]]:
         return []
     columns = ", ".join(f"m.{c.strip()}" for c in LOG_COLUMNS.split(","))
     cur.execute(
-        f"SELECT {columns}, m.attachment, c.marketing_opt_in AS customer_opt_in FROM messages m"
+        f"SELECT {columns}, m.attachment, CASE WHEN m.channel = 'sms' THEN c.sms_opt_in"
+        " ELSE c.marketing_opt_in END AS customer_opt_in FROM messages m"
         " LEFT JOIN customers c ON c.id = m.customer_id WHERE m.id = ANY(?) ORDER BY m.id",
         [list(ids)],
     )
@@ -190,7 +191,7 @@ def for_order(cur: Cursor, order_id: int) -> list[dict[str, Any]]:
 def contacts(cur: Cursor, customer_ids: list[int]) -> dict[int, dict[str, Any]]:
     """What a bulk send needs of each selected customer, in one read."""
     cur.execute(
-        "SELECT id, archived, marketing_opt_in, contact_preference, email, mobile"
+        "SELECT id, archived, marketing_opt_in, sms_opt_in, contact_preference, email, mobile"
         " FROM customers WHERE id = ANY(?)",
         [customer_ids],
     )

@@ -5,8 +5,22 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+# Marketing consent per channel: the card's flag and the moment it was given.
+CONSENTS = {
+    "email": ("marketing_opt_in", "marketing_opt_in_at"),
+    "sms": ("sms_opt_in", "sms_opt_in_at"),
+}
+
+
+def consents_to(customer: Mapping[str, Any], channel: str) -> bool:
+    """Whether the customer agrees to marketing on this channel (e-mail or SMS)."""
+    flag, _ = CONSENTS[channel]
+    return bool(customer.get(flag))
 
 
 @dataclass(frozen=True)

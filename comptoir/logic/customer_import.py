@@ -12,7 +12,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property, lru_cache
 
 import pycountry
@@ -26,6 +26,8 @@ from comptoir.logic.import_formats import FULL_NAME, FileFormat, recognise, sque
 from comptoir.logic.phones import region_of
 
 TAGS = "tags"
+# The date the source system says consent was given (kept in the consent history).
+CONSENT_DATE = "consent_date"
 
 # Columns a file may name, by the words other systems use for them (English and French),
 # compared without case, accents, spaces or punctuation.
@@ -247,6 +249,26 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "notas",
         "observaciones",
     ),
+    "sms_opt_in": (
+        "sms marketing",
+        "accepts sms marketing",
+        "sms opt in",
+        "sms consent",
+        "accepte sms",
+        "marketing sms",
+        "sms werbung",
+        "acepta sms",
+    ),
+    CONSENT_DATE: (
+        "consent date",
+        "opt in date",
+        "optin date",
+        "optin time",
+        "date consentement",
+        "date du consentement",
+        "einwilligungsdatum",
+        "fecha consentimiento",
+    ),
     "marketing_opt_in": (
         "marketing",
         "marketing opt in",
@@ -292,7 +314,7 @@ def _by_word() -> dict[str, str]:
 
 # What a column may be mapped to: a card field or the full name (split on import). Tags
 # may come from several columns (a system's tags and its customer groups): joined.
-TARGETS = (*FIELDS, FULL_NAME)
+TARGETS = (*FIELDS, FULL_NAME, CONSENT_DATE)
 MANY = (TAGS,)
 # A row is somebody when it has one of these; a last name can then be made up.
 IDENTITY = ("last_name", FULL_NAME, "email", "mobile", "company")
@@ -641,7 +663,9 @@ def cell_value(field: str, value: object, order: str = "dmy") -> object:
             except ValueError:
                 return text
         return text.strip()
-    if field in ("tax_exempt", "marketing_opt_in"):
+    if field == CONSENT_DATE:
+        return consent_moment(text, order)
+    if field in ("tax_exempt", "marketing_opt_in", "sms_opt_in"):
         squeezed = squeeze(text)
         if squeezed in _TRUE:
             return True
@@ -653,6 +677,37 @@ def cell_value(field: str, value: object, order: str = "dmy") -> object:
     if field == "discount_percent":
         return text.replace("%", "").strip()
     return text
+
+
+_MOMENT_DAY_FIRST = re.compile(
+    r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+
+
+def consent_moment(text: str, order: str = "dmy") -> object:
+    """When a source system says consent was given ("2025-03-01 10:01:00", ISO with an
+    offset, or day first as the file writes dates), in UTC; "" when none; Unreadable when
+    it is no date."""
+    text = text.strip()
+    if not text:
+        return ""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        found = _MOMENT_DAY_FIRST.match(text)
+        if not found:
+            return Unreadable("date_invalid")
+        first, second, year, hour, minute, second_of = found.groups()
+        day, month = (int(second), int(first)) if order == "mdy" else (int(first), int(second))
+        try:
+            moment = datetime(
+                int(year), month, day, int(hour or 0), int(minute or 0), int(second_of or 0)
+            )
+        except ValueError:
+            return Unreadable("date_invalid")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # a system that does not say writes UTC
+    return moment.astimezone(UTC)
 
 
 _PARTICLES = {"de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "del"}

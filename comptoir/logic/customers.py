@@ -62,6 +62,7 @@ FIELDS = (
     "tags",
     "notes",
     "marketing_opt_in",
+    "sms_opt_in",
 )
 
 
@@ -106,7 +107,8 @@ class CustomerFields:
     discount_percent: Decimal = field(default=Decimal("0"))
     tags: str | None = None
     notes: str | None = None
-    marketing_opt_in: bool = False
+    marketing_opt_in: bool = False  # to e-mail marketing
+    sms_opt_in: bool = False  # to marketing by SMS
 
     def as_dict(self) -> dict[str, Any]:
         """Field name to value (the values are immutable: no deep copy needed)."""
@@ -275,6 +277,7 @@ def validate_customer(raw: Mapping[str, object], rules: CardRules) -> CustomerFi
     take("price_level", lambda: _choice(raw.get("price_level"), rules.price_levels))
     take("discount_percent", lambda: parse_discount(raw.get("discount_percent")))
     take("marketing_opt_in", lambda: _flag(raw.get("marketing_opt_in")))
+    take("sms_opt_in", lambda: _flag(raw.get("sms_opt_in")))
     take("contact_preference", lambda: _preference(raw.get("contact_preference"), raw))
     take("language", lambda: _choice(raw.get("language"), rules.languages))
 

@@ -54,7 +54,7 @@ _SHOPIFY = {
     "Last Name": "last_name",
     "Email": "email",
     "Accepts Email Marketing": "marketing_opt_in",
-    "Accepts SMS Marketing": IGNORE,  # consent is one flag on the card: e-mail's wins
+    "Accepts SMS Marketing": "sms_opt_in",
     "Accepts Marketing": "marketing_opt_in",
     "Default Address Company": "company",
     "Default Address Address1": "address1",
@@ -262,7 +262,7 @@ _MAILCHIMP = {
     "MEMBER_RATING": IGNORE,
     "OPTIN_TIME": IGNORE,
     "OPTIN_IP": IGNORE,
-    "CONFIRM_TIME": IGNORE,
+    "CONFIRM_TIME": "consent_date",  # when the subscriber confirmed (double opt-in)
     "CONFIRM_IP": IGNORE,
     "LATITUDE": IGNORE,
     "LONGITUDE": IGNORE,

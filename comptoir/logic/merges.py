@@ -33,7 +33,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "tags": ("tags",),
     "notes": ("notes",),
     "marketing_opt_in": ("marketing_opt_in",),
+    "sms_opt_in": ("sms_opt_in",),
 }
+CONSENT_GROUPS = ("marketing_opt_in", "sms_opt_in")  # never taken by default
 # BOTH: notes one after the other, or every tag of the two; for those groups only.
 KEEP, TAKE, BOTH = "survivor", "other", "both"
 CHOICES = (KEEP, TAKE)
@@ -69,13 +71,14 @@ def differing(survivor: Mapping[str, Any], other: Mapping[str, Any]) -> list[str
 def default_choices(survivor: Mapping[str, Any], other: Mapping[str, Any]) -> dict[str, str]:
     """Keep the survivor's values, except where the survivor has nothing and the other has
     something (an empty address, phone or note is filled in); notes and tags present on
-    both are both kept. Marketing consent stays the survivor's: consent is never assumed."""
+    both are both kept. Marketing consent (e-mail and SMS) stays the survivor's: consent is
+    never assumed."""
     chosen = {}
     for group in differing(survivor, other):
         mine, theirs = _values(survivor, group), _values(other, group)
         if group in BOTH_GROUPS and not _blank(mine[0]) and not _blank(theirs[0]):
             chosen[group] = BOTH
-        elif group != "marketing_opt_in" and all(map(_blank, mine)):
+        elif group not in CONSENT_GROUPS and all(map(_blank, mine)):
             chosen[group] = TAKE
         else:
             chosen[group] = KEEP

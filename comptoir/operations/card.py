@@ -12,7 +12,7 @@ from comptoir.data import customers as repo
 from comptoir.data import merges as merges_repo
 from comptoir.logic.account_numbers import account_key
 from comptoir.logic.audit import diff
-from comptoir.logic.consent import consent_after
+from comptoir.logic.consent import CONSENTS, consent_after
 from comptoir.logic.customers import CardRules, CustomerFields, validate_customer
 from comptoir.logic.errors import FieldError, StaleRecord, ValidationFailed, present
 from comptoir.logic.records import Edit
@@ -78,40 +78,37 @@ def apply_update(uow: UnitOfWork, edit: Edit, rules: CardRules | None = None) ->
             raise taken_error(holder)
         if key != account_key(current["account_number"]):
             changed["account_key"] = key
-    opt_in_at, consent = consent_after(
-        current["marketing_opt_in"], current["marketing_opt_in_at"], clean.marketing_opt_in, moment
-    )
-    if consent:
-        changed["marketing_opt_in_at"] = opt_in_at
+    consents = []
+    for channel, (flag, since) in CONSENTS.items():
+        opt_in_at, consent = consent_after(current[flag], current[since], new_values[flag], moment)
+        if consent:
+            changed[since] = opt_in_at
+            consents.append((channel, consent))
     new_version = repo.update(cur, customer_id, version, changed, moment)
     if new_version is None:
         raise StaleRecord(customer_id, repo.current_version(cur, customer_id))
     store_tokens(uow, customer_id, {**new_values, "archived": current["archived"]})
-    if consent:
-        repo.insert_consent(cur, customer_id, consent.opted_in, consent.at, uow.screen, uow.staff)
+    for channel, consent in consents:
+        repo.insert_consent(
+            cur, customer_id, consent.opted_in, consent.at, uow.screen, uow.staff, channel
+        )
     audited = [name for name in changed if name != "account_key"]
     uow.audit("update", "customer", customer_id, diff(current, changed, audited))
     return new_version, clean
 
 
-def withdraw_marketing_consent(uow: UnitOfWork, customer_id: int) -> bool:
-    """Marketing consent off in the unit of work (a STOP reply, an unsubscribe link: its
-    screen), recorded in the consent history and the audit trail; False when it was
-    already off."""
+def withdraw_marketing_consent(uow: UnitOfWork, customer_id: int, channel: str) -> bool:
+    """Marketing consent on one channel off in the unit of work (an unsubscribe link for
+    e-mail, a STOP reply for SMS: its screen), recorded in the consent history and the
+    audit trail; False when it was already off."""
     cur, moment = uow.cur, uow.now
+    flag, since = CONSENTS[channel]
     current = repo.get(cur, customer_id)
-    if current is None or not current["marketing_opt_in"]:
+    if current is None or not current[flag]:
         return False
-    if (
-        repo.update(cur, customer_id, current["version"], {"marketing_opt_in": False}, moment)
-        is None
-    ):
+    off = {flag: False, since: None}
+    if repo.update(cur, customer_id, current["version"], off, moment) is None:
         raise StaleRecord(customer_id, repo.current_version(cur, customer_id))
-    repo.insert_consent(cur, customer_id, False, moment, uow.screen, uow.staff)
-    uow.audit(
-        "update",
-        "customer",
-        customer_id,
-        diff({"marketing_opt_in": True}, {"marketing_opt_in": False}),
-    )
+    repo.insert_consent(cur, customer_id, False, moment, uow.screen, uow.staff, channel)
+    uow.audit("update", "customer", customer_id, diff({flag: True}, {flag: False}))
     return True

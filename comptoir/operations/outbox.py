@@ -15,6 +15,7 @@ from comptoir.data import db
 from comptoir.data import messages as repo
 from comptoir.i18n import format_money
 from comptoir.logic.auth import SYSTEM
+from comptoir.logic.consent import CONSENTS, consents_to
 from comptoir.logic.emails import parse_email
 from comptoir.logic.errors import FieldError, NotFound, ValidationFailed, present
 from comptoir.logic.messages import ConsentRefused, check_consent, render
@@ -53,9 +54,10 @@ def queue(
     if customer.get("erased_at") is not None:
         raise ValidationFailed([FieldError("customer", "customer_erased")])
     try:
-        check_consent(kind, bool(customer["marketing_opt_in"]))
+        check_consent(kind, consents_to(customer, channel))
     except ConsentRefused:
-        raise ValidationFailed([FieldError("marketing_opt_in", "no_marketing_consent")]) from None
+        flag, _ = CONSENTS[channel]
+        raise ValidationFailed([FieldError(flag, "no_marketing_consent")]) from None
     if kind == "marketing" and suppressed_contact(
         cur, customer.get("email"), customer.get("mobile")
     ):

@@ -17,6 +17,7 @@ from comptoir.data import customers as customers_repo
 from comptoir.data import db
 from comptoir.data import messages as repo
 from comptoir.logic.auth import Actor, require
+from comptoir.logic.consent import consents_to
 from comptoir.logic.errors import (
     Checked,
     present,
@@ -203,7 +204,8 @@ def deliver(message_id: int, now: datetime | None = None, provider: Provider = t
         if message is None:
             return None
         customer = customers_repo.get(cur, message["customer_id"])
-        opted_in = {message_id} if customer and customer["marketing_opt_in"] else set()
+        agrees = customer and consents_to(customer, message["channel"])
+        opted_in = {message_id} if agrees else set()
         reason = _held_back(cur, [message], opted_in).get(message_id)
         if reason is not None:
             repo.mark_failed(cur, message_id, reason, None)

@@ -216,11 +216,10 @@ def tabs_and_actions() -> None:
                 st.warning(tr("card.discount_warning"))
     if tabs["gdpr"].open:
         with tabs["gdpr"]:
-            card_field("marketing_opt_in")
-            if customer["marketing_opt_in_at"]:
-                st.caption(
-                    f"{tr('field.marketing_opt_in_at')}: {when(customer['marketing_opt_in_at'])}"
-                )
+            for flag in ("marketing_opt_in", "sms_opt_in"):
+                card_field(flag)
+                if customer[f"{flag}_at"]:
+                    st.caption(f"{tr(f'field.{flag}_at')}: {when(customer[f'{flag}_at'])}")
             st.subheader(tr("card.consent_history"))
             history = customers.consent_history(customer_id)
             if not history:
@@ -232,9 +231,16 @@ def tabs_and_actions() -> None:
                             tr("card.consent_change"): tr(
                                 "card.consent_on" if h["marketing_opt_in"] else "card.consent_off"
                             ),
+                            tr("card.consent_channel"): tr(
+                                f"card.consent_channel.{h['channel'] or 'both'}"
+                            ),
                             tr("card.consent_when"): when(h["changed_at"]),
                             tr("card.consent_screen"): tr(f"screen.{h['screen']}"),
                             tr("card.consent_by"): h["changed_by"] or "",
+                            tr("card.consent_source"): h["source"] or "",
+                            tr("card.consent_source_at"): when(h["source_at"])
+                            if h["source_at"]
+                            else "",
                         }
                         for h in history
                     ],

@@ -28,7 +28,9 @@ from comptoir.data import settings as settings_repo
 from comptoir.logic.account_numbers import account_key, clean_account_number, format_account_number
 from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import Actor, require
+from comptoir.logic.consent import CONSENTS
 from comptoir.logic.customer_import import (
+    CONSENT_DATE,
     NO_CHOICES,
     TAGS,
     DuplicateChoices,
@@ -47,6 +49,7 @@ from comptoir.logic.errors import (
     ValidationFailed,
     present,
 )
+from comptoir.logic.import_formats import recognise
 from comptoir.logic.phones import parse_phone
 from comptoir.logic.search import customer_tokens
 from comptoir.operations import clock, unit_of_work
@@ -54,6 +57,7 @@ from comptoir.operations import settings as shop_settings
 from comptoir.operations.unit_of_work import UnitOfWork
 
 SCREEN = "import"
+SINCE = tuple(since for _, since in CONSENTS.values())  # when each consent was given
 OUTCOMES = ("create", "update", "unchanged", "duplicate", "invalid")
 Progress = Callable[[float, str], None]
 
@@ -73,6 +77,8 @@ class RowPlan:
     current: dict[str, Any] = field(default_factory=dict)  # an update's customer as it is
     # Imported all the same, with these fields left empty or made up: to check by hand.
     to_check: tuple[FieldError, ...] = ()
+    # When the source system says consent was given (None: it does not say).
+    consent_at: datetime | None = None
     # A likely duplicate's customer (id), kept when the owner chose to create or update.
     twin: int | None = None
 
@@ -149,7 +155,7 @@ def _match_keys(raw: Mapping[str, object], region: str) -> dict[str, str]:
 def _flag_errors(raw: Mapping[str, object]) -> list[FieldError]:
     return [
         FieldError(name, "flag_invalid")
-        for name in ("tax_exempt", "marketing_opt_in")
+        for name in ("tax_exempt", "marketing_opt_in", "sms_opt_in")
         if isinstance(raw.get(name), str) and raw[name] != ""
     ]
 
@@ -210,8 +216,11 @@ def _plan_rows(
         plan = first[index]
         if plan.outcome == "duplicate" and plan.customer_id is not None:
             plan = _chosen(plan, choices.of(line), line, raw, keys, found, seen, rules, doubled)
-        checks = (*_with_line(notes[index], line), *plan.to_check)
-        planned.append(replace(plan, to_check=checks) if checks else plan)
+        given, late = _consent_moment(raw, rules.today)
+        checks = (*_with_line([*notes[index], *late], line), *plan.to_check)
+        if checks or given:
+            plan = replace(plan, to_check=checks, consent_at=given)
+        planned.append(plan)
     planned = _one_update_each(planned)
     # A likely duplicate is named: who it would double, by name and account number.
     twins = repo.customers_by_id(cur, sorted({t for p in planned if (t := _doubles(p))}))
@@ -246,6 +255,16 @@ def _chosen(
         return replace(again, twin=twin, match=plan.match)
     again = _plan_one(line, raw, keys, twin, doubled, found, seen, rules, match=plan.match)
     return replace(again, twin=twin)
+
+
+def _consent_moment(raw: Mapping[str, object], today: date) -> tuple[datetime | None, list]:
+    """When the file says consent was given, unless it says a day after today (named)."""
+    given = raw.get(CONSENT_DATE)
+    if not isinstance(given, datetime):
+        return None, []
+    if given.date() > today:
+        return None, [FieldError(CONSENT_DATE, "consent_date_future")]
+    return given, []
 
 
 def _doubles(plan: RowPlan) -> int | None:
@@ -323,8 +342,9 @@ def _plan_one(
         if not changed:
             return RowPlan(line, "unchanged", target, match=match, to_check=to_check)
         before = {k: current[k] for k in changed}
-        if "marketing_opt_in" in changed:  # consent changes with its moment (set on import)
-            before["marketing_opt_in_at"] = current["marketing_opt_in_at"]
+        for flag, since in CONSENTS.values():
+            if flag in changed:  # consent changes with its moment (set on import)
+                before[since] = current[since]
         return RowPlan(
             line,
             "update",
@@ -501,9 +521,10 @@ def run_import(
             values = dict(row.values)
             values["account_number"] = values["account_number"] or next(numbers)
             values["account_key"] = account_key(values["account_number"])
-            values["marketing_opt_in_at"] = moment if values["marketing_opt_in"] else None
+            for flag, since in CONSENTS.values():
+                values[since] = (row.consent_at or moment) if values[flag] else None
             new_rows.append(values)
-        frame = _frame(new_rows, [*FIELDS, "account_key", "marketing_opt_in_at"])
+        frame = _frame(new_rows, [*FIELDS, "account_key", *SINCE])
         ids_by_key = repo.insert_customers(cur, frame, moment) if new_rows else {}
         created = [(ids_by_key[v["account_key"]], v) for v in new_rows]
         progress(0.7, "writing")
@@ -512,11 +533,13 @@ def run_import(
                 r,
                 values={
                     **r.values,
-                    "marketing_opt_in_at": moment if r.values["marketing_opt_in"] else None,
+                    **{
+                        since: (r.consent_at or moment) if r.values[flag] else None
+                        for flag, since in CONSENTS.values()
+                        if flag in r.values
+                    },
                 },
             )
-            if "marketing_opt_in" in r.values
-            else r
             for r in updates
         ]
         if updates:
@@ -529,13 +552,21 @@ def run_import(
             _tokens([*created, *merged.items()]),
             [*(i for i, _ in created), *merged],
         )
-        consents = [(i, True) for i, v in created if v["marketing_opt_in"]]
-        consents += [
-            (r.customer_id, bool(r.values["marketing_opt_in"]))
-            for r in updates
-            if "marketing_opt_in" in r.values and r.customer_id is not None
+        consents = [
+            (i, True, channel, row.consent_at)
+            for (i, v), row in zip(created, creates, strict=True)
+            for channel, (flag, _) in CONSENTS.items()
+            if v[flag]
         ]
-        repo.insert_consents(cur, consents, moment, actor.display_name)
+        consents += [
+            (r.customer_id, bool(r.values[flag]), channel, r.consent_at if r.values[flag] else None)
+            for r in updates
+            for channel, (flag, _) in CONSENTS.items()
+            if flag in r.values and r.customer_id is not None
+        ]
+        known = recognise(table.headers)
+        source = known.name if known else file_name[:100]
+        repo.insert_consents(cur, consents, moment, actor.display_name, source)
         skipped = len(plan.rows) - len(creates) - len(updates)
         batch_id = repo.insert_batch(
             cur,

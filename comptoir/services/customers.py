@@ -14,6 +14,7 @@ from comptoir.logic.account_numbers import account_key, format_account_number
 from comptoir.logic.addresses import country_codes as country_codes  # re-export for pickers
 from comptoir.logic.audit import created, diff
 from comptoir.logic.auth import Actor, require
+from comptoir.logic.consent import CONSENTS
 from comptoir.logic.customers import (
     FIELDS,
     discount_needs_warning,
@@ -197,11 +198,15 @@ def create_customer(
         if holder:
             raise card.taken_error(holder)
         stored = clean.as_dict()
-        stored["marketing_opt_in_at"] = moment if clean.marketing_opt_in else None
+        for flag, since in CONSENTS.values():
+            stored[since] = moment if stored[flag] else None
         customer_id = repo.insert(cur, stored, key, moment)
         card.store_tokens(uow, customer_id, stored, new=True)
-        if clean.marketing_opt_in:
-            repo.insert_consent(cur, customer_id, True, moment, screen, actor.display_name)
+        for channel, (flag, _) in CONSENTS.items():
+            if stored[flag]:
+                repo.insert_consent(
+                    cur, customer_id, True, moment, screen, actor.display_name, channel
+                )
         uow.audit("create", "customer", customer_id, created(stored, FIELDS))
         return customer_id
 

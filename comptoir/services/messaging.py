@@ -18,6 +18,7 @@ from comptoir.data import db
 from comptoir.data import messages as repo
 from comptoir.i18n import language_of, t
 from comptoir.logic.auth import Actor, require
+from comptoir.logic.consent import consents_to
 from comptoir.logic.emails import parse_email
 from comptoir.logic.errors import FieldError, FieldProblem, NotFound, ValidationFailed, present
 from comptoir.logic.messages import (
@@ -139,15 +140,16 @@ def bulk_plan(actor: Actor, customer_ids: list[int], kind: str, channel: str | N
         elif customer_id in blocked:
             reason = "suppressed"
         else:
-            try:
-                check_consent(kind, bool(customer["marketing_opt_in"]))
-            except ConsentRefused:
-                reason = "no_consent"
+            chosen = pick_channel(
+                channel, customer["contact_preference"], customer["email"], customer["mobile"]
+            )
+            if not chosen:
+                reason = "no_channel"
             else:
-                chosen = pick_channel(
-                    channel, customer["contact_preference"], customer["email"], customer["mobile"]
-                )
-                reason = None if chosen else "no_channel"
+                try:  # consent is per channel: the one this message would go by
+                    check_consent(kind, consents_to(customer, chosen))
+                except ConsentRefused:
+                    reason, chosen = "no_consent", None
         if reason:
             excluded[reason] = excluded.get(reason, 0) + 1
         elif chosen:

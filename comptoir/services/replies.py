@@ -89,7 +89,7 @@ def check_replies(actor: Actor = SYSTEM, now: datetime | None = None) -> Replies
                 )
                 if owner is None or not stop:
                     continue
-                if card.withdraw_marketing_consent(uow, owner):
+                if card.withdraw_marketing_consent(uow, owner, "sms"):
                     counts["stops"] += 1
             counts["matched" if filed_on != [None] else "unmatched"] += 1
         checked = {CHECKED_KEY: clock.local_day(moment).isoformat()}
@@ -122,6 +122,6 @@ def attach_reply(actor: Actor, message_id: int, customer_id: int) -> None:
         reply = repo.get(cur, message_id)
         if reply is not None and is_stop(str(reply["body"] or "")):
             # A STOP filed by hand opts that customer out, as one matched on arrival would.
-            card.withdraw_marketing_consent(uow, customer_id)
+            card.withdraw_marketing_consent(uow, customer_id, "sms")
 
     unit_of_work.run(actor, "messages.send", SCREEN_SMS_STOP, work, moment)

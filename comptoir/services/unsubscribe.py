@@ -56,7 +56,7 @@ def unsubscribe(token: object, now: datetime | None = None) -> bool:
             card = customers_repo.get(cur, card["merged_into"])
         if card is None:
             raise ValidationFailed([FieldError("link", "unsubscribe_invalid")])
-        return withdraw_marketing_consent(uow, int(card["id"]))
+        return withdraw_marketing_consent(uow, int(card["id"]), "email")  # an e-mail's link
 
     # The customer's own link: no staff role gates it (the token was checked above).
     return unit_of_work.run(CUSTOMER, None, SCREEN, work, moment)

@@ -102,7 +102,7 @@ def field_widget(
     if name == "discount_percent":
         text = "" if value in (None, "") else f"{value}"
         return container.text_input(label, key=key, **initial(text))
-    if name in ("tax_exempt", "marketing_opt_in"):
+    if name in ("tax_exempt", "marketing_opt_in", "sms_opt_in"):
         return container.checkbox(label, key=key, **initial(bool(value)))
     if name == "tags":
         return container.text_input(

@@ -43,4 +43,4 @@ def test_a_customer_unsubscribes_in_one_click_without_an_account(link_app, page)
     # The staff see it on the card (the app holds the database file).
     sign_in(page, f"{link_app}/customer?id={MADE['lea']}", "manager")
     open_tab(page, "GDPR")
-    expect(page.get_by_role("checkbox", name="Marketing opt-in")).not_to_be_checked()
+    expect(page.get_by_role("checkbox", name="E-mail marketing opt-in")).not_to_be_checked()

@@ -171,8 +171,14 @@ def test_marketing_needs_consent_at_queueing_and_at_sending(edges, lea):
     with pytest.raises(ValidationFailed) as refused:
         messaging.send_message(MANAGER, lea, "sms", "Soldes !", key(), kind="marketing")
     assert [(e.field, e.code) for e in refused.value.errors] == [
-        ("marketing_opt_in", "no_marketing_consent")
+        ("sms_opt_in", "no_marketing_consent")
     ]
+    # Consent is per channel: agreeing to e-mails is no consent to texts.
+    current = customers.get_customer(lea)
+    customers.update_customer(lea, current["version"], {"marketing_opt_in": True}, STAFF)
+    with pytest.raises(ValidationFailed) as refused:
+        messaging.send_message(MANAGER, lea, "sms", "Soldes !", key(), kind="marketing")
+    assert [e.field for e in refused.value.errors] == ["sms_opt_in"]
     with pytest.raises(Exception) as denied:
         messaging.send_message(STAFF, lea, "sms", "Soldes !", key(), kind="marketing")
     assert type(denied.value).__name__ == "PermissionDenied"
@@ -239,7 +245,11 @@ def test_replies_are_filed_matched_once_and_stop_withdraws_consent(edges, lea):
     current = customers.get_customer(lea)
     # Opted in before the replies came (NOW is a fixed moment, not the wall clock).
     customers.update_customer(
-        lea, current["version"], {"marketing_opt_in": True}, STAFF, now=NOW - timedelta(hours=2)
+        lea,
+        current["version"],
+        {"marketing_opt_in": True, "sms_opt_in": True},
+        STAFF,
+        now=NOW - timedelta(hours=2),
     )
     fake.inbound = [
         (
@@ -253,8 +263,11 @@ def test_replies_are_filed_matched_once_and_stop_withdraws_consent(edges, lea):
     ]
     found = replies.check_replies(now=NOW)
     assert (found.matched, found.unmatched, found.stops) == (2, 1, 1)
-    assert customers.get_customer(lea)["marketing_opt_in"] is False
-    assert customers.consent_history(lea)[0]["screen"] == "sms_stop"
+    # A STOP by text withdraws consent to texts; e-mails are another channel.
+    assert customers.get_customer(lea)["sms_opt_in"] is False
+    assert customers.get_customer(lea)["marketing_opt_in"] is True
+    [stop] = [h for h in customers.consent_history(lea) if h["screen"] == "sms_stop"]
+    assert (stop["channel"], stop["marketing_opt_in"]) == ("sms", False)
     rows, _ = messaging.communications(STAFF, lea)
     assert [(r["direction"], r["body"], r["status"]) for r in rows] == [
         ("in", "STOP", "received"),
@@ -305,6 +318,7 @@ def test_a_bulk_send_leaves_out_who_it_must_and_never_sends_twice(edges, lea):
             "first_name": "Ana",
             "mobile": "06 22 33 44 55",
             "marketing_opt_in": True,
+            "sms_opt_in": True,
         },
         STAFF,
     )
@@ -317,7 +331,7 @@ def test_a_bulk_send_leaves_out_who_it_must_and_never_sends_twice(edges, lea):
     marketing = messaging.bulk_plan(MANAGER, [lea, opted, silent], "marketing", None)
     assert (marketing.recipients, marketing.excluded) == (
         ((opted, "sms"),),
-        {"no_consent": 2},
+        {"no_consent": 1, "no_channel": 1},  # nobody to ask for consent without a channel
     )
     waits, seen = [], []
     results = messaging.send_bulk(
@@ -373,7 +387,7 @@ def _opted_in(last: str, mobile: str = "06 11 22 33 44") -> int:
     customers.update_customer(
         customer_id,
         current["version"],
-        {"marketing_opt_in": True},
+        {"sms_opt_in": True},
         STAFF,
         now=NOW - timedelta(hours=2),
     )
@@ -389,7 +403,7 @@ def test_a_stop_from_a_shared_number_opts_out_everyone_on_it(edges):
     found = replies.check_replies(now=NOW)
     assert (found.matched, found.unmatched, found.stops) == (1, 0, 3)
     for customer_id in family:
-        assert customers.get_customer(customer_id)["marketing_opt_in"] is False
+        assert customers.get_customer(customer_id)["sms_opt_in"] is False
         assert customers.consent_history(customer_id)[0]["screen"] == "sms_stop"
         rows, _ = messaging.communications(STAFF, customer_id)
         assert [(r["direction"], r["body"]) for r in rows] == [("in", "Arrêt svp")]
@@ -407,9 +421,9 @@ def test_a_shared_number_s_other_reply_waits_and_a_stop_filed_by_hand_opts_out(e
     question, stop = replies.unmatched_replies(STAFF)[::-1]
     assert stop["body"] == "STOP"
     replies.attach_reply(STAFF, question["id"], first)
-    assert customers.get_customer(first)["marketing_opt_in"] is True
+    assert customers.get_customer(first)["sms_opt_in"] is True
     replies.attach_reply(STAFF, stop["id"], second)
-    assert customers.get_customer(second)["marketing_opt_in"] is False
+    assert customers.get_customer(second)["sms_opt_in"] is False
     assert customers.consent_history(second)[0]["screen"] == "sms_stop"
 
 

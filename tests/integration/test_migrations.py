@@ -81,3 +81,25 @@ def test_database_path_from_environment_then_secrets(tmp_path: Path, monkeypatch
     monkeypatch.setenv("COMPTOIR_SECRETS", str(tmp_path / "missing.toml"))
     monkeypatch.setenv("COMPTOIR_HOME", str(tmp_path / "home"))
     assert db.configured_path() == tmp_path / "home" / "comptoir.duckdb"
+
+
+def test_consent_given_before_channels_were_apart_is_kept_for_both(tmp_path: Path):
+    from datetime import UTC, datetime
+
+    path = tmp_path / "older.duckdb"
+    migrate.migrate(path, upto=26)
+    given = datetime(2025, 5, 1, 9, tzinfo=UTC)
+    with db.transaction(path) as cur:
+        for number, agreed in (("A1", True), ("A2", False)):
+            cur.execute(
+                "INSERT INTO customers (account_number, account_key, last_name, marketing_opt_in,"
+                " marketing_opt_in_at, created_at, updated_at) VALUES (?, ?, 'Ancien', ?, ?, ?, ?)",
+                [number, number, agreed, given if agreed else None, given, given],
+            )
+    assert migrate.migrate(path) == [v for v, _ in migrate.migration_files() if v > 26]
+    with db.cursor(path) as cur:
+        rows = cur.execute(
+            "SELECT account_number, sms_opt_in, sms_opt_in_at FROM customers ORDER BY 1"
+        ).fetchall()
+    assert rows == [("A1", True, given), ("A2", False, None)]
+    db.close(path)

@@ -288,3 +288,44 @@ def test_a_mapping_saved_is_listed_replaced_audited_and_removed(database):
     assert "Old till" not in {p.name for p in import_presets.presets(MANAGER)}
     with pytest.raises(NotFound):
         import_presets.delete_preset(MANAGER, "Old till")
+
+
+def test_consent_per_channel_with_its_source_and_date_goes_into_the_history(database):
+    from datetime import UTC, datetime
+
+    # Shopify: e-mail and SMS consent apart; no date in the file.
+    people = _imported("shopify.csv")
+    lea, tom = people["Fontaine"], people["Baker"]
+    assert (lea["marketing_opt_in"], lea["sms_opt_in"]) == (True, False)
+    assert (tom["marketing_opt_in"], tom["sms_opt_in"]) == (False, True)
+    given = [
+        (h["channel"], h["marketing_opt_in"], h["source"], h["source_at"])
+        for h in customers.consent_history(lea["id"]) + customers.consent_history(tom["id"])
+    ]
+    assert given == [("email", True, "Shopify", None), ("sms", True, "Shopify", None)]
+    # Another file: the date the source gives is kept, and is when the card says it was given.
+    data = (
+        "Nom;Courriel;Portable;Newsletter;SMS marketing;Date consentement\n"
+        "Daté;d@example.org;06 12 00 00 01;oui;non;15/03/2024 10:30\n"
+        "Futur;f@example.org;;oui;;01/01/2099\n"
+        "Sans;s@example.org;;non;;\n"
+    ).encode()
+    table = read_file(data, "clients.csv")
+    mapping = guess(table.headers).mapping
+    assert mapping[-2:] == ["sms_opt_in", "consent_date"]
+    plan = customer_import.dry_run(MANAGER, table, mapping)
+    assert plan.rows[0].consent_at == datetime(2024, 3, 15, 10, 30, tzinfo=UTC)
+    assert _checks(plan.rows[1]) == [("consent_date", "consent_date_future")]
+    customer_import.run_import(MANAGER, table, mapping, "clients.csv", checked=plan)
+    dated = customers.search_customers("Daté").rows[0]["id"]
+    card = customers.get_customer(dated)
+    assert (card["marketing_opt_in"], card["sms_opt_in"]) == (True, False)
+    assert card["marketing_opt_in_at"] == datetime(2024, 3, 15, 10, 30, tzinfo=UTC)
+    [given] = customers.consent_history(dated)
+    assert (given["channel"], given["source"], given["source_at"]) == (
+        "email",
+        "clients.csv",
+        datetime(2024, 3, 15, 10, 30, tzinfo=UTC),
+    )
+    # No consent in the file: none recorded.
+    assert customers.consent_history(customers.search_customers("Sans").rows[0]["id"]) == []

@@ -43,7 +43,7 @@ def _text(mail) -> str:
 
 
 def test_a_marketing_email_links_to_a_one_click_withdrawal(mailbox):
-    lea = _customer(language="fr")
+    lea = _customer(language="fr", mobile="06 12 34 56 78", sms_opt_in=True)
     messaging.send_message(
         MANAGER, lea, "email", "Soldes de printemps", uuid.uuid4().hex, "Soldes", "marketing"
     )
@@ -55,15 +55,17 @@ def test_a_marketing_email_links_to_a_one_click_withdrawal(mailbox):
 
     assert unsubscribe.unsubscribe(token) is True
     card = customers.get_customer(lea)
-    assert card["marketing_opt_in"] is False
+    # The e-mail's link withdraws consent to e-mails; texts are another channel.
+    assert (card["marketing_opt_in"], card["sms_opt_in"]) == (False, True)
     latest = customers.consent_history(lea)[0]
     assert (latest["marketing_opt_in"], latest["screen"], latest["changed_by"]) == (
         False,
         "unsubscribe_link",
         "Customer (link)",
     )
+    assert latest["channel"] == "email"
     assert unsubscribe.unsubscribe(token) is False  # once
-    assert len(customers.consent_history(lea)) == 2
+    assert len(customers.consent_history(lea)) == 3  # e-mail and SMS given, e-mail withdrawn
     with pytest.raises(ValidationFailed) as refused:
         messaging.send_message(MANAGER, lea, "email", "Encore", uuid.uuid4().hex, "S", "marketing")
     assert [e.code for e in refused.value.errors] == ["no_marketing_consent"]

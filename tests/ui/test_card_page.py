@@ -255,3 +255,16 @@ def test_tags_on_the_general_tab_saved_tidy_or_named_when_wrong(card):
     app.button(key="card.save").click().run()
     assert any("Tags: the tag" in e and "at most 40 characters" in e for e in texts(app, "error"))
     assert customers.get_customer(customer_id)["tags"] == "club, Gravel"
+
+
+def test_sms_consent_is_its_own_box_and_named_in_the_history(card):
+    app, customer_id = card
+    stored = customers.get_customer(customer_id)
+    open_tab(app, "GDPR")
+    app.checkbox(key=key(customer_id, "sms_opt_in")).set_value(not stored["sms_opt_in"]).run()
+    app.button(key="card.save").click().run()
+    after = customers.get_customer(customer_id)
+    assert after["sms_opt_in"] is (not stored["sms_opt_in"])
+    assert after["marketing_opt_in"] is stored["marketing_opt_in"]  # the other channel as it was
+    latest = app.dataframe[0].value.iloc[0]
+    assert (latest["Channel"], latest["Screen"]) == ("SMS", "Customer card")

@@ -227,3 +227,19 @@ def test_a_ragged_file_reads_and_a_multiline_cell_is_named_by_its_first_line():
     assert refused.value.errors[0].params["line"] == "3"
     table = read_csv(b'Nom,Adresse\nRoux,"1 rue\nde la Paix"\nBlanc,Lyon\n')
     assert [line for line, _ in table.rows] == [2, 4]
+
+
+def test_a_consent_date_is_read_as_systems_write_it():
+    from datetime import UTC, datetime
+
+    from comptoir.logic.customer_import import Unreadable, consent_moment
+
+    when = datetime(2025, 3, 1, 10, 1, tzinfo=UTC)
+    assert consent_moment("2025-03-01 10:01:00") == when  # Mailchimp, UTC
+    assert consent_moment("2025-03-01T11:01:00+01:00") == when
+    assert consent_moment("2025-03-01T10:01:00Z") == when
+    assert consent_moment("01/03/2025 10:01") == when
+    assert consent_moment("03/01/2025 10:01", "mdy") == when
+    assert consent_moment("  ") == ""
+    assert consent_moment("31/02/2025") == Unreadable("date_invalid")
+    assert consent_moment("yesterday") == Unreadable("date_invalid")

@@ -83,3 +83,9 @@ def test_tags_of_both_records_are_kept_once_each():
     assert merged_card(survivor, other, {"tags": BOTH})["tags"] == "club, Trade, gravel"
     assert merged_card(survivor, other, {"tags": TAKE})["tags"] == "trade, gravel"
     assert default_choices({**KEPT, "tags": None}, other)["tags"] == TAKE
+
+
+def test_sms_consent_is_never_taken_by_default():
+    survivor = {**KEPT, "sms_opt_in": False}
+    other = {**OTHER, "sms_opt_in": True}
+    assert default_choices(survivor, other)["sms_opt_in"] == KEEP
