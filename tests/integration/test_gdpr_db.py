@@ -54,6 +54,8 @@ def zoe(database, tmp_path, monkeypatch):
             "postcode": "74000",
             "country_code": "FR",
             "marketing_opt_in": True,
+            "sms_opt_in": True,
+            "tags": "club",
         },
         STAFF,
     )
@@ -135,7 +137,8 @@ def test_erasure_is_refused_with_each_reason_then_anonymises(zoe):
         None,
     )
     assert erased["archived"] and erased["erased_at"] is not None
-    assert not erased["marketing_opt_in"]
+    assert not erased["marketing_opt_in"] and not erased["sms_opt_in"]
+    assert erased["tags"] is None and erased["sms_opt_in_at"] is None
     # The financial records remain.
     history, total = receipts.purchase_history(STAFF, zoe["id"])
     assert total == 1 and history[0]["invoice_number"]
