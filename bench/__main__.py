@@ -12,6 +12,7 @@ BENCHES = (
     "duplicates",
     "insights",
     "install",
+    "moving_in",
     "products_import",
     "sales",
     "search",

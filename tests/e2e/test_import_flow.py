@@ -87,9 +87,12 @@ def _choose(page, row: int, label: str) -> None:
     page.mouse.move(x, y)  # hovered first: a grid not yet following the pointer loses clicks
     page.locator("[data-testid=stElementToolbar]").first.wait_for(state="visible")
     page.mouse.dblclick(x, y)
-    option = page.get_by_role("option", name=label, exact=True)
-    option.wait_for()
-    acting(page, option.click)
+    # The cell's list opens with a filter box: typed into, the one option left taken by
+    # Enter (keys wait for the list, where a click could land while it still moves).
+    page.get_by_role("option", name=label, exact=True).wait_for()
+    page.keyboard.type(label)
+    expect(page.get_by_role("option")).to_have_count(1)
+    acting(page, lambda: page.keyboard.press("Enter"))
 
 
 def test_likely_duplicates_skipped_updated_or_created_as_chosen(import_app, page, tmp_path):

@@ -5,6 +5,7 @@ and imported without losing a value; a bad field never sinks its row."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -329,3 +330,56 @@ def test_consent_per_channel_with_its_source_and_date_goes_into_the_history(data
     )
     # No consent in the file: none recorded.
     assert customers.consent_history(customers.search_customers("Sans").rows[0]["id"]) == []
+
+
+EVERY_FIELD = {
+    "account_number": ("Numéro client", "IMP-0001", "IMP-0001"),
+    "title": ("Civilité", "mr", "mr"),
+    "first_name": ("Prénom", "Élise", "Élise"),
+    "last_name": ("Nom", "Lefèvre", "Lefèvre"),
+    "company": ("Société", "Cycles Lefèvre", "Cycles Lefèvre"),
+    "postcode": ("Code postal", "74000", "74000"),
+    "address1": ("Adresse 1", "3 rue du Lac", "3 rue du Lac"),
+    "address2": ("Adresse 2", "Bât. B", "Bât. B"),
+    "city": ("Ville", "Annecy", "Annecy"),
+    "region": ("Région", "Auvergne-Rhône-Alpes", "Auvergne-Rhône-Alpes"),
+    "country_code": ("Pays", "France", "FR"),
+    "phone": ("Téléphone", "04 50 12 34 56", "+33450123456"),
+    "mobile": ("Portable", "06 12 34 56 78", "+33612345678"),
+    "fax": ("Fax", "04 50 12 34 57", "+33450123457"),
+    "email": ("Courriel", "Elise@Example.org", "Elise@example.org"),
+    "contact_preference": ("Préférence de contact", "sms", "sms"),
+    "language": ("Langue", "fr", "fr"),
+    "date_of_birth": ("Date de naissance", "14/07/1985", date(1985, 7, 14)),
+    "gender": ("Genre", "female", "female"),
+    "tax_exempt": ("Exonéré de TVA", "oui", True),
+    "tax_number": ("Numéro de TVA", "FR12345678901", "FR12345678901"),
+    "price_level": ("Niveau de prix", "B", "B"),
+    "discount_percent": ("Remise", "12,5", "12.50"),
+    "tags": ("Étiquettes", "club,gravel ,club", "club, gravel"),
+    "notes": ("Notes", "Paye par virement", "Paye par virement"),
+    "marketing_opt_in": ("Newsletter", "oui", True),
+    "sms_opt_in": ("SMS marketing", "oui", True),
+}
+
+
+def test_every_field_of_the_card_is_read_back_as_imported_then_undone(database):
+    from comptoir.services import shop
+
+    shop.save_settings({}, [("A", "A"), ("B", "B"), ("C", "C")], ADMIN)  # price levels
+    header = ";".join(h for h, _, _ in EVERY_FIELD.values())
+    row = ";".join(v for _, v, _ in EVERY_FIELD.values())
+    table = read_file(f"{header}\n{row}\n".encode(), "tout.csv")
+    mapping = guess(table.headers).mapping
+    assert mapping == list(EVERY_FIELD)  # every column recognised by its French header
+    plan = customer_import.dry_run(MANAGER, table, mapping)
+    assert [(r.outcome, r.to_check, r.errors) for r in plan.rows] == [("create", (), ())]
+    done = customer_import.run_import(MANAGER, table, mapping, "tout.csv", checked=plan)
+    [found] = customers.search_customers("IMP-0001").rows
+    card = customers.get_customer(found["id"])
+    assert {name: card[name] for name in EVERY_FIELD} == {
+        name: Decimal(want) if name == "discount_percent" else want
+        for name, (_, _, want) in EVERY_FIELD.items()
+    }
+    customer_import.undo(MANAGER, done.batch_id)
+    assert customers.search_customers("IMP-0001").total == 0
