@@ -231,16 +231,20 @@ def batch_rows(cur: Cursor, batch_id: int) -> list[dict[str, Any]]:
 
 
 def touched_since(cur: Cursor, batch_id: int) -> int:
-    """How many of the batch's customers were edited or have activity since it ran."""
+    """How many of the batch's customers were edited or gave or withdrew consent since it
+    ran, or, created by it, have any activity (an updated customer's earlier sales do not
+    depend on the fields the import changed)."""
     activity = " OR ".join(
         f"EXISTS (SELECT 1 FROM {table} t WHERE t.customer_id = r.customer_id)"
         for table in ACTIVITY_TABLES
     )
     cur.execute(
         "SELECT count(*) FROM import_rows r JOIN customers c ON c.id = r.customer_id"
-        f" WHERE r.batch_id = ? AND (c.version <> r.version_after OR {activity}"
+        " JOIN import_batches b ON b.id = r.batch_id"
+        f" WHERE r.batch_id = ? AND (c.version <> r.version_after"
+        f" OR (r.action = 'create' AND ({activity}))"
         " OR EXISTS (SELECT 1 FROM consent_history h WHERE h.customer_id = r.customer_id"
-        " AND h.screen <> 'import'))",
+        " AND h.screen <> 'import' AND h.changed_at > b.imported_at))",
         [batch_id],
     )
     return int(cur.fetchall()[0][0])

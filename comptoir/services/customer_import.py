@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -62,6 +62,28 @@ OUTCOMES = ("create", "update", "unchanged", "duplicate", "invalid")
 Progress = Callable[[float, str], None]
 
 
+_AT = {name: index for index, name in enumerate(FIELDS)}
+
+
+class CardValues(Mapping[str, Any]):
+    """A new customer's checked card, field by field: a tuple in the card's order, since a
+    100,000-row dry run keeps one per row (a dict each costs four times the memory)."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = tuple(values.get(name) for name in FIELDS)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[_AT[name]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FIELDS)
+
+    def __len__(self) -> int:
+        return len(FIELDS)
+
+
 @dataclass(frozen=True)
 class RowPlan:
     """What the import would do with one line of the file."""
@@ -70,7 +92,7 @@ class RowPlan:
     outcome: str
     customer_id: int | None = None
     errors: tuple[FieldError, ...] = ()
-    values: dict[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Any] = field(default_factory=dict)
     before: dict[str, Any] = field(default_factory=dict)
     version: int | None = None
     match: str = ""
@@ -367,7 +389,7 @@ def _plan_one(
         other = found[kind].get(keys.get(kind, ""))
         if other is not None:  # what is wrong with the row is said all the same
             return RowPlan(line, "duplicate", other, match=kind, to_check=to_check)
-    return RowPlan(line, "create", values=clean, to_check=to_check)
+    return RowPlan(line, "create", values=CardValues(clean), to_check=to_check)
 
 
 # Refused in these, a row is refused: without a last name it is nobody (one was made up

@@ -383,3 +383,23 @@ def test_every_field_of_the_card_is_read_back_as_imported_then_undone(database):
     }
     customer_import.undo(MANAGER, done.batch_id)
     assert customers.search_customers("IMP-0001").total == 0
+
+
+def test_an_updated_customers_earlier_history_does_not_block_undo_a_later_change_does(database):
+    from comptoir.logic.errors import ValidationFailed
+
+    known = customers.create_customer(
+        {"last_name": "Connu", "email": "connu@example.org", "marketing_opt_in": True}, STAFF
+    )
+    table = read_file(b"Nom;Courriel;Ville\nConnu;connu@example.org;Annecy\n", "maj.csv")
+    mapping = guess(table.headers).mapping
+    done = customer_import.run_import(MANAGER, table, mapping, "maj.csv")
+    assert done.updated == 1  # its consent given on the card before is no activity since
+    customer_import.undo(MANAGER, done.batch_id)
+    assert customers.get_customer(known)["city"] is None
+    again = customer_import.run_import(MANAGER, table, mapping, "maj.csv")
+    card = customers.get_customer(known)
+    customers.update_customer(known, card["version"], {"sms_opt_in": True}, STAFF)
+    with pytest.raises(ValidationFailed) as refused:
+        customer_import.undo(MANAGER, again.batch_id)
+    assert [e.code for e in refused.value.errors] == ["import_has_activity"]
