@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from comptoir.logic.customer_import import MAX_COLUMNS, TARGETS, check_mapping
-from comptoir.logic.errors import FieldError, FieldProblem, ValidationFailed, check_fields
+from comptoir.logic.errors import FieldError, ValidationFailed, check_fields
 from comptoir.logic.import_formats import squeeze
-from comptoir.logic.text import check_no_controls
+from comptoir.logic.text import check_no_controls, one_line
 
 MAX_NAME = 60
 MAX_PRESETS = 100
@@ -48,12 +48,7 @@ class Preset:
 
 def clean_name(raw: object) -> str:
     """A preset's name: one line, 1–60 characters, no control characters."""
-    text = " ".join(str(raw or "").split())
-    if not text:
-        raise FieldProblem("required")
-    if len(text) > MAX_NAME:
-        raise FieldProblem("too_long", max=str(MAX_NAME))
-    return check_no_controls(text)
+    return check_no_controls(one_line(raw, MAX_NAME))
 
 
 def preset_of(name: object, headers: Sequence[str], mapping: Sequence[str | None]) -> Preset:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from comptoir.logic.errors import FieldProblem
-from comptoir.logic.text import without_controls
+from comptoir.logic.text import one_line, without_controls
 
 CHANNELS = ("email", "sms")
 KINDS = ("transactional", "service", "marketing")
@@ -92,12 +92,7 @@ def check_consent(kind: str, marketing_opt_in: bool) -> None:
 
 def clean_subject(raw: object) -> str:
     """One line, required, bounded."""
-    text = " ".join(str(raw or "").split())
-    if not text:
-        raise FieldProblem("required")
-    if len(text) > MAX_SUBJECT:
-        raise FieldProblem("too_long", max=str(MAX_SUBJECT))
-    return text
+    return one_line(raw, MAX_SUBJECT)
 
 
 def clean_body(raw: object, channel: str) -> str:

@@ -70,3 +70,13 @@ def clean_text(value: object, limit: int = MAX_TEXT, multiline: bool = True) -> 
     if len(text) > limit:
         raise FieldProblem("too_long", max=str(limit))
     return check_no_controls(text, multiline=multiline)
+
+
+def one_line(raw: object, limit: int) -> str:
+    """A required line of text: spaces collapsed, at most limit characters."""
+    text = " ".join(str(raw or "").split())
+    if not text:
+        raise FieldProblem("required")
+    if len(text) > limit:
+        raise FieldProblem("too_long", max=str(limit))
+    return text

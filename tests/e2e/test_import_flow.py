@@ -4,6 +4,7 @@ check), then the whole batch undone."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -53,6 +54,20 @@ def _file(path) -> None:
     path.write_bytes("\n".join(lines).encode("cp1252"))
 
 
+def _metrics(page, shown: dict[str, str]) -> None:
+    """The dry run's counts, by their label."""
+    for label, value in shown.items():
+        expect(page.get_by_test_id("stMetric").filter(has_text=label)).to_contain_text(value)
+
+
+def _import_then_undo(page, count: int, done: str) -> None:
+    """Import the rows the dry run counted, then undo the newest batch."""
+    acting(page, lambda: page.get_by_role("button", name=f"Import ({count} customers)").click())
+    expect(page.get_by_text(done)).to_be_visible()
+    acting(page, page.get_by_role("button", name="Undo").first.click)
+    expect(page.get_by_text(re.compile(r"Import \d+ undone\."))).to_be_visible()
+
+
 def test_import_a_thousand_rows_with_bad_ones_named_then_undo(import_app, page, tmp_path):
     source = tmp_path / "clients.csv"
     _file(source)
@@ -63,16 +78,11 @@ def test_import_a_thousand_rows_with_bad_ones_named_then_undo(import_app, page, 
     )
     expect(page.get_by_text("1,000 rows read (cp1252, semicolons).")).to_be_visible()
     acting(page, lambda: page.get_by_role("button", name="Dry run").click())
-    expect(page.get_by_test_id("stMetric").filter(has_text="To create")).to_contain_text("1,000")
-    expect(page.get_by_test_id("stMetric").filter(has_text="Invalid")).to_contain_text("0")
-    expect(page.get_by_test_id("stMetric").filter(has_text="To check")).to_contain_text("2")
+    _metrics(page, {"To create": "1,000", "Invalid": "0", "To check": "2"})
     report = page.get_by_test_id("stTable").last
     expect(report).to_contain_text("imported; to check: Line 12: E-mail is not a valid address")
     expect(report).to_contain_text("imported; to check: Line 502: Discount %")
-    acting(page, lambda: page.get_by_role("button", name="Import (1000 customers)").click())
-    expect(page.get_by_text("Imported: 1000 created, 0 updated, 0 skipped.")).to_be_visible()
-    acting(page, page.get_by_role("button", name="Undo").first.click)
-    expect(page.get_by_text("Import 1 undone.")).to_be_visible()
+    _import_then_undo(page, 1000, "Imported: 1000 created, 0 updated, 0 skipped.")
 
 
 # The likely duplicates' grid: its columns' widths (ui/import_duplicates.py), no row marker.
@@ -120,14 +130,10 @@ def test_likely_duplicates_skipped_updated_or_created_as_chosen(import_app, page
     _choose(page, 0, "Update that customer")
     expect(page.get_by_text("Your choices for the likely duplicates changed")).to_be_visible()
     acting(page, lambda: page.get_by_role("button", name="Dry run").click())
-    expect(page.get_by_test_id("stMetric").filter(has_text="To update")).to_contain_text("1")
-    expect(page.get_by_test_id("stMetric").filter(has_text="To create")).to_contain_text("2")
+    _metrics(page, {"To update": "1", "To create": "2"})
     report = page.get_by_test_id("stTable").last
     expect(report).to_contain_text("Likely the same person as Anne Durand (AD-1)")
     expect(report).to_contain_text("updates that customer, as chosen")
     expect(report).to_contain_text("Likely the same person as Marc Morel (MM-1)")
     expect(report).to_contain_text("created all the same, as chosen")
-    acting(page, lambda: page.get_by_role("button", name="Import (3 customers)").click())
-    expect(page.get_by_text("Imported: 2 created, 1 updated, 0 skipped.")).to_be_visible()
-    acting(page, page.get_by_role("button", name="Undo").first.click)
-    expect(page.get_by_text("undone.")).to_be_visible()
+    _import_then_undo(page, 3, "Imported: 2 created, 1 updated, 0 skipped.")
