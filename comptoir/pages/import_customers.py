@@ -11,7 +11,7 @@ from comptoir.logic.errors import ValidationFailed
 from comptoir.services import customer_import
 from comptoir.ui.actions import FAILED, attempt
 from comptoir.ui.auth import require_page
-from comptoir.ui.import_duplicates import duplicate_choices
+from comptoir.ui.import_duplicates import duplicate_choices, forget_choices
 from comptoir.ui.import_presets_panel import fitting, presets_panel
 from comptoir.ui.picks import now_shown, shown_version
 from comptoir.ui.session import language, show_refusal, tr, tr_plain, when
@@ -67,6 +67,7 @@ elif ss.get("import.source") != upload.file_id:
     ss["import.source"] = upload.file_id
     for key in ("import.report", "import.twins", "import.for_all"):
         ss.pop(key, None)
+    forget_choices()
     try:
         ss["import.table"] = read_file(upload.getvalue(), upload.name)
     except ValidationFailed as exc:
@@ -143,6 +144,7 @@ if table is not None:
                 if r.outcome == "duplicate" or r.twin is not None
             ][:SHOWN]
             if found != twins:  # a new list of likely duplicates: drawn with its choices
+                forget_choices()  # made for the rows of the list before
                 ss["import.twins"] = found
                 st.rerun()
 

@@ -12,6 +12,8 @@ import streamlit as st
 from comptoir.logic.customer_import import DUPLICATE_CHOICES, DuplicateChoices
 from comptoir.ui.session import tr, tr_plain, worded
 
+PREFIX = "import.choices."  # the grid's key: this, then the choice for all
+
 
 def chosen_lines(lines: Sequence[int], editor_state: Mapping[str, Any] | None) -> dict[int, str]:
     """The choices changed in the grid, by the file's line of the row drawn at each position
@@ -22,6 +24,13 @@ def chosen_lines(lines: Sequence[int], editor_state: Mapping[str, Any] | None) -
         if 0 <= index < len(lines) and "choice" in change:
             chosen[lines[index]] = str(change["choice"])
     return chosen
+
+
+def forget_choices() -> None:
+    """Drop the choices made in the grid: they were for the rows it showed, by position."""
+    ss = st.session_state
+    for key in [k for k in ss if str(k).startswith(PREFIX)]:
+        del ss[key]
 
 
 def duplicate_choices(twins: Sequence[Mapping[str, Any]]) -> DuplicateChoices:
@@ -44,7 +53,7 @@ def duplicate_choices(twins: Sequence[Mapping[str, Any]]) -> DuplicateChoices:
         }
     )
     # A new choice for all starts the grid again: it is the choice for every row.
-    key = f"import.choices.{for_all}"
+    key = f"{PREFIX}{for_all}"
     st.data_editor(
         frame,
         key=key,
