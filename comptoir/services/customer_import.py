@@ -57,6 +57,7 @@ from comptoir.operations import settings as shop_settings
 from comptoir.operations.unit_of_work import UnitOfWork
 
 SCREEN = "import"
+CHUNK = 10_000  # rows checked, or customers written, at a time
 SINCE = tuple(since for _, since in CONSENTS.values())  # when each consent was given
 OUTCOMES = ("create", "update", "unchanged", "duplicate", "invalid")
 Progress = Callable[[float, str], None]
@@ -200,49 +201,16 @@ def _plan_rows(
     progress: Progress = _quiet,
     choices: DuplicateChoices = NO_CHOICES,
 ) -> Plan:
-    """Every row's outcome against the database as it is now (writes nothing)."""
+    """Every row's outcome against the database as it is now (writes nothing), checked
+    CHUNK rows at a time: a row's working values last only as long as its chunk."""
     order = file_date_order(table, mapping)
-    completed = [
-        (line, *complete_row(_raw(mapping, cells, order), rules.default_country))
-        for line, cells in table.rows
-    ]
-    raws = [(line, raw) for line, raw, _ in completed]
-    notes = [found for _, _, found in completed]
-    keyed = [_match_keys(raw, rules.default_country) for _, raw in raws]
-    wanted: dict[str, list[str]] = {"key": [], "email": [], "mobile": [], "name": []}
-    for keys in keyed:
-        for kind, value in keys.items():
-            wanted[kind].append(value)
-    found = repo.matches(cur, wanted)
-    targets = {
-        index: found["key"].get(keys.get("key", "")) or found["email"].get(keys.get("email", ""))
-        for index, keys in enumerate(keyed)
-    }
-    existing = repo.customers_by_id(cur, sorted({t for t in targets.values() if t}))
-    progress(0.2, "checking")
-    seen: dict[tuple[str, str], int] = {}
-    first: list[RowPlan] = []
-    for index, ((line, raw), keys) in enumerate(zip(raws, keyed, strict=True)):
-        first.append(_plan_one(line, raw, keys, targets.get(index), existing, found, seen, rules))
-        if index % 5000 == 4999:
-            progress(0.2 + 0.7 * index / len(raws), "checking")
-    progress(0.9, "checking")
-    chosen = [
-        p.customer_id
-        for p in first
-        if p.outcome == "duplicate" and p.customer_id and choices.of(p.line) == "update"
-    ]
-    doubled = repo.customers_by_id(cur, sorted(set(chosen)))  # one read for them all
+    seen: dict[tuple[str, str], int] = {}  # the first line of each key, across chunks
     planned: list[RowPlan] = []
-    for index, ((line, raw), keys) in enumerate(zip(raws, keyed, strict=True)):
-        plan = first[index]
-        if plan.outcome == "duplicate" and plan.customer_id is not None:
-            plan = _chosen(plan, choices.of(line), line, raw, keys, found, seen, rules, doubled)
-        given, late = _consent_moment(raw, rules.today)
-        checks = (*_with_line([*notes[index], *late], line), *plan.to_check)
-        if checks or given:
-            plan = replace(plan, to_check=checks, consent_at=given)
-        planned.append(plan)
+    total = max(len(table.rows), 1)
+    for start in range(0, len(table.rows), CHUNK):
+        chunk = table.rows[start : start + CHUNK]
+        planned += _plan_chunk(cur, chunk, mapping, order, rules, choices, seen)
+        progress(0.9 * min(start + CHUNK, total) / total, "checking")
     planned = _one_update_each(planned)
     # A likely duplicate is named: who it would double, by name and account number.
     twins = repo.customers_by_id(cur, sorted({t for p in planned if (t := _doubles(p))}))
@@ -254,6 +222,53 @@ def _plan_rows(
         for p in planned
     ]
     return Plan(tuple(planned), tuple(mapping), repo.stamp(cur), choices.key())
+
+
+def _plan_chunk(
+    cur: Any,
+    rows: Sequence[tuple[int, Sequence[object]]],
+    mapping: Sequence[str | None],
+    order: str,
+    rules: CardRules,
+    choices: DuplicateChoices,
+    seen: dict[tuple[str, str], int],
+) -> list[RowPlan]:
+    """The outcome of these rows of the file, in order."""
+    completed = [
+        (line, *complete_row(_raw(mapping, cells, order), rules.default_country))
+        for line, cells in rows
+    ]
+    keyed = [_match_keys(raw, rules.default_country) for _, raw, _ in completed]
+    wanted: dict[str, list[str]] = {"key": [], "email": [], "mobile": [], "name": []}
+    for keys in keyed:
+        for kind, value in keys.items():
+            wanted[kind].append(value)
+    found = repo.matches(cur, wanted)
+    targets = [
+        found["key"].get(keys.get("key", "")) or found["email"].get(keys.get("email", ""))
+        for keys in keyed
+    ]
+    existing = repo.customers_by_id(cur, sorted({t for t in targets if t}))
+    first = [
+        _plan_one(line, raw, keys, target, existing, found, seen, rules)
+        for (line, raw, _), keys, target in zip(completed, keyed, targets, strict=True)
+    ]
+    chosen = [
+        p.customer_id
+        for p in first
+        if p.outcome == "duplicate" and p.customer_id and choices.of(p.line) == "update"
+    ]
+    doubled = repo.customers_by_id(cur, sorted(set(chosen)))  # one read for them all
+    planned: list[RowPlan] = []
+    for (line, raw, notes), keys, plan in zip(completed, keyed, first, strict=True):
+        if plan.outcome == "duplicate" and plan.customer_id is not None:
+            plan = _chosen(plan, choices.of(line), line, raw, keys, found, seen, rules, doubled)
+        given, late = _consent_moment(raw, rules.today)
+        checks = (*_with_line([*notes, *late], line), *plan.to_check)
+        if checks or given:
+            plan = replace(plan, to_check=checks, consent_at=given)
+        planned.append(plan)
+    return planned
 
 
 def _chosen(
@@ -538,18 +553,19 @@ def run_import(
             raise ValidationFailed([FieldError("file", "import_nothing")])
         progress(0.5, "writing")
         numbers = iter(_numbers(cur, sum(1 for r in creates if not r.values["account_number"])))
-        new_rows = []
-        for row in creates:
-            values = dict(row.values)
-            values["account_number"] = values["account_number"] or next(numbers)
-            values["account_key"] = account_key(values["account_number"])
-            for flag, since in CONSENTS.values():
-                values[since] = (row.consent_at or moment) if values[flag] else None
-            new_rows.append(values)
-        frame = _frame(new_rows, [*FIELDS, "account_key", *SINCE])
-        ids_by_key = repo.insert_customers(cur, frame, moment) if new_rows else {}
-        created = [(ids_by_key[v["account_key"]], v) for v in new_rows]
-        progress(0.7, "writing")
+        created: list[int] = []  # the new customers' ids, in the order of creates
+        consents: list[tuple[int, bool, str, datetime | None]] = []
+        for start in range(0, len(creates), CHUNK):  # written a chunk at a time: less memory
+            chunk = creates[start : start + CHUNK]
+            ids = _create(cur, chunk, numbers, moment)
+            consents += [
+                (i, True, channel, row.consent_at)
+                for i, row in zip(ids, chunk, strict=True)
+                for channel, (flag, _) in CONSENTS.items()
+                if row.values[flag]
+            ]
+            created += ids
+            progress(0.5 + 0.2 * (start + len(chunk)) / len(creates), "writing")
         updates = [
             replace(
                 r,
@@ -569,17 +585,8 @@ def run_import(
             if repo.update_customers(cur, changed, moment) != len(updates):
                 raise Busy()  # a customer changed under the import: nothing is stored
         merged = repo.customers_by_id(cur, [r.customer_id for r in updates if r.customer_id])
-        repo.replace_tokens(
-            cur,
-            _tokens([*created, *merged.items()]),
-            [*(i for i, _ in created), *merged],
-        )
-        consents = [
-            (i, True, channel, row.consent_at)
-            for (i, v), row in zip(created, creates, strict=True)
-            for channel, (flag, _) in CONSENTS.items()
-            if v[flag]
-        ]
+        if merged:
+            repo.replace_tokens(cur, _tokens(list(merged.items())), list(merged))
         consents += [
             (r.customer_id, bool(r.values[flag]), channel, r.consent_at if r.values[flag] else None)
             for r in updates
@@ -604,7 +611,7 @@ def run_import(
         )
         done = [
             (batch_id, i, "create", row.line, None, 1)
-            for (i, _), row in zip(created, creates, strict=True)
+            for i, row in zip(created, creates, strict=True)
         ] + [
             (batch_id, r.customer_id, "update", r.line, _json(r.before), (r.version or 0) + 1)
             for r in updates
@@ -637,6 +644,25 @@ def run_import(
         return Imported(batch_id, len(creates), len(updates), skipped)
 
     return unit_of_work.run(actor, "customers.import", SCREEN, work, moment)
+
+
+def _create(
+    cur: Any, rows: Sequence[RowPlan], numbers: Iterator[str], moment: datetime
+) -> list[int]:
+    """These new customers written with their search index rows; their ids, in order."""
+    new_rows = []
+    for row in rows:
+        values = dict(row.values)
+        values["account_number"] = values["account_number"] or next(numbers)
+        values["account_key"] = account_key(values["account_number"])
+        for flag, since in CONSENTS.values():
+            values[since] = (row.consent_at or moment) if values[flag] else None
+        new_rows.append(values)
+    frame = _frame(new_rows, [*FIELDS, "account_key", *SINCE])
+    ids_by_key = repo.insert_customers(cur, frame, moment)
+    ids = [ids_by_key[v["account_key"]] for v in new_rows]
+    repo.replace_tokens(cur, _tokens(list(zip(ids, new_rows, strict=True))), ids)
+    return ids
 
 
 def _update_frame(updates: Sequence[RowPlan]) -> pd.DataFrame:

@@ -403,3 +403,39 @@ def test_an_updated_customers_earlier_history_does_not_block_undo_a_later_change
     with pytest.raises(ValidationFailed) as refused:
         customer_import.undo(MANAGER, again.batch_id)
     assert [e.code for e in refused.value.errors] == ["import_has_activity"]
+
+
+def test_a_file_checked_and_written_in_chunks_gives_what_one_pass_gives(database, monkeypatch):
+    from comptoir.logic.customer_import import DuplicateChoices
+
+    _twins()
+    data = TWINS_FILE + (
+        b"Autre;Ami;;;;n@example.org\n"  # line 5: line 4's e-mail, in the next chunk
+        b"Durand;Anne;74000;Seynod;;\n"  # line 6: Anne again, two chunks after line 2
+        b"Neuf;Deux;;;;deux@example.org\n"
+    )
+    table = read_file(data, "doubles.csv")
+    mapping = guess(table.headers).mapping
+    choices = DuplicateChoices.of_lines("update", {})
+
+    def seen(plan):
+        return [(r.line, r.outcome, r.customer_id, r.errors, r.to_check) for r in plan.rows]
+
+    whole = customer_import.dry_run(MANAGER, table, mapping, choices=choices)
+    monkeypatch.setattr(customer_import, "CHUNK", 2)
+    chunked = customer_import.dry_run(MANAGER, table, mapping, choices=choices)
+    assert seen(chunked) == seen(whole)
+    assert [r.outcome for r in chunked.rows] == [
+        "update",
+        "update",
+        "create",
+        "create",
+        "invalid",
+        "create",
+    ]
+    done = customer_import.run_import(MANAGER, table, mapping, "doubles.csv", choices=choices)
+    assert (done.created, done.updated, done.skipped) == (3, 2, 1)
+    for name in ("Nouveau", "Autre", "Neuf"):  # each found by its own name, once
+        assert customers.search_customers(name).total == 1
+    customer_import.undo(MANAGER, done.batch_id)
+    assert customers.search_customers("Neuf").total == 0
