@@ -10,8 +10,8 @@ every 20 ms: peak growth over the start of the import.
     python -m bench moving_in [--rows 100000] [--shop 20000] [--naive 300]
 
 Ends with: RESULT customers_100k_s=… dry_run_s=… import_s=… undo_s=… peak_mb=…
-naive_100k_s=… ratio=… (customers_100k_s is the dry run plus the import). Historical
-sales (sales_lines_1m_s) are not importable yet: that key is absent.
+naive_100k_s=… ratio=… (customers_100k_s: reading the file, the dry run and the import).
+Historical sales (sales_lines_1m_s) are not importable yet: that key is absent.
 """
 
 from __future__ import annotations
