@@ -110,6 +110,15 @@ def naive_seconds_per_row(table, mapping, rows: int) -> float:
     return (time.perf_counter() - started) / max(done, 1)
 
 
+def _column(cur, column: str, order: str, limit: int) -> list[str]:
+    """limit values of one of our own columns (names are this file's constants)."""
+    cur.execute(
+        f"SELECT {column} FROM customers WHERE {column} IS NOT NULL ORDER BY {order} LIMIT ?",
+        [limit],
+    )
+    return [row[0] for row in cur.fetchall()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -123,20 +132,9 @@ def main() -> None:
     demo.generate(args.shop, path=path)
     print(f"built a shop of {args.shop:,} customers in {time.perf_counter() - started:.1f} s")
     with db.cursor(path) as cur:
-        emails = [
-            r[0]
-            for r in cur.execute(
-                "SELECT email FROM customers WHERE email IS NOT NULL ORDER BY id LIMIT ?",
-                [args.rows // 50],
-            ).fetchall()
-        ]
-        mobiles = [
-            r[0]
-            for r in cur.execute(
-                "SELECT mobile FROM customers WHERE mobile IS NOT NULL ORDER BY id DESC LIMIT ?",
-                [args.rows // 100],
-            ).fetchall()
-        ]
+        # Updates by e-mail from the first customers, duplicates by mobile from the last.
+        emails = _column(cur, "email", "id", args.rows // 50)
+        mobiles = _column(cur, "mobile", "id DESC", args.rows // 100)
     data = shopify_file(args.rows, emails, mobiles)
     print(f"file: {args.rows:,} rows, {len(data) / 1e6:.1f} MB (Shopify's layout)")
 

@@ -166,12 +166,6 @@ def tag_texts(cur: Cursor, limit: int) -> list[str]:
     return [row[0] for row in cur.fetchall()]
 
 
-def edits_stamp(cur: Cursor) -> tuple:
-    """Changes whenever a customer is added or edited (archiving and merging edit)."""
-    cur.execute("SELECT max(id), max(updated_at) FROM customers")
-    return tuple(cur.fetchall()[0])
-
-
 # Whether c.tags holds the tag bound to the one parameter (case aside): stored tags are
 # tidy ("club, trade"), so ", club, trade," holds ", trade,". A tag holds no comma.
 HAS_TAG = "position(', ' || lower(?) || ',' IN ', ' || lower(c.tags) || ',') > 0"

@@ -144,6 +144,11 @@ def replace_tokens(cur: Cursor, frame: pd.DataFrame, ids: Sequence[int]) -> None
         cur.execute(
             "DELETE FROM customer_search WHERE customer_id IN (SELECT id FROM import_token_ids)"
         )
+    insert_tokens(cur, frame)
+
+
+def insert_tokens(cur: Cursor, frame: pd.DataFrame) -> None:
+    """Search index rows (of customers that have none yet)."""
     if frame.empty:
         return
     with scanned(cur, "import_tokens", frame):

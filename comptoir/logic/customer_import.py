@@ -12,7 +12,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from functools import cached_property, lru_cache
 
 import pycountry
@@ -669,15 +669,11 @@ def cell_value(field: str, value: object, order: str = "dmy") -> object:
     if field == TAGS:  # Google's labels: "* myContacts ::: Club" (its own start with *)
         return ", ".join(p for p in text.split(":::") if not p.strip().startswith("*"))
     if field == "date_of_birth":
-        found = _DAY_FIRST.match(text)
-        if found:  # day first, as French and British systems write dates, unless the file
-            first, second, year = (int(part) for part in found.groups())
-            day, month = (second, first) if order == "mdy" else (first, second)
-            try:
-                return date(year, month, day).isoformat()
-            except ValueError:
-                return text
-        return text.strip()
+        try:
+            found = _written_date(text, order)
+        except ValueError:
+            return text  # an impossible date: the card's rule names it
+        return found.isoformat() if found else text.strip()
     if field == CONSENT_DATE:
         return consent_moment(text, order)
     if field in ("tax_exempt", "marketing_opt_in", "sms_opt_in"):
@@ -694,9 +690,16 @@ def cell_value(field: str, value: object, order: str = "dmy") -> object:
     return text
 
 
-_MOMENT_DAY_FIRST = re.compile(
-    r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
-)
+def _written_date(text: str, order: str) -> date | None:
+    """A date written 14/07/1985 (day first, as French and British systems write dates,
+    unless the file's order is "mdy"); None when not written so; ValueError when it is no
+    day of the calendar."""
+    found = _DAY_FIRST.match(text)
+    if not found:
+        return None
+    first, second, year = (int(part) for part in found.groups())
+    day, month = (second, first) if order == "mdy" else (first, second)
+    return date(year, month, day)
 
 
 def consent_moment(text: str, order: str = "dmy") -> object:
@@ -709,17 +712,15 @@ def consent_moment(text: str, order: str = "dmy") -> object:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        found = _MOMENT_DAY_FIRST.match(text)
-        if not found:
-            return Unreadable("date_invalid")
-        first, second, year, hour, minute, second_of = found.groups()
-        day, month = (int(second), int(first)) if order == "mdy" else (int(first), int(second))
+        day_text, _, clock_text = text.partition(" ")  # "01/03/2025 10:01"
         try:
-            moment = datetime(
-                int(year), month, day, int(hour or 0), int(minute or 0), int(second_of or 0)
-            )
+            day = _written_date(day_text, order)
+            at = time.fromisoformat(clock_text) if clock_text else time()
         except ValueError:
             return Unreadable("date_invalid")
+        if day is None:
+            return Unreadable("date_invalid")
+        moment = datetime.combine(day, at)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)  # a system that does not say writes UTC
     return moment.astimezone(UTC)

@@ -187,7 +187,9 @@ def tag_list(value: object) -> list[str]:
 
 def parse_tags(value: object) -> str | None:
     """Tags as stored: "club, trade" (at most 20 tags of 40 characters; None when none)."""
-    tags = tag_list(check_no_controls(str(value), multiline=True) if not blank(value) else None)
+    if blank(value):
+        return None
+    tags = tag_list(check_no_controls(str(value), multiline=True))
     if len(tags) > MAX_TAGS:
         raise FieldProblem("too_many_tags", max=str(MAX_TAGS))
     longest = max(tags, key=len, default="")

@@ -99,8 +99,8 @@ def merged_card(
                 str(n).strip() for n in (survivor.get("notes"), other.get("notes")) if not _blank(n)
             )
         elif choice == BOTH and group == "tags":
-            both = [*tag_list(survivor.get("tags")), *tag_list(other.get("tags"))]
-            card["tags"] = ", ".join(tag_list(", ".join(both))) or None
+            both = f"{survivor.get('tags') or ''}, {other.get('tags') or ''}"
+            card["tags"] = ", ".join(tag_list(both)) or None
     return card
 
 

@@ -287,9 +287,8 @@ def _chosen(
     twin = plan.customer_id
     if choice == "skip" or twin is None:
         return plan
-    if choice == "create":
-        again = _plan_one(line, raw, keys, None, {}, _NO_MATCHES, seen, rules)
-        return replace(again, twin=twin, match=plan.match)
+    if choice == "create":  # its card was checked already: created as it is
+        return replace(plan, outcome="create", customer_id=None, twin=twin)
     again = _plan_one(line, raw, keys, twin, doubled, found, seen, rules, match=plan.match)
     return replace(again, twin=twin)
 
@@ -307,9 +306,6 @@ def _consent_moment(raw: Mapping[str, object], today: date) -> tuple[datetime | 
 def _doubles(plan: RowPlan) -> int | None:
     """The customer a likely duplicate doubles (whatever the owner chose for it)."""
     return plan.customer_id if plan.outcome == "duplicate" else plan.twin
-
-
-_NO_MATCHES: Mapping[str, Mapping[str, int]] = {"key": {}, "email": {}, "mobile": {}, "name": {}}
 
 
 def _one_update_each(planned: Sequence[RowPlan]) -> list[RowPlan]:
@@ -403,7 +399,8 @@ def _plan_one(
     for kind in ("mobile", "name"):
         other = found[kind].get(keys.get(kind, ""))
         if other is not None:  # what is wrong with the row is said all the same
-            return RowPlan(line, "duplicate", other, match=kind, to_check=to_check)
+            card = CardValues(clean)  # kept: the owner may create it all the same
+            return RowPlan(line, "duplicate", other, values=card, match=kind, to_check=to_check)
     return RowPlan(line, "create", values=CardValues(clean), to_check=to_check)
 
 
@@ -661,7 +658,7 @@ def _create(
     frame = _frame(new_rows, [*FIELDS, "account_key", *SINCE])
     ids_by_key = repo.insert_customers(cur, frame, moment)
     ids = [ids_by_key[v["account_key"]] for v in new_rows]
-    repo.replace_tokens(cur, _tokens(list(zip(ids, new_rows, strict=True))), ids)
+    repo.insert_tokens(cur, _tokens(list(zip(ids, new_rows, strict=True))))  # new: none yet
     return ids
 
 

@@ -120,20 +120,17 @@ MOST_TAGS = 500  # different tags offered as a filter
 
 
 def known_tags() -> list[str]:
-    """The tags customers carry (not archived ones), sorted, for a filter's pick-list; kept
-    until a customer is added or edited."""
+    """The tags customers carry (not archived ones), sorted, for a filter's pick-list, each
+    as most customers spell it; kept until a customer is added, archived or restored (any
+    process), or BROWSE_SECONDS (a tag edited on a card shows within them)."""
     kept = context.current().kept("known_tags", BROWSE_SECONDS)
     since = kept.generation()
     with db.cursor() as cur:
-        stamp = repo.edits_stamp(cur)
+        stamp = repo.customers_stamp(cur)  # indexed: no scan of the customers per run
         found = kept.get(db.target(), stamp)
         if found is None:
-            texts = repo.tag_texts(cur, MOST_TAGS * 4)
-            every: dict[str, str] = {}
-            for text in texts:  # a tag spelled two ways is offered as most customers carry it
-                for tag in tag_list(text):
-                    every.setdefault(tag.casefold(), tag)
-            found = sorted(every.values(), key=str.casefold)[:MOST_TAGS]
+            texts = repo.tag_texts(cur, MOST_TAGS * 4)  # the most carried first
+            found = sorted(tag_list(", ".join(texts)), key=str.casefold)[:MOST_TAGS]
             kept.put(db.target(), stamp, found, since)
     return found
 
