@@ -64,6 +64,8 @@ ORDER = (
     "import_batches",
     "import_rows",
     "import_presets",
+    "opening_batches",
+    "opening_rows",
     "suppressions",
     "customer_merges",
     "shop_secrets",

@@ -344,3 +344,12 @@ def lapsed_accounts(cur: Cursor, before: datetime) -> list[tuple[int, int]]:
         [before],
     )
     return [(int(c), int(p)) for c, p in cur.fetchall()]
+
+
+def imported_voucher(cur: Cursor, code: str) -> bool:
+    """Whether an imported voucher has this code (a code not of our making)."""
+    cur.execute(
+        "SELECT count(*) FROM gift_vouchers WHERE code = ? AND imported_batch IS NOT NULL",
+        [code],
+    )
+    return bool(cur.fetchall()[0][0])

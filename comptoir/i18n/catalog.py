@@ -91,6 +91,7 @@ SYSTEM_PRODUCTS = {
     "LABOUR": "product.system.labour",
     "DEPOSIT": "product.system.deposit",
     "VOUCHER": "product.system.voucher",
+    "IMPORTED": "product.system.imported",
 }
 
 

@@ -6,6 +6,7 @@ Pure: bytes in, a table out, or ValidationFailed naming the file's problem.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -17,13 +18,14 @@ from functools import cached_property, lru_cache
 
 import pycountry
 
+from comptoir.logic.account_numbers import account_key, clean_account_number
 from comptoir.logic.addresses import restore_leading_zeros
 from comptoir.logic.csv_files import MAX_BYTES, decode_named, delimiter
 from comptoir.logic.customers import FIELDS
 from comptoir.logic.customers import blank as _blank
-from comptoir.logic.errors import FieldError, ValidationFailed
+from comptoir.logic.errors import FieldError, FieldProblem, ValidationFailed
 from comptoir.logic.import_formats import FULL_NAME, FileFormat, recognise, squeeze
-from comptoir.logic.phones import region_of
+from comptoir.logic.phones import parse_phone, region_of
 
 TAGS = "tags"
 # The date the source system says consent was given (kept in the consent history).
@@ -792,3 +794,31 @@ def _stand_in_name(values: Mapping[str, object]) -> str:
         if local:
             return " ".join(w.capitalize() for w in local.split())[:80]
     return " ".join(str(values.get("mobile") or "").split())[:40]
+
+
+def match_keys(raw: Mapping[str, object], region: str) -> dict[str, str]:
+    """The values a row is matched by, normalised as stored (unusable ones left out)."""
+    keys: dict[str, str] = {}
+    number = raw.get("account_number")
+    if not _blank(number):
+        with contextlib.suppress(FieldProblem):  # refused later, with the card's message
+            keys["key"] = account_key(clean_account_number(str(number)))
+    email = raw.get("email")
+    if not _blank(email):
+        keys["email"] = str(email).strip().lower()
+    mobile = raw.get("mobile")
+    if not _blank(mobile):
+        try:
+            found = parse_phone(str(mobile), str(raw.get("country_code") or "") or region)
+        except FieldProblem:
+            found = None
+        if found:
+            keys["mobile"] = found
+    last = raw.get("last_name")
+    if not _blank(last):
+        postcode = "" if _blank(raw.get("postcode")) else str(raw.get("postcode"))
+        first = " ".join(str(raw.get("first_name") or "").split()).lower()
+        keys["name"] = (
+            f"{' '.join(str(last).split()).lower()}|{postcode.replace(' ', '').upper()}|{first}"
+        )
+    return keys

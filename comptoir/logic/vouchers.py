@@ -56,6 +56,31 @@ def check_code(typed: object) -> str:
     return code
 
 
+def is_ours(code: str) -> bool:
+    """Whether a normalised code is one we made (its check character matches)."""
+    return (
+        len(code) == LENGTH
+        and all(c in _VALUE for c in code)
+        and not sum((i + 1) * _VALUE[c] for i, c in enumerate(code)) % _P
+    )
+
+
+FOREIGN_LENGTHS = (4, 40)
+
+
+def till_code(typed: object) -> str:
+    """A code typed at the till: one of ours, or one another system printed (letters and
+    digits, 4 to 40), which only a voucher brought from that system can have: the caller
+    refuses it as mistyped unless such a voucher has it."""
+    code = normalise_code(typed)
+    if not code:
+        raise FieldProblem("required")
+    low, high = FOREIGN_LENGTHS
+    if is_ours(code) or (code.isascii() and code.isalnum() and low <= len(code) <= high):
+        return code
+    raise FieldProblem("voucher_code_invalid")
+
+
 def format_code(code: str) -> str:
     """Groups of four for reading aloud and printing: ABCD-EFGH-JKMN-P."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

@@ -16,6 +16,7 @@ from comptoir.operations.unit_of_work import UnitOfWork
 LABOUR = "LABOUR"
 DEPOSIT = "DEPOSIT"
 VOUCHER = "VOUCHER"
+IMPORTED = "IMPORTED"  # the product of a past sale's line whose SKU we do not sell
 LABOUR_RATE = Decimal("60.00")
 # Labour is an ordinary taxed product at the default hourly rate (a manager changes its
 # price on the Products page); a deposit and a voucher carry no tax and are never sold
@@ -24,6 +25,7 @@ _MADE_AS = {
     LABOUR: (LABOUR_RATE, True),
     DEPOSIT: (Decimal("1.00"), False),
     VOUCHER: (Decimal("1.00"), False),
+    IMPORTED: (Decimal("1.00"), False),
 }
 
 

@@ -41,7 +41,7 @@ from comptoir.logic.pricing import (
 from comptoir.logic.returns import PARTS as RETURN_PARTS
 from comptoir.logic.returns import ReturnableLine, parse_return_quantity, refund_amounts
 from comptoir.logic.shops import counter_for_receipts
-from comptoir.logic.vouchers import check_code, format_code
+from comptoir.logic.vouchers import format_code, till_code
 from comptoir.operations import account_ledger, rewards_ledger, voucher_ledger
 from comptoir.operations.settings import here
 from comptoir.operations.unit_of_work import UnitOfWork
@@ -362,12 +362,13 @@ def close(
 
 
 def _parse_vouchers(vouchers: Sequence[tuple[object, object]]) -> list[tuple[str, Decimal]]:
-    """Voucher codes (typos refused before any lookup) and the amounts to take off them."""
+    """Voucher codes (a typo in one of ours refused at spending, before any balance moves)
+    and the amounts to take off them."""
     spends: list[tuple[str, Decimal]] = []
     errors: list[FieldError] = []
     for typed, amount in vouchers:
         try:
-            spends.append((check_code(typed), parse_amount(amount)))
+            spends.append((till_code(typed), parse_amount(amount)))
         except FieldProblem as problem:
             errors.append(FieldError("vouchers", problem.code, problem.params))
     if len({code for code, _ in spends}) != len(spends):

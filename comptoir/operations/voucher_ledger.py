@@ -13,7 +13,15 @@ from comptoir.data import vouchers as repo
 from comptoir.i18n.catalog import system_product_names
 from comptoir.logic.errors import FieldError, FieldProblem, ValidationFailed
 from comptoir.logic.pricing import ZERO
-from comptoir.logic.vouchers import ALPHABET, BODY, check_redeem, expiry, new_code, parse_months
+from comptoir.logic.vouchers import (
+    ALPHABET,
+    BODY,
+    check_redeem,
+    expiry,
+    is_ours,
+    new_code,
+    parse_months,
+)
 from comptoir.operations.catalogue import VOUCHER
 from comptoir.operations.settings import here
 from comptoir.operations.unit_of_work import UnitOfWork
@@ -71,6 +79,8 @@ def spend(uow: UnitOfWork, sale_id: int, spends: Sequence[tuple[str, Decimal]]) 
     """Take each voucher's amount for the sale, or refuse the sale naming why."""
     cur, today = uow.cur, uow.today
     for code, amount in spends:
+        if not is_ours(code) and not repo.imported_voucher(cur, code):
+            raise ValidationFailed([FieldError("vouchers", "voucher_code_invalid")])
         voucher_id = repo.spend(cur, code, amount, today)
         if voucher_id is None:
             found = repo.by_code(cur, code)

@@ -11,7 +11,6 @@ for all); otherwise it is created. Every value passes the card's own rules.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,7 +24,7 @@ from comptoir.data import customers as customers_repo
 from comptoir.data import db
 from comptoir.data import imports as repo
 from comptoir.data import settings as settings_repo
-from comptoir.logic.account_numbers import account_key, clean_account_number, format_account_number
+from comptoir.logic.account_numbers import account_key, format_account_number
 from comptoir.logic.audit import FieldChange
 from comptoir.logic.auth import Actor, require
 from comptoir.logic.consent import CONSENTS
@@ -39,18 +38,17 @@ from comptoir.logic.customer_import import (
     check_mapping,
     complete_row,
     file_date_order,
+    match_keys,
 )
 from comptoir.logic.customers import FIELDS, CardRules, validate_customer
 from comptoir.logic.customers import blank as _blank
 from comptoir.logic.errors import (
     Busy,
     FieldError,
-    FieldProblem,
     ValidationFailed,
     present,
 )
 from comptoir.logic.import_formats import recognise
-from comptoir.logic.phones import parse_phone
 from comptoir.logic.search import customer_tokens
 from comptoir.operations import clock, unit_of_work
 from comptoir.operations import settings as shop_settings
@@ -147,34 +145,6 @@ def _raw(mapping: Sequence[str | None], cells: Sequence[object], order: str) -> 
     return raw
 
 
-def _match_keys(raw: Mapping[str, object], region: str) -> dict[str, str]:
-    """The values a row is matched by, normalised as stored (unusable ones left out)."""
-    keys: dict[str, str] = {}
-    number = raw.get("account_number")
-    if not _blank(number):
-        with contextlib.suppress(FieldProblem):  # refused later, with the card's message
-            keys["key"] = account_key(clean_account_number(str(number)))
-    email = raw.get("email")
-    if not _blank(email):
-        keys["email"] = str(email).strip().lower()
-    mobile = raw.get("mobile")
-    if not _blank(mobile):
-        try:
-            found = parse_phone(str(mobile), str(raw.get("country_code") or "") or region)
-        except FieldProblem:
-            found = None
-        if found:
-            keys["mobile"] = found
-    last = raw.get("last_name")
-    if not _blank(last):
-        postcode = "" if _blank(raw.get("postcode")) else str(raw.get("postcode"))
-        first = " ".join(str(raw.get("first_name") or "").split()).lower()
-        keys["name"] = (
-            f"{' '.join(str(last).split()).lower()}|{postcode.replace(' ', '').upper()}|{first}"
-        )
-    return keys
-
-
 def _flag_errors(raw: Mapping[str, object]) -> list[FieldError]:
     return [
         FieldError(name, "flag_invalid")
@@ -238,7 +208,7 @@ def _plan_chunk(
         (line, *complete_row(_raw(mapping, cells, order), rules.default_country))
         for line, cells in rows
     ]
-    keyed = [_match_keys(raw, rules.default_country) for _, raw, _ in completed]
+    keyed = [match_keys(raw, rules.default_country) for _, raw, _ in completed]
     wanted: dict[str, list[str]] = {"key": [], "email": [], "mobile": [], "name": []}
     for keys in keyed:
         for kind, value in keys.items():

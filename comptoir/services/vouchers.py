@@ -24,7 +24,7 @@ from comptoir.logic.errors import (
     present,
 )
 from comptoir.logic.text import clean_text
-from comptoir.logic.vouchers import STATES, check_code, format_code, state
+from comptoir.logic.vouchers import STATES, format_code, is_ours, state, till_code
 from comptoir.operations import catalogue, clock, printouts, sender, unit_of_work, voucher_ledger
 from comptoir.operations.sale_closing import LineRequest
 from comptoir.operations.settings import current as shop_settings
@@ -82,13 +82,16 @@ def customer_vouchers(actor: Actor, customer_id: int) -> list[dict[str, Any]]:
 
 
 def find(actor: Actor, typed: object) -> dict[str, Any]:
-    """A voucher by its code (a mistyped code is refused before any lookup)."""
+    """A voucher by its code (a mistyped code of ours is refused as such; a code another
+    system printed is found only on a voucher brought from it)."""
     require(actor, "sales.view")
     try:
-        code = check_code(typed)
+        code = till_code(typed)
     except FieldProblem as problem:
         raise ValidationFailed([FieldError("vouchers", problem.code, problem.params)]) from None
     with db.cursor() as cur:
+        if not is_ours(code) and not repo.imported_voucher(cur, code):
+            raise ValidationFailed([FieldError("vouchers", "voucher_code_invalid")])
         found = repo.by_code(cur, code)
     if found is None:
         raise ValidationFailed([FieldError("vouchers", "voucher_unknown")])
