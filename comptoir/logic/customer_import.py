@@ -452,8 +452,8 @@ def detect_separator(text: str) -> str:
     return delimiter(next(iter(text.splitlines()), ""), "file")
 
 
-def read_csv(data: bytes) -> ImportTable:
-    """A CSV file's rows (every malformed line named)."""
+def read_csv(data: bytes, max_rows: int = MAX_ROWS) -> ImportTable:
+    """A CSV file's rows (every malformed line named), at most max_rows."""
     text, encoding = detect_encoding(data)
     if not text.strip():
         raise _refuse("csv_empty")
@@ -480,8 +480,8 @@ def read_csv(data: bytes) -> ImportTable:
                 )
             fields += [""] * (len(headers) - len(fields))
             rows.append((line, tuple(fields)))
-            if len(rows) > MAX_ROWS:
-                raise _refuse("import_too_many", max=f"{MAX_ROWS:,}")
+            if len(rows) > max_rows:
+                raise _refuse("import_too_many", max=f"{max_rows:,}")
     except csv.Error:
         raise _refuse("import_malformed", line=str(start)) from None
     return _checked(ImportTable(headers, tuple(rows), encoding, separator))
@@ -509,7 +509,7 @@ def _check_workbook_zip(data: bytes) -> None:
         raise _refuse("xlsx_too_large", max=f"{MAX_XLSX_INFLATED // (1024 * 1024)} MB")
 
 
-def read_xlsx(data: bytes) -> ImportTable:
+def read_xlsx(data: bytes, max_rows: int = MAX_ROWS) -> ImportTable:
     """The first sheet of a workbook: dates stay dates, numbers numbers. Rows, columns
     and cells are bounded as they stream: a sheet whose dimension claims 16,384 columns
     is read to its last real header only."""
@@ -540,8 +540,8 @@ def read_xlsx(data: bytes) -> ImportTable:
             if any(isinstance(c, str) and len(c) > MAX_CELL for c in cells):
                 raise _refuse("xlsx_cell_too_long", line=str(number), max=f"{MAX_CELL:,}")
             rows.append((number, cells + ("",) * (len(headers) - len(cells))))
-            if len(rows) > MAX_ROWS:
-                raise _refuse("import_too_many", max=f"{MAX_ROWS:,}")
+            if len(rows) > max_rows:
+                raise _refuse("import_too_many", max=f"{max_rows:,}")
     finally:
         book.close()
     return _checked(ImportTable(headers, tuple(rows), "xlsx", ""))
@@ -557,11 +557,11 @@ def _checked(table: ImportTable) -> ImportTable:
     return table
 
 
-def read_file(data: bytes, name: str) -> ImportTable:
+def read_file(data: bytes, name: str, max_rows: int = MAX_ROWS) -> ImportTable:
     """A CSV or XLSX file, told apart by its first bytes (then its name)."""
     if data[:4] == b"PK\x03\x04" or name.lower().endswith(".xlsx"):
-        return read_xlsx(data)
-    return read_csv(data)
+        return read_xlsx(data, max_rows)
+    return read_csv(data, max_rows)
 
 
 def _country(value: str) -> str:

@@ -43,11 +43,18 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "order_tax",
     ),
 }
-# What a file of each kind needs mapped: every group, one column of each.
-NEEDED: dict[str, tuple[tuple[str, ...], ...]] = {
-    "balances": (WHO, ("balance", "store_credit", "credit_limit", "points")),
-    "vouchers": (("code",), ("voucher_balance",)),
-    "sales": (("reference",), ("sold_at",), ("line_total", "line_net", "unit_price")),
+# What a file of each kind needs mapped: one column of each group (the error naming it).
+NEEDED: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    "balances": (
+        (WHO, "opening_needs_customer"),
+        (("balance", "store_credit", "credit_limit", "points"), "opening_needs_position"),
+    ),
+    "vouchers": ((("code",), "opening_needs"), (("voucher_balance",), "opening_needs")),
+    "sales": (
+        (("reference",), "opening_needs"),
+        (("sold_at",), "opening_needs"),
+        (("line_total", "line_net", "unit_price"), "opening_needs_amount"),
+    ),
 }
 MAX_ROWS = {"balances": 200_000, "vouchers": 200_000, "sales": 1_000_000}
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -490,19 +497,18 @@ def guess(kind: str, headers: Sequence[str]) -> list[str | None]:
 def check_mapping(kind: str, mapping: Sequence[str | None]) -> None:
     """Refused, naming the fields: one column per field, and the file's needed columns."""
     if kind not in KINDS:
-        raise ValidationFailed([FieldError("kind", "choice_invalid")])
+        raise ValidationFailed([FieldError("kind", "not_in_list", {"allowed": ", ".join(KINDS)})])
     chosen = [m for m in mapping if m]
-    errors = [
-        FieldError("mapping", "import_mapped_twice", {"field": f})
-        for f in sorted({f for f in chosen if chosen.count(f) > 1})
-    ]
-    errors += [
-        FieldError("mapping", "import_unknown_field", {"field": f})
-        for f in sorted(set(chosen) - set(TARGETS[kind]))
-    ]
-    for group in NEEDED[kind]:
+    errors = []
+    if set(chosen) - set(TARGETS[kind]):
+        allowed = ", ".join(TARGETS[kind])
+        errors.append(FieldError("mapping", "not_in_list", {"allowed": allowed}))
+    twice = sorted({f for f in chosen if chosen.count(f) > 1})
+    if twice:
+        errors.append(FieldError("mapping", "import_mapped_twice", {"fields": ", ".join(twice)}))
+    for group, code in NEEDED[kind]:
         if not set(group) & set(chosen):
-            errors.append(FieldError("mapping", "opening_needs", {"fields": ", ".join(group)}))
+            errors.append(FieldError(group[0], code))
     if errors:
         raise ValidationFailed(errors)
 
@@ -515,12 +521,12 @@ def amount(value: object) -> Decimal | None:
     """An amount as other systems write it ("1 234,50 €", "$1,234.50", "(12.50)", "-5",
     "12.50-"): cents at most; None when the cell is empty. FieldProblem otherwise."""
     if isinstance(value, bool):
-        raise FieldProblem("amount_invalid")
+        raise FieldProblem("amount_unreadable")
     if isinstance(value, int | float | Decimal):
         try:
             found = plain_decimal(value)
         except ValueError:
-            raise FieldProblem("amount_invalid") from None
+            raise FieldProblem("amount_unreadable") from None
         return _cents(found)
     text = _CURRENCY.sub("", _GUARD.sub("", str(value or "").strip())).replace("\u2212", "-")
     if not text:
@@ -538,7 +544,7 @@ def amount(value: object) -> Decimal | None:
     try:
         found = plain_decimal(text)
     except ValueError:
-        raise FieldProblem("amount_invalid") from None
+        raise FieldProblem("amount_unreadable") from None
     return _cents(-found if negative else found)
 
 
@@ -552,15 +558,17 @@ def _decimal_point(text: str) -> str:
     for mark in ",.":
         if mark in text:
             parts = text.split(mark)
-            if len(parts) > 2 or len(parts[-1]) == 3:
+            if len(parts) == 2 and len(parts[1]) != 3:
+                return text.replace(mark, ".")
+            if all(len(p) == 3 for p in parts[1:]) and 0 < len(parts[0]) <= 3:
                 return text.replace(mark, "")
-            return text.replace(mark, ".")
+            return "not a number"
     return text
 
 
 def _cents(found: Decimal) -> Decimal:
     if found != found.quantize(Decimal("0.01")) or abs(found) > MAX_AMOUNT:
-        raise FieldProblem("amount_invalid")
+        raise FieldProblem("amount_unreadable")
     return found.quantize(Decimal("0.01"))
 
 

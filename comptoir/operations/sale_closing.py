@@ -423,6 +423,8 @@ def refund(
     original = present(repo.sale(cur, sale_id), sale_id)
     if original["refund_of"] is not None:
         raise ValidationFailed([FieldError("sale", "sale_is_return")])
+    if original["imported_batch"] is not None:  # the money was taken by the other system
+        raise ValidationFailed([FieldError("sale", "sale_imported")])
     if not from_order and workshop_repo.is_deposit(cur, sale_id):
         raise ValidationFailed([FieldError("sale", "deposit_refund_from_order")])
     so_far = repo.refunded_so_far(cur, sale_id)

@@ -60,7 +60,9 @@ def _source(options: Options) -> str:
 def _check(kind: str, table: ImportTable, mapping: Sequence[str | None]) -> None:
     check_mapping(kind, mapping)
     if len(table.headers) != len(mapping):
-        raise ValidationFailed([FieldError("mapping", "import_mapping_length")])
+        raise ValidationFailed(
+            [FieldError("mapping", "import_mapping_length", {"columns": str(len(table.headers))})]
+        )
     if len(table.rows) > MAX_ROWS[kind]:
         raise ValidationFailed(
             [FieldError("file", "import_too_many", {"max": f"{MAX_ROWS[kind]:,}"})]
@@ -115,7 +117,13 @@ def _account_type(cur: Any, wanted: int | None) -> dict[str, Any]:
     types = accounts_repo.account_types(cur)
     chosen = next((t for t in types if wanted is None or t["id"] == wanted), None)
     if chosen is None:
-        raise ValidationFailed([FieldError("account_type", "choice_invalid")])
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "account_type", "not_in_list", {"allowed": ", ".join(t["name"] for t in types)}
+                )
+            ]
+        )
     return chosen
 
 

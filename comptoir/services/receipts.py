@@ -136,6 +136,8 @@ def receipt_text(actor: Actor, sale_id: int) -> str:
 def reprint_receipt(actor: Actor, sale_id: int) -> printouts.PrintOutcome:
     """Print the receipt again (receipt printer, else the A4 PDF); logged."""
     sale = sale_detail(actor, sale_id)
+    if sale["imported_batch"] is not None:  # not a receipt of ours to print again
+        raise ValidationFailed([FieldError("sale", "sale_imported")])
     name = f"receipt-{sale['receipt_number']}.pdf"
     return printouts.on_receipt_printer(
         actor, "receipt", receipt_document(sale), f"sale:{sale_id}", name
@@ -161,6 +163,8 @@ def issue_invoice(actor: Actor, sale_id: int, now: datetime | None = None) -> st
         if existing is not None:
             return str(existing["invoice_number"])
         sale = present(repo.sale(cur, sale_id), sale_id)
+        if sale["imported_batch"] is not None:  # another system's sale: its invoice is there
+            raise ValidationFailed([FieldError("sale", "sale_imported")])
         number = _invoice_number(cur, sale["shop_code"], uow.now)
         repo.insert_invoice(cur, sale_id, number, uow.now, actor.display_name)
         uow.audit(

@@ -105,6 +105,14 @@ PAGES = (
     ),
     PageSpec(
         "nav.section.shop",
+        "pages/import_openings.py",
+        "nav.openings",
+        "account_balance",
+        "openings",
+        "customers.import",
+    ),
+    PageSpec(
+        "nav.section.shop",
         "pages/export.py",
         "nav.export",
         "download",

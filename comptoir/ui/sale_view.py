@@ -49,6 +49,8 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
                 receipts=", ".join(r["receipt_number"] for r in sale["refunds"]),
             )
         )
+    if sale["imported_batch"] is not None:
+        facts.append(tr("sales.imported", reference=sale["source_reference"] or ""))
     st.markdown(" · ".join(facts))
     lines_table(sale["lines"], money)
     methods = {m: t(f"print.tender.{m}", lang) for m in ALL_TENDERS}
@@ -63,6 +65,8 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
             )
         )
     )
+    if sale["imported_batch"] is not None:
+        return  # another system's sale: no receipt, invoice or return of ours
     # Built only when opened: the receipt preview and the print history.
     preview = st.expander(tr("printing.preview"), key=f"{key}.preview", on_change="rerun")
     if preview.open:

@@ -18,6 +18,7 @@ from comptoir.data import db, demo, migrate
 from comptoir.data.copy_to_postgres import ORDER
 from comptoir.logic.consent import token_customer, unsubscribe_token
 from comptoir.logic.customer_import import guess_mapping, read_file
+from comptoir.logic.opening_import import guess as opening_guess
 from comptoir.logic.vouchers import check_code
 from comptoir.operations import context, suppression
 from comptoir.services import (
@@ -30,6 +31,7 @@ from comptoir.services import (
     import_presets,
     merges,
     messaging,
+    opening_import,
     printing,
     receipts,
     returns,
@@ -146,6 +148,22 @@ def _activity() -> dict[str, object]:
     kept = read_file(IMPORT.replace(b"Gone;Undone", b"Also;Kept"), "in2.csv")
     customer_import.run_import(MANAGER, kept, guess_mapping(kept.headers), "in2.csv")
     import_presets.save_preset(MANAGER, "Old till", kept.headers, guess_mapping(kept.headers))
+    # Opening positions: a balance with points, a voucher with its old code, a past sale.
+    _person("Opening", email="opening.rt@example.org")
+    for kind, text in (
+        ("balances", b"E-mail,Balance,Points\nopening.rt@example.org,42.50,30\n"),
+        ("vouchers", b"Code,Balance,Email\nOLD-CARD-0042,15.00,opening.rt@example.org\n"),
+        ("sales", b"Order,Date,Email,Item,Total\nA-1,2025-06-01,opening.rt@example.org,Pump,30\n"),
+    ):
+        opening = read_file(text, f"{kind}.csv")
+        opening_import.run_import(
+            MANAGER,
+            kind,
+            opening,
+            opening_guess(kind, opening.headers),
+            f"{kind}.csv",
+            opening_import.Options("Old till"),
+        )
     # Merges: one undone, one kept.
     for survivor, other in ((_person("Twin"), _person("Twin")), (_person("Dup"), _person("Dup"))):
         a, b = customers.get_customer(survivor), customers.get_customer(other)

@@ -120,7 +120,7 @@ def test_a_french_file_and_a_customer_with_entries_already(shop):
     table, mapping, plan = _plan("balances", "soldes_fr.csv")
     assert mapping == ["account_number", None, "balance", "credit_limit", "points"]
     assert [p.outcome for p in plan.lines] == ["ready", "ready", "invalid"]
-    assert _codes(plan.lines[2]) == [("balance", "amount_invalid"), ("points", "points_invalid")]
+    assert _codes(plan.lines[2]) == [("balance", "amount_unreadable"), ("points", "points_invalid")]
     assert plan.lines[0].values["amount"] == Decimal("1234.50")
     assert plan.lines[0].values["credit_limit"] == Decimal("2000.00")
     assert plan.lines[0].values["points"] == 1200

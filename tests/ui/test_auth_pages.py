@@ -90,9 +90,10 @@ def test_each_role_sees_only_its_pages():
         "pages/vouchers.py",
         "pages/duplicates.py",
         "pages/import_customers.py",
+        "pages/import_openings.py",
         "pages/export.py",
     ]
-    assert len(visible_scripts("admin")) == 15
+    assert len(visible_scripts("admin")) == 16
     assert visible_scripts(None) == []
 
 
@@ -103,6 +104,7 @@ def test_each_role_sees_only_its_pages():
         ("pages/balances.py", "manager"),
         ("pages/insights.py", "manager"),
         ("pages/import_customers.py", "manager"),
+        ("pages/import_openings.py", "manager"),
         ("pages/duplicates.py", "manager"),
         ("pages/settings.py", "administrator"),
         ("pages/staff_admin.py", "administrator"),
