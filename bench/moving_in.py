@@ -9,9 +9,18 @@ every 20 ms: peak growth over the start of the import.
 
     python -m bench moving_in [--rows 100000] [--shop 20000] [--naive 300]
 
+Then past sales: a history of 1,000,000 sale lines in files of 250,000 lines (each under
+the upload limit; about 3 lines a sale, a customer named by e-mail on 70 % of sales,
+amounts with tax), each read, dry-run and imported as one batch,
+against the naive way (each sale written by its own INSERTs in its own transaction).
+
+    python -m bench moving_in [--rows 100000] [--shop 20000] [--naive 300]
+                              [--sales-lines 1000000] [--naive-sales 300]
+
 Ends with: RESULT customers_100k_s=… dry_run_s=… import_s=… undo_s=… peak_mb=…
-naive_100k_s=… ratio=… (customers_100k_s: reading the file, the dry run and the import).
-Historical sales (sales_lines_1m_s) are not importable yet: that key is absent.
+naive_100k_s=… ratio=… sales_lines_1m_s=… sales_dry_run_s=… sales_import_s=…
+sales_peak_mb=… naive_sales_1m_s=… sales_ratio=… (customers_100k_s: reading the file,
+the dry run and the import; sales_lines_1m_s the same for the sales file).
 """
 
 from __future__ import annotations
@@ -28,7 +37,11 @@ from comptoir.data import db, demo
 from comptoir.logic.auth import SYSTEM
 from comptoir.logic.customer_import import guess, read_file
 from comptoir.logic.errors import ValidationFailed
-from comptoir.services import customer_import, customers
+from comptoir.logic.opening_import import guess as opening_guess
+from comptoir.services import customer_import, customers, opening_import
+
+SALES_HEADER = "Order,Date,Email,SKU,Item,Qty,Unit price,Tax rate,Line total"
+SALES_FILE_LINES = 250_000
 
 HEADER = (
     "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address Company,"
@@ -91,6 +104,52 @@ def shopify_file(rows: int, emails: list[str], mobiles: list[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def sales_file(lines: int, emails: list[str], first_sale: int = 0) -> bytes:
+    """A sales export of `lines` lines: 1 to 5 lines a sale, 70 % of sales with a customer."""
+    out = [SALES_HEADER]
+    sale, line = first_sale, 0
+    while line < lines:
+        sale += 1
+        email = emails[sale % len(emails)] if sale % 10 < 7 and emails else ""
+        day = f"2025-{1 + sale % 12:02d}-{1 + sale % 28:02d} {8 + sale % 10}:{sale % 60:02d}"
+        for n in range(min(1 + sale % 5, lines - line)):
+            price = f"{5 + (sale * 7 + n) % 400}.{(sale + n) % 100:02d}"
+            out.append(
+                f"S{sale:07d},{day},{email},SKU-{(sale + n) % 3000},Article {n},{1 + n % 3},"
+                f"{price},20,{(1 + n % 3) * float(price):.2f}"
+            )
+            line += 1
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def naive_sales_seconds_per_sale(path: Path, sales: int) -> float:
+    """The naive import of past sales: each sale and its lines written by one INSERT a row,
+    in a transaction of its own."""
+    started = time.perf_counter()
+    for n in range(sales):
+
+        def write(cur, n=n) -> None:
+            cur.execute(
+                "INSERT INTO sales (receipt_number, sold_at, staff_name, prices_include_tax,"
+                " tax_exempt, customer_discount_percent, net_total, tax_total, total,"
+                " change_given, shop_code) VALUES (?, now(), 'naive', true, false, 0, 10, 2, 12,"
+                " 0, 'MAIN') RETURNING id",
+                [f"NAIVE-{n}"],
+            )
+            sale_id = cur.fetchall()[0][0]
+            for line_no in range(1, 4):
+                cur.execute(
+                    "INSERT INTO sale_lines (sale_id, line_no, product_id, sku, name, quantity,"
+                    " unit_price, line_discount_percent, discount, customer_discount, net,"
+                    " tax_rate, tax, gross) VALUES (?, ?, 1, 'X', 'Naive', 1, 4, 0, 0, 0,"
+                    " 3.33, 20, 0.67, 4)",
+                    [sale_id, line_no],
+                )
+
+        db.run_in_transaction(write, path)
+    return (time.perf_counter() - started) / max(sales, 1)
+
+
 def naive_seconds_per_row(table, mapping, rows: int) -> float:
     """The naive import: each row through the card's create, one transaction each."""
     names = list(mapping)
@@ -124,6 +183,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--shop", type=int, default=20_000)
     parser.add_argument("--naive", type=int, default=300, help="rows created the naive way")
+    parser.add_argument("--sales-lines", type=int, default=1_000_000)
+    parser.add_argument("--naive-sales", type=int, default=300, help="sales written naively")
     args = parser.parse_args()
 
     path = Path(tempfile.mkdtemp(prefix="comptoir-bench-")) / "moving_in.duckdb"
@@ -164,6 +225,56 @@ def main() -> None:
         f" {done.skipped:,} skipped; undo {undone:.1f} s; peak memory growth {grown:.0f} MB"
     )
 
+    with db.cursor(path) as cur:
+        buyers = _column(cur, "email", "id", 5_000)
+    # The history in files of at most SALES_FILE_LINES lines (each under the 50 MB upload
+    # limit), each its own batch, as a shop would bring it.
+    sales_read = sales_dry = sales_wrote = 0.0
+    sales_grown = 0.0
+    sales_count = 0
+    options = opening_import.Options("Old till")
+    for part, start in enumerate(range(0, args.sales_lines, SALES_FILE_LINES)):
+        lines = min(SALES_FILE_LINES, args.sales_lines - start)
+        data = sales_file(lines, buyers, first_sale=part * SALES_FILE_LINES)
+        peak = Peak()
+        started = time.perf_counter()
+        sales_table = read_file(data, f"sales-{part}.csv", lines)
+        del data
+        sales_mapping = opening_guess("sales", sales_table.headers)
+        sales_read += time.perf_counter() - started
+        started = time.perf_counter()
+        sales_plan = opening_import.dry_run(SYSTEM, "sales", sales_table, sales_mapping, options)
+        sales_dry += time.perf_counter() - started
+        started = time.perf_counter()
+        opened = opening_import.run_import(
+            SYSTEM,
+            "sales",
+            sales_table,
+            sales_mapping,
+            f"sales-{part}.csv",
+            options,
+            checked=sales_plan,
+        )
+        sales_wrote += time.perf_counter() - started
+        sales_grown = max(sales_grown, peak.growth())
+        sales_count += opened.written
+        print(
+            f"past sales, file {part + 1}: {lines:,} lines; {sales_plan.counts()},"
+            f" totals {dict(sales_plan.totals)}"
+        )
+        del sales_table, sales_plan
+    print(
+        f"past sales: read {sales_read:.1f} s, dry run {sales_dry:.1f} s, import"
+        f" {sales_wrote:.1f} s ({sales_count:,} sales); peak memory growth {sales_grown:.0f} MB"
+    )
+    per_sale = naive_sales_seconds_per_sale(path, args.naive_sales)
+    naive_sales = per_sale * sales_count
+    sales_ours = sales_read + sales_dry + sales_wrote
+    print(
+        f"naive (one INSERT a row, a transaction a sale): {per_sale * 1000:.1f} ms a sale,"
+        f" {naive_sales:.0f} s for {sales_count:,} sales (extrapolated from {args.naive_sales})"
+    )
+
     per_row = naive_seconds_per_row(table, found.mapping, args.naive)
     naive_total = per_row * args.rows
     ours = read + dry + wrote
@@ -181,6 +292,12 @@ def main() -> None:
             peak_mb=round(grown),
             naive_100k_s=round(naive_total),
             ratio=round(naive_total / ours, 1),
+            sales_lines_1m_s=round(sales_ours, 1),
+            sales_dry_run_s=round(sales_dry, 1),
+            sales_import_s=round(sales_wrote, 1),
+            sales_peak_mb=round(sales_grown),
+            naive_sales_1m_s=round(naive_sales),
+            sales_ratio=round(naive_sales / sales_ours, 1),
         )
     )
 

@@ -109,6 +109,20 @@ def take_numbers(cur: Cursor, counter: str, count: int) -> int:
     return int(cur.fetchall()[0][0]) - count + 1
 
 
+def stamp(cur: Cursor) -> tuple:
+    """Changes when anything a dry run read changes: customers, account and points entries,
+    vouchers, sales, batches (any process)."""
+    cur.execute(
+        "SELECT (SELECT count(*) FROM customers), (SELECT max(updated_at) FROM customers),"
+        " (SELECT sum(version) FROM customers), (SELECT max(id) FROM ledger_entries),"
+        " (SELECT max(id) FROM rewards_entries), (SELECT count(*) FROM rewards_accounts),"
+        " (SELECT max(id) FROM gift_vouchers), (SELECT count(*) FROM gift_vouchers),"
+        " (SELECT max(id) FROM sales), (SELECT count(*) FROM sales),"
+        " (SELECT count(*) FROM opening_batches WHERE undone_at IS NOT NULL)"
+    )
+    return tuple(cur.fetchall()[0])
+
+
 # -- balances, credit limits and points ---------------------------------------------
 
 

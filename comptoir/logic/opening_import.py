@@ -513,6 +513,8 @@ def check_mapping(kind: str, mapping: Sequence[str | None]) -> None:
         raise ValidationFailed(errors)
 
 
+_SIMPLE = re.compile(r"-?\d{1,10}(?:\.\d{1,2})?")
+CENT = Decimal("0.01")
 _CURRENCY = re.compile(r"(?i)\b(?:eur|usd|gbp|chf|cad|aud)\b|[€$£¥]|\s")
 _GUARD = re.compile(r"^'(?=[\d+\-(.,])")
 
@@ -528,6 +530,8 @@ def amount(value: object) -> Decimal | None:
         except ValueError:
             raise FieldProblem("amount_unreadable") from None
         return _cents(found)
+    if isinstance(value, str) and _SIMPLE.fullmatch(value):  # most cells: no work to do
+        return Decimal(value).quantize(CENT)
     text = _CURRENCY.sub("", _GUARD.sub("", str(value or "").strip())).replace("\u2212", "-")
     if not text:
         return None

@@ -44,6 +44,8 @@ class OpeningPlan:
     lines: tuple[LinePlan, ...]
     totals: Mapping[str, str]
     extra: Any = None  # the kind's own plan (past sales: the sales)
+    stamp: tuple = ()  # what the database was when planned (repo.stamp)
+    rows: int = 0  # lines of the file planned
 
     def counts(self) -> dict[str, int]:
         """How many lines have each outcome."""

@@ -131,6 +131,7 @@ if table is not None:
         if plan is not FAILED:
             shown = [p for p in plan.lines if p.outcome != "ready" or p.to_check][:SHOWN]
             ss["openings.report"] = (made_with, plan.counts(), plan.totals, shown)
+            ss["openings.plan"] = plan  # reused by the import while nothing it read changed
 
     report = ss.get("openings.report")
     if report is not None and report[0] != made_with:
@@ -168,7 +169,13 @@ if table is not None:
             with st.spinner(tr("import.writing")):
                 done = attempt(
                     lambda: opening_import.run_import(
-                        actor, kind, table, mapping, upload.name if upload else "", options
+                        actor,
+                        kind,
+                        table,
+                        mapping,
+                        upload.name if upload else "",
+                        options,
+                        checked=ss.get("openings.plan"),
                     )
                 )
             if done is not FAILED:
