@@ -126,6 +126,42 @@ def plan(
     return OpeningPlan(kind, (), tuple(lines), totals)
 
 
+def _post(
+    uow: UnitOfWork,
+    entries: Sequence[tuple[int | None, str, Decimal, date, str, int | None]],
+    batch_id: int,
+) -> dict[int, int]:
+    """Ledger entries (customer, kind, amount, day, reason, entry reversed) of the batch,
+    their balances moved; customer id → entry id."""
+    rows = frame(
+        [
+            (
+                customer,
+                kind,
+                str(amount),
+                on.isoformat(),
+                f"{REFERENCE}-{batch_id}",
+                reason,
+                reverses,
+                uow.staff,
+            )
+            for customer, kind, amount, on, reason, reverses in entries
+        ],
+        columns=[
+            "customer_id",
+            "kind",
+            "amount",
+            "occurred_on",
+            "reference",
+            "reason",
+            "reverses_id",
+            "staff_name",
+        ],
+    )
+    rows.attrs["shop_code"] = here()
+    return repo.post_entries(uow.cur, rows, uow.now)
+
+
 def _limit(line: LinePlan) -> Decimal | None:
     return line.values.get("credit_limit")
 
@@ -171,34 +207,15 @@ def write(
         ),
         now,
     )
-    entries = frame(
+    posted = _post(
+        uow,
         [
-            (
-                p.customer_id,
-                "adjustment",
-                str(p.values["amount"]),
-                as_of.isoformat(),
-                f"{REFERENCE}-{batch_id}",
-                source,
-                None,
-                uow.staff,
-            )
+            (p.customer_id, "adjustment", p.values["amount"], as_of, source, None)
             for p in ready
             if p.values["amount"]
         ],
-        columns=[
-            "customer_id",
-            "kind",
-            "amount",
-            "occurred_on",
-            "reference",
-            "reason",
-            "reverses_id",
-            "staff_name",
-        ],
+        batch_id,
     )
-    entries.attrs["shop_code"] = here()
-    posted = repo.post_entries(cur, entries, now)
     earning = [p for p in ready if p.values.get("points") or p.values["rewards_card"]]
     fresh = [p for p in earning if p.values["rewards"] is None]
     numbers = iter(
@@ -258,33 +275,21 @@ def undo(uow: UnitOfWork, batch_id: int, rows: Sequence[Mapping[str, Any]]) -> i
     put back (an account the batch opened keeps its entries, at a limit of 0)."""
     cur, now = uow.cur, uow.now
     reversing = [r for r in rows if r["ledger_entry_id"] is not None]
-    entries = frame(
+    posted = _post(
+        uow,
         [
             (
                 r["customer_id"],
                 "reversal",
-                str(-Decimal(r["amount"])),
-                uow.today.isoformat(),
-                f"{REFERENCE}-{batch_id}",
+                -Decimal(r["amount"]),
+                uow.today,
                 "undo",
                 r["ledger_entry_id"],
-                uow.staff,
             )
             for r in reversing
         ],
-        columns=[
-            "customer_id",
-            "kind",
-            "amount",
-            "occurred_on",
-            "reference",
-            "reason",
-            "reverses_id",
-            "staff_name",
-        ],
+        batch_id,
     )
-    entries.attrs["shop_code"] = here()
-    posted = repo.post_entries(cur, entries, now)
     pairs = []
     for r in reversing:
         original, reversal = r["ledger_entry_id"], posted[r["customer_id"]]
