@@ -19,11 +19,16 @@ from comptoir.services import (
     accounts,
     customers,
     opening_import,
+    receipts,
+    returns,
     rewards,
+    till,
     vouchers,
 )
 from comptoir.services.opening_import import Options
+from comptoir.services.till import LineRequest
 from tests.conftest import MANAGER, STAFF
+from tests.sales_samples import make_sales_shop
 
 FILES = Path(__file__).resolve().parents[1] / "fixtures" / "openings"
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
@@ -174,15 +179,27 @@ def test_a_german_voucher_file_and_a_spent_voucher_blocks_the_undo(shop):
     assert plan.lines[0].values["expires_on"] == date(2027, 12, 31)
     assert plan.lines[0].customer_id == shop["LSX-0002"]
     opened = _run("vouchers", "gutscheine_de.csv")
-    with db.cursor() as cur:
-        cur.execute(
-            "UPDATE gift_vouchers SET balance = balance - 2 WHERE code = 'WEIHNACHTEN2025A'"
+    light = make_sales_shop()["light"]
+    # The old code pays at the till, typed as the customer reads it from the card.
+    till.record_sale(
+        STAFF,
+        None,
+        [LineRequest(light, "1")],
+        [],
+        "pay-by-old-code",
+        vouchers=[("weihnachten-2025-a", "24")],
+    )
+    assert vouchers.find(STAFF, "WEIHNACHTEN-2025-A")["balance"] == Decimal("18.00")
+    with pytest.raises(ValidationFailed) as refused:
+        till.record_sale(
+            STAFF,
+            None,
+            [LineRequest(light, "1")],
+            [],
+            "pay-by-unknown-code",
+            vouchers=[("WEIHNACHTEN-2025-Z", "24")],
         )
-        cur.execute(
-            "INSERT INTO voucher_entries (voucher_id, kind, amount, happened_at, staff_name)"
-            " SELECT id, 'redeemed', 2, now(), 'Anna' FROM gift_vouchers"
-            " WHERE code = 'WEIHNACHTEN2025A'"
-        )
+    assert refused.value.errors[0].code == "voucher_code_invalid"
     with pytest.raises(ValidationFailed) as refused:
         opening_import.undo(MANAGER, opened.batch_id, NOW)
     assert refused.value.errors[0].code == "opening_depended_on"
@@ -225,6 +242,17 @@ def test_past_sales_from_shopify_square_and_lightspeed(shop):
         ("Pneu Gravel 700x40", Decimal("1.000"), Decimal("120.00"), Decimal("20.00")),
     ]
     assert counters == [("imported_sale", 2)]  # today's receipt numbering did not move
+    with db.cursor() as cur:
+        cur.execute("SELECT id FROM sales WHERE receipt_number = 'IMP-0000001'")
+        [(sale_id,)] = cur.fetchall()
+    for refused_by in (
+        lambda: returns.refund_sale(STAFF, sale_id, {1: "1"}, "cash", "return-imported"),
+        lambda: receipts.issue_invoice(MANAGER, sale_id),
+        lambda: receipts.reprint_receipt(STAFF, sale_id),
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            refused_by()
+        assert refused.value.errors[0].code == "sale_imported"
     _, _, again = _plan("sales", "shopify_orders.csv", "Shopify")
     assert _codes(again.lines[0]) == [("reference", "sale_already_imported")]
 
