@@ -466,6 +466,9 @@ def read_csv(data: bytes, max_rows: int = MAX_ROWS) -> ImportTable:
             headers = headers[:-1]  # a separator ending every line (PrestaShop)
         rows = []
         start = reader.line_num + 1
+        # One object per distinct cell: files repeat dates, e-mails, codes and flags a lot,
+        # and a million rows of separate strings is most of an import's memory.
+        seen: dict[str, str] = {}
         for fields in reader:
             line, start = start, reader.line_num + 1
             if not any(f.strip() for f in fields):
@@ -479,7 +482,7 @@ def read_csv(data: bytes, max_rows: int = MAX_ROWS) -> ImportTable:
                     "csv_fields", line=str(line), expected=str(len(headers)), found=str(len(fields))
                 )
             fields += [""] * (len(headers) - len(fields))
-            rows.append((line, tuple(fields)))
+            rows.append((line, tuple([seen.setdefault(f, f) for f in fields])))
             if len(rows) > max_rows:
                 raise _refuse("import_too_many", max=f"{max_rows:,}")
     except csv.Error:

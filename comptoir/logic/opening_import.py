@@ -716,7 +716,7 @@ def is_line(line_type: object) -> bool:
     return not text or "line" in text or "item" in text or "ligne" in text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Amounts:
     """One sold line's amounts as paid: tax included (gross), tax, net."""
 

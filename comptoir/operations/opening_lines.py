@@ -21,7 +21,7 @@ OUTCOMES = ("ready", "nothing", "invalid")
 SHOWN_LINES = 1000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinePlan:
     """One line's verdict: ready (to write), nothing (no position to bring), invalid; what
     is wrong, or to check, with the customer it names."""

@@ -34,7 +34,6 @@ from comptoir.operations.opening_lines import (
     error,
     find_customers,
     frame,
-    money,
     named,
     not_found,
 )
@@ -47,18 +46,50 @@ COUNTER = "imported_sale"
 MAX_LINES = 500  # lines of one sale
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SoldLine:
-    """One sold line as the file gives it, its amounts worked out."""
+    """One sold line as the file gives it, its amounts worked out, in cents (a million
+    lines of Decimals would be most of an import's memory)."""
 
     sku: str
     name: str
     quantity: Decimal
-    amounts: Amounts
-    discount: Decimal
+    gross: int  # paid, tax included
+    tax: int
+    rate: Decimal
+    discount: int
 
 
-@dataclass(frozen=True)
+_SAME: dict[str, Decimal] = {}  # quantities and rates: few distinct values, one object each
+
+
+def _one(value: Decimal) -> Decimal:
+    return _SAME.setdefault(str(value), value) if len(_SAME) < 10_000 else value
+
+
+def _cents(value: Decimal) -> int:
+    return int(value * 100)
+
+
+def _text(cents: int) -> str:
+    """Cents as an amount's text: -1234 → '-12.34'."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def _sold(sku: str, name: str, qty: Decimal, amounts: Amounts, discount: Decimal) -> SoldLine:
+    return SoldLine(
+        sku,
+        name,
+        _one(qty),
+        _cents(amounts.gross),
+        _cents(amounts.tax),
+        _one(amounts.rate),
+        _cents(discount),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class PastSale:
     """One past sale: its old number, when, whose, its lines."""
 
@@ -177,9 +208,7 @@ def plan(
                 continue
             name = "" if blank(row.get("item")) else str(row["item"]).strip()[:200]
             sku = "" if blank(row.get("sku")) else str(row["sku"]).strip().lstrip("'")[:60]
-            parsed.append(
-                SoldLine(sku, name or sku or reference, qty, amounts, abs(discount or ZERO))
-            )
+            parsed.append(_sold(sku, name or sku or reference, qty, amounts, abs(discount or ZERO)))
         if not errors and parsed:
             parsed = _with_order_tax(parsed, _first([r for _, r in group], "order_tax"))
         checks = (not_found(head, first_line),) if who.given and who.customer_id is None else ()
@@ -198,8 +227,8 @@ def plan(
     totals = {
         "sales": str(len(sales)),
         "lines": str(sum(len(s.lines) for _, s in sales)),
-        "total": money(sum((ln.amounts.gross for _, s in sales for ln in s.lines), ZERO)),
-        "tax": money(sum((ln.amounts.tax for _, s in sales for ln in s.lines), ZERO)),
+        "total": _text(sum(ln.gross for _, s in sales for ln in s.lines)),
+        "tax": _text(sum(ln.tax for _, s in sales for ln in s.lines)),
         "first": min((s.sold_at for _, s in sales), default=now).date().isoformat()
         if sales
         else "",
@@ -214,17 +243,17 @@ def _with_order_tax(lines: list[SoldLine], order_tax_cell: object) -> list[SoldL
         order_tax = amount(order_tax_cell)
     except FieldProblem:
         return lines
-    if not order_tax or any(ln.amounts.tax for ln in lines):
+    if not order_tax or any(ln.tax for ln in lines):
         return lines
-    shares = share_tax([ln.amounts.gross for ln in lines], order_tax)
+    shares = share_tax([Decimal(ln.gross) / 100 for ln in lines], order_tax)
     shared = []
     for ln, tax in zip(lines, shares, strict=True):
-        net = ln.amounts.gross - tax
+        net = Decimal(ln.gross) / 100 - tax
         rate = (tax * 100 / net).quantize(Decimal("0.01")) if net else ZERO
+        if not ZERO <= rate < 100:
+            return lines  # an order's tax no line could carry: left as the lines say
         shared.append(
-            SoldLine(
-                ln.sku, ln.name, ln.quantity, Amounts(ln.amounts.gross, tax, net, rate), ln.discount
-            )
+            SoldLine(ln.sku, ln.name, ln.quantity, ln.gross, _cents(tax), _one(rate), ln.discount)
         )
     return shared
 
@@ -245,24 +274,24 @@ def write(
     line_rows = []
     for number, (verdict, sale) in enumerate(sales, start=first):
         receipt = f"{SERIES}{number:07d}"
-        gross = sum((ln.amounts.gross for ln in sale.lines), ZERO)
-        tax = sum((ln.amounts.tax for ln in sale.lines), ZERO)
+        gross = sum(ln.gross for ln in sale.lines)
+        tax = sum(ln.tax for ln in sale.lines)
         sale_rows.append(
             (
                 receipt,
                 verdict.customer_id,
                 sale.sold_at.isoformat(),
                 source,
-                str(gross - tax),
-                str(tax),
-                str(gross),
+                _text(gross - tax),
+                _text(tax),
+                _text(gross),
                 shop,
                 batch_id,
                 sale.reference,
             )
         )
         for line_no, ln in enumerate(sale.lines, start=1):
-            unit = (ln.amounts.gross + ln.discount) / ln.quantity
+            unit = Decimal(ln.gross + ln.discount) / 100 / ln.quantity
             line_rows.append(
                 (
                     receipt,
@@ -272,11 +301,11 @@ def write(
                     ln.name,
                     str(ln.quantity),
                     str(unit.quantize(Decimal("0.01"))),
-                    str(ln.discount),
-                    str(ln.amounts.net),
-                    str(ln.amounts.rate),
-                    str(ln.amounts.tax),
-                    str(ln.amounts.gross),
+                    _text(ln.discount),
+                    _text(ln.gross - ln.tax),
+                    str(ln.rate),
+                    _text(ln.tax),
+                    _text(ln.gross),
                 )
             )
     sales_frame = frame(

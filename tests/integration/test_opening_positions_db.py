@@ -14,10 +14,12 @@ import pytest
 from comptoir.data import db
 from comptoir.logic.customer_import import read_file
 from comptoir.logic.errors import ValidationFailed
+from comptoir.logic.insights import Filters
 from comptoir.logic.opening_import import guess, recognise
 from comptoir.services import (
     accounts,
     customers,
+    insights,
     opening_import,
     receipts,
     returns,
@@ -253,6 +255,12 @@ def test_past_sales_from_shopify_square_and_lightspeed(shop):
         with pytest.raises(ValidationFailed) as refused:
             refused_by()
         assert refused.value.errors[0].code == "sale_imported"
+    # Insights counts them; the customer's first purchase is the old one.
+    seen = insights.overview(MANAGER, Filters(date(2025, 11, 1), date(2025, 12, 31)), "month", 12)
+    assert (seen.summary["revenue"], seen.summary["baskets"]) == (Decimal("177.00"), 2)
+    assert [(c["customer_id"], c["spend"]) for c in seen.top_spend] == [
+        (shop["LSX-0001"], Decimal("132.00"))
+    ]
     _, _, again = _plan("sales", "shopify_orders.csv", "Shopify")
     assert _codes(again.lines[0]) == [("reference", "sale_already_imported")]
 
