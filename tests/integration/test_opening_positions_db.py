@@ -284,3 +284,42 @@ def test_past_sales_from_shopify_square_and_lightspeed(shop):
     with db.cursor() as cur:
         cur.execute("SELECT count(*) FROM sales WHERE source_reference LIKE 'TX-%'")
         assert cur.fetchall() == [(0,)]
+
+
+def test_a_sales_file_resaved_by_excel_keeps_its_dates_and_amounts(shop):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Receipt number", "Date", "Customer code", "Item", "Qty", "Total", "Tax"])
+    sheet.append(["R-77", datetime(2025, 3, 14, 16, 30), "LSX-0002", "Selle", 1, 89.9, 14.98])
+    sheet.append(["R-77", datetime(2025, 3, 14, 16, 30), "LSX-0002", "Collier", 2.0, 12, 2])
+    data = io.BytesIO()
+    book.save(data)
+    table = read_file(data.getvalue(), "ventes.xlsx")
+    mapping = guess("sales", table.headers)
+    assert mapping == [
+        "reference",
+        "sold_at",
+        "account_number",
+        "item",
+        "quantity",
+        "line_total",
+        "tax",
+    ]
+    plan = opening_import.dry_run(MANAGER, "sales", table, mapping, Options("Excel"), NOW)
+    assert [p.outcome for p in plan.lines] == ["ready"]
+    assert (plan.totals["total"], plan.totals["tax"]) == ("101.90", "16.98")
+    opened = opening_import.run_import(
+        MANAGER, "sales", table, mapping, "ventes.xlsx", Options("Excel"), NOW, checked=plan
+    )
+    with db.cursor() as cur:
+        cur.execute(
+            "SELECT customer_id, total, sold_at FROM sales WHERE imported_batch = ?",
+            [opened.batch_id],
+        )
+        [(customer_id, total, sold_at)] = cur.fetchall()
+    assert (customer_id, total) == (shop["LSX-0002"], Decimal("101.90"))
+    assert sold_at.astimezone(UTC) == datetime(2025, 3, 14, 15, 30, tzinfo=UTC)  # Paris time
