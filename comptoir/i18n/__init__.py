@@ -4,6 +4,7 @@ from comptoir.i18n.catalog import LANGUAGES, language_of, t, tn
 from comptoir.i18n.formats import (
     country_name,
     country_options,
+    format_count,
     format_date,
     format_datetime,
     format_money,
@@ -19,6 +20,7 @@ __all__ = [
     "language_of",
     "country_name",
     "country_options",
+    "format_count",
     "format_date",
     "format_datetime",
     "format_month",

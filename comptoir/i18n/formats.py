@@ -10,7 +10,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.dates import format_skeleton
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from comptoir.logic.addresses import country_codes
 from comptoir.logic.search import fold
@@ -29,6 +29,11 @@ def _locale(language: str, country: str | None = None) -> Locale:
 def format_money(amount: Decimal, currency: str, language: str, country: str | None = None) -> str:
     """E.g. 1 234,50 € in French, €1,234.50 in English."""
     return format_currency(amount, currency, locale=_locale(language, country))
+
+
+def format_count(value: int, language: str) -> str:
+    """A whole number grouped as the UI language groups it: 1,234 / 1 234."""
+    return format_decimal(value, locale=_locale(language))
 
 
 def format_date(value: date | None, language: str, country: str | None = None) -> str:

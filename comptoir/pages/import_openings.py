@@ -4,15 +4,18 @@ an undo."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from pathlib import PurePath
 
 import streamlit as st
 
+from comptoir.i18n import format_count, format_date, format_money
 from comptoir.i18n.errors import describe
 from comptoir.logic.customer_import import read_file
 from comptoir.logic.errors import ValidationFailed
 from comptoir.logic.opening_import import KINDS, MAX_ROWS, TARGETS, guess, recognise
-from comptoir.services import opening_import
+from comptoir.services import opening_import, shop
 from comptoir.services.opening_import import OUTCOMES, Options
 from comptoir.ui.actions import FAILED, attempt
 from comptoir.ui.auth import require_page
@@ -27,8 +30,29 @@ SHOWN = 1000  # lines of the report shown (the counts cover them all)
 TOTALS = {
     "balances": ("owed", "credit", "net", "accounts", "points"),
     "vouchers": ("vouchers", "liability", "expired"),
-    "sales": ("sales", "lines", "total", "tax", "first", "last"),
+    "sales": ("sales", "lines", "total", "tax"),
 }
+MONEY = ("owed", "credit", "net", "liability", "total", "tax")
+currency = shop.get_settings().get("currency", "EUR")
+
+
+def _total(name: str, value: str) -> str:
+    """A total as the UI's language writes it: money, a date or a count."""
+    if not value:
+        return "—"
+    if name in MONEY:
+        return format_money(Decimal(value), currency, lang)
+    if name in ("first", "last"):
+        return format_date(date.fromisoformat(value), lang)
+    return format_count(int(value), lang)
+
+
+def _detail(line: opening_import.LinePlan) -> str:
+    """Why a line is refused, or what to check on a line imported all the same."""
+    if line.errors:
+        return " ".join(describe(e, lang) for e in line.errors)
+    checks = " ".join(describe(e, lang) for e in line.to_check)
+    return f"{tr_plain('import.checked')} {checks}" if checks else ""
 
 
 def _forget() -> None:
@@ -82,7 +106,7 @@ elif ss.get("openings.source_file") != upload.file_id:
 
 table = ss.get("openings.table")
 if table is not None:
-    st.caption(tr("openings.read", rows=f"{len(table.rows):,}"))
+    st.caption(tr("openings.read", rows=format_count(len(table.rows), lang)))
     known = ss.get("openings.format")
     st.caption(tr("import.format", name=known) if known else tr("import.format_unknown"))
     st.subheader(tr("import.mapping"))
@@ -141,10 +165,18 @@ if table is not None:
         _, counts, totals, shown = report
         cells = st.columns(len(OUTCOMES))
         for cell, outcome in zip(cells, OUTCOMES, strict=True):
-            cell.metric(tr(f"openings.outcome.{outcome}"), f"{counts[outcome]:,}")
+            cell.metric(tr(f"openings.outcome.{outcome}"), format_count(counts[outcome], lang))
         cells = st.columns(len(TOTALS[kind]))
         for cell, name in zip(cells, TOTALS[kind], strict=True):
-            cell.metric(tr(f"openings.total.{name}"), totals.get(name) or "—")
+            cell.metric(tr(f"openings.total.{name}"), _total(name, totals.get(name, "")))
+        if totals.get("first"):
+            st.caption(
+                tr(
+                    "openings.period",
+                    first=_total("first", totals["first"]),
+                    last=_total("last", totals["last"]),
+                )
+            )
         if shown:
             literal_table(
                 [
@@ -152,15 +184,13 @@ if table is not None:
                         tr_plain("import.line"): p.line,
                         tr_plain("import.outcome"): tr_plain(f"openings.outcome.{p.outcome}"),
                         tr_plain("openings.customer"): p.customer,
-                        tr_plain("import.detail"): " ".join(
-                            describe(e, lang) for e in (*p.errors, *p.to_check)
-                        ),
+                        tr_plain("import.detail"): _detail(p),
                     }
                     for p in shown
                 ]
             )
         if st.button(
-            tr("openings.go", count=f"{counts['ready']:,}"),
+            tr("openings.go", count=format_count(counts["ready"], lang)),
             key="openings.go",
             type="primary",
             disabled=counts["ready"] == 0,
@@ -181,7 +211,7 @@ if table is not None:
             if done is not FAILED:
                 _forget()
                 ss["openings.flash"] = tr_plain(
-                    "openings.done", id=done.batch_id, count=f"{done.written:,}"
+                    "openings.done", id=done.batch_id, count=format_count(done.written, lang)
                 )
                 ss["openings.nonce"] = nonce + 1
                 st.rerun()
@@ -194,7 +224,9 @@ if not batches:
 for batch in batches:
     line = st.columns([5, 1])
     sums = ", ".join(
-        f"{tr_plain(f'openings.total.{k}')} {v}" for k, v in batch["totals"].items() if v
+        f"{tr_plain(f'openings.total.{k}')} {_total(k, v)}"
+        for k, v in batch["totals"].items()
+        if v and k in TOTALS[batch["kind"]]
     )
     line[0].write(
         tr(

@@ -22,13 +22,22 @@ from comptoir.logic.opening_import import MAX_ROWS, check_mapping
 from comptoir.logic.text import one_line
 from comptoir.operations import clock, opening_balances, opening_vouchers, past_sales, unit_of_work
 from comptoir.operations import settings as shop_settings
-from comptoir.operations.opening_lines import OUTCOMES, OpeningPlan, cells_by_field
+from comptoir.operations.opening_lines import OUTCOMES, LinePlan, OpeningPlan, cells_by_field
 from comptoir.operations.unit_of_work import UnitOfWork
 
 SCREEN = "import_openings"
 PERMISSION = "customers.import"
 MAX_SOURCE = 60
-__all__ = ["OUTCOMES", "Options", "OpeningPlan", "Opened", "dry_run", "run_import", "undo"]
+__all__ = [
+    "OUTCOMES",
+    "LinePlan",
+    "Options",
+    "OpeningPlan",
+    "Opened",
+    "dry_run",
+    "run_import",
+    "undo",
+]
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def test_balances_dry_run_import_and_undo(shop_db):
     app.button(key="openings.dry_run").click().run()
     shown = {m.label: m.value for m in app.metric}
     assert (shown["To import"], shown["Refused"]) == ("1", "2")
-    assert (shown["Owed by customers"], shown["Points"]) == ("1234.50", "120")
+    assert (shown["Owed by customers"], shown["Points"]) == ("€1,234.50", "120")
     report = table(app, -1)
     assert list(report["Why"]) == [
         "Line 3: Balance is not an amount.",
@@ -71,7 +71,7 @@ def test_a_vouchers_file_is_recognised_and_a_changed_column_asks_again(shop_db):
     )
     app.button(key="openings.dry_run").click().run()
     shown = {m.label: m.value for m in app.metric}
-    assert (shown["Vouchers"], shown["Voucher liability"]) == ("3", "135.50")
+    assert (shown["Vouchers"], shown["Voucher liability"]) == ("3", "€135.50")
     app.selectbox(key="openings.map.5").set_value("").run()
     assert "The columns changed: run the dry run again." in texts(app, "info")
     assert not any(b.key == "openings.go" for b in app.button)
