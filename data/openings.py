@@ -213,8 +213,9 @@ def move_points(cur: Cursor, frame: pd.DataFrame, now: datetime, staff: str) -> 
         return {}
     with scanned(cur, "opening_points", frame):
         cur.execute(
-            "UPDATE rewards_accounts SET points = rewards_accounts.points + CAST(p.points AS BIGINT),"
-            " last_activity_at = ?, version = rewards_accounts.version + 1 FROM opening_points p"
+            "UPDATE rewards_accounts SET"
+            " points = rewards_accounts.points + CAST(p.points AS BIGINT), last_activity_at = ?,"
+            " version = rewards_accounts.version + 1 FROM opening_points p"
             " WHERE rewards_accounts.customer_id = CAST(p.customer_id AS BIGINT)",
             [now],
         )
