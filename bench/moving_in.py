@@ -19,8 +19,10 @@ against the naive way (each sale written by its own INSERTs in its own transacti
 
 Ends with: RESULT customers_100k_s=… dry_run_s=… import_s=… undo_s=… peak_mb=…
 naive_100k_s=… ratio=… sales_lines_1m_s=… sales_dry_run_s=… sales_import_s=…
-sales_peak_mb=… naive_sales_1m_s=… sales_ratio=… (customers_100k_s: reading the file,
-the dry run and the import; sales_lines_1m_s the same for the sales file).
+sales_peak_mb=… naive_sales_1m_s=… sales_ratio=… balances_s=… balances_undo_s=…
+(customers_100k_s: reading the file, the dry run and the import; sales_lines_1m_s the same
+for the sales files; balances_s: the dry run and the import of opening balances, limits
+and points for every customer of the shop).
 """
 
 from __future__ import annotations
@@ -275,6 +277,40 @@ def main() -> None:
         f" {naive_sales:.0f} s for {sales_count:,} sales (extrapolated from {args.naive_sales})"
     )
 
+    # Opening balances and points of every customer of the shop, by account number.
+    with db.cursor(path) as cur:
+        numbers = _column(cur, "account_number", "id", args.shop)
+    lines = ["Customer code,Balance,Credit limit,Points"] + [
+        f"{n},{(i % 400) - 100}.{i % 100:02d},{500 if i % 3 else ''},{i % 1000}"
+        for i, n in enumerate(numbers)
+    ]
+    balances_table = read_file(("\n".join(lines) + "\n").encode(), "balances.csv")
+    balances_mapping = opening_guess("balances", balances_table.headers)
+    started = time.perf_counter()
+    balances_plan = opening_import.dry_run(
+        SYSTEM, "balances", balances_table, balances_mapping, options
+    )
+    balances_dry = time.perf_counter() - started
+    started = time.perf_counter()
+    balances = opening_import.run_import(
+        SYSTEM,
+        "balances",
+        balances_table,
+        balances_mapping,
+        "balances.csv",
+        options,
+        checked=balances_plan,
+    )
+    balances_wrote = time.perf_counter() - started
+    started = time.perf_counter()
+    opening_import.undo(SYSTEM, balances.batch_id)
+    balances_undone = time.perf_counter() - started
+    print(
+        f"opening balances of {len(numbers):,} customers: dry run {balances_dry:.1f} s"
+        f" ({balances_plan.counts()}, totals {dict(balances_plan.totals)}), import"
+        f" {balances_wrote:.1f} s, undo {balances_undone:.1f} s"
+    )
+
     per_row = naive_seconds_per_row(table, found.mapping, args.naive)
     naive_total = per_row * args.rows
     ours = read + dry + wrote
@@ -298,6 +334,8 @@ def main() -> None:
             sales_peak_mb=round(sales_grown),
             naive_sales_1m_s=round(naive_sales),
             sales_ratio=round(naive_sales / sales_ours, 1),
+            balances_s=round(balances_dry + balances_wrote, 1),
+            balances_undo_s=round(balances_undone, 1),
         )
     )
 

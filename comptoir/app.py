@@ -6,7 +6,7 @@ from comptoir import home, jobs, logs
 from comptoir.logic.errors import DatabaseUnavailable
 from comptoir.services import auth, shop
 from comptoir.startup import application, database_target, prepare_database
-from comptoir.ui.auth import refresh_session, sidebar_identity
+from comptoir.ui.auth import hand_cookie, refresh_session, resume_from_cookie, sidebar_identity
 from comptoir.ui.downloads import start_sweeper
 from comptoir.ui.errors import PAGE_KEY, run_guarded, show_unavailable
 from comptoir.ui.navigation import PUBLIC, navigation
@@ -41,6 +41,7 @@ except DatabaseUnavailable as unavailable:
 if failed is not None:
     show_unavailable(failed)
     st.stop()
+resume_from_cookie()  # a reload: the browser's remembered sign-in, in its language
 language_picker()
 start_sweeper()
 if SERVER:
@@ -54,6 +55,7 @@ if shop.is_demo() and page.url_path not in PUBLIC:
 if page.url_path in PUBLIC:
     run_guarded(page.run)  # a customer's own link (its token is the proof): no sign-in
 elif actor is not None:
+    hand_cookie()
     sidebar_identity(actor)
     backup_banner(actor)
     st.session_state[PAGE_KEY] = page.url_path

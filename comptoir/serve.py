@@ -45,7 +45,10 @@ def run(extra: list[str]) -> int:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
+    from comptoir import session_cookie
+
     PagesManager.uses_pages_directory = False
+    session_cookie.install()  # a reload keeps the staff member signed in
     # A real server sends queued messages in the background (AppTest runs do not).
     os.environ.setdefault("COMPTOIR_SENDER", "1")
     sys.argv = streamlit_argv(extra)

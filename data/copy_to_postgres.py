@@ -66,6 +66,7 @@ ORDER = (
     "import_presets",
     "opening_batches",
     "opening_rows",
+    "browser_sessions",
     "suppressions",
     "customer_merges",
     "shop_secrets",

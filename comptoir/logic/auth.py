@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -156,6 +158,17 @@ def after_failure(failed_attempts: int, now: datetime, max_attempts: int, minute
 def session_expired(last_seen: datetime | None, now: datetime, timeout_minutes: int) -> bool:
     """True when the session was idle longer than the timeout."""
     return last_seen is not None and now - last_seen > timedelta(minutes=timeout_minutes)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
+
+
+def token_digest(token: object) -> str | None:
+    """How a browser's token or one-time code is kept (SHA-256: the token is random, 256
+    bits, so no slow hash is needed); None for anything that is not one of ours."""
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        return None
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
 def clean_minutes(raw: object, low: int, high: int) -> int:

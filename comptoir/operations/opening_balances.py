@@ -247,13 +247,15 @@ def write(
         now,
         uow.staff,
     )
+    account_lines = {p.line for p in with_account}  # (a set: 100,000 lines are looked up)
+    fresh_lines = {p.line for p in fresh}
     rows = []
     for p in ready:
         before: dict[str, Any] = {}
-        if p in with_account:
+        if p.line in account_lines:
             account = p.values["account"]
             before["credit_limit"] = None if account is None else str(account["credit_limit"])
-        if p in fresh:
+        if p.line in fresh_lines:
             before["rewards"] = None
         rows.append(
             (

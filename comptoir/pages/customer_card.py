@@ -9,6 +9,7 @@ from comptoir.services import customers, merges, printing, shop
 from comptoir.ui.account_tab import account_tab
 from comptoir.ui.auth import guard_fragment, require_page
 from comptoir.ui.card_fields import field_widget
+from comptoir.ui.card_sections import EDITABLE, GROUP_OF, GROUPS, TABS
 from comptoir.ui.customer_picker import customer_picker
 from comptoir.ui.delivery_tab import delivery_tab
 from comptoir.ui.errors import guarded_fragment
@@ -18,7 +19,7 @@ from comptoir.ui.messages_tab import messages_tab, send_buttons, sent_flash
 from comptoir.ui.params import query_id
 from comptoir.ui.printing import show_history, show_outcome
 from comptoir.ui.sale_view import history_tab as purchase_history
-from comptoir.ui.session import language, show_refusal, tr, when
+from comptoir.ui.session import language, show_refusal, tr, when, worded
 from comptoir.ui.text import literal_table, md
 from comptoir.ui.vouchers_rewards_tabs import rewards_tab, vouchers_tab
 from comptoir.ui.workshop_tabs import items_tab, orders_tab, reminders_tab
@@ -146,42 +147,39 @@ if print_jobs.open:  # read only when opened
 
 # Only the open tab runs (its ledger, history or sales queries included). What the
 # user typed on an editable tab is kept in a draft, so switching tabs loses nothing.
-TABS = (
-    "account",
-    "general",
-    "rewards",
-    "gdpr",
-    "credit",
-    "orders",
-    "sales",
-    "messages",
-    "delivery",
-    "vouchers",
-    "items",
-    "reminders",
-    "history",
-)
-EDITABLE_TABS = ("account", "general", "gdpr")
+# The sections in groups (ui/card_sections.py).
+EDITABLE_TABS = EDITABLE
 tab_labels = {code: tr(f"card.tab.{code}") for code in TABS}
 tab_state = f"card.tab.{customer_id}"
-tabs_key = f"card.tabs.{lang}"  # a new widget per language: its value is a label
 
 
 @guarded_fragment
 def tabs_and_actions() -> None:
-    """The tabs, Save and Archive: a tab switch or an edit reruns only this part."""
+    """The sections, Save and Archive: a section switch or an edit reruns only this part."""
     guard_fragment("customers.view")
-    # The default opens the tab last seen (after a language switch, a new widget) and
+    group = st.segmented_control(
+        tr("card.sections"),
+        list(GROUPS),
+        required=True,
+        default=GROUP_OF[ss.get(tab_state, "account")],
+        format_func=worded("card.group"),
+        key=f"card.group.{customer_id}",
+        label_visibility="collapsed",
+    )
+    codes = GROUPS[group or GROUP_OF[ss.get(tab_state, "account")]]
+    tabs_key = f"card.tabs.{group}.{lang}"  # a new widget per language: its value is a label
+    # The default opens the section last seen (after a language switch, a new widget) and
     # stays the same while the widget lives: a default that changed with each switch
     # would make Streamlit take the tabs for a new widget and snap back to it.
-    default_key = f"card.tabs_default.{customer_id}.{lang}"
+    default_key = f"card.tabs_default.{customer_id}.{group}.{lang}"
     if tabs_key not in ss or default_key not in ss:
-        ss[default_key] = tab_labels[ss.get(tab_state, "account")]
+        seen = ss.get(tab_state, "account")
+        ss[default_key] = tab_labels[seen if seen in codes else codes[0]]
     tab_list = st.tabs(
-        list(tab_labels.values()), key=tabs_key, on_change="rerun", default=ss[default_key]
+        [tab_labels[c] for c in codes], key=tabs_key, on_change="rerun", default=ss[default_key]
     )
-    tabs = dict(zip(TABS, tab_list, strict=True))
-    open_code = next((code for code, tab in tabs.items() if tab.open), "account")
+    tabs = dict(zip(codes, tab_list, strict=True))
+    open_code = next((code for code, tab in tabs.items() if tab.open), codes[0])
     ss[tab_state] = open_code
     draft: dict[str, object] = ss.setdefault(f"card.draft.{customer_id}.{nonce}", {})
 
@@ -194,7 +192,7 @@ def tabs_and_actions() -> None:
             name, customer[name], widget_key, lists, region, today, container=container
         )
 
-    if tabs["account"].open:
+    if open_code == "account":
         with tabs["account"]:
             for section, names in ACCOUNT_FIELDS.items():
                 st.subheader(tr(section))
@@ -206,7 +204,7 @@ def tabs_and_actions() -> None:
                     # Where the reference POS puts them: by the e-mail address and mobile.
                     sent_flash()
                     send_buttons(actor, customer, list(st.columns(2)))
-    if tabs["general"].open:
+    if open_code == "general":
         with tabs["general"]:
             for position, name in enumerate(GENERAL_FIELDS):
                 if position % 2 == 0 and name != "notes":
@@ -214,7 +212,7 @@ def tabs_and_actions() -> None:
                 card_field(name, st if name == "notes" else columns[position % 2])
             if customers.discount_warning(customer["discount_percent"], draft["discount_percent"]):
                 st.warning(tr("card.discount_warning"))
-    if tabs["gdpr"].open:
+    if open_code == "gdpr":
         with tabs["gdpr"]:
             for flag in ("marketing_opt_in", "sms_opt_in"):
                 card_field(flag)
@@ -262,10 +260,9 @@ def tabs_and_actions() -> None:
         "messages": lambda: messages_tab(actor, customer),
         "history": lambda: history_table(actor, customer_id),
     }
-    for code, draw in sections.items():
-        if tabs[code].open:
-            with tabs[code]:
-                draw()
+    if open_code in sections:
+        with tabs[open_code]:
+            sections[open_code]()
     raw = dict(draft)
 
     def _save(version: int) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,12 +34,13 @@ from comptoir.logic.errors import (
 from comptoir.logic.records import Edit
 from comptoir.logic.text import check_no_controls
 from comptoir.operations import clock, unit_of_work
-from comptoir.operations import settings as shop_settings
+from comptoir.operations.sign_ins import SessionPolicy, actor_of, current_actor, policy
 from comptoir.operations.unit_of_work import UnitOfWork
 
 SCREEN_LOGIN = "login"
 SCREEN_SETUP = "first_admin"
 SCREEN_STAFF = "staff_admin"
+__all__ = ["SessionPolicy", "current_actor", "policy"]  # also the UI's, through this module
 _hasher = PasswordHasher()
 # Verified when the username is unknown, so both failures take the same time.
 _DUMMY_HASH = _hasher.hash("not-a-real-password-0")
@@ -53,43 +52,14 @@ class SignInRefused(Exception):
     reason = "bad_credentials"
 
 
-@dataclass(frozen=True)
-class SessionPolicy:
-    """How long an idle session lives, and when sign-in locks."""
-
-    timeout_minutes: int
-    lockout_attempts: int
-    lockout_minutes: int
-
-
 def _now(now: datetime | None) -> datetime:
     return clock.utc(now)
-
-
-def policy() -> SessionPolicy:
-    """The session and lockout settings."""
-    values = shop_settings.current().values
-    return SessionPolicy(
-        timeout_minutes=int(values.get("session_timeout_minutes", "30")),
-        lockout_attempts=int(values.get("lockout_attempts", "5")),
-        lockout_minutes=int(values.get("lockout_minutes", "15")),
-    )
 
 
 def has_staff() -> bool:
     """False on a brand-new database: the first administrator must be created."""
     with db.cursor() as cur:
         return repo.count(cur) > 0
-
-
-def _actor(row: Mapping[str, Any]) -> Actor:
-    return Actor(
-        staff_id=row["id"],
-        username=row["username"],
-        display_name=row["display_name"],
-        role=row["role"],
-        session_epoch=int(row.get("session_epoch") or 0),
-    )
 
 
 def _check_account(
@@ -155,7 +125,7 @@ def create_first_admin(
         staff_id = _insert(uow, name, shown, "admin", secret)
         created_row = repo.get(uow.cur, staff_id)
         assert created_row is not None  # inserted just above, in this transaction
-        return _actor(created_row)
+        return actor_of(created_row)
 
     # Nobody is signed in yet: the first account is made by the system, once.
     return unit_of_work.run(SYSTEM, None, SCREEN_SETUP, work, moment)
@@ -176,7 +146,7 @@ def sign_in(username: str, password: str, now: datetime | None = None) -> Actor:
             _verify(_DUMMY_HASH, password)
             uow.audit("sign_in_failed", "staff", None, [])
             return None
-        actor = _actor(row)
+        actor = actor_of(row)
         good = _verify(row["password_hash"], password)
         if is_locked(row["locked_until"], moment):
             uow.audit("sign_in_locked", "staff", row["id"], [], actor=actor)
@@ -210,13 +180,6 @@ def _verify(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
-
-
-def current_actor(staff_id: int) -> Actor | None:
-    """The account as it is now (role changes apply at once); None if gone or inactive."""
-    with db.cursor() as cur:
-        row = repo.get(cur, staff_id)
-    return _actor(row) if row and row["active"] else None
 
 
 def is_expired(last_seen: datetime | None, now: datetime | None = None) -> bool:

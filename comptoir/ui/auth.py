@@ -8,12 +8,18 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from comptoir.logic.auth import Actor, PermissionDenied, can
 from comptoir.operations import clock
-from comptoir.services import auth, shop
-from comptoir.ui.session import tr
+from comptoir.services import auth, browser_sessions, shop
+from comptoir.session_cookie import COOKIE, handing_script
+from comptoir.ui.session import LANGUAGE_KEY, tr
 
 ACTOR_KEY = "auth.actor"
 SEEN_KEY = "auth.last_seen"
 NOTICE_KEY = "auth.notice"
+BROWSER_KEY = "auth.browser_session"  # the remembered sign-in's id (not a secret)
+HANDOFF_KEY = "auth.handoff"  # the one-time code to hand the browser, once
+TOUCHED_KEY = "auth.touched"
+NOTED_LANGUAGE_KEY = "auth.noted_language"
+TOUCH_EVERY = 60  # seconds between two notes of "seen now" on the remembered sign-in
 
 
 def current_actor() -> Actor | None:
@@ -22,9 +28,41 @@ def current_actor() -> Actor | None:
 
 
 def sign_in_as(actor: Actor) -> None:
-    """Remember the actor for this session."""
+    """Remember the actor for this session, and in the browser: a reload within the idle
+    time keeps them signed in (the cookie is handed over by hand_cookie)."""
     st.session_state[ACTOR_KEY] = actor
     st.session_state[SEEN_KEY] = clock.now()
+    if actor.staff_id is not None:
+        chosen = st.session_state.get(LANGUAGE_KEY)
+        session_id, code = browser_sessions.start(actor, chosen)
+        st.session_state[BROWSER_KEY] = session_id
+        st.session_state[HANDOFF_KEY] = code
+        st.session_state[TOUCHED_KEY], st.session_state[NOTED_LANGUAGE_KEY] = clock.now(), chosen
+
+
+def hand_cookie() -> None:
+    """Once after a sign-in: the browser trades the code for its HttpOnly cookie."""
+    code = st.session_state.pop(HANDOFF_KEY, None)
+    if code:
+        st.sidebar.html(handing_script(code), unsafe_allow_javascript=True)
+
+
+def resume_from_cookie() -> None:
+    """A reload: the browser's cookie brings back who was signed in, in their language,
+    unless they signed out, stayed idle too long, or their account changed since."""
+    if current_actor() is not None:
+        return
+    found = browser_sessions.resume(st.context.cookies.get(COOKIE))
+    if found is None:
+        return
+    actor, session_id, chosen = found
+    st.session_state[ACTOR_KEY] = actor
+    st.session_state[SEEN_KEY] = clock.now()
+    st.session_state[BROWSER_KEY] = session_id
+    st.session_state[TOUCHED_KEY] = clock.now()
+    if chosen:
+        st.session_state[LANGUAGE_KEY] = chosen
+    st.session_state[NOTED_LANGUAGE_KEY] = chosen
 
 
 def sweep_downloads(sweeps: int = 1) -> None:
@@ -41,6 +79,9 @@ def sign_out(notice: str | None = None) -> None:
     """Forget the actor and everything the session held."""
 
     language = st.session_state.get("ui_language")
+    remembered = st.session_state.get(BROWSER_KEY)
+    if remembered is not None:  # the browser's cookie opens nothing any more
+        browser_sessions.end(remembered)
     for key in list(st.session_state):
         del st.session_state[key]
     # Files this session generated for download go now, not at a later sweep.
@@ -66,9 +107,25 @@ def refresh_session() -> Actor | None:
     if fresh.session_epoch != actor.session_epoch:
         sign_out(tr("auth.account_changed"))
         return None
+    if not _still_remembered():
+        sign_out(tr("auth.ended_elsewhere"))
+        return None
     st.session_state[ACTOR_KEY] = fresh
     st.session_state[SEEN_KEY] = clock.now()
     return fresh
+
+
+def _still_remembered() -> bool:
+    """Notes the remembered sign-in as seen (once a minute, and at once when the language
+    changed); False when it was ended meanwhile (signed out in another tab)."""
+    ss = st.session_state
+    remembered, touched, now = ss.get(BROWSER_KEY), ss.get(TOUCHED_KEY), clock.now()
+    chosen = ss.get(LANGUAGE_KEY)
+    recent = touched is not None and (now - touched).total_seconds() < TOUCH_EVERY
+    if remembered is None or (recent and ss.get(NOTED_LANGUAGE_KEY) == chosen):
+        return True
+    ss[TOUCHED_KEY], ss[NOTED_LANGUAGE_KEY] = now, chosen
+    return browser_sessions.touch(remembered, chosen)
 
 
 def require_page(permission: str) -> Actor:

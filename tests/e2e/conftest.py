@@ -422,9 +422,24 @@ def steady_box(page, selector: str) -> dict:
 
 
 def open_tab(page, name: str) -> None:
-    """Open a card tab (its click starts a run) and wait until it is the selected one."""
+    """Open a card section: its group first when another group is shown (each click starts
+    a run), then its tab; wait until it is the selected one."""
     from playwright.sync_api import expect
 
+    from comptoir.i18n.catalog import LANGUAGES, t
+    from comptoir.ui.card_sections import GROUP_OF
+
+    found = [
+        (code, language)
+        for code in GROUP_OF
+        for language in LANGUAGES
+        if t(f"card.tab.{code}", language) == name
+    ]
+    code, language = found[0]
+    group = page.get_by_role("radio", name=t(f"card.group.{GROUP_OF[code]}", language), exact=True)
+    if group.get_attribute("aria-checked") != "true":
+        acting(page, group.click)
+        expect(group).to_have_attribute("aria-checked", "true")
     tab = page.get_by_role("tab", name=name, exact=True)
     if tab.get_attribute("aria-selected") == "true":
         return  # open already: a click on it starts no run

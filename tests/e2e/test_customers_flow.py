@@ -317,6 +317,9 @@ def test_a_barcode_scanner_sells_ten_items_in_ten_scans(server, page):
     scan.click()
     # A scanner is a keyboard: it types the code and Enter, into whatever has the focus.
     for count in range(1, 11):
+        # The box emptied by the last scan (the server's clearing landed): a code typed
+        # before it lands would be wiped under the typing.
+        expect(scan).to_have_value("")
         page.keyboard.type("TUBE-700")
         acting(page, lambda: page.keyboard.press("Enter"))
         expect(page.locator("[data-testid=stTable] tbody tr")).to_have_count(count)

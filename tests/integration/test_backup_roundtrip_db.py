@@ -23,7 +23,9 @@ from comptoir.logic.vouchers import check_code
 from comptoir.operations import context, suppression
 from comptoir.services import (
     accounts,
+    auth,
     backup,
+    browser_sessions,
     customer_import,
     customers,
     delivery,
@@ -148,6 +150,9 @@ def _activity() -> dict[str, object]:
     kept = read_file(IMPORT.replace(b"Gone;Undone", b"Also;Kept"), "in2.csv")
     customer_import.run_import(MANAGER, kept, guess_mapping(kept.headers), "in2.csv")
     import_presets.save_preset(MANAGER, "Old till", kept.headers, guess_mapping(kept.headers))
+    # A sign-in remembered by its browser (its cookie's token traded for the code).
+    signed_in = auth.sign_in("manager", "demo-manager-2026")
+    browser_sessions.trade(browser_sessions.start(signed_in, "fr")[1])
     # Opening positions: a balance with points, a voucher with its old code, a past sale.
     _person("Opening", email="opening.rt@example.org")
     for kind, text in (

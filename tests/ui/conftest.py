@@ -100,8 +100,16 @@ def type_into(test: AppTest, key: str, text: str) -> AppTest:
 
 
 def open_tab(test: AppTest, label: str) -> AppTest:
-    """Open one of the card's tabs (only the open tab runs), as a click would."""
-    tabs_key = f"card.tabs.{test.session_state['ui_language']}"
+    """Open one of the card's sections (only the open one runs), as clicks on its group and
+    its tab would."""
+    from comptoir.i18n.catalog import t
+    from comptoir.ui.card_sections import GROUP_OF
+
+    language = test.session_state["ui_language"]
+    code = next(c for c in GROUP_OF if t(f"card.tab.{c}", language) == label)
+    for key in [k for k in test.session_state if str(k).startswith("card.group.")]:
+        test.session_state[key] = GROUP_OF[code]
+    tabs_key = f"card.tabs.{GROUP_OF[code]}.{language}"
     if tabs_key in test.session_state:
         del test.session_state[tabs_key]
     test.session_state[tabs_key] = label
