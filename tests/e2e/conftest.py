@@ -347,7 +347,10 @@ PASSWORDS = {username: password for username, _, _, password in DEMO_ACCOUNTS}
 
 
 def sign_in(page, url: str, username: str) -> None:
-    """Open url; the sign-in form shows in its place; sign in and land on it."""
+    """Open url; the sign-in form shows in its place; sign in and land on it. The browser
+    forgets any sign-in it remembers first (a reload would keep it): each call signs in
+    anew, as username."""
+    page.context.clear_cookies()
     page.goto(url)
     # A server's first run imports the whole app: under load it can take longer than
     # the 20 s an action waits.
