@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from comptoir.i18n import t
 from comptoir.printing.model import JobTicket, Label, Receipt, Voucher
-from comptoir.printing.text import centred, columns, money, number, rule, wrap
+from comptoir.printing.text import centred, columns, day, moment, money, number, rule, wrap
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def receipt_layout(receipt: Receipt, width: int) -> list[Row]:
     rows = _header(shop, width)
     rows.append(TextRow(rule(width)))
     rows += [TextRow(x) for x in columns(t("print.receipt", lang), receipt.number, width)]
-    when = receipt.issued_at.strftime("%d/%m/%Y %H:%M")
+    when = moment(receipt.issued_at, lang)
     rows += [TextRow(x) for x in columns(t("print.date", lang), when, width)]
     rows += [TextRow(x) for x in columns(t("print.staff", lang), receipt.staff, width)]
     if receipt.customer_name:
@@ -171,7 +171,7 @@ def voucher_layout(voucher: Voucher, width: int) -> list[Row]:
         rows += [
             TextRow(x)
             for x in columns(
-                t("print.expires", lang), voucher.expires_on.strftime("%d/%m/%Y"), width
+                t("print.expires", lang), day(voucher.expires_on, lang), width
             )
         ]
     rows += [BarcodeRow(voucher.code), QrRow(voucher.code), CutRow()]
@@ -192,14 +192,14 @@ def job_ticket_layout(ticket: JobTicket, width: int) -> list[Row]:
         lines = [x for part in text.splitlines() for x in wrap(part, width)]
         return [TextRow(t(label, lang), bold=True), *(TextRow(x) for x in lines)]
 
-    promised = ticket.promised_on.strftime("%d/%m/%Y") if ticket.promised_on else ""
+    promised = day(ticket.promised_on, lang) if ticket.promised_on else ""
     rows = _header(shop, width)
     rows += [
         TextRow(rule(width)),
         TextRow(t(f"print.ticket.{ticket.kind}", lang), "center", bold=True),
         TextRow(ticket.number, "center", bold=True, large=True),
     ]
-    rows += pair("print.date", ticket.created_at.strftime("%d/%m/%Y %H:%M"))
+    rows += pair("print.date", moment(ticket.created_at, lang))
     rows += pair("print.promised", promised)
     rows += pair("print.customer", f"{ticket.customer_name} ({ticket.account_number})")
     rows += pair("print.phone", ticket.phone)

@@ -25,7 +25,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from comptoir.i18n import t
 from comptoir.printing.layout import tax_adjustment_row
 from comptoir.printing.model import Invoice, JobTicket, Receipt, Shop, Statement
-from comptoir.printing.text import money, number
+from comptoir.printing.text import day, moment, money, number
 
 FONT, BOLD = "Helvetica", "Helvetica-Bold"
 MARGIN = 20 * mm
@@ -138,7 +138,7 @@ def _sale_meta(receipt: Receipt) -> list[Flowable]:
     lang = receipt.shop.language
     lines = [
         f"{t('print.receipt', lang)}: {receipt.number}",
-        f"{t('print.date', lang)}: {receipt.issued_at.strftime('%d/%m/%Y %H:%M')}",
+        f"{t('print.date', lang)}: {moment(receipt.issued_at, lang)}",
         f"{t('print.staff', lang)}: {receipt.staff}",
     ]
     if receipt.customer_name:
@@ -264,8 +264,8 @@ def statement_pdf(statement: Statement) -> bytes:
         return money(amount, shop.currency, lang)
 
     period = (
-        f"{statement.period_start.strftime('%d/%m/%Y')} – "
-        f"{statement.period_end.strftime('%d/%m/%Y')}"
+        f"{day(statement.period_start, lang)} – "
+        f"{day(statement.period_end, lang)}"
     )
     rows: list[list[Any]] = [
         [
@@ -279,7 +279,7 @@ def statement_pdf(statement: Statement) -> bytes:
     for entry in statement.entries:
         rows.append(
             [
-                entry.on.strftime("%d/%m/%Y"),
+                day(entry.on, lang),
                 t(f"print.entry.{entry.kind}", lang),
                 _p(entry.reference),
                 m(entry.amount),
@@ -317,10 +317,10 @@ def job_ticket_pdf(ticket: JobTicket) -> bytes:
         return money(amount, shop.currency, lang)
 
     facts = [
-        (t("print.date", lang), ticket.created_at.strftime("%d/%m/%Y %H:%M")),
+        (t("print.date", lang), moment(ticket.created_at, lang)),
         (
             t("print.promised", lang),
-            ticket.promised_on.strftime("%d/%m/%Y") if ticket.promised_on else "",
+            day(ticket.promised_on, lang) if ticket.promised_on else "",
         ),
         (t("print.customer", lang), f"{ticket.customer_name} ({ticket.account_number})"),
         (t("print.phone", lang), ticket.phone),

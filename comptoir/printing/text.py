@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import textwrap
 import unicodedata
+from datetime import date, datetime
 from decimal import Decimal
 
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal
 
 from comptoir.logic.text import without_controls
@@ -63,6 +65,17 @@ def printable(text: str, code_page: str = "CP858") -> str:
 def money(amount: Decimal, currency: str, language: str) -> str:
     """E.g. 12,50 € or £12.50 (spaces made plain for printers)."""
     return printable(format_currency(amount, currency, locale=language), "CP1252").replace("?", "")
+
+
+def day(value: date, language: str) -> str:
+    """A date as the document's language writes it, unambiguous: Dec 10, 2026 / 10 déc. 2026."""
+    return printable(format_date(value, format="medium", locale=language), "CP1252")
+
+
+def moment(value: datetime, language: str) -> str:
+    """A date and a 24-hour time: Dec 10, 2026 14:05 / 10 déc. 2026 14:05."""
+    clock = format_skeleton("Hm", value, locale=language)
+    return f"{day(value.date(), language)} {printable(clock, 'CP1252')}"
 
 
 def number(value: Decimal, language: str) -> str:

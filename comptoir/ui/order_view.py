@@ -28,7 +28,7 @@ from comptoir.ui.downloads import download_button
 from comptoir.ui.messages_tab import show_outcome as show_message_outcome
 from comptoir.ui.picks import forget_gone, pick, shown_version
 from comptoir.ui.printing import show_outcome
-from comptoir.ui.session import day, language, tr, tr_plain, when, worded
+from comptoir.ui.session import date_format, day, language, tr, tr_plain, when, worded
 from comptoir.ui.text import literal_table, md
 
 
@@ -326,10 +326,10 @@ def _details_form(actor: Actor, order: dict, key: str, today: date) -> None:
                 ),
                 "mechanic": columns[1].text_input(tr("field.mechanic"), order["mechanic"]),
                 "promised_on": columns[0].date_input(
-                    tr("field.promised_on"), order["promised_on"], format="DD/MM/YYYY"
+                    tr("field.promised_on"), order["promised_on"], format=date_format()
                 ),
                 "booked_on": columns[1].date_input(
-                    tr("field.booked_on"), order["booked_on"], format="DD/MM/YYYY"
+                    tr("field.booked_on"), order["booked_on"], format=date_format()
                 ),
                 "booked_hours": columns[0].text_input(
                     tr("field.booked_hours"), f"{Decimal(order['booked_hours']).normalize():f}"

@@ -294,7 +294,7 @@ def test_statement_pdf(customer):
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     for expected in (
         "Relevé de compte",
-        "01/10/2026",
+        "1 oct. 2026",
         "Léa Roux",
         "69003 LYON",
         "Solde d'ouverture",

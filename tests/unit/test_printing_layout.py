@@ -61,7 +61,7 @@ def test_receipt_content_in_french():
         "Cycles du Comptoir",
         "Ticket",
         "R000123",
-        "29/11/2026 10:30",
+        "29 nov. 2026 10:30",
         "Sam Vendeur",
         "Élodie Façade",
         "2 x 6,50 €",
