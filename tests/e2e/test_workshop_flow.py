@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -91,8 +92,9 @@ def test_check_in_ticket_ready_collect_reminders_and_serial_search(workshop_app,
     text = pdf.pages[0].extract_text()
     assert "J000001" in text and "Gears skip under load" in text
     assert "Customer's signature" in text
-    year, month, day = promised.split("-")
-    assert f"Promised for {day}/{month}/{year}" in text.replace("\n", " ")
+    # The ticket's language writes the date, unambiguously (Dec 10, 2026).
+    shown = format_date(date.fromisoformat(promised), format="medium", locale="en")
+    assert f"Promised for {shown}" in text.replace("\n", " ")
 
     # Labour, then the job moves to ready; the customer is not told this time.
     page.get_by_role("button", name="Add labour", exact=True).click()
