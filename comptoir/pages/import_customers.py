@@ -11,9 +11,9 @@ from comptoir.logic.errors import ValidationFailed
 from comptoir.services import customer_import
 from comptoir.ui.actions import FAILED, attempt
 from comptoir.ui.auth import require_page
+from comptoir.ui.import_batches import undo_button, undone_note
 from comptoir.ui.import_duplicates import duplicate_choices, forget_choices
 from comptoir.ui.import_presets_panel import fitting, presets_panel
-from comptoir.ui.picks import now_shown, shown_version
 from comptoir.ui.session import language, show_refusal, tr, tr_plain, when
 from comptoir.ui.text import literal_table, md
 
@@ -211,16 +211,6 @@ for batch in batches:
             created=batch["created_count"],
             updated=batch["updated_count"],
         )
-        + (f" — {tr('import.undone', when=when(batch['undone_at']))}" if batch["undone_at"] else "")
+        + undone_note(batch)
     )
-    # Drawn as the previous run showed it: a click on a batch someone else undid
-    # meanwhile is refused in words, not dropped.
-    offered = shown_version(f"import.undo.{batch['id']}.offered", batch["undone_at"] is None)
-    if offered and line[1].button(
-        tr("import.undo"), key=f"import.undo.{batch['id']}", icon=":material/undo:"
-    ):
-        undone = attempt(lambda b=batch: customer_import.undo(actor, b["id"]))
-        if undone is not FAILED:
-            now_shown(f"import.undo.{batch['id']}.offered", False)
-            ss["import.flash"] = tr_plain("import.undone_now", id=batch["id"])
-            st.rerun()
+    undo_button(line[1], "import", batch, lambda batch_id: customer_import.undo(actor, batch_id))

@@ -19,7 +19,7 @@ from comptoir.services import opening_import, shop
 from comptoir.services.opening_import import OUTCOMES, Options
 from comptoir.ui.actions import FAILED, attempt
 from comptoir.ui.auth import require_page
-from comptoir.ui.picks import now_shown, shown_version
+from comptoir.ui.import_batches import undo_button, undone_note
 from comptoir.ui.session import date_format, language, show_refusal, tr, tr_plain, when, worded
 from comptoir.ui.text import literal_table, md
 
@@ -239,14 +239,6 @@ for batch in batches:
             source=batch["source"],
             totals=sums,
         )
-        + (f" — {tr('import.undone', when=when(batch['undone_at']))}" if batch["undone_at"] else "")
+        + undone_note(batch)
     )
-    offered = shown_version(f"openings.undo.{batch['id']}.offered", batch["undone_at"] is None)
-    if offered and line[1].button(
-        tr("import.undo"), key=f"openings.undo.{batch['id']}", icon=":material/undo:"
-    ):
-        undone = attempt(lambda b=batch: opening_import.undo(actor, b["id"]))
-        if undone is not FAILED:
-            now_shown(f"openings.undo.{batch['id']}.offered", False)
-            ss["openings.flash"] = tr_plain("import.undone_now", id=batch["id"])
-            st.rerun()
+    undo_button(line[1], "openings", batch, lambda batch_id: opening_import.undo(actor, batch_id))

@@ -170,9 +170,7 @@ def voucher_layout(voucher: Voucher, width: int) -> list[Row]:
     if voucher.expires_on:
         rows += [
             TextRow(x)
-            for x in columns(
-                t("print.expires", lang), day(voucher.expires_on, lang), width
-            )
+            for x in columns(t("print.expires", lang), day(voucher.expires_on, lang), width)
         ]
     rows += [BarcodeRow(voucher.code), QrRow(voucher.code), CutRow()]
     return rows

@@ -263,10 +263,7 @@ def statement_pdf(statement: Statement) -> bytes:
     def m(amount: Decimal) -> str:
         return money(amount, shop.currency, lang)
 
-    period = (
-        f"{day(statement.period_start, lang)} – "
-        f"{day(statement.period_end, lang)}"
-    )
+    period = f"{day(statement.period_start, lang)} – {day(statement.period_end, lang)}"
     rows: list[list[Any]] = [
         [
             t("print.date", lang),
