@@ -19,9 +19,19 @@ PATH = "/_comptoir/session"
 MAX_BODY = 200  # a code is 43 characters
 
 
+async def _bounded_body(request: Request) -> bytes | None:
+    """The request's body, read only up to MAX_BODY bytes (None: longer, not read on)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return body
+
+
 async def _trade(request: Request) -> Response:
-    body = await request.body()
-    code = body[:MAX_BODY].decode("ascii", "replace").strip() if len(body) <= MAX_BODY else ""
+    body = await _bounded_body(request)
+    code = body.decode("ascii", "replace").strip() if body is not None else ""
     token = await run_in_threadpool(browser_sessions.trade, code)
     if token is None:
         return Response(status_code=403, headers={"Cache-Control": "no-store"})

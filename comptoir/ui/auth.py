@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from comptoir.logic.auth import Actor, PermissionDenied, can
+from comptoir.logic.errors import Busy
 from comptoir.operations import clock
 from comptoir.services import auth, browser_sessions, shop
 from comptoir.session_cookie import COOKIE, handing_script
 from comptoir.ui.session import LANGUAGE_KEY, tr
 
+_LOG = logging.getLogger(__name__)
 ACTOR_KEY = "auth.actor"
 SEEN_KEY = "auth.last_seen"
 NOTICE_KEY = "auth.notice"
@@ -34,7 +38,11 @@ def sign_in_as(actor: Actor) -> None:
     st.session_state[SEEN_KEY] = clock.now()
     if actor.staff_id is not None:
         chosen = st.session_state.get(LANGUAGE_KEY)
-        session_id, code = browser_sessions.start(actor, chosen)
+        try:
+            session_id, code = browser_sessions.start(actor, chosen)
+        except Busy:  # signed in all the same; only a reload will ask again
+            _LOG.warning("sign-in not remembered by the browser: database busy")
+            return
         st.session_state[BROWSER_KEY] = session_id
         st.session_state[HANDOFF_KEY] = code
         st.session_state[TOUCHED_KEY], st.session_state[NOTED_LANGUAGE_KEY] = clock.now(), chosen

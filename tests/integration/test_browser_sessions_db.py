@@ -94,6 +94,7 @@ def test_the_route_sets_an_httponly_strict_cookie_for_a_good_code_only(anna):
     status, headers = _call("POST", "not-the-code-at-all-000000")
     assert status == 403 and "set-cookie" not in headers
     assert _call("GET", "")[0] == 405
+    assert _call("POST", code + "x" * 10_000)[0] == 403  # read no further than 200 bytes
     status, headers = _call("POST", code)
     assert status == 204
     cookie = headers["set-cookie"]
