@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from comptoir.data import imports
 from comptoir.data.postgres import is_postgres
 from comptoir.data.rows import as_dicts, scanned
 
@@ -110,17 +111,17 @@ def take_numbers(cur: Cursor, counter: str, count: int) -> int:
 
 
 def stamp(cur: Cursor) -> tuple:
-    """Changes when anything a dry run read changes: customers, account and points entries,
-    vouchers, sales, batches (any process)."""
+    """Changes when anything a dry run read changes: customers (the customer import's own
+    stamp), account and points entries, vouchers, sales, batches (any process)."""
+    customers = imports.stamp(cur)
     cur.execute(
-        "SELECT (SELECT count(*) FROM customers), (SELECT max(updated_at) FROM customers),"
-        " (SELECT sum(version) FROM customers), (SELECT max(id) FROM ledger_entries),"
+        "SELECT (SELECT max(id) FROM ledger_entries),"
         " (SELECT max(id) FROM rewards_entries), (SELECT count(*) FROM rewards_accounts),"
         " (SELECT max(id) FROM gift_vouchers), (SELECT count(*) FROM gift_vouchers),"
         " (SELECT max(id) FROM sales), (SELECT count(*) FROM sales),"
         " (SELECT count(*) FROM opening_batches WHERE undone_at IS NOT NULL)"
     )
-    return tuple(cur.fetchall()[0])
+    return (*customers, *cur.fetchall()[0])
 
 
 # -- balances, credit limits and points ---------------------------------------------

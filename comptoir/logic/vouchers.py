@@ -49,9 +49,7 @@ def check_code(typed: object) -> str:
     code = normalise_code(typed)
     if not code:
         raise FieldProblem("required")
-    if len(code) != LENGTH or any(c not in _VALUE for c in code):
-        raise FieldProblem("voucher_code_invalid")
-    if sum((i + 1) * _VALUE[c] for i, c in enumerate(code)) % _P:
+    if not is_ours(code):
         raise FieldProblem("voucher_code_invalid")
     return code
 

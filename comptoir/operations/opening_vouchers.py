@@ -61,17 +61,11 @@ def plan(
     customer named but not found leaves the voucher without one, to check."""
     order = file_order([str(r.get(k) or "") for _, r in rows for k in ("expires_on", "issued_on")])
     found, customers = find_customers(cur, [r for _, r in rows], region)
-    codes = []
-    for _, row in rows:
-        try:
-            codes.append(voucher_code(row.get("code")))
-        except FieldProblem:
-            continue
-    taken = repo.codes_in_use(cur, codes)
+    checked = [_values(row, line, order) for line, row in rows]  # each row read once
+    taken = repo.codes_in_use(cur, [v["code"] for v, _ in checked if v.get("code")])
     first_line: dict[str, int] = {}
     lines: list[LinePlan] = []
-    for (line, row), who in zip(rows, found, strict=True):
-        values, errors = _values(row, line, order)
+    for (line, row), who, (values, errors) in zip(rows, found, checked, strict=True):
         code = values.get("code")
         if code and code in taken:
             errors.append(FieldError("code", "voucher_code_taken", {"line": str(line)}))
