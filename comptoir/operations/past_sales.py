@@ -166,7 +166,11 @@ def plan(
             continue
         reference = "" if blank(row.get("reference")) else str(row["reference"]).strip()[:60]
         groups.setdefault(reference, []).append((line, row))
-    heads = [{k: _first([r for _, r in g], k) for k in WHO} for g in groups.values()]
+    # What a sale says once (Shopify writes it on its first line): who, when, its tax.
+    heads = [
+        {k: _first([r for _, r in g], k) for k in (*WHO, "sold_at", "sold_time", "order_tax")}
+        for g in groups.values()
+    ]
     found, customers = find_customers(cur, heads, region)
     already = repo.references_imported(cur, [r for r in groups if r])
     plans: list[LinePlan] = []
@@ -185,8 +189,8 @@ def plan(
         sold_at = None
         try:
             sold_at = moment(
-                _first([r for _, r in group], "sold_at"),
-                _first([r for _, r in group], "sold_time"),
+                head["sold_at"],
+                head["sold_time"],
                 order,
                 zone,
             )
@@ -210,7 +214,7 @@ def plan(
             sku = "" if blank(row.get("sku")) else str(row["sku"]).strip().lstrip("'")[:60]
             parsed.append(_sold(sku, name or sku or reference, qty, amounts, abs(discount or ZERO)))
         if not errors and parsed:
-            parsed = _with_order_tax(parsed, _first([r for _, r in group], "order_tax"))
+            parsed = _with_order_tax(parsed, head["order_tax"])
         checks = (not_found(head, first_line),) if who.given and who.customer_id is None else ()
         verdict = LinePlan(
             first_line,
