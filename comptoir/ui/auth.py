@@ -60,7 +60,11 @@ def resume_from_cookie() -> None:
     unless they signed out, stayed idle too long, or their account changed since."""
     if current_actor() is not None:
         return
-    found = browser_sessions.resume(st.context.cookies.get(COOKIE))
+    try:
+        found = browser_sessions.resume(st.context.cookies.get(COOKIE))
+    except Busy:  # the sign-in form, rather than no page at all
+        _LOG.warning("remembered sign-in not checked: database busy")
+        return
     if found is None:
         return
     actor, session_id, chosen = found
