@@ -10,6 +10,7 @@ from comptoir.ui.auth import hand_cookie, refresh_session, resume_from_cookie, s
 from comptoir.ui.downloads import start_sweeper
 from comptoir.ui.errors import PAGE_KEY, run_guarded, show_unavailable
 from comptoir.ui.navigation import PUBLIC, navigation
+from comptoir.ui.printing import new_run
 from comptoir.ui.session import demo_banner, language_picker
 from comptoir.ui.sign_in import first_admin_form, sign_in_form
 from comptoir.ui.system_status import backup_banner
@@ -59,6 +60,7 @@ elif actor is not None:
     sidebar_identity(actor)
     backup_banner(actor)
     st.session_state[PAGE_KEY] = page.url_path
+    new_run()  # a print box the last run did not draw goes
     run_guarded(page.run)
 elif auth.has_staff():
     sign_in_form()  # the requested page (same URL) runs once signed in

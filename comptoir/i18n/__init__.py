@@ -9,6 +9,8 @@ from comptoir.i18n.formats import (
     format_datetime,
     format_money,
     format_month,
+    format_number,
+    format_percent,
     format_short_day,
     format_size,
 )
@@ -24,6 +26,8 @@ __all__ = [
     "format_date",
     "format_datetime",
     "format_month",
+    "format_number",
+    "format_percent",
     "format_size",
     "format_short_day",
     "format_money",

@@ -11,6 +11,7 @@ from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.dates import format_skeleton
 from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_percent as _babel_percent
 
 from comptoir.logic.addresses import country_codes
 from comptoir.logic.search import fold
@@ -34,6 +35,23 @@ def format_money(amount: Decimal, currency: str, language: str, country: str | N
 def format_count(value: int, language: str) -> str:
     """A whole number grouped as the UI language groups it: 1,234 / 1 234."""
     return format_decimal(value, locale=_locale(language))
+
+
+def format_number(value: Decimal | int, language: str, grouped: bool = True) -> str:
+    """A quantity or rate as the language writes it, every decimal it has: 2.5 / 2,5.
+
+    grouped=False for a box's starting text: 1234,5 reads back, 1,234.5 would not.
+    """
+    amount = value.normalize() if isinstance(value, Decimal) else value
+    return format_decimal(
+        amount, locale=_locale(language), group_separator=grouped, decimal_quantization=False
+    )
+
+
+def format_percent(value: Decimal | int | float, language: str) -> str:
+    """A percentage given in percent (12.5 means 12.5 %): 12.5% / 12,5 % (no-break space)."""
+    share = Decimal(str(value)) / 100  # str: a float's binary tail is not a decimal
+    return _babel_percent(share, locale=_locale(language), decimal_quantization=False)
 
 
 def format_date(value: date | None, language: str, country: str | None = None) -> str:

@@ -12,7 +12,7 @@ from comptoir.services import accounts, export_views, shop
 from comptoir.ui.auth import require_page
 from comptoir.ui.export_panel import export_panel
 from comptoir.ui.pager import back_to_first, pager
-from comptoir.ui.session import language, tr
+from comptoir.ui.session import language, percent, tr
 from comptoir.ui.shop_picker import shop_picker
 
 actor = require_page("accounts.balances")
@@ -123,7 +123,7 @@ st.dataframe(
                 tr("field.account_type"): r["account_type"],
                 tr("field.credit_limit"): money(r["credit_limit"]),
                 tr("field.balance"): money(r["balance"]),
-                tr("balances.used"): f"{r['used']} %" if r["used"] is not None else "—",
+                tr("balances.used"): percent(r["used"]) if r["used"] is not None else "—",
                 **{
                     tr(label): money(r[key])
                     for key, label in zip(BUCKET_COLUMNS, BUCKET_LABELS, strict=True)

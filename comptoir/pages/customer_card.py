@@ -16,8 +16,9 @@ from comptoir.ui.errors import guarded_fragment
 from comptoir.ui.gdpr_panel import gdpr_requests
 from comptoir.ui.history import history_table
 from comptoir.ui.messages_tab import messages_tab, send_buttons, sent_flash
+from comptoir.ui.notices import confirmed
 from comptoir.ui.params import query_id
-from comptoir.ui.printing import show_history, show_outcome
+from comptoir.ui.printing import keep, show_history, show_kept
 from comptoir.ui.sale_view import history_tab as purchase_history
 from comptoir.ui.session import language, show_refusal, tr, when, worded
 from comptoir.ui.text import literal_table, md
@@ -112,9 +113,7 @@ st.caption(
     f"{tr('field.account_number')}: **{md(customer['account_number'])}**"
     + (f" · {md(customer['company'])}" if customer["company"] else "")
 )
-flash = ss.pop("card.flash", None)
-if flash:
-    getattr(st, flash[0])(flash[1])
+confirmed("card.flash")
 went = merges.merged_into(customer_id) if customer["merged_into"] else None
 if went:
     st.info(
@@ -136,10 +135,8 @@ if st.button(
     disabled=not has_address,
     help=None if has_address else tr("card.label_needs_address"),
 ):
-    ss[f"card.label.{customer_id}"] = printing.print_courier_label(actor, customer_id)
-outcome = ss.get(f"card.label.{customer_id}")
-if outcome is not None:
-    show_outcome(outcome, f"card.label.{customer_id}")
+    keep(printing.print_courier_label(actor, customer_id), f"card.label.{customer_id}")
+show_kept(f"card.label.{customer_id}")
 print_jobs = st.expander(tr("printing.history"), key="card.print_history", on_change="rerun")
 if print_jobs.open:  # read only when opened
     with print_jobs:

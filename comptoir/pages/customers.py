@@ -21,7 +21,8 @@ from comptoir.ui.grid_state import (
     ticked_for_labels,
 )
 from comptoir.ui.new_customer import OPEN_KEY, show_new_customer_dialog_if_open
-from comptoir.ui.printing import show_outcome
+from comptoir.ui.notices import confirmed
+from comptoir.ui.printing import keep, show_kept
 from comptoir.ui.search_box import search_box
 from comptoir.ui.session import language, tr, tr_plain, trn
 from comptoir.ui.text import md
@@ -85,9 +86,7 @@ st.title(tr("customers.title"))
 # Always one slot, filled or not: an element appearing above the search box would
 # move it, and the box would be drawn anew (an extra rerun that loses the message).
 flash_slot = st.empty()
-flash = ss.pop("grid.flash", None)
-if flash:
-    getattr(flash_slot, flash[0])(flash[1])
+confirmed("grid.flash", flash_slot)
 
 top = st.columns([3.2, 1.6, 1.3, 1.1])
 term = search_box(
@@ -284,9 +283,8 @@ if rows:
         key="grid.print_labels",
         icon=":material/print:",
     ):
-        ss["grid.labels"] = printing.address_label_sheet(actor, ticked)
-    if ss.get("grid.labels") is not None:
-        show_outcome(ss["grid.labels"], "grid.labels")
+        keep(printing.address_label_sheet(actor, ticked), "grid.labels")
+    show_kept("grid.labels")
     if ticked:
         names = {r["id"]: customer_label(r) for r in rows if r["id"] in set(ticked)}
         with st.popover(tr("messages.bulk", count=len(ticked)), icon=":material/campaign:"):

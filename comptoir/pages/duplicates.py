@@ -12,18 +12,17 @@ from comptoir.services import customers, duplicates, merges
 from comptoir.ui.actions import FAILED, attempt
 from comptoir.ui.auth import require_page
 from comptoir.ui.merge_panel import merge_panel, recent_merges, who
+from comptoir.ui.notices import confirmed
 from comptoir.ui.pager import pager
 from comptoir.ui.picks import forget_gone, pick
-from comptoir.ui.session import language, tr, tr_plain
+from comptoir.ui.session import language, percent, tr, tr_plain
 from comptoir.ui.text import literal_table
 
 actor = require_page("duplicates.view")
 ss = st.session_state
 may_merge = can(actor.role, "customers.merge")
 st.title(tr("duplicates.title"))
-flash = ss.pop("merge.flash", None)
-if flash:
-    st.success(flash)
+confirmed("merge.flash")
 st.caption(tr("duplicates.intro"))
 page = ss.get("duplicates.page", 0)
 rows, total = duplicates.pairs(actor, page)
@@ -47,7 +46,7 @@ def _pairs_list() -> None:
                 tr_plain("duplicates.first_contact"): _contact(r["a"]),
                 tr_plain("duplicates.second"): who(r["b"]),
                 tr_plain("duplicates.second_contact"): _contact(r["b"]),
-                tr_plain("duplicates.similarity"): f"{r['similarity']} %",
+                tr_plain("duplicates.similarity"): percent(r["similarity"]),
             }
             for r in rows
         ]

@@ -14,6 +14,7 @@ from comptoir.ui.auth import require_page
 from comptoir.ui.import_batches import undo_button, undone_note
 from comptoir.ui.import_duplicates import duplicate_choices, forget_choices
 from comptoir.ui.import_presets_panel import fitting, presets_panel
+from comptoir.ui.notices import confirmed
 from comptoir.ui.session import language, show_refusal, tr, tr_plain, when
 from comptoir.ui.text import literal_table, md
 
@@ -52,9 +53,7 @@ SHOWN = 1000  # rows of the dry run's report shown (the counts cover them all)
 
 st.title(tr("import.title"))
 st.caption(tr("import.intro"))
-flash = ss.pop("import.flash", None)
-if flash:
-    st.success(flash)
+confirmed("import.flash")
 nonce = ss.setdefault("import.nonce", 0)
 upload = st.file_uploader(
     tr("import.file"), type=["csv", "txt", "xlsx"], key=f"import.upload.{nonce}"

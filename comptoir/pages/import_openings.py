@@ -20,6 +20,7 @@ from comptoir.services.opening_import import OUTCOMES, Options
 from comptoir.ui.actions import FAILED, attempt
 from comptoir.ui.auth import require_page
 from comptoir.ui.import_batches import undo_button, undone_note
+from comptoir.ui.notices import confirmed
 from comptoir.ui.session import date_format, language, show_refusal, tr, tr_plain, when, worded
 from comptoir.ui.text import literal_table, md
 
@@ -69,9 +70,7 @@ def _kept(key: str) -> bool:
 
 st.title(tr("openings.title"))
 st.caption(tr("openings.intro"))
-flash = ss.pop("openings.flash", None)
-if flash:
-    st.success(flash)
+confirmed("openings.flash")
 kind = st.segmented_control(
     tr("openings.kind"),
     KINDS,

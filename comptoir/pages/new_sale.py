@@ -26,10 +26,11 @@ from comptoir.ui.auth import guard_fragment, require_page, rerun_part
 from comptoir.ui.customer_picker import customer_label
 from comptoir.ui.errors import guarded_fragment
 from comptoir.ui.job_collect import collect_job_panel
+from comptoir.ui.notices import confirmed
 from comptoir.ui.sale_lines import lines_table, priced_lines
 from comptoir.ui.sale_view import show_sale
 from comptoir.ui.search_box import search_box
-from comptoir.ui.session import date_format, language, show_refusal, tr
+from comptoir.ui.session import date_format, language, percent, show_refusal, tr
 from comptoir.ui.text import md
 
 actor = require_page("sales.record")
@@ -100,10 +101,7 @@ def money(amount: object) -> str:
 
 
 st.title(tr("sales.title"))
-flash_slot = st.empty()  # one slot always, so the search boxes below never move
-flash = ss.pop("till.flash", None)
-if flash:
-    flash_slot.success(flash)
+confirmed("till.flash")
 collect_job_panel(actor, currency)
 
 st.subheader(tr("field.customer"))
@@ -147,7 +145,7 @@ if customer_id:
     if customer["price_level"]:
         facts.append(tr("sales.fact_level", level=customer["price_level"]))
     if customer["discount_percent"]:
-        facts.append(tr("sales.fact_discount", percent=customer["discount_percent"]))
+        facts.append(tr("sales.fact_discount", percent=percent(customer["discount_percent"])))
     if customer["tax_exempt"]:
         facts.append(tr("print.tax_exempt"))
     if customer["tax_number"]:

@@ -10,6 +10,7 @@ from comptoir.services import export_views, products, shop
 from comptoir.ui.auth import require_page
 from comptoir.ui.export_panel import export_panel
 from comptoir.ui.grid_state import rows_as_loaded, stale_row_message
+from comptoir.ui.notices import confirmed
 from comptoir.ui.session import language, show_refusal, show_row_refusals, tr, trn
 
 actor = require_page("products.view")
@@ -21,9 +22,7 @@ nonce = ss.setdefault("products.nonce", 0)
 levels = products.price_levels()
 
 st.title(tr("products.title"))
-flash = ss.pop("products.flash", None)
-if flash:
-    st.success(flash)
+confirmed("products.flash")
 term = st.text_input(tr("products.search"), key="products.term")
 page = ss.get("products.page", 0)
 fresh, total = products.search_products(term, page=page)

@@ -20,7 +20,8 @@ from comptoir.services import (
     templates,
 )
 from comptoir.ui.auth import require_page
-from comptoir.ui.printing import show_outcome
+from comptoir.ui.notices import confirmed
+from comptoir.ui.printing import keep, show_kept
 from comptoir.ui.session import language, show_refusal, tr, tr_plain, when
 from comptoir.ui.template_preview import template_preview
 
@@ -35,9 +36,7 @@ lists = shop.get_lists()
 nonce = ss.setdefault("settings.nonce", 0)
 
 st.title(tr("settings.title"))
-flash = ss.pop("settings.flash", None)
-if flash:
-    st.success(flash)
+confirmed("settings.flash")
 warning = ss.pop("settings.warning", None)
 if warning:
     st.warning(warning, icon=":material/warning:")
@@ -367,9 +366,8 @@ for column, role in zip(st.columns(2), ("receipts", "labels"), strict=True):
             else:
                 st.success(tr("settings.printer_saved", printer=saved.describe()))
         if buttons[1].button(tr("settings.test_page"), key=f"settings.test_page.{role}"):
-            ss[f"settings.test.{role}"] = printing.print_test_page(actor, role)
-        if ss.get(f"settings.test.{role}") is not None:
-            show_outcome(ss[f"settings.test.{role}"], f"settings.test.{role}")
+            keep(printing.print_test_page(actor, role), f"settings.test.{role}")
+        show_kept(f"settings.test.{role}")
 
 st.divider()
 st.subheader(tr("settings.channels"))

@@ -10,6 +10,7 @@ from comptoir.logic.records import Edit
 from comptoir.services import auth
 from comptoir.ui.auth import require_page
 from comptoir.ui.grid_state import rows_as_loaded, stale_row_message
+from comptoir.ui.notices import confirmed
 from comptoir.ui.session import language, show_refusal, show_row_refusals, tr, when
 
 actor = require_page("staff.manage")
@@ -18,9 +19,7 @@ lang = language()
 nonce = ss.setdefault("staff.nonce", 0)
 
 st.title(tr("staff.title"))
-flash = ss.pop("staff.flash", None)
-if flash:
-    st.success(flash)
+confirmed("staff.flash")
 
 editor_key = f"staff.grid.{nonce}"
 # Edits belong to the accounts the grid was drawn with (id, version), never to positions.

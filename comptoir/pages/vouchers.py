@@ -13,7 +13,7 @@ from comptoir.ui.actions import FAILED, attempt
 from comptoir.ui.auth import require_page
 from comptoir.ui.export_panel import export_panel
 from comptoir.ui.pager import back_to_first, pager
-from comptoir.ui.printing import show_outcome
+from comptoir.ui.printing import keep, show_kept
 from comptoir.ui.session import date_format, day, language, tr, when, worded
 from comptoir.ui.text import literal_table
 
@@ -82,9 +82,8 @@ else:
     ):
         made = attempt(lambda: vouchers.reprint(actor, picked))
         if made is not FAILED:
-            ss["vouchers.print"] = made
-    if ss.get("vouchers.print") is not None:
-        show_outcome(ss["vouchers.print"], "vouchers.print")
+            keep(made, "vouchers.print")
+    show_kept("vouchers.print")
 
 
 export_panel(lambda: export_views.vouchers(actor, code, states, before), "vouchers.export")

@@ -11,9 +11,10 @@ from comptoir.operations import clock
 from comptoir.services import export_views, reminders, shop, workshop, workshop_board
 from comptoir.ui.auth import require_page
 from comptoir.ui.export_panel import export_panel
+from comptoir.ui.notices import confirmed
 from comptoir.ui.order_view import order_dialog, show_flash
 from comptoir.ui.search_box import search_box
-from comptoir.ui.session import day, language, short_day, tr, tr_plain, worded
+from comptoir.ui.session import day, language, number, short_day, tr, tr_plain, worded
 from comptoir.ui.text import literal_table, md
 
 actor = require_page("workshop.view")
@@ -25,9 +26,7 @@ VIEWS = ("board", "list", "diary", "phone")
 PER_COLUMN = 30
 
 st.title(tr("workshop.title"))
-flash = ss.pop("workshop.flash", None)
-if flash:
-    st.success(flash)
+confirmed("workshop.flash")
 show_flash()
 top = st.columns([2, 3])
 with top[0]:
@@ -178,9 +177,9 @@ elif view == "diary":
         [
             {
                 tr("workshop.day"): short_day(d.day, weekday=True),
-                tr("workshop.booked"): f"{d.booked.normalize():f}",
-                tr("workshop.capacity"): f"{d.capacity.normalize():f}",
-                tr("workshop.free"): f"{d.free.normalize():f}",
+                tr("workshop.booked"): number(d.booked),
+                tr("workshop.capacity"): number(d.capacity),
+                tr("workshop.free"): number(d.free),
                 tr("workshop.late"): "⚠" if d.over else "",
             }
             for d in load

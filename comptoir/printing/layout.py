@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from comptoir.i18n import t
 from comptoir.printing.model import JobTicket, Label, Receipt, Voucher
-from comptoir.printing.text import centred, columns, day, moment, money, number, rule, wrap
+from comptoir.printing.text import centred, columns, day, moment, money, number, percent, rule, wrap
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,9 @@ def receipt_layout(receipt: Receipt, width: int) -> list[Row]:
     rows.append(TextRow(rule(width)))
     if receipt.customer_discount:
         label = t(
-            "print.customer_discount", lang, percent=number(receipt.customer_discount_percent, lang)
+            "print.customer_discount",
+            lang,
+            percent=percent(receipt.customer_discount_percent, lang),
         )
         rows += [TextRow(x) for x in columns(label, f"-{m(receipt.customer_discount)}", width)]
     if receipt.tax_adjustment:

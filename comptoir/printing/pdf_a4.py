@@ -25,7 +25,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from comptoir.i18n import t
 from comptoir.printing.layout import tax_adjustment_row
 from comptoir.printing.model import Invoice, JobTicket, Receipt, Shop, Statement
-from comptoir.printing.text import day, moment, money, number
+from comptoir.printing.text import day, moment, money, number, percent
 
 FONT, BOLD = "Helvetica", "Helvetica-Bold"
 MARGIN = 20 * mm
@@ -179,10 +179,10 @@ def _sale_body(receipt: Receipt) -> list[Flowable]:
     ]
     totals: list[list[str]] = []
     if receipt.customer_discount:
-        percent = number(receipt.customer_discount_percent, lang)
+        share = percent(receipt.customer_discount_percent, lang)
         totals.append(
             [
-                t("print.customer_discount", lang, percent=percent),
+                t("print.customer_discount", lang, percent=share),
                 f"-{m(receipt.customer_discount)}",
             ]
         )

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 
 from comptoir.logic.text import without_controls
 
@@ -81,6 +81,12 @@ def moment(value: datetime, language: str) -> str:
 def number(value: Decimal, language: str) -> str:
     """A quantity or a rate without trailing zeros: 2, 0,5, 5,5."""
     return printable(format_decimal(value.normalize(), locale=language), "CP1252")
+
+
+def percent(value: Decimal, language: str) -> str:
+    """A percentage as the document's language writes it: 5%, 5 %, 12,5 %."""
+    share = value / 100
+    return printable(format_percent(share, locale=language, decimal_quantization=False), "CP1252")
 
 
 def wrap(text: str, width: int) -> list[str]:

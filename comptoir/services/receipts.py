@@ -209,6 +209,13 @@ def invoice_pdf_for(actor: Actor, sale_id: int) -> tuple[str, bytes]:
     return number, invoice_pdf(Invoice(receipt, number, address, deliver_to))
 
 
+def invoice_document(actor: Actor, sale_id: int) -> tuple[str, printouts.PrintOutcome]:
+    """The sale's invoice number (issued once) and the invoice as a document to download
+    (A4, not printed)."""
+    number, pdf = invoice_pdf_for(actor, sale_id)
+    return number, printouts.PrintOutcome(False, "", "document", pdf, f"invoice-{number}.pdf")
+
+
 def _document_mail(
     actor: Actor, sale_id: int, document: str
 ) -> tuple[int, str, str, tuple[str, bytes]]:

@@ -22,6 +22,7 @@ from comptoir.services.accounts import EntryRequest
 from comptoir.ui.downloads import download_button
 from comptoir.ui.export_panel import export_panel
 from comptoir.ui.messages_tab import show_outcome as show_message_outcome
+from comptoir.ui.notices import confirmed
 from comptoir.ui.pager import back_to_first, pager
 from comptoir.ui.session import date_format, language, show_refusal, tr
 from comptoir.ui.text import literal_table
@@ -286,9 +287,7 @@ def _activity(actor: Actor, customer_id: int, currency: str) -> None:
 def account_tab(actor: Actor, customer_id: int, currency: str, email: str | None = None) -> None:
     """Everything about the customer's credit account."""
     lang = language()
-    flash = st.session_state.pop("acct.flash", None)
-    if flash:
-        st.success(flash)
+    confirmed("acct.flash")
     view = accounts.overview(actor, customer_id)
     if view.account is None:
         st.info(tr("account.none"))

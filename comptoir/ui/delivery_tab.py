@@ -13,8 +13,9 @@ from comptoir.logic.auth import Actor
 from comptoir.logic.records import Edit
 from comptoir.services import delivery, shop
 from comptoir.ui.actions import FAILED, attempt, refused
+from comptoir.ui.notices import confirmed
 from comptoir.ui.picks import forget_gone, pick
-from comptoir.ui.printing import show_outcome
+from comptoir.ui.printing import keep, show_kept
 from comptoir.ui.session import language, tr, tr_plain
 from comptoir.ui.text import literal_table
 
@@ -55,9 +56,7 @@ def delivery_tab(actor: Actor, customer: dict[str, Any]) -> None:
     customer_id = int(customer["id"])
     base = f"delivery.{customer_id}"
     ss = st.session_state
-    flash = ss.pop(f"{base}.flash", None)
-    if flash:
-        st.success(flash)
+    confirmed(f"{base}.flash")
     has_billing = bool(customer["address1"] and customer["city"])
     top = st.columns([2, 1])
     if top[0].button(
@@ -130,12 +129,11 @@ def delivery_tab(actor: Actor, customer: dict[str, Any]) -> None:
     ):
         made = act(lambda: delivery.print_label(actor, customer_id, chosen["id"]))
         if made is not FAILED:
-            ss[f"{base}.label.outcome"] = made
+            keep(made, f"{base}.label.outcome")
     if (
         actions[1].button(tr("delivery.remove"), key=f"{base}.remove", icon=":material/delete:")
         and act(lambda: delivery.remove(actor, chosen["id"], picked.version)) is not FAILED
     ):
         ss[f"{base}.flash"] = tr("delivery.removed")
         st.rerun()
-    if ss.get(f"{base}.label.outcome") is not None:
-        show_outcome(ss[f"{base}.label.outcome"], f"{base}.label.outcome")
+    show_kept(f"{base}.label.outcome")

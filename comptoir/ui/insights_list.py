@@ -15,7 +15,7 @@ from comptoir.services import exports, insights, printing
 from comptoir.ui.bulk_message import bulk_message
 from comptoir.ui.customer_picker import customer_label
 from comptoir.ui.export_panel import export_panel
-from comptoir.ui.printing import show_outcome
+from comptoir.ui.printing import keep, show_kept
 from comptoir.ui.session import language, tr, tr_plain, when
 
 
@@ -86,9 +86,8 @@ def show_list(actor: Actor, view: exports.View, title: str, currency: str) -> No
         disabled=not ids,
         icon=":material/print:",
     ):
-        st.session_state["insights.printed"] = printing.address_label_sheet(actor, ids)
-    if st.session_state.get("insights.printed") is not None:
-        show_outcome(st.session_state["insights.printed"], "insights.printed")
+        keep(printing.address_label_sheet(actor, ids), "insights.printed")
+    show_kept("insights.printed")
     if ids and can(actor.role, "messages.send"):
         with buttons[2].popover(tr("messages.bulk", count=len(ids)), icon=":material/campaign:"):
             bulk_message(actor, names)

@@ -26,9 +26,21 @@ from comptoir.services import (
 from comptoir.ui.actions import FAILED, attempt, once
 from comptoir.ui.downloads import download_button
 from comptoir.ui.messages_tab import show_outcome as show_message_outcome
+from comptoir.ui.notices import confirmed
 from comptoir.ui.picks import forget_gone, pick, shown_version
-from comptoir.ui.printing import show_outcome
-from comptoir.ui.session import date_format, day, language, tr, tr_plain, when, worded
+from comptoir.ui.printing import keep, show_kept
+from comptoir.ui.session import (
+    date_format,
+    day,
+    labelled,
+    language,
+    number,
+    percent,
+    tr,
+    tr_plain,
+    when,
+    worded,
+)
 from comptoir.ui.text import literal_table, md
 
 
@@ -49,9 +61,7 @@ def _flash(key: str, text: str) -> None:
 
 def show_flash() -> None:
     """The message of the last order action, once."""
-    flash = st.session_state.pop(FLASH, None)
-    if flash:
-        st.success(flash)
+    confirmed(FLASH)
 
 
 def _run(action: Callable[[], object]) -> object:
@@ -231,9 +241,9 @@ def _lines(
                     "#": line["line_no"],
                     tr("field.kind"): tr_plain(f"workshop.line.{line['kind']}"),
                     tr("field.description"): line["description"],
-                    tr("field.quantity"): f"{Decimal(line['quantity']).normalize():f}",
+                    tr("field.quantity"): number(Decimal(line["quantity"])),
                     tr("print.unit_price"): money(line["unit_price"]),
-                    tr("field.line_discount"): f"{Decimal(line['line_discount_percent']):f} %",
+                    tr("field.line_discount"): percent(Decimal(line["line_discount_percent"])),
                 }
                 for line in order["lines"]
             ]
@@ -241,13 +251,13 @@ def _lines(
     else:
         st.caption(tr("workshop.no_lines"))
     # What is owed only while the order is open; a collected one says what was paid.
-    amounts = [f"{tr_plain('workshop.total')}: {money(totals.total)}"]
+    amounts = [labelled(tr_plain("workshop.total"), money(totals.total))]
     if order["status"] != "cancelled":
-        amounts.append(f"{tr_plain('field.deposit')}: {money(totals.deposit)}")
+        amounts.append(labelled(tr_plain("field.deposit"), money(totals.deposit)))
     if order["status"] == "collected":
-        amounts.append(f"{tr_plain('workshop.paid_at_collection')}: {money(totals.due)}")
+        amounts.append(labelled(tr_plain("workshop.paid_at_collection"), money(totals.due)))
     elif order["status"] != "cancelled":
-        amounts.append(f"{tr_plain('workshop.due')}: {money(totals.due)}")
+        amounts.append(labelled(tr_plain("workshop.due"), money(totals.due)))
     st.caption(md(" · ".join(amounts)))
     if open_order and over_estimate(totals.total, order["estimate_limit"]):
         st.warning(tr("workshop.over_estimate", limit=money(order["estimate_limit"])))
@@ -260,7 +270,9 @@ def _lines(
     ):
         hours = st.text_input(tr("field.hours"), key=f"{key}.labour.hours")
         rate = st.text_input(
-            tr("field.rate"), f"{workshop_lines.labour_rate():f}", key=f"{key}.labour.rate"
+            tr("field.rate"),
+            number(workshop_lines.labour_rate(), grouped=False),
+            key=f"{key}.labour.rate",
         )
         text = st.text_input(tr("field.description"), key=f"{key}.labour.text")
         if st.form_submit_button(tr("workshop.add")) and (
@@ -322,7 +334,9 @@ def _details_form(actor: Actor, order: dict, key: str, today: date) -> None:
                 "agreed": columns[1].text_area(tr("field.agreed"), order["agreed"]),
                 "estimate_limit": columns[0].text_input(
                     tr("field.estimate_limit"),
-                    f"{order['estimate_limit']:f}" if order["estimate_limit"] is not None else "",
+                    number(order["estimate_limit"], grouped=False)
+                    if order["estimate_limit"] is not None
+                    else "",
                 ),
                 "mechanic": columns[1].text_input(tr("field.mechanic"), order["mechanic"]),
                 "promised_on": columns[0].date_input(
@@ -332,7 +346,7 @@ def _details_form(actor: Actor, order: dict, key: str, today: date) -> None:
                     tr("field.booked_on"), order["booked_on"], format=date_format()
                 ),
                 "booked_hours": columns[0].text_input(
-                    tr("field.booked_hours"), f"{Decimal(order['booked_hours']).normalize():f}"
+                    tr("field.booked_hours"), number(Decimal(order["booked_hours"]), grouped=False)
                 ),
             }
             if st.form_submit_button(tr("card.save")):
@@ -345,8 +359,8 @@ def _details_form(actor: Actor, order: dict, key: str, today: date) -> None:
             load = workshop_board.day_load(order["booked_on"])
             text = tr(
                 "workshop.day_load",
-                booked=f"{load.booked.normalize():f}",
-                capacity=f"{load.capacity.normalize():f}",
+                booked=number(load.booked),
+                capacity=number(load.capacity),
             )
             (st.warning if load.over else st.caption)(text)
 
@@ -376,7 +390,7 @@ def _money_actions(
                     receipt = receipts.sale_detail(actor, sale_id)["receipt_number"]
                     _flash(key, tr("workshop.deposit_taken", receipt=receipt))
         with columns[1].popover(tr("workshop.collect"), icon=":material/point_of_sale:"):
-            st.markdown(md(f"{tr_plain('workshop.due')}: {money(totals.due)}"))
+            st.markdown(md(labelled(tr_plain("workshop.due"), money(totals.due))))
             tender_columns = st.columns(len(TENDERS))
             tenders = [
                 (
@@ -403,7 +417,7 @@ def _money_actions(
 def _ticket(actor: Actor, order: dict, key: str) -> None:
     columns = st.columns(3)
     if columns[0].button(tr("workshop.print_ticket"), key=f"{key}.ticket", icon=":material/print:"):
-        st.session_state[f"{key}.ticket.outcome"] = workshop_board.print_ticket(actor, order["id"])
+        keep(workshop_board.print_ticket(actor, order["id"]), f"{key}.ticket.outcome")
     name = f"ticket-{order['number']}.pdf"
     download_button(
         tr("workshop.ticket_pdf"),
@@ -418,9 +432,8 @@ def _ticket(actor: Actor, order: dict, key: str) -> None:
     if sale_id and columns[2].button(
         tr("sales.reprint"), key=f"{key}.receipt", icon=":material/receipt:"
     ):
-        st.session_state[f"{key}.ticket.outcome"] = receipts.reprint_receipt(actor, int(sale_id))
-    if st.session_state.get(f"{key}.ticket.outcome") is not None:
-        show_outcome(st.session_state[f"{key}.ticket.outcome"], f"{key}.ticket.outcome")
+        keep(receipts.reprint_receipt(actor, int(sale_id)), f"{key}.ticket.outcome")
+    show_kept(f"{key}.ticket.outcome")
 
 
 def _history_and_messages(actor: Actor, order: dict, key: str) -> None:

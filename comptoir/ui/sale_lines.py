@@ -10,7 +10,7 @@ import streamlit as st
 
 from comptoir.i18n.catalog import product_name
 from comptoir.logic.pricing import ZERO, shown_line
-from comptoir.ui.session import language, tr_plain
+from comptoir.ui.session import language, number, tr_plain
 from comptoir.ui.text import literal_table, md
 
 
@@ -31,7 +31,7 @@ def lines_table(lines: Sequence[Mapping[str, Any]], money: Callable[[object], st
         rows.append(
             {
                 tr_plain("print.item"): product_name(line.get("sku"), line["name"], language()),
-                tr_plain("print.qty"): f"{Decimal(line['quantity']).normalize():f}",
+                tr_plain("print.qty"): number(Decimal(line["quantity"])),
                 tr_plain("print.unit_price"): money(line["unit_price"]),
                 tr_plain("print.discount"): money(view.line_discount) if view.line_discount else "",
                 tr_plain("sales.tax"): money(line["tax"]),

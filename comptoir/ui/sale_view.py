@@ -14,13 +14,13 @@ from comptoir.logic.errors import Busy, ValidationFailed
 from comptoir.logic.pricing import ALL_TENDERS, TENDERS
 from comptoir.services import delivery, export_views, receipts, returns, vouchers
 from comptoir.ui.actions import FAILED, attempt
-from comptoir.ui.downloads import download_button
 from comptoir.ui.export_panel import export_panel
 from comptoir.ui.messages_tab import show_outcome as show_message_outcome
+from comptoir.ui.notices import confirmed
 from comptoir.ui.pager import pager
-from comptoir.ui.printing import show_history, show_outcome
+from comptoir.ui.printing import keep, show_history, show_kept
 from comptoir.ui.sale_lines import lines_table
-from comptoir.ui.session import language, show_refusal, tr, tr_plain, when
+from comptoir.ui.session import labelled, language, number, show_refusal, tr, tr_plain, when
 from comptoir.ui.shop_picker import shop_picker
 from comptoir.ui.text import literal_table, md
 
@@ -57,7 +57,8 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
     tenders = ", ".join(f"{methods[x['method']]} {money(x['amount'])}" for x in sale["tenders"])
     st.caption(
         md(
-            f"{tr_plain('print.total')}: {money(sale['total'])} · {tenders}"
+            labelled(tr_plain("print.total"), money(sale["total"]))
+            + f" · {tenders}"
             + (
                 f" · {tr_plain('print.change')} {money(sale['change_given'])}"
                 if sale["change_given"]
@@ -74,22 +75,13 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
             st.code(receipts.receipt_text(actor, sale_id), language=None)
     buttons = st.columns(3)
     if buttons[0].button(tr("sales.reprint"), key=f"{key}.reprint", icon=":material/print:"):
-        st.session_state[f"{key}.outcome"] = receipts.reprint_receipt(actor, sale_id)
+        keep(receipts.reprint_receipt(actor, sale_id), f"{key}.outcome")
     if buttons[1].button(tr("sales.invoice"), key=f"{key}.invoice", icon=":material/receipt_long:"):
-        # The number is issued now (once per sale); the PDF is made when downloaded.
-        st.session_state[f"{key}.invoice_number"] = receipts.issue_invoice(actor, sale_id)
-    if st.session_state.get(f"{key}.outcome") is not None:
-        show_outcome(st.session_state[f"{key}.outcome"], f"{key}.outcome")
-    if st.session_state.get(f"{key}.invoice_number") is not None:
-        number = st.session_state[f"{key}.invoice_number"]
-        st.success(tr("sales.invoice_ready", number=number))
-        download_button(
-            tr("sales.download_invoice"),
-            lambda: receipts.invoice_pdf_for(actor, sale_id)[1],
-            file_name=f"invoice-{number}.pdf",
-            mime="application/pdf",
-            key=f"{key}.invoice_download",
-        )
+        # The number is issued now (once per sale); the box offers its PDF.
+        number, invoice = receipts.invoice_document(actor, sale_id)
+        keep(invoice, f"{key}.outcome")
+        st.toast(tr("sales.invoice_ready", number=number), icon=":material/receipt_long:")
+    show_kept(f"{key}.outcome")
     if sale["customer_id"]:
         _email_buttons(actor, sale_id, key)
     for voucher in vouchers.sold_by(actor, sale_id):
@@ -100,11 +92,15 @@ def show_sale(actor: Actor, sale_id: int, currency: str, key: str) -> None:
         ):
             made = attempt(lambda voucher=voucher: vouchers.reprint(actor, voucher["id"]))
             if made is not FAILED:
-                st.session_state[f"{key}.outcome"] = made
+                keep(made, f"{key}.outcome")
                 st.rerun()
     if sale.get("delivery_address_id"):
         st.caption(
-            md(f"{tr_plain('sales.deliver_to')}: {delivery.one_line(sale['delivery_address_id'])}")
+            md(
+                labelled(
+                    tr_plain("sales.deliver_to"), delivery.one_line(sale["delivery_address_id"])
+                )
+            )
         )
     history = st.expander(tr("printing.history"), key=f"{key}.history", on_change="rerun")
     if history.open:
@@ -148,7 +144,7 @@ def _refund_form(actor: Actor, sale: dict, key: str) -> None:
         quantities[line["line_no"]] = st.text_input(
             md(
                 f"{product_name(line['sku'], line['name'], language())}"
-                f" (≤ {left[line['line_no']].normalize():f})"
+                f" (≤ {number(left[line['line_no']])})"
             ),
             "",
             key=f"{key}.refund.{line['line_no']}",
@@ -181,9 +177,7 @@ def _refund_form(actor: Actor, sale: dict, key: str) -> None:
 def history_tab(actor: Actor, customer_id: int, currency: str) -> None:
     """The card's Purchase history: every sale, newest first, paged; open one to act on it."""
     lang = language()
-    flash = st.session_state.pop("sales.flash", None)
-    if flash:
-        st.success(flash)
+    confirmed("sales.flash")
     page_key = f"history.sales.page.{customer_id}"
     chain = shop_picker(f"history.sales.shop.{customer_id}", page_key)
     page = st.session_state.get(page_key, 0)
@@ -201,7 +195,7 @@ def history_tab(actor: Actor, customer_id: int, currency: str) -> None:
                 tr("print.date"): when(r["sold_at"]),
                 tr("print.receipt"): r["receipt_number"],
                 **({tr("field.shop"): chain.name(r["shop_code"])} if chain.several else {}),
-                tr("sales.items"): f"{Decimal(r['items'] or 0).normalize():f}",
+                tr("sales.items"): number(Decimal(r["items"] or 0)),
                 tr("print.total"): money(r["total"]),
                 tr("field.tenders"): ", ".join(
                     t(f"print.tender.{m.strip()}", lang)

@@ -13,6 +13,8 @@ from comptoir.i18n import (
     LANGUAGES,
     format_date,
     format_datetime,
+    format_number,
+    format_percent,
     format_short_day,
     language_of,
     t,
@@ -71,6 +73,22 @@ def short_day(value: date, weekday: bool = False) -> str:
 def when(moment: datetime | None) -> str:
     """A stored moment as the shop's wall-clock time, in the session's language."""
     return format_datetime(clock.local(moment), language())
+
+
+def number(value: Decimal | int, grouped: bool = True) -> str:
+    """A quantity, hours or a rate in the session's language (2.5 / 2,5); grouped=False
+    for a box's starting text, which must read back."""
+    return format_number(value, language(), grouped)
+
+
+def percent(value: Decimal | int) -> str:
+    """A percentage in the session's language (12.5% / 12,5 %)."""
+    return format_percent(value, language())
+
+
+def labelled(label: str, value: str) -> str:
+    """A label and its value as the language writes them (Total: €5 / Total : 5 €)."""
+    return t("format.labelled", language(), label=label, value=value)
 
 
 def worded(prefix: str) -> Callable[[str], str]:

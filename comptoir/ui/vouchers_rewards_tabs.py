@@ -14,9 +14,19 @@ from comptoir.logic.errors import ValidationFailed
 from comptoir.services import rewards, vouchers
 from comptoir.ui.actions import FAILED, attempt, refused
 from comptoir.ui.messages_tab import show_outcome as show_message_outcome
+from comptoir.ui.notices import confirmed
 from comptoir.ui.picks import pick
-from comptoir.ui.printing import show_outcome
-from comptoir.ui.session import date_format, day, language, show_refusal, tr, tr_plain, when
+from comptoir.ui.printing import keep, show_kept
+from comptoir.ui.session import (
+    date_format,
+    day,
+    labelled,
+    language,
+    show_refusal,
+    tr,
+    tr_plain,
+    when,
+)
 from comptoir.ui.text import literal_table, md
 
 
@@ -35,9 +45,7 @@ def vouchers_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
     customer_id = int(customer["id"])
     base = f"vouchers.{customer_id}"
     ss = st.session_state
-    flash = ss.pop(f"{base}.flash", None)
-    if flash:
-        st.success(flash)
+    confirmed(f"{base}.flash")
 
     def money(amount: object) -> str:
         return format_money(Decimal(str(amount)), currency, lang)
@@ -102,7 +110,7 @@ def vouchers_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
     ):
         made = attempt(lambda: vouchers.reprint(actor, voucher["id"]))
         if made is not FAILED:
-            ss[f"{base}.print"] = made
+            keep(made, f"{base}.print")
     if (
         valid
         and customer.get("email")
@@ -116,8 +124,7 @@ def vouchers_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
         else:
             ss.pop(f"{base}.email.key", None)
             show_message_outcome(message_id)
-    if ss.get(f"{base}.print") is not None:
-        show_outcome(ss[f"{base}.print"], f"{base}.print")
+    show_kept(f"{base}.print")
     literal_table(
         [
             {
@@ -139,9 +146,7 @@ def rewards_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
     customer_id = int(customer["id"])
     base = f"rewards.{customer_id}"
     ss = st.session_state
-    flash = ss.pop(f"{base}.flash", None)
-    if flash:
-        st.success(flash)
+    confirmed(f"{base}.flash")
     account = rewards.overview(actor, customer_id)
     if account is None:
         st.info(tr("rewards.none"))
@@ -176,9 +181,10 @@ def rewards_tab(actor: Actor, customer: dict[str, Any], currency: str) -> None:
     if account.old_cards:
         st.caption(
             md(
-                tr_plain("rewards.old_cards")
-                + ": "
-                + ", ".join(c["card_number"] for c in account.old_cards)
+                labelled(
+                    tr_plain("rewards.old_cards"),
+                    ", ".join(c["card_number"] for c in account.old_cards),
+                )
             )
         )
     if account.entries:

@@ -18,10 +18,11 @@ from comptoir.services import export_views, reminders, workshop, workshop_board,
 from comptoir.ui.actions import once, refused
 from comptoir.ui.export_panel import export_panel
 from comptoir.ui.grid_state import rows_as_loaded
+from comptoir.ui.notices import confirmed
 from comptoir.ui.order_view import FLASH, show_flash, show_order, status_word
 from comptoir.ui.picks import shown_version
 from comptoir.ui.reminders_grid import reminder_edits
-from comptoir.ui.session import date_format, day, language, tr, tr_plain, when, worded
+from comptoir.ui.session import date_format, day, language, number, tr, tr_plain, when, worded
 from comptoir.ui.text import literal_table, md
 
 ITEM_FIELDS = ("name", "make", "model", "serial", "colour")
@@ -132,8 +133,8 @@ def _new_order(actor: Actor, customer_id: int, base: str) -> None:
             load = workshop_board.day_load(booked_on)
             text = tr(
                 "workshop.day_load",
-                booked=f"{load.booked.normalize():f}",
-                capacity=f"{load.capacity.normalize():f}",
+                booked=number(load.booked),
+                capacity=number(load.capacity),
             )
             (st.warning if load.over else st.caption)(text)
         if st.button(tr("workshop.create_order"), key=f"{k}.go", type="primary"):
@@ -161,9 +162,7 @@ def items_tab(actor: Actor, customer: dict[str, Any]) -> None:
     "Send service reminder"."""
     customer_id = int(customer["id"])
     base = f"items.{customer_id}"
-    flash = st.session_state.pop(f"{base}.flash", None)
-    if flash:
-        st.success(flash)
+    confirmed(f"{base}.flash")
     rows = workshop_items.items(actor, customer_id)
     shared = [r["serial"] for r in rows if r["serial_elsewhere"]]
     if shared:
@@ -289,9 +288,7 @@ def reminders_tab(actor: Actor, customer: dict[str, Any]) -> None:
     customer_id = int(customer["id"])
     base = f"reminders.{customer_id}"
     ss = st.session_state
-    flash = ss.pop(f"{base}.flash", None)
-    if flash:
-        st.success(flash)
+    confirmed(f"{base}.flash")
     _schedule_form(actor, customer_id, base)
     nonce = ss.setdefault(f"{base}.nonce", 0)
     editor_key = f"{base}.grid.{nonce}"

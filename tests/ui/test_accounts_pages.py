@@ -46,7 +46,7 @@ def test_account_tab_shows_terms_and_takes_a_payment(with_account):
     assert metric(app, "Balance") == "€200.00"
     app.text_input(key=f"acct.amount.{with_account}.0").input("50").run()
     app.button(key=f"acct.submit.{with_account}").click().run()
-    assert "Payment recorded." in texts(app, "success")
+    assert "Payment recorded." in texts(app, "toast")
     assert accounts.overview(MANAGER, with_account).balance == Decimal("150.00")
     receivables = table(app, 0)
     assert list(receivables["Still owed"]) == ["€70.00", "€80.00"]

@@ -160,7 +160,7 @@ def test_staff_admin_page_adds_an_account(app):
     assert any("confirmation differ" in e for e in texts(app, "error"))
     app.text_input(key="staff.new.confirm").input("velo-vert-42")
     next(b for b in app.button if b.label == "Create account").click().run()
-    assert "Account created for Léa Atelier." in texts(app, "success")
+    assert "Account created for Léa Atelier." in texts(app, "toast")
     assert auth.sign_in("lea", "velo-vert-42").role == "manager"
 
 

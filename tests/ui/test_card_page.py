@@ -69,7 +69,7 @@ def test_edit_and_save(card):
     app, customer_id = card
     app.text_input(key=key(customer_id, "city")).input("Chamonix").run()
     app.button(key="card.save").click().run()
-    assert "Saved." in texts(app, "success")
+    assert "Saved." in texts(app, "toast")
     assert customers.get_customer(customer_id)["city"] == "Chamonix"
     # The form now shows the stored values under a fresh key.
     assert app.text_input(key=key(customer_id, "city", 1)).value == "Chamonix"
@@ -133,7 +133,7 @@ def test_archive_and_restore(card):
     app, customer_id = card
     app.button(key="card.archive").click().run()
     assert customers.get_customer(customer_id)["archived"] is True
-    assert "Customer archived." in texts(app, "success")
+    assert "Customer archived." in texts(app, "toast")
     assert any("hidden from search" in w for w in texts(app, "warning"))
     app.button(key="card.archive").click().run()
     assert customers.get_customer(customer_id)["archived"] is False
@@ -229,7 +229,7 @@ def test_the_customers_language_is_picked_on_the_card(card):
     assert picker.options == ["— the shop's —", "English", "Français"]
     picker.set_value("en").run()
     app.button(key="card.save").click().run()
-    assert "Saved." in texts(app, "success")
+    assert "Saved." in texts(app, "toast")
     assert customers.get_customer(customer_id)["language"] == "en"
 
 
@@ -261,7 +261,7 @@ def test_tags_on_the_general_tab_saved_tidy_or_named_when_wrong(card):
     open_tab(app, "General")
     app.text_input(key=key(customer_id, "tags")).input("club ; Gravel,club").run()
     app.button(key="card.save").click().run()
-    assert "Saved." in texts(app, "success")
+    assert "Saved." in texts(app, "toast")
     assert customers.get_customer(customer_id)["tags"] == "club, Gravel"
     app.text_input(key=key(customer_id, "tags", 1)).input("ok, " + "x" * 41).run()
     app.button(key="card.save").click().run()

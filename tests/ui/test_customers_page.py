@@ -40,7 +40,7 @@ def test_rows_ticked_in_the_read_only_grid_print_address_labels(app):
     assert button.label == "Print address labels (2)"
     button.click().run()
     assert not app.exception
-    assert app.session_state["grid.labels"].filename == "address-labels-2.pdf"
+    assert "Document: address-labels-2.pdf" in texts(app, "caption")
     # Other rows on screen (a new page): the ticks, by position, do not follow.
     app.button[1].click().run()  # Next
     assert app.dataframe[0].key != grid_key
@@ -78,4 +78,4 @@ def test_new_customer_dialog_creates_and_opens_the_card(app):
     found = customers.search_customers("nouveau").rows
     assert [r["account_number"] for r in found] == ["C000061"]
     assert app.title[0].value == "Nouveau"
-    assert "Customer C000061 created." in texts(app, "success")
+    assert "Customer C000061 created." in texts(app, "toast")

@@ -80,7 +80,7 @@ def test_an_administrator_previews_merges_and_undoes(shop_db):
     app.button(key="merge.confirm").click().run()
     assert not app.exception, app.exception
     assert f"{other_number} — Lea Fusion was merged into {kept_number} — Léa Fusion." in texts(
-        app, "success"
+        app, "toast"
     )
     card = customers.get_customer(kept)
     assert (card["first_name"], card["email"]) == ("Lea", "lea@example.org")

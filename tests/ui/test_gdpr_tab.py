@@ -47,7 +47,7 @@ def test_an_administrator_erases_after_typing_the_account_number(person):
     app.text_input(key=f"gdpr.{person}.confirm").input(number).run()
     app.button(key=f"gdpr.{person}.erase").click().run()
     assert not app.exception, app.exception
-    assert "Customer erased: their sales and invoices remain." in texts(app, "success")
+    assert "Customer erased: their sales and invoices remain." in texts(app, "toast")
     assert app.title[0].value == "Data removed"
     open_tab(app, "GDPR")
     assert any(s.startswith("Personal data erased on") for s in texts(app, "info"))

@@ -42,12 +42,12 @@ def test_upload_map_dry_run_import_and_undo(shop_db):
     ]
     assert customers.search_customers("", page_size=1).total == before  # nothing written
     app.button(key="import.go").click().run()
-    assert any("Imported: 3 created, 0 updated, 0 skipped." in s for s in texts(app, "success"))
+    assert any("Imported: 3 created, 0 updated, 0 skipped." in s for s in texts(app, "toast"))
     assert customers.search_customers("iris").total == 1
     [batch] = audit.search_audit(ADMIN, entity="import_batch")[0]
     app.button(key=f"import.undo.{batch.entity_id}").click().run()
     assert customers.search_customers("iris").total == 0
-    assert any("undone" in s for s in texts(app, "success"))
+    assert any("undone" in s for s in texts(app, "toast"))
 
 
 def test_changing_a_column_asks_for_a_new_dry_run(shop_db):
@@ -122,7 +122,7 @@ def test_likely_duplicates_are_listed_with_a_choice_for_all(shop_db):
         " updates that customer, as chosen"
     ]
     app.button(key="import.go").click().run()
-    assert any("Imported: 1 created, 1 updated, 0 skipped." in s for s in texts(app, "success"))
+    assert any("Imported: 1 created, 1 updated, 0 skipped." in s for s in texts(app, "toast"))
     assert customers.get_customer(anne)["city"] == "Seynod"
 
 
@@ -136,7 +136,7 @@ def test_a_saved_mapping_maps_the_next_file_of_that_system(shop_db):
         app.selectbox(key=f"import.map.{index}").set_value(field).run()
     app.text_input(key="import.preset.name").input("Old *till*").run()
     app.button(key="import.preset.save").click().run()
-    assert "Mapping saved as Old *till*." in texts(app, "success")  # shown as typed
+    assert "Mapping saved as Old *till*." in texts(app, "toast")  # shown as typed
     # The next file with those columns is mapped by the saved mapping, and says so.
     app.file_uploader[0].set_value(("till2.csv", odd + b"Autre;Ivan;\n", "text/csv")).run()
     assert [app.selectbox(key=f"import.map.{i}").value for i in range(3)] == [

@@ -136,7 +136,7 @@ def test_a_template_fills_the_sms_and_settings_edit_it(app, edges):
     body_key = "settings.template.0.bike_ready.fr.body"
     app.text_area(key=body_key).input("Salut {first_name} : vélo prêt chez {shop_name}.").run()
     app.button(key="settings.template.save").click().run()
-    assert "Template saved." in texts(app, "success")
+    assert "Template saved." in texts(app, "toast")
     open_messages(app, target["id"])
     app.selectbox(key=f"messages.sms.{target['id']}.template").set_value("bike_ready").run()
     first = customers.get_customer(target["id"])["first_name"] or target["last_name"]

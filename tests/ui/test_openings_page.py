@@ -51,11 +51,11 @@ def test_balances_dry_run_import_and_undo(shop_db):
     ]
     assert accounts.overview(MANAGER, first).account is None  # nothing written yet
     app.button(key="openings.go").click().run()
-    assert any("Batch 1 written: 1 lines." in s for s in texts(app, "success"))
+    assert any("Batch 1 written: 1 lines." in s for s in texts(app, "toast"))
     account = accounts.overview(MANAGER, first).account
     assert (account["balance"], account["credit_limit"]) == (Decimal("1234.50"), Decimal("2000"))
     app.button(key="openings.undo.1").click().run()
-    assert any("undone" in s for s in texts(app, "success"))
+    assert any("undone" in s for s in texts(app, "toast"))
     assert accounts.overview(MANAGER, first).account["balance"] == 0
 
 

@@ -47,7 +47,7 @@ def test_sell_two_items_to_a_level_b_tax_exempt_customer(till_shop):
     assert any("must cover the total" in e for e in texts(app, "error"))
     app.text_input(key=f"till.tender.card.{nonce}").input("28.33").run()
     app.button(key="till.close").click().run()
-    assert "Sale closed: receipt R000001." in texts(app, "success")
+    assert "Sale closed: receipt R000001." in texts(app, "toast")
     assert len(app.code) == 0  # the receipt preview is built only when opened
     app.session_state[f"till.sale.{app.session_state['till.done']}.preview"] = True
     app.run()
@@ -56,7 +56,7 @@ def test_sell_two_items_to_a_level_b_tax_exempt_customer(till_shop):
     assert "Exonéré de taxe" in receipt and "FR99123456789" in receipt and "TVA" not in receipt
     sale_id = app.session_state["till.done"]
     app.button(key=f"till.sale.{sale_id}.invoice").click().run()
-    assert any(s.startswith("Invoice F20") for s in texts(app, "success"))
+    assert any(s.startswith("Invoice F20") for s in texts(app, "toast"))
 
 
 def test_scanned_codes_go_straight_into_the_basket_and_the_box_empties(till_shop):
@@ -86,7 +86,7 @@ def test_purchase_history_tab_lists_sales_and_issues_the_invoice(till_shop):
     history = next(t for t in app.table if "Receipt" in t.value.columns).value
     assert list(history["Receipt"]) == ["R000001"]
     app.button(key=f"history.sale.{sale_id}.invoice").click().run()
-    assert any(s.startswith("Invoice F20") for s in texts(app, "success"))
+    assert any(s.startswith("Invoice F20") for s in texts(app, "toast"))
     assert receipts.sale_detail(STAFF, sale_id)["invoice_number"].endswith("000001")
 
 

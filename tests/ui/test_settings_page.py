@@ -14,7 +14,7 @@ def test_settings_are_saved(app):
     app.selectbox(key="settings.0.default_country").set_value("GB").run()
     app.selectbox(key="settings.0.currency").set_value("GBP").run()
     app.button(key="settings.save").click().run()
-    assert "Settings saved." in texts(app, "success")
+    assert "Settings saved." in texts(app, "toast")
     stored = shop.get_settings()
     assert (
         stored["shop_name"],
@@ -107,7 +107,7 @@ def test_a_shop_is_added_and_the_lists_offer_a_shop_filter(app):
     assert [s["code"] for s in shop.current().shops] == ["MAIN"]
     app.text_input(key="settings.0.new_shop.receipt_prefix").input("L")
     next(b for b in app.button if b.label == "Add a shop").click().run()
-    assert texts(app, "success") == [
+    assert texts(app, "toast") == [
         "Shop LYON added. Start its server with COMPTOIR_SHOP=LYON and set its address and "
         "printers there."
     ]
@@ -134,7 +134,7 @@ def test_a_template_is_previewed_with_the_shops_values_and_empty_fields_warned(a
     warning = "These fields are empty for this shop and will print nothing: {shop_phone}."
     assert any(w.startswith(warning) for w in texts(app, "warning"))
     app.button(key="settings.template.save").click().run()
-    assert "Template saved." in texts(app, "success")
+    assert "Template saved." in texts(app, "toast")
     assert any(w.startswith(warning) for w in texts(app, "warning"))
 
 

@@ -88,7 +88,7 @@ def test_a_pick_changed_by_someone_else_is_refused_then_shown_as_it_is(two_place
     assert _names(customer_id) == ["First Place", "Moved"]
     # Seen as it is now, the same click acts on it.
     app.button(key=f"{base}.remove").click().run()
-    assert texts(app, "success") == ["Address removed (kept in the audit trail)."]
+    assert texts(app, "toast") == ["Address removed (kept in the audit trail)."]
     assert _names(customer_id) == ["First Place"]
 
 

@@ -47,7 +47,7 @@ def test_a_voucher_is_sold_at_the_till_then_spent_in_part(till_shop):
     nonce = app.session_state["till.nonce"]
     app.text_input(key=f"till.tender.cash.{nonce}").input("40").run()
     app.button(key="till.close").click().run()
-    assert "Sale closed: receipt R000001." in texts(app, "success")
+    assert "Sale closed: receipt R000001." in texts(app, "toast")
     sale_id = app.session_state["till.done"]
     code = sold_code(sale_id)
     (sold,) = vouchers.sold_by(STAFF, sale_id)
@@ -61,7 +61,7 @@ def test_a_voucher_is_sold_at_the_till_then_spent_in_part(till_shop):
     app.text_input(key=f"till.voucher_pays.{nonce}").input("20").run()
     app.text_input(key=f"till.tender.card.{nonce}").input("4").run()
     app.button(key="till.close").click().run()
-    assert "Sale closed: receipt R000002." in texts(app, "success")
+    assert "Sale closed: receipt R000002." in texts(app, "toast")
     assert vouchers.find(STAFF, code)["balance"] == 20
 
 
@@ -84,7 +84,7 @@ def test_rewards_tab_creates_an_account_and_shows_points_from_a_sale(till_shop):
     open_card(app, till_shop["pro"], "Customer rewards")
     assert "No customer rewards account" in texts(app, "info")
     app.button(key=f"rewards.{till_shop['pro']}.create").click().run()
-    assert texts(app, "success") == ["Rewards account created."]
+    assert texts(app, "toast") == ["Rewards account created."]
     till.record_sale(
         STAFF,
         till_shop["pro"],
@@ -106,7 +106,7 @@ def test_delivery_tab_copies_the_billing_address_once(till_shop):
     open_card(app, till_shop["pro"], "Delivery addresses")
     base = f"delivery.{till_shop['pro']}"
     app.button(key=f"{base}.billing").click().run()
-    assert texts(app, "success") == ["Delivery address added."]
+    assert texts(app, "toast") == ["Delivery address added."]
     app.button(key=f"{base}.billing").click().run()
     (error,) = texts(app, "error")
     assert "the customer already has this address" in error
@@ -129,7 +129,7 @@ def test_vouchers_tab_cancels_with_a_reason_and_the_page_shows_the_liability(til
     assert any("Reason is required." in e for e in texts(app, "error"))
     app.text_input(key=f"{base}.{voucher['id']}.cancel_why").input("Lost").run()
     app.button(key=f"{base}.cancel.go").click().run()
-    assert texts(app, "success") == ["Voucher cancelled."]
+    assert texts(app, "toast") == ["Voucher cancelled."]
     assert table(app, 0)["Status"].tolist() == ["Cancelled"]
     assert table(app, 0)["Balance"].tolist() == ["€0.00"]  # nothing can be spent
     # A cancelled voucher is not offered as paper or e-mail any more.

@@ -70,7 +70,7 @@ def test_a_bike_is_checked_in_moved_and_collected_from_the_card(app):
     assert "That day: 0 h booked of 16 h." in texts(app, "caption")
     app.button(key=f"{base}.go").click().run()
     assert not app.exception, app.exception
-    assert texts(app, "success") == ["Order J000001 created."]
+    assert texts(app, "toast") == ["Order J000001 created."]
     orders = table(app)
     assert orders["Number"].tolist() == ["J000001"]
     assert orders["Status"].tolist() == ["Open"]
@@ -78,15 +78,15 @@ def test_a_bike_is_checked_in_moved_and_collected_from_the_card(app):
     order_id = workshop.customer_orders(STAFF, target["id"])[0]["id"]
     key = f"order.{order_id}"
     app.button(key=f"{key}.next").click().run()
-    assert texts(app, "success") == ["Now: In progress."]
+    assert texts(app, "toast") == ["Now: In progress."]
     app.text_input(key=f"{key}.labour.hours").input("2")
     app.text_input(key=f"{key}.labour.rate").input("50")
     app.text_input(key=f"{key}.labour.text").input("Index gears")
     next(b for b in app.button if b.label == "Add" and "labour" in str(b.id)).click().run()
-    assert texts(app, "success") == ["Line added."]
+    assert texts(app, "toast") == ["Line added."]
     assert workshop_lines.order_totals(workshop.order_detail(STAFF, order_id)).total > 0
     app.button(key=f"{key}.next").click().run()
-    assert texts(app, "success") == ["Now: Ready for collection."]
+    assert texts(app, "toast") == ["Now: Ready for collection."]
     # Ready offers to tell the customer; this customer's channel is not configured here.
     assert "Ready for collection: tell the customer now" in texts(app, "info")[0]
     app.button(key=f"{key}.notify_go").click().run()
@@ -96,7 +96,7 @@ def test_a_bike_is_checked_in_moved_and_collected_from_the_card(app):
     app.text_input(key=f"{key}.collect.card").input(str(due))
     app.button(key=f"{key}.collect.go").click().run()
     assert not app.exception, app.exception
-    (message,) = texts(app, "success")
+    (message,) = texts(app, "toast")
     assert message.startswith("Collected: receipt R")
     assert workshop.order_detail(STAFF, order_id)["status"] == "collected"
     # Open orders now show none; "Show closed" shows the collected one.
@@ -136,14 +136,14 @@ def test_items_tab_flags_a_serial_shared_with_another_customer_and_edits_it(app)
     key = f"items.{first['id']}.edit.{item['id']}.1"
     app.text_input(key=f"{key}.serial").input("WTU-0002")
     button(app, "Save the item").click().run()
-    assert texts(app, "success") == ["Saved."]
+    assert texts(app, "toast") == ["Saved."]
     assert workshop_items.items(STAFF, first["id"])[0]["serial"] == "WTU-0002"
     assert warnings(app) == []
     # "Send service reminder" without messaging configured: kept due, with the reason.
     app.session_state[f"items.{first['id']}.item.{item['id']}"] = True
     app.run()
     app.button(key=f"items.{first['id']}.remind.{item['id']}").click().run()
-    assert texts(app, "success") == ["Failed: the channel is not configured (retried later)"]
+    assert texts(app, "toast") == ["Failed: the channel is not configured (retried later)"]
 
 
 def test_reminders_tab_lists_reminders_and_schedules_one_by_hand(app):
@@ -155,7 +155,7 @@ def test_reminders_tab_lists_reminders_and_schedules_one_by_hand(app):
     base = f"reminders.{target['id']}.form.0"
     app.text_area(key=f"{base}.body").input("Annual service")
     button(app, "Schedule").click().run()
-    assert texts(app, "success") == ["Reminder scheduled."]
+    assert texts(app, "toast") == ["Reminder scheduled."]
     rows = reminders.customer_reminders(STAFF, target["id"])
     assert [r["body"] for r in rows] == ["Annual service", "Brakes"]
 
@@ -167,7 +167,7 @@ def test_workshop_board_moves_a_job_and_search_finds_it_by_serial(app):
     app.switch_page("pages/workshop.py").run()
     assert not app.exception, app.exception
     app.button(key=f"workshop.next.{job}").click().run()
-    assert texts(app, "success") == ["Now: In progress."]
+    assert texts(app, "toast") == ["Now: In progress."]
     assert workshop.order_detail(STAFF, job)["status"] == "in_progress"
     type_into(app, "workshop.search", "frame 777")
     assert [b.key for b in app.button if str(b.key).startswith("workshop.open.")] == [
@@ -235,7 +235,7 @@ def test_a_manager_sends_due_reminders_and_staff_phone_the_rest(shop_db):
     app.button(key="workshop.send_due").click().run()
     assert not app.exception, app.exception
     # Messaging is not configured here: the e-mail is kept and retried, Sam is to phone.
-    assert texts(app, "success") == ["Reminders: 0 sent, 1 failed (retried later), 1 to phone."]
+    assert texts(app, "toast") == ["Reminders: 0 sent, 1 failed (retried later), 1 to phone."]
     app.segmented_control(key="workshop.view").set_value("phone").run()
     (row,) = [m for m in app.markdown if "Sansmail" in m.value]
     (call,) = reminders.phone_list(MANAGER)
@@ -254,7 +254,7 @@ def test_a_note_on_an_order_shows_in_its_history_and_the_communications_log(app)
     app.run()
     app.text_area(key=f"{key}.note.text").input("Customer will bring the charger")
     next(b for b in app.button if b.label == "Add a note" and key in str(b.id)).click().run()
-    assert texts(app, "success") == ["Note added."]
+    assert texts(app, "toast") == ["Note added."]
     from comptoir.services import messaging
 
     (note,) = messaging.order_messages(STAFF, job)
@@ -273,7 +273,7 @@ def test_cancelling_an_order_with_a_deposit_refunds_it_from_the_card(app):
     assert "Cancelling gives the deposit of" in " ".join(texts(app, "caption"))
     app.selectbox(key=f"{key}.cancel_refund").set_value("card").run()
     app.button(key=f"{key}.status_go").click().run()
-    assert texts(app, "success") == ["Now: Cancelled."]
+    assert texts(app, "toast") == ["Now: Cancelled."]
     order = workshop.order_detail(STAFF, job)
     assert (order["status"], order["deposit"]) == ("cancelled", 0)
 
@@ -372,7 +372,7 @@ def test_a_job_is_found_and_collected_from_new_sale(app):
     app.button(key=f"{key}.collect.go").click().run()
     assert not app.exception, app.exception
     assert workshop.order_detail(STAFF, job)["status"] == "collected"
-    assert any(m.startswith("Collected: receipt R") for m in texts(app, "success"))
+    assert any(m.startswith("Collected: receipt R") for m in texts(app, "toast"))
 
 
 def test_a_search_that_matches_no_open_job_says_so_in_french(shop_db):

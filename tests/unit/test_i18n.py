@@ -10,7 +10,17 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from comptoir.i18n import catalog, country_name, country_options, format_date, format_money, t, tn
+from comptoir.i18n import (
+    catalog,
+    country_name,
+    country_options,
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+    t,
+    tn,
+)
 from comptoir.i18n.catalog import LANGUAGES, keys
 from comptoir.i18n.errors import describe
 from comptoir.logic.errors import FieldError
@@ -136,6 +146,18 @@ def test_money_and_dates_follow_the_language():
     assert format_money(Decimal("1234.5"), "GBP", "en", "GB") == "£1,234.50"
     assert format_date(date(2026, 11, 29), "fr", "FR") == "29 nov. 2026"
     assert format_date(date(2026, 11, 29), "en", "GB") == "29 Nov 2026"
+
+
+def test_numbers_and_percentages_follow_the_language():
+    assert format_percent(Decimal("12.50"), "fr") == "12,5\xa0%"
+    assert format_percent(Decimal("12.50"), "en") == "12.5%"
+    assert format_percent(93.4, "fr") == "93,4\xa0%"  # a float's binary tail is not shown
+    assert format_number(Decimal("2.500"), "fr") == "2,5"
+    assert format_number(Decimal("1234.5"), "fr") == "1\u202f234,5"
+    assert format_number(Decimal("1234.5"), "en", grouped=False) == "1234.5"
+    assert format_number(Decimal("1E+1"), "en") == "10"
+    assert t("format.labelled", "fr", label="Total", value="5 €") == "Total : 5 €"
+    assert t("format.labelled", "en", label="Total", value="€5") == "Total: €5"
 
 
 def test_country_names_in_the_ui_language():
