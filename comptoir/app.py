@@ -9,7 +9,7 @@ from comptoir.startup import application, database_target, prepare_database
 from comptoir.ui.auth import hand_cookie, refresh_session, resume_from_cookie, sidebar_identity
 from comptoir.ui.downloads import start_sweeper
 from comptoir.ui.errors import PAGE_KEY, run_guarded, show_unavailable
-from comptoir.ui.navigation import PUBLIC, navigation
+from comptoir.ui.navigation import PUBLIC, close_sidebar_after_pick, navigation
 from comptoir.ui.printing import new_run
 from comptoir.ui.session import demo_banner, language_picker
 from comptoir.ui.sign_in import first_admin_form, sign_in_form
@@ -58,6 +58,7 @@ if page.url_path in PUBLIC:
 elif actor is not None:
     hand_cookie()
     sidebar_identity(actor)
+    close_sidebar_after_pick()
     backup_banner(actor)
     st.session_state[PAGE_KEY] = page.url_path
     new_run()  # a print box the last run did not draw goes

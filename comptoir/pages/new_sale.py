@@ -30,7 +30,16 @@ from comptoir.ui.notices import confirmed
 from comptoir.ui.sale_lines import lines_table, priced_lines
 from comptoir.ui.sale_view import show_sale
 from comptoir.ui.search_box import search_box
-from comptoir.ui.session import date_format, language, percent, show_refusal, tr
+from comptoir.ui.session import (
+    date_format,
+    labelled,
+    language,
+    percent,
+    show_refusal,
+    tr,
+    tr_plain,
+    trn,
+)
 from comptoir.ui.text import md
 
 actor = require_page("sales.record")
@@ -190,11 +199,12 @@ def _line_editor(priced: list) -> None:
         line["id"]: f"{n} · {names[line['id']]} × {line['quantity']}"
         for n, line in enumerate(held, start=1)
     }
-    row = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+    # Stacked, not in a row: the basket's column is 300 px on a counter tablet (in a row the
+    # buttons were cut off).
     # Made anew after each edit (its labels changed): it keeps the line picked, if any.
     edits = ss.setdefault("till.line_edits", 0)
     kept = ss.get("till.line_picked")
-    picked = row[0].selectbox(
+    picked = st.selectbox(
         tr("sales.line"),
         list(labels),
         index=list(labels).index(kept) if kept in labels else 0,
@@ -204,10 +214,11 @@ def _line_editor(priced: list) -> None:
     line = next((x for x in held if x["id"] == picked), None)
     if line is None:
         return
-    quantity = row[1].text_input(
+    quantity = st.text_input(
         tr("field.quantity"), str(line["quantity"]), key=f"till.line_quantity.{picked}"
     )
-    if row[2].button(tr("sales.change_quantity"), key="till.line_change"):
+    row = st.columns(2)
+    if row[0].button(tr("sales.change_quantity"), key="till.line_change", width="stretch"):
         changed = [{**x, "quantity": quantity} if x["id"] == picked else x for x in held]
         try:
             till.preview(ss.get("till.customer"), _requests(changed))
@@ -217,7 +228,7 @@ def _line_editor(priced: list) -> None:
         ss["till.lines"] = changed
         ss["till.line_picked"], ss["till.line_edits"] = picked, edits + 1
         rerun_part()
-    if row[3].button(tr("sales.remove_line"), key="till.line_remove"):
+    if row[1].button(tr("sales.remove_line"), key="till.line_remove", width="stretch"):
         ss["till.lines"] = [x for x in held if x["id"] != picked]
         ss["till.line_picked"], ss["till.line_edits"] = None, edits + 1
         rerun_part()
@@ -228,9 +239,24 @@ def items_and_payment() -> None:
     """Items, basket and payment: a scan or an edit reruns only this part of the till."""
     guard_fragment("sales.record")
     nonce = ss["till.nonce"]  # a scan moved it on since the page last ran
+    lines = _requests(ss["till.lines"])
+    priced, basket, refusal = [], None, None
+    if lines:
+        try:
+            priced, basket = till.preview(customer_id, lines)
+        except ValidationFailed as exc:
+            refusal = exc
+        except NotFound:
+            pass
     left, right = st.columns([3, 2])
     with left:
         st.subheader(tr("sales.add_item"))
+        # The running total just above the scan box: a phone shows both on its first screen
+        # (one line always, so the box does not move at the first scan).
+        if basket is not None:
+            st.markdown(trn("sales.running_total", len(priced), total=money(basket.total)))
+        else:
+            st.markdown(tr("sales.basket_empty"))
         cols = st.columns([3, 1, 1])
         cols[0].text_input(
             tr("sales.scan"),
@@ -298,24 +324,19 @@ def items_and_payment() -> None:
 
     with right:
         st.subheader(tr("sales.basket"))
-        lines = _requests(ss["till.lines"])
         basket_total = None
         if not lines:
             st.caption(tr("sales.basket_empty"))
         else:
-            try:
-                priced, basket = till.preview(customer_id, lines)
-            except ValidationFailed as exc:
-                show_refusal(exc)
-                priced, basket = [], None
-            except NotFound:
-                priced, basket = [], None
+            if refusal is not None:
+                show_refusal(refusal)
             if basket is not None:
                 basket_total = basket.total
-                lines_table(priced_lines(priced), money)
+                lines_table(priced_lines(priced), money, compact=True)
+                net = labelled(tr_plain("sales.net"), money(basket.net))
+                tax = labelled(tr_plain("sales.tax"), money(basket.tax))
                 st.markdown(
-                    f"{tr('sales.net')}: {md(money(basket.net))} · {tr('sales.tax')}: "
-                    f"{md(money(basket.tax))}  \n### {tr('print.total')} {md(money(basket.total))}"
+                    f"{md(net)} · {md(tax)}  \n### {tr('print.total')} {md(money(basket.total))}"
                 )
             if priced:
                 _line_editor(priced)

@@ -181,3 +181,24 @@ def navigation(role: str | None) -> dict[str, list[st.Page]]:
             st.Page(script, title=tr(f"nav.{url}"), url_path=url, visibility="hidden")
         )
     return sections
+
+
+# On a phone the sidebar covers the page: once a page is picked in it, close it (Streamlit
+# leaves it open). Narrow is below Streamlit's own breakpoint for the mobile layout.
+_CLOSE_AFTER_PICK = """<script>
+if (!window.comptoirClosesSidebar) {
+  window.comptoirClosesSidebar = true;
+  document.addEventListener("click", (event) => {
+    if (window.innerWidth >= 768 || !event.target.closest("[data-testid=stSidebarNav] a")) {
+      return;
+    }
+    const close = document.querySelector("[data-testid=stSidebarCollapseButton] button");
+    if (close) { setTimeout(() => close.click(), 0); }
+  }, true);
+}
+</script>"""
+
+
+def close_sidebar_after_pick() -> None:
+    """On a narrow screen the sidebar closes once a page is picked in it."""
+    st.sidebar.html(_CLOSE_AFTER_PICK, unsafe_allow_javascript=True)

@@ -14,9 +14,15 @@ from comptoir.ui.session import language, number, tr_plain
 from comptoir.ui.text import literal_table, md
 
 
-def lines_table(lines: Sequence[Mapping[str, Any]], money: Callable[[object], str]) -> None:
+def lines_table(
+    lines: Sequence[Mapping[str, Any]], money: Callable[[object], str], compact: bool = False
+) -> None:
     """Unit price × quantity − line discount = amount; the customer's discount and the tax
-    added or not charged follow below the table, as on the receipt."""
+    added or not charged follow below the table, as on the receipt.
+
+    compact (the till's basket beside the scan box, 300 px on a counter tablet): the item
+    with its unit price and discount, its quantity and its amount.
+    """
     rows, customer_discount, adjustment = [], ZERO, ZERO
     for line in lines:
         view = shown_line(
@@ -28,9 +34,22 @@ def lines_table(lines: Sequence[Mapping[str, Any]], money: Callable[[object], st
         )
         customer_discount += Decimal(line["customer_discount"])
         adjustment += view.tax_adjustment
+        name = product_name(line.get("sku"), line["name"], language())
+        if compact:
+            detail = [money(line["unit_price"])]
+            if view.line_discount:
+                detail.append(f"-{money(view.line_discount)}")
+            rows.append(
+                {
+                    tr_plain("print.item"): f"{name} · {' '.join(detail)}",
+                    tr_plain("print.qty"): number(Decimal(line["quantity"])),
+                    tr_plain("print.amount"): money(view.amount),
+                }
+            )
+            continue
         rows.append(
             {
-                tr_plain("print.item"): product_name(line.get("sku"), line["name"], language()),
+                tr_plain("print.item"): name,
                 tr_plain("print.qty"): number(Decimal(line["quantity"])),
                 tr_plain("print.unit_price"): money(line["unit_price"]),
                 tr_plain("print.discount"): money(view.line_discount) if view.line_discount else "",

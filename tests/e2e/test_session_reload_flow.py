@@ -1,10 +1,13 @@
 """Issue 26 in Chromium against the app as `make run` starts it: a reload keeps the staff
 member signed in, in their language (the cookie HttpOnly and SameSite=Strict, nothing
 secret in the URL; after sign-out a reload asks to sign in again); on a counter tablet
-every card section's tab is in view."""
+every card section's tab is in view and the till's basket, its buttons and Close fit;
+on a phone the scan box and the running total share the first screen, Close is within
+three screens and the sidebar closes after navigating."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -21,10 +24,32 @@ MADE: dict[str, int] = {}
 
 
 def _customer() -> None:
-    from comptoir.services import customers
+    from comptoir.logic.auth import SYSTEM
+    from comptoir.services import customers, products
     from tests.conftest import STAFF
 
     MADE["id"] = customers.create_customer({"last_name": "Tablette", "first_name": "Iris"}, STAFF)
+    for sku, name, price in (
+        ("TUBE-700", "Inner tube 700×25c", "6.50"),
+        ("LIGHT-1", "Light", "24"),
+    ):
+        products.save_product(
+            SYSTEM, None, None, {"sku": sku, "name": name, "price": price, "tax_rate": "20"}
+        )
+
+
+# Whether an element's text is cut (an ellipsis or overflow): its content is wider than it.
+CUT = "e => [e, ...e.querySelectorAll('*')].some(x => x.scrollWidth > x.clientWidth + 1)"
+
+
+def _scan(page, codes: list[str]) -> None:
+    scan = page.get_by_role("textbox", name="Scan or SKU", exact=True)
+    scan.click()
+    for count, code in enumerate(codes, start=1):
+        expect(scan).to_have_value("")  # the last scan's clearing landed
+        page.keyboard.type(code)
+        acting(page, lambda: page.keyboard.press("Enter"))
+        expect(page.get_by_text(re.compile(rf"^Basket: {count} lines? · Total"))).to_be_visible()
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +102,51 @@ def test_on_a_counter_tablet_every_card_section_is_in_view(reload_app, page):
                 within["x"] <= box["x"] and box["x"] + box["width"] <= within["x"] + within["width"]
             ), code
             assert box["x"] + box["width"] <= 1024, code
+
+
+def test_the_till_fits_a_counter_tablet(reload_app, page):
+    """At 1,024 × 768 with the sidebar open the basket is 300 px wide: its table, the line
+    buttons and Close show whole (the basket's seven columns and a row of four controls
+    were cut)."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, f"{reload_app}/sale", "staff")
+    expect(page.locator("[data-testid=stSidebar]")).to_be_visible()
+    _scan(page, ["TUBE-700", "LIGHT-1", "TUBE-700"])
+    basket = page.locator("[data-testid=stTable]").first
+    expect(basket.locator("tbody tr")).to_have_count(3)
+    assert not basket.evaluate(CUT)
+    for name in ("Change", "Remove", "Empty the basket", "Close the sale"):
+        button = page.get_by_role("button", name=name, exact=True)
+        button.scroll_into_view_if_needed()
+        expect(button).to_be_in_viewport()
+        assert not button.evaluate(CUT), name
+        box = button.bounding_box()
+        assert box and box["x"] + box["width"] <= 1024, name
+
+
+def test_the_till_on_a_phone(reload_app, page):
+    """At 390 × 844 the scan box and the running total are on the first screen, Close is
+    within three screens, and the sidebar closes once a page is picked."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, f"{reload_app}/sale", "staff")
+    _scan(page, ["TUBE-700", "LIGHT-1"])
+    for shown in (
+        page.get_by_role("textbox", name="Scan or SKU", exact=True),
+        page.get_by_text(re.compile(r"^Basket: 2 lines · Total")),
+    ):
+        box = shown.bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= 844
+    close = page.get_by_role("button", name="Close the sale", exact=True)
+    # Its place in the page: its top in the window plus how far the page is scrolled.
+    depth = close.evaluate(
+        "e => e.getBoundingClientRect().top"
+        " + document.querySelector('[data-testid=stMain]').scrollTop"
+    )
+    assert depth < 3 * 844, depth
+    sidebar = page.locator("[data-testid=stSidebar]")
+    expect(sidebar).to_have_attribute("data-collapsed", "true")
+    page.locator("[data-testid=stExpandSidebarButton]").click()
+    expect(sidebar).to_have_attribute("data-collapsed", "false")
+    acting(page, lambda: sidebar.get_by_text("Customers", exact=True).click())
+    expect(page.get_by_role("heading", name="Customers")).to_be_visible()
+    expect(sidebar).to_have_attribute("data-collapsed", "true")

@@ -37,9 +37,12 @@ def test_sell_two_items_to_a_level_b_tax_exempt_customer(till_shop):
     add_item(app, "tube", till_shop["tube"], "2")
     add_item(app, "light", till_shop["light"], "1")
     basket = table(app, 0)
-    assert list(basket["Unit price"]) == ["€5.00", "€24.00"]
-    assert list(basket["Tax"]) == ["€0.00", "€0.00"]
+    # The till's basket is compact: the item with its unit price, the quantity, the amount.
+    assert list(basket.columns) == ["Item", "Qty", "Amount"]
+    assert list(basket["Item"]) == ["Chambre à air · €5.00", "Éclairage · €24.00"]
     assert list(basket["Amount"]) == ["€10.00", "€24.00"]  # unit × quantity, no line discount
+    # The running total sits under the scan box too (on a phone, both in one screen).
+    assert "Basket: 2 lines · **Total €28.33**" in texts(app, "markdown")
     assert "Tax not charged (exempt) -€5.67" in texts(app, "caption")  # 34.00 → 28.33
     nonce = app.session_state["till.nonce"]
     app.text_input(key=f"till.tender.card.{nonce}").input("10").run()
@@ -186,7 +189,7 @@ def test_any_line_of_the_basket_changes_its_quantity_or_goes(till_shop):
     app.text_input(key=f"till.line_quantity.{first}").input("3").run()
     app.button(key="till.line_change").click().run()
     basket = table(app, 0)
-    assert list(basket["Item"]) == ["Chambre à air", "Éclairage"]
+    assert list(basket["Item"]) == ["Chambre à air · €6.50", "Éclairage · €24.00"]
     assert list(basket["Qty"]) == ["3", "1"]
     assert line_pick(app).value == first  # still the line changed
     # A quantity that is no number is named; the basket stays as it was.
@@ -198,4 +201,4 @@ def test_any_line_of_the_basket_changes_its_quantity_or_goes(till_shop):
     # Remove the first line: the light stays.
     line_pick(app).set_value(first).run()
     app.button(key="till.line_remove").click().run()
-    assert list(table(app, 0)["Item"]) == ["Éclairage"]
+    assert list(table(app, 0)["Item"]) == ["Éclairage · €24.00"]
