@@ -20,6 +20,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
@@ -116,6 +117,18 @@ def measure(base: str, repeat: int, chromium) -> dict[str, list[float]]:
     context.add_init_script(COUNT_RUNS)
     page = context.new_page()
     page.set_default_timeout(60_000)
+    try:
+        return _measure(page, base, repeat)
+    except Exception:
+        shot = Path(tempfile.gettempdir()) / "bench-ui-failure.png"
+        page.screenshot(path=shot)
+        print(f"failed: the page as it was is in {shot}")
+        raise
+    finally:
+        context.close()
+
+
+def _measure(page, base: str, repeat: int) -> dict[str, list[float]]:
     page.goto(base)
     page.get_by_role("textbox", name="Username", exact=True).fill("admin")
     page.get_by_role("textbox", name="Password", exact=True).fill("demo-admin-2026")
@@ -166,7 +179,7 @@ def measure(base: str, repeat: int, chromium) -> dict[str, list[float]]:
     scan_box = page.get_by_role("textbox", name="Scan or SKU", exact=True)
     # The basket's buttons show only while it holds items (the last sale's view
     # below has a table of its own, so a table proves nothing).
-    remove = page.get_by_role("button", name="Remove last item", exact=True)
+    remove = page.get_by_role("button", name="Remove", exact=True)
     for _ in range(repeat):
         scan_box.click()
 
@@ -186,7 +199,6 @@ def measure(base: str, repeat: int, chromium) -> dict[str, list[float]]:
                 lambda: remove.wait_for(state="detached"),  # the till starts afresh
             )
         )
-    context.close()
     return times
 
 

@@ -256,7 +256,7 @@ def items_and_payment() -> None:
         if basket is not None:
             st.markdown(trn("sales.running_total", len(priced), total=money(basket.total)))
         else:
-            st.markdown(tr("sales.basket_empty"))
+            st.markdown(tr("sales.running_empty"))
         cols = st.columns([3, 1, 1])
         cols[0].text_input(
             tr("sales.scan"),

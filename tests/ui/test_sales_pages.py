@@ -65,6 +65,7 @@ def test_sell_two_items_to_a_level_b_tax_exempt_customer(till_shop):
 def test_scanned_codes_go_straight_into_the_basket_and_the_box_empties(till_shop):
     app = open_app("staff")
     app.switch_page("pages/new_sale.py").run()
+    assert "Basket: empty" in texts(app, "markdown")  # the running total's line, held
     app.text_input(key="till.quantity.0").input("3").run()
     for code in ("TUBE-700", "tube-700", "LIGHT-1"):
         app.text_input(key="till.sku").input(code).run()
