@@ -20,7 +20,7 @@ from comptoir.ui.notices import confirmed
 from comptoir.ui.params import query_id
 from comptoir.ui.printing import keep, show_history, show_kept
 from comptoir.ui.sale_view import history_tab as purchase_history
-from comptoir.ui.session import language, show_refusal, tr, when, worded
+from comptoir.ui.session import labelled, language, show_refusal, tr, when, worded
 from comptoir.ui.text import literal_table, md
 from comptoir.ui.vouchers_rewards_tabs import rewards_tab, vouchers_tab
 from comptoir.ui.workshop_tabs import items_tab, orders_tab, reminders_tab
@@ -110,7 +110,7 @@ def key(name: str) -> str:
 full_name = " ".join(p for p in (customer["first_name"], customer["last_name"]) if p)
 st.title(md(full_name))
 st.caption(
-    f"{tr('field.account_number')}: **{md(customer['account_number'])}**"
+    labelled(tr("field.account_number"), f"**{md(customer['account_number'])}**")
     + (f" · {md(customer['company'])}" if customer["company"] else "")
 )
 confirmed("card.flash")
@@ -214,7 +214,7 @@ def tabs_and_actions() -> None:
             for flag in ("marketing_opt_in", "sms_opt_in"):
                 card_field(flag)
                 if customer[f"{flag}_at"]:
-                    st.caption(f"{tr(f'field.{flag}_at')}: {when(customer[f'{flag}_at'])}")
+                    st.caption(labelled(tr(f"field.{flag}_at"), md(when(customer[f"{flag}_at"]))))
             st.subheader(tr("card.consent_history"))
             history = customers.consent_history(customer_id)
             if not history:
@@ -317,8 +317,9 @@ def tabs_and_actions() -> None:
             )
         st.rerun()
     st.caption(
-        f"{tr('field.created_at')}: {format_date(customer['created_at'], lang)} · "
-        f"{tr('field.updated_at')}: {when(customer['updated_at'])}"
+        labelled(tr("field.created_at"), md(format_date(customer["created_at"], lang)))
+        + " · "
+        + labelled(tr("field.updated_at"), md(when(customer["updated_at"])))
     )
 
 
