@@ -143,12 +143,20 @@ def _shown(value: object, language: str) -> str:
     return str(value)
 
 
+def labelled(label: str, value: str, language: str = SOURCE) -> str:
+    """A label and its value as the language writes them: 'City: Lyon', 'Ville : Lyon'."""
+    return t("format.labelled", language, label=label, value=value)
+
+
 def describe_changes(changes: Sequence[FieldChange], language: str = SOURCE) -> str:
     """An audit entry's changes as a reader reads them, one per field:
     'City: Annecy → Lyon · Postcode: 74000 → 69003'."""
     return " · ".join(
-        f"{field_label(c.field, language)}: {_shown(c.before, language)} → "
-        f"{_shown(c.after, language)}"
+        labelled(
+            field_label(c.field, language),
+            f"{_shown(c.before, language)} → {_shown(c.after, language)}",
+            language,
+        )
         for c in changes
     )
 

@@ -34,7 +34,7 @@ def format_money(amount: Decimal, currency: str, language: str, country: str | N
 
 def format_count(value: int, language: str) -> str:
     """A whole number grouped as the UI language groups it: 1,234 / 1 234."""
-    return format_decimal(value, locale=_locale(language))
+    return format_number(value, language)
 
 
 def format_number(value: Decimal | int, language: str, grouped: bool = True) -> str:

@@ -8,8 +8,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal
 
+from comptoir.i18n.formats import format_percent
 from comptoir.logic.text import without_controls
 
 # Characters babel and people type that no receipt code page has.
@@ -85,8 +86,7 @@ def number(value: Decimal, language: str) -> str:
 
 def percent(value: Decimal, language: str) -> str:
     """A percentage as the document's language writes it: 5%, 5 %, 12,5 %."""
-    share = value / 100
-    return printable(format_percent(share, locale=language, decimal_quantization=False), "CP1252")
+    return printable(format_percent(value, language), "CP1252")
 
 
 def wrap(text: str, width: int) -> list[str]:

@@ -20,6 +20,7 @@ from comptoir.i18n import (
     t,
     tn,
 )
+from comptoir.i18n.catalog import labelled as catalog_labelled
 from comptoir.i18n.errors import describe
 from comptoir.logic.errors import FieldError, ValidationFailed
 from comptoir.operations import clock
@@ -88,7 +89,7 @@ def percent(value: Decimal | int) -> str:
 
 def labelled(label: str, value: str) -> str:
     """A label and its value as the language writes them (Total: €5 / Total : 5 €)."""
-    return t("format.labelled", language(), label=label, value=value)
+    return catalog_labelled(label, value, language())
 
 
 def worded(prefix: str) -> Callable[[str], str]:
