@@ -15,8 +15,10 @@ text box, timed in the same run, is the framework's floor.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,8 +28,10 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.browser_profile import CATEGORIES, KINDS, summarise
 from bench.common import CHROMIUM, CHROMIUM_ARGS, ROOT, bench_database, median, p95, result_line
 from comptoir.data import db
+from comptoir.ui.run_timing import LOG_ENV
 
 # Counts every script run that ends, however short (a poll could miss it).
 COUNT_RUNS = """
@@ -58,11 +62,15 @@ def build(path: Path, customers: int, n_sales: int) -> None:
     db.close(path)
 
 
-def serve(command: list[str], path: Path) -> tuple[subprocess.Popen, str]:
+def serve(
+    command: list[str], path: Path, run_log: Path | None = None
+) -> tuple[subprocess.Popen, str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, db.ENV_VAR: str(path), "COMPTOIR_DEMO_CUSTOMERS": "0"}
+    if run_log is not None:
+        env[LOG_ENV] = str(run_log)
     process = subprocess.Popen(
         [*command, "--server.port", str(port), "--server.headless", "true"],
         cwd=ROOT,
@@ -82,21 +90,57 @@ def serve(command: list[str], path: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError(f"{command} did not start")
 
 
-def timed(
-    page, action: Callable[[], None], shown: Callable[[], None], full_run: bool = True
-) -> float:
-    """Milliseconds from the action until its rerun has finished and shown() holds.
+class Timings:
+    """Each action's times in the browser, and the wall-clock span each one took."""
 
-    A fragment's rerun leaves the app's run state alone (no "running" to count):
-    for those, the time runs until what the user waits for is on screen.
-    """
-    before = page.evaluate("window.__runs")
-    started = time.perf_counter()
-    action()
-    if full_run:
-        page.wait_for_function(SETTLED, arg=before, timeout=60_000)
-    shown()
-    return (time.perf_counter() - started) * 1000
+    def __init__(self, trace: bool = False) -> None:
+        self.times: dict[str, list[float]] = {}
+        self.spans: dict[str, list[tuple[float, float]]] = {}
+        self.trace = trace  # a DevTools trace of each action (slows the browser a little)
+        self.profiles: dict[str, list[dict[str, float]]] = {}
+
+    def timed(
+        self,
+        name: str,
+        page,
+        action: Callable[[], None],
+        shown: Callable[[], None],
+        full_run: bool = True,
+    ) -> None:
+        """Milliseconds from the action until its rerun has finished and shown() holds.
+
+        A fragment's rerun leaves the app's run state alone (no "running" to count):
+        for those, the time runs until what the user waits for is on screen.
+        """
+        before = page.evaluate("window.__runs")
+        if self.trace:
+            page.context.browser.start_tracing(page=page, categories=CATEGORIES)
+        began, started = time.time(), time.perf_counter()
+        action()
+        if full_run:
+            page.wait_for_function(SETTLED, arg=before, timeout=60_000)
+        shown()
+        took = (time.perf_counter() - started) * 1000
+        self.times.setdefault(name, []).append(took)
+        self.spans.setdefault(name, []).append((began, time.time()))
+        if self.trace:
+            trace = page.context.browser.stop_tracing()
+            self.profiles.setdefault(name, []).append(summarise(trace, took))
+
+
+def server_share(timings: Timings, run_log: Path) -> dict[str, tuple[list[float], list[float]]]:
+    """Per action, the server's script time and its database time (ms), summed over the
+    runs (full or fragment) that ended within each timed span."""
+    runs = [json.loads(line) for line in run_log.read_text(encoding="utf-8").splitlines()]
+    shares: dict[str, tuple[list[float], list[float]]] = {}
+    for name, spans in timings.spans.items():
+        script, database = [], []
+        for began, ended in spans:
+            inside = [r for r in runs if began <= r["at"] <= ended]
+            script.append(sum(r["ms"] for r in inside))
+            database.append(sum(r["db_ms"] for r in inside))
+        shares[name] = (script, database)
+    return shares
 
 
 def settle(page) -> None:
@@ -112,13 +156,13 @@ def keyup(page, label: str):
     )
 
 
-def measure(base: str, repeat: int, chromium) -> dict[str, list[float]]:
+def measure(base: str, repeat: int, chromium, trace: bool) -> Timings:
     context = chromium.new_context(viewport={"width": 1800, "height": 1100})
     context.add_init_script(COUNT_RUNS)
     page = context.new_page()
     page.set_default_timeout(60_000)
     try:
-        return _measure(page, base, repeat)
+        return _measure(page, base, repeat, Timings(trace))
     except Exception:
         shot = Path(tempfile.gettempdir()) / "bench-ui-failure.png"
         page.screenshot(path=shot)
@@ -128,26 +172,27 @@ def measure(base: str, repeat: int, chromium) -> dict[str, list[float]]:
         context.close()
 
 
-def _measure(page, base: str, repeat: int) -> dict[str, list[float]]:
+def _measure(page, base: str, repeat: int, timings: Timings) -> Timings:
     page.goto(base)
     page.get_by_role("textbox", name="Username", exact=True).fill("admin")
     page.get_by_role("textbox", name="Password", exact=True).fill("demo-admin-2026")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Sign in").wait_for(state="detached")
     settle(page)
-    times: dict[str, list[float]] = {
-        k: [] for k in ("keystroke", "open_card", "tab", "add_item", "close_sale")
-    }
+    timed = timings.timed
     caption = page.get_by_text(re.compile(r"customers? · page 1 of"))
     for n in range(repeat):
         term = ("dub", "mart", "rob", "ber", "lef", "mor", "gar", "fau", "ren", "sim")[n % 10]
         box = keyup(page, "Search")
-        times["keystroke"].append(
-            timed(page, lambda b=box, t=f"{term}{'e' * (n // 10)}": b.fill(t), caption.wait_for)
+        timed(
+            "keystroke",
+            page,
+            lambda b=box, t=f"{term}{'e' * (n // 10)}": b.fill(t),
+            caption.wait_for,
         )
     for n in range(repeat):
         box = keyup(page, "Search")
-        timed(page, lambda b=box, n=n: b.fill(f"C{n + 1:06d}"), caption.wait_for)
+        timed("find", page, lambda b=box, n=n: b.fill(f"C{n + 1:06d}"), caption.wait_for)
         grid = page.locator("[data-testid=stDataFrame]").first
         grid.wait_for()
         shape = grid.bounding_box()
@@ -157,19 +202,16 @@ def _measure(page, base: str, repeat: int) -> dict[str, list[float]]:
         page.mouse.move(x, y)
         page.locator("[data-testid=stElementToolbar]").first.wait_for(state="visible")
         general = page.get_by_role("tab", name="General")
-        times["open_card"].append(
-            timed(page, lambda x=x, y=y: page.mouse.click(x, y), general.wait_for)
-        )
+        timed("open_card", page, lambda x=x, y=y: page.mouse.click(x, y), general.wait_for)
         # Each tab draws its own fields only when open: wait for one of them.
         for tab, field in (("General", "Tax number"), ("Account information", "First name")):
             box = page.get_by_role("textbox", name=field, exact=True)
-            times["tab"].append(
-                timed(
-                    page,
-                    lambda t=tab: page.get_by_role("tab", name=t).click(),
-                    lambda b=box: b.wait_for(state="visible"),
-                    full_run=False,
-                )
+            timed(
+                "tab",
+                page,
+                lambda t=tab: page.get_by_role("tab", name=t).click(),
+                lambda b=box: b.wait_for(state="visible"),
+                full_run=False,
             )
         page.locator("[data-testid=stSidebarNav]").get_by_text("Customers", exact=True).click()
         settle(page)
@@ -187,19 +229,18 @@ def _measure(page, base: str, repeat: int) -> dict[str, list[float]]:
             page.keyboard.type("TUBE-700")
             page.keyboard.press("Enter")
 
-        times["add_item"].append(
-            timed(page, scan, lambda: remove.wait_for(state="visible"), full_run=False)
-        )
+        timed("add_item", page, scan, lambda: remove.wait_for(state="visible"), full_run=False)
         # The tender is sent with the click (a text box commits on blur).
         page.get_by_role("textbox", name="Card", exact=True).fill("6.50")
-        times["close_sale"].append(
-            timed(
-                page,
-                lambda: page.get_by_role("button", name="Close the sale").click(),
-                lambda: remove.wait_for(state="detached"),  # the till starts afresh
-            )
+        timed(
+            "close_sale",
+            page,
+            lambda: page.get_by_role("button", name="Close the sale").click(),
+            lambda: remove.wait_for(state="detached"),  # the till starts afresh
         )
-    return times
+    for step in (timings.times, timings.spans, timings.profiles):
+        step.pop("find", None)  # a step towards a card, not reported
+    return timings
 
 
 def floor(base: str, repeat: int, chromium) -> list[float]:
@@ -228,6 +269,11 @@ def main() -> None:
     parser.add_argument("--sales", type=int, default=2_000_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--db", type=Path, default=None)
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="also trace each action in Chromium: where the page's main thread spent it",
+    )
     args = parser.parse_args()
     path = bench_database(
         args.db,
@@ -238,24 +284,43 @@ def main() -> None:
     db.close(path)
     from playwright.sync_api import sync_playwright
 
-    app, base = serve([sys.executable, str(ROOT / "serve.py")], path)
+    run_log = Path(tempfile.mkdtemp(prefix="comptoir-bench-runs-")) / "runs.jsonl"
+    run_log.touch()
+    app, base = serve([sys.executable, str(ROOT / "serve.py")], path, run_log)
     echo_app = str(ROOT / "bench" / "echo_app.py")
     echo, echo_base = serve([sys.executable, "-m", "streamlit", "run", echo_app], path)
     try:
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            times = measure(base, args.repeat, chromium)
-            times["floor"] = floor(echo_base, args.repeat, chromium)
+            timings = measure(base, args.repeat, chromium, args.trace)
+            floor_times = floor(echo_base, args.repeat, chromium)
             chromium.close()
     finally:
         for process in (app, echo):
             process.terminate()
             process.wait(timeout=20)
+    shares = server_share(timings, run_log)
+    shutil.rmtree(run_log.parent)
     results: dict[str, str] = {}
-    for name, values in times.items():
-        print(f"{name:11} median {median(values):6.0f} ms   p95 {p95(values):6.0f} ms")
+    print("action      in the browser          server script   of which database")
+    for name, values in [*timings.times.items(), ("floor", floor_times)]:
+        line = f"{name:11} median {median(values):6.0f} ms p95 {p95(values):6.0f} ms"
         results[f"{name}_p95_ms"] = f"{p95(values):.0f}"
         results[f"{name}_median_ms"] = f"{median(values):.0f}"
+        if name in shares:  # medians of the server's part: the rest is transport and drawing
+            script, database = shares[name]
+            line += f"   median {median(script):6.0f} ms   median {median(database):6.0f} ms"
+            results[f"{name}_server_median_ms"] = f"{median(script):.0f}"
+            results[f"{name}_db_median_ms"] = f"{median(database):.0f}"
+        print(line)
+    if timings.profiles:
+        kinds = [*KINDS, "other", "idle"]
+        print("browser main thread, medians (ms): " + " ".join(f"{k:>12}" for k in kinds))
+        for name, profiles in timings.profiles.items():
+            figures = {k: median([p[k] for p in profiles]) for k in kinds}
+            print(f"{name:34}" + " ".join(f"{figures[k]:12.0f}" for k in kinds))
+            for k in kinds:
+                results[f"{name}_browser_{k}_median_ms"] = f"{figures[k]:.0f}"
     print(result_line(customers=args.customers, sales=args.sales, **results))
 
 

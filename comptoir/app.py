@@ -11,6 +11,7 @@ from comptoir.ui.downloads import start_sweeper
 from comptoir.ui.errors import PAGE_KEY, run_guarded, show_unavailable
 from comptoir.ui.navigation import PUBLIC, close_sidebar_after_pick, navigation
 from comptoir.ui.printing import new_run
+from comptoir.ui.run_timing import begin, page_run
 from comptoir.ui.session import demo_banner, language_picker
 from comptoir.ui.sign_in import first_admin_form, sign_in_form
 from comptoir.ui.system_status import backup_banner
@@ -29,6 +30,7 @@ def _database_ready(target: str) -> DatabaseUnavailable | None:
     return None
 
 
+begin()  # timed when COMPTOIR_RUN_LOG asks (bench/ui.py)
 st.set_page_config(page_title="Comptoir", page_icon=":material/pedal_bike:", layout="wide")
 SERVER = application().background  # a real server (AppTest runs are not)
 if SERVER:
@@ -62,7 +64,8 @@ elif actor is not None:
     backup_banner(actor)
     st.session_state[PAGE_KEY] = page.url_path
     new_run()  # a print box the last run did not draw goes
-    run_guarded(page.run)
+    with page_run(page.url_path):
+        run_guarded(page.run)
 elif auth.has_staff():
     sign_in_form()  # the requested page (same URL) runs once signed in
 else:

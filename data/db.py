@@ -53,6 +53,29 @@ _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 
 DatabaseBusy = DatabaseUnavailable  # older name, kept for the CLI tools
 
+# Seconds this thread held a cursor or a transaction: a script run's share spent in the
+# database, for the run timings (ui/run_timing.py) that bench/ui.py reads.
+_held = threading.local()
+
+
+def time_held() -> float:
+    """Seconds this thread has held cursors and transactions so far."""
+    return getattr(_held, "seconds", 0.0)
+
+
+@contextmanager
+def _clocked(inner: AbstractContextManager[T]) -> Iterator[T]:
+    depth = getattr(_held, "depth", 0)
+    _held.depth = depth + 1
+    started = time.perf_counter()
+    try:
+        with inner as cur:
+            yield cur
+    finally:
+        _held.depth = depth
+        if depth == 0:  # a cursor opened inside another is already counted
+            _held.seconds = time_held() + time.perf_counter() - started
+
 
 URL_ENV = "COMPTOIR_DATABASE_URL"
 
@@ -243,10 +266,10 @@ class DuckDBFile(Database):
         return str(self.path)
 
     def cursor(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
-        return _file_cursor(self.path)
+        return _clocked(_file_cursor(self.path))
 
     def transaction(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
-        return _file_transaction(self.path)
+        return _clocked(_file_transaction(self.path))
 
     def close(self) -> None:
         _close_file(self.path)
@@ -262,10 +285,10 @@ class PostgresServer(Database):
         return postgres.redacted(self.url)
 
     def cursor(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
-        return postgres.cursor(self.url)  # type: ignore[return-value]  # same methods
+        return _clocked(postgres.cursor(self.url))  # type: ignore[arg-type]  # same methods
 
     def transaction(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
-        return postgres.transaction(self.url)  # type: ignore[return-value]  # same methods
+        return _clocked(postgres.transaction(self.url))  # type: ignore[arg-type]  # same methods
 
     def close(self) -> None:
         postgres.close(self.url)

@@ -11,6 +11,7 @@ import streamlit as st
 
 from comptoir.i18n import LANGUAGES, t
 from comptoir.logic.errors import Busy, DatabaseUnavailable
+from comptoir.ui.run_timing import fragment_run
 from comptoir.ui.session import LANGUAGE_KEY, tr
 from comptoir.ui.text import md
 
@@ -54,7 +55,8 @@ def guarded_fragment(body: Callable[[], None]) -> Callable[[], None]:
 
     @functools.wraps(body)
     def guarded() -> None:
-        run_guarded(body)
+        with fragment_run(body.__name__):
+            run_guarded(body)
 
     return st.fragment(guarded)
 

@@ -1,0 +1,23 @@
+"""The run timings bench/ui.py reads: one line per run, the database's share within it."""
+
+from __future__ import annotations
+
+import json
+
+from comptoir.services import customers
+from comptoir.ui.run_timing import LOG_ENV
+from tests.ui.conftest import open_app
+
+
+def test_each_run_is_logged_with_its_database_share(shop_db, tmp_path, monkeypatch):
+    log = tmp_path / "runs.jsonl"
+    monkeypatch.setenv(LOG_ENV, str(log))
+    app = open_app("admin")
+    target = customers.search_customers("", page_size=1).rows[0]
+    app.query_params["id"] = str(target["id"])
+    log.write_text("")  # the sign-in's runs aside
+    app.switch_page("pages/customer_card.py").run()
+    assert not app.exception
+    runs = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(r["name"], r["kind"]) for r in runs] == [("customer", "page")]
+    assert 0 < runs[0]["db_ms"] < runs[0]["ms"]
