@@ -89,15 +89,19 @@ def insert_sale(
 def sale(cur: Cursor, sale_id: int) -> dict[str, Any] | None:
     """One sale with lines, tenders, invoice and refunds pointing at it."""
     cur.execute(
-        "SELECT s.*, i.invoice_number, i.issued_at AS invoiced_at, o.receipt_number AS"
-        " refund_of_receipt FROM sales s LEFT JOIN invoices i ON i.sale_id = s.id"
-        " LEFT JOIN sales o ON o.id = s.refund_of WHERE s.id = ?",
+        "SELECT s.*, i.invoice_number, i.issued_at AS invoiced_at"
+        " FROM sales s LEFT JOIN invoices i ON i.sale_id = s.id WHERE s.id = ?",
         [sale_id],
     )
     found = as_dicts(cur)
     if not found:
         return None
     row = found[0]
+    # The original's receipt by its id: a self-join read every sale (190 ms at 2 million).
+    row["refund_of_receipt"] = None
+    if row["refund_of"] is not None:
+        cur.execute("SELECT receipt_number FROM sales WHERE id = ?", [row["refund_of"]])
+        row["refund_of_receipt"] = cur.fetchall()[0][0]
     cur.execute("SELECT * FROM sale_lines WHERE sale_id = ? ORDER BY line_no", [sale_id])
     row["lines"] = as_dicts(cur)
     cur.execute("SELECT method, amount FROM sale_tenders WHERE sale_id = ?", [sale_id])
@@ -140,8 +144,9 @@ def take_return(cur: Cursor, sale_id: int, line_no: int, quantity: Any) -> bool:
 
 
 # A customer's sales with items, tenders, invoice and the sale a return refers to; the
-# page's ids are found first, then lines and tenders read for those ids only (JOINs let
-# DuckDB skip the other row groups).
+# page's ids are found first, then lines, tenders and originals read for those ids only
+# (JOINs let DuckDB skip the other row groups; a plain self-join on refund_of read every
+# sale: 270 ms against 70 ms at 2 million sales).
 _HISTORY = """
     WITH mine AS (
         SELECT id, receipt_number, sold_at, total, refund_of, staff_name, shop_code {total}
@@ -163,7 +168,9 @@ _HISTORY = """
     LEFT JOIN items ON items.sale_id = m.id
     LEFT JOIN paid ON paid.sale_id = m.id
     LEFT JOIN invoices i ON i.sale_id = m.id
-    LEFT JOIN sales o ON o.id = m.refund_of
+    LEFT JOIN (
+        SELECT id, receipt_number FROM sales WHERE id IN (SELECT refund_of FROM mine)
+    ) o ON o.id = m.refund_of
     ORDER BY m.sold_at DESC, m.id DESC
 """
 

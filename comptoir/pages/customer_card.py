@@ -9,7 +9,7 @@ from comptoir.services import customers, merges, printing, shop
 from comptoir.ui.account_tab import account_tab
 from comptoir.ui.auth import guard_fragment, require_page
 from comptoir.ui.card_fields import field_widget
-from comptoir.ui.card_sections import EDITABLE, GROUP_OF, GROUPS, TABS
+from comptoir.ui.card_sections import EDITABLE, GROUP_OF, GROUPS, IN_BROWSER, TABS
 from comptoir.ui.customer_picker import customer_picker
 from comptoir.ui.delivery_tab import delivery_tab
 from comptoir.ui.errors import guarded_fragment
@@ -142,10 +142,10 @@ if print_jobs.open:  # read only when opened
     with print_jobs:
         show_history(f"customer:{customer_id}")
 
-# Only the open tab runs (its ledger, history or sales queries included). What the
-# user typed on an editable tab is kept in a draft, so switching tabs loses nothing.
-# The sections in groups (ui/card_sections.py).
-EDITABLE_TABS = EDITABLE
+# The sections in groups (ui/card_sections.py): the card's own fields all drawn and
+# switched in the browser; in the other groups only the open tab runs (its ledger,
+# history or sales queries included). What the user typed is kept in a draft, so
+# switching groups or the language loses nothing.
 tab_labels = {code: tr(f"card.tab.{code}") for code in TABS}
 tab_state = f"card.tab.{customer_id}"
 
@@ -163,21 +163,32 @@ def tabs_and_actions() -> None:
         key=f"card.group.{customer_id}",
         label_visibility="collapsed",
     )
-    codes = GROUPS[group or GROUP_OF[ss.get(tab_state, "account")]]
+    group = group or GROUP_OF[ss.get(tab_state, "account")]
+    codes = GROUPS[group]
     tabs_key = f"card.tabs.{group}.{lang}"  # a new widget per language: its value is a label
-    # The default opens the section last seen (after a language switch, a new widget) and
-    # stays the same while the widget lives: a default that changed with each switch
-    # would make Streamlit take the tabs for a new widget and snap back to it.
-    default_key = f"card.tabs_default.{customer_id}.{group}.{lang}"
-    if tabs_key not in ss or default_key not in ss:
-        seen = ss.get(tab_state, "account")
-        ss[default_key] = tab_labels[seen if seen in codes else codes[0]]
-    tab_list = st.tabs(
-        [tab_labels[c] for c in codes], key=tabs_key, on_change="rerun", default=ss[default_key]
-    )
-    tabs = dict(zip(codes, tab_list, strict=True))
-    open_code = next((code for code, tab in tabs.items() if tab.open), codes[0])
-    ss[tab_state] = open_code
+    if group in IN_BROWSER:
+        # Every section of the group drawn, the tab switched in the browser: no run.
+        tabs = dict(zip(codes, st.tabs([tab_labels[c] for c in codes], key=tabs_key), strict=True))
+        drawn = codes
+        ss[tab_state] = codes[0]
+    else:
+        # The default opens the section last seen (after a language switch, a new widget)
+        # and stays the same while the widget lives: a default that changed with each
+        # switch would make Streamlit take the tabs for a new widget and snap back to it.
+        default_key = f"card.tabs_default.{customer_id}.{group}.{lang}"
+        if tabs_key not in ss or default_key not in ss:
+            seen = ss.get(tab_state, "account")
+            ss[default_key] = tab_labels[seen if seen in codes else codes[0]]
+        tab_list = st.tabs(
+            [tab_labels[c] for c in codes],
+            key=tabs_key,
+            on_change="rerun",
+            default=ss[default_key],
+        )
+        tabs = dict(zip(codes, tab_list, strict=True))
+        open_code = next((code for code, tab in tabs.items() if tab.open), codes[0])
+        ss[tab_state] = open_code
+        drawn = (open_code,)
     draft: dict[str, object] = ss.setdefault(f"card.draft.{customer_id}.{nonce}", {})
 
     def card_field(name: str, container=st) -> None:
@@ -189,7 +200,7 @@ def tabs_and_actions() -> None:
             name, customer[name], widget_key, lists, region, today, container=container
         )
 
-    if open_code == "account":
+    if "account" in drawn:
         with tabs["account"]:
             for section, names in ACCOUNT_FIELDS.items():
                 st.subheader(tr(section))
@@ -201,7 +212,7 @@ def tabs_and_actions() -> None:
                     # Where the reference POS puts them: by the e-mail address and mobile.
                     sent_flash()
                     send_buttons(actor, customer, list(st.columns(2)))
-    if open_code == "general":
+    if "general" in drawn:
         with tabs["general"]:
             for position, name in enumerate(GENERAL_FIELDS):
                 if position % 2 == 0 and name != "notes":
@@ -209,7 +220,7 @@ def tabs_and_actions() -> None:
                 card_field(name, st if name == "notes" else columns[position % 2])
             if customers.discount_warning(customer["discount_percent"], draft["discount_percent"]):
                 st.warning(tr("card.discount_warning"))
-    if open_code == "gdpr":
+    if "gdpr" in drawn:
         with tabs["gdpr"]:
             for flag in ("marketing_opt_in", "sms_opt_in"):
                 card_field(flag)
@@ -257,9 +268,10 @@ def tabs_and_actions() -> None:
         "messages": lambda: messages_tab(actor, customer),
         "history": lambda: history_table(actor, customer_id),
     }
-    if open_code in sections:
-        with tabs[open_code]:
-            sections[open_code]()
+    for code in drawn:
+        if code in sections:
+            with tabs[code]:
+                sections[code]()
     raw = dict(draft)
 
     def _save(version: int) -> None:
@@ -286,7 +298,7 @@ def tabs_and_actions() -> None:
         )
         st.rerun()
 
-    if open_code not in EDITABLE_TABS:
+    if not set(drawn) & set(EDITABLE):
         return  # Save and Archive act on the card's fields: shown where those are
     st.divider()
     if ss.get(f"card.stale.{customer_id}"):

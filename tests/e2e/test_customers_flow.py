@@ -136,6 +136,10 @@ def test_card_tabs_switch_back_and_forth_and_keep_what_was_typed(server, page):
         )
         textbox(page, "Tax number").fill(typed)
         acting(page, lambda: textbox(page, "Tax number").press("Tab"))
+        # The edit's run draws the card's sections again: the open one stays open.
+        expect(page.get_by_role("tab", name="General", exact=True)).to_have_attribute(
+            "aria-selected", "true"
+        )
         open_tab(page, "Account information")
         expect(textbox(page, "City")).to_have_value("Typed-city")
     open_tab(page, "General")

@@ -168,3 +168,20 @@ def test_the_database_refuses_more_returned_than_sold(shop, database):
         cur.execute(
             "UPDATE sale_line_returns SET returned_quantity = 2 WHERE sale_id = ?", [sale_id]
         )
+
+
+def test_a_return_names_the_receipt_it_refunds_in_its_detail_and_the_history(shop):
+    buyer = customers.create_customer({"last_name": "Retour"}, STAFF)
+    first = _sell(buyer, [LineRequest(shop["light"], "1")])
+    second = _sell(buyer, [LineRequest(shop["light"], "1")])
+    refund = returns.refund_sale(STAFF, second, {1: "1"}, "card", key())
+    receipt = receipts.sale_detail(STAFF, second)["receipt_number"]
+    assert receipts.sale_detail(STAFF, refund)["refund_of_receipt"] == receipt
+    assert receipts.sale_detail(STAFF, first)["refund_of_receipt"] is None
+    rows, total = receipts.purchase_history(STAFF, buyer)
+    assert total == 3
+    assert [(r["id"], r["refund_of_receipt"]) for r in rows] == [
+        (refund, receipt),
+        (second, None),
+        (first, None),
+    ]

@@ -100,15 +100,17 @@ def type_into(test: AppTest, key: str, text: str) -> AppTest:
 
 
 def open_tab(test: AppTest, label: str) -> AppTest:
-    """Open one of the card's sections (only the open one runs), as clicks on its group and
-    its tab would."""
+    """Open one of the card's sections, as clicks on its group and its tab would (a group
+    switched in the browser draws all its sections: its group is enough)."""
     from comptoir.i18n.catalog import t
-    from comptoir.ui.card_sections import GROUP_OF
+    from comptoir.ui.card_sections import GROUP_OF, IN_BROWSER
 
     language = test.session_state["ui_language"]
     code = next(c for c in GROUP_OF if t(f"card.tab.{c}", language) == label)
     for key in [k for k in test.session_state if str(k).startswith("card.group.")]:
         test.session_state[key] = GROUP_OF[code]
+    if GROUP_OF[code] in IN_BROWSER:
+        return test.run()
     tabs_key = f"card.tabs.{GROUP_OF[code]}.{language}"
     if tabs_key in test.session_state:
         del test.session_state[tabs_key]
