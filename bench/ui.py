@@ -31,8 +31,8 @@ from pathlib import Path
 from bench.browser_profile import CATEGORIES, KINDS, summarise
 from bench.common import CHROMIUM, CHROMIUM_ARGS, ROOT, bench_database, median, p95, result_line
 from comptoir.data import db
-from comptoir.ui.run_timing import LOG_ENV
-from tests.e2e.conftest import steady_box
+from comptoir.operations.context import RUN_LOG_ENV
+from devkit.browser import steady_box
 
 # Counts every script run that ends, however short (a poll could miss it).
 COUNT_RUNS = """
@@ -71,7 +71,7 @@ def serve(
         port = sock.getsockname()[1]
     env = {**os.environ, db.ENV_VAR: str(path), "COMPTOIR_DEMO_CUSTOMERS": "0"}
     if run_log is not None:
-        env[LOG_ENV] = str(run_log)
+        env[RUN_LOG_ENV] = str(run_log)
     process = subprocess.Popen(
         [*command, "--server.port", str(port), "--server.headless", "true"],
         cwd=ROOT,

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from comptoir.data import db
@@ -26,6 +27,7 @@ T = TypeVar("T")
 
 SHOP_ENV = "COMPTOIR_SHOP"
 BACKGROUND_ENV = "COMPTOIR_SENDER"  # "1": a real server (AppTest and CLI runs are not)
+RUN_LOG_ENV = "COMPTOIR_RUN_LOG"  # a file: each script run's time (bench/ui.py reads it)
 
 
 def shop_code(raw: str) -> str:
@@ -86,6 +88,7 @@ class Context:
     database: db.Database
     shop: str = DEFAULT_SHOP
     background: bool = False
+    run_log: Path | None = None
     _kept: dict[str, object] = field(default_factory=dict, repr=False)
     _threads: dict[str, threading.Thread] = field(default_factory=dict, repr=False)
     _stop: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -98,6 +101,7 @@ class Context:
             db.configured(),
             shop=shop_code(os.environ.get(SHOP_ENV, "")),
             background=os.environ.get(BACKGROUND_ENV) == "1",
+            run_log=Path(os.environ[RUN_LOG_ENV]) if os.environ.get(RUN_LOG_ENV) else None,
         )
 
     @classmethod
@@ -107,7 +111,12 @@ class Context:
 
     def for_shop(self, code: str) -> Context:
         """The same database seen from another shop of the chain (its own caches)."""
-        return Context(self.database, shop=shop_code(code), background=self.background)
+        return Context(
+            self.database,
+            shop=shop_code(code),
+            background=self.background,
+            run_log=self.run_log,
+        )
 
     def kept(self, name: str, seconds: float, most: int = 64) -> Kept[Any]:
         """This context's cache called name, made on first use."""

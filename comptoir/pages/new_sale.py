@@ -41,6 +41,7 @@ from comptoir.ui.session import (
     trn,
 )
 from comptoir.ui.text import md
+from comptoir.ui.till_bar import close_bar
 
 actor = require_page("sales.record")
 ss = st.session_state
@@ -389,44 +390,45 @@ def items_and_payment() -> None:
                 )
             _so_far(basket_total, tenders, voucher_code, voucher_amount, points)
             st.caption(tr("sales.tender_help", total=money(abs(basket_total))))
-            if st.button(tr("sales.close"), type="primary", key="till.close"):
-                spent = [(voucher_code, voucher_amount)] if voucher_code.strip() else []
-                try:
-                    sale_id = till.record_sale(
-                        actor,
-                        customer_id,
-                        lines,
-                        tenders,
-                        ss["till.key"],
-                        vouchers=spent,
-                        points=points,
-                        delivery_address_id=address_id,
-                    )
-                except ValidationFailed as exc:
-                    show_refusal(exc)
-                except Busy:
-                    st.warning(tr("error.busy"))  # the basket stays; try again
-                except CreditLimitExceeded as refusal:
-                    st.error(
-                        tr(
-                            "account.limit_refused",
-                            balance=money(refusal.balance),
-                            limit=money(refusal.limit),
-                            excess=money(refusal.excess),
+            with close_bar():
+                if st.button(tr("sales.close"), type="primary", key="till.close"):
+                    spent = [(voucher_code, voucher_amount)] if voucher_code.strip() else []
+                    try:
+                        sale_id = till.record_sale(
+                            actor,
+                            customer_id,
+                            lines,
+                            tenders,
+                            ss["till.key"],
+                            vouchers=spent,
+                            points=points,
+                            delivery_address_id=address_id,
                         )
-                    )
-                else:
-                    ss["till.done"] = sale_id
-                    ss["till.lines"] = []
-                    ss["till.customer"] = None  # the next sale starts as a walk-in
-                    ss["till.sales"] += 1
-                    ss["till.key"] = uuid.uuid4().hex
-                    ss["till.nonce"] = nonce + 1
-                    ss["till.flash"] = tr(
-                        "sales.closed",
-                        receipt=receipts.sale_detail(actor, sale_id)["receipt_number"],
-                    )
-                    st.rerun()
+                    except ValidationFailed as exc:
+                        show_refusal(exc)
+                    except Busy:
+                        st.warning(tr("error.busy"))  # the basket stays; try again
+                    except CreditLimitExceeded as refusal:
+                        st.error(
+                            tr(
+                                "account.limit_refused",
+                                balance=money(refusal.balance),
+                                limit=money(refusal.limit),
+                                excess=money(refusal.excess),
+                            )
+                        )
+                    else:
+                        ss["till.done"] = sale_id
+                        ss["till.lines"] = []
+                        ss["till.customer"] = None  # the next sale starts as a walk-in
+                        ss["till.sales"] += 1
+                        ss["till.key"] = uuid.uuid4().hex
+                        ss["till.nonce"] = nonce + 1
+                        ss["till.flash"] = tr(
+                            "sales.closed",
+                            receipt=receipts.sale_detail(actor, sale_id)["receipt_number"],
+                        )
+                        st.rerun()
 
 
 items_and_payment()

@@ -20,6 +20,13 @@ from comptoir.logs import Incident
 from comptoir.messaging import config
 from comptoir.operations import backup_rotation, clock, heartbeat, printouts, upgrades
 
+
+def database_seconds() -> float:
+    """Seconds this thread has held database cursors and transactions so far (the run
+    timings bench/ui.py reads)."""
+    return db.time_held()
+
+
 # Below this much free space on the data folder's disk a backup may not fit.
 MIN_FREE_BYTES = 1024**3
 

@@ -1,23 +1,24 @@
 """How long each script run took on the server, and its share in the database.
 
-Off unless COMPTOIR_RUN_LOG names a file: bench/ui.py sets it to tell the server's time
-from the browser's (transport, drawing) for each action it times. One JSON line per run.
+Off unless the application context has a run log (COMPTOIR_RUN_LOG names a file):
+bench/ui.py sets it to tell the server's time from the browser's (transport, drawing)
+for each action it times. One JSON line per run.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
 
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from comptoir.data import db
+from comptoir.services.health import database_seconds
+from comptoir.startup import application
 
-LOG_ENV = "COMPTOIR_RUN_LOG"
 _run = threading.local()
 _write = threading.Lock()
 
@@ -25,28 +26,31 @@ _write = threading.Lock()
 def begin() -> None:
     """A full run starts (the top of app.py)."""
     _run.started = time.perf_counter()
-    _run.held = db.time_held()
+    _run.held = database_seconds()
 
 
 def page_run(page: str) -> AbstractContextManager[None]:
     """Around the page's run: the line is written when it ends, however (stop, rerun)."""
-    path = os.environ.get(LOG_ENV)
-    if not path or not hasattr(_run, "started"):
+    path = application().run_log
+    if path is None or not hasattr(_run, "started"):
         return nullcontext()
-    return _logged(path, page, "page", _run.started, _run.held)
+    lead = {"before_page_ms": round((time.perf_counter() - _run.started) * 1000, 1)}
+    return _logged(path, page, "page", _run.started, _run.held, lead)
 
 
 def fragment_run(name: str) -> AbstractContextManager[None]:
     """Around a fragment's body; logged only when the fragment runs alone."""
-    path = os.environ.get(LOG_ENV)
+    path = application().run_log
     ctx = get_script_run_ctx()
-    if not path or ctx is None or not ctx.fragment_ids_this_run:
+    if path is None or ctx is None or not ctx.fragment_ids_this_run:
         return nullcontext()
-    return _logged(path, name, "fragment", time.perf_counter(), db.time_held())
+    return _logged(path, name, "fragment", time.perf_counter(), database_seconds())
 
 
 @contextmanager
-def _logged(path: str, name: str, kind: str, started: float, held: float) -> Iterator[None]:
+def _logged(
+    path: Path, name: str, kind: str, started: float, held: float, extra: dict | None = None
+) -> Iterator[None]:
     try:
         yield
     finally:
@@ -55,7 +59,8 @@ def _logged(path: str, name: str, kind: str, started: float, held: float) -> Ite
             "name": name,
             "kind": kind,
             "ms": round((time.perf_counter() - started) * 1000, 1),
-            "db_ms": round((db.time_held() - held) * 1000, 1),
+            "db_ms": round((database_seconds() - held) * 1000, 1),
+            **(extra or {}),  # a page run: how long app.py took before the page began
         }
         with _write, open(path, "a", encoding="utf-8") as log:
             log.write(json.dumps(line) + "\n")

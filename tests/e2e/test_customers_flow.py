@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from comptoir.ui.grid_state import GRID_WIDTHS
-from tests.e2e.conftest import acting, new_page, open_tab, settle, sign_in, steady_box, type_search
+from devkit.browser import steady_box
+from tests.e2e.conftest import acting, new_page, open_tab, settle, sign_in, type_search
 
 pytestmark = pytest.mark.e2e
 

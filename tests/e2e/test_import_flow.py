@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import acting, prepared_app, sign_in, steady_box
+from devkit.browser import steady_box
+from tests.e2e.conftest import acting, prepared_app, sign_in
 
 pytestmark = pytest.mark.e2e
 

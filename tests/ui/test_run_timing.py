@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import json
 
+from comptoir.operations.context import RUN_LOG_ENV, Context
 from comptoir.services import customers
-from comptoir.ui.run_timing import LOG_ENV
+from comptoir.startup import application
 from tests.ui.conftest import open_app
+
+
+def test_the_run_log_is_named_by_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv(RUN_LOG_ENV, str(tmp_path / "runs.jsonl"))
+    assert Context.from_environment().run_log == tmp_path / "runs.jsonl"
+    monkeypatch.delenv(RUN_LOG_ENV)
+    assert Context.from_environment().run_log is None
 
 
 def test_each_run_is_logged_with_its_database_share(shop_db, tmp_path, monkeypatch):
     log = tmp_path / "runs.jsonl"
-    monkeypatch.setenv(LOG_ENV, str(log))
+    monkeypatch.setattr(application(), "run_log", log)
     app = open_app("admin")
     target = customers.search_customers("", page_size=1).rows[0]
     app.query_params["id"] = str(target["id"])
@@ -21,3 +29,4 @@ def test_each_run_is_logged_with_its_database_share(shop_db, tmp_path, monkeypat
     runs = [json.loads(line) for line in log.read_text().splitlines()]
     assert [(r["name"], r["kind"]) for r in runs] == [("customer", "page")]
     assert 0 < runs[0]["db_ms"] < runs[0]["ms"]
+    assert 0 < runs[0]["before_page_ms"] < runs[0]["ms"]
