@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from comptoir.i18n.catalog import t
 from comptoir.ui.grid_state import GRID_WIDTHS
 from devkit.browser import steady_box
 from tests.e2e.conftest import acting, new_page, open_tab, settle, sign_in, type_search
@@ -21,6 +22,9 @@ MARKER = 32
 EDIT_ONLY = {"open": 60, "label": 60}
 
 HEADER = ROW = 35
+
+
+MARKETING = t("field.marketing_opt_in", "en")
 
 
 def cell_point(page, column: str, row: int, editing: bool = False) -> tuple[float, float]:
@@ -145,6 +149,12 @@ def test_card_tabs_switch_back_and_forth_and_keep_what_was_typed(server, page):
         expect(textbox(page, "City")).to_have_value("Typed-city")
     open_tab(page, "General")
     expect(textbox(page, "Tax number")).to_have_value("FR-TYPED-2")
+    # The Customer group's sections are drawn already: the browser shows one, no run asked.
+    before = page.evaluate("() => window.__comptoirSeq")
+    open_tab(page, "GDPR")
+    expect(page.get_by_role("checkbox", name=MARKETING, exact=True)).to_be_visible()
+    asked = "b => window.__comptoirLog.filter(e => e.seq > b && e.rerun_asked).length"
+    assert page.evaluate(asked, before) == 0
 
 
 def test_grid_inline_edit_saves_good_rows_and_names_bad_ones(server, page):
