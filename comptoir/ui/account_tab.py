@@ -24,8 +24,8 @@ from comptoir.ui.export_panel import export_panel
 from comptoir.ui.messages_tab import show_outcome as show_message_outcome
 from comptoir.ui.notices import confirmed
 from comptoir.ui.pager import back_to_first, pager
-from comptoir.ui.session import date_format, language, show_refusal, tr
-from comptoir.ui.text import literal_table
+from comptoir.ui.session import date_format, labelled, language, show_refusal, tr
+from comptoir.ui.text import literal_table, md
 
 KINDS = ("payment", "charge", "credit_note", "refund", "adjustment")
 
@@ -295,12 +295,17 @@ def account_tab(actor: Actor, customer_id: int, currency: str, email: str | None
             _open_account_form(actor, customer_id, None, currency)
         return
     account = view.account
-    cols = st.columns(5)
-    cols[0].metric(tr("field.account_type"), account["account_type"])
-    cols[1].metric(tr("field.credit_limit"), _money(account["credit_limit"], currency))
-    cols[2].metric(tr("field.account_opened"), format_date(account["opened_on"], lang))
-    cols[3].metric(tr("field.balance"), _money(view.balance, currency))
-    cols[4].metric(tr("account.available"), _money(view.available, currency))
+    # The type (the shop's own wording, any length) and the day opened as a line of text:
+    # as big figures beside the amounts, "Club member" was cut to "Club memb…".
+    st.caption(
+        labelled(tr("field.account_type"), md(account["account_type"]))
+        + " · "
+        + labelled(tr("field.account_opened"), format_date(account["opened_on"], lang))
+    )
+    cols = st.columns(3)
+    cols[0].metric(tr("field.credit_limit"), _money(account["credit_limit"], currency))
+    cols[1].metric(tr("field.balance"), _money(view.balance, currency))
+    cols[2].metric(tr("account.available"), _money(view.available, currency))
     if view.unallocated_credit:
         st.caption(
             tr("account.credit_on_account", amount=_money(view.unallocated_credit, currency))

@@ -43,7 +43,13 @@ def metric(app, label: str) -> str:
 
 def test_account_tab_shows_terms_and_takes_a_payment(with_account):
     app = open_card(open_app("staff"), with_account)
+    assert [m.label for m in app.metric] == ["Credit limit", "Balance", "Available"]
     assert metric(app, "Balance") == "€200.00"
+    # The type, any length, as text: as a big figure it was cut ("Club memb…").
+    assert any(
+        c.startswith("Account type: Trade 30 days · Account opened: ")
+        for c in texts(app, "caption")
+    )
     app.text_input(key=f"acct.amount.{with_account}.0").input("50").run()
     app.button(key=f"acct.submit.{with_account}").click().run()
     assert "Payment recorded." in texts(app, "toast")
