@@ -18,6 +18,7 @@ from comptoir.data import db, demo
 from comptoir.operations import clock
 from comptoir.services import customers, shop
 from comptoir.startup import create_demo_accounts
+from devkit.browser import steady_box
 from tests.conftest import ADMIN, STAFF, application
 from tests.e2e.conftest import (
     _chromium_or_skip,
@@ -25,7 +26,6 @@ from tests.e2e.conftest import (
     open_tab,
     running_app,
     sign_in,
-    steady_box,
     type_search,
 )
 
