@@ -108,7 +108,7 @@ class Timings:
         shown: Callable[[], None],
         full_run: bool = True,
     ) -> None:
-        """Milliseconds from the action until its rerun has finished and shown() holds.
+        """Time the action under name: from it until its rerun has finished and shown() holds.
 
         A fragment's rerun leaves the app's run state alone (no "running" to count):
         for those, the time runs until what the user waits for is on screen.
@@ -205,7 +205,7 @@ def _measure(page, base: str, repeat: int, timings: Timings) -> Timings:
         page.locator("[data-testid=stElementToolbar]").first.wait_for(state="visible")
         general = page.get_by_role("tab", name="General")
         timed("open_card", page, lambda x=x, y=y: page.mouse.click(x, y), general.wait_for)
-        # Each tab draws its own fields only when open: wait for one of them.
+        # The tab's own fields are drawn hidden until it is shown: wait for one to show.
         for tab, field in (("General", "Tax number"), ("Account information", "First name")):
             box = page.get_by_role("textbox", name=field, exact=True)
             timed(

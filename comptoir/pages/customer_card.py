@@ -165,7 +165,8 @@ def tabs_and_actions() -> None:
     )
     group = group or GROUP_OF[ss.get(tab_state, "account")]
     codes = GROUPS[group]
-    tabs_key = f"card.tabs.{group}.{lang}"  # a new widget per language: its value is a label
+    # Per language: a lazy group's tabs are a widget whose value is a label.
+    tabs_key = f"card.tabs.{group}.{lang}"
     if group in IN_BROWSER:
         # Every section of the group drawn, the tab switched in the browser: no run.
         tabs = dict(zip(codes, st.tabs([tab_labels[c] for c in codes], key=tabs_key), strict=True))

@@ -11,7 +11,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
 
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -62,5 +62,6 @@ def _logged(
             "db_ms": round((database_seconds() - held) * 1000, 1),
             **(extra or {}),  # a page run: how long app.py took before the page began
         }
-        with _write, open(path, "a", encoding="utf-8") as log:
+        # A timing that cannot be written is lost, never the page's run.
+        with _write, suppress(OSError), open(path, "a", encoding="utf-8") as log:
             log.write(json.dumps(line) + "\n")

@@ -30,3 +30,11 @@ def test_each_run_is_logged_with_its_database_share(shop_db, tmp_path, monkeypat
     assert [(r["name"], r["kind"]) for r in runs] == [("customer", "page")]
     assert 0 < runs[0]["db_ms"] < runs[0]["ms"]
     assert 0 < runs[0]["before_page_ms"] < runs[0]["ms"]
+
+
+def test_a_run_log_that_cannot_be_written_never_stops_the_page(shop_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(application(), "run_log", tmp_path)  # a folder: open() refuses it
+    app = open_app("admin")
+    app.switch_page("pages/customers.py").run()
+    assert not app.exception
+    assert app.title[0].value == "Customers"
