@@ -1,7 +1,7 @@
 """New sale: a simple till. Customer or walk-in, items by SKU or name, tenders, receipt."""
 
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 import streamlit as st
@@ -22,6 +22,7 @@ from comptoir.services import (
     vouchers,
 )
 from comptoir.services.till import LineRequest
+from comptoir.ui import run_timing
 from comptoir.ui.auth import guard_fragment, require_page, rerun_part
 from comptoir.ui.customer_picker import customer_label
 from comptoir.ui.errors import guarded_fragment
@@ -82,6 +83,7 @@ def _add_sku(typed: str, at_nonce: int) -> bool:
     return True
 
 
+@run_timing.callback
 def _scan(at_nonce: int) -> None:
     """Enter in the scan box (a scanner ends each code with one): add it, box emptied.
 
@@ -235,6 +237,76 @@ def _line_editor(priced: list) -> None:
         rerun_part()
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """What the payment part showed when Close was drawn: the click acts on that."""
+
+    customer_id: int | None
+    methods: tuple[str, ...]
+    nonce: int
+    points: bool  # the points box was drawn
+    delivery: bool  # the delivery pick-list was drawn
+
+
+@run_timing.callback
+def _close(drawn: Drawn) -> None:
+    """Close's callback: record the sale, then one full run starts the till afresh.
+
+    The boxes' values are read now: a text box typed into just before the click
+    sends its value with the click. A refusal is kept for the fragment to show
+    under the button (a callback's own elements would land at the page's top).
+    """
+    at = drawn.nonce
+    actor = guard_fragment("sales.record")
+    tenders = [(m, str(ss.get(f"till.tender.{m}.{at}") or "")) for m in drawn.methods]
+    code = str(ss.get(f"till.voucher_code.{at}") or "")
+    spent = [(code, str(ss.get(f"till.voucher_pays.{at}") or ""))] if code.strip() else []
+    try:
+        sale_id = till.record_sale(
+            actor,
+            drawn.customer_id,
+            _requests(ss["till.lines"]),
+            tenders,
+            ss["till.key"],
+            vouchers=spent,
+            points=ss.get(f"till.points.{at}") if drawn.points else None,
+            delivery_address_id=(ss.get(f"till.deliver_to.{at}") or None)
+            if drawn.delivery
+            else None,
+        )
+    except (ValidationFailed, Busy, CreditLimitExceeded) as exc:
+        ss["till.close_refused"] = exc
+        return
+    ss["till.done"] = sale_id
+    ss["till.lines"] = []
+    ss["till.customer"] = None  # the next sale starts as a walk-in
+    ss["till.sales"] += 1
+    ss["till.key"] = uuid.uuid4().hex
+    ss["till.nonce"] = at + 1
+    ss["till.flash"] = tr(
+        "sales.closed", receipt=receipts.sale_detail(actor, sale_id)["receipt_number"]
+    )
+    st.rerun()
+
+
+def _close_refused() -> None:
+    """Why the last Close was refused, under the button; the basket stays as it was."""
+    refused = ss.pop("till.close_refused", None)
+    if isinstance(refused, ValidationFailed):
+        show_refusal(refused)
+    elif isinstance(refused, Busy):
+        st.warning(tr("error.busy"))  # the basket stays; try again
+    elif isinstance(refused, CreditLimitExceeded):
+        st.error(
+            tr(
+                "account.limit_refused",
+                balance=money(refused.balance),
+                limit=money(refused.limit),
+                excess=money(refused.excess),
+            )
+        )
+
+
 @guarded_fragment
 def items_and_payment() -> None:
     """Items, basket and payment: a scan or an edit reruns only this part of the till."""
@@ -373,62 +445,32 @@ def items_and_payment() -> None:
                     key=f"till.points.{nonce}",
                 )
             addresses = delivery.addresses(actor, customer_id) if customer_id else []
-            address_id = None
             if addresses:
                 shown = {
                     a["id"]: ", ".join(p for p in (a["address1"], a["city"]) if p)
                     for a in addresses
                 }
-                address_id = (
-                    st.selectbox(
-                        tr("sales.deliver_to"),
-                        [0, *shown],
-                        format_func=lambda i: shown.get(i, t("sales.no_delivery", lang)),
-                        key=f"till.deliver_to.{nonce}",
-                    )
-                    or None
+                st.selectbox(
+                    tr("sales.deliver_to"),
+                    [0, *shown],
+                    format_func=lambda i: shown.get(i, t("sales.no_delivery", lang)),
+                    key=f"till.deliver_to.{nonce}",
                 )
             _so_far(basket_total, tenders, voucher_code, voucher_amount, points)
             st.caption(tr("sales.tender_help", total=money(abs(basket_total))))
+            drawn = Drawn(customer_id, tuple(methods), nonce, held is not None, bool(addresses))
             with close_bar():
-                if st.button(tr("sales.close"), type="primary", key="till.close"):
-                    spent = [(voucher_code, voucher_amount)] if voucher_code.strip() else []
-                    try:
-                        sale_id = till.record_sale(
-                            actor,
-                            customer_id,
-                            lines,
-                            tenders,
-                            ss["till.key"],
-                            vouchers=spent,
-                            points=points,
-                            delivery_address_id=address_id,
-                        )
-                    except ValidationFailed as exc:
-                        show_refusal(exc)
-                    except Busy:
-                        st.warning(tr("error.busy"))  # the basket stays; try again
-                    except CreditLimitExceeded as refusal:
-                        st.error(
-                            tr(
-                                "account.limit_refused",
-                                balance=money(refusal.balance),
-                                limit=money(refusal.limit),
-                                excess=money(refusal.excess),
-                            )
-                        )
-                    else:
-                        ss["till.done"] = sale_id
-                        ss["till.lines"] = []
-                        ss["till.customer"] = None  # the next sale starts as a walk-in
-                        ss["till.sales"] += 1
-                        ss["till.key"] = uuid.uuid4().hex
-                        ss["till.nonce"] = nonce + 1
-                        ss["till.flash"] = tr(
-                            "sales.closed",
-                            receipt=receipts.sale_detail(actor, sale_id)["receipt_number"],
-                        )
-                        st.rerun()
+                # Recorded in the click's callback, whose st.rerun() makes the click one
+                # full run: recorded in the fragment, the sale drew the fragment and then
+                # the whole till again (two runs).
+                st.button(
+                    tr("sales.close"),
+                    type="primary",
+                    key="till.close",
+                    on_click=_close,
+                    args=(drawn,),
+                )
+                _close_refused()
 
 
 items_and_payment()

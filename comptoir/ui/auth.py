@@ -151,10 +151,12 @@ def require_page(permission: str) -> Actor:
 
 
 def guard_fragment(permission: str) -> Actor:
-    """First thing in a fragment: the checks app.py makes before every full run.
+    """First thing in a fragment or a callback: the checks app.py makes before every
+    full run.
 
-    A fragment reruns alone; an expired session, a changed account or a lost
-    permission sends the whole app round again (sign-in page or refusal).
+    A fragment reruns alone, and a callback runs before any page code; an expired
+    session, a changed account or a lost permission sends the whole app round again
+    (sign-in page or refusal).
     """
     actor = refresh_session()
     if actor is None or not can(actor.role, permission):

@@ -7,18 +7,22 @@ for each action it times. One JSON line per run.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from comptoir.services.health import database_seconds
 from comptoir.startup import application
 
+P = ParamSpec("P")
+R = TypeVar("R")
 _run = threading.local()
 _write = threading.Lock()
 
@@ -27,6 +31,32 @@ def begin() -> None:
     """A full run starts (the top of app.py)."""
     _run.started = time.perf_counter()
     _run.held = database_seconds()
+
+
+def callback(fn: Callable[P, R]) -> Callable[P, R]:
+    """A widget callback whose time counts in the run that follows it: callbacks run
+    before app.py (or the fragment), outside the run's own clock."""
+
+    @functools.wraps(fn)
+    def timed(*args: P.args, **kwargs: P.kwargs) -> R:
+        started, held = time.perf_counter(), database_seconds()
+        try:
+            return fn(*args, **kwargs)
+        finally:  # st.rerun() in the callback raises: still counted
+            ms, db_ms = getattr(_run, "callbacks", (0.0, 0.0))
+            _run.callbacks = (
+                ms + (time.perf_counter() - started) * 1000,
+                db_ms + (database_seconds() - held) * 1000,
+            )
+
+    return timed
+
+
+def _callbacks() -> tuple[float, float]:
+    """The callbacks' time (ms, database ms) since the last run was logged; reset."""
+    taken = getattr(_run, "callbacks", (0.0, 0.0))
+    _run.callbacks = (0.0, 0.0)
+    return taken
 
 
 def page_run(page: str) -> AbstractContextManager[None]:
@@ -54,12 +84,15 @@ def _logged(
     try:
         yield
     finally:
+        callback_ms, callback_db_ms = _callbacks()
         line = {
             "at": time.time(),
             "name": name,
             "kind": kind,
-            "ms": round((time.perf_counter() - started) * 1000, 1),
-            "db_ms": round((database_seconds() - held) * 1000, 1),
+            # The run's time includes its widgets' callbacks, run just before it.
+            "ms": round((time.perf_counter() - started) * 1000 + callback_ms, 1),
+            "db_ms": round((database_seconds() - held) * 1000 + callback_db_ms, 1),
+            "callback_ms": round(callback_ms, 1),
             **(extra or {}),  # a page run: how long app.py took before the page began
         }
         # A timing that cannot be written is lost, never the page's run.

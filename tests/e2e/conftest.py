@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from comptoir.data import db, demo
+from comptoir.operations.context import RUN_LOG_ENV
 from comptoir.services import accounts, customers, products, shop
 from comptoir.services.accounts import EntryRequest
 from comptoir.startup import DEMO_ACCOUNTS, create_demo_accounts
@@ -211,15 +213,31 @@ def prepared_app(folder: Path, customers: int, prepare: Callable[[], object]) ->
         yield base
 
 
+RUN_LOGS: dict[str, Path] = {}  # a server's base URL → its log of script runs
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A running app on its own database; yields its base URL."""
+    """A running app on its own database, logging its script runs; yields its base URL."""
     _chromium_or_skip()
     path = tmp_path_factory.mktemp("e2e") / "e2e.duckdb"
     with application(db.DuckDBFile(path)):
         seed(path)
-    with running_app({db.ENV_VAR: str(path)}, path.with_suffix(".log")) as base:
+    runs = path.with_suffix(".runs.jsonl")
+    env = {db.ENV_VAR: str(path), RUN_LOG_ENV: str(runs)}
+    with running_app(env, path.with_suffix(".log")) as base:
+        RUN_LOGS[base] = runs
         yield base
+        RUN_LOGS.pop(base, None)
+
+
+def script_runs(base: str) -> list[dict]:
+    """The runs the server at base has finished so far (page or fragment), oldest first:
+    each line is written before the run's end reaches the browser."""
+    runs = RUN_LOGS[base]
+    if not runs.exists():
+        return []
+    return [json.loads(line) for line in runs.read_text(encoding="utf-8").splitlines()]
 
 
 @pytest.fixture(scope="module")

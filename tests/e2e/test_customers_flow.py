@@ -11,7 +11,15 @@ from playwright.sync_api import expect
 from comptoir.i18n.catalog import t
 from comptoir.ui.grid_state import GRID_WIDTHS
 from devkit.browser import steady_box
-from tests.e2e.conftest import acting, new_page, open_tab, settle, sign_in, type_search
+from tests.e2e.conftest import (
+    acting,
+    new_page,
+    open_tab,
+    script_runs,
+    settle,
+    sign_in,
+    type_search,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -310,8 +318,12 @@ def test_sell_to_a_level_b_tax_exempt_customer_and_download_the_invoice(server, 
     card = textbox(page, "Card")
     card.fill("24.17")
     acting(page, lambda: card.press("Enter"))
+    ran = len(script_runs(server))
     acting(page, lambda: page.get_by_role("button", name="Close the sale").click())
     expect(page.get_by_text("Sale closed: receipt")).to_be_visible()
+    # One run: the sale is recorded in the click's callback, then the till drawn afresh
+    # (no fragment run drawing the basket again first).
+    assert [(r["kind"], r["name"]) for r in script_runs(server)[ran:]] == [("page", "sale")]
     page.get_by_text("Receipt-printer preview").click()
     preview = page.locator("[data-testid=stCode]").last
     expect(preview).to_contain_text("Tax exempt")

@@ -7,6 +7,7 @@ import json
 from comptoir.operations.context import RUN_LOG_ENV, Context
 from comptoir.services import customers
 from comptoir.startup import application
+from tests.sales_samples import make_sales_shop
 from tests.ui.conftest import open_app
 
 
@@ -38,3 +39,18 @@ def test_a_run_log_that_cannot_be_written_never_stops_the_page(shop_db, tmp_path
     app.switch_page("pages/customers.py").run()
     assert not app.exception
     assert app.title[0].value == "Customers"
+
+
+def test_a_callbacks_time_counts_in_the_run_after_it(shop_db, tmp_path, monkeypatch):
+    make_sales_shop()
+    log = tmp_path / "runs.jsonl"
+    monkeypatch.setattr(application(), "run_log", log)
+    app = open_app("staff")
+    app.switch_page("pages/new_sale.py").run()
+    log.write_text("")
+    app.text_input(key="till.sku").input("TUBE-700").run()  # the scan's callback adds it
+    app.run()  # a run with no callback
+    runs = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(r["name"], r["kind"]) for r in runs] == [("sale", "page")] * 2
+    assert 0 < runs[0]["callback_ms"] < runs[0]["ms"]
+    assert runs[1]["callback_ms"] == 0

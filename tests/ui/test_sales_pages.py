@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from comptoir.services import receipts, returns, shop, till
+from comptoir.services import accounts, receipts, returns, shop, till
 from comptoir.services.till import LineRequest
 from tests.conftest import ADMIN, STAFF
 from tests.sales_samples import make_sales_shop
@@ -203,3 +203,27 @@ def test_any_line_of_the_basket_changes_its_quantity_or_goes(till_shop):
     line_pick(app).set_value(first).run()
     app.button(key="till.line_remove").click().run()
     assert list(table(app, 0)["Item"]) == ["Éclairage · €24.00"]
+
+
+def test_a_charge_over_the_credit_limit_is_refused_under_close_and_the_basket_stays(
+    till_shop,
+):
+    trade = next(t["id"] for t in accounts.account_types() if t["name"] == "Trade 30 days")
+    accounts.assign_account_type(ADMIN, till_shop["pro"], trade, "10")
+    app = open_app("staff")
+    app.switch_page("pages/new_sale.py").run()
+    type_into(app, "till.customer_term.0", "atelier")  # one match: picked
+    app.text_input(key="till.sku").input("LIGHT-1").run()
+    nonce = app.session_state["till.nonce"]
+    app.text_input(key=f"till.tender.account.{nonce}").input("20.00").run()
+    app.button(key="till.close").click().run()
+    assert texts(app, "error") == [
+        "Refused: the balance is €0.00 and the limit €10.00; this charge would exceed it "
+        "by €10.00."
+    ]
+    assert len(table(app, 0)) == 1  # the basket as it was, for another tender
+    assert app.session_state["till.customer"] == till_shop["pro"]
+    assert accounts.overview(ADMIN, till_shop["pro"]).balance == 0
+    # The refusal is said once: the next run (another tender typed) no longer shows it.
+    app.text_input(key=f"till.tender.account.{nonce}").input("").run()
+    assert texts(app, "error") == []
