@@ -25,7 +25,7 @@ from comptoir.services.till import LineRequest
 from comptoir.ui import run_timing
 from comptoir.ui.auth import guard_fragment, require_page, rerun_part
 from comptoir.ui.customer_picker import customer_label
-from comptoir.ui.errors import guarded_fragment
+from comptoir.ui.errors import guarded_fragment, report_incident
 from comptoir.ui.job_collect import collect_job_panel
 from comptoir.ui.notices import confirmed
 from comptoir.ui.sale_lines import lines_table, priced_lines
@@ -274,8 +274,12 @@ def _close(drawn: Drawn) -> None:
             if drawn.delivery
             else None,
         )
+        receipt = receipts.sale_detail(actor, sale_id)["receipt_number"]
     except (ValidationFailed, Busy, CreditLimitExceeded) as exc:
         ss["till.close_refused"] = exc
+        return
+    except Exception as exc:  # noqa: BLE001 - a callback runs outside the page's net
+        ss["till.close_refused"] = report_incident(exc)  # its id, said under the button
         return
     ss["till.done"] = sale_id
     ss["till.lines"] = []
@@ -283,16 +287,16 @@ def _close(drawn: Drawn) -> None:
     ss["till.sales"] += 1
     ss["till.key"] = uuid.uuid4().hex
     ss["till.nonce"] = at + 1
-    ss["till.flash"] = tr(
-        "sales.closed", receipt=receipts.sale_detail(actor, sale_id)["receipt_number"]
-    )
+    ss["till.flash"] = tr("sales.closed", receipt=receipt)
     st.rerun()
 
 
 def _close_refused() -> None:
     """Why the last Close was refused, under the button; the basket stays as it was."""
     refused = ss.pop("till.close_refused", None)
-    if isinstance(refused, ValidationFailed):
+    if isinstance(refused, str):  # an incident's id: the traceback is in the log
+        st.error(tr("error.incident", incident=refused))
+    elif isinstance(refused, ValidationFailed):
         show_refusal(refused)
     elif isinstance(refused, Busy):
         st.warning(tr("error.busy"))  # the basket stays; try again

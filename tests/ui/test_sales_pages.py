@@ -218,8 +218,7 @@ def test_a_charge_over_the_credit_limit_is_refused_under_close_and_the_basket_st
     app.text_input(key=f"till.tender.account.{nonce}").input("20.00").run()
     app.button(key="till.close").click().run()
     assert texts(app, "error") == [
-        "Refused: the balance is €0.00 and the limit €10.00; this charge would exceed it "
-        "by €10.00."
+        "Refused: the balance is €0.00 and the limit €10.00; this charge would exceed it by €10.00."
     ]
     assert len(table(app, 0)) == 1  # the basket as it was, for another tender
     assert app.session_state["till.customer"] == till_shop["pro"]

@@ -472,3 +472,25 @@ def test_an_error_inside_the_till_basket_is_an_incident_and_the_sale_stays(
     assert shown.startswith("Something went wrong; nothing half-done was stored.")
     assert app.title[0].value == "New sale"
     assert "broken inside the fragment" in caplog.text
+
+
+def test_an_error_while_closing_a_sale_is_an_incident_under_close_and_the_basket_stays(
+    shop_db, monkeypatch, caplog
+):
+    from comptoir.services import till
+    from tests.sales_samples import make_sales_shop
+
+    make_sales_shop()
+    app = open_app("staff")
+    app.switch_page("pages/new_sale.py").run()
+    app.text_input(key="till.sku").input("LIGHT-1").run()
+    nonce = app.session_state["till.nonce"]
+    app.text_input(key=f"till.tender.card.{nonce}").input("24.00").run()
+    monkeypatch.setattr(till, "record_sale", _broken)  # the click's callback calls it
+    with caplog.at_level(logging.ERROR, logger="comptoir.incidents"):
+        app.button(key="till.close").click().run()
+    assert not app.exception, app.exception
+    [shown] = texts(app, "error")
+    assert shown.startswith("Something went wrong; nothing half-done was stored.")
+    assert len(table(app, 0)) == 1  # the basket as it was
+    assert "broken inside the fragment" in caplog.text
