@@ -39,6 +39,8 @@ def callback(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def timed(*args: P.args, **kwargs: P.kwargs) -> R:
+        if application().run_log is None:
+            return fn(*args, **kwargs)  # no log: nothing to count, nothing kept
         started, held = time.perf_counter(), database_seconds()
         try:
             return fn(*args, **kwargs)
